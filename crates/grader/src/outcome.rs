@@ -1,0 +1,56 @@
+//! What one run of a port produced: the only input the checks see.
+
+use std::time::Duration;
+
+/// One line of the port's stdout, as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// The text without its newline; shown lossily when the bytes were not UTF-8.
+    pub text: String,
+    /// False when the bytes were not valid UTF-8 (such a line never matches a pattern).
+    pub utf8: bool,
+    /// When the line arrived, from the start of the run.
+    pub at: Duration,
+}
+
+/// How the port's main process ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Exited with this status code.
+    Code(i32),
+    /// Killed by this signal number.
+    Signal(i32),
+}
+
+/// A process of the port's tree that was still alive when it should have been gone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftBehind {
+    pub pid: i32,
+    /// From /proc/PID/cmdline, arguments joined by spaces.
+    pub cmdline: String,
+}
+
+/// Everything one run of a port produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunOutcome {
+    /// The run's number, from 1.
+    pub run: usize,
+    /// The pid of the port's main process.
+    pub main_pid: i32,
+    /// The pid that adopts the port's orphans (the grader, as child subreaper).
+    pub adopter_pid: i32,
+    /// Stdout, line by line in arrival order.
+    pub lines: Vec<Line>,
+    /// The last few KiB of stderr, lossily decoded.
+    pub stderr_tail: String,
+    /// None when the main process was killed by the grader before it exited on its own.
+    pub exit: Option<Exit>,
+    /// The run hit `--timeout` and its tree was killed.
+    pub timed_out: bool,
+    /// Output passed the cap; the rest was discarded and the tree killed.
+    pub output_limit_hit: bool,
+    /// Processes still alive after the main process exited (plus grace), killed by the grader.
+    pub left_behind: Vec<LeftBehind>,
+    /// Wall time of the run.
+    pub elapsed: Duration,
+}
