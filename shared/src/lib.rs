@@ -1,1 +1,53 @@
-//! placeholder
+//! Python's `multiprocessing`, in Rust: the helper crate the notes' ports are written on.
+//!
+//! The names mirror Python's so a port reads like the notes: [`Process`] (`start`, `join`,
+//! `terminate`, `pid`, `is_alive`, `exitcode`), [`Pool`] (`apply_async`, `map`, `close`,
+//! `join`, `terminate`), [`Queue`] (`put`, `get`), [`Pipe`] (`send`, `recv`), [`fork`],
+//! [`current_pid`], [`parent_pid`], [`cpu_count`]. Children are real processes made with
+//! `fork`, values cross between them serialized with serde (where Python pickles), and a
+//! child's panic comes back to the parent as an [`Error`] instead of being lost.
+//!
+//! Two knobs, read once from the environment, only speed up or pin what the demos do:
+//! `MULTITASK_TIME_SCALE` multiplies every [`sleep`], and `MULTITASK_SEED` makes every
+//! [`random`] draw reproducible (each process gets its own stream, as after Python's reseed).
+//!
+//! Unix only (Linux for the parent-death signal and pidfd waits).
+
+mod error;
+mod knobs;
+mod os;
+mod pipe;
+mod pool;
+mod process;
+mod queue;
+mod shm;
+mod writers;
+
+pub use error::{Error, ErrorKind, Result};
+pub use knobs::{SEED_VAR, TIME_SCALE_VAR, random, seed, sleep, time_scale};
+pub use os::{cpu_count, current_pid, fork, parent_pid};
+pub use pipe::{Connection, Pipe};
+pub use pool::{AsyncResult, Pool};
+pub use process::{Process, TargetOutput};
+pub use queue::Queue;
+
+/// The exit status of a demo's `main`: success, or the error on one stderr line and status 1
+/// (Python prints the traceback of an uncaught exception and exits 1).
+///
+/// ```
+/// let code = multitask::exit_code(Err::<(), _>("no such file"));
+/// assert_eq!(code, std::process::ExitCode::FAILURE);
+/// ```
+pub fn exit_code<E: std::fmt::Display>(
+    result: std::result::Result<(), E>,
+) -> std::process::ExitCode {
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            let program = std::env::args().next().unwrap_or_default();
+            let program = program.rsplit('/').next().unwrap_or_default();
+            eprintln!("{program}: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

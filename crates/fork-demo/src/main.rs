@@ -1,1 +1,31 @@
-fn main() {}
+//! ### 操作系统的相关知识: `os.fork()` returns twice, 0 in the child and the child's pid in the
+//! parent.
+
+use std::process::ExitCode;
+
+use multitask::{current_pid, fork, parent_pid};
+
+fn main() -> ExitCode {
+    multitask::exit_code(run())
+}
+
+fn run() -> multitask::Result<()> {
+    println!("Process ({}) start...", current_pid());
+    // Only fork, as in the notes: the child is not waited for, so its parent may have exited
+    // by the time it asks for its parent's pid (then it prints the pid of whoever adopted it).
+    let pid = fork()?;
+    if pid == 0 {
+        println!(
+            "I am child process ({}) and my parent is {}.",
+            current_pid(),
+            parent_pid()
+        );
+    } else {
+        println!(
+            "I ({}) just created a child process ({}).",
+            current_pid(),
+            pid
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,122 @@
+//! The one error type of the crate: what failed, which process, and why.
+
+use std::fmt;
+
+/// What kind of thing went wrong; match on this, read the message for details.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// `fork`, `waitpid`, `kill` or another system call failed.
+    Os,
+    /// Creating or using an IPC channel failed.
+    Channel,
+    /// A value could not be serialized for sending.
+    Serialize,
+    /// A received value could not be deserialized as the expected type.
+    Deserialize,
+    /// Every process that could still send on this channel is gone.
+    Disconnected,
+    /// Nothing arrived before the timeout.
+    Timeout,
+    /// A child process panicked; the message is the panic's.
+    ChildPanicked,
+    /// A child process returned an error or exited with a nonzero status.
+    ChildFailed,
+    /// A child process was killed by a signal it was not sent by us.
+    ChildKilled,
+    /// A pool worker died while it ran this task.
+    WorkerDied,
+    /// The operation does not fit the object's state (start twice, apply after close, ...).
+    State,
+}
+
+/// An error of the `multitask` crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+    pid: Option<i32>,
+}
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+            pid: None,
+        }
+    }
+
+    pub(crate) fn with_pid(mut self, pid: i32) -> Self {
+        self.pid = Some(pid);
+        self
+    }
+
+    pub(crate) fn os(what: &str, errno: nix::errno::Errno) -> Self {
+        Error::new(ErrorKind::Os, format!("{what}: {}", errno.desc()))
+    }
+
+    /// What kind of failure this is.
+    ///
+    /// ```
+    /// use multitask::{ErrorKind, Queue};
+    /// let q: Queue<u8> = Queue::new().unwrap();
+    /// let err = q.get_timeout(std::time::Duration::from_millis(1)).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::Timeout);
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The pid of the process the error is about, when there is one.
+    ///
+    /// ```
+    /// use multitask::Process;
+    /// let mut p = Process::new(|| panic!("boom"));
+    /// p.start().unwrap();
+    /// let err = p.join().unwrap_err();
+    /// assert_eq!(err.pid(), p.pid());
+    /// ```
+    pub fn pid(&self) -> Option<i32> {
+        self.pid
+    }
+
+    /// The detail: for a child's panic, the panic message.
+    ///
+    /// ```
+    /// use multitask::Process;
+    /// let mut p = Process::new(|| panic!("boom"));
+    /// p.start().unwrap();
+    /// assert_eq!(p.join().unwrap_err().message(), "boom");
+    /// ```
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            ErrorKind::Os => "system call failed",
+            ErrorKind::Channel => "channel error",
+            ErrorKind::Serialize => "cannot serialize",
+            ErrorKind::Deserialize => "cannot deserialize",
+            ErrorKind::Disconnected => "disconnected",
+            ErrorKind::Timeout => "timed out",
+            ErrorKind::ChildPanicked => "child panicked",
+            ErrorKind::ChildFailed => "child failed",
+            ErrorKind::ChildKilled => "child killed",
+            ErrorKind::WorkerDied => "pool worker died",
+            ErrorKind::State => "invalid state",
+        };
+        match self.pid {
+            Some(pid) => write!(f, "{what} (pid {pid}): {}", self.message),
+            None => write!(f, "{what}: {}", self.message),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

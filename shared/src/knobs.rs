@@ -1,0 +1,134 @@
+//! The two knobs every demo honours, read once from the environment, and the random numbers
+//! they pin: `MULTITASK_TIME_SCALE` multiplies every sleep, `MULTITASK_SEED` fixes every draw.
+
+use std::cell::RefCell;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+
+/// Environment variable: a float that multiplies every sleep (default 1.0).
+pub const TIME_SCALE_VAR: &str = "MULTITASK_TIME_SCALE";
+/// Environment variable: an integer that makes every random draw reproducible.
+pub const SEED_VAR: &str = "MULTITASK_SEED";
+
+/// Where this process sits in the family tree, as a number: the seed for the first process,
+/// then mixed with the child's ordinal at every fork, so each process gets its own stream.
+static LINEAGE: AtomicU64 = AtomicU64::new(0);
+/// Children forked so far by this process, and threads that drew a number so far.
+static FORKS: AtomicU64 = AtomicU64::new(0);
+static THREADS: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    static RNG: RefCell<Option<StdRng>> = const { RefCell::new(None) };
+}
+
+/// The time scale: `MULTITASK_TIME_SCALE`, or 1.0 when unset or not a finite number >= 0.
+///
+/// ```
+/// assert!(multitask::time_scale() >= 0.0);
+/// ```
+pub fn time_scale() -> f64 {
+    static SCALE: OnceLock<f64> = OnceLock::new();
+    *SCALE.get_or_init(|| {
+        std::env::var(TIME_SCALE_VAR)
+            .ok()
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .filter(|v| v.is_finite() && *v >= 0.0)
+            .unwrap_or(1.0)
+    })
+}
+
+/// The seed from `MULTITASK_SEED`, if set to an integer.
+///
+/// ```
+/// let _pinned: Option<u64> = multitask::seed();
+/// ```
+pub fn seed() -> Option<u64> {
+    static SEED: OnceLock<Option<u64>> = OnceLock::new();
+    *SEED.get_or_init(|| {
+        std::env::var(SEED_VAR)
+            .ok()
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .map(|v| v as u64)
+    })
+}
+
+/// Python's `time.sleep(seconds)`, multiplied by the time scale.
+///
+/// ```
+/// multitask::sleep(0.0);
+/// ```
+pub fn sleep(seconds: f64) {
+    let scaled = seconds * time_scale();
+    if scaled.is_finite() && scaled > 0.0 {
+        std::thread::sleep(Duration::from_secs_f64(scaled));
+    }
+}
+
+/// Python's `random.random()`: a float in [0, 1), from this thread's stream.
+///
+/// ```
+/// let x = multitask::random();
+/// assert!((0.0..1.0).contains(&x));
+/// ```
+pub fn random() -> f64 {
+    RNG.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let rng = slot.get_or_insert_with(new_stream);
+        rng.random::<f64>()
+    })
+}
+
+fn new_stream() -> StdRng {
+    match seed() {
+        Some(seed) => {
+            if LINEAGE.load(Ordering::Relaxed) == 0 {
+                LINEAGE.store(mix(seed, 0), Ordering::Relaxed);
+            }
+            let thread = THREADS.fetch_add(1, Ordering::Relaxed);
+            StdRng::seed_from_u64(mix(LINEAGE.load(Ordering::Relaxed), thread))
+        }
+        None => rand::make_rng::<StdRng>(),
+    }
+}
+
+/// Called in the parent just before a fork: the child's ordinal among this process's children.
+pub(crate) fn next_child_ordinal() -> u64 {
+    FORKS.fetch_add(1, Ordering::Relaxed) + 1
+}
+
+/// Called first thing in a forked child: without it every child would draw the parent's numbers
+/// (rand has no fork protection; Python reseeds after fork too).
+pub(crate) fn reseed_after_fork(ordinal: u64) {
+    let base = match seed() {
+        Some(seed) if LINEAGE.load(Ordering::Relaxed) == 0 => mix(seed, 0),
+        _ => LINEAGE.load(Ordering::Relaxed),
+    };
+    LINEAGE.store(mix(base, ordinal), Ordering::Relaxed);
+    FORKS.store(0, Ordering::Relaxed);
+    THREADS.store(0, Ordering::Relaxed);
+    RNG.with(|cell| *cell.borrow_mut() = None);
+}
+
+/// splitmix64 of `a` combined with `b`: cheap, and distinct inputs give unrelated outputs.
+fn mix(a: u64, b: u64) -> u64 {
+    let mut z = a ^ b.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mix;
+
+    #[test]
+    fn mix_separates_neighbours() {
+        assert_ne!(mix(1, 1), mix(1, 2));
+        assert_ne!(mix(1, 2), mix(2, 1));
+    }
+}

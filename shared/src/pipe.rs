@@ -1,0 +1,123 @@
+//! `Pipe`: Python's `multiprocessing.Pipe()`, two connected ends that send and receive.
+
+use std::any::type_name;
+use std::fmt;
+use std::time::Duration;
+
+use ipc_channel::ipc::{self, IpcReceiver, IpcSender};
+use ipc_channel::{IpcError, TryRecvError};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// One end of a [`Pipe`]: what it sends the other end receives, and the other way round.
+pub struct Connection<T> {
+    tx: IpcSender<T>,
+    rx: IpcReceiver<T>,
+}
+
+impl<T> fmt::Debug for Connection<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Connection")
+            .field("item", &type_name::<T>())
+            .finish()
+    }
+}
+
+/// Python's `Pipe()`: makes the two ends of a duplex connection.
+///
+/// Make it before forking; then each process keeps using its own end. Values travel serialized.
+///
+/// ```
+/// use multitask::{Pipe, Process};
+/// let (parent_conn, child_conn) = Pipe::new().unwrap();
+/// let mut p = Process::new(|| {
+///     let n: u32 = child_conn.recv()?;
+///     child_conn.send(n + 1)
+/// });
+/// p.start().unwrap();
+/// parent_conn.send(41).unwrap();
+/// assert_eq!(parent_conn.recv().unwrap(), 42);
+/// p.join().unwrap();
+/// ```
+#[derive(Debug)]
+pub struct Pipe;
+
+impl Pipe {
+    /// The two ends, `(parent_conn, child_conn)` by the usual naming.
+    ///
+    /// ```
+    /// let (a, b) = multitask::Pipe::new().unwrap();
+    /// a.send("ping".to_string()).unwrap();
+    /// assert_eq!(b.recv().unwrap(), "ping");
+    /// ```
+    #[allow(clippy::new_ret_no_self)]
+    pub fn new<T: Serialize + DeserializeOwned>() -> Result<(Connection<T>, Connection<T>)> {
+        let (a_tx, b_rx) = ipc::channel().map_err(|e| channel_error("create", &e))?;
+        let (b_tx, a_rx) = ipc::channel().map_err(|e| channel_error("create", &e))?;
+        Ok((
+            Connection { tx: a_tx, rx: a_rx },
+            Connection { tx: b_tx, rx: b_rx },
+        ))
+    }
+}
+
+impl<T: Serialize + DeserializeOwned> Connection<T> {
+    /// Sends a value to the other end.
+    ///
+    /// ```
+    /// let (a, b) = multitask::Pipe::new().unwrap();
+    /// b.send(1u8).unwrap();
+    /// assert_eq!(a.recv().unwrap(), 1);
+    /// ```
+    pub fn send(&self, value: T) -> Result<()> {
+        self.tx.send(value).map_err(|e| match e {
+            IpcError::SerializationError(e) => {
+                Error::new(ErrorKind::Serialize, format!("a {}: {e}", type_name::<T>()))
+            }
+            other => channel_error("send", &other),
+        })
+    }
+
+    /// Receives the next value from the other end, waiting for it.
+    ///
+    /// ```
+    /// let (a, b) = multitask::Pipe::new().unwrap();
+    /// a.send(vec![1, 2]).unwrap();
+    /// assert_eq!(b.recv().unwrap(), vec![1, 2]);
+    /// ```
+    pub fn recv(&self) -> Result<T> {
+        self.rx.recv().map_err(recv_error::<T>)
+    }
+
+    /// Like `recv`, but fails with `Timeout` after `timeout`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let (a, _b) = multitask::Pipe::new::<u8>().unwrap();
+    /// assert!(a.recv_timeout(Duration::from_millis(5)).is_err());
+    /// ```
+    pub fn recv_timeout(&self, timeout: Duration) -> Result<T> {
+        match self.rx.try_recv_timeout(timeout) {
+            Ok(value) => Ok(value),
+            Err(TryRecvError::Empty) => Err(Error::new(ErrorKind::Timeout, "nothing arrived")),
+            Err(TryRecvError::IpcError(e)) => Err(recv_error::<T>(e)),
+        }
+    }
+}
+
+fn recv_error<T>(e: IpcError) -> Error {
+    match e {
+        IpcError::SerializationError(e) => Error::new(
+            ErrorKind::Deserialize,
+            format!("a value is not a valid {}: {e}", type_name::<T>()),
+        ),
+        IpcError::Disconnected => Error::new(ErrorKind::Disconnected, "the other end is gone"),
+        other => channel_error("recv", &other),
+    }
+}
+
+fn channel_error(what: &str, e: &dyn fmt::Display) -> Error {
+    Error::new(ErrorKind::Channel, format!("pipe {what}: {e}"))
+}

@@ -1,0 +1,299 @@
+//! `Process`: Python's `multiprocessing.Process`, a target run in a forked child.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::time::Duration;
+
+use nix::sys::signal::Signal;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::os::{Child, Ended, spawn_child};
+
+/// What a process target may return: nothing, or a `Result` whose error fails the child.
+pub trait TargetOutput {
+    /// `None` for success, or the failure's message.
+    fn failure(self) -> Option<String>;
+}
+
+impl TargetOutput for () {
+    fn failure(self) -> Option<String> {
+        None
+    }
+}
+
+impl<E: fmt::Display> TargetOutput for std::result::Result<(), E> {
+    fn failure(self) -> Option<String> {
+        self.err().map(|e| e.to_string())
+    }
+}
+
+type Target<'a> = Box<dyn FnOnce() -> Option<String> + 'a>;
+
+enum State {
+    New,
+    Running(Child),
+    Ended {
+        pid: i32,
+        how: Ended,
+        report: Option<(bool, String)>,
+    },
+}
+
+/// A child process running `target`, like `multiprocessing.Process(target=..., args=...)`.
+///
+/// The child is a fork of this process, so the target may borrow from the caller's stack (a
+/// `Queue`, say): it runs in the child's own copy. Arguments need no pickling for the same
+/// reason. A panic in the child becomes an error from [`join`](Process::join).
+///
+/// ```
+/// use multitask::Process;
+/// let name = String::from("test");
+/// let mut p = Process::new(|| println!("Run child process {name}..."));
+/// p.start().unwrap();
+/// p.join().unwrap();
+/// assert_eq!(p.exitcode(), Some(0));
+/// ```
+pub struct Process<'a> {
+    target: Option<Target<'a>>,
+    state: RefCell<State>,
+    terminated: bool,
+}
+
+impl fmt::Debug for Process<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Process")
+            .field("pid", &self.pid())
+            .field("exitcode", &self.exitcode())
+            .finish()
+    }
+}
+
+/// How long `terminate` lets SIGTERM work before it sends SIGKILL.
+const TERMINATE_GRACE: Duration = Duration::from_secs(1);
+
+impl<'a> Process<'a> {
+    /// A process that will run `target` once started.
+    ///
+    /// ```
+    /// let p = multitask::Process::new(|| ());
+    /// assert_eq!(p.pid(), None);
+    /// ```
+    pub fn new<F, T>(target: F) -> Self
+    where
+        F: FnOnce() -> T + 'a,
+        T: TargetOutput,
+    {
+        Process {
+            target: Some(Box::new(move || target().failure())),
+            state: RefCell::new(State::New),
+            terminated: false,
+        }
+    }
+
+    /// Forks the child, which runs the target and exits (status 0, or 1 on error or panic).
+    ///
+    /// ```
+    /// let mut p = multitask::Process::new(|| ());
+    /// p.start().unwrap();
+    /// assert!(p.start().is_err()); // once only, as in Python
+    /// p.join().unwrap();
+    /// ```
+    pub fn start(&mut self) -> Result<()> {
+        let target = self
+            .target
+            .take()
+            .ok_or_else(|| Error::new(ErrorKind::State, "process already started"))?;
+        let child = spawn_child(target)?;
+        *self.state.borrow_mut() = State::Running(child);
+        Ok(())
+    }
+
+    /// The child's pid once started.
+    ///
+    /// ```
+    /// let mut p = multitask::Process::new(|| ());
+    /// p.start().unwrap();
+    /// assert_ne!(p.pid(), Some(multitask::current_pid()));
+    /// p.join().unwrap();
+    /// ```
+    pub fn pid(&self) -> Option<i32> {
+        match &*self.state.borrow() {
+            State::New => None,
+            State::Running(child) => Some(child.pid.as_raw()),
+            State::Ended { pid, .. } => Some(*pid),
+        }
+    }
+
+    /// Waits for the child to end and reaps it. `Ok` when it exited 0 or was terminated by us;
+    /// otherwise an error with the child's panic message, its error, or the signal that killed it.
+    ///
+    /// ```
+    /// let mut p = multitask::Process::new(|| Err::<(), _>("no input"));
+    /// p.start().unwrap();
+    /// let err = p.join().unwrap_err();
+    /// assert_eq!(err.kind(), multitask::ErrorKind::ChildFailed);
+    /// assert_eq!(p.exitcode(), Some(1));
+    /// ```
+    pub fn join(&self) -> Result<()> {
+        self.wait(None)?;
+        self.outcome()
+    }
+
+    /// Like [`join`](Process::join) but gives up after `timeout` with a `Timeout` error; the
+    /// child keeps running and `join` may be called again.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let mut p = multitask::Process::new(|| std::thread::sleep(Duration::from_millis(300)));
+    /// p.start().unwrap();
+    /// let err = p.join_timeout(Duration::from_millis(10)).unwrap_err();
+    /// assert_eq!(err.kind(), multitask::ErrorKind::Timeout);
+    /// p.join_timeout(Duration::from_secs(10)).unwrap();
+    /// ```
+    pub fn join_timeout(&self, timeout: Duration) -> Result<()> {
+        if !self.wait(Some(timeout))? {
+            let pid = self.pid().unwrap_or(0);
+            return Err(Error::new(
+                ErrorKind::Timeout,
+                format!("still running after {timeout:?}"),
+            )
+            .with_pid(pid));
+        }
+        self.outcome()
+    }
+
+    /// True while the child runs (reaps it if it has ended).
+    ///
+    /// ```
+    /// let mut p = multitask::Process::new(|| ());
+    /// assert!(!p.is_alive());
+    /// p.start().unwrap();
+    /// p.join().unwrap();
+    /// assert!(!p.is_alive());
+    /// ```
+    pub fn is_alive(&self) -> bool {
+        matches!(self.poll(), Ok(true))
+    }
+
+    /// Python's `exitcode`: `None` while running or before start, the exit status once ended,
+    /// or minus the signal number when a signal ended it (`-15` after `terminate`).
+    ///
+    /// ```
+    /// let mut p = multitask::Process::new(|| panic!("boom"));
+    /// p.start().unwrap();
+    /// let _ = p.join();
+    /// assert_eq!(p.exitcode(), Some(1));
+    /// ```
+    pub fn exitcode(&self) -> Option<i32> {
+        let _ = self.poll();
+        match &*self.state.borrow() {
+            State::Ended { how, .. } => Some(match how {
+                Ended::Exited(code) => *code,
+                Ended::Signaled(signal) => -signal,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Stops the child with SIGTERM (SIGKILL if it is still alive a second later) and reaps it,
+    /// so no zombie is left.
+    ///
+    /// ```
+    /// let mut p = multitask::Process::new(|| loop { std::thread::park() });
+    /// p.start().unwrap();
+    /// p.terminate().unwrap();
+    /// assert_eq!(p.exitcode(), Some(-15));
+    /// ```
+    pub fn terminate(&mut self) -> Result<()> {
+        let running = match &*self.state.borrow() {
+            State::Running(child) => {
+                child.signal(Signal::SIGTERM)?;
+                true
+            }
+            _ => false,
+        };
+        if running {
+            self.terminated = true;
+            if !self.wait(Some(TERMINATE_GRACE))? {
+                if let State::Running(child) = &*self.state.borrow() {
+                    child.signal(Signal::SIGKILL)?;
+                }
+                self.wait(None)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// True while running; moves to `Ended` when the child has been reaped.
+    fn poll(&self) -> Result<bool> {
+        let ended = match &*self.state.borrow() {
+            State::Running(child) => child.try_wait()?,
+            _ => return Ok(false),
+        };
+        match ended {
+            Some(how) => {
+                self.finish(how);
+                Ok(false)
+            }
+            None => Ok(true),
+        }
+    }
+
+    /// Waits for the end; false on timeout.
+    fn wait(&self, timeout: Option<Duration>) -> Result<bool> {
+        let ended = match &*self.state.borrow() {
+            State::New => return Err(Error::new(ErrorKind::State, "process not started")),
+            State::Ended { .. } => return Ok(true),
+            State::Running(child) => child.wait(timeout)?,
+        };
+        match ended {
+            Some(how) => {
+                self.finish(how);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    fn finish(&self, how: Ended) {
+        let mut state = self.state.borrow_mut();
+        if let State::Running(child) = &mut *state {
+            let pid = child.pid.as_raw();
+            let report = child.read_report();
+            *state = State::Ended { pid, how, report };
+        }
+    }
+
+    fn outcome(&self) -> Result<()> {
+        match &*self.state.borrow() {
+            State::Ended { pid, how, report } => match (how, report) {
+                (Ended::Exited(0), _) => Ok(()),
+                (Ended::Signaled(_), _) if self.terminated => Ok(()),
+                (_, Some((true, message))) => {
+                    Err(Error::new(ErrorKind::ChildPanicked, message.clone()).with_pid(*pid))
+                }
+                (_, Some((false, message))) => {
+                    Err(Error::new(ErrorKind::ChildFailed, message.clone()).with_pid(*pid))
+                }
+                (Ended::Exited(code), None) => Err(Error::new(
+                    ErrorKind::ChildFailed,
+                    format!("exited with status {code}"),
+                )
+                .with_pid(*pid)),
+                (Ended::Signaled(signal), None) => Err(Error::new(
+                    ErrorKind::ChildKilled,
+                    format!("killed by {}", signal_name(*signal)),
+                )
+                .with_pid(*pid)),
+            },
+            _ => Err(Error::new(ErrorKind::State, "process has not ended")),
+        }
+    }
+}
+
+/// "SIGKILL" for 9, and so on.
+pub(crate) fn signal_name(signal: i32) -> String {
+    Signal::try_from(signal)
+        .map(|s| s.as_str().to_string())
+        .unwrap_or_else(|_| format!("signal {signal}"))
+}

@@ -1,0 +1,63 @@
+//! A small anonymous shared mapping that every later fork sees: counters and pids that a
+//! parent and its children read and write as atomics, with no messages.
+
+use std::ptr::NonNull;
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// A type made only of atomics, valid when all its bytes are zero.
+///
+/// # Safety
+/// The all-zero bit pattern must be a valid value, and the type must be safe to share between
+/// processes (no pointers, no heap).
+pub(crate) unsafe trait ZeroedAtomics {}
+
+/// One `T` in a shared anonymous mapping, zero-filled.
+pub(crate) struct Shared<T: ZeroedAtomics> {
+    ptr: NonNull<T>,
+}
+
+// SAFETY: T is made only of atomics (ZeroedAtomics), so shared access from threads is fine.
+unsafe impl<T: ZeroedAtomics> Send for Shared<T> {}
+// SAFETY: as above.
+unsafe impl<T: ZeroedAtomics> Sync for Shared<T> {}
+
+impl<T: ZeroedAtomics> Shared<T> {
+    pub(crate) fn new() -> Result<Self> {
+        // SAFETY: a fresh anonymous shared mapping, zero-filled by the kernel, which is a valid T.
+        let ptr = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                std::mem::size_of::<T>(),
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_SHARED | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        if ptr == libc::MAP_FAILED {
+            return Err(Error::new(
+                ErrorKind::Os,
+                format!("mmap: {}", std::io::Error::last_os_error()),
+            ));
+        }
+        let ptr = NonNull::new(ptr.cast::<T>())
+            .ok_or_else(|| Error::new(ErrorKind::Os, "mmap returned null"))?;
+        Ok(Shared { ptr })
+    }
+}
+
+impl<T: ZeroedAtomics> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: the mapping lives as long as self and holds a valid T.
+        unsafe { self.ptr.as_ref() }
+    }
+}
+
+impl<T: ZeroedAtomics> Drop for Shared<T> {
+    fn drop(&mut self) {
+        // SAFETY: unmapping our own mapping once; other processes keep theirs.
+        unsafe { libc::munmap(self.ptr.as_ptr().cast(), std::mem::size_of::<T>()) };
+    }
+}
