@@ -72,7 +72,8 @@ impl Error {
     ///
     /// ```
     /// use multitask::Process;
-    /// let mut p = Process::new(|| panic!("boom"));
+    /// fn boom() { panic!("boom") }
+    /// let mut p = Process::new(boom);
     /// p.start().unwrap();
     /// let err = p.join().unwrap_err();
     /// assert_eq!(err.pid(), p.pid());
@@ -85,7 +86,8 @@ impl Error {
     ///
     /// ```
     /// use multitask::Process;
-    /// let mut p = Process::new(|| panic!("boom"));
+    /// fn boom() { panic!("boom") }
+    /// let mut p = Process::new(boom);
     /// p.start().unwrap();
     /// assert_eq!(p.join().unwrap_err().message(), "boom");
     /// ```

@@ -179,7 +179,8 @@ impl<'a> Process<'a> {
     /// or minus the signal number when a signal ended it (`-15` after `terminate`).
     ///
     /// ```
-    /// let mut p = multitask::Process::new(|| panic!("boom"));
+    /// fn boom() { panic!("boom") }
+    /// let mut p = multitask::Process::new(boom);
     /// p.start().unwrap();
     /// let _ = p.join();
     /// assert_eq!(p.exitcode(), Some(1));
@@ -199,7 +200,8 @@ impl<'a> Process<'a> {
     /// so no zombie is left.
     ///
     /// ```
-    /// let mut p = multitask::Process::new(|| loop { std::thread::park() });
+    /// fn forever() { loop { std::thread::park() } }
+    /// let mut p = multitask::Process::new(forever);
     /// p.start().unwrap();
     /// p.terminate().unwrap();
     /// assert_eq!(p.exitcode(), Some(-15));

@@ -1,0 +1,31 @@
+//! Test support shared by the helper crate's test files: a deadline for every test that could
+//! hang, and whether a pid was reaped.
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// Runs `body` on its own thread and fails the test if it has not finished within `limit`.
+/// A hung body's children die with the test process (they have a parent-death signal).
+pub fn within<T: Send + 'static>(limit: Duration, body: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        let _ = tx.send(body());
+    });
+    match rx.recv_timeout(limit) {
+        Ok(value) => {
+            let _ = worker.join();
+            value
+        }
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!("test did not finish within {limit:?}"),
+        Err(mpsc::RecvTimeoutError::Disconnected) => match worker.join() {
+            Err(payload) => std::panic::resume_unwind(payload),
+            Ok(()) => panic!("test body ended without a result"),
+        },
+    }
+}
+
+#[allow(dead_code)] // not every test file checks reaping
+/// True when `pid` does not exist at all (reaped, not even a zombie).
+pub fn is_reaped(pid: i32) -> bool {
+    !std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
