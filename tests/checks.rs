@@ -21,7 +21,10 @@ fn num(c: &regex::Captures<'_>, name: &str) -> i64 {
 /// Every run: exit status 0 and no process left behind.
 pub fn clean_exit(run: &Run) -> Verdict {
     if run.code != Some(0) {
-        return Err(format!("exit status {:?}; stderr: {}", run.code, run.stderr));
+        return Err(format!(
+            "exit status {:?}; stderr: {}",
+            run.code, run.stderr
+        ));
     }
     if !run.left_behind.is_empty() {
         return Err(format!("processes left behind: {:?}", run.left_behind));
@@ -63,13 +66,18 @@ pub fn fork(run: &Run) -> Verdict {
     let (c, q) = child.ok_or("no child line")?;
     let (p2, c2) = parent.ok_or("no parent line")?;
     if p2 != p || p != run.main_pid as i64 {
-        return Err(format!("parent pid {p2} vs first line {p} vs real {}", run.main_pid));
+        return Err(format!(
+            "parent pid {p2} vs first line {p} vs real {}",
+            run.main_pid
+        ));
     }
     if c != c2 || c == p {
         return Err(format!("child pid {c} vs parent's report {c2}, parent {p}"));
     }
     if q != p && q != run.adopter_pid as i64 {
-        return Err(format!("child's parent is {q}: neither {p} nor the adopter"));
+        return Err(format!(
+            "child's parent is {q}: neither {p} nor the adopter"
+        ));
     }
     Ok(())
 }

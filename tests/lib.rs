@@ -69,7 +69,10 @@ pub fn run(name: &str, args: &[&str], scale: f64, limit: Duration) -> Run {
     let mut stderr = child.stderr.take().expect("stderr");
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
-        let lines: Vec<String> = BufReader::new(stdout).lines().map_while(Result::ok).collect();
+        let lines: Vec<String> = BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .collect();
         let _ = tx.send(lines);
     });
     let err_reader = std::thread::spawn(move || {

@@ -35,7 +35,12 @@ fn pool_with(n: usize, args: &[&str]) {
         most = most.max(stats.max_running);
     }
     // Likely, not guaranteed: judged over all runs, never from one.
-    assert_eq!(most, n.min(5), "pool of {n} never ran {} tasks at once", n.min(5));
+    assert_eq!(
+        most,
+        n.min(5),
+        "pool of {n} never ran {} tasks at once",
+        n.min(5)
+    );
 }
 
 #[test]
