@@ -3,6 +3,16 @@
 use std::fmt;
 
 /// What kind of thing went wrong; match on this, read the message for details.
+///
+/// ```
+/// use multitask::{ErrorKind, Process};
+/// let mut p = Process::new(|| Err::<(), _>("bad input"));
+/// p.start().unwrap();
+/// match p.join() {
+///     Err(e) if e.kind() == ErrorKind::ChildFailed => assert_eq!(e.message(), "bad input"),
+///     other => panic!("{other:?}"),
+/// }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -30,7 +40,13 @@ pub enum ErrorKind {
     State,
 }
 
-/// An error of the `multitask` crate.
+/// An error of the `multitask` crate: a kind, the pid it is about, and a message.
+///
+/// ```
+/// let q: multitask::Queue<u8> = multitask::Queue::new().unwrap();
+/// let err = q.get_timeout(std::time::Duration::ZERO).unwrap_err();
+/// assert_eq!(err.to_string(), "timed out: the queue stayed empty");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     kind: ErrorKind,
@@ -121,4 +137,14 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// The crate's result type.
+///
+/// ```
+/// fn start_one() -> multitask::Result<i32> {
+///     let mut p = multitask::Process::new(|| ());
+///     p.start()?;
+///     p.join()?;
+///     Ok(p.exitcode().unwrap_or(-1))
+/// }
+/// assert_eq!(start_one().unwrap(), 0);
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -10,8 +10,16 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
 /// Environment variable: a float that multiplies every sleep (default 1.0).
+///
+/// ```
+/// assert_eq!(multitask::TIME_SCALE_VAR, "MULTITASK_TIME_SCALE");
+/// ```
 pub const TIME_SCALE_VAR: &str = "MULTITASK_TIME_SCALE";
 /// Environment variable: an integer that makes every random draw reproducible.
+///
+/// ```
+/// assert_eq!(multitask::SEED_VAR, "MULTITASK_SEED");
+/// ```
 pub const SEED_VAR: &str = "MULTITASK_SEED";
 
 /// Where this process sits in the family tree, as a number: the seed for the first process,

@@ -12,6 +12,12 @@ use serde::de::DeserializeOwned;
 use crate::error::{Error, ErrorKind, Result};
 
 /// One end of a [`Pipe`]: what it sends the other end receives, and the other way round.
+///
+/// ```
+/// let (a, b): (multitask::Connection<u8>, _) = multitask::Pipe::new().unwrap();
+/// b.send(5).unwrap();
+/// assert_eq!(a.recv().unwrap(), 5);
+/// ```
 pub struct Connection<T> {
     tx: IpcSender<T>,
     rx: IpcReceiver<T>,

@@ -111,6 +111,13 @@ impl fmt::Debug for Pool {
 }
 
 /// The pending result of one task, like Python's `AsyncResult`.
+///
+/// ```
+/// fn inc(x: i64) -> i64 { x + 1 }
+/// let pool = multitask::Pool::new(Some(1)).unwrap();
+/// let handle: multitask::AsyncResult<'_, i64> = pool.apply_async(inc, 1).unwrap();
+/// assert_eq!(handle.get().unwrap(), 2);
+/// ```
 pub struct AsyncResult<'pool, R> {
     pool: &'pool Pool,
     id: u64,

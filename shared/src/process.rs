@@ -10,6 +10,12 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::os::{Child, Ended, spawn_child};
 
 /// What a process target may return: nothing, or a `Result` whose error fails the child.
+///
+/// ```
+/// use multitask::TargetOutput;
+/// assert_eq!(().failure(), None);
+/// assert_eq!(Err::<(), _>("no").failure(), Some("no".to_string()));
+/// ```
 pub trait TargetOutput {
     /// `None` for success, or the failure's message.
     fn failure(self) -> Option<String>;
