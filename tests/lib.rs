@@ -150,3 +150,45 @@ fn group_members(group: Pid) -> Vec<i32> {
         .filter(|pid| nix::unistd::getpgid(Some(Pid::from_raw(*pid))) == Ok(group))
         .collect()
 }
+
+/// Starts a demo at full time scale, waits for a stdout line starting with `after`, sends
+/// SIGINT to the demo's main process alone (as a shell's Ctrl-C reaches at least it), and
+/// returns the demo's processes still alive a second later (then kills them).
+pub fn interrupt(name: &str, args: &[&str], after: &str) -> Vec<i32> {
+    become_subreaper();
+    let mut child = Command::new(bin(name))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .expect("spawn demo");
+    let group = Pid::from_raw(child.id() as i32);
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) if line.starts_with(after) => break,
+            Ok(_) => continue,
+            Err(_) => {
+                let _ = killpg(group, Signal::SIGKILL);
+                let _ = child.wait();
+                reap_group(group, Instant::now());
+                panic!("{name} never printed a line starting with {after:?}");
+            }
+        }
+    }
+    let _ = nix::sys::signal::kill(group, Signal::SIGINT);
+    let _ = child.wait();
+    reap_group(group, Instant::now() + Duration::from_secs(1))
+}

@@ -24,6 +24,17 @@ pub fn within<T: Send + 'static>(limit: Duration, body: impl FnOnce() -> T + Sen
     }
 }
 
+/// True while `pid` runs (a zombie has stopped running).
+#[allow(dead_code)] // not every test file needs it
+pub fn is_running(pid: i32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => stat
+            .rsplit_once(") ")
+            .is_some_and(|(_, rest)| !rest.starts_with('Z') && !rest.starts_with('X')),
+        Err(_) => false,
+    }
+}
+
 #[allow(dead_code)] // not every test file checks reaping
 /// True when `pid` does not exist at all (reaped, not even a zombie).
 pub fn is_reaped(pid: i32) -> bool {
