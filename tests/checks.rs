@@ -230,3 +230,22 @@ pub fn thread(run: &Run) -> Verdict {
     }
     Ok(())
 }
+
+/// Pipe: the fourteen lines in this one order (each side prints before it sends and after it
+/// receives, so the order is total).
+pub fn pipe(run: &Run) -> Verdict {
+    clean_exit(run)?;
+    let mut want = Vec::new();
+    for n in 1..=3 {
+        want.push(format!("Parent sent: ping {n}"));
+        want.push(format!("Child got: ping {n}"));
+        want.push(format!("Child sent: pong {n}"));
+        want.push(format!("Parent got: pong {n}"));
+    }
+    want.push("Child: pipe closed, exit.".to_string());
+    want.push("Parent: child exited.".to_string());
+    if run.lines != want {
+        return Err(format!("got {:?}", run.lines));
+    }
+    Ok(())
+}

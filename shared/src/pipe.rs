@@ -1,6 +1,7 @@
 //! `Pipe`: Python's `multiprocessing.Pipe()`, two connected ends that send and receive.
 
 use std::any::type_name;
+use std::cell::RefCell;
 use std::fmt;
 use std::time::Duration;
 
@@ -19,8 +20,9 @@ use crate::error::{Error, ErrorKind, Result};
 /// assert_eq!(a.recv().unwrap(), 5);
 /// ```
 pub struct Connection<T> {
-    tx: IpcSender<T>,
-    rx: IpcReceiver<T>,
+    /// Both `None` once this process closed its copy of the end.
+    tx: RefCell<Option<IpcSender<T>>>,
+    rx: RefCell<Option<IpcReceiver<T>>>,
 }
 
 impl<T> fmt::Debug for Connection<T> {
@@ -62,14 +64,32 @@ impl Pipe {
     pub fn new<T: Serialize + DeserializeOwned>() -> Result<(Connection<T>, Connection<T>)> {
         let (a_tx, b_rx) = ipc::channel().map_err(|e| channel_error("create", &e))?;
         let (b_tx, a_rx) = ipc::channel().map_err(|e| channel_error("create", &e))?;
-        Ok((
-            Connection { tx: a_tx, rx: a_rx },
-            Connection { tx: b_tx, rx: b_rx },
-        ))
+        Ok((Connection::from(a_tx, a_rx), Connection::from(b_tx, b_rx)))
     }
 }
 
 impl<T: Serialize + DeserializeOwned> Connection<T> {
+    fn from(tx: IpcSender<T>, rx: IpcReceiver<T>) -> Self {
+        Connection {
+            tx: RefCell::new(Some(tx)),
+            rx: RefCell::new(Some(rx)),
+        }
+    }
+
+    /// Closes this process's copy of the end (Python's `close()`). Once every process has closed
+    /// its copy, `recv` at the other end fails with `Disconnected` (Python's `EOFError`): so each
+    /// process closes the end it does not use, right after the fork.
+    ///
+    /// ```
+    /// let (a, b) = multitask::Pipe::new::<u8>().unwrap();
+    /// a.close();
+    /// assert_eq!(b.recv().unwrap_err().kind(), multitask::ErrorKind::Disconnected);
+    /// ```
+    pub fn close(&self) {
+        self.tx.borrow_mut().take();
+        self.rx.borrow_mut().take();
+    }
+
     /// Sends a value to the other end.
     ///
     /// ```
@@ -78,7 +98,9 @@ impl<T: Serialize + DeserializeOwned> Connection<T> {
     /// assert_eq!(a.recv().unwrap(), 1);
     /// ```
     pub fn send(&self, value: T) -> Result<()> {
-        self.tx.send(value).map_err(|e| match e {
+        let tx = self.tx.borrow();
+        let tx = tx.as_ref().ok_or_else(closed)?;
+        tx.send(value).map_err(|e| match e {
             IpcError::SerializationError(e) => {
                 Error::new(ErrorKind::Serialize, format!("a {}: {e}", type_name::<T>()))
             }
@@ -94,7 +116,11 @@ impl<T: Serialize + DeserializeOwned> Connection<T> {
     /// assert_eq!(b.recv().unwrap(), vec![1, 2]);
     /// ```
     pub fn recv(&self) -> Result<T> {
-        self.rx.recv().map_err(recv_error::<T>)
+        let rx = self.rx.borrow();
+        rx.as_ref()
+            .ok_or_else(closed)?
+            .recv()
+            .map_err(recv_error::<T>)
     }
 
     /// Like `recv`, but fails with `Timeout` after `timeout`.
@@ -105,7 +131,8 @@ impl<T: Serialize + DeserializeOwned> Connection<T> {
     /// assert!(a.recv_timeout(Duration::from_millis(5)).is_err());
     /// ```
     pub fn recv_timeout(&self, timeout: Duration) -> Result<T> {
-        match self.rx.try_recv_timeout(timeout) {
+        let rx = self.rx.borrow();
+        match rx.as_ref().ok_or_else(closed)?.try_recv_timeout(timeout) {
             Ok(value) => Ok(value),
             Err(TryRecvError::Empty) => Err(Error::new(ErrorKind::Timeout, "nothing arrived")),
             Err(TryRecvError::IpcError(e)) => Err(recv_error::<T>(e)),
@@ -122,6 +149,10 @@ fn recv_error<T>(e: IpcError) -> Error {
         IpcError::Disconnected => Error::new(ErrorKind::Disconnected, "the other end is gone"),
         other => channel_error("recv", &other),
     }
+}
+
+fn closed() -> Error {
+    Error::new(ErrorKind::State, "this end of the pipe is closed")
 }
 
 fn channel_error(what: &str, e: &dyn fmt::Display) -> Error {

@@ -12,6 +12,7 @@ fn sigint_to_any_demo_leaves_no_process_behind() {
         ("pool-demo", &["5"][..], "Run task"),
         ("queue-demo", &[][..], "Put A"),
         ("thread-demo", &[][..], "thread LoopThread >>> 1"),
+        ("pipe-demo", &[][..], "Parent sent"),
     ] {
         let left = interrupt(demo, args, after);
         assert!(left.is_empty(), "{demo} {args:?} left {left:?} behind");

@@ -82,3 +82,10 @@ fn pool_demo_rejects_bad_sizes_in_one_line() {
         assert!(r.stderr.contains(bad), "{:?}", r.stderr);
     }
 }
+
+#[test]
+fn pipe_demo() {
+    for (i, r) in runs("pipe-demo", &[]).iter().enumerate() {
+        checks::pipe(r).unwrap_or_else(|e| panic!("run {}: {e}", i + 1));
+    }
+}
