@@ -12,7 +12,7 @@ pub const HANDSHAKE_LIMIT: usize = 256;
 /// The largest frame accepted once the peer is authenticated.
 pub const MESSAGE_LIMIT: usize = 16 * 1024 * 1024;
 
-/// Writes `payload` as one frame.
+/// Writes `payload` as one frame. A peer that has gone away gives [`Error::Closed`].
 pub fn write_frame(w: &mut impl Write, payload: &[u8]) -> Result<()> {
     let len = u32::try_from(payload.len())
         .map_err(|_| Error::Protocol(format!("a frame of {} bytes is too long", payload.len())))?;
@@ -20,9 +20,13 @@ pub fn write_frame(w: &mut impl Write, payload: &[u8]) -> Result<()> {
     buf.extend_from_slice(&len.to_be_bytes());
     buf.extend_from_slice(payload);
     // One write for the whole frame: it is never split between two writers' frames.
-    w.write_all(&buf)
-        .and_then(|()| w.flush())
-        .map_err(|err| Error::io("cannot send", err))
+    w.write_all(&buf).and_then(|()| w.flush()).map_err(|err| {
+        if is_reset(&err) || err.kind() == io::ErrorKind::BrokenPipe {
+            Error::Closed
+        } else {
+            Error::io("cannot send", err)
+        }
+    })
 }
 
 /// Reads one frame of at most `limit` bytes. A peer that closes the connection before the first
