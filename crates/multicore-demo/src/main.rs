@@ -1,0 +1,106 @@
+//! Ports 多线程 › 多核CPU: one dead-loop thread per core. In Python the GIL lets only one of them
+//! run at a time (about 1 core busy); Rust threads run truly in parallel and use every core.
+//!
+//! The chapter's loop never ends; this one stops after `--seconds` (scaled by
+//! `MULTITASK_TIME_SCALE`) and reports the CPU time the process used divided by the wall time:
+//! the number of cores it kept busy.
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+
+/// One busy thread per core for a while, then how many cores were kept busy.
+#[derive(Debug, Parser)]
+#[command(name = "multicore-demo")]
+struct Args {
+    /// How long the threads spin, in seconds (multiplied by MULTITASK_TIME_SCALE).
+    #[arg(long, default_value_t = 5.0, value_parser = positive_seconds)]
+    seconds: f64,
+}
+
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 => Ok(s),
+        _ => Err(format!(
+            "expected a positive number of seconds, got {text:?}"
+        )),
+    }
+}
+
+/// `MULTITASK_TIME_SCALE`, default 1.0. Kept in one place: it becomes the helper crate's
+/// `multitask::time_scale()` once that exists.
+fn time_scale() -> f64 {
+    match std::env::var("MULTITASK_TIME_SCALE") {
+        Err(_) => 1.0,
+        Ok(text) => match text.trim().parse::<f64>() {
+            Ok(f) if f.is_finite() && f >= 0.0 => f,
+            _ => {
+                eprintln!(
+                    "multicore-demo: MULTITASK_TIME_SCALE must be a number >= 0, got {text:?}"
+                );
+                std::process::exit(2);
+            }
+        },
+    }
+}
+
+/// User plus system CPU time of the whole process (all its threads) so far.
+fn cpu_time() -> Duration {
+    // SAFETY: getrusage only writes the struct we hand it; zeroed is a valid rusage.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: RUSAGE_SELF with a valid pointer to a live rusage.
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return Duration::ZERO;
+    }
+    let tv = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec.max(0) as u64) + Duration::from_micros(t.tv_usec.max(0) as u64)
+    };
+    tv(usage.ru_utime) + tv(usage.ru_stime)
+}
+
+fn dead_loop(stop: &AtomicBool) {
+    let mut x: u64 = 0;
+    while !stop.load(Ordering::Relaxed) {
+        // black_box keeps the optimiser from deleting the chapter's `x = x ^ 1`.
+        x = black_box(x ^ 1);
+    }
+}
+
+fn main() {
+    let args = Args::parse();
+    let seconds = args.seconds * time_scale();
+    let stop = Arc::new(AtomicBool::new(false));
+    let cores = num_cpus::get();
+    println!("Run {cores} busy threads for {seconds:.2} seconds...");
+    let wall_start = Instant::now();
+    let cpu_start = cpu_time();
+    let mut threads = Vec::with_capacity(cores);
+    for _ in 0..cores {
+        let flag = Arc::clone(&stop);
+        match thread::Builder::new().spawn(move || dead_loop(&flag)) {
+            Ok(t) => threads.push(t),
+            Err(err) => {
+                stop.store(true, Ordering::Relaxed);
+                eprintln!("multicore-demo: cannot start a thread: {err}");
+                std::process::exit(1);
+            }
+        }
+    }
+    // This sleep is the program's duration, not synchronisation: the threads stop on the flag.
+    thread::sleep(Duration::from_secs_f64(seconds));
+    stop.store(true, Ordering::Relaxed);
+    for t in threads {
+        if t.join().is_err() {
+            eprintln!("multicore-demo: a thread panicked");
+            std::process::exit(1);
+        }
+    }
+    let wall = wall_start.elapsed().as_secs_f64();
+    let cpu = (cpu_time().saturating_sub(cpu_start)).as_secs_f64();
+    let busy = if wall > 0.0 { cpu / wall } else { 0.0 };
+    println!("Cores kept busy: {busy:.2} (CPU time {cpu:.2} s / wall time {wall:.2} s).");
+}

@@ -1,0 +1,103 @@
+//! THE timing-sensitive test of the workspace: it measures how many cores the demo keeps busy,
+//! which other work on the machine can lower. This file holds no other test, so cargo runs
+//! nothing else of ours beside it, and it is tolerant in two ways:
+//!
+//! - the figure must reach three quarters of two cores (an idle 2-core machine shows about
+//!   1.99; a port held to one core by a lock, as Python's GIL holds the original, shows 1.0);
+//! - a low figure only fails the test when cores sat idle during the run (read from
+//!   /proc/stat): if other programs kept every core busy, the run proves nothing either way and
+//!   is retried, and after a few such runs the test says so on stderr and passes. The defect it
+//!   exists to catch, cores left idle while the demo runs, still fails it on any machine.
+
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// Runs the demo to the end, killing it if it outlives `limit`.
+fn run_with_deadline(command: &mut Command, limit: Duration) -> Output {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the demo starts");
+    let deadline = Instant::now() + limit;
+    while child.try_wait().expect("try_wait").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the demo did not finish within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.wait_with_output().expect("the output")
+}
+
+/// The machine's (idle, total) CPU time so far, in clock ticks, summed over all cores; `None`
+/// where /proc/stat cannot be read.
+fn machine_ticks() -> Option<(u64, u64)> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let fields: Vec<u64> = stat
+        .lines()
+        .next()?
+        .strip_prefix("cpu ")?
+        .split_whitespace()
+        .map(|field| field.parse().ok())
+        .collect::<Option<_>>()?;
+    // user nice system idle iowait irq softirq steal (guest time is already counted in user).
+    let idle = fields.get(3)? + fields.get(4).copied().unwrap_or(0);
+    let total = fields.iter().take(8).sum();
+    Some((idle, total))
+}
+
+/// One run of `--seconds 1`: the demo's figure, and how many cores sat idle meanwhile.
+fn one_run(cores: usize) -> (f64, Option<f64>) {
+    let before = machine_ticks();
+    let out = run_with_deadline(
+        Command::new(env!("CARGO_BIN_EXE_multicore-demo"))
+            .args(["--seconds", "1"])
+            .env("MULTITASK_TIME_SCALE", "1"),
+        Duration::from_secs(30),
+    );
+    let after = machine_ticks();
+    assert!(out.status.success(), "{:?}", out.status);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let busy: f64 = text
+        .lines()
+        .find_map(|line| line.strip_prefix("Cores kept busy: "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|figure| figure.parse().ok())
+        .unwrap_or_else(|| panic!("no figure in {text:?}"));
+    let idle = match (before, after) {
+        (Some((idle0, total0)), Some((idle1, total1))) if total1 > total0 => {
+            Some((idle1 - idle0) as f64 / (total1 - total0) as f64 * cores as f64)
+        }
+        _ => None,
+    };
+    (busy, idle)
+}
+
+#[test]
+fn timing_sensitive_every_core_is_kept_busy() {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores < 2 {
+        eprintln!("skipped: one core only, nothing to show");
+        return;
+    }
+    let threshold = 0.75 * cores.min(2) as f64;
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        let (busy, idle) = one_run(cores);
+        eprintln!("cores kept busy: {busy:.2} of {cores}; cores idle meanwhile: {idle:.2?}");
+        seen.push((busy, idle));
+        if busy >= threshold {
+            return;
+        }
+        // Idle cores the demo did not take: the defect itself, whatever else runs.
+        if idle.is_none_or(|idle| idle >= 0.5) {
+            panic!("only {busy:.2} cores busy (expected {threshold:.2}) with {idle:.2?} idle");
+        }
+    }
+    eprintln!(
+        "inconclusive, counted as passed: other programs kept every core busy in all runs {seen:.2?}"
+    );
+}

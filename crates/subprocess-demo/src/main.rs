@@ -1,0 +1,56 @@
+//! Ports 多进程 › 子进程 (subprocess): run a command and print its exit code, then start a
+//! command, feed its stdin, and print what it wrote and its exit code.
+//!
+//! The chapter runs `nslookup www.python.org`, then an interactive `nslookup` fed
+//! `set q=mx / python.org / exit`: both need the network and a package many machines lack.
+//! Here `uname -s` stands for the first (present on every Linux, in coreutils or busybox, and
+//! prints the same `Linux` everywhere), and `sh`, the one interpreter every Linux has, stands for
+//! the second: it too reads commands from its stdin until `exit`, so the shape is the same.
+
+use std::io::Write;
+use std::process::{Command, ExitStatus, Stdio};
+
+/// What the interactive command reads on its stdin, like the chapter's three nslookup commands.
+const SH_INPUT: &[u8] = b"x=6\necho $((x * 7))\nexit\n";
+
+/// Python's `returncode`: the exit status, or minus the signal that killed the child.
+fn returncode(status: ExitStatus) -> i32 {
+    use std::os::unix::process::ExitStatusExt;
+    status.code().or(status.signal().map(|s| -s)).unwrap_or(-1)
+}
+
+fn fail(what: &str, err: std::io::Error) -> ! {
+    eprintln!("subprocess-demo: {what}: {err}");
+    std::process::exit(1);
+}
+
+fn main() {
+    println!("$ uname -s");
+    // subprocess.call: the child writes straight to our stdout, which it inherits.
+    let r = Command::new("uname")
+        .arg("-s")
+        .status()
+        .unwrap_or_else(|err| fail("cannot run uname", err));
+    println!("Exit code: {}", returncode(r));
+
+    println!("$ sh");
+    let mut p = Command::new("sh")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|err| fail("cannot run sh", err));
+    // p.communicate(input): write all of stdin, close it, then read every output to the end.
+    if let Some(mut stdin) = p.stdin.take() {
+        stdin
+            .write_all(SH_INPUT)
+            .unwrap_or_else(|err| fail("cannot write to sh", err));
+    }
+    let output = p
+        .wait_with_output()
+        .unwrap_or_else(|err| fail("cannot read from sh", err));
+    // Like Python's print(output.decode('utf-8')): the output ends in a newline and print adds
+    // one more, hence the empty line before the exit code.
+    println!("{}", String::from_utf8_lossy(&output.stdout));
+    println!("Exit code: {}", returncode(output.status));
+}

@@ -1,0 +1,124 @@
+//! Ports 进程和线程 › 分布式进程 › task_master.py: the master serves a task queue and a result
+//! queue over the network behind an authkey, puts 10 random tasks, and collects 10 results from
+//! whatever workers connect.
+//!
+//! Differences from the original, and why: it binds 127.0.0.1 by default (the original binds
+//! every interface, and the default authkey `abc` is public; pass `--bind 0.0.0.0` for workers
+//! on other machines); it prints the address it really bound on stderr (so `--port 0` is
+//! usable); and when no result comes within 10 s it says so and exits 1 instead of a traceback.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use clap::Parser;
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use task_manager::{QueueManager, SharedQueue};
+
+/// Serve 10 tasks to workers and print their results.
+#[derive(Debug, Parser)]
+#[command(name = "task-master")]
+struct Args {
+    /// TCP port to listen on (0: any free port, printed on stderr).
+    #[arg(long, default_value_t = 5000)]
+    port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    bind: IpAddr,
+    /// The shared secret a worker must prove it knows.
+    #[arg(long, default_value = "abc")]
+    authkey: String,
+}
+
+/// How long the master waits for each result (the original's `result.get(timeout=10)`).
+const RESULT_TIMEOUT_SECS: f64 = 10.0;
+
+/// `MULTITASK_TIME_SCALE` (default 1.0) and `MULTITASK_SEED` (optional), read once. Kept in
+/// one place: they become the helper crate's `multitask` knobs once that exists.
+fn knobs() -> (f64, Option<u64>) {
+    let scale = match std::env::var("MULTITASK_TIME_SCALE") {
+        Err(_) => 1.0,
+        Ok(text) => match text.trim().parse::<f64>() {
+            Ok(f) if f.is_finite() && f >= 0.0 => f,
+            _ => bad_knob(&format!(
+                "MULTITASK_TIME_SCALE must be a number >= 0, got {text:?}"
+            )),
+        },
+    };
+    let seed = match std::env::var("MULTITASK_SEED") {
+        Err(_) => None,
+        Ok(text) => match text.trim().parse::<u64>() {
+            Ok(seed) => Some(seed),
+            Err(_) => bad_knob(&format!(
+                "MULTITASK_SEED must be an integer >= 0, got {text:?}"
+            )),
+        },
+    };
+    (scale, seed)
+}
+
+fn bad_knob(message: &str) -> ! {
+    eprintln!("task-master: {message}");
+    std::process::exit(2);
+}
+
+fn fail(message: &str) -> ! {
+    eprintln!("task-master: {message}");
+    std::process::exit(1);
+}
+
+fn main() {
+    let args = Args::parse();
+    let (scale, seed) = knobs();
+    let mut rng = match seed {
+        Some(seed) => StdRng::seed_from_u64(seed),
+        None => rand::make_rng(),
+    };
+
+    // 发送任务的队列:
+    let task_queue = SharedQueue::new();
+    // 接收结果的队列:
+    let result_queue = SharedQueue::new();
+
+    // 把两个Queue都注册到网络上, callable参数关联了Queue对象:
+    let mut manager = QueueManager::new(args.authkey.as_bytes());
+    manager.register("get_task_queue", task_queue);
+    manager.register("get_result_queue", result_queue);
+    // 绑定端口5000, 设置验证码'abc', 启动Queue:
+    let manager = manager
+        .start(SocketAddr::new(args.bind, args.port), |peer, err| {
+            eprintln!("task-master: refused a connection from {peer}: {err}");
+        })
+        .unwrap_or_else(|err| fail(&err.to_string()));
+    eprintln!("listening on {}", manager.address());
+    // 获得通过网络访问的Queue对象:
+    let (task, result) = match (
+        manager.get_queue("get_task_queue"),
+        manager.get_queue("get_result_queue"),
+    ) {
+        (Ok(task), Ok(result)) => (task, result),
+        (Err(err), _) | (_, Err(err)) => fail(&err.to_string()),
+    };
+    // 放几个任务进去:
+    for _ in 0..10 {
+        let n: u32 = rng.random_range(0..=10000);
+        println!("Put task {n}...");
+        task.put(&n).unwrap_or_else(|err| fail(&err.to_string()));
+    }
+    // 从result队列读取结果:
+    println!("Try get results...");
+    let timeout = Duration::from_secs_f64(RESULT_TIMEOUT_SECS * scale);
+    for i in 0..10 {
+        match result.get::<String>(Some(timeout)) {
+            Ok(Some(r)) => println!("Result: {r}"),
+            Ok(None) => fail(&format!(
+                "no result within {:.2} s ({i} of 10 received): is a worker running?",
+                timeout.as_secs_f64()
+            )),
+            Err(err) => fail(&err.to_string()),
+        }
+    }
+    // 关闭:
+    manager.shutdown();
+    println!("master exit.");
+}

@@ -1,0 +1,105 @@
+//! Ports 进程和线程 › 分布式进程 › task_worker.py: the worker connects to the master's queues,
+//! takes each task `n`, takes 1 s over it, and returns `n * n = m`.
+//!
+//! Differences from the original, and why: it takes tasks until the queue has stayed empty for
+//! 1 s (the original tries exactly 10 times, so a second worker sits through empty waits), and
+//! it does print `task queue is empty.` (the original's `except Queue.Empty` names a module it
+//! never imported, so it dies there instead). A master that has gone away once every result is
+//! in also means no task is left: that too ends the loop normally.
+
+use std::time::Duration;
+
+use clap::Parser;
+use task_manager::{Client, ErrorKind};
+
+/// Take tasks from a master and return their results.
+#[derive(Debug, Parser)]
+#[command(name = "task-worker")]
+struct Args {
+    /// The master's host name or address.
+    #[arg(long, default_value = "127.0.0.1")]
+    server: String,
+    /// The master's TCP port.
+    #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u16).range(1..))]
+    port: u16,
+    /// The shared secret the master expects.
+    #[arg(long, default_value = "abc")]
+    authkey: String,
+}
+
+/// `MULTITASK_TIME_SCALE`, default 1.0. Kept in one place: it becomes the helper crate's
+/// `multitask::time_scale()` once that exists.
+fn time_scale() -> f64 {
+    match std::env::var("MULTITASK_TIME_SCALE") {
+        Err(_) => 1.0,
+        Ok(text) => match text.trim().parse::<f64>() {
+            Ok(f) if f.is_finite() && f >= 0.0 => f,
+            _ => {
+                eprintln!("task-worker: MULTITASK_TIME_SCALE must be a number >= 0, got {text:?}");
+                std::process::exit(2);
+            }
+        },
+    }
+}
+
+fn fail(message: &str) -> ! {
+    eprintln!("task-worker: {message}");
+    std::process::exit(1);
+}
+
+fn main() {
+    let args = Args::parse();
+    let second = Duration::from_secs_f64(time_scale());
+
+    // 连接到服务器, 也就是运行task_master.py的机器:
+    let server_addr = &args.server;
+    println!("Connect to server {server_addr}...");
+    // 端口和验证码注意保持与task_master.py设置的完全一致:
+    let m =
+        Client::connect(server_addr, args.port, args.authkey.as_bytes()).unwrap_or_else(|err| {
+            match err.kind() {
+                ErrorKind::Authentication => fail(&format!(
+                    "the master at {server_addr}:{} refused our authkey ({err})",
+                    args.port
+                )),
+                _ => fail(&err.to_string()),
+            }
+        });
+    // 获取Queue的对象:
+    let (task, result) = match (
+        m.get_queue("get_task_queue"),
+        m.get_queue("get_result_queue"),
+    ) {
+        (Ok(task), Ok(result)) => (task, result),
+        (Err(err), _) | (_, Err(err)) => fail(&err.to_string()),
+    };
+    // 从task队列取任务, 并把结果写入result队列:
+    loop {
+        match task.get::<i64>(Some(second)) {
+            Ok(Some(n)) => {
+                println!("run task {n} * {n}...");
+                // i128: the square of any i64 fits, whatever a master sends.
+                let square = i128::from(n) * i128::from(n);
+                let r = format!("{n} * {n} = {square}");
+                std::thread::sleep(second);
+                result
+                    .put(&r)
+                    .unwrap_or_else(|err| fail(&format!("cannot return {r:?}: {err}")));
+            }
+            Ok(None) => {
+                println!("task queue is empty.");
+                break;
+            }
+            Err(err) if err.kind() == ErrorKind::Closed => {
+                eprintln!(
+                    "task-worker: the master closed the connection (all its results are in, or it gave up)"
+                );
+                println!("task queue is empty.");
+                break;
+            }
+            Err(err) => fail(&err.to_string()),
+        }
+    }
+    // 处理结束:
+    println!("worker exit.");
+}
