@@ -9,8 +9,9 @@
 //! (the compiled gap between load and store is a few instructions, the interpreter's several
 //! bytecodes; CPython 3.11 itself, switching threads only at certain points, printed 0).
 
-use std::sync::Mutex;
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Barrier, Mutex};
 use std::thread;
 
 use clap::Parser;
@@ -27,6 +28,9 @@ struct Args {
 // 假定这是你的银行存款:
 static BALANCE: AtomicI64 = AtomicI64::new(0);
 static LOCK: Mutex<()> = Mutex::new(());
+// Rust runs 100000 rounds in less time than it takes to start a thread: both threads wait here
+// so that their rounds overlap, as Python's do.
+static START: Barrier = Barrier::new(2);
 
 fn change_it(n: i64) {
     // 先存后取，结果应该为0:
@@ -37,6 +41,7 @@ fn change_it(n: i64) {
 }
 
 fn run_thread(n: i64, use_lock: bool) {
+    START.wait();
     for _ in 0..100_000 {
         if use_lock {
             // 先要获取锁; the guard releases it when dropped, as the notes' try/finally does.
@@ -49,14 +54,19 @@ fn run_thread(n: i64, use_lock: bool) {
     }
 }
 
-fn main() {
-    let use_lock = !Args::parse().no_lock;
+fn main() -> ExitCode {
+    let args: Args = match demo_cli::parse() {
+        Ok(args) => args,
+        Err(code) => return code,
+    };
+    let use_lock = !args.no_lock;
     let t1 = thread::spawn(move || run_thread(5, use_lock));
     let t2 = thread::spawn(move || run_thread(8, use_lock));
     let joined = [t1.join(), t2.join()];
     if joined.iter().any(Result::is_err) {
         eprintln!("lock-demo: a thread panicked");
-        std::process::exit(1);
+        return ExitCode::FAILURE;
     }
     println!("{}", BALANCE.load(Ordering::Relaxed));
+    ExitCode::SUCCESS
 }

@@ -173,10 +173,10 @@ fn accept_loop(listener: &TcpListener, stopping: &AtomicBool, shared: &Shared) {
         let spawned = thread::Builder::new()
             .name(format!("task-manager-{peer}"))
             .spawn(move || {
-                if let Err(err) = handle(stream, &authkey, &queues) {
-                    if err.kind() != crate::ErrorKind::Closed {
-                        hook(peer, &err);
-                    }
+                if let Err(err) = handle(stream, &authkey, &queues)
+                    && err.kind() != crate::ErrorKind::Closed
+                {
+                    hook(peer, &err);
                 }
                 lock(&open).remove(&id);
             });
