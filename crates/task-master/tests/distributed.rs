@@ -188,6 +188,8 @@ fn worker_exe() -> PathBuf {
 
 /// Starts a master on an ephemeral loopback port and returns it with its real port.
 fn master(scale: &str, extra: &[&str]) -> (Proc, String) {
+    // Built before the master starts its clock: a build is slower than a scaled timeout.
+    worker_exe();
     let mut args = vec!["--bind", "127.0.0.1", "--port", "0"];
     args.extend_from_slice(extra);
     let mut master = Proc::start(
