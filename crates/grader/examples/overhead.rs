@@ -90,6 +90,6 @@ fn main() -> ExitCode {
                 .count()
         })
         .unwrap_or(0);
-    println!("processes on the machine (each run scans /proc once): {procs}");
+    println!("processes on the machine: {procs}");
     ExitCode::SUCCESS
 }

@@ -8,6 +8,10 @@
 //! us, the run's unique marker in their environment ([`RUN_ID_ENV`]). Only pids identified that way
 //! are ever signalled or reaped: this module never calls `waitpid(-1)`.
 //!
+//! A clean run costs no full scan: once the main process is reaped, the tree is gone when none
+//! of our own children is the run's and its process group is empty (see `Tree::gone_fast`);
+//! only when that is unsure, or something lingers, is every process's stat read.
+//!
 //! One thread per run: stdout, stderr and a pidfd of the main process are watched with `ppoll`,
 //! so lines are time-stamped as they arrive and the main process's exit is seen at once.
 
@@ -178,9 +182,9 @@ pub fn run_once(cfg: &RunConfig, run: usize) -> Result<RunOutcome, RunError> {
         status: None,
         finished: false,
     };
-    // From here on the guard kills and reaps the tree on every way out.
+    // From here on the guard kills and reaps the tree on every way out but a complete run.
     let outcome = sup.supervise(cfg, run, start, stdout, stderr);
-    sup.finished = true;
+    sup.finished = outcome.is_ok();
     outcome
 }
 
@@ -244,10 +248,7 @@ impl Supervisor {
         let main_pidfd = match pidfd_open(self.tree.main_pid) {
             Ok(fd) => Some(fd),
             Err(Errno::ENOSYS) => None,
-            Err(e) => {
-                self.kill_tree();
-                return Err(RunError::os("cannot watch the main process", e));
-            }
+            Err(e) => return Err(RunError::os("cannot watch the main process", e)),
         };
         let mut out = stdout
             .map(Stream::new)
@@ -268,8 +269,7 @@ impl Supervisor {
                 break Some(KillReason::OutputLimit);
             }
             if self.status.is_some() && out.is_none() && err.is_none() {
-                let alive = self.tree.scan_and_reap();
-                if alive.is_empty() {
+                if self.tree.gone_fast() || self.tree.scan_and_reap().is_empty() {
                     break None;
                 }
                 // Something lingers without our pipes: look again soon, backing off.
@@ -599,8 +599,45 @@ struct Proc {
 }
 
 fn read_stat(pid: i32) -> Option<Proc> {
-    let text = fs::read(format!("/proc/{pid}/stat")).ok()?;
+    // One open and one read into the stack: a stat line is a few hundred bytes, and a scan
+    // reads one per process on the machine.
+    let mut file = File::open(format!("/proc/{pid}/stat")).ok()?;
+    let mut buf = [0u8; 1024];
+    let n = file.read(&mut buf).ok()?;
+    if n < buf.len() {
+        return parse_stat(pid, &buf[..n]);
+    }
+    let mut text = buf.to_vec();
+    file.read_to_end(&mut text).ok()?;
     parse_stat(pid, &text)
+}
+
+/// Our direct children, from /proc/self/task/*/children; None when the kernel lacks the file.
+///
+/// The kernel builds each list entry by entry, so a child can be missed while others are reaped
+/// or threads exit; callers read twice and trust only two equal answers.
+fn our_children() -> Option<Vec<i32>> {
+    let mut pids = Vec::new();
+    for task in fs::read_dir("/proc/self/task").ok()? {
+        let path = task.ok()?.path().join("children");
+        let text = match fs::read_to_string(&path) {
+            Ok(t) => t,
+            // A thread that exited meanwhile has no list any more; its children moved on.
+            Err(e)
+                if e.kind() == io::ErrorKind::NotFound
+                    && path.parent().is_some_and(|d| !d.exists()) =>
+            {
+                continue;
+            }
+            Err(_) => return None,
+        };
+        pids.extend(
+            text.split_ascii_whitespace()
+                .filter_map(|p| p.parse::<i32>().ok()),
+        );
+    }
+    pids.sort_unstable();
+    Some(pids)
 }
 
 fn parse_stat(pid: i32, text: &[u8]) -> Option<Proc> {
@@ -737,6 +774,42 @@ impl Tree {
         }
     }
 
+    /// True when the run's tree is surely gone, after reaping our zombie children of the run;
+    /// false when unsure (then a full scan decides). Only valid once the main process is reaped.
+    ///
+    /// Cheap: a full scan reads every process's stat (about 30 us each: 15 ms on a desktop with
+    /// 500 processes), this reads only our own children's. It is sound because once the main
+    /// process is gone, the topmost survivors of its tree are all our children: each one's
+    /// parent either is a survivor itself or died and handed it to us, the subreaper.
+    fn gone_fast(&mut self) -> bool {
+        let Some(children) = our_children() else {
+            return false;
+        };
+        if our_children().as_ref() != Some(&children) {
+            return false;
+        }
+        for pid in children {
+            let Some(p) = read_stat(pid) else {
+                continue;
+            };
+            let ours = p.session == self.main_pid
+                || p.pgrp == self.main_pid
+                || self.known.get(&p.pid) == Some(&p.starttime)
+                || (p.ppid == self.our_pid && self.has_marker(p.pid));
+            if !ours {
+                continue;
+            }
+            if p.state != b'Z' {
+                return false;
+            }
+            self.known.insert(p.pid, p.starttime);
+            self.reap(&[p]);
+        }
+        // A safety net for the children lists: nothing may be left in the run's process group.
+        // The group id cannot name anyone else while a member could still hold it.
+        kill_group_probe(self.main_pid)
+    }
+
     /// Scans, reaps what is ours to reap, and returns the members still there.
     fn scan_and_reap(&mut self) -> Vec<Proc> {
         let members = self.scan();
@@ -746,6 +819,11 @@ impl Tree {
             .filter(|p| !(p.state == b'Z' && p.ppid == self.our_pid && p.pid != self.main_pid))
             .collect()
     }
+}
+
+/// True when no process is in process group `pgid` (signal 0 only checks).
+fn kill_group_probe(pgid: i32) -> bool {
+    killpg(Pid::from_raw(pgid), None) == Err(Errno::ESRCH)
 }
 
 /// SIGKILLs `p` only if the pid still names the same process (pids are recycled).

@@ -328,6 +328,22 @@ fn a_process_escaping_with_setsid_is_still_caught() {
 }
 
 #[test]
+fn a_daemon_that_closed_the_pipes_but_stayed_in_the_group_is_caught() {
+    with_watchdog(|| {
+        let t = tag("daemon");
+        let o = run_timed(&config(
+            fixture("setsid_escape.py"),
+            &["--stay-in-group", &t],
+            10,
+        ));
+        assert_eq!(o.exit, Some(Exit::Code(0)));
+        assert_eq!(o.left_behind.len(), 1, "{:?}", o.left_behind);
+        assert!(o.left_behind[0].cmdline.contains(&t));
+        assert_nothing_left(&o, &t);
+    });
+}
+
+#[test]
 fn an_orphan_that_ends_in_time_is_adopted_not_left_behind() {
     with_watchdog(|| {
         let t = tag("orphan");
