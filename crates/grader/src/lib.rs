@@ -4,3 +4,4 @@
 //! the spec engine judges a set of outcomes against a data-driven spec.
 
 pub mod outcome;
+pub mod run;
