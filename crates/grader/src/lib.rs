@@ -21,6 +21,7 @@ pub mod run;
 mod spec;
 
 use std::ffi::OsString;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 pub use check::{
@@ -107,6 +108,16 @@ fn effective_time_scale(opts: &GradeOptions) -> Result<f64, GradeError> {
     }
 }
 
+/// Makes this process the child subreaper of everything it runs, once per process: a port's
+/// orphans are then adopted by us (the spec's `adopter_pid`) and cannot escape supervision.
+/// [`grade`] calls it; call it first thing when running ports with [`run::run_once`] directly.
+pub fn ensure_subreaper() -> Result<(), GradeError> {
+    static DONE: OnceLock<Result<(), String>> = OnceLock::new();
+    DONE.get_or_init(|| run::become_subreaper().map_err(|e| e.to_string()))
+        .clone()
+        .map_err(GradeError::Option)
+}
+
 /// Runs `command` (program then arguments) `opts.runs` times and judges the runs against `spec`.
 pub fn grade(spec: &Spec, opts: &GradeOptions, command: &[OsString]) -> Result<Report, GradeError> {
     let Some((program, args)) = command.split_first() else {
@@ -119,6 +130,7 @@ pub fn grade(spec: &Spec, opts: &GradeOptions, command: &[OsString]) -> Result<R
         return Err(GradeError::Option("--timeout must be above 0".into()));
     }
     let params = Params::resolve(spec, &opts.params, effective_time_scale(opts)?)?;
+    ensure_subreaper()?;
     let mut cfg = run::RunConfig::new(program.clone(), args.to_vec());
     cfg.timeout = opts.timeout;
     if let Some(s) = opts.time_scale {

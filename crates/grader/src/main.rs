@@ -44,11 +44,11 @@ struct Cli {
     runs: u32,
 
     /// Limit per run in seconds; the whole process tree is killed past it
-    #[arg(long, default_value_t = 30.0, value_parser = positive)]
+    #[arg(long, default_value_t = 30.0, value_parser = positive, allow_negative_numbers = true)]
     timeout: f64,
 
     /// Sets MULTITASK_TIME_SCALE for COMMAND and scales the spec's time ranges
-    #[arg(long, value_parser = positive)]
+    #[arg(long, value_parser = positive, allow_negative_numbers = true)]
     time_scale: Option<f64>,
 
     /// A spec parameter, e.g. processes=5 for Pool(5) (repeatable)
@@ -117,7 +117,7 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     // Before any run, so every run's orphans come back to us.
-    if let Err(e) = grader::run::become_subreaper() {
+    if let Err(e) = grader::ensure_subreaper() {
         return fail(e);
     }
     let spec = match (&cli.spec, &cli.example) {
