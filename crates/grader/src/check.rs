@@ -1,7 +1,7 @@
 //! Judging runs against a spec: the built-in run checks, then each spec check on each run, and
 //! likely checks against their threshold over all runs.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::fmt::Write as _;
 
 use crate::outcome::{Exit, Line, RunOutcome};
@@ -152,14 +152,15 @@ fn check_left_behind(_: &Spec, run: &RunOutcome) -> Result<(), String> {
 
 fn check_lines(spec: &Spec, run: &RunOutcome) -> Result<(), String> {
     let matches = |s: &str| spec.lines.iter().any(|k| k.regex.is_match(s));
-    let mut problems = Vec::new();
+    let mut problems = Problems::default();
     for (i, line) in run.lines.iter().enumerate() {
         if line.utf8 && matches(&line.text) {
             continue;
         }
         let n = i + 1;
         let text = &line.text;
-        let p = if !line.utf8 {
+        // Only the lines quoted are searched for the cause: a flood of bad lines stays cheap.
+        problems.add(|| if !line.utf8 {
             format!("line {n} is not valid UTF-8: {:?}", cut(text))
         } else if let Some((a, b)) = run_together(text, &matches) {
             format!(
@@ -177,10 +178,9 @@ fn check_lines(spec: &Spec, run: &RunOutcome) -> Result<(), String> {
             )
         } else {
             format!("line {n} {:?} matches no pattern", cut(text))
-        };
-        problems.push(p);
+        });
     }
-    joined(problems)
+    problems.result()
 }
 
 /// `text` as two whole expected lines with no newline between them.
@@ -290,6 +290,29 @@ impl Expected {
                 .join(", "),
             Expected::Range(a, b) => format!("{a}..{}", b - 1),
         }
+    }
+}
+
+/// Where a relation's value came from.
+enum Source<'a> {
+    Builtin(&'static str),
+    Line(&'a Classified<'a>, &'a str, &'a str),
+}
+
+impl Source<'_> {
+    fn describe(&self) -> String {
+        match self {
+            Source::Builtin(name) => (*name).to_string(),
+            Source::Line(l, kind, capture) => format!("{} has {kind}.{capture}", l.quote()),
+        }
+    }
+}
+
+/// A captured value as a key: numbers in canonical form, so `same(a, b)` iff `norm(a) == norm(b)`.
+fn norm(v: &str) -> String {
+    match v.parse::<i64>() {
+        Ok(n) => n.to_string(),
+        Err(_) => v.to_string(),
     }
 }
 
@@ -427,91 +450,92 @@ impl Ctx<'_> {
                 Err(format!("expected {want} '{kind}' line(s), {}", found(&ls)))
             };
         };
-        let mut groups: BTreeMap<&str, Vec<&Classified>> = BTreeMap::new();
-        let mut order: Vec<&str> = Vec::new();
+        let mut groups: BTreeMap<String, Vec<&Classified>> = BTreeMap::new();
+        let mut order: Vec<String> = Vec::new();
         for l in self.of_kind(line) {
-            let v = l.cap(per);
-            if !groups.contains_key(v) {
-                order.push(v);
+            let v = norm(l.cap(per));
+            if !groups.contains_key(&v) {
+                order.push(v.clone());
             }
             groups.entry(v).or_default().push(l);
         }
-        let mut problems = Vec::new();
+        let mut problems = Problems::default();
         match values.map(|v| self.expected(v)) {
             Some(exp) => {
                 for (v, ls) in &groups {
                     if exp.index(v).is_none() {
-                        problems.push(format!(
-                            "{} has {per}={v}, not one of {}",
-                            ls[0].quote(),
-                            exp.describe()
-                        ));
+                        problems.add(|| {
+                            format!(
+                                "{} has {per}={v}, not one of {}",
+                                ls[0].quote(),
+                                exp.describe()
+                            )
+                        });
                     }
                 }
                 // Without a minimum only the values seen can fail (a huge range is not walked).
                 let walk = min.is_some_and(|m| m > 0);
                 for v in exp.iter().take_while(|_| walk) {
-                    if problems.len() > QUOTE_MAX {
+                    if problems.total > QUOTE_MAX {
                         break;
                     }
-                    let ls: Vec<&Classified> = groups
-                        .iter()
-                        .filter(|(g, _)| same(g, &v))
-                        .flat_map(|(_, ls)| ls.iter().copied())
-                        .collect();
+                    let ls: Vec<&Classified> = groups.get(&norm(&v)).cloned().unwrap_or_default();
                     if !ok(ls.len()) {
-                        problems.push(format!(
-                            "expected {want} '{kind}' line(s) with {per}={v}, {}",
-                            found(&ls)
-                        ));
+                        problems.add(|| {
+                            format!(
+                                "expected {want} '{kind}' line(s) with {per}={v}, {}",
+                                found(&ls)
+                            )
+                        });
                     }
                 }
                 if !walk {
                     for (v, ls) in &groups {
                         if exp.index(v).is_some() && !ok(ls.len()) {
-                            problems.push(format!(
-                                "expected {want} '{kind}' line(s) with {per}={v}, {}",
-                                found(ls)
-                            ));
+                            problems.add(|| {
+                                format!(
+                                    "expected {want} '{kind}' line(s) with {per}={v}, {}",
+                                    found(ls)
+                                )
+                            });
                         }
                     }
                 }
             }
             None => {
-                for v in order {
+                for v in &order {
                     let ls = &groups[v];
                     if !ok(ls.len()) {
-                        problems.push(format!(
-                            "expected {want} '{kind}' line(s) with {per}={v}, {}",
-                            found(ls)
-                        ));
+                        problems.add(|| {
+                            format!(
+                                "expected {want} '{kind}' line(s) with {per}={v}, {}",
+                                found(ls)
+                            )
+                        });
                     }
                 }
             }
         }
-        joined(problems)
+        problems.result()
     }
 
     fn order(&self, before: usize, after: usize, per: Option<&str>) -> Result<(), String> {
         let (bk, ak) = (self.kind_name(before), self.kind_name(after));
-        let key = |l: &Classified| per.map(|p| l.cap(p).to_string()).unwrap_or_default();
+        let key = |l: &Classified| per.map(|p| norm(l.cap(p))).unwrap_or_default();
         let with = |l: &Classified| {
             per.map(|p| format!(" with {p}={}", l.cap(p)))
                 .unwrap_or_default()
         };
         let mut seen_before: BTreeSet<String> = BTreeSet::new();
         let mut first_after: BTreeMap<String, &Classified> = BTreeMap::new();
-        let mut problems = Vec::new();
+        let mut problems = Problems::default();
         for l in self.lines {
             // A kind that is both `before` and `after` is judged as `after` first.
             if l.kind == after {
                 let k = key(l);
                 if !seen_before.contains(&k) {
-                    problems.push(format!(
-                        "{} comes before any '{bk}' line{}",
-                        l.quote(),
-                        with(l)
-                    ));
+                    problems
+                        .add(|| format!("{} comes before any '{bk}' line{}", l.quote(), with(l)));
                 }
                 first_after.entry(k).or_insert(l);
             }
@@ -519,18 +543,20 @@ impl Ctx<'_> {
                 let k = key(l);
                 if let Some(a) = first_after.get(&k) {
                     if a.number != l.number {
-                        problems.push(format!(
-                            "{} ('{bk}') comes after {} ('{ak}'){}",
-                            l.quote(),
-                            a.quote(),
-                            with(l)
-                        ));
+                        problems.add(|| {
+                            format!(
+                                "{} ('{bk}') comes after {} ('{ak}'){}",
+                                l.quote(),
+                                a.quote(),
+                                with(l)
+                            )
+                        });
                     }
                 }
                 seen_before.insert(k);
             }
         }
-        joined(problems)
+        problems.result()
     }
 
     fn end_line(&self, line: usize, first: bool) -> Result<(), String> {
@@ -561,17 +587,17 @@ impl Ctx<'_> {
     fn sequence(&self, line: usize, capture: &str, values: &Values) -> Result<(), String> {
         let exp = self.expected(values);
         let mut best: Option<(usize, &Classified)> = None;
-        let mut problems = Vec::new();
+        let mut problems = Problems::default();
         for l in self.of_kind(line) {
             let v = l.cap(capture);
             match exp.index(v) {
-                None => problems.push(format!(
+                None => problems.add(|| format!(
                     "{} has {capture}={v}, not one of {}",
                     l.quote(),
                     exp.describe()
                 )),
                 Some(i) => match best {
-                    Some((b, bl)) if i < b => problems.push(format!(
+                    Some((b, bl)) if i < b => problems.add(|| format!(
                         "{} ({capture}={v}) comes after {} ({capture}={}): expected the order {}",
                         l.quote(),
                         bl.quote(),
@@ -583,20 +609,26 @@ impl Ctx<'_> {
                 },
             }
         }
-        joined(problems)
+        problems.result()
     }
 
-    /// The values an operand takes in this run, each with where it was seen.
-    fn operand(&self, o: &Operand) -> Vec<(String, String)> {
+    /// The values an operand takes in this run, each with where it was seen (computed lazily:
+    /// only quoted values need their source).
+    fn operand<'s>(&'s self, o: &'s Operand) -> Vec<(String, Source<'s>)> {
         match o {
-            Operand::MainPid => vec![(self.run.main_pid.to_string(), "main_pid".into())],
-            Operand::AdopterPid => vec![(self.run.adopter_pid.to_string(), "adopter_pid".into())],
+            Operand::MainPid => vec![(self.run.main_pid.to_string(), Source::Builtin("main_pid"))],
+            Operand::AdopterPid => {
+                vec![(
+                    self.run.adopter_pid.to_string(),
+                    Source::Builtin("adopter_pid"),
+                )]
+            }
             Operand::Capture { line, capture } => self
                 .of_kind(*line)
                 .map(|l| {
                     (
                         l.cap(capture).to_string(),
-                        format!("{} has {}.{capture}", l.quote(), self.kind_name(*line)),
+                        Source::Line(l, self.kind_name(*line), capture),
                     )
                 })
                 .collect(),
@@ -613,48 +645,66 @@ impl Ctx<'_> {
 
     fn relation(&self, left: &Operand, op: Op, right: &[Operand]) -> Result<(), String> {
         let lefts = self.operand(left);
-        let rights: Vec<(String, String)> = right.iter().flat_map(|o| self.operand(o)).collect();
+        let rights: Vec<(String, Source)> = right.iter().flat_map(|o| self.operand(o)).collect();
+        // Distinct right values (normalized), each with its first source: lookups stay linear.
+        let mut distinct: HashMap<String, usize> = HashMap::new();
+        for (i, (v, _)) in rights.iter().enumerate() {
+            distinct.entry(norm(v)).or_insert(i);
+        }
+        // For ==, the earliest right value unlike the left one is among the first two.
+        let mut first_two: Vec<(&String, usize)> = distinct.iter().map(|(k, i)| (k, *i)).collect();
+        first_two.sort_by_key(|(_, i)| *i);
+        first_two.truncate(2);
         let lname = self.operand_name(left);
         let rname = right
             .iter()
             .map(|o| self.operand_name(o))
             .collect::<Vec<_>>()
             .join(", ");
-        let mut problems = Vec::new();
+        let mut problems = Problems::default();
         for (lv, lsrc) in &lefts {
-            match op {
-                Op::Eq | Op::Ne => {
-                    for (rv, rsrc) in &rights {
-                        if same(lv, rv) != (op == Op::Eq) {
-                            problems.push(format!(
-                                "{lsrc} = {lv} and {rsrc} = {rv}: expected {lname} {} {rname}",
-                                op.symbol()
-                            ));
-                        }
-                    }
-                }
+            let key = norm(lv);
+            let hit = distinct.get(&key).copied();
+            let bad = match op {
+                // The right value that breaks the relation, if any.
+                Op::Ne => hit,
+                Op::Eq => first_two.iter().find(|(k, _)| **k != key).map(|(_, i)| *i),
                 Op::In | Op::NotIn => {
-                    let found = rights.iter().any(|(rv, _)| same(lv, rv));
-                    if found != (op == Op::In) {
-                        let set: Vec<String> = rights
-                            .iter()
-                            .map(|(rv, src)| format!("{rv} ({src})"))
-                            .collect();
-                        problems.push(format!(
-                            "{lsrc} = {lv}: expected {lname} {} [{rname}], which here {} {}",
-                            op.symbol(),
-                            if set.is_empty() { "is" } else { "are" },
-                            if set.is_empty() {
-                                "empty".to_string()
-                            } else {
-                                set.join(", ")
-                            }
-                        ));
+                    if hit.is_some() != (op == Op::In) {
+                        problems.add(|| {
+                            let set: Vec<String> = rights
+                                .iter()
+                                .take(8)
+                                .map(|(rv, src)| format!("{rv} ({})", src.describe()))
+                                .collect();
+                            format!(
+                                "{} = {lv}: expected {lname} {} [{rname}], which here {}",
+                                lsrc.describe(),
+                                op.symbol(),
+                                if set.is_empty() {
+                                    "is empty".to_string()
+                                } else {
+                                    format!("are {}", set.join(", "))
+                                }
+                            )
+                        });
                     }
+                    None
                 }
+            };
+            if let Some(i) = bad {
+                let (rv, rsrc) = &rights[i];
+                problems.add(|| {
+                    format!(
+                        "{} = {lv} and {} = {rv}: expected {lname} {} {rname}",
+                        lsrc.describe(),
+                        rsrc.describe(),
+                        op.symbol()
+                    )
+                });
             }
         }
-        joined(problems)
+        problems.result()
     }
 
     fn open(
@@ -668,30 +718,38 @@ impl Ctx<'_> {
         let (ok, ck) = (self.kind_name(open), self.kind_name(close));
         let max = max.as_ref().map(|n| self.num(n));
         let min = min.as_ref().map(|n| self.num(n));
-        let mut now: Vec<&Classified> = Vec::new();
+        // The open lines of each key value, oldest first; a close closes the oldest.
+        let mut now: HashMap<String, VecDeque<&Classified>> = HashMap::new();
+        let mut count = 0usize;
         let mut peak = 0usize;
         let mut opens = 0usize;
         let mut problem = None;
         for l in self.lines {
             if l.kind == close {
-                if let Some(i) = now.iter().position(|o| same(o.cap(key), l.cap(key))) {
-                    now.remove(i);
+                if let Some(q) = now.get_mut(&norm(l.cap(key))) {
+                    if q.pop_front().is_some() {
+                        count -= 1;
+                    }
                 }
             }
             if l.kind == open {
                 opens += 1;
-                now.push(l);
-                peak = peak.max(now.len());
-                if problem.is_none() && max.is_some_and(|m| now.len() as i64 > m) {
-                    let list: Vec<String> = now
+                now.entry(norm(l.cap(key))).or_default().push_back(l);
+                count += 1;
+                peak = peak.max(count);
+                if problem.is_none() && max.is_some_and(|m| count as i64 > m) {
+                    let mut list: Vec<&Classified> = now.values().flatten().copied().collect();
+                    list.sort_by_key(|o| o.number);
+                    let shown: Vec<String> = list
                         .iter()
+                        .take(8)
                         .map(|o| format!("{key}={} at line {}", o.cap(key), o.number))
                         .collect();
                     problem = Some(format!(
-                        "at {}, {} '{ok}' lines are open without their '{ck}' line ({}): at most {} allowed",
+                        "at {}, {count} '{ok}' lines are open without their '{ck}' line ({}{}): at most {} allowed",
                         l.quote(),
-                        now.len(),
-                        list.join(", "),
+                        shown.join(", "),
+                        if list.len() > 8 { ", ..." } else { "" },
                         max.unwrap_or_default()
                     ));
                 }
@@ -721,29 +779,33 @@ impl Ctx<'_> {
         let kind = self.kind_name(line);
         let max = max.as_ref().map(|n| self.num(n));
         let min = min.as_ref().map(|n| self.num(n));
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut first: Vec<&str> = Vec::new();
         let mut over: Option<&Classified> = None;
         for l in self.of_kind(line) {
             let v = l.cap(capture);
-            if !seen.iter().any(|s| same(s, v)) {
-                seen.push(v);
+            if seen.insert(norm(v)) {
+                if first.len() < 8 {
+                    first.push(v);
+                }
                 if over.is_none() && max.is_some_and(|m| seen.len() as i64 > m) {
                     over = Some(l);
                 }
             }
         }
-        let list = |seen: &[&str]| {
-            let mut s = seen.iter().take(8).copied().collect::<Vec<_>>().join(", ");
-            if seen.len() > 8 {
-                s.push_str(", ...");
+        let list = format!(
+            "{}{}",
+            first.join(", "),
+            if seen.len() > first.len() {
+                ", ..."
+            } else {
+                ""
             }
-            s
-        };
+        );
         if let Some(l) = over {
             return Err(format!(
-                "{} distinct {capture} among '{kind}' lines ({}): at most {} allowed; the one too many first at {}",
+                "{} distinct {capture} among '{kind}' lines ({list}): at most {} allowed; the one too many first at {}",
                 seen.len(),
-                list(&seen),
                 max.unwrap_or_default(),
                 l.quote()
             ));
@@ -751,9 +813,8 @@ impl Ctx<'_> {
         if let Some(m) = min {
             if (seen.len() as i64) < m {
                 return Err(format!(
-                    "{} distinct {capture} among '{kind}' lines ({}): at least {m} expected",
-                    seen.len(),
-                    list(&seen)
+                    "{} distinct {capture} among '{kind}' lines ({list}): at least {m} expected",
+                    seen.len()
                 ));
             }
         }
@@ -781,23 +842,25 @@ impl Ctx<'_> {
             (false, true) => format!(" ([{min}, {max}] +/- slack {slack})"),
             (false, false) => String::new(),
         };
-        let mut problems = Vec::new();
+        let mut problems = Problems::default();
         for l in self.of_kind(line) {
             let v = l.cap(capture);
             match v.parse::<f64>() {
                 Ok(x) if x >= lo && x <= hi => {}
-                Ok(_) => problems.push(format!(
-                    "{} has {capture} = {v}, outside [{}, {}]{how}",
-                    l.quote(),
-                    round(lo),
-                    round(hi)
-                )),
+                Ok(_) => problems.add(|| {
+                    format!(
+                        "{} has {capture} = {v}, outside [{}, {}]{how}",
+                        l.quote(),
+                        round(lo),
+                        round(hi)
+                    )
+                }),
                 Err(_) => {
-                    problems.push(format!("{} has {capture} = {v:?}, not a number", l.quote()))
+                    problems.add(|| format!("{} has {capture} = {v:?}, not a number", l.quote()))
                 }
             }
         }
-        joined(problems)
+        problems.result()
     }
 }
 
@@ -824,19 +887,31 @@ fn more(m: &mut String, total: usize) {
     }
 }
 
-/// No problem is a pass; else the first few, one per line.
-fn joined(problems: Vec<String>) -> Result<(), String> {
-    if problems.is_empty() {
-        return Ok(());
+/// The problems a check found in one run: the first few in words, the rest counted.
+#[derive(Default)]
+struct Problems {
+    shown: Vec<String>,
+    total: usize,
+}
+
+impl Problems {
+    /// Records a problem; its message is only written if it will be shown.
+    fn add(&mut self, message: impl FnOnce() -> String) {
+        if self.total < QUOTE_MAX {
+            self.shown.push(message());
+        }
+        self.total += 1;
     }
-    let n = problems.len();
-    let mut m = problems
-        .into_iter()
-        .take(QUOTE_MAX)
-        .collect::<Vec<_>>()
-        .join("\n");
-    if n > QUOTE_MAX {
-        let _ = write!(m, "\n(and {} more)", n - QUOTE_MAX);
+
+    /// No problem is a pass; else the first few, one per line.
+    fn result(self) -> Result<(), String> {
+        if self.total == 0 {
+            return Ok(());
+        }
+        let mut m = self.shown.join("\n");
+        if self.total > QUOTE_MAX {
+            let _ = write!(m, "\n(and {} more)", self.total - QUOTE_MAX);
+        }
+        Err(m)
     }
-    Err(m)
 }

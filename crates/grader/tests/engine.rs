@@ -444,3 +444,46 @@ fn params_are_checked() {
 fn num_cpus_get() -> i64 {
     std::thread::available_parallelism().map_or(1, |n| n.get() as i64)
 }
+
+/// A run at the output cap built to be expensive (many open lines, many distinct values, many
+/// long unmatched lines) is judged in linear time with bounded messages.
+#[test]
+fn a_flood_at_the_output_cap_is_judged_quickly() {
+    let mut lines: Vec<String> = vec!["Parent process 10.".into()];
+    for w in 0..12_000 {
+        lines.push(format!("Run task 1 ({})...", 100 + w));
+    }
+    for _ in 0..12_000 {
+        lines.push("Task 9 runs 0.00 seconds.".into());
+    }
+    for _ in 0..500 {
+        lines.push("x".repeat(400));
+    }
+    let bytes: usize = lines.iter().map(|l| l.len() + 1).sum();
+    assert!(bytes <= 1 << 20, "{bytes}");
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let start = std::time::Instant::now();
+    let r = judged(&pool(), &[("processes", "2")], 1.0, &[outcome(1, &refs)]);
+    let took = start.elapsed();
+    // Quadratic work here would take minutes; linear work takes well under a second.
+    assert!(took < Duration::from_secs(10), "{took:?}");
+    for c in &r.checks {
+        for f in &c.failures {
+            assert!(
+                f.message.len() < 4000,
+                "{}: {} bytes",
+                c.name,
+                f.message.len()
+            );
+        }
+    }
+    let m = failure(&r, grader::LINES_CHECK).expect("fails");
+    assert!(m.ends_with("(and 497 more)"), "{m}");
+    assert!(
+        failure(&r, "at most N distinct worker pids")
+            .expect("f")
+            .contains("12000 distinct W")
+    );
+    assert!(failure(&r, "no task runs in the parent process").is_none());
+    eprintln!("judged {} lines ({bytes} bytes) in {took:?}", lines.len());
+}
