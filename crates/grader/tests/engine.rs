@@ -132,25 +132,31 @@ fn likely_checks_are_judged_against_the_threshold() {
         "All subprocesses done.",
     ];
     let check = "N tasks run at once at some point";
-    // 1 concurrent run in 10: below the 20% threshold.
-    let mut runs: Vec<RunOutcome> = (1..=9).map(|i| outcome(i, &sequential)).collect();
-    runs.push(outcome(10, &good_pool()));
+    // No concurrent run in 10: below the 10% threshold.
+    let mut runs: Vec<RunOutcome> = (1..=10).map(|i| outcome(i, &sequential)).collect();
     let r = judged(&pool(), &[("processes", "2")], 0.01, &runs);
     let c = r.check(check).expect("check");
     assert_eq!(c.kind, CheckKind::Likely);
-    assert_eq!(c.runs_passed, 1);
+    assert_eq!(c.threshold, Some(0.1));
+    assert_eq!(c.runs_passed, 0);
     assert!(!c.passed);
-    assert_eq!(c.failures.len(), 9);
+    assert_eq!(c.failures.len(), 10);
     assert!(
         c.failures[0].message.contains("expected 2 at some point"),
         "{:?}",
         c.failures
     );
-    // 2 in 10 is enough, and a passing likely check lists no failures.
-    runs[0] = outcome(1, &good_pool());
+    // 1 in 10 is enough, and a passing likely check lists no failures.
+    runs[4] = outcome(5, &good_pool());
     let r = judged(&pool(), &[("processes", "2")], 0.01, &runs);
     let c = r.check(check).expect("check");
-    assert!(c.passed && c.failures.is_empty() && c.runs_passed == 2);
+    assert!(c.passed && c.failures.is_empty() && c.runs_passed == 1);
+    assert!(r.passed, "{}", r.text(false));
+    // 1 in 20 is not.
+    let more: Vec<RunOutcome> = (11..=20).map(|i| outcome(i, &sequential)).collect();
+    runs.extend(more);
+    let r = judged(&pool(), &[("processes", "2")], 0.01, &runs);
+    assert!(!r.check(check).expect("check").passed);
     // A pool bigger than the number of tasks needs only as many at once as there are tasks.
     let all_at_once = [
         "Parent process 10.",
