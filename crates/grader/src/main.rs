@@ -1,1 +1,172 @@
-fn main() {}
+//! `grade`: runs a student's port of one of the notes' programs many times and judges its output
+//! against the example's spec.
+//!
+//!     grade EXAMPLE [OPTIONS] -- COMMAND [ARGS...]
+//!     grade --list
+//!
+//! Exit status: 0 every check passed, 1 a check failed, 2 the grading could not be done.
+
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, ValueEnum};
+use grader::{Format, GradeOptions, Spec};
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Text,
+    Json,
+    Junit,
+    Gradescope,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "grade",
+    version,
+    about = "Grades a port of one of the notes' programs by its output over many runs",
+    override_usage = "grade EXAMPLE [OPTIONS] -- COMMAND [ARGS...]\n       grade --list",
+    after_help = "Exit status: 0 every check passed, 1 a check failed, 2 the grading could not be done."
+)]
+struct Cli {
+    /// The example to grade against (see --list); optional with --spec
+    example: Option<String>,
+
+    /// List the built-in examples and exit
+    #[arg(long)]
+    list: bool,
+
+    /// How many times to run COMMAND
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    runs: u32,
+
+    /// Limit per run in seconds; the whole process tree is killed past it
+    #[arg(long, default_value_t = 30.0, value_parser = positive, allow_negative_numbers = true)]
+    timeout: f64,
+
+    /// Sets MULTITASK_TIME_SCALE for COMMAND and scales the spec's time ranges
+    #[arg(long, value_parser = positive, allow_negative_numbers = true)]
+    time_scale: Option<f64>,
+
+    /// A spec parameter, e.g. processes=5 for Pool(5) (repeatable)
+    #[arg(long = "param", value_name = "K=V", value_parser = key_value)]
+    params: Vec<(String, String)>,
+
+    /// A spec file instead of the built-in one
+    #[arg(long, value_name = "FILE")]
+    spec: Option<PathBuf>,
+
+    /// Report format on stdout
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    format: FormatArg,
+
+    /// The port to run, after `--`
+    #[arg(last = true, value_name = "COMMAND")]
+    command: Vec<OsString>,
+}
+
+fn positive(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        _ => Err(format!("'{s}' is not a positive number")),
+    }
+}
+
+fn key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("'{s}' is not K=V")),
+    }
+}
+
+/// The grading could not be done: one line on stderr, status 2.
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("grade: {message}");
+    ExitCode::from(2)
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            // clap's own rendering is several lines with usage; one line is enough here.
+            let text = e.to_string();
+            let first = text
+                .lines()
+                .next()
+                .unwrap_or("bad arguments")
+                .trim_start_matches("error: ")
+                .to_string();
+            return fail(format_args!("{first} (see grade --help)"));
+        }
+    };
+    if cli.list {
+        let mut out = String::new();
+        for (name, description) in Spec::builtin_names() {
+            out.push_str(&format!("{name:<10} {description}\n"));
+        }
+        print!("{out}");
+        return ExitCode::SUCCESS;
+    }
+    // Before any run, so every run's orphans come back to us.
+    if let Err(e) = grader::ensure_subreaper() {
+        return fail(e);
+    }
+    let spec = match (&cli.spec, &cli.example) {
+        (Some(path), _) => Spec::from_toml_file(path),
+        (None, Some(example)) => Spec::builtin(example),
+        (None, None) => {
+            return fail(
+                "no example given: grade EXAMPLE [OPTIONS] -- COMMAND [ARGS...] (see grade --list)",
+            );
+        }
+    };
+    let spec = match spec {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    if cli.command.is_empty() {
+        return fail("no command given: grade EXAMPLE [OPTIONS] -- COMMAND [ARGS...]");
+    }
+    let opts = GradeOptions {
+        runs: cli.runs as usize,
+        timeout: Duration::from_secs_f64(cli.timeout),
+        time_scale: cli.time_scale,
+        params: cli.params,
+    };
+    let mut report = match grader::grade(&spec, &opts, &cli.command) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    if let Some(example) = &cli.example {
+        report.example = example.clone();
+    }
+    let format = match cli.format {
+        FormatArg::Text => Format::Text,
+        FormatArg::Json => Format::Json,
+        FormatArg::Junit => Format::Junit,
+        FormatArg::Gradescope => Format::Gradescope,
+    };
+    let stdout = std::io::stdout();
+    let color = stdout.is_terminal();
+    let mut lock = stdout.lock();
+    if let Err(e) = lock
+        .write_all(report.render(format, color).as_bytes())
+        .and_then(|()| lock.flush())
+    {
+        return fail(format_args!("cannot write the report: {e}"));
+    }
+    if report.passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}

@@ -1,0 +1,290 @@
+//! The verdict of a grading and its four renderings: text for a person, JSON for tools, JUnit
+//! for CI, and a Gradescope `results.json` body.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+/// Whether a check must hold on every run or only on enough of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckKind {
+    /// A correct program always satisfies it: one failing run fails the check.
+    Guaranteed,
+    /// A correct program usually satisfies it: judged over all runs against a threshold.
+    Likely,
+}
+
+/// One failing run of a check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Failure {
+    /// The run's number, from 1.
+    pub run: usize,
+    /// What was wrong, quoting the offending lines with their line numbers.
+    pub message: String,
+}
+
+/// The verdict of one check over all runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckReport {
+    pub name: String,
+    pub kind: CheckKind,
+    pub passed: bool,
+    /// In how many runs the check held.
+    pub runs_passed: usize,
+    /// For a likely check: the fraction of runs it must hold in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f64>,
+    /// The failing runs (empty when the check passed).
+    pub failures: Vec<Failure>,
+}
+
+impl CheckReport {
+    pub(crate) fn new(name: &str, kind: CheckKind, threshold: Option<f64>) -> Self {
+        CheckReport {
+            name: name.to_string(),
+            kind,
+            passed: false,
+            runs_passed: 0,
+            threshold,
+            failures: Vec::new(),
+        }
+    }
+}
+
+/// The verdict of a grading: every check over every run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// The example's name (the spec's `name`).
+    pub example: String,
+    /// How many runs were judged.
+    pub runs: usize,
+    /// Every check passed.
+    pub passed: bool,
+    pub time_scale: f64,
+    pub params: BTreeMap<String, i64>,
+    pub checks: Vec<CheckReport>,
+}
+
+/// A report format (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Junit,
+    Gradescope,
+}
+
+impl Report {
+    /// The check of that name, if any.
+    pub fn check(&self, name: &str) -> Option<&CheckReport> {
+        self.checks.iter().find(|c| c.name == name)
+    }
+
+    /// The names of the checks that failed.
+    pub fn failed(&self) -> Vec<&str> {
+        self.checks
+            .iter()
+            .filter(|c| !c.passed)
+            .map(|c| c.name.as_str())
+            .collect()
+    }
+
+    /// The report in a format; `color` applies to text only (ANSI colors for a terminal).
+    pub fn render(&self, format: Format, color: bool) -> String {
+        match format {
+            Format::Text => self.text(color),
+            Format::Json => self.json(),
+            Format::Junit => self.junit(),
+            Format::Gradescope => self.gradescope(),
+        }
+    }
+
+    /// For a person: each check, the first failing run of each failed check, a summary line.
+    pub fn text(&self, color: bool) -> String {
+        let paint = |s: &str, code: &str| {
+            if color {
+                format!("\x1b[{code}m{s}\x1b[0m")
+            } else {
+                s.to_string()
+            }
+        };
+        let mut out = format!(
+            "grade {}: {} run{}, time scale {}",
+            self.example,
+            self.runs,
+            if self.runs == 1 { "" } else { "s" },
+            self.time_scale
+        );
+        for (k, v) in &self.params {
+            let _ = write!(out, ", {k}={v}");
+        }
+        out.push('\n');
+        for c in &self.checks {
+            let tag = if c.passed {
+                paint("PASS", "32")
+            } else {
+                paint("FAIL", "31;1")
+            };
+            let _ = write!(out, "{tag}  {}", c.name);
+            if let Some(t) = c.threshold {
+                let _ = write!(
+                    out,
+                    "  [likely: held in {} of {} runs, needs {}%]",
+                    c.runs_passed,
+                    self.runs,
+                    (t * 100.0).round()
+                );
+            }
+            out.push('\n');
+            if let Some(f) = c.failures.first() {
+                let _ = writeln!(
+                    out,
+                    "      run {} (failed in {} of {} runs):",
+                    f.run,
+                    c.failures.len(),
+                    self.runs
+                );
+                for l in f.message.lines() {
+                    let _ = writeln!(out, "        {l}");
+                }
+            }
+        }
+        let failed = self.checks.iter().filter(|c| !c.passed).count();
+        let total = self.checks.len();
+        if failed == 0 {
+            let _ = writeln!(
+                out,
+                "{}: all {total} checks passed over {} runs",
+                paint("PASSED", "32;1"),
+                self.runs
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "{}: {failed} of {total} checks failed over {} runs",
+                paint("FAILED", "31;1"),
+                self.runs
+            );
+        }
+        out
+    }
+
+    /// For tools: the report as JSON.
+    pub fn json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into());
+        s.push('\n');
+        s
+    }
+
+    /// For CI: one testsuite for the example, one testcase per check.
+    pub fn junit(&self) -> String {
+        let failed = self.checks.iter().filter(|c| !c.passed).count();
+        let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        let _ = writeln!(
+            out,
+            "<testsuites name=\"grade\" tests=\"{}\" failures=\"{failed}\">",
+            self.checks.len()
+        );
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\" errors=\"0\">",
+            xml_escape(&self.example),
+            self.checks.len()
+        );
+        for c in &self.checks {
+            let _ = write!(
+                out,
+                "    <testcase name=\"{}\" classname=\"grade.{}\"",
+                xml_escape(&c.name),
+                xml_escape(&self.example)
+            );
+            match c.failures.first() {
+                None if c.passed => out.push_str("/>\n"),
+                first => {
+                    let message = match first {
+                        Some(f) => format!("run {}: {}", f.run, f.message),
+                        None => self.check_output(c),
+                    };
+                    let _ = writeln!(
+                        out,
+                        ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>",
+                        xml_escape(&message),
+                        match c.kind {
+                            CheckKind::Guaranteed => "guaranteed",
+                            CheckKind::Likely => "likely",
+                        },
+                        xml_escape(&self.check_output(c))
+                    );
+                }
+            }
+        }
+        out.push_str("  </testsuite>\n</testsuites>\n");
+        out
+    }
+
+    /// For Gradescope: a `results.json` body, one test per check worth one point.
+    pub fn gradescope(&self) -> String {
+        let tests: Vec<serde_json::Value> = self
+            .checks
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "name": c.name,
+                    "score": if c.passed { 1.0 } else { 0.0 },
+                    "max_score": 1.0,
+                    "status": if c.passed { "passed" } else { "failed" },
+                    "output": self.check_output(c),
+                })
+            })
+            .collect();
+        let body = serde_json::json!({
+            "output": format!(
+                "{}: {} of {} checks passed over {} runs",
+                self.example,
+                self.checks.iter().filter(|c| c.passed).count(),
+                self.checks.len(),
+                self.runs
+            ),
+            "tests": tests,
+        });
+        let mut s = serde_json::to_string_pretty(&body).unwrap_or_else(|_| "{}".into());
+        s.push('\n');
+        s
+    }
+
+    /// A check's verdict in words: how many runs held, and every failing run's message.
+    fn check_output(&self, c: &CheckReport) -> String {
+        let mut s = format!("held in {} of {} runs", c.runs_passed, self.runs);
+        if let Some(t) = c.threshold {
+            let _ = write!(s, " (likely check: needs {}%)", (t * 100.0).round());
+        }
+        for f in &c.failures {
+            let _ = write!(s, "\nrun {}: {}", f.run, f.message);
+        }
+        s
+    }
+}
+
+/// Text safe inside XML content and attribute values; characters XML 1.0 cannot carry at all
+/// (most control characters) become U+FFFD.
+pub(crate) fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Escaped so attribute values keep their line breaks.
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}

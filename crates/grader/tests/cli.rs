@@ -1,0 +1,229 @@
+//! The `grade` command's contract: exit statuses, one clear line on stderr for every grading
+//! that cannot be done, `--list`, `--time-scale`, `--param`, and the worked example of SPEC.md.
+
+mod common;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use common::grade;
+
+const LIMIT: Duration = Duration::from_secs(60);
+
+fn data(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+        .to_str()
+        .expect("utf-8")
+        .to_string()
+}
+
+/// The grading could not be done: status 2, nothing on stdout, one line on stderr.
+fn assert_cannot_grade(args: &[&str], says: &str) {
+    let out = grade(args, LIMIT);
+    assert_eq!(out.code, Some(2), "{args:?}: {out:?}");
+    assert_eq!(out.stdout, "", "{args:?}");
+    assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {:?}", out.stderr);
+    assert!(out.stderr.starts_with("grade: "), "{:?}", out.stderr);
+    assert!(out.stderr.contains(says), "{args:?}: {:?}", out.stderr);
+}
+
+#[test]
+fn list_shows_every_example_on_one_line() {
+    let out = grade(&["--list"], LIMIT);
+    assert_eq!(out.code, Some(0));
+    let names: Vec<&str> = out
+        .stdout
+        .lines()
+        .map(|l| l.split_whitespace().next().expect("name"))
+        .collect();
+    assert_eq!(names, ["fork", "process", "pool", "queue", "thread"]);
+    assert!(out.stdout.lines().all(|l| l.len() > 20), "{}", out.stdout);
+}
+
+#[test]
+fn help_is_not_an_error() {
+    let out = grade(&["--help"], LIMIT);
+    assert_eq!(out.code, Some(0));
+    assert!(out.stdout.contains("--time-scale"), "{}", out.stdout);
+}
+
+#[test]
+fn every_grading_that_cannot_be_done_exits_2_with_one_line() {
+    assert_cannot_grade(&["nope", "--", "/bin/true"], "unknown example 'nope'");
+    assert_cannot_grade(
+        &["fork", "--bogus", "--", "/bin/true"],
+        "unexpected argument '--bogus'",
+    );
+    assert_cannot_grade(&["fork", "--runs", "0", "--", "/bin/true"], "--runs");
+    assert_cannot_grade(&["fork", "--runs", "x", "--", "/bin/true"], "--runs");
+    assert_cannot_grade(
+        &["fork", "--timeout", "-1", "--", "/bin/true"],
+        "not a positive number",
+    );
+    assert_cannot_grade(
+        &["fork", "--time-scale", "0", "--", "/bin/true"],
+        "not a positive number",
+    );
+    assert_cannot_grade(&["fork", "--format", "xml", "--", "/bin/true"], "xml");
+    assert_cannot_grade(&["fork"], "no command given");
+    assert_cannot_grade(&["--", "/bin/true"], "no example given");
+    assert_cannot_grade(
+        &["pool", "--param", "procs=2", "--", "/bin/true"],
+        "unknown parameter 'procs'",
+    );
+    assert_cannot_grade(
+        &["pool", "--param", "processes", "--", "/bin/true"],
+        "not K=V",
+    );
+    assert_cannot_grade(
+        &["pool", "--param", "processes=-2", "--", "/bin/true"],
+        "whole number",
+    );
+    assert_cannot_grade(
+        &["fork", "--", "/nonexistent/port"],
+        "command not found: /nonexistent/port",
+    );
+}
+
+#[test]
+fn a_failing_port_exits_1_and_a_passing_one_0() {
+    let out = grade(&["thread", "--runs", "2", "--", "/bin/true"], LIMIT);
+    assert_eq!(out.code, Some(1), "{out:?}");
+    assert!(
+        out.stdout
+            .contains("FAIL  MainThread's running line comes first")
+    );
+    let script = common::fixtures().join("thread/correct.py");
+    let out = grade(
+        &[
+            "thread",
+            "--runs",
+            "2",
+            "--time-scale",
+            "0.01",
+            "--",
+            script.to_str().expect("utf-8"),
+        ],
+        LIMIT,
+    );
+    assert_eq!(out.code, Some(0), "{out:?}");
+    assert!(
+        out.stdout
+            .ends_with("PASSED: all 17 checks passed over 2 runs\n"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// SPEC.md shows the worked example's spec verbatim, and a correct port of it passes.
+#[test]
+fn worked_example_of_spec_md() {
+    let doc = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("SPEC.md"))
+        .expect("SPEC.md");
+    let spec = std::fs::read_to_string(data("pipe.toml")).expect("pipe.toml");
+    assert!(
+        doc.contains(&format!("```toml\n{spec}```")),
+        "SPEC.md must quote tests/data/pipe.toml"
+    );
+    let out = grade(
+        &[
+            "--spec",
+            &data("pipe.toml"),
+            "--runs",
+            "5",
+            "--",
+            &data("pipe.py"),
+        ],
+        LIMIT,
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .starts_with("grade pipe: 5 runs, time scale 1, messages=3\n"),
+        "{}",
+        out.stdout
+    );
+    // The parameter reaches the spec: 5 expected values, the port sends 3.
+    let out = grade(
+        &[
+            "--spec",
+            &data("pipe.toml"),
+            "--runs",
+            "1",
+            "--param",
+            "messages=5",
+            "--format",
+            "json",
+            "--",
+            &data("pipe.py"),
+        ],
+        LIMIT,
+    );
+    assert_eq!(out.code, Some(1), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("with i=4, found none"),
+        "{}",
+        out.stdout
+    );
+    let out = grade(
+        &[
+            "--spec",
+            &data("pipe.toml"),
+            "--runs",
+            "2",
+            "--param",
+            "messages=5",
+            "--",
+            &data("pipe.py"),
+            "5",
+        ],
+        LIMIT,
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stdout);
+}
+
+/// `--time-scale` reaches the port as MULTITASK_TIME_SCALE and scales the spec's ranges.
+#[test]
+fn time_scale_reaches_the_port_and_the_ranges() {
+    let dir = std::env::temp_dir().join(format!("grade-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let spec = dir.join("scale.toml");
+    std::fs::write(
+        &spec,
+        "name = \"scale\"\n[[line]]\nname = \"s\"\npattern = 'scale (?<x>[0-9.]+)'\n\
+         [[check]]\nname = \"the port sees the time scale\"\ntype = \"range\"\nline = \"s\"\n\
+         capture = \"x\"\nmin = 1\nmax = 1\nscaled = true\n\
+         [[check]]\nname = \"one line\"\ntype = \"count\"\nline = \"s\"\nexactly = 1\n",
+    )
+    .expect("write spec");
+    let spec = spec.to_str().expect("utf-8");
+    let run = |scale: &str, printed: &str| {
+        grade(
+            &[
+                "--spec",
+                spec,
+                "--runs",
+                "1",
+                "--time-scale",
+                scale,
+                "--",
+                "/bin/sh",
+                "-c",
+                &format!("echo scale {printed}"),
+            ],
+            LIMIT,
+        )
+    };
+    assert_eq!(run("0.25", "$MULTITASK_TIME_SCALE").code, Some(0));
+    let out = run("0.25", "0.5");
+    assert_eq!(out.code, Some(1));
+    assert!(
+        out.stdout
+            .contains("has x = 0.5, outside [0.25, 0.25] ([1, 1] x time scale 0.25)"),
+        "{}",
+        out.stdout
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,68 @@
+//! Helpers shared by the integration tests: run the `grade` binary with a deadline, find the
+//! fixtures.
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// What one `grade` invocation produced.
+#[derive(Debug)]
+pub struct Graded {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// The repo's `tests/fixtures` folder.
+pub fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
+}
+
+/// Runs `grade ARGS`, killing it past `limit` (then the test fails).
+pub fn grade(args: &[&str], limit: Duration) -> Graded {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_grade"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start grade");
+    let mut out = child.stdout.take().expect("stdout");
+    let mut err = child.stderr.take().expect("stderr");
+    let out_t = std::thread::spawn(move || {
+        let mut s = String::new();
+        out.read_to_string(&mut s).map(|_| s)
+    });
+    let err_t = std::thread::spawn(move || {
+        let mut s = String::new();
+        err.read_to_string(&mut s).map(|_| s)
+    });
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(st) = child.try_wait().expect("wait") {
+            break st;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("grade {args:?} still running after {limit:?}");
+        }
+        // Polling the exit: std has no wait with a timeout.
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    Graded {
+        code: status.code(),
+        stdout: out_t.join().expect("join").expect("read stdout"),
+        stderr: err_t.join().expect("join").expect("read stderr"),
+    }
+}
+
+/// The header lines of a fixture: `# KEY: VALUE`.
+pub fn header(script: &str, key: &str) -> Option<String> {
+    let prefix = format!("# {key}: ");
+    script
+        .lines()
+        .find_map(|l| l.strip_prefix(&prefix).map(|s| s.trim().to_string()))
+}
