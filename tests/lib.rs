@@ -1,10 +1,9 @@
-//! Workspace-level test support: build and locate the demo binaries, run one under supervision
-//! (own process group, orphans adopted by this process as child subreaper), and the checks of
-//! what each demo's output guarantees (`checks`), kept in one place.
+//! Workspace-level test support: build and locate the workspace's binaries, grade a command
+//! with a built-in spec of the grader (the one source of truth for what each program's output
+//! guarantees), and interrupt a demo to see what it leaves behind.
 
-pub mod checks;
-
-use std::io::{BufRead, BufReader, Read};
+use std::ffi::OsString;
+use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -12,25 +11,14 @@ use std::sync::OnceLock;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use grader::{GradeOptions, Spec};
 use nix::errno::Errno;
 use nix::sys::signal::{Signal, killpg};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::Pid;
 
-/// What one run of a demo produced.
-#[derive(Debug)]
-pub struct Run {
-    pub lines: Vec<String>,
-    pub stderr: String,
-    pub code: Option<i32>,
-    pub main_pid: i32,
-    /// Who adopts the demo's orphans: this process.
-    pub adopter_pid: i32,
-    /// Processes of the demo's group still alive after it exited, then killed.
-    pub left_behind: Vec<i32>,
-}
-
-/// The path of a workspace binary, built once per test process.
+/// The path of a workspace binary, all of them built once per test process (this package's
+/// tests cannot name other packages' binaries with `CARGO_BIN_EXE_*`).
 pub fn bin(name: &str) -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     let dir = BUILT.get_or_init(|| {
@@ -50,112 +38,45 @@ pub fn bin(name: &str) -> PathBuf {
     dir.join(name)
 }
 
-/// Runs a demo with `MULTITASK_TIME_SCALE=scale`, waits for it and its whole process group
-/// (at most `limit`), and kills whatever is left.
-pub fn run(name: &str, args: &[&str], scale: f64, limit: Duration) -> Run {
-    become_subreaper();
-    let mut child = Command::new(bin(name))
-        .args(args)
-        .env("MULTITASK_TIME_SCALE", scale.to_string())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0)
-        .spawn()
-        .expect("spawn demo");
-    let main_pid = child.id() as i32;
-    let group = Pid::from_raw(main_pid);
-    let stdout = child.stdout.take().expect("stdout");
-    let mut stderr = child.stderr.take().expect("stderr");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let lines: Vec<String> = BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-            .collect();
-        let _ = tx.send(lines);
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
-    let deadline = Instant::now() + limit;
-    let code = loop {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            break status.code();
-        }
-        if Instant::now() >= deadline {
-            let _ = killpg(group, Signal::SIGKILL);
-            let _ = child.wait();
-            panic!("{name} did not finish within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(2));
+/// A file of the repository, from this package's folder.
+pub fn repo_path(relative: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(relative)
+}
+
+/// Grades `command` with the built-in spec `example` over `runs` runs at `scale`, and fails the
+/// test with the grader's text report unless every check passed.
+pub fn assert_passes(
+    example: &str,
+    params: &[(&str, &str)],
+    runs: usize,
+    scale: f64,
+    command: &[OsString],
+) {
+    let spec = Spec::builtin(example).expect("a built-in spec");
+    let opts = GradeOptions {
+        runs,
+        time_scale: Some(scale),
+        params: params
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        ..GradeOptions::default()
     };
-    let left_behind = reap_group(group, deadline.min(Instant::now() + Duration::from_secs(2)));
-    let lines = rx
-        .recv_timeout(Duration::from_secs(5))
-        .expect("stdout reaches EOF once the group is gone");
-    let stderr = err_reader.join().unwrap_or_default();
-    Run {
-        lines,
-        stderr,
-        code,
-        main_pid,
-        adopter_pid: std::process::id() as i32,
-        left_behind,
-    }
-}
-
-fn become_subreaper() {
-    static DONE: OnceLock<()> = OnceLock::new();
-    DONE.get_or_init(|| {
-        // SAFETY: prctl with an integer flag, no pointers.
-        let r = unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1) };
-        assert_eq!(r, 0, "PR_SET_CHILD_SUBREAPER");
-    });
-}
-
-/// Reaps the group's orphans (adopted by us) until none is left or `deadline`; then kills the
-/// rest and returns their pids.
-fn reap_group(group: Pid, deadline: Instant) -> Vec<i32> {
-    let target = Pid::from_raw(-group.as_raw());
-    loop {
-        match waitpid(target, Some(WaitPidFlag::WNOHANG)) {
-            Err(Errno::ECHILD) => {
-                // No child of ours in the group; one not adopted (still a grandchild of a
-                // live process of ours is impossible: the main process is gone) would show here.
-                if killpg(group, None) == Err(Errno::ESRCH) {
-                    return Vec::new();
-                }
-            }
-            Ok(WaitStatus::StillAlive) | Err(_) => {}
-            Ok(_) => continue,
-        }
-        if Instant::now() >= deadline {
-            let alive = group_members(group);
-            let _ = killpg(group, Signal::SIGKILL);
-            while waitpid(target, None).is_ok() {}
-            return alive;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
-fn group_members(group: Pid) -> Vec<i32> {
-    let Ok(dir) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
-        .filter(|pid| nix::unistd::getpgid(Some(Pid::from_raw(*pid))) == Ok(group))
-        .collect()
+    let report = grader::grade(&spec, &opts, command).expect("grading could be done");
+    assert!(
+        report.passed,
+        "{example} {command:?} failed its spec:\n{}",
+        report.text(false)
+    );
 }
 
 /// Starts a demo at full time scale, waits for a stdout line starting with `after`, sends
 /// SIGINT to the demo's main process alone (as a shell's Ctrl-C reaches at least it), and
 /// returns the demo's processes still alive a second later (then kills them).
 pub fn interrupt(name: &str, args: &[&str], after: &str) -> Vec<i32> {
-    become_subreaper();
+    grader::ensure_subreaper().expect("child subreaper");
     let mut child = Command::new(bin(name))
         .args(args)
         .stdin(Stdio::null())
@@ -191,4 +112,37 @@ pub fn interrupt(name: &str, args: &[&str], after: &str) -> Vec<i32> {
     let _ = nix::sys::signal::kill(group, Signal::SIGINT);
     let _ = child.wait();
     reap_group(group, Instant::now() + Duration::from_secs(1))
+}
+
+/// Reaps the group's orphans (adopted by us) until none is left or `deadline`; then kills the
+/// rest and returns their pids.
+fn reap_group(group: Pid, deadline: Instant) -> Vec<i32> {
+    let target = Pid::from_raw(-group.as_raw());
+    loop {
+        match waitpid(target, Some(WaitPidFlag::WNOHANG)) {
+            Err(Errno::ECHILD) => {
+                if killpg(group, None) == Err(Errno::ESRCH) {
+                    return Vec::new();
+                }
+            }
+            Ok(WaitStatus::StillAlive) | Err(_) => {}
+            Ok(_) => continue,
+        }
+        if Instant::now() >= deadline {
+            let alive = group_members(group);
+            let _ = killpg(group, Signal::SIGKILL);
+            while waitpid(target, None).is_ok() {}
+            return alive;
+        }
+        std::thread::yield_now();
+    }
+}
+
+fn group_members(group: Pid) -> Vec<i32> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| nix::unistd::getpgid(Some(Pid::from_raw(*pid))) == Ok(group))
+        .collect()
 }

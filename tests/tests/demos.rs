@@ -1,91 +1,69 @@
-//! Every demo of the notes, run 20 times at time scale 0.01, against every guarantee of its
-//! output; likely properties judged over all runs together.
+//! Every demo of the notes, run 20 times at time scale 0.01 and graded with its built-in spec:
+//! every guarantee of its output on every run, likely properties over all runs together.
 
-use std::time::Duration;
+use std::ffi::OsString;
+use std::process::Command;
 
-use workspace_tests::{checks, run};
+use workspace_tests::{assert_passes, bin};
 
 const RUNS: usize = 20;
 const SCALE: f64 = 0.01;
-const LIMIT: Duration = Duration::from_secs(30);
 
-fn runs(name: &str, args: &[&str]) -> Vec<workspace_tests::Run> {
-    (0..RUNS).map(|_| run(name, args, SCALE, LIMIT)).collect()
+fn demo(name: &str, args: &[&str]) -> Vec<OsString> {
+    let mut command = vec![bin(name).into_os_string()];
+    command.extend(args.iter().map(OsString::from));
+    command
 }
 
 #[test]
 fn fork_demo() {
-    let runs = runs("fork-demo", &[]);
-    for (i, r) in runs.iter().enumerate() {
-        checks::fork(r).unwrap_or_else(|e| panic!("run {}: {e}", i + 1));
-    }
+    assert_passes("fork", &[], RUNS, SCALE, &demo("fork-demo", &[]));
 }
 
 #[test]
 fn process_demo() {
-    for (i, r) in runs("process-demo", &[]).iter().enumerate() {
-        checks::process(r).unwrap_or_else(|e| panic!("run {}: {e}", i + 1));
-    }
-}
-
-fn pool_with(n: usize, args: &[&str]) {
-    let mut most = 0;
-    for (i, r) in runs("pool-demo", args).iter().enumerate() {
-        let stats = checks::pool(r, n, SCALE).unwrap_or_else(|e| panic!("run {}: {e}", i + 1));
-        most = most.max(stats.max_running);
-    }
-    // Likely, not guaranteed: judged over all runs, never from one.
-    assert_eq!(
-        most,
-        n.min(5),
-        "pool of {n} never ran {} tasks at once",
-        n.min(5)
-    );
+    assert_passes("process", &[], RUNS, SCALE, &demo("process-demo", &[]));
 }
 
 #[test]
 fn pool_demo_default_size() {
-    pool_with(multitask::cpu_count(), &[]);
+    assert_passes("pool", &[], RUNS, SCALE, &demo("pool-demo", &[]));
 }
 
 #[test]
 fn pool_demo_sizes_1_2_5() {
-    pool_with(1, &["1"]);
-    pool_with(2, &["2"]);
-    pool_with(5, &["5"]);
+    for n in ["1", "2", "5"] {
+        assert_passes(
+            "pool",
+            &[("processes", n)],
+            RUNS,
+            SCALE,
+            &demo("pool-demo", &[n]),
+        );
+    }
 }
 
 #[test]
 fn queue_demo() {
-    let mut all_three = 0;
-    for (i, r) in runs("queue-demo", &[]).iter().enumerate() {
-        let gets = checks::queue(r).unwrap_or_else(|e| panic!("run {}: {e}", i + 1));
-        all_three += usize::from(gets == 3);
-    }
-    assert!(all_three > 0, "no run of {RUNS} showed all three Gets");
+    assert_passes("queue", &[], RUNS, SCALE, &demo("queue-demo", &[]));
 }
 
 #[test]
 fn thread_demo() {
-    for (i, r) in runs("thread-demo", &[]).iter().enumerate() {
-        checks::thread(r).unwrap_or_else(|e| panic!("run {}: {e}", i + 1));
-    }
+    assert_passes("thread", &[], RUNS, SCALE, &demo("thread-demo", &[]));
 }
 
 #[test]
 fn pool_demo_rejects_bad_sizes_in_one_line() {
-    for bad in ["abc", "0", "-3"] {
-        let r = run("pool-demo", &[bad], SCALE, LIMIT);
-        assert_eq!(r.code, Some(2), "pool-demo {bad}");
-        assert!(r.lines.is_empty());
-        assert_eq!(r.stderr.lines().count(), 1, "{:?}", r.stderr);
-        assert!(r.stderr.contains(bad), "{:?}", r.stderr);
-    }
-}
-
-#[test]
-fn pipe_demo() {
-    for (i, r) in runs("pipe-demo", &[]).iter().enumerate() {
-        checks::pipe(r).unwrap_or_else(|e| panic!("run {}: {e}", i + 1));
+    for bad in ["abc", "0", "-3", "1 2"] {
+        let out = Command::new(bin("pool-demo"))
+            .args(bad.split(' '))
+            .output()
+            .expect("run pool-demo");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "pool-demo {bad}");
+        assert!(out.stdout.is_empty(), "pool-demo {bad}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr:?}");
+        assert!(stderr.starts_with("pool-demo: "), "{stderr:?}");
     }
 }

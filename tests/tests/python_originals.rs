@@ -1,0 +1,60 @@
+//! The Python originals under `tests/reference/`, graded with the very specs the Rust ports are
+//! graded with: a spec that fails its original is a wrong spec.
+
+use std::ffi::OsString;
+use std::process::Command;
+
+use workspace_tests::{assert_passes, repo_path};
+
+const RUNS: usize = 10;
+const SCALE: f64 = 0.01;
+
+/// `python3 tests/reference/FILE ARGS...`, or `None` (said on stderr) where python3 is missing.
+fn original(file: &str, args: &[&str]) -> Option<Vec<OsString>> {
+    let present = Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !present {
+        eprintln!("SKIPPED: python3 is not installed, {file} not graded");
+        return None;
+    }
+    let mut command = vec![
+        OsString::from("python3"),
+        repo_path("tests/reference").join(file).into_os_string(),
+    ];
+    command.extend(args.iter().map(OsString::from));
+    Some(command)
+}
+
+fn grade_original(example: &str, params: &[(&str, &str)], file: &str, args: &[&str]) {
+    if let Some(command) = original(file, args) {
+        assert_passes(example, params, RUNS, SCALE, &command);
+    }
+}
+
+#[test]
+fn ref_fork() {
+    grade_original("fork", &[], "ref_fork.py", &[]);
+}
+
+#[test]
+fn ref_process() {
+    grade_original("process", &[], "ref_process.py", &[]);
+}
+
+#[test]
+fn ref_pool_default_and_5() {
+    grade_original("pool", &[], "ref_pool.py", &[]);
+    grade_original("pool", &[("processes", "5")], "ref_pool.py", &["5"]);
+}
+
+#[test]
+fn ref_queue() {
+    grade_original("queue", &[], "ref_queue.py", &[]);
+}
+
+#[test]
+fn ref_thread() {
+    grade_original("thread", &[], "ref_thread.py", &[]);
+}
