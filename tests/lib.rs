@@ -146,3 +146,43 @@ fn group_members(group: Pid) -> Vec<i32> {
         .filter(|pid| nix::unistd::getpgid(Some(Pid::from_raw(*pid))) == Ok(group))
         .collect()
 }
+
+/// Runs `command` to its end with stdout and stderr captured (each read on its own thread, so a
+/// chatty child never blocks on a full pipe), killing it past `limit`: a hung program fails the
+/// test instead of hanging it.
+pub fn run_with_deadline(command: &mut Command, limit: Duration) -> std::process::Output {
+    use std::io::Read;
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the program starts");
+    let pid = Pid::from_raw(child.id() as i32);
+    let read_all = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = read_all(Box::new(child.stdout.take().expect("stdout")));
+    let stderr = read_all(Box::new(child.stderr.take().expect("stderr")));
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait());
+    });
+    let status = match rx.recv_timeout(limit) {
+        Ok(status) => status.expect("wait"),
+        Err(_) => {
+            let _ = nix::sys::signal::kill(pid, Signal::SIGKILL);
+            let _ = rx.recv();
+            panic!("{command:?} did not finish within {limit:?}");
+        }
+    };
+    std::process::Output {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    }
+}

@@ -1,28 +1,10 @@
 //! task-worker on its own: bad input and a master that is not there. Its work with a master is
 //! tested in task-master's tests, which run both.
 
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-/// Runs the worker to the end, killing it if it outlives `limit`.
-fn run_with_deadline(command: &mut Command, limit: Duration) -> Output {
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the worker starts");
-    let deadline = Instant::now() + limit;
-    while child.try_wait().expect("try_wait").is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("the worker did not finish within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    child.wait_with_output().expect("the output")
-}
+use workspace_tests::run_with_deadline;
 
 fn task_worker() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_task-worker"));

@@ -1,28 +1,9 @@
 //! threadlocal-demo as a real process: each thread greets its own student, by its own name.
 
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-/// Runs the demo to the end, killing it if it outlives `limit` (a hung demo fails the test, it
-/// does not hang it).
-fn run_with_deadline(command: &mut Command, limit: Duration) -> Output {
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the demo starts");
-    let deadline = Instant::now() + limit;
-    while child.try_wait().expect("try_wait").is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("the demo did not finish within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    child.wait_with_output().expect("the output")
-}
+use workspace_tests::run_with_deadline;
 
 #[test]
 fn each_thread_sees_its_own_student() {
