@@ -130,6 +130,7 @@ for bench, impl, what in (
     ("process_start_join", "python_spawn", "Python Process, spawn start method"),
     ("queue_single", "raw_pipe_frame_per_write", "raw pipe, one write per length-prefixed frame"),
     ("queue_batched", "raw_ipc_channel_vec", "raw ipc-channel, a Vec of 1000 items a message"),
+    ("pool_apply_async", "raw_ipc_channel_pool", "hand-written pool: 2 workers, a task a message"),
 ):
     other = fig(bench, impl)
     print(f"  {bench:<19} {what:<48} {num(other):>10}  {ratio(fig(bench, 'multitask'), other)}")

@@ -335,6 +335,50 @@ fn pool_map(pool: &Pool) -> Res<Duration> {
     Ok(took)
 }
 
+/// The limit for one task a message: a hand-written pool of forked workers on two
+/// ipc-channels (tasks out, results back), at most `WINDOW` tasks unanswered, as the crate's.
+fn pool_raw_ipc_channel() -> Res<Duration> {
+    const WINDOW: u64 = 96;
+    const STOP: u64 = u64::MAX;
+    let (tasks_tx, tasks_rx) = ipc::channel::<(u64, u64)>()?;
+    let (results_tx, results_rx) = ipc::channel::<(u64, u64)>()?;
+    let mut workers = Vec::new();
+    for _ in 0..WORKERS {
+        workers.push(fork_child(|| {
+            while let Ok((id, arg)) = tasks_rx.recv() {
+                if id == STOP {
+                    return true;
+                }
+                if results_tx.send((id, inc(arg))).is_err() {
+                    return false;
+                }
+            }
+            false
+        })?);
+    }
+    let start = Instant::now();
+    let mut results = vec![0; TASKS as usize];
+    let (mut sent, mut got) = (0, 0);
+    while got < TASKS {
+        while sent < TASKS && sent - got < WINDOW {
+            tasks_tx.send((sent, sent))?;
+            sent += 1;
+        }
+        let (id, result) = results_rx.recv()?;
+        results[id as usize] = result;
+        got += 1;
+    }
+    let took = start.elapsed();
+    for _ in &workers {
+        tasks_tx.send((STOP, 0))?;
+    }
+    for worker in workers {
+        reap(worker)?;
+    }
+    check_sum(results.iter().sum(), TASKS)?;
+    Ok(took)
+}
+
 fn with_pool(job: fn(&Pool) -> Res<Duration>) -> impl FnMut() -> Res<Duration> {
     move || {
         // The pool is made and stopped outside the timing, as on the Python side.
@@ -395,7 +439,10 @@ fn plan() -> Vec<Group> {
         Group {
             bench: "pool_apply_async",
             ops: TASKS,
-            imps: vec![("multitask", Box::new(with_pool(pool_apply_async)))],
+            imps: vec![
+                ("multitask", Box::new(with_pool(pool_apply_async))),
+                ("raw_ipc_channel_pool", Box::new(pool_raw_ipc_channel)),
+            ],
         },
         Group {
             bench: "pool_map",
