@@ -19,7 +19,7 @@ QUEUE_ITEMS = 200_000
 TASKS = 10_000
 MAP_ROUNDS = 20  # one map of TASKS lasts about a millisecond: too short to time alone
 WORKERS = 2
-REPS = 3
+REPS = 5
 
 
 def nothing():

@@ -45,7 +45,7 @@ const MAP_ROUNDS: u64 = 20;
 /// Pool size, as Python's `Pool(2)` on the other side.
 const WORKERS: usize = 2;
 /// Timed repetitions after the warm-up; the figure is their median.
-const REPS: usize = 5;
+const REPS: usize = 7;
 /// Largest encoded frame of an `Item` with its length prefix.
 const FRAME_MAX: usize = 64;
 
