@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the multitask benchmark (shared/benches/ipc.rs, release build) and its Python side
-# (scripts/bench_python.py) one after the other, then prints one table: each figure, its ratio
+# (scripts/bench_python.py) bench by bench, then prints one table: each figure, its ratio
 # to Python and to the raw mechanism, and issue 5's floor with pass/fail.
 #
 #   scripts/bench.sh          the table
@@ -27,16 +27,25 @@ if ! cargo bench -p multitask --bench ipc --no-run >"$work/build.log" 2>&1; then
   echo "bench.sh: the bench did not build" >&2
   exit 1
 fi
-cargo bench -q -p multitask --bench ipc -- --json >"$work/rust.jsonl" 2>"$work/rust.err" || {
-  cat "$work/rust.err" >&2
-  echo "bench.sh: the Rust bench failed" >&2
-  exit 1
-}
-python3 scripts/bench_python.py >"$work/python.jsonl" 2>"$work/python.err" || {
-  cat "$work/python.err" >&2
-  echo "bench.sh: the Python bench failed" >&2
-  exit 1
-}
+# Bench by bench, the Rust figures then the Python ones, so each pair is measured within
+# seconds of each other: on a shared machine the load drifts, and a ratio between figures
+# taken a minute apart measures the drift as much as the code.
+: >"$work/rust.jsonl"
+: >"$work/python.jsonl"
+for bench in process_start_join queue_single queue_batched pool_apply_async pool_map; do
+  cargo bench -q -p multitask --bench ipc -- --json "$bench" >>"$work/rust.jsonl" 2>"$work/rust.err" || {
+    cat "$work/rust.err" >&2
+    echo "bench.sh: the Rust bench $bench failed" >&2
+    exit 1
+  }
+  if [[ $bench != queue_batched ]]; then
+    python3 scripts/bench_python.py "$bench" >>"$work/python.jsonl" 2>"$work/python.err" || {
+      cat "$work/python.err" >&2
+      echo "bench.sh: the Python bench $bench failed" >&2
+      exit 1
+    }
+  fi
+done
 
 python3 - "$mode" "$work/rust.jsonl" "$work/python.jsonl" "$(nproc)" "$load_before" <<'EOF'
 import json
@@ -105,8 +114,8 @@ def ratio(a, b):
     return "-" if a is None or b is None else f"{a / b:.2f}x"
 
 
-print(f"multitask vs Python multiprocessing vs raw syscalls: {cores} cores, "
-      f"load average before the run {load} (ops/s, medians)")
+print(f"multitask vs Python multiprocessing vs raw syscalls (scripts/bench.sh): {cores} cores, "
+      f"load average before the run {load}; ops/s, medians")
 head = f"{'bench':<19} {'ours':>10} {'python':>10} {'vs py':>7} {'raw':>10} {'vs raw':>7}  floor"
 print(head)
 print("-" * (len(head) + 40))
