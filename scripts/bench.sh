@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Runs the multitask benchmark (shared/benches/ipc.rs, release build) and its Python side
+# (scripts/bench_python.py) bench by bench, then prints one table: each figure, its ratio
+# to Python and to the raw mechanism, and issue 5's floor with pass/fail.
+#
+#   scripts/bench.sh          the table
+#   scripts/bench.sh --json   one line per bench: {"bench","ours","python","raw"} (ops/s or null)
+#
+# Benchmarks report, they never fail a build: the exit status is 0 whatever the floors say,
+# nonzero only when a bench could not run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=table
+case "${1:-}" in
+  "") ;;
+  --json) mode=json ;;
+  *) echo "usage: scripts/bench.sh [--json]" >&2; exit 2 ;;
+esac
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+if ! cargo bench -p multitask --bench ipc --no-run >"$work/build.log" 2>&1; then
+  cat "$work/build.log" >&2
+  echo "bench.sh: the bench did not build" >&2
+  exit 1
+fi
+# Bench by bench, the Rust figures then the Python ones, so each pair is measured within
+# seconds of each other: on a shared machine the load drifts, and a ratio between figures
+# taken a minute apart measures the drift as much as the code.
+: >"$work/rust.jsonl"
+: >"$work/python.jsonl"
+for bench in process_start_join queue_single queue_batched pool_apply_async pool_map; do
+  cargo bench -q -p multitask --bench ipc -- --json "$bench" >>"$work/rust.jsonl" 2>"$work/rust.err" || {
+    cat "$work/rust.err" >&2
+    echo "bench.sh: the Rust bench $bench failed" >&2
+    exit 1
+  }
+  if [[ $bench != queue_batched ]]; then
+    python3 scripts/bench_python.py "$bench" >>"$work/python.jsonl" 2>"$work/python.err" || {
+      cat "$work/python.err" >&2
+      echo "bench.sh: the Python bench $bench failed" >&2
+      exit 1
+    }
+  fi
+done
+
+python3 - "$mode" "$work/rust.jsonl" "$work/python.jsonl" "$(nproc)" "$load_before" <<'EOF'
+import json
+import sys
+
+mode, rust_file, python_file, cores, load = sys.argv[1:6]
+figures = {}
+for name in (rust_file, python_file):
+    with open(name) as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("{"):
+                d = json.loads(line)
+                figures[(d["bench"], d["impl"])] = d["ops_per_sec"]
+
+
+def fig(bench, impl):
+    return figures.get((bench, impl))
+
+
+# bench -> (python impl, raw impl) that the JSON's "python" and "raw" columns mean.
+BASELINES = {
+    "process_start_join": ("python_fork", "raw_fork_waitpid"),
+    "queue_single": ("python", "raw_ipc_channel"),
+    "queue_batched": (None, "raw_pipe_bufwriter"),
+    "pool_apply_async": ("python", None),
+    "pool_map": ("python", None),
+}
+# Issue 5's floors, as (text, ratio or figure that must hold).
+FLOORS = {
+    "process_start_join": [("<= 2x raw time", lambda o, p, r: o / r >= 0.5),
+                           (">= 10x python fork", lambda o, p, r: o / p >= 10)],
+    "queue_single": [(">= 4x python", lambda o, p, r: o / p >= 4),
+                     (">= 0.7x raw ipc-channel", lambda o, p, r: o / r >= 0.7)],
+    "queue_batched": [(">= 10 M items/s", lambda o, p, r: o >= 10e6)],
+    "pool_apply_async": [(">= 20x python", lambda o, p, r: o / p >= 20)],
+    "pool_map": [(">= 1x python", lambda o, p, r: o / p >= 1)],
+}
+
+rows = []
+for bench, (py, raw) in BASELINES.items():
+    ours = fig(bench, "multitask")
+    rows.append({
+        "bench": bench,
+        "ours": ours,
+        "python": fig(bench, py) if py else None,
+        "raw": fig(bench, raw) if raw else None,
+    })
+
+if mode == "json":
+    for row in rows:
+        print(json.dumps(row))
+    sys.exit(0)
+
+
+def num(x):
+    if x is None:
+        return "-"
+    for unit, scale in (("M", 1e6), ("k", 1e3)):
+        if x >= scale:
+            return f"{x / scale:.2f} {unit}"
+    return f"{x:.0f}"
+
+
+def ratio(a, b):
+    return "-" if a is None or b is None else f"{a / b:.2f}x"
+
+
+print(f"multitask vs Python multiprocessing vs raw syscalls (scripts/bench.sh): {cores} cores, "
+      f"load average before the run {load}; ops/s, medians")
+head = f"{'bench':<19} {'ours':>10} {'python':>10} {'vs py':>7} {'raw':>10} {'vs raw':>7}  floor"
+print(head)
+print("-" * (len(head) + 40))
+failed = 0
+for row in rows:
+    o, p, r = row["ours"], row["python"], row["raw"]
+    verdicts = []
+    for text, ok in FLOORS[row["bench"]]:
+        try:
+            good = ok(o, p, r)
+        except (TypeError, ZeroDivisionError):
+            good = False
+        failed += not good
+        verdicts.append(f"{text}: {'PASS' if good else 'FAIL'}")
+    print(f"{row['bench']:<19} {num(o):>10} {num(p):>10} {ratio(o, p):>7} {num(r):>10} "
+          f"{ratio(o, r):>7}  {'; '.join(verdicts)}")
+
+print()
+print("also measured (ours / it):")
+for bench, impl, what in (
+    ("process_start_join", "python_spawn", "Python Process, spawn start method"),
+    ("queue_single", "raw_pipe_frame_per_write", "raw pipe, one write per length-prefixed frame"),
+    ("queue_batched", "raw_ipc_channel_vec", "raw ipc-channel, a Vec of 1000 items a message"),
+    ("pool_apply_async", "raw_ipc_channel_pool", "hand-written pool: 2 workers, a task a message"),
+):
+    other = fig(bench, impl)
+    print(f"  {bench:<19} {what:<48} {num(other):>10}  {ratio(fig(bench, 'multitask'), other)}")
+print()
+print(f"{failed} floor(s) missed" if failed else "every floor holds")
+EOF
