@@ -29,8 +29,12 @@ static LINEAGE: AtomicU64 = AtomicU64::new(0);
 static FORKS: AtomicU64 = AtomicU64::new(0);
 static THREADS: AtomicU64 = AtomicU64::new(0);
 
+/// Bumped in every forked child: a thread's stream made before the fork is then stale. The
+/// child only stores to this atomic, and reseeds at its first draw, if it ever draws.
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
 thread_local! {
-    static RNG: RefCell<Option<StdRng>> = const { RefCell::new(None) };
+    static RNG: RefCell<Option<(u64, StdRng)>> = const { RefCell::new(None) };
 }
 
 /// The time scale: `MULTITASK_TIME_SCALE`, or 1.0 when unset or not a finite number >= 0.
@@ -85,8 +89,17 @@ pub fn sleep(seconds: f64) {
 pub fn random() -> f64 {
     RNG.with(|cell| {
         let mut slot = cell.borrow_mut();
-        let rng = slot.get_or_insert_with(new_stream);
-        rng.random::<f64>()
+        let generation = GENERATION.load(Ordering::Relaxed);
+        if slot
+            .as_ref()
+            .is_none_or(|(made_in, _)| *made_in != generation)
+        {
+            *slot = Some((generation, new_stream()));
+        }
+        match slot.as_mut() {
+            Some((_, rng)) => rng.random::<f64>(),
+            None => 0.0,
+        }
     })
 }
 
@@ -118,7 +131,7 @@ pub(crate) fn reseed_after_fork(ordinal: u64) {
     LINEAGE.store(mix(base, ordinal), Ordering::Relaxed);
     FORKS.store(0, Ordering::Relaxed);
     THREADS.store(0, Ordering::Relaxed);
-    RNG.with(|cell| *cell.borrow_mut() = None);
+    GENERATION.fetch_add(1, Ordering::Relaxed);
 }
 
 /// splitmix64 of `a` combined with `b`: cheap, and distinct inputs give unrelated outputs.

@@ -13,6 +13,7 @@
 //!
 //! Unix only (Linux for the parent-death signal and pidfd waits).
 
+mod datagram;
 mod error;
 mod knobs;
 mod os;

@@ -5,10 +5,12 @@ use std::fs::File;
 use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Once;
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
-use nix::fcntl::{FcntlArg, OFlag, fcntl};
+use nix::fcntl::OFlag;
 use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{ForkResult, Pid, getpid, getppid};
@@ -22,7 +24,26 @@ use crate::knobs;
 /// assert_eq!(multitask::current_pid(), std::process::id() as i32);
 /// ```
 pub fn current_pid() -> i32 {
-    getpid().as_raw()
+    let cached = PID.load(Ordering::Relaxed);
+    if cached != 0 {
+        return cached;
+    }
+    static FORGET_ON_FORK: Once = Once::new();
+    FORGET_ON_FORK.call_once(|| {
+        // SAFETY: registers a handler that only stores to an atomic, which is async-signal-safe
+        // as a forked child's first code must be.
+        unsafe { libc::pthread_atfork(None, None, Some(forget_pid)) };
+    });
+    let pid = getpid().as_raw();
+    PID.store(pid, Ordering::Relaxed);
+    pid
+}
+
+/// This process's pid, once asked (a `Queue` asks at every put): getpid is a system call.
+static PID: AtomicI32 = AtomicI32::new(0);
+
+extern "C" fn forget_pid() {
+    PID.store(0, Ordering::Relaxed);
 }
 
 /// The parent's id: Python's `os.getppid()`.
@@ -66,6 +87,7 @@ pub fn fork() -> Result<i32> {
 
 fn raw_fork() -> Result<ForkResult> {
     flush_std();
+    prepare_for_children();
     let ordinal = knobs::next_child_ordinal();
     // SAFETY: the child only runs code of this crate's callers; they are told (docs above) to
     // fork while single-threaded, as Python's os.fork requires too.
@@ -74,6 +96,20 @@ fn raw_fork() -> Result<ForkResult> {
         knobs::reseed_after_fork(ordinal);
     }
     Ok(forked)
+}
+
+/// Work every child would otherwise repeat: read the knobs, and bind the libc functions a
+/// child calls (lazy binding would resolve them again in each child, page fault by page fault).
+fn prepare_for_children() {
+    static DONE: Once = Once::new();
+    DONE.call_once(|| {
+        knobs::seed();
+        knobs::time_scale();
+        let mut signal: libc::c_int = 0;
+        // SAFETY: PR_GET_PDEATHSIG writes one c_int through the pointer.
+        unsafe { libc::prctl(libc::PR_GET_PDEATHSIG, &mut signal as *mut libc::c_int) };
+        let _ = getppid();
+    });
 }
 
 fn flush_std() {
@@ -108,13 +144,13 @@ pub(crate) fn spawn_child<F>(body: F) -> Result<Child>
 where
     F: FnOnce() -> Option<String>,
 {
-    let (report_read, report_write) =
-        nix::unistd::pipe2(OFlag::O_CLOEXEC).map_err(|e| Error::os("pipe", e))?;
+    // Non-blocking for the parent's read; the child's one short write fits an empty pipe.
+    let (report_read, report_write) = nix::unistd::pipe2(OFlag::O_CLOEXEC | OFlag::O_NONBLOCK)
+        .map_err(|e| Error::os("pipe", e))?;
     let parent = getpid();
     match raw_fork()? {
         ForkResult::Parent { child } => {
             drop(report_write);
-            set_nonblocking(&report_read)?;
             Ok(Child {
                 pid: child,
                 report: File::from(report_read),
@@ -126,13 +162,6 @@ where
             run_child_body(body, report_write)
         }
     }
-}
-
-fn set_nonblocking(fd: &OwnedFd) -> Result<()> {
-    let flags = fcntl(fd, FcntlArg::F_GETFL).map_err(|e| Error::os("fcntl", e))?;
-    let flags = OFlag::from_bits_truncate(flags) | OFlag::O_NONBLOCK;
-    fcntl(fd, FcntlArg::F_SETFL(flags)).map_err(|e| Error::os("fcntl", e))?;
-    Ok(())
 }
 
 fn die_with_parent(parent: Pid) {

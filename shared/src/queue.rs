@@ -7,11 +7,10 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::time::{Duration, Instant};
 
-use ipc_channel::ipc::{self, IpcReceiver, IpcSender};
-use ipc_channel::{IpcError, TryRecvError};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use crate::datagram::Datagrams;
 use crate::error::{Error, ErrorKind, Result};
 use crate::writers::Writers;
 
@@ -42,9 +41,11 @@ enum Packet<T> {
 /// pw.join().unwrap();
 /// ```
 pub struct Queue<T> {
-    tx: IpcSender<Packet<T>>,
-    rx: IpcReceiver<Packet<T>>,
+    channel: Datagrams,
     writers: Writers,
+    /// This process's buffers for encoding and receiving, kept to save an allocation an item.
+    out: RefCell<Vec<u8>>,
+    inbox: RefCell<Vec<u8>>,
     /// Items of a batch received by this process but not yet taken.
     pending: RefCell<VecDeque<T>>,
     _items: PhantomData<T>,
@@ -65,11 +66,11 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     /// let q: multitask::Queue<u64> = multitask::Queue::new().unwrap();
     /// ```
     pub fn new() -> Result<Self> {
-        let (tx, rx) = ipc::channel().map_err(|e| channel_error("create", &e))?;
         Ok(Queue {
-            tx,
-            rx,
+            channel: Datagrams::new()?,
             writers: Writers::new()?,
+            out: RefCell::new(Vec::new()),
+            inbox: RefCell::new(Vec::new()),
             pending: RefCell::new(VecDeque::new()),
             _items: PhantomData,
         })
@@ -103,12 +104,23 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
 
     fn send(&self, packet: Packet<T>) -> Result<()> {
         self.writers.register_me();
-        self.tx.send(packet).map_err(|e| match e {
-            IpcError::SerializationError(e) => {
-                Error::new(ErrorKind::Serialize, format!("a {}: {e}", type_name::<T>()))
-            }
-            other => channel_error("put", &other),
-        })
+        let mut out = self.out.borrow_mut();
+        out.clear();
+        let bytes = postcard::to_extend(&packet, std::mem::take(&mut *out)).map_err(|e| {
+            Error::new(ErrorKind::Serialize, format!("a {}: {e}", type_name::<T>()))
+        })?;
+        *out = bytes;
+        if out.len() > self.channel.max_message()
+            && let Packet::Many(mut items) = packet
+            && items.len() > 1
+        {
+            // Too big for one message: two halves, each split again if need be.
+            let tail = items.split_off(items.len() / 2);
+            drop(out);
+            self.send(Packet::Many(items))?;
+            return self.send(Packet::Many(tail));
+        }
+        self.channel.send(&out)
     }
 
     /// Takes the next item, waiting as long as it takes (Python's `q.get(True)`).
@@ -155,10 +167,9 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
                 out.push(item);
                 continue;
             }
-            match self.rx.try_recv() {
-                Ok(packet) => self.unpack(packet, &mut out, max),
-                Err(TryRecvError::Empty) => break,
-                Err(TryRecvError::IpcError(e)) => return Err(self.recv_error(e)),
+            match self.try_take()? {
+                Some(packet) => self.unpack(packet, &mut out, max),
+                None => break,
             }
         }
         Ok(out)
@@ -179,10 +190,9 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
         if let Some(item) = self.pending.borrow_mut().pop_front() {
             return Ok(item);
         }
-        let packet = match self.rx.try_recv() {
-            Ok(packet) => packet,
-            Err(TryRecvError::IpcError(e)) => return Err(self.recv_error(e)),
-            Err(TryRecvError::Empty) => self.wait_packet(deadline)?,
+        let packet = match self.try_take()? {
+            Some(packet) => packet,
+            None => self.wait_packet(deadline)?,
         };
         let mut out = Vec::with_capacity(1);
         self.unpack(packet, &mut out, 1);
@@ -201,37 +211,34 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
                     }
                 },
             };
-            match self.rx.try_recv_timeout(slice) {
-                Ok(packet) => return Ok(packet),
-                Err(TryRecvError::IpcError(e)) => return Err(self.recv_error(e)),
-                Err(TryRecvError::Empty) => {
-                    if self.writers.all_gone() {
-                        // A last item may have landed just before its writer exited.
-                        return match self.rx.try_recv() {
-                            Ok(packet) => Ok(packet),
-                            Err(_) => Err(Error::new(
-                                ErrorKind::Disconnected,
-                                "every process that put on the queue has exited",
-                            )),
-                        };
-                    }
-                }
+            self.channel.wait_readable(slice);
+            if let Some(packet) = self.try_take()? {
+                return Ok(packet);
+            }
+            if self.writers.all_gone() {
+                // A last item may have landed just before its writer exited.
+                return match self.try_take()? {
+                    Some(packet) => Ok(packet),
+                    None => Err(Error::new(
+                        ErrorKind::Disconnected,
+                        "every process that put on the queue has exited",
+                    )),
+                };
             }
         }
     }
 
-    fn recv_error(&self, e: IpcError) -> Error {
-        match e {
-            IpcError::SerializationError(e) => Error::new(
+    /// One packet if one has arrived. A packet that does not decode is consumed and reported.
+    fn try_take(&self) -> Result<Option<Packet<T>>> {
+        let mut inbox = self.inbox.borrow_mut();
+        let Some(len) = self.channel.try_recv(&mut inbox)? else {
+            return Ok(None);
+        };
+        postcard::from_bytes(&inbox[..len]).map(Some).map_err(|e| {
+            Error::new(
                 ErrorKind::Deserialize,
                 format!("an item is not a valid {}: {e}", type_name::<T>()),
-            ),
-            IpcError::Disconnected => Error::new(ErrorKind::Disconnected, "no sender is left"),
-            other => channel_error("get", &other),
-        }
+            )
+        })
     }
-}
-
-fn channel_error(what: &str, e: &dyn fmt::Display) -> Error {
-    Error::new(ErrorKind::Channel, format!("queue {what}: {e}"))
 }
