@@ -19,9 +19,16 @@ use crate::os::{Child, Ended, current_pid, panic_message, spawn_child};
 use crate::process::signal_name;
 use crate::shm::{Shared, ZeroedAtomics};
 
-/// Tasks sent but not yet answered, at most: with this few small messages in flight neither
-/// socket buffer fills, so the parent never blocks on a send while a worker blocks on its reply.
-const IN_FLIGHT: usize = 96;
+/// Task messages sent but not yet answered, at most: with this few in flight neither socket
+/// buffer fills, so the parent never blocks on a send while a worker blocks on its reply.
+const IN_FLIGHT_MESSAGES: usize = 64;
+/// The most tasks one message carries.
+const MAX_BATCH: usize = 256;
+/// How much work one message should carry: tasks are batched only when they are this short,
+/// so a long task never waits behind another in a batch while a worker idles.
+const BATCH_WORK: Duration = Duration::from_micros(500);
+/// A worker running a batch reports what it has done at least this often.
+const REPORT_EVERY: Duration = Duration::from_millis(1);
 /// How often a waiting parent checks that its workers are alive.
 const HEALTH_CHECK: Duration = Duration::from_millis(50);
 /// The most workers a pool can have (one shared slot each).
@@ -30,30 +37,48 @@ const MAX_WORKERS: usize = 256;
 /// The task a worker runs: `call` is a monomorphized trampoline that decodes the arguments,
 /// calls `func` and encodes the result. Both are addresses in this very program, which the
 /// workers share because they are forks of it (Python pickles a function by name instead).
+#[derive(Clone, Serialize, Deserialize)]
+struct Task {
+    id: u64,
+    call: usize,
+    func: usize,
+    args: Vec<u8>,
+}
+
+/// Tasks go out in batches of consecutive ids (one task each, unless tasks are short).
 #[derive(Serialize, Deserialize)]
 enum ToWorker {
-    Task {
-        id: u64,
-        call: usize,
-        func: usize,
-        args: Vec<u8>,
-    },
+    Tasks(Vec<Task>),
     Stop,
 }
 
 #[derive(Serialize, Deserialize)]
-struct FromWorker {
+struct Reply {
     id: u64,
-    pid: i32,
+    /// How long the task ran, so the parent can size its batches.
+    micros: u64,
     /// The encoded result, or the panic message.
     result: std::result::Result<Vec<u8>, String>,
 }
 
-/// The id of the task each worker is running (0 when idle), so the parent knows which task a
-/// dead worker took with it.
+#[derive(Serialize, Deserialize)]
+struct FromWorker {
+    pid: i32,
+    replies: Vec<Reply>,
+}
+
+/// What each worker holds (all 0 when idle): the task it runs and the range of ids of its
+/// batch, so the parent knows what a dead worker took with it.
+#[repr(C)]
+struct Slot {
+    current: AtomicU64,
+    first: AtomicU64,
+    last: AtomicU64,
+}
+
 #[repr(C)]
 struct Running {
-    task: [AtomicU64; MAX_WORKERS],
+    slots: [Slot; MAX_WORKERS],
 }
 // SAFETY: only atomics; all zero means every worker idle.
 unsafe impl ZeroedAtomics for Running {}
@@ -67,10 +92,15 @@ struct Worker {
 struct Book {
     next_id: u64,
     workers: Vec<Worker>,
-    /// Tasks not yet sent, because IN_FLIGHT were out.
-    backlog: VecDeque<ToWorker>,
-    /// Tasks sent and not yet answered.
-    in_flight: HashSet<u64>,
+    /// Tasks not yet sent.
+    backlog: VecDeque<Task>,
+    /// Tasks sent and not yet answered, kept to send again if their worker dies before it
+    /// starts them.
+    in_flight: HashMap<u64, (Task, u64)>,
+    /// Batches sent and not fully answered: first id -> tasks still unanswered.
+    batches: HashMap<u64, usize>,
+    /// Recent task run time, in microseconds (None before the first reply).
+    task_micros: Option<f64>,
     /// Tasks whose caller still holds the handle; results of others are dropped on arrival.
     wanted: HashSet<u64>,
     done: HashMap<u64, Result<Vec<u8>>>,
@@ -200,33 +230,57 @@ impl Pool {
         Ok(Worker { child, slot })
     }
 
-    /// The worker's loop: take a task, run it, send its result; until Stop or the pool is gone.
+    /// The worker's loop: take a batch, run its tasks, report; until Stop or the pool is gone.
     fn work(&self, slot: usize) {
         let me = current_pid();
-        while let Ok(ToWorker::Task {
-            id,
-            call,
-            func,
-            args,
-        }) = self.tasks_rx.recv()
-        {
-            self.running.task[slot].store(id, Ordering::SeqCst);
-            // SAFETY: `call` is the address of `trampoline::<A, R>` taken in the parent, of
-            // which this process is a fork: the same code at the same address.
-            let call: Trampoline = unsafe { std::mem::transmute::<usize, Trampoline>(call) };
-            let result = match catch_unwind(AssertUnwindSafe(|| call(func, &args))) {
-                Ok(result) => result,
-                Err(payload) => Err(panic_message(payload.as_ref())),
+        let slot = &self.running.slots[slot];
+        while let Ok(ToWorker::Tasks(batch)) = self.tasks_rx.recv() {
+            let (Some(first), Some(last)) = (batch.first(), batch.last()) else {
+                continue;
             };
-            let sent = self.results_tx.send(FromWorker {
-                id,
-                pid: me,
-                result,
-            });
+            slot.first.store(first.id, Ordering::SeqCst);
+            slot.last.store(last.id, Ordering::SeqCst);
+            let mut replies = Vec::with_capacity(batch.len());
+            let mut reported = Instant::now();
+            for task in batch {
+                slot.current.store(task.id, Ordering::SeqCst);
+                let started = Instant::now();
+                // SAFETY: `call` is the address of `trampoline::<A, R>` taken in the parent, of
+                // which this process is a fork: the same code at the same address.
+                let call: Trampoline =
+                    unsafe { std::mem::transmute::<usize, Trampoline>(task.call) };
+                let result = match catch_unwind(AssertUnwindSafe(|| call(task.func, &task.args))) {
+                    Ok(result) => result,
+                    Err(payload) => Err(panic_message(payload.as_ref())),
+                };
+                replies.push(Reply {
+                    id: task.id,
+                    micros: started.elapsed().as_micros() as u64,
+                    result,
+                });
+                if reported.elapsed() >= REPORT_EVERY {
+                    reported = Instant::now();
+                    let replies = std::mem::take(&mut replies);
+                    if self
+                        .results_tx
+                        .send(FromWorker { pid: me, replies })
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+            }
+            let sent = replies.is_empty()
+                || self
+                    .results_tx
+                    .send(FromWorker { pid: me, replies })
+                    .is_ok();
             // Cleared after the send: a worker killed in between is seen as dying in the task,
             // and the parent keeps whichever of the result and the death it sees first.
-            self.running.task[slot].store(0, Ordering::SeqCst);
-            if sent.is_err() {
+            slot.current.store(0, Ordering::SeqCst);
+            slot.first.store(0, Ordering::SeqCst);
+            slot.last.store(0, Ordering::SeqCst);
+            if !sent {
                 break;
             }
         }
@@ -259,7 +313,7 @@ impl Pool {
             let id = book.next_id;
             book.next_id += 1;
             book.wanted.insert(id);
-            book.backlog.push_back(ToWorker::Task {
+            book.backlog.push_back(Task {
                 id,
                 call: trampoline::<A, R> as Trampoline as usize,
                 func: func as usize,
@@ -267,8 +321,16 @@ impl Pool {
             });
             id
         };
-        self.collect_ready()?;
-        self.dispatch()?;
+        // Send at once while workers may be idle; otherwise wait for a full batch (the rest
+        // goes out at the next call into the pool), saving two system calls a task.
+        let send_now = {
+            let book = self.book.borrow();
+            book.batches.len() < self.size * 2 || book.backlog.len() >= self.batch_size(&book)
+        };
+        if send_now {
+            self.collect_ready()?;
+            self.dispatch()?;
+        }
         Ok(AsyncResult {
             pool: self,
             id,
@@ -405,18 +467,42 @@ impl Pool {
         Ok(())
     }
 
-    /// Sends backlog tasks while fewer than IN_FLIGHT are out.
+    /// How many tasks one message carries: enough for BATCH_WORK of recent task time.
+    fn batch_size(&self, book: &Book) -> usize {
+        match book.task_micros {
+            Some(micros) => {
+                ((BATCH_WORK.as_micros() as f64 / micros.max(0.01)) as usize).clamp(1, MAX_BATCH)
+            }
+            None => 1,
+        }
+    }
+
+    /// Sends backlog tasks, in batches of consecutive ids, while few messages are out.
     fn dispatch(&self) -> Result<()> {
         let mut book = self.book.borrow_mut();
-        while book.in_flight.len() < IN_FLIGHT {
-            let Some(task) = book.backlog.pop_front() else {
+        let size = self.batch_size(&book);
+        while book.batches.len() < IN_FLIGHT_MESSAGES {
+            let Some(first) = book.backlog.pop_front() else {
                 break;
             };
-            if let ToWorker::Task { id, .. } = &task {
-                book.in_flight.insert(*id);
+            let mut batch = vec![first];
+            while batch.len() < size
+                && book
+                    .backlog
+                    .front()
+                    .is_some_and(|t| Some(t.id) == batch.last().map(|l| l.id + 1))
+            {
+                if let Some(task) = book.backlog.pop_front() {
+                    batch.push(task);
+                }
             }
+            let batch_id = first_id(&batch);
+            for task in &batch {
+                book.in_flight.insert(task.id, (task.clone(), batch_id));
+            }
+            book.batches.insert(batch_id, batch.len());
             self.tasks_tx
-                .send(task)
+                .send(ToWorker::Tasks(batch))
                 .map_err(|e| channel_error("send a task", &e))?;
         }
         Ok(())
@@ -433,23 +519,32 @@ impl Pool {
         }
     }
 
-    fn record(&self, reply: FromWorker) {
+    fn record(&self, message: FromWorker) {
         let mut book = self.book.borrow_mut();
-        self.settle(&mut book, reply.id, || {
-            reply.result.map_err(|message| {
-                Error::new(
-                    ErrorKind::ChildPanicked,
-                    format!("task {} panicked: {message}", reply.id),
-                )
-                .with_pid(reply.pid)
-            })
-        });
+        let pid = message.pid;
+        for reply in message.replies {
+            let micros = reply.micros as f64;
+            book.task_micros = Some(match book.task_micros {
+                Some(avg) => 0.8 * avg + 0.2 * micros,
+                None => micros,
+            });
+            let id = reply.id;
+            self.settle(&mut book, id, || {
+                reply.result.map_err(|message| {
+                    Error::new(
+                        ErrorKind::ChildPanicked,
+                        format!("task {id} panicked: {message}"),
+                    )
+                    .with_pid(pid)
+                })
+            });
+        }
     }
 
     /// Marks task `id` answered, the first answer wins (a result and the worker's death may
     /// both arrive for the same task).
     fn settle(&self, book: &mut Book, id: u64, answer: impl FnOnce() -> Result<Vec<u8>>) {
-        if book.in_flight.remove(&id) && book.wanted.contains(&id) {
+        if take_in_flight(book, id).is_some() && book.wanted.contains(&id) {
             book.done.insert(id, answer());
         }
     }
@@ -491,7 +586,10 @@ impl Pool {
         // Results a worker sent before it died are in the channel: take them first.
         self.collect_ready()?;
         for (index, pid, slot, how) in dead.into_iter().rev() {
-            let task = self.running.task[slot].swap(0, Ordering::SeqCst);
+            let held = &self.running.slots[slot];
+            let current = held.current.swap(0, Ordering::SeqCst);
+            let first = held.first.swap(0, Ordering::SeqCst);
+            let last = held.last.swap(0, Ordering::SeqCst);
             let cause = match how {
                 Ended::Signaled(signal) => format!("killed by {}", signal_name(signal)),
                 Ended::Exited(code) => format!("exited with status {code}"),
@@ -499,14 +597,22 @@ impl Pool {
             {
                 let mut book = self.book.borrow_mut();
                 book.workers.remove(index);
-                if task != 0 {
-                    self.settle(&mut book, task, || {
+                if current != 0 {
+                    self.settle(&mut book, current, || {
                         Err(Error::new(
                             ErrorKind::WorkerDied,
-                            format!("worker {pid} {cause} while running task {task}"),
+                            format!("worker {pid} {cause} while running task {current}"),
                         )
                         .with_pid(pid))
                     });
+                }
+                // The rest of its batch, unanswered: sent again, to the front of the line.
+                if first != 0 {
+                    for id in (first..=last).rev() {
+                        if let Some(task) = take_in_flight(&mut book, id) {
+                            book.backlog.push_front(task);
+                        }
+                    }
                 }
             }
             let replacement = self.spawn_worker(slot)?;
@@ -596,6 +702,22 @@ impl<R> Drop for AsyncResult<'_, R> {
         book.wanted.remove(&self.id);
         book.done.remove(&self.id);
     }
+}
+
+fn first_id(batch: &[Task]) -> u64 {
+    batch.first().map_or(0, |t| t.id)
+}
+
+/// Removes an answered (or re-queued) task from the books, and its batch once all answered.
+fn take_in_flight(book: &mut Book, id: u64) -> Option<Task> {
+    let (task, batch) = book.in_flight.remove(&id)?;
+    if let Some(left) = book.batches.get_mut(&batch) {
+        *left -= 1;
+        if *left == 0 {
+            book.batches.remove(&batch);
+        }
+    }
+    Some(task)
 }
 
 type Trampoline = fn(usize, &[u8]) -> std::result::Result<Vec<u8>, String>;
