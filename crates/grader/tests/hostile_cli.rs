@@ -1,0 +1,88 @@
+//! Hostile programs through the `grade` command itself: each is graded to a clear failure (exit
+//! status 1, the check that names what it did) within `--timeout` plus 2 s, the grader's memory
+//! stays bounded, and none of their processes is left.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn hostile(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/hostile")
+        .join(name)
+}
+
+/// Pids of processes whose command line contains `needle`.
+fn processes_with(needle: &str) -> Vec<i32> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .map(|c| String::from_utf8_lossy(&c).contains(needle))
+                .unwrap_or(false)
+        })
+        .collect()
+}
+
+/// The largest resident set of any child this test process has reaped, in KiB: `grade` and,
+/// through it, the programs it reaped.
+fn peak_child_rss_kib() -> i64 {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage fills the struct it is given.
+    unsafe {
+        libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr());
+        usage.assume_init().ru_maxrss
+    }
+}
+
+#[test]
+fn every_hostile_program_fails_clearly_in_time_and_leaves_nothing() {
+    const TIMEOUT: u64 = 3;
+    let cases: &[(&str, &[&str], &str)] = &[
+        ("never_ends.py", &[], "finishes within the timeout"),
+        (
+            "grandchild_holds_stdout.py",
+            &[],
+            "leaves no process behind",
+        ),
+        ("flood.py", &[], "output stays under the limit"),
+        ("invalid_utf8.py", &[], "every line matches a pattern"),
+        ("fork_children.py", &[], "leaves no process behind"),
+    ];
+    for (i, (file, args, check)) in cases.iter().enumerate() {
+        let tag = format!("hostile-cli-{}-{i}", std::process::id());
+        let started = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_grade"))
+            .args(["thread", "--runs", "1", "--format", "json"])
+            .args(["--timeout", &TIMEOUT.to_string(), "--"])
+            .arg(hostile(file))
+            .args(*args)
+            .arg(&tag)
+            .output()
+            .expect("grade runs");
+        let took = started.elapsed();
+        assert_eq!(out.status.code(), Some(1), "{file}: {out:?}");
+        assert!(
+            took < Duration::from_secs(TIMEOUT + 2),
+            "{file}: graded in {took:?}"
+        );
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+        let failed: Vec<&str> = report["checks"]
+            .as_array()
+            .expect("checks")
+            .iter()
+            .filter(|c| c["passed"] == false)
+            .filter_map(|c| c["name"].as_str())
+            .collect();
+        assert!(failed.contains(check), "{file}: failed {failed:?}");
+        assert_eq!(
+            processes_with(&tag),
+            Vec::<i32>::new(),
+            "{file} left processes"
+        );
+    }
+    let peak = peak_child_rss_kib();
+    assert!(peak < 100 * 1024, "peak RSS {peak} KiB");
+}
