@@ -91,20 +91,21 @@ impl Datagrams {
         }
     }
 
-    /// Takes one message into `buf` if one is there and returns its length; never waits.
-    /// `buf` grows once to the largest message and stays that long.
-    pub(crate) fn try_recv(&self, buf: &mut Vec<u8>) -> Result<Option<usize>> {
-        if buf.len() <= self.max {
-            buf.resize(self.max + 1, 0);
-        }
+    /// Takes one message into `buf` (replacing its contents) if one is there; never waits.
+    /// `buf`'s capacity grows once to the largest message; its pages are only touched as far
+    /// as messages reach (zero-filling them would fault in megabytes at the first receive).
+    pub(crate) fn try_recv(&self, buf: &mut Vec<u8>) -> Result<bool> {
+        buf.clear();
+        buf.reserve(self.max + 1);
         loop {
-            // SAFETY: the buffer is valid for its length. MSG_TRUNC makes the call return the
-            // message's real length, to tell a message that did not fit.
+            // SAFETY: the kernel writes at most `capacity` bytes into the spare capacity.
+            // MSG_TRUNC makes the call return the message's real length, to tell a message
+            // that did not fit.
             let got = unsafe {
                 libc::recv(
                     self.recv_end.as_raw_fd(),
                     buf.as_mut_ptr().cast(),
-                    buf.len(),
+                    buf.capacity(),
                     libc::MSG_DONTWAIT | libc::MSG_TRUNC,
                 )
             };
@@ -116,11 +117,13 @@ impl Datagrams {
                         format!("a message of {got} bytes was cut to {}", self.max),
                     ));
                 }
-                return Ok(Some(got));
+                // SAFETY: the kernel initialized the first `got` bytes (got <= capacity).
+                unsafe { buf.set_len(got) };
+                return Ok(true);
             }
             match std::io::Error::last_os_error().raw_os_error() {
                 Some(libc::EINTR) => continue,
-                Some(libc::EAGAIN) => return Ok(None),
+                Some(libc::EAGAIN) => return Ok(false),
                 _ => return Err(errno_error("recv")),
             }
         }

@@ -231,10 +231,10 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     /// One packet if one has arrived. A packet that does not decode is consumed and reported.
     fn try_take(&self) -> Result<Option<Packet<T>>> {
         let mut inbox = self.inbox.borrow_mut();
-        let Some(len) = self.channel.try_recv(&mut inbox)? else {
+        if !self.channel.try_recv(&mut inbox)? {
             return Ok(None);
-        };
-        postcard::from_bytes(&inbox[..len]).map(Some).map_err(|e| {
+        }
+        postcard::from_bytes(&inbox).map(Some).map_err(|e| {
             Error::new(
                 ErrorKind::Deserialize,
                 format!("an item is not a valid {}: {e}", type_name::<T>()),
