@@ -75,9 +75,9 @@ impl Error {
     /// What kind of failure this is.
     ///
     /// ```
-    /// use multitask::{ErrorKind, Queue};
-    /// let q: Queue<u8> = Queue::new().unwrap();
-    /// let err = q.get_timeout(std::time::Duration::from_millis(1)).unwrap_err();
+    /// use multitask::{ErrorKind, Pipe};
+    /// let (a, _b) = Pipe::new::<u8>().unwrap();
+    /// let err = a.recv_timeout(std::time::Duration::from_millis(1)).unwrap_err();
     /// assert_eq!(err.kind(), ErrorKind::Timeout);
     /// ```
     pub fn kind(&self) -> ErrorKind {

@@ -15,6 +15,7 @@
 
 mod datagram;
 mod error;
+mod holders;
 mod knobs;
 mod os;
 mod pipe;
@@ -22,7 +23,6 @@ mod pool;
 mod process;
 mod queue;
 mod shm;
-mod writers;
 
 pub use error::{Error, ErrorKind, Result};
 pub use knobs::{SEED_VAR, TIME_SCALE_VAR, random, seed, sleep, time_scale};

@@ -16,7 +16,7 @@ use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{ForkResult, Pid, getpid, getppid};
 
 use crate::error::{Error, Result};
-use crate::knobs;
+use crate::{holders, knobs};
 
 /// This process's id: Python's `os.getpid()`.
 ///
@@ -86,14 +86,25 @@ pub fn fork() -> Result<i32> {
 }
 
 fn raw_fork() -> Result<ForkResult> {
-    flush_std();
     prepare_for_children();
     let ordinal = knobs::next_child_ordinal();
+    // Stdout and stderr are locked across the fork, and flushed (a pending line would be
+    // written twice): no other thread can be inside them when the child is made, and the child,
+    // the same thread as far as the locks know, releases them. Otherwise a child forked while
+    // another thread printed would wait forever on its first print.
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr().lock();
+    let _ = out.flush();
+    let _ = err.flush();
     // SAFETY: the child only runs code of this crate's callers; they are told (docs above) to
     // fork while single-threaded, as Python's os.fork requires too.
-    let forked = unsafe { nix::unistd::fork() }.map_err(|e| Error::os("fork", e))?;
-    if forked.is_child() {
-        knobs::reseed_after_fork(ordinal);
+    let forked = unsafe { nix::unistd::fork() }.map_err(|e| Error::os("fork", e));
+    drop(err);
+    drop(out);
+    let forked = forked?;
+    match forked {
+        ForkResult::Child => knobs::reseed_after_fork(ordinal),
+        ForkResult::Parent { child } => holders::adopt_child(child.as_raw()),
     }
     Ok(forked)
 }
@@ -105,6 +116,7 @@ fn prepare_for_children() {
     DONE.call_once(|| {
         knobs::seed();
         knobs::time_scale();
+        current_pid();
         let mut signal: libc::c_int = 0;
         // SAFETY: PR_GET_PDEATHSIG writes one c_int through the pointer.
         unsafe { libc::prctl(libc::PR_GET_PDEATHSIG, &mut signal as *mut libc::c_int) };

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::datagram::Datagrams;
 use crate::error::{Error, ErrorKind, Result};
-use crate::writers::Writers;
+use crate::holders::Holders;
 
 /// How often a blocked `get` looks whether any writer is still alive.
 const LIVENESS_CHECK: Duration = Duration::from_millis(50);
@@ -29,8 +29,9 @@ enum Packet<T> {
 /// Create it in the parent, then start the processes that use it: each child works on its own
 /// copy of the handle (they are forks), and items cross between processes as serde values (where
 /// Python pickles). Each item is delivered to exactly one `get`, in the order it was put by its
-/// writer. A blocked `get` fails with [`ErrorKind::Disconnected`] once every process that ever
-/// put on the queue has exited and the queue is empty, instead of hanging as Python's does.
+/// writer. A blocked `get` fails with [`ErrorKind::Disconnected`] once the queue is empty and
+/// every other process that holds it (its maker, and the children forked while it existed) has
+/// exited, instead of hanging as Python's does.
 ///
 /// ```
 /// use multitask::{Process, Queue};
@@ -42,7 +43,7 @@ enum Packet<T> {
 /// ```
 pub struct Queue<T> {
     channel: Datagrams,
-    writers: Writers,
+    holders: Holders,
     /// This process's buffers for encoding and receiving, kept to save an allocation an item.
     out: RefCell<Vec<u8>>,
     inbox: RefCell<Vec<u8>>,
@@ -68,7 +69,7 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     pub fn new() -> Result<Self> {
         Ok(Queue {
             channel: Datagrams::new()?,
-            writers: Writers::new()?,
+            holders: Holders::new()?,
             out: RefCell::new(Vec::new()),
             inbox: RefCell::new(Vec::new()),
             pending: RefCell::new(VecDeque::new()),
@@ -103,7 +104,7 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     }
 
     fn send(&self, packet: Packet<T>) -> Result<()> {
-        self.writers.register_me();
+        self.holders.register_me();
         let mut out = self.out.borrow_mut();
         out.clear();
         let bytes = postcard::to_extend(&packet, std::mem::take(&mut *out)).map_err(|e| {
@@ -125,8 +126,8 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
 
     /// Takes the next item, waiting as long as it takes (Python's `q.get(True)`).
     ///
-    /// Fails with `Disconnected` when every process that put on the queue has exited and it is
-    /// empty, and with `Deserialize` (naming the type) on an item that does not decode; the
+    /// Fails with `Disconnected` when it is empty and every other process holding the queue has
+    /// exited, and with `Deserialize` (naming the type) on an item that does not decode; the
     /// queue goes on working after either.
     ///
     /// ```
@@ -143,9 +144,19 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     ///
     /// ```
     /// use std::time::Duration;
-    /// let q: multitask::Queue<u8> = multitask::Queue::new().unwrap();
+    /// use multitask::{ErrorKind, Process, Queue};
+    /// let q: Queue<u8> = Queue::new().unwrap();
+    /// let go: Queue<u8> = Queue::new().unwrap();
+    /// let mut writer = Process::new(|| -> multitask::Result<()> {
+    ///     go.get()?;
+    ///     q.put(7)
+    /// });
+    /// writer.start().unwrap();
     /// let err = q.get_timeout(Duration::from_millis(5)).unwrap_err();
-    /// assert_eq!(err.kind(), multitask::ErrorKind::Timeout);
+    /// assert_eq!(err.kind(), ErrorKind::Timeout);
+    /// go.put(1).unwrap();
+    /// assert_eq!(q.get_timeout(Duration::from_secs(5)).unwrap(), 7);
+    /// writer.join().unwrap();
     /// ```
     pub fn get_timeout(&self, timeout: Duration) -> Result<T> {
         self.get_deadline(Some(Instant::now() + timeout))
@@ -215,13 +226,13 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
             if let Some(packet) = self.try_take()? {
                 return Ok(packet);
             }
-            if self.writers.all_gone() {
+            if self.holders.all_gone() {
                 // A last item may have landed just before its writer exited.
                 return match self.try_take()? {
                     Some(packet) => Ok(packet),
                     None => Err(Error::new(
                         ErrorKind::Disconnected,
-                        "every process that put on the queue has exited",
+                        "every other process holding the queue has exited",
                     )),
                 };
             }

@@ -125,3 +125,39 @@ fn bad_data_is_an_error_naming_the_type_and_the_queue_goes_on() {
         writer.join().unwrap();
     });
 }
+
+#[test]
+fn a_get_that_nobody_else_could_answer_fails_instead_of_hanging() {
+    within(Duration::from_secs(10), || {
+        let q: Queue<u8> = Queue::new().unwrap();
+        let err = q.get().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Disconnected);
+    });
+}
+
+#[test]
+fn a_child_that_has_not_put_yet_keeps_the_reader_waiting() {
+    within(Duration::from_secs(10), || {
+        let q: Queue<u32> = Queue::new().unwrap();
+        let go: Queue<u8> = Queue::new().unwrap();
+        let mut early = Process::new(|| q.put(1));
+        let mut late = Process::new(|| -> multitask::Result<()> {
+            go.get()?;
+            q.put(2)
+        });
+        early.start().unwrap();
+        late.start().unwrap();
+        assert_eq!(q.get().unwrap(), 1);
+        early.join().unwrap();
+        // The early writer is gone, the late one has not put yet: no Disconnected here.
+        assert_eq!(
+            q.get_timeout(Duration::from_millis(200))
+                .unwrap_err()
+                .kind(),
+            ErrorKind::Timeout
+        );
+        go.put(1).unwrap();
+        assert_eq!(q.get().unwrap(), 2);
+        late.join().unwrap();
+    });
+}

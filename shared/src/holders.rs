@@ -1,0 +1,163 @@
+//! Which processes hold a queue, in a page shared by all its forks, so a reader can tell
+//! "nothing yet" from "nothing ever again" without counting file descriptors (every fork holds a
+//! copy of every end, so the channel alone never reports that the writers are gone).
+//!
+//! A holder is the process that made the queue, every child forked (through this crate) while
+//! the queue existed, registered by its parent before either goes on, and any other process at
+//! its first put. A `get` gives up only when every holder but itself has exited.
+
+use std::cell::UnsafeCell;
+use std::fs;
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::{Arc, Once, Weak};
+
+use crate::error::Result;
+use crate::os::current_pid;
+use crate::shm::{Shared, ZeroedAtomics};
+
+const SLOTS: usize = 127;
+
+/// The shared page's layout.
+#[repr(C)]
+struct Table {
+    /// More holders than slots: liveness is unknown, so never report "all gone".
+    overflow: AtomicBool,
+    pids: [AtomicI32; SLOTS],
+}
+
+// SAFETY: only atomics; all zero is "no overflow, all slots free".
+unsafe impl ZeroedAtomics for Table {}
+
+impl Table {
+    fn register(&self, pid: i32) {
+        if self.pids.iter().any(|p| p.load(Ordering::Acquire) == pid) {
+            return;
+        }
+        // A free slot first; only when none is left, the slot of a holder that has exited.
+        let free = |current: i32| current == 0;
+        let dead = |current: i32| current != 0 && !is_alive(current);
+        for reusable in [&free as &dyn Fn(i32) -> bool, &dead] {
+            for slot in &self.pids {
+                let current = slot.load(Ordering::Acquire);
+                if reusable(current)
+                    && slot
+                        .compare_exchange(current, pid, Ordering::AcqRel, Ordering::Acquire)
+                        .is_ok()
+                {
+                    return;
+                }
+            }
+        }
+        self.overflow.store(true, Ordering::Release);
+    }
+}
+
+/// Every queue table this process can see, so a fork can register the child in each.
+static LIVE: Live = Live {
+    locked: AtomicBool::new(false),
+    tables: UnsafeCell::new(Vec::new()),
+};
+
+/// A spin lock, not a `Mutex`: it is held across every fork (a `pthread_atfork` handler takes
+/// it before and releases it after, in parent and child), so a child forked while another
+/// thread was registering a queue does not inherit it locked forever.
+struct Live {
+    locked: AtomicBool,
+    tables: UnsafeCell<Vec<Weak<Shared<Table>>>>,
+}
+
+// SAFETY: `tables` is only touched while `locked` is held (see `with`).
+unsafe impl Sync for Live {}
+
+impl Live {
+    fn with<R>(&self, f: impl FnOnce(&mut Vec<Weak<Shared<Table>>>) -> R) -> R {
+        static HANDLERS: Once = Once::new();
+        HANDLERS.call_once(|| {
+            // SAFETY: the handlers only spin on and store to an atomic.
+            unsafe { libc::pthread_atfork(Some(lock_live), Some(unlock_live), Some(unlock_live)) };
+        });
+        lock_live();
+        // SAFETY: we hold the lock.
+        let result = f(unsafe { &mut *self.tables.get() });
+        unlock_live();
+        result
+    }
+}
+
+extern "C" fn lock_live() {
+    while LIVE
+        .locked
+        .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
+        .is_err()
+    {
+        std::hint::spin_loop();
+    }
+}
+
+extern "C" fn unlock_live() {
+    LIVE.locked.store(false, Ordering::Release);
+}
+
+pub(crate) struct Holders {
+    table: Arc<Shared<Table>>,
+    /// The pid that registered through this copy of the handle (a fork starts with the parent's).
+    registered_as: AtomicI32,
+}
+
+impl Holders {
+    /// A new table, holding the calling process.
+    pub(crate) fn new() -> Result<Self> {
+        let table = Arc::new(Shared::<Table>::new()?);
+        let me = current_pid();
+        table.register(me);
+        LIVE.with(|live| {
+            live.retain(|t| t.strong_count() > 0);
+            live.push(Arc::downgrade(&table));
+        });
+        Ok(Holders {
+            table,
+            registered_as: AtomicI32::new(me),
+        })
+    }
+
+    /// Records this process as a holder, once per process (for a child forked some other way).
+    pub(crate) fn register_me(&self) {
+        let me = current_pid();
+        if self.registered_as.load(Ordering::Relaxed) != me {
+            self.registered_as.store(me, Ordering::Relaxed);
+            self.table.register(me);
+        }
+    }
+
+    /// True when every holder but this process has exited: nobody is left to put.
+    pub(crate) fn all_gone(&self) -> bool {
+        if self.table.overflow.load(Ordering::Acquire) {
+            return false;
+        }
+        let me = current_pid();
+        self.table.pids.iter().all(|slot| {
+            let pid = slot.load(Ordering::Acquire);
+            pid == 0 || pid == me || !is_alive(pid)
+        })
+    }
+}
+
+/// Called in the parent right after a fork, before it goes on: the child holds every queue the
+/// parent can see.
+pub(crate) fn adopt_child(pid: i32) {
+    let tables: Vec<_> = LIVE.with(|live| live.iter().filter_map(Weak::upgrade).collect());
+    for table in tables {
+        table.register(pid);
+    }
+}
+
+/// Alive and not a zombie: an exited process stays a zombie until its parent reaps it.
+pub(crate) fn is_alive(pid: i32) -> bool {
+    match fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => match stat.rsplit_once(") ") {
+            Some((_, rest)) => !rest.starts_with('Z') && !rest.starts_with('X'),
+            None => true,
+        },
+        Err(_) => false,
+    }
+}
