@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use crate::outcome::{Exit, Line, RunOutcome};
 use crate::report::{CheckKind, CheckReport, Failure, Report};
-use crate::spec::{Num, Op, Operand, Params, Rule, Spec, Values};
+use crate::spec::{Num, Op, Operand, Params, Real, Rule, Spec, Values};
 
 /// The checks every run gets, whatever the spec.
 pub const EXIT_CHECK: &str = "exits with status 0";
@@ -345,6 +345,13 @@ impl Ctx<'_> {
         }
     }
 
+    fn real(&self, r: &Real) -> f64 {
+        match r {
+            Real::Lit(x) => *x,
+            Real::Param(p) => self.num(&Num::Param(p.clone())) as f64,
+        }
+    }
+
     fn expected(&self, v: &Values) -> Expected {
         match v {
             Values::List(l) => Expected::List(l.clone()),
@@ -405,7 +412,14 @@ impl Ctx<'_> {
                 max,
                 scaled,
                 slack,
-            } => self.range(*line, capture, *min, *max, *scaled, *slack),
+            } => self.range(
+                *line,
+                capture,
+                self.real(min),
+                self.real(max),
+                *scaled,
+                *slack,
+            ),
         }
     }
 

@@ -111,7 +111,7 @@ fn main() -> ExitCode {
     if cli.list {
         let mut out = String::new();
         for (name, description) in Spec::builtin_names() {
-            out.push_str(&format!("{name:<10} {description}\n"));
+            out.push_str(&format!("{name:<12} {description}\n"));
         }
         print!("{out}");
         return ExitCode::SUCCESS;

@@ -39,6 +39,36 @@ const BUILTINS: &[(&str, &str, &str)] = &[
         "threading.Thread: a LoopThread counts to 5, the main thread joins it",
         include_str!("../specs/thread.toml"),
     ),
+    (
+        "lock",
+        "threading.Lock: two threads change one balance under a lock; it ends at 0",
+        include_str!("../specs/lock.toml"),
+    ),
+    (
+        "threadlocal",
+        "threading.local: Thread-A greets Alice, Thread-B greets Bob",
+        include_str!("../specs/threadlocal.toml"),
+    ),
+    (
+        "multicore",
+        "multicore dead loop: one busy thread per core, then the cores kept busy (--param cores=N)",
+        include_str!("../specs/multicore.toml"),
+    ),
+    (
+        "subprocess",
+        "subprocess: uname -s and its exit code, then sh fed on stdin, its output and exit code",
+        include_str!("../specs/subprocess.toml"),
+    ),
+    (
+        "pipe",
+        "multiprocessing.Pipe: a parent pings, a child pongs, three rounds",
+        include_str!("../specs/pipe.toml"),
+    ),
+    (
+        "distributed",
+        "distributed processes: a master's 10 tasks done by a worker over TCP (run both)",
+        include_str!("../specs/distributed.toml"),
+    ),
 ];
 
 /// What kind of problem a spec has.
@@ -95,6 +125,13 @@ impl SpecError {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Num {
     Lit(i64),
+    Param(String),
+}
+
+/// A bound of a `range` check: a literal (whole or not) or the name of a parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Real {
+    Lit(f64),
     Param(String),
 }
 
@@ -184,8 +221,8 @@ pub(crate) enum Rule {
     Range {
         line: usize,
         capture: String,
-        min: f64,
-        max: f64,
+        min: Real,
+        max: Real,
         scaled: bool,
         slack: f64,
     },
@@ -301,7 +338,8 @@ impl Params {
 }
 
 impl Spec {
-    /// The built-in spec of an example (`fork`, `process`, `pool`, `queue`, `thread`).
+    /// The built-in spec of an example (`grade --list`: `fork`, `process`, `pool`, `queue`, `thread`,
+    /// then the rest of the chapter).
     pub fn builtin(name: &str) -> Result<Spec, SpecError> {
         match BUILTINS.iter().find(|(n, _, _)| *n == name) {
             Some((n, _, text)) => Spec::parse(text, &format!("builtin:{n}")),
@@ -834,14 +872,19 @@ impl Builder<'_> {
                 let line = self.kind_of(&need(&c.line, "line")?, name)?;
                 let (capture, cspan) = need(&c.capture, "capture")?;
                 self.capture_in(line, &capture, Some(cspan), name)?;
-                let float = |f: &Option<Spanned<RawNum>>, field: &str| -> Res<f64> {
+                let float = |f: &Option<Spanned<RawNum>>, field: &str| -> Res<Real> {
                     match f.as_ref().map(|s| (s.get_ref(), s.span())) {
-                        Some((RawNum::Int(i), _)) => Ok(*i as f64),
-                        Some((RawNum::Float(x), _)) if x.is_finite() => Ok(*x),
+                        Some((RawNum::Int(i), _)) => Ok(Real::Lit(*i as f64)),
+                        Some((RawNum::Float(x), _)) if x.is_finite() => Ok(Real::Lit(*x)),
+                        // As every other numeric field: a parameter's name in its place.
+                        Some((RawNum::Word(w), s)) => match self.param(w, s, name)? {
+                            Num::Param(p) => Ok(Real::Param(p)),
+                            Num::Lit(i) => Ok(Real::Lit(i as f64)),
+                        },
                         Some((_, s)) => Err(self.err(
                             s,
                             format!(
-                                "check '{name}': `{field}` of a `range` check must be a number"
+                                "check '{name}': `{field}` of a `range` check must be a number or a parameter name"
                             ),
                         )),
                         None => Err(self.err(
@@ -852,10 +895,12 @@ impl Builder<'_> {
                 };
                 let min = float(&c.min, "min")?;
                 let max = float(&c.max, "max")?;
-                if min > max {
+                if let (Real::Lit(lo), Real::Lit(hi)) = (&min, &max)
+                    && lo > hi
+                {
                     return Err(self.err(
                         span,
-                        format!("check '{name}': `min` {min} is above `max` {max}"),
+                        format!("check '{name}': `min` {lo} is above `max` {hi}"),
                     ));
                 }
                 let slack = match &c.slack {

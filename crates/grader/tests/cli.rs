@@ -38,7 +38,22 @@ fn list_shows_every_example_on_one_line() {
         .lines()
         .map(|l| l.split_whitespace().next().expect("name"))
         .collect();
-    assert_eq!(names, ["fork", "process", "pool", "queue", "thread"]);
+    assert_eq!(
+        names,
+        [
+            "fork",
+            "process",
+            "pool",
+            "queue",
+            "thread",
+            "lock",
+            "threadlocal",
+            "multicore",
+            "subprocess",
+            "pipe",
+            "distributed"
+        ]
+    );
     assert!(out.stdout.lines().all(|l| l.len() > 20), "{}", out.stdout);
 }
 

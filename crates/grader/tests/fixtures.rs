@@ -3,13 +3,21 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::time::Duration;
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
-use common::{fixtures, grade, header};
+use common::{fixtures, grade_env, header};
 use serde_json::Value;
 
-const RUNS: &str = "8";
+/// The grading options a fixture gets unless its `# grade-args:` sets them: few runs, fast.
+const DEFAULTS: [(&str, &str); 3] = [
+    ("--runs", "8"),
+    ("--time-scale", "0.01"),
+    ("--timeout", "20"),
+];
 
 fn scripts(example: &str) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(fixtures().join(example))
@@ -21,40 +29,44 @@ fn scripts(example: &str) -> Vec<PathBuf> {
     v
 }
 
-/// Grades every fixture of an example; returns how many were checked.
+/// Grades every fixture of an example.
 fn check_example(example: &str) {
+    check_example_env(example, &[]);
+}
+
+/// Grades every fixture of an example with `env` added to grade's environment (the ports
+/// inherit it).
+fn check_example_env(example: &str, env: &[(&str, &OsStr)]) {
     let scripts = scripts(example);
-    let broken = scripts
+    let expects: Vec<String> = scripts
         .iter()
-        .filter(|p| !p.ends_with("correct.py"))
-        .count();
+        .map(|script| {
+            let text = std::fs::read_to_string(script).expect("read fixture");
+            header(&text, "expect").expect("every fixture has an `# expect:` line")
+        })
+        .collect();
+    let broken = expects.iter().filter(|e| e.starts_with("fail ")).count();
     assert!(broken >= 2, "{example}: fewer than two broken ports");
     assert!(
-        scripts.iter().any(|p| p.ends_with("correct.py")),
+        expects.iter().any(|e| e == "pass"),
         "{example}: no correct port"
     );
     let mut wrong = Vec::new();
-    for script in &scripts {
+    for (script, expect) in scripts.iter().zip(&expects) {
         let text = std::fs::read_to_string(script).expect("read fixture");
-        let expect = header(&text, "expect").expect("every fixture has an `# expect:` line");
         let path = script.to_str().expect("utf-8 path");
-        let mut args = vec![
-            example,
-            "--runs",
-            RUNS,
-            "--time-scale",
-            "0.01",
-            "--timeout",
-            "20",
-            "--format",
-            "json",
-        ];
         let grade_args = header(&text, "grade-args").unwrap_or_default();
+        let mut args = vec![example, "--format", "json"];
+        for (option, value) in DEFAULTS {
+            if !grade_args.split_whitespace().any(|a| a == option) {
+                args.extend([option, value]);
+            }
+        }
         args.extend(grade_args.split_whitespace());
         args.extend(["--", path]);
         let script_args = header(&text, "args").unwrap_or_default();
         args.extend(script_args.split_whitespace());
-        let out = grade(&args, Duration::from_secs(120));
+        let out = grade_env(&args, env, Duration::from_secs(120));
         let report: Value = match serde_json::from_str(&out.stdout) {
             Ok(v) => v,
             Err(e) => {
@@ -118,6 +130,114 @@ fn queue_fixtures() {
 #[test]
 fn thread_fixtures() {
     check_example("thread");
+}
+
+#[test]
+fn lock_fixtures() {
+    check_example("lock");
+}
+
+#[test]
+fn threadlocal_fixtures() {
+    check_example("threadlocal");
+}
+
+#[test]
+fn multicore_fixtures() {
+    check_example("multicore");
+}
+
+#[test]
+fn subprocess_fixtures() {
+    check_example("subprocess");
+}
+
+#[test]
+fn pipe_fixtures() {
+    check_example("pipe");
+}
+
+/// The master and the worker belong to other packages: built here (a no-op when the workspace
+/// is built), beside this test's own binaries, with its profile.
+fn task_binaries() -> &'static (PathBuf, PathBuf) {
+    static BINS: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
+    BINS.get_or_init(|| {
+        let grade = Path::new(env!("CARGO_BIN_EXE_grade"));
+        let dir = grade.parent().expect("the binaries' folder");
+        let profile = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("a profile folder");
+        let profile = if profile == "debug" { "dev" } else { profile };
+        let target_dir = dir.parent().expect("the target folder");
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
+        let mut build = Command::new(cargo)
+            .args(["build", "--quiet", "-p", "task-master", "-p", "task-worker"])
+            .args(["--profile", profile])
+            .arg("--target-dir")
+            .arg(target_dir)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("cargo starts");
+        let deadline = Instant::now() + Duration::from_secs(300);
+        let status = loop {
+            if let Some(status) = build.try_wait().expect("try_wait") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = build.kill();
+                let _ = build.wait();
+                panic!("building task-master and task-worker took more than 300 s");
+            }
+            // Polling the build: std has no wait with a timeout.
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert!(
+            status.success(),
+            "building task-master and task-worker failed: {status}"
+        );
+        let exe = |name: &str| dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+        (exe("task-master"), exe("task-worker"))
+    })
+}
+
+/// The distributed example's correct port is a wrapper that runs the Rust master and worker it
+/// is pointed at; the broken ones run the Python originals with one program broken.
+#[test]
+fn distributed_fixtures() {
+    let (master, worker) = task_binaries();
+    check_example_env(
+        "distributed",
+        &[
+            ("TASK_MASTER", master.as_os_str()),
+            ("TASK_WORKER", worker.as_os_str()),
+        ],
+    );
+}
+
+/// The multicore spec's `cores` parameter is what a port is held to: the one-busy-process port
+/// that fails at two cores passes at one.
+#[test]
+fn multicore_cores_parameter_sets_the_likely_figure() {
+    let script = fixtures().join("multicore/one_busy_process.py");
+    let path = script.to_str().expect("utf-8 path");
+    let out = grade_env(
+        &[
+            "multicore",
+            "--runs",
+            "3",
+            "--time-scale",
+            "0.01",
+            "--param",
+            "cores=1",
+            "--",
+            path,
+        ],
+        &[],
+        Duration::from_secs(60),
+    );
+    assert_eq!(out.code, Some(0), "{}\n{}", out.stdout, out.stderr);
 }
 
 /// Every check a fixture names exists in its example's spec (a renamed check cannot turn a

@@ -46,7 +46,22 @@ fn line_of(tail: &str, needle: &str) -> usize {
 #[test]
 fn builtin_specs_parse_and_list() {
     let names: Vec<&str> = Spec::builtin_names().iter().map(|(n, _)| *n).collect();
-    assert_eq!(names, ["fork", "process", "pool", "queue", "thread"]);
+    assert_eq!(
+        names,
+        [
+            "fork",
+            "process",
+            "pool",
+            "queue",
+            "thread",
+            "lock",
+            "threadlocal",
+            "multicore",
+            "subprocess",
+            "pipe",
+            "distributed"
+        ]
+    );
     for (name, description) in Spec::builtin_names() {
         let spec = Spec::builtin(name).expect("builtin spec parses");
         assert_eq!(spec.name(), name);
@@ -198,6 +213,20 @@ fn values_need_per_and_a_valid_range() {
     let tail = "\n[[check]]\nname = \"x\"\ntype = \"count\"\nline = \"job\"\nper = \"i\"\nvalues = \"0..tasks\"\nexactly = 1\n";
     let (_, _, msg) = error(tail);
     assert!(msg.contains("unknown parameter 'tasks'"), "{msg}");
+}
+
+/// A `range` bound may name a parameter, as every numeric field may; an unknown one is an error.
+#[test]
+fn range_bounds_take_parameters() {
+    let tail = "\n[[check]]\nname = \"x\"\ntype = \"range\"\nline = \"job\"\ncapture = \"W\"\nmin = 0\nmax = \"workers\"\n";
+    Spec::parse(&format!("{HEAD}{tail}"), "demo.toml").expect("a parameter as a range bound");
+    let tail = "\n[[check]]\nname = \"x\"\ntype = \"range\"\nline = \"job\"\ncapture = \"W\"\nmin = \"cores\"\nmax = 3\n";
+    let (_, line, msg) = error(tail);
+    assert!(msg.contains("unknown parameter 'cores'"), "{msg}");
+    assert_eq!(line, line_of(tail, "min = "));
+    let tail = "\n[[check]]\nname = \"x\"\ntype = \"range\"\nline = \"job\"\ncapture = \"W\"\nmin = 4\nmax = 3\n";
+    let (_, _, msg) = error(tail);
+    assert!(msg.contains("`min` 4 is above `max` 3"), "{msg}");
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! fixtures.
 #![allow(dead_code)]
 
+use std::ffi::OsStr;
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -22,8 +23,15 @@ pub fn fixtures() -> PathBuf {
 
 /// Runs `grade ARGS`, killing it past `limit` (then the test fails).
 pub fn grade(args: &[&str], limit: Duration) -> Graded {
+    grade_env(args, &[], limit)
+}
+
+/// Runs `grade ARGS` with `env` added to its environment (the port inherits it), killing it past
+/// `limit` (then the test fails).
+pub fn grade_env(args: &[&str], env: &[(&str, &OsStr)], limit: Duration) -> Graded {
     let mut child = Command::new(env!("CARGO_BIN_EXE_grade"))
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
