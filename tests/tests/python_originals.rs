@@ -58,3 +58,47 @@ fn ref_queue() {
 fn ref_thread() {
     grade_original("thread", &[], "ref_thread.py", &[]);
 }
+
+#[test]
+fn ref_pipe() {
+    grade_original("pipe", &[], "ref_pipe.py", &[]);
+}
+
+#[test]
+fn ref_lock() {
+    grade_original("lock", &[], "ref_lock.py", &[]);
+}
+
+#[test]
+fn ref_threadlocal() {
+    grade_original("threadlocal", &[], "ref_threadlocal.py", &[]);
+}
+
+#[test]
+fn ref_subprocess() {
+    grade_original("subprocess", &[], "ref_subprocess.py", &[]);
+}
+
+#[test]
+fn ref_multicore() {
+    // The GIL holds Python's busy threads near one core: that is the chapter's point.
+    grade_original("multicore", &[("cores", "1")], "ref_multicore.py", &[]);
+}
+
+#[test]
+fn ref_task_master_and_worker() {
+    if original("ref_task_master.py", &[]).is_none() {
+        return;
+    }
+    let reference = repo_path("tests/reference");
+    let python = |file: &str| format!("python3 {}", reference.join(file).display());
+    let command: Vec<OsString> = vec![
+        "env".into(),
+        format!("TASK_MASTER={}", python("ref_task_master.py")).into(),
+        format!("TASK_WORKER={}", python("ref_task_worker.py")).into(),
+        "python3".into(),
+        repo_path("tests/fixtures/distributed/correct.py").into_os_string(),
+    ];
+    // A Python worker starts slower than the master's scaled wait at 0.05: 0.1 covers it.
+    assert_passes("distributed", &[], RUNS, 0.1, &command);
+}
