@@ -197,3 +197,56 @@ fn terminating_one_of_two_readers_loses_nothing_put_afterwards() {
         assert_eq!(q.get().unwrap(), 7);
     });
 }
+
+/// Twice `i`, except for task `hang` which reports its worker's pid to `path` and never ends.
+fn double_or_hang((i, hang, path): (u32, u32, String)) -> u32 {
+    if i == hang {
+        report_then_hang(path);
+    }
+    2 * i
+}
+
+#[test]
+fn a_worker_killed_inside_a_batch_loses_only_its_current_task() {
+    within(Duration::from_secs(30), || {
+        let dir = std::env::temp_dir().join(format!("multitask-batch-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("worker.pid");
+        let _ = std::fs::remove_file(&path);
+        let path_text = path.to_string_lossy().into_owned();
+        let pool = Pool::new(Some(1)).unwrap();
+        // Short tasks first, so the pool sends them in batches; then a batch with a hang in it.
+        for h in (0..500)
+            .map(|i| pool.apply_async(double, i).unwrap())
+            .collect::<Vec<_>>()
+        {
+            h.get().unwrap();
+        }
+        const HANG: u32 = 300;
+        let handles: Vec<_> = (0..600)
+            .map(|i| {
+                pool.apply_async(double_or_hang, (i, HANG, path_text.clone()))
+                    .unwrap()
+            })
+            .collect();
+        // Tasks before the hang may have run already; wait for the hang to start.
+        let first = handles[0].get().unwrap();
+        assert_eq!(first, 0);
+        assert!(
+            eventually(Duration::from_secs(10), || std::fs::read_to_string(&path)
+                .is_ok_and(|s| !s.is_empty())),
+            "the hanging task never started"
+        );
+        let victim: i32 = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+        kill(Pid::from_raw(victim), Signal::SIGKILL).unwrap();
+        for (i, h) in handles.iter().enumerate().skip(1) {
+            let got = h.get();
+            if i as u32 == HANG {
+                assert_eq!(got.unwrap_err().kind(), ErrorKind::WorkerDied);
+            } else {
+                assert_eq!(got.unwrap(), 2 * i as u32, "task {i}");
+            }
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    });
+}
