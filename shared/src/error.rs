@@ -7,11 +7,12 @@ use std::fmt;
 /// ```
 /// use multitask::{ErrorKind, Process};
 /// let mut p = Process::new(|| Err::<(), _>("bad input"));
-/// p.start().unwrap();
+/// p.start()?;
 /// match p.join() {
 ///     Err(e) if e.kind() == ErrorKind::ChildFailed => assert_eq!(e.message(), "bad input"),
 ///     other => panic!("{other:?}"),
 /// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -43,9 +44,10 @@ pub enum ErrorKind {
 /// An error of the `multitask` crate: a kind, the pid it is about, and a message.
 ///
 /// ```
-/// let q: multitask::Queue<u8> = multitask::Queue::new().unwrap();
+/// let q: multitask::Queue<u8> = multitask::Queue::new()?;
 /// let err = q.get_timeout(std::time::Duration::ZERO).unwrap_err();
 /// assert_eq!(err.to_string(), "timed out: the queue stayed empty");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
@@ -76,9 +78,10 @@ impl Error {
     ///
     /// ```
     /// use multitask::{ErrorKind, Pipe};
-    /// let (a, _b) = Pipe::new::<u8>().unwrap();
+    /// let (a, _b) = Pipe::new::<u8>()?;
     /// let err = a.recv_timeout(std::time::Duration::from_millis(1)).unwrap_err();
     /// assert_eq!(err.kind(), ErrorKind::Timeout);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn kind(&self) -> ErrorKind {
         self.kind
@@ -90,9 +93,10 @@ impl Error {
     /// use multitask::Process;
     /// fn boom() { panic!("boom") }
     /// let mut p = Process::new(boom);
-    /// p.start().unwrap();
+    /// p.start()?;
     /// let err = p.join().unwrap_err();
     /// assert_eq!(err.pid(), p.pid());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn pid(&self) -> Option<i32> {
         self.pid
@@ -104,8 +108,9 @@ impl Error {
     /// use multitask::Process;
     /// fn boom() { panic!("boom") }
     /// let mut p = Process::new(boom);
-    /// p.start().unwrap();
+    /// p.start()?;
     /// assert_eq!(p.join().unwrap_err().message(), "boom");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn message(&self) -> &str {
         &self.message
@@ -145,6 +150,7 @@ impl std::error::Error for Error {}
 ///     p.join()?;
 ///     Ok(p.exitcode().unwrap_or(-1))
 /// }
-/// assert_eq!(start_one().unwrap(), 0);
+/// assert_eq!(start_one()?, 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -71,12 +71,13 @@ pub fn cpu_count() -> usize {
 /// calling thread, and a lock another thread held stays locked forever in the child.
 ///
 /// ```
-/// let pid = multitask::fork().unwrap();
+/// let pid = multitask::fork()?;
 /// if pid == 0 {
 ///     unsafe { libc::_exit(0) }; // the child leaves at once: this is a doctest
 /// }
 /// assert!(pid > 0);
-/// nix::sys::wait::waitpid(nix::unistd::Pid::from_raw(pid), None).unwrap();
+/// nix::sys::wait::waitpid(nix::unistd::Pid::from_raw(pid), None)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn fork() -> Result<i32> {
     match raw_fork()? {

@@ -15,9 +15,10 @@ use crate::error::{Error, ErrorKind, Result};
 /// One end of a [`Pipe`]: what it sends the other end receives, and the other way round.
 ///
 /// ```
-/// let (a, b): (multitask::Connection<u8>, _) = multitask::Pipe::new().unwrap();
-/// b.send(5).unwrap();
-/// assert_eq!(a.recv().unwrap(), 5);
+/// let (a, b): (multitask::Connection<u8>, _) = multitask::Pipe::new()?;
+/// b.send(5)?;
+/// assert_eq!(a.recv()?, 5);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Connection<T> {
     /// Both `None` once this process closed its copy of the end.
@@ -39,15 +40,16 @@ impl<T> fmt::Debug for Connection<T> {
 ///
 /// ```
 /// use multitask::{Pipe, Process};
-/// let (parent_conn, child_conn) = Pipe::new().unwrap();
+/// let (parent_conn, child_conn) = Pipe::new()?;
 /// let mut p = Process::new(|| {
 ///     let n: u32 = child_conn.recv()?;
 ///     child_conn.send(n + 1)
 /// });
-/// p.start().unwrap();
-/// parent_conn.send(41).unwrap();
-/// assert_eq!(parent_conn.recv().unwrap(), 42);
-/// p.join().unwrap();
+/// p.start()?;
+/// parent_conn.send(41)?;
+/// assert_eq!(parent_conn.recv()?, 42);
+/// p.join()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug)]
 pub struct Pipe;
@@ -56,9 +58,10 @@ impl Pipe {
     /// The two ends, `(parent_conn, child_conn)` by the usual naming.
     ///
     /// ```
-    /// let (a, b) = multitask::Pipe::new().unwrap();
-    /// a.send("ping".to_string()).unwrap();
-    /// assert_eq!(b.recv().unwrap(), "ping");
+    /// let (a, b) = multitask::Pipe::new()?;
+    /// a.send("ping".to_string())?;
+    /// assert_eq!(b.recv()?, "ping");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[allow(clippy::new_ret_no_self)]
     pub fn new<T: Serialize + DeserializeOwned>() -> Result<(Connection<T>, Connection<T>)> {
@@ -81,9 +84,10 @@ impl<T: Serialize + DeserializeOwned> Connection<T> {
     /// process closes the end it does not use, right after the fork.
     ///
     /// ```
-    /// let (a, b) = multitask::Pipe::new::<u8>().unwrap();
+    /// let (a, b) = multitask::Pipe::new::<u8>()?;
     /// a.close();
     /// assert_eq!(b.recv().unwrap_err().kind(), multitask::ErrorKind::Disconnected);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn close(&self) {
         self.tx.borrow_mut().take();
@@ -93,9 +97,10 @@ impl<T: Serialize + DeserializeOwned> Connection<T> {
     /// Sends a value to the other end.
     ///
     /// ```
-    /// let (a, b) = multitask::Pipe::new().unwrap();
-    /// b.send(1u8).unwrap();
-    /// assert_eq!(a.recv().unwrap(), 1);
+    /// let (a, b) = multitask::Pipe::new()?;
+    /// b.send(1u8)?;
+    /// assert_eq!(a.recv()?, 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn send(&self, value: T) -> Result<()> {
         let tx = self.tx.borrow();
@@ -111,9 +116,10 @@ impl<T: Serialize + DeserializeOwned> Connection<T> {
     /// Receives the next value from the other end, waiting for it.
     ///
     /// ```
-    /// let (a, b) = multitask::Pipe::new().unwrap();
-    /// a.send(vec![1, 2]).unwrap();
-    /// assert_eq!(b.recv().unwrap(), vec![1, 2]);
+    /// let (a, b) = multitask::Pipe::new()?;
+    /// a.send(vec![1, 2])?;
+    /// assert_eq!(b.recv()?, vec![1, 2]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn recv(&self) -> Result<T> {
         let rx = self.rx.borrow();
@@ -127,8 +133,9 @@ impl<T: Serialize + DeserializeOwned> Connection<T> {
     ///
     /// ```
     /// use std::time::Duration;
-    /// let (a, _b) = multitask::Pipe::new::<u8>().unwrap();
+    /// let (a, _b) = multitask::Pipe::new::<u8>()?;
     /// assert!(a.recv_timeout(Duration::from_millis(5)).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn recv_timeout(&self, timeout: Duration) -> Result<T> {
         let rx = self.rx.borrow();

@@ -118,11 +118,12 @@ struct Book {
 /// ```
 /// use multitask::Pool;
 /// fn square(x: u64) -> u64 { x * x }
-/// let pool = Pool::new(Some(2)).unwrap();
-/// let r = pool.apply_async(square, 7).unwrap();
-/// assert_eq!(r.get().unwrap(), 49);
-/// pool.close().unwrap();
-/// pool.join().unwrap();
+/// let pool = Pool::new(Some(2))?;
+/// let r = pool.apply_async(square, 7)?;
+/// assert_eq!(r.get()?, 49);
+/// pool.close()?;
+/// pool.join()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Pool {
     tasks_tx: IpcSender<ToWorker>,
@@ -144,9 +145,10 @@ impl fmt::Debug for Pool {
 ///
 /// ```
 /// fn inc(x: i64) -> i64 { x + 1 }
-/// let pool = multitask::Pool::new(Some(1)).unwrap();
-/// let handle: multitask::AsyncResult<'_, i64> = pool.apply_async(inc, 1).unwrap();
-/// assert_eq!(handle.get().unwrap(), 2);
+/// let pool = multitask::Pool::new(Some(1))?;
+/// let handle: multitask::AsyncResult<'_, i64> = pool.apply_async(inc, 1)?;
+/// assert_eq!(handle.get()?, 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct AsyncResult<'pool, R> {
     pool: &'pool Pool,
@@ -166,8 +168,9 @@ impl Pool {
     /// A pool of `processes` workers, or one per CPU when `None` (Python's `Pool()`).
     ///
     /// ```
-    /// let pool = multitask::Pool::new(None).unwrap();
+    /// let pool = multitask::Pool::new(None)?;
     /// assert_eq!(pool.size(), multitask::cpu_count());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn new(processes: Option<usize>) -> Result<Pool> {
         let size = processes.unwrap_or_else(crate::cpu_count);
@@ -201,7 +204,8 @@ impl Pool {
     /// The number of worker processes.
     ///
     /// ```
-    /// assert_eq!(multitask::Pool::new(Some(3)).unwrap().size(), 3);
+    /// assert_eq!(multitask::Pool::new(Some(3))?.size(), 3);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn size(&self) -> usize {
         self.size
@@ -210,8 +214,9 @@ impl Pool {
     /// The workers' pids, in slot order.
     ///
     /// ```
-    /// let pool = multitask::Pool::new(Some(2)).unwrap();
+    /// let pool = multitask::Pool::new(Some(2))?;
     /// assert_eq!(pool.worker_pids().len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn worker_pids(&self) -> Vec<i32> {
         self.book
@@ -290,9 +295,10 @@ impl Pool {
     ///
     /// ```
     /// fn greet(name: String) -> String { format!("hi {name}") }
-    /// let pool = multitask::Pool::new(Some(1)).unwrap();
-    /// let r = pool.apply_async(greet, "Bob".to_string()).unwrap();
-    /// assert_eq!(r.get().unwrap(), "hi Bob");
+    /// let pool = multitask::Pool::new(Some(1))?;
+    /// let r = pool.apply_async(greet, "Bob".to_string())?;
+    /// assert_eq!(r.get()?, "hi Bob");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn apply_async<A, R>(&self, func: fn(A) -> R, args: A) -> Result<AsyncResult<'_, R>>
     where
@@ -342,8 +348,9 @@ impl Pool {
     ///
     /// ```
     /// fn double(x: u32) -> u32 { 2 * x }
-    /// let pool = multitask::Pool::new(Some(2)).unwrap();
-    /// assert_eq!(pool.map(double, vec![1, 2, 3], 2).unwrap(), vec![2, 4, 6]);
+    /// let pool = multitask::Pool::new(Some(2))?;
+    /// assert_eq!(pool.map(double, vec![1, 2, 3], 2)?, vec![2, 4, 6]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn map<A, R>(&self, func: fn(A) -> R, items: Vec<A>, chunksize: usize) -> Result<Vec<R>>
     where
@@ -377,10 +384,11 @@ impl Pool {
     ///
     /// ```
     /// fn id(x: u8) -> u8 { x }
-    /// let pool = multitask::Pool::new(Some(1)).unwrap();
-    /// pool.close().unwrap();
+    /// let pool = multitask::Pool::new(Some(1))?;
+    /// pool.close()?;
     /// assert!(pool.apply_async(id, 1).is_err());
-    /// pool.join().unwrap();
+    /// pool.join()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn close(&self) -> Result<()> {
         self.book.borrow_mut().closed = true;
@@ -392,10 +400,11 @@ impl Pool {
     ///
     /// ```
     /// fn id(x: u8) -> u8 { x }
-    /// let pool = multitask::Pool::new(Some(2)).unwrap();
-    /// for i in 0..5 { pool.apply_async(id, i).unwrap(); }
-    /// pool.close().unwrap();
-    /// pool.join().unwrap();
+    /// let pool = multitask::Pool::new(Some(2))?;
+    /// for i in 0..5 { pool.apply_async(id, i)?; }
+    /// pool.close()?;
+    /// pool.join()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn join(&self) -> Result<()> {
         if !self.book.borrow().closed {
@@ -414,10 +423,11 @@ impl Pool {
     ///
     /// ```
     /// fn nap(ms: u64) { std::thread::sleep(std::time::Duration::from_millis(ms)) }
-    /// let pool = multitask::Pool::new(Some(1)).unwrap();
-    /// let r = pool.apply_async(nap, 10_000).unwrap();
-    /// pool.terminate().unwrap();
+    /// let pool = multitask::Pool::new(Some(1))?;
+    /// let r = pool.apply_async(nap, 10_000)?;
+    /// pool.terminate()?;
     /// assert!(r.get().is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn terminate(&self) -> Result<()> {
         let workers = {
@@ -661,9 +671,10 @@ impl<R: DeserializeOwned> AsyncResult<'_, R> {
     ///
     /// ```
     /// fn fail(_: ()) -> u8 { panic!("no") }
-    /// let pool = multitask::Pool::new(Some(1)).unwrap();
-    /// let err = pool.apply_async(fail, ()).unwrap().get().unwrap_err();
+    /// let pool = multitask::Pool::new(Some(1))?;
+    /// let err = pool.apply_async(fail, ())?.get().unwrap_err();
     /// assert_eq!(err.kind(), multitask::ErrorKind::ChildPanicked);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn get(&self) -> Result<R> {
         self.decode(self.pool.wait_for(self.id, None)?)
@@ -674,10 +685,11 @@ impl<R: DeserializeOwned> AsyncResult<'_, R> {
     /// ```
     /// use std::time::Duration;
     /// fn nap(ms: u64) -> u64 { std::thread::sleep(Duration::from_millis(ms)); ms }
-    /// let pool = multitask::Pool::new(Some(1)).unwrap();
-    /// let r = pool.apply_async(nap, 200).unwrap();
+    /// let pool = multitask::Pool::new(Some(1))?;
+    /// let r = pool.apply_async(nap, 200)?;
     /// assert!(r.get_timeout(Duration::from_millis(1)).is_err());
-    /// assert_eq!(r.get_timeout(Duration::from_secs(10)).unwrap(), 200);
+    /// assert_eq!(r.get_timeout(Duration::from_secs(10))?, 200);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn get_timeout(&self, timeout: Duration) -> Result<R> {
         self.decode(

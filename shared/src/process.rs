@@ -55,9 +55,10 @@ enum State {
 /// use multitask::Process;
 /// let name = String::from("test");
 /// let mut p = Process::new(|| println!("Run child process {name}..."));
-/// p.start().unwrap();
-/// p.join().unwrap();
+/// p.start()?;
+/// p.join()?;
 /// assert_eq!(p.exitcode(), Some(0));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Process<'a> {
     target: Option<Target<'a>>,
@@ -100,9 +101,10 @@ impl<'a> Process<'a> {
     ///
     /// ```
     /// let mut p = multitask::Process::new(|| ());
-    /// p.start().unwrap();
+    /// p.start()?;
     /// assert!(p.start().is_err()); // once only, as in Python
-    /// p.join().unwrap();
+    /// p.join()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn start(&mut self) -> Result<()> {
         let target = self
@@ -118,9 +120,10 @@ impl<'a> Process<'a> {
     ///
     /// ```
     /// let mut p = multitask::Process::new(|| ());
-    /// p.start().unwrap();
+    /// p.start()?;
     /// assert_ne!(p.pid(), Some(multitask::current_pid()));
-    /// p.join().unwrap();
+    /// p.join()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn pid(&self) -> Option<i32> {
         match &*self.state.borrow() {
@@ -135,10 +138,11 @@ impl<'a> Process<'a> {
     ///
     /// ```
     /// let mut p = multitask::Process::new(|| Err::<(), _>("no input"));
-    /// p.start().unwrap();
+    /// p.start()?;
     /// let err = p.join().unwrap_err();
     /// assert_eq!(err.kind(), multitask::ErrorKind::ChildFailed);
     /// assert_eq!(p.exitcode(), Some(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn join(&self) -> Result<()> {
         self.wait(None)?;
@@ -151,10 +155,11 @@ impl<'a> Process<'a> {
     /// ```
     /// use std::time::Duration;
     /// let mut p = multitask::Process::new(|| std::thread::sleep(Duration::from_millis(300)));
-    /// p.start().unwrap();
+    /// p.start()?;
     /// let err = p.join_timeout(Duration::from_millis(10)).unwrap_err();
     /// assert_eq!(err.kind(), multitask::ErrorKind::Timeout);
-    /// p.join_timeout(Duration::from_secs(10)).unwrap();
+    /// p.join_timeout(Duration::from_secs(10))?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn join_timeout(&self, timeout: Duration) -> Result<()> {
         if !self.wait(Some(timeout))? {
@@ -173,9 +178,10 @@ impl<'a> Process<'a> {
     /// ```
     /// let mut p = multitask::Process::new(|| ());
     /// assert!(!p.is_alive());
-    /// p.start().unwrap();
-    /// p.join().unwrap();
+    /// p.start()?;
+    /// p.join()?;
     /// assert!(!p.is_alive());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn is_alive(&self) -> bool {
         matches!(self.poll(), Ok(true))
@@ -187,9 +193,10 @@ impl<'a> Process<'a> {
     /// ```
     /// fn boom() { panic!("boom") }
     /// let mut p = multitask::Process::new(boom);
-    /// p.start().unwrap();
+    /// p.start()?;
     /// let _ = p.join();
     /// assert_eq!(p.exitcode(), Some(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn exitcode(&self) -> Option<i32> {
         let _ = self.poll();
@@ -208,9 +215,10 @@ impl<'a> Process<'a> {
     /// ```
     /// fn forever() { loop { std::thread::park() } }
     /// let mut p = multitask::Process::new(forever);
-    /// p.start().unwrap();
-    /// p.terminate().unwrap();
+    /// p.start()?;
+    /// p.terminate()?;
     /// assert_eq!(p.exitcode(), Some(-15));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn terminate(&mut self) -> Result<()> {
         let running = match &*self.state.borrow() {

@@ -35,11 +35,12 @@ enum Packet<T> {
 ///
 /// ```
 /// use multitask::{Process, Queue};
-/// let q = Queue::new().unwrap();
+/// let q = Queue::new()?;
 /// let mut pw = Process::new(|| q.put("A".to_string()));
-/// pw.start().unwrap();
-/// assert_eq!(q.get().unwrap(), "A");
-/// pw.join().unwrap();
+/// pw.start()?;
+/// assert_eq!(q.get()?, "A");
+/// pw.join()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Queue<T> {
     channel: Datagrams,
@@ -64,7 +65,8 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     /// An empty queue. Create it before forking the processes that share it.
     ///
     /// ```
-    /// let q: multitask::Queue<u64> = multitask::Queue::new().unwrap();
+    /// let q: multitask::Queue<u64> = multitask::Queue::new()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn new() -> Result<Self> {
         Ok(Queue {
@@ -80,9 +82,10 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     /// Puts one item (Python's `q.put(value)`). Blocks only while the OS buffer is full.
     ///
     /// ```
-    /// let q = multitask::Queue::new().unwrap();
-    /// q.put(7u32).unwrap();
-    /// assert_eq!(q.get().unwrap(), 7);
+    /// let q = multitask::Queue::new()?;
+    /// q.put(7u32)?;
+    /// assert_eq!(q.get()?, 7);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn put(&self, item: T) -> Result<()> {
         self.send(Packet::One(item))
@@ -92,9 +95,10 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     /// go to the same reader.
     ///
     /// ```
-    /// let q = multitask::Queue::new().unwrap();
-    /// q.put_many(vec![1u8, 2, 3]).unwrap();
-    /// assert_eq!(q.get_many(10).unwrap(), vec![1, 2, 3]);
+    /// let q = multitask::Queue::new()?;
+    /// q.put_many(vec![1u8, 2, 3])?;
+    /// assert_eq!(q.get_many(10)?, vec![1, 2, 3]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn put_many(&self, items: Vec<T>) -> Result<()> {
         if items.is_empty() {
@@ -131,9 +135,10 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     /// queue goes on working after either.
     ///
     /// ```
-    /// let q = multitask::Queue::new().unwrap();
-    /// q.put("B".to_string()).unwrap();
-    /// assert_eq!(q.get().unwrap(), "B");
+    /// let q = multitask::Queue::new()?;
+    /// q.put("B".to_string())?;
+    /// assert_eq!(q.get()?, "B");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn get(&self) -> Result<T> {
         self.get_deadline(None)
@@ -145,18 +150,19 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     /// ```
     /// use std::time::Duration;
     /// use multitask::{ErrorKind, Process, Queue};
-    /// let q: Queue<u8> = Queue::new().unwrap();
-    /// let go: Queue<u8> = Queue::new().unwrap();
+    /// let q: Queue<u8> = Queue::new()?;
+    /// let go: Queue<u8> = Queue::new()?;
     /// let mut writer = Process::new(|| -> multitask::Result<()> {
     ///     go.get()?;
     ///     q.put(7)
     /// });
-    /// writer.start().unwrap();
+    /// writer.start()?;
     /// let err = q.get_timeout(Duration::from_millis(5)).unwrap_err();
     /// assert_eq!(err.kind(), ErrorKind::Timeout);
-    /// go.put(1).unwrap();
-    /// assert_eq!(q.get_timeout(Duration::from_secs(5)).unwrap(), 7);
-    /// writer.join().unwrap();
+    /// go.put(1)?;
+    /// assert_eq!(q.get_timeout(Duration::from_secs(5))?, 7);
+    /// writer.join()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn get_timeout(&self, timeout: Duration) -> Result<T> {
         self.get_deadline(Some(Instant::now() + timeout))
@@ -165,11 +171,12 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     /// Takes up to `max` items that have arrived, waiting for the first one like `get`.
     ///
     /// ```
-    /// let q = multitask::Queue::new().unwrap();
-    /// q.put(1u8).unwrap();
-    /// q.put(2u8).unwrap();
-    /// let got = q.get_many(10).unwrap();
+    /// let q = multitask::Queue::new()?;
+    /// q.put(1u8)?;
+    /// q.put(2u8)?;
+    /// let got = q.get_many(10)?;
     /// assert!(got == vec![1, 2] || got == vec![1]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn get_many(&self, max: usize) -> Result<Vec<T>> {
         let mut out = vec![self.get()?];
