@@ -902,11 +902,13 @@ mod tests {
 
     #[test]
     fn stat_with_a_paren_in_the_name() {
-        let p = parse_stat(
+        let parsed = parse_stat(
             42,
             b"42 (a) b) S 7 42 42 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 12345 0",
-        )
-        .unwrap();
+        );
+        let Some(p) = parsed else {
+            panic!("a stat line with ') ' in the name did not parse")
+        };
         assert_eq!(
             (p.state, p.ppid, p.pgrp, p.session, p.starttime),
             (b'S', 7, 42, 42, 12345)
