@@ -11,7 +11,12 @@
 //! `MULTITASK_TIME_SCALE` multiplies every [`sleep`], and `MULTITASK_SEED` makes every
 //! [`random`] draw reproducible (each process gets its own stream, as after Python's reseed).
 //!
-//! Unix only (Linux for the parent-death signal and pidfd waits).
+//! Transports: a `Queue` is a `SOCK_SEQPACKET` socket pair of its own (any number of forked
+//! writers and readers, one system call a message each way); `Pool` and `Pipe` run on
+//! ipc-channel. Children die with their parent (`PR_SET_PDEATHSIG`), where Python's are left
+//! running.
+//!
+//! Linux only: fork, the parent-death signal, pidfd waits, `/proc`.
 
 mod datagram;
 mod error;
