@@ -161,3 +161,27 @@ fn a_child_that_has_not_put_yet_keeps_the_reader_waiting() {
         late.join().unwrap();
     });
 }
+
+#[test]
+fn large_items_cross_and_too_large_ones_are_an_error() {
+    within(Duration::from_secs(20), || {
+        let q: Queue<Vec<u8>> = Queue::new().unwrap();
+        let big = vec![7u8; 100_000];
+        let mut writer = Process::new(|| q.put(vec![7u8; 100_000]));
+        writer.start().unwrap();
+        assert_eq!(q.get().unwrap(), big);
+        writer.join().unwrap();
+        let err = q.put(vec![0u8; 8 << 20]).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Serialize);
+        // A batch too big for one message is split, and arrives whole and in order.
+        let many: Vec<Vec<u8>> = (0..100u8).map(|i| vec![i; 50_000]).collect();
+        let mut writer = Process::new(|| q.put_many(many.clone()));
+        writer.start().unwrap();
+        let mut got = Vec::new();
+        while got.len() < many.len() {
+            got.extend(q.get_many(1000).unwrap());
+        }
+        writer.join().unwrap();
+        assert_eq!(got, many);
+    });
+}
