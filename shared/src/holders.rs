@@ -71,17 +71,24 @@ unsafe impl Sync for Live {}
 
 impl Live {
     fn with<R>(&self, f: impl FnOnce(&mut Vec<Weak<Shared<Table>>>) -> R) -> R {
-        static HANDLERS: Once = Once::new();
-        HANDLERS.call_once(|| {
-            // SAFETY: the handlers only spin on and store to an atomic.
-            unsafe { libc::pthread_atfork(Some(lock_live), Some(unlock_live), Some(unlock_live)) };
-        });
+        install_fork_handlers();
         lock_live();
         // SAFETY: we hold the lock.
         let result = f(unsafe { &mut *self.tables.get() });
         unlock_live();
         result
     }
+}
+
+/// Registers the handlers that hold LIVE across a fork. Also called before every fork of this
+/// crate (a `Once` still running in another thread when a child is forked never completes in
+/// the child).
+pub(crate) fn install_fork_handlers() {
+    static HANDLERS: Once = Once::new();
+    HANDLERS.call_once(|| {
+        // SAFETY: the handlers only spin on and store to an atomic.
+        unsafe { libc::pthread_atfork(Some(lock_live), Some(unlock_live), Some(unlock_live)) };
+    });
 }
 
 extern "C" fn lock_live() {

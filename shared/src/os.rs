@@ -112,12 +112,15 @@ fn raw_fork() -> Result<ForkResult> {
 
 /// Work every child would otherwise repeat: read the knobs, and bind the libc functions a
 /// child calls (lazy binding would resolve them again in each child, page fault by page fault).
+/// It also completes every `Once` a child may need: one that another thread is still running
+/// when a child is forked would never complete in the child.
 fn prepare_for_children() {
     static DONE: Once = Once::new();
     DONE.call_once(|| {
         knobs::seed();
         knobs::time_scale();
         current_pid();
+        holders::install_fork_handlers();
         let mut signal: libc::c_int = 0;
         // SAFETY: PR_GET_PDEATHSIG writes one c_int through the pointer.
         unsafe { libc::prctl(libc::PR_GET_PDEATHSIG, &mut signal as *mut libc::c_int) };

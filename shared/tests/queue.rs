@@ -4,7 +4,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::within;
+use common::{isolated, within};
 use multitask::{ErrorKind, Process, Queue};
 use serde::{Deserialize, Serialize};
 
@@ -49,7 +49,7 @@ fn batches_arrive_in_order_too() {
 
 #[test]
 fn a_reader_whose_writer_exited_gets_an_error_within_a_second() {
-    within(Duration::from_secs(10), || {
+    isolated(Duration::from_secs(10), || {
         let q: Queue<String> = Queue::new().unwrap();
         let mut writer = Process::new(|| q.put("last".to_string()));
         writer.start().unwrap();
@@ -128,7 +128,7 @@ fn bad_data_is_an_error_naming_the_type_and_the_queue_goes_on() {
 
 #[test]
 fn a_get_that_nobody_else_could_answer_fails_instead_of_hanging() {
-    within(Duration::from_secs(10), || {
+    isolated(Duration::from_secs(10), || {
         let q: Queue<u8> = Queue::new().unwrap();
         let err = q.get().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Disconnected);

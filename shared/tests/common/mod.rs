@@ -40,3 +40,18 @@ pub fn is_running(pid: i32) -> bool {
 pub fn is_reaped(pid: i32) -> bool {
     !std::path::Path::new(&format!("/proc/{pid}")).exists()
 }
+
+/// Runs `body` in a forked child of its own and fails the test with the child's panic message
+/// if it panics: the child is single-threaded, so no process that another test forks meanwhile
+/// becomes a holder of the queues `body` makes (a fork registers the child with every queue of
+/// its parent, and the test harness is one parent to all tests).
+#[allow(dead_code)] // not every test file needs it
+pub fn isolated(limit: Duration, body: fn()) {
+    within(limit, move || {
+        let mut child = multitask::Process::new(body);
+        child.start().expect("fork the isolated test");
+        if let Err(e) = child.join() {
+            panic!("{e}");
+        }
+    })
+}
