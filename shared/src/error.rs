@@ -39,6 +39,8 @@ pub enum ErrorKind {
     WorkerDied,
     /// The operation does not fit the object's state (start twice, apply after close, ...).
     State,
+    /// A knob in the environment (`MULTITASK_TIME_SCALE`, `MULTITASK_SEED`) is malformed.
+    Environment,
 }
 
 /// An error of the `multitask` crate: a kind, the pid it is about, and a message.
@@ -131,6 +133,7 @@ impl fmt::Display for Error {
             ErrorKind::ChildKilled => "child killed",
             ErrorKind::WorkerDied => "pool worker died",
             ErrorKind::State => "invalid state",
+            ErrorKind::Environment => "bad environment",
         };
         match self.pid {
             Some(pid) => write!(f, "{what} (pid {pid}): {}", self.message),

@@ -6,6 +6,8 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use crate::error::{Error, ErrorKind, Result};
+
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
@@ -35,6 +37,40 @@ static GENERATION: AtomicU64 = AtomicU64::new(0);
 
 thread_local! {
     static RNG: RefCell<Option<(u64, StdRng)>> = const { RefCell::new(None) };
+}
+
+/// Checks both knobs: a malformed one is an `Environment` error naming it. The knobs' readers
+/// ([`time_scale`], [`seed`]) fall back to the defaults instead; a program checks first (the
+/// demos do, through [`run_main`](crate::run_main)) to turn a typo into a clear error.
+///
+/// ```
+/// // SAFETY: this doctest is its own single-threaded process.
+/// unsafe { std::env::set_var("MULTITASK_TIME_SCALE", "fast") };
+/// let err = multitask::check_knobs().unwrap_err();
+/// assert_eq!(err.kind(), multitask::ErrorKind::Environment);
+/// assert!(err.message().contains("MULTITASK_TIME_SCALE"));
+/// ```
+pub fn check_knobs() -> Result<()> {
+    if let Ok(v) = std::env::var(TIME_SCALE_VAR)
+        && !v
+            .trim()
+            .parse::<f64>()
+            .is_ok_and(|s| s.is_finite() && s >= 0.0)
+    {
+        return Err(Error::new(
+            ErrorKind::Environment,
+            format!("{TIME_SCALE_VAR} must be a number >= 0, got {v:?}"),
+        ));
+    }
+    if let Ok(v) = std::env::var(SEED_VAR)
+        && v.trim().parse::<i64>().is_err()
+    {
+        return Err(Error::new(
+            ErrorKind::Environment,
+            format!("{SEED_VAR} must be an integer, got {v:?}"),
+        ));
+    }
+    Ok(())
 }
 
 /// The time scale: `MULTITASK_TIME_SCALE`, or 1.0 when unset or not a finite number >= 0.

@@ -125,3 +125,22 @@ fn pool_demo_rejects_bad_sizes_in_one_line() {
         assert!(stderr.starts_with("pool-demo: "), "{stderr:?}");
     }
 }
+
+#[test]
+fn a_malformed_knob_is_one_line_and_status_2() {
+    for (demo, var, value) in [
+        ("queue-demo", "MULTITASK_TIME_SCALE", "fast"),
+        ("pool-demo", "MULTITASK_SEED", "x"),
+        ("thread-demo", "MULTITASK_TIME_SCALE", "-1"),
+    ] {
+        let out = Command::new(bin(demo))
+            .env(var, value)
+            .output()
+            .expect("run the demo");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{demo} {var}={value}");
+        assert!(out.stdout.is_empty(), "{demo}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr:?}");
+        assert!(stderr.contains(var), "{stderr:?}");
+    }
+}

@@ -1,5 +1,6 @@
 //! How every demo parses its command line: with clap, and a bad argument is one line on stderr
-//! and exit status 2 (clap's own report is several lines long).
+//! and exit status 2 (clap's own report is several lines long). A malformed knob in the
+//! environment (`multitask::check_knobs`) is reported the same way.
 
 use std::process::ExitCode;
 
@@ -24,7 +25,7 @@ where
     I: IntoIterator<Item = S>,
     S: Into<std::ffi::OsString> + Clone,
 {
-    T::try_parse_from(args).map_err(|e| {
+    let parsed = T::try_parse_from(args).map_err(|e| {
         use clap::error::ErrorKind;
         match e.kind() {
             ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
@@ -32,8 +33,7 @@ where
                 ExitCode::SUCCESS
             }
             _ => {
-                let program = std::env::args().next().unwrap_or_default();
-                let program = program.rsplit('/').next().unwrap_or_default().to_string();
+                let program = program_name();
                 let text = e.to_string();
                 let first = text.lines().next().unwrap_or("bad arguments");
                 let first = first.strip_prefix("error: ").unwrap_or(first);
@@ -41,5 +41,15 @@ where
                 ExitCode::from(2)
             }
         }
-    })
+    })?;
+    if let Err(e) = multitask::check_knobs() {
+        eprintln!("{}: {e}", program_name());
+        return Err(ExitCode::from(2));
+    }
+    Ok(parsed)
+}
+
+fn program_name() -> String {
+    let program = std::env::args().next().unwrap_or_default();
+    program.rsplit('/').next().unwrap_or_default().to_string()
 }

@@ -6,6 +6,7 @@
 //! the number of cores it kept busy.
 
 use std::hint::black_box;
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
@@ -31,23 +32,6 @@ fn positive_seconds(text: &str) -> Result<f64, String> {
     }
 }
 
-/// `MULTITASK_TIME_SCALE`, default 1.0. Kept in one place: it becomes the helper crate's
-/// `multitask::time_scale()` once that exists.
-fn time_scale() -> f64 {
-    match std::env::var("MULTITASK_TIME_SCALE") {
-        Err(_) => 1.0,
-        Ok(text) => match text.trim().parse::<f64>() {
-            Ok(f) if f.is_finite() && f >= 0.0 => f,
-            _ => {
-                eprintln!(
-                    "multicore-demo: MULTITASK_TIME_SCALE must be a number >= 0, got {text:?}"
-                );
-                std::process::exit(2);
-            }
-        },
-    }
-}
-
 /// User plus system CPU time of the whole process (all its threads) so far.
 fn cpu_time() -> Duration {
     // SAFETY: getrusage only writes the struct we hand it; zeroed is a valid rusage.
@@ -70,9 +54,12 @@ fn dead_loop(stop: &AtomicBool) {
     }
 }
 
-fn main() {
-    let args = Args::parse();
-    let seconds = args.seconds * time_scale();
+fn main() -> ExitCode {
+    let args: Args = match demo_cli::parse() {
+        Ok(args) => args,
+        Err(code) => return code,
+    };
+    let seconds = args.seconds * multitask::time_scale();
     let stop = Arc::new(AtomicBool::new(false));
     let cores = num_cpus::get();
     println!("Run {cores} busy threads for {seconds:.2} seconds...");
@@ -103,4 +90,5 @@ fn main() {
     let cpu = (cpu_time().saturating_sub(cpu_start)).as_secs_f64();
     let busy = if wall > 0.0 { cpu / wall } else { 0.0 };
     println!("Cores kept busy: {busy:.2} (CPU time {cpu:.2} s / wall time {wall:.2} s).");
+    ExitCode::SUCCESS
 }

@@ -8,11 +8,10 @@
 //! usable); and when no result comes within 10 s it says so and exits 1 instead of a traceback.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use rand::rngs::StdRng;
-use rand::{RngExt, SeedableRng};
 use task_manager::{QueueManager, SharedQueue};
 
 /// Serve 10 tasks to workers and print their results.
@@ -33,46 +32,15 @@ struct Args {
 /// How long the master waits for each result (the original's `result.get(timeout=10)`).
 const RESULT_TIMEOUT_SECS: f64 = 10.0;
 
-/// `MULTITASK_TIME_SCALE` (default 1.0) and `MULTITASK_SEED` (optional), read once. Kept in
-/// one place: they become the helper crate's `multitask` knobs once that exists.
-fn knobs() -> (f64, Option<u64>) {
-    let scale = match std::env::var("MULTITASK_TIME_SCALE") {
-        Err(_) => 1.0,
-        Ok(text) => match text.trim().parse::<f64>() {
-            Ok(f) if f.is_finite() && f >= 0.0 => f,
-            _ => bad_knob(&format!(
-                "MULTITASK_TIME_SCALE must be a number >= 0, got {text:?}"
-            )),
-        },
-    };
-    let seed = match std::env::var("MULTITASK_SEED") {
-        Err(_) => None,
-        Ok(text) => match text.trim().parse::<u64>() {
-            Ok(seed) => Some(seed),
-            Err(_) => bad_knob(&format!(
-                "MULTITASK_SEED must be an integer >= 0, got {text:?}"
-            )),
-        },
-    };
-    (scale, seed)
-}
-
-fn bad_knob(message: &str) -> ! {
-    eprintln!("task-master: {message}");
-    std::process::exit(2);
-}
-
 fn fail(message: &str) -> ! {
     eprintln!("task-master: {message}");
     std::process::exit(1);
 }
 
-fn main() {
-    let args = Args::parse();
-    let (scale, seed) = knobs();
-    let mut rng = match seed {
-        Some(seed) => StdRng::seed_from_u64(seed),
-        None => rand::make_rng(),
+fn main() -> ExitCode {
+    let args: Args = match demo_cli::parse() {
+        Ok(args) => args,
+        Err(code) => return code,
     };
 
     // 发送任务的队列:
@@ -101,13 +69,14 @@ fn main() {
     };
     // 放几个任务进去:
     for _ in 0..10 {
-        let n: u32 = rng.random_range(0..=10000);
+        // random.randint(0, 10000); MULTITASK_SEED pins it.
+        let n = (multitask::random() * 10001.0) as u32;
         println!("Put task {n}...");
         task.put(&n).unwrap_or_else(|err| fail(&err.to_string()));
     }
     // 从result队列读取结果:
     println!("Try get results...");
-    let timeout = Duration::from_secs_f64(RESULT_TIMEOUT_SECS * scale);
+    let timeout = Duration::from_secs_f64(RESULT_TIMEOUT_SECS * multitask::time_scale());
     for i in 0..10 {
         match result.get::<String>(Some(timeout)) {
             Ok(Some(r)) => println!("Result: {r}"),
@@ -121,4 +90,5 @@ fn main() {
     // 关闭:
     manager.shutdown();
     println!("master exit.");
+    ExitCode::SUCCESS
 }

@@ -7,6 +7,7 @@
 //! never imported, so it dies there instead). A master that has gone away once every result is
 //! in also means no task is left: that too ends the loop normally.
 
+use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
@@ -27,29 +28,17 @@ struct Args {
     authkey: String,
 }
 
-/// `MULTITASK_TIME_SCALE`, default 1.0. Kept in one place: it becomes the helper crate's
-/// `multitask::time_scale()` once that exists.
-fn time_scale() -> f64 {
-    match std::env::var("MULTITASK_TIME_SCALE") {
-        Err(_) => 1.0,
-        Ok(text) => match text.trim().parse::<f64>() {
-            Ok(f) if f.is_finite() && f >= 0.0 => f,
-            _ => {
-                eprintln!("task-worker: MULTITASK_TIME_SCALE must be a number >= 0, got {text:?}");
-                std::process::exit(2);
-            }
-        },
-    }
-}
-
 fn fail(message: &str) -> ! {
     eprintln!("task-worker: {message}");
     std::process::exit(1);
 }
 
-fn main() {
-    let args = Args::parse();
-    let second = Duration::from_secs_f64(time_scale());
+fn main() -> ExitCode {
+    let args: Args = match demo_cli::parse() {
+        Ok(args) => args,
+        Err(code) => return code,
+    };
+    let second = Duration::from_secs_f64(multitask::time_scale());
 
     // 连接到服务器, 也就是运行task_master.py的机器:
     let server_addr = &args.server;
@@ -102,4 +91,5 @@ fn main() {
     }
     // 处理结束:
     println!("worker exit.");
+    ExitCode::SUCCESS
 }
