@@ -17,23 +17,41 @@ use nix::sys::signal::{Signal, killpg};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::Pid;
 
-/// The path of a workspace binary, all of them built once per test process (this package's
-/// tests cannot name other packages' binaries with `CARGO_BIN_EXE_*`).
+/// The path of a workspace binary. A test cannot name another package's binaries with
+/// `CARGO_BIN_EXE_*`, and `cargo test -p X` would not build (or would leave stale) the others:
+/// so every binary of the workspace is built once per test process, with this test's profile
+/// and into its target folder (a no-op when they are up to date).
 pub fn bin(name: &str) -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     let dir = BUILT.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-        let status = Command::new(cargo)
-            .args(["build", "--workspace", "--bins", "--quiet"])
-            .status()
-            .expect("run cargo build");
-        assert!(status.success(), "cargo build --workspace --bins failed");
         // target/<profile>/deps/<this test> -> target/<profile>
         let exe = std::env::current_exe().expect("current_exe");
-        exe.parent()
+        let dir = exe
+            .parent()
             .and_then(|deps| deps.parent())
-            .expect("target dir")
-            .to_path_buf()
+            .expect("the binaries' folder")
+            .to_path_buf();
+        let profile = match dir.file_name().and_then(|n| n.to_str()) {
+            Some("debug") | None => "dev".to_string(),
+            Some(other) => other.to_string(),
+        };
+        let target_dir = dir.parent().expect("the target folder");
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+        let output = run_with_deadline(
+            Command::new(cargo)
+                .args(["build", "--workspace", "--bins", "--quiet", "--profile"])
+                .arg(&profile)
+                .arg("--target-dir")
+                .arg(target_dir)
+                .current_dir(env!("CARGO_MANIFEST_DIR")),
+            Duration::from_secs(600),
+        );
+        assert!(
+            output.status.success(),
+            "cargo build --workspace --bins failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        dir
     });
     dir.join(name)
 }

@@ -3,11 +3,9 @@
 
 mod common;
 
-use std::ffi::{OsStr, OsString};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::ffi::OsStr;
+use std::path::PathBuf;
+use std::time::Duration;
 
 use common::{fixtures, grade_env, header};
 use serde_json::Value;
@@ -157,49 +155,12 @@ fn pipe_fixtures() {
     check_example("pipe");
 }
 
-/// The master and the worker belong to other packages: built here (a no-op when the workspace
-/// is built), beside this test's own binaries, with its profile.
-fn task_binaries() -> &'static (PathBuf, PathBuf) {
-    static BINS: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
-    BINS.get_or_init(|| {
-        let grade = Path::new(env!("CARGO_BIN_EXE_grade"));
-        let dir = grade.parent().expect("the binaries' folder");
-        let profile = dir
-            .file_name()
-            .and_then(|n| n.to_str())
-            .expect("a profile folder");
-        let profile = if profile == "debug" { "dev" } else { profile };
-        let target_dir = dir.parent().expect("the target folder");
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
-        let mut build = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "task-master", "-p", "task-worker"])
-            .args(["--profile", profile])
-            .arg("--target-dir")
-            .arg(target_dir)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .stdin(Stdio::null())
-            .spawn()
-            .expect("cargo starts");
-        let deadline = Instant::now() + Duration::from_secs(300);
-        let status = loop {
-            if let Some(status) = build.try_wait().expect("try_wait") {
-                break status;
-            }
-            if Instant::now() > deadline {
-                let _ = build.kill();
-                let _ = build.wait();
-                panic!("building task-master and task-worker took more than 300 s");
-            }
-            // Polling the build: std has no wait with a timeout.
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        assert!(
-            status.success(),
-            "building task-master and task-worker failed: {status}"
-        );
-        let exe = |name: &str| dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-        (exe("task-master"), exe("task-worker"))
-    })
+/// The master and the worker belong to other packages (built by workspace_tests::bin).
+fn task_binaries() -> (PathBuf, PathBuf) {
+    (
+        workspace_tests::bin("task-master"),
+        workspace_tests::bin("task-worker"),
+    )
 }
 
 /// The distributed example's correct port is a wrapper that runs the Rust master and worker it

@@ -6,7 +6,6 @@
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::OnceLock;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -137,53 +136,9 @@ impl Drop for Proc {
     }
 }
 
-/// The worker binary, built if needed: it belongs to another package, so `cargo test -p
-/// task-master` alone would not build it (or would leave a stale one).
+/// The worker binary (another package's: built by workspace_tests::bin).
 fn worker_exe() -> PathBuf {
-    static EXE: OnceLock<PathBuf> = OnceLock::new();
-    EXE.get_or_init(|| {
-        let master = Path::new(env!("CARGO_BIN_EXE_task-master"));
-        let dir = master.parent().expect("the binaries' folder");
-        let exe = dir.join(format!("task-worker{}", std::env::consts::EXE_SUFFIX));
-        if let (Ok(cargo), Some(profile), Some(target_dir)) = (
-            std::env::var("CARGO"),
-            dir.file_name().and_then(|name| name.to_str()),
-            dir.parent(),
-        ) {
-            let profile = if profile == "debug" { "dev" } else { profile };
-            let mut build = Command::new(cargo)
-                .args([
-                    "build",
-                    "--quiet",
-                    "-p",
-                    "task-worker",
-                    "--profile",
-                    profile,
-                ])
-                .arg("--target-dir")
-                .arg(target_dir)
-                .current_dir(env!("CARGO_MANIFEST_DIR"))
-                .stdin(Stdio::null())
-                .spawn()
-                .expect("cargo starts");
-            let deadline = Instant::now() + Duration::from_secs(300);
-            let status = loop {
-                if let Some(status) = build.try_wait().expect("try_wait") {
-                    break status;
-                }
-                if Instant::now() > deadline {
-                    let _ = build.kill();
-                    let _ = build.wait();
-                    panic!("building task-worker took more than 300 s");
-                }
-                thread::sleep(Duration::from_millis(20));
-            };
-            assert!(status.success(), "building task-worker failed: {status}");
-        }
-        assert!(exe.exists(), "no task-worker beside {}", master.display());
-        exe
-    })
-    .clone()
+    workspace_tests::bin("task-worker")
 }
 
 /// Starts a master on an ephemeral loopback port and returns it with its real port.
