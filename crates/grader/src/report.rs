@@ -28,8 +28,11 @@ pub struct Failure {
 /// The verdict of one check over all runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckReport {
+    /// The check's name: a built-in run check's or the spec's `name`.
     pub name: String,
+    /// Guaranteed or likely.
     pub kind: CheckKind,
+    /// The check passed: in every run (guaranteed) or in enough runs (likely).
     pub passed: bool,
     /// In how many runs the check held.
     pub runs_passed: usize,
@@ -62,17 +65,24 @@ pub struct Report {
     pub runs: usize,
     /// Every check passed.
     pub passed: bool,
+    /// The time scale the runs were given and the spec's ranges scaled by.
     pub time_scale: f64,
+    /// The spec's parameters as set for this grading.
     pub params: BTreeMap<String, i64>,
+    /// Every check: the built-in run checks, then the spec's, in order.
     pub checks: Vec<CheckReport>,
 }
 
 /// A report format (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// For a person: [`Report::text`].
     Text,
+    /// For tools: [`Report::json`].
     Json,
+    /// For CI: [`Report::junit`].
     Junit,
+    /// For Gradescope: [`Report::gradescope`].
     Gradescope,
 }
 

@@ -12,22 +12,22 @@
 use std::process::Command;
 use std::time::Duration;
 
+use procfs::{CurrentSI, KernelStats};
 use workspace_tests::run_with_deadline;
 
 /// The machine's (idle, total) CPU time so far, in clock ticks, summed over all cores; `None`
 /// where /proc/stat cannot be read.
 fn machine_ticks() -> Option<(u64, u64)> {
-    let stat = std::fs::read_to_string("/proc/stat").ok()?;
-    let fields: Vec<u64> = stat
-        .lines()
-        .next()?
-        .strip_prefix("cpu ")?
-        .split_whitespace()
-        .map(|field| field.parse().ok())
-        .collect::<Option<_>>()?;
+    let t = KernelStats::current().ok()?.total;
+    let idle = t.idle + t.iowait.unwrap_or(0);
     // user nice system idle iowait irq softirq steal (guest time is already counted in user).
-    let idle = fields.get(3)? + fields.get(4).copied().unwrap_or(0);
-    let total = fields.iter().take(8).sum();
+    let total = t.user
+        + t.nice
+        + t.system
+        + idle
+        + t.irq.unwrap_or(0)
+        + t.softirq.unwrap_or(0)
+        + t.steal.unwrap_or(0);
     Some((idle, total))
 }
 

@@ -1,0 +1,158 @@
+//! The checks every run gets, whatever the spec: how the main process ended, the timeout, the
+//! output limit, processes left behind, and every stdout line matching a pattern.
+
+use std::fmt::Write as _;
+
+use crate::outcome::{Exit, Line, RunOutcome};
+use crate::spec::Spec;
+use crate::text::{Problems, QUOTE_MAX, cut, more};
+
+/// The built-in check that the main process exits with status 0.
+pub const EXIT_CHECK: &str = "exits with status 0";
+/// The built-in check that a run ends before `--timeout`.
+pub const TIMEOUT_CHECK: &str = "finishes within the timeout";
+/// The built-in check that stdout and stderr stay under the output cap.
+pub const OUTPUT_LIMIT_CHECK: &str = "output stays under the limit";
+/// The built-in check that no process of the port outlives its main process.
+pub const LEFT_BEHIND_CHECK: &str = "leaves no process behind";
+/// The built-in check that every stdout line matches one of the spec's line kinds.
+pub const LINES_CHECK: &str = "every line matches a pattern";
+
+/// Longer lines are not searched for two lines run together, and are quoted cut short.
+const SPLIT_MAX: usize = 512;
+
+/// A built-in check of one run.
+pub(crate) type RunCheck = fn(&Spec, &RunOutcome) -> Result<(), String>;
+
+/// The built-in checks, in report order, each with its name.
+pub(crate) const RUN_CHECKS: [(&str, RunCheck); 5] = [
+    (EXIT_CHECK, check_exit),
+    (TIMEOUT_CHECK, check_timeout),
+    (OUTPUT_LIMIT_CHECK, check_output_limit),
+    (LEFT_BEHIND_CHECK, check_left_behind),
+    (LINES_CHECK, check_lines),
+];
+
+fn check_exit(_: &Spec, run: &RunOutcome) -> Result<(), String> {
+    let what = match run.exit {
+        Some(Exit::Code(0)) => return Ok(()),
+        Some(Exit::Code(c)) => format!("exited with status {c}"),
+        Some(Exit::Signal(s)) => format!("was killed by signal {s}"),
+        None => "did not exit on its own (the grader killed it)".to_string(),
+    };
+    let tail: Vec<&str> = run.stderr_tail.lines().collect();
+    let tail = &tail[tail.len().saturating_sub(5)..];
+    if tail.is_empty() {
+        Err(format!("the main process {what}; stderr was empty"))
+    } else {
+        let mut m = format!("the main process {what}; stderr ends with:");
+        for l in tail {
+            let _ = write!(m, "\n  | {}", cut(l));
+        }
+        Err(m)
+    }
+}
+
+fn check_timeout(_: &Spec, run: &RunOutcome) -> Result<(), String> {
+    if run.timed_out {
+        Err(format!(
+            "still running at the timeout (after {:.1} s): the whole process tree was killed",
+            run.elapsed.as_secs_f64()
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+fn check_output_limit(_: &Spec, run: &RunOutcome) -> Result<(), String> {
+    if run.output_limit_hit {
+        Err(format!(
+            "output limit: the output passed the cap after {} lines; the rest was discarded and the process tree killed",
+            run.lines.len()
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+fn check_left_behind(_: &Spec, run: &RunOutcome) -> Result<(), String> {
+    if run.left_behind.is_empty() {
+        return Ok(());
+    }
+    let n = run.left_behind.len();
+    let mut m = format!(
+        "{n} process{} still alive after the main process exited (killed by the grader): ",
+        if n == 1 { " was" } else { "es were" }
+    );
+    let shown: Vec<String> = run
+        .left_behind
+        .iter()
+        .take(QUOTE_MAX)
+        .map(|p| format!("pid {} ({})", p.pid, cut(&p.cmdline)))
+        .collect();
+    m.push_str(&shown.join(", "));
+    more(&mut m, n);
+    Err(m)
+}
+
+fn check_lines(spec: &Spec, run: &RunOutcome) -> Result<(), String> {
+    let matches = |s: &str| spec.lines.iter().any(|k| k.regex.is_match(s));
+    let mut problems = Problems::default();
+    for (i, line) in run.lines.iter().enumerate() {
+        if line.utf8 && matches(&line.text) {
+            continue;
+        }
+        let n = i + 1;
+        let text = &line.text;
+        // Only the lines quoted are searched for the cause: a flood of bad lines stays cheap.
+        problems.add(|| if !line.utf8 {
+            format!("line {n} is not valid UTF-8: {:?}", cut(text))
+        } else if let Some((a, b)) = run_together(text, &matches) {
+            format!(
+                "line {n} {:?} is two expected lines run together ({:?} + {:?}): two processes wrote at once; write each line in one call (text and newline together) and flush",
+                cut(text),
+                a,
+                b
+            )
+        } else if let Some(prefix) = cut_in_two(text, run.lines.get(i + 1), &matches) {
+            format!(
+                "line {n} {:?} is another line written into the middle of an expected line (which begins {:?} and ends on line {}): write each line in one call (text and newline together) and flush",
+                cut(text),
+                prefix,
+                n + 1
+            )
+        } else {
+            format!("line {n} {:?} matches no pattern", cut(text))
+        });
+    }
+    problems.result()
+}
+
+/// `text` as two whole expected lines with no newline between them.
+fn run_together<'t>(text: &'t str, matches: &dyn Fn(&str) -> bool) -> Option<(&'t str, &'t str)> {
+    if text.len() > SPLIT_MAX {
+        return None;
+    }
+    text.char_indices()
+        .skip(1)
+        .map(|(k, _)| text.split_at(k))
+        .find(|(a, b)| matches(a) && matches(b))
+}
+
+/// `text` as the start of one expected line, then a whole other line, the first one's rest being
+/// the next line: what a line written in two calls looks like when another process wrote between.
+fn cut_in_two<'t>(
+    text: &'t str,
+    next: Option<&Line>,
+    matches: &dyn Fn(&str) -> bool,
+) -> Option<&'t str> {
+    let next = next?;
+    if text.len() > SPLIT_MAX || !next.utf8 {
+        return None;
+    }
+    text.char_indices()
+        .skip(1)
+        .map(|(k, _)| text.split_at(k))
+        .find(|(a, b)| matches(b) && matches(&format!("{a}{}", next.text)))
+        .map(|(a, _)| a)
+}
