@@ -12,22 +12,22 @@
 use std::process::Command;
 use std::time::Duration;
 
-use procfs::{CurrentSI, KernelStats};
 use workspace_tests::run_with_deadline;
 
 /// The machine's (idle, total) CPU time so far, in clock ticks, summed over all cores; `None`
 /// where /proc/stat cannot be read.
 fn machine_ticks() -> Option<(u64, u64)> {
-    let t = KernelStats::current().ok()?.total;
-    let idle = t.idle + t.iowait.unwrap_or(0);
-    // user nice system idle iowait irq softirq steal (guest time is already counted in user).
-    let total = t.user
-        + t.nice
-        + t.system
+    use procfs::CurrentSI;
+    let cpu = procfs::KernelStats::current().ok()?.total;
+    let idle = cpu.idle + cpu.iowait.unwrap_or(0);
+    // Guest time is already counted in user time.
+    let total = cpu.user
+        + cpu.nice
+        + cpu.system
         + idle
-        + t.irq.unwrap_or(0)
-        + t.softirq.unwrap_or(0)
-        + t.steal.unwrap_or(0);
+        + cpu.irq.unwrap_or(0)
+        + cpu.softirq.unwrap_or(0)
+        + cpu.steal.unwrap_or(0);
     Some((idle, total))
 }
 
