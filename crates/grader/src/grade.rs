@@ -12,6 +12,13 @@ use crate::spec::params::Params;
 
 /// The environment variable every demo multiplies its sleeps by.
 pub const TIME_SCALE_ENV: &str = "MULTITASK_TIME_SCALE";
+/// The environment variable that fixes every random draw of a demo: an integer (as the demos
+/// and `multitask::check_knobs` read it).
+pub const SEED_ENV: &str = "MULTITASK_SEED";
+/// The longest `--timeout` taken: a day per run.
+pub const TIMEOUT_MAX: Duration = Duration::from_secs(24 * 60 * 60);
+/// The largest time scale taken: past it a port's sleeps outlast any timeout.
+pub const TIME_SCALE_MAX: f64 = 1000.0;
 
 /// How to grade: the `grade` command's options.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,19 +45,61 @@ impl Default for GradeOptions {
     }
 }
 
-/// The time scale the spec's ranges are judged at.
+/// The time scale the spec's ranges are judged at: the option's, else the environment's, else
+/// 1. A time scale from the environment must be a positive number up to [`TIME_SCALE_MAX`].
 fn effective_time_scale(opts: &GradeOptions) -> Result<f64, GradeError> {
     match opts.time_scale {
         Some(s) => Ok(s),
         None => match std::env::var(TIME_SCALE_ENV) {
-            Ok(v) => v.trim().parse::<f64>().map_err(|_| {
-                GradeError::Option(format!(
-                    "{TIME_SCALE_ENV}={v:?} in the environment is not a number"
-                ))
-            }),
+            Ok(v) => match v.trim().parse::<f64>() {
+                Ok(s) if s.is_finite() && s > 0.0 && s <= TIME_SCALE_MAX => Ok(s),
+                _ => Err(GradeError::Option(format!(
+                    "{TIME_SCALE_ENV}={v:?} in the environment is not a positive number up to {TIME_SCALE_MAX}"
+                ))),
+            },
             Err(_) => Ok(1.0),
         },
     }
+}
+
+/// The knobs the port inherits from our environment and would refuse: one bad seed fails every
+/// run of a correct port, so it is the grading that cannot be done.
+fn check_environment() -> Result<(), GradeError> {
+    match std::env::var_os(SEED_ENV) {
+        None => Ok(()),
+        Some(v) => match v.to_str().map(|s| s.trim().parse::<i64>()) {
+            Some(Ok(_)) => Ok(()),
+            _ => Err(GradeError::Option(format!(
+                "{SEED_ENV}={v:?} in the environment is not an integer"
+            ))),
+        },
+    }
+}
+
+/// Fails unless `opts` can be used: at least one run, a timeout in (0, [`TIMEOUT_MAX`]], a time
+/// scale in (0, [`TIME_SCALE_MAX`]].
+pub fn check_options(opts: &GradeOptions) -> Result<(), GradeError> {
+    if opts.runs == 0 {
+        return Err(GradeError::Option("--runs must be at least 1".into()));
+    }
+    if opts.timeout.is_zero() {
+        return Err(GradeError::Option("--timeout must be above 0".into()));
+    }
+    if opts.timeout > TIMEOUT_MAX {
+        return Err(GradeError::Option(format!(
+            "--timeout must be at most {} seconds (a day)",
+            TIMEOUT_MAX.as_secs()
+        )));
+    }
+    if let Some(s) = opts.time_scale
+        && !(s.is_finite() && s > 0.0 && s <= TIME_SCALE_MAX)
+    {
+        return Err(GradeError::Option(format!(
+            "--time-scale must be a positive number up to {TIME_SCALE_MAX}, not {s}"
+        )));
+    }
+    check_environment()?;
+    effective_time_scale(opts).map(|_| ())
 }
 
 /// Makes this process the child subreaper of everything it runs (`PR_SET_CHILD_SUBREAPER`): a
@@ -72,12 +121,7 @@ pub fn grade(spec: &Spec, opts: &GradeOptions, command: &[OsString]) -> Result<R
     let Some((program, args)) = command.split_first() else {
         return Err(GradeError::Option("no command to grade".into()));
     };
-    if opts.runs == 0 {
-        return Err(GradeError::Option("--runs must be at least 1".into()));
-    }
-    if opts.timeout.is_zero() {
-        return Err(GradeError::Option("--timeout must be above 0".into()));
-    }
+    check_options(opts)?;
     let params = Params::resolve(spec, &opts.params, effective_time_scale(opts)?)?;
     ensure_subreaper()?;
     let mut cfg = RunConfig::new(program.clone(), args.to_vec());

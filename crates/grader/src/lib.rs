@@ -34,7 +34,10 @@ mod spec;
 mod text;
 
 pub use error::{GradeError, GradeErrorKind};
-pub use grade::{GradeOptions, TIME_SCALE_ENV, ensure_subreaper, grade};
+pub use grade::{
+    GradeOptions, SEED_ENV, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,
+    ensure_subreaper, grade,
+};
 pub use judge::judge;
 pub use outcome::{Exit, LeftBehind, Line, RunOutcome};
 pub use report::{CheckKind, CheckReport, Failure, Format, Report};

@@ -6,7 +6,7 @@ mod common;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use common::grade;
+use common::{grade, grade_env};
 
 const LIMIT: Duration = Duration::from_secs(60);
 
@@ -27,6 +27,21 @@ fn assert_cannot_grade(args: &[&str], says: &str) {
     assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {:?}", out.stderr);
     assert!(out.stderr.starts_with("grade: "), "{:?}", out.stderr);
     assert!(out.stderr.contains(says), "{args:?}: {:?}", out.stderr);
+}
+
+/// As [`assert_cannot_grade`], with `env` added to grade's environment.
+fn assert_cannot_grade_env(args: &[&str], env: &[(&str, &str)], says: &str) {
+    let env: Vec<(&str, &std::ffi::OsStr)> = env.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+    let out = grade_env(args, &env, LIMIT);
+    assert_eq!(out.code, Some(2), "{args:?} {env:?}: {out:?}");
+    assert_eq!(out.stdout, "", "{args:?}");
+    assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {:?}", out.stderr);
+    assert!(out.stderr.starts_with("grade: "), "{:?}", out.stderr);
+    assert!(
+        out.stderr.contains(says),
+        "{args:?} {env:?}: {:?}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -100,6 +115,53 @@ fn every_grading_that_cannot_be_done_exits_2_with_one_line() {
         &["fork", "--", "/nonexistent/port"],
         "command not found: /nonexistent/port",
     );
+}
+
+#[test]
+fn bad_knobs_zero_counts_and_huge_numbers_exit_2_with_one_line() {
+    // A seed the port would refuse fails every run of a correct port: the grading's fault.
+    let port = common::fixtures().join("thread/correct.py");
+    let port = port.to_str().expect("utf-8");
+    assert_cannot_grade_env(
+        &["thread", "--", port],
+        &[("MULTITASK_SEED", "x")],
+        "MULTITASK_SEED",
+    );
+    assert_cannot_grade_env(
+        &["thread", "--", port],
+        &[("MULTITASK_SEED", "1.5")],
+        "not an integer",
+    );
+    for scale in ["fast", "0", "-1", "inf", "1e300"] {
+        assert_cannot_grade_env(
+            &["thread", "--", port],
+            &[("MULTITASK_TIME_SCALE", scale)],
+            "MULTITASK_TIME_SCALE",
+        );
+    }
+    assert_cannot_grade(&["pool", "--param", "processes=0", "--", port], "from 1 to");
+    assert_cannot_grade(
+        &["pool", "--param", "processes=99999999999", "--", port],
+        "from 1 to",
+    );
+    for huge in ["1e19", "1e300", "100000"] {
+        assert_cannot_grade(
+            &["thread", "--timeout", huge, "--", port],
+            "--timeout must be at most",
+        );
+    }
+    assert_cannot_grade(
+        &["thread", "--time-scale", "1e19", "--", port],
+        "--time-scale must be",
+    );
+    // A good seed is no error (the port passes).
+    let env = [("MULTITASK_SEED", std::ffi::OsStr::new(" 42 "))];
+    let out = grade_env(
+        &["thread", "--runs", "1", "--time-scale", "0.01", "--", port],
+        &env,
+        LIMIT,
+    );
+    assert_eq!(out.code, Some(0), "{out:?}");
 }
 
 #[test]

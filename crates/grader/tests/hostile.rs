@@ -407,3 +407,17 @@ fn parallel_runs_keep_their_processes_apart() {
         }
     });
 }
+
+#[test]
+fn a_timeout_too_long_for_an_instant_is_no_timeout() {
+    with_watchdog(|| {
+        let t = tag("long-timeout");
+        let mut cfg = config("/bin/sh", &["-c", "echo one", &t], 1);
+        cfg.timeout = Duration::MAX;
+        cfg.grace = Duration::MAX;
+        let o = run_once(&cfg, 1).unwrap_or_else(|e| panic!("run failed: {e}"));
+        assert_eq!(o.exit, Some(Exit::Code(0)));
+        assert_eq!(texts(&o), ["one"]);
+        assert_nothing_left(&o, &t);
+    });
+}

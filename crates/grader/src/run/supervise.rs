@@ -85,7 +85,10 @@ impl Supervisor {
             .transpose()
             .map_err(|e| RunError::os("cannot read stderr", e))?;
         let mut cap = Capture::new(cfg.output_limit);
-        let timeout_at = start + cfg.timeout;
+        // A timeout past what an Instant can hold is no timeout at all (a century is as good).
+        let timeout_at = start
+            .checked_add(cfg.timeout)
+            .unwrap_or_else(|| start + Duration::from_secs(100 * 365 * 24 * 3600));
         let mut main_exit_at: Option<Instant> = None;
         let mut rescan: Option<Duration> = None;
         let mut buf = vec![0u8; READ_CHUNK];
@@ -106,7 +109,7 @@ impl Supervisor {
             }
             let now = Instant::now();
             let deadline = match main_exit_at {
-                Some(t) => timeout_at.min(t + cfg.grace),
+                Some(t) => timeout_at.min(t.checked_add(cfg.grace).unwrap_or(timeout_at)),
                 None => timeout_at,
             };
             if now >= deadline {

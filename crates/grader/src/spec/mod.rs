@@ -70,9 +70,9 @@ impl Spec {
 
 impl Params {
     /// The spec's defaults (`cpus` resolved to this machine's CPU count), then `overrides`
-    /// (`K`, `V` pairs from `--param K=V`; V a whole number >= 0), at `time_scale`.
+    /// (`K`, `V` pairs from `--param K=V`; V a whole number from 1 to 4096), at `time_scale`.
     ///
-    /// Errors: an unknown parameter, a value that is not a whole number >= 0, a time scale that
+    /// Errors: an unknown parameter, a value out of that range, a time scale that
     /// is not a positive number.
     pub fn resolve(
         spec: &Spec,

@@ -8,6 +8,9 @@ use toml::Spanned;
 use super::error::{SpecError, invalid};
 use super::raw::{RawParam, is_ident};
 
+/// The largest value `--param` takes: a count of processes, cores or messages, never more.
+pub(crate) const PARAM_MAX: u32 = 4096;
+
 /// A parameter's default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ParamDefault {
@@ -102,11 +105,16 @@ impl Params {
                     }
                 )));
             };
-            *slot = v.trim().parse::<u32>().map(i64::from).map_err(|_| {
-                ParamError(format!(
-                    "parameter '{k}' needs a whole number >= 0, not '{v}'"
-                ))
-            })?;
+            // Every parameter counts things a program makes (processes, cores, messages): zero
+            // of them is no program to grade.
+            *slot = match v.trim().parse::<u32>() {
+                Ok(n) if (1..=PARAM_MAX).contains(&n) => i64::from(n),
+                _ => {
+                    return Err(ParamError(format!(
+                        "parameter '{k}' needs a whole number from 1 to {PARAM_MAX}, not '{v}'"
+                    )));
+                }
+            };
         }
         Ok(Params { values, time_scale })
     }
