@@ -2,7 +2,7 @@
 //! likely checks against their threshold over all runs.
 
 use crate::outcome::RunOutcome;
-use crate::report::{CheckKind, CheckReport, Failure, Report};
+use crate::report::{CheckKind, CheckReport, CheckStatus, Failure, Report};
 use crate::run_checks::RUN_CHECKS;
 use crate::spec::Spec;
 use crate::spec::params::Params;
@@ -14,7 +14,7 @@ use crate::spec::rule::{Ctx, classify};
 pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
     let mut checks: Vec<CheckReport> = RUN_CHECKS
         .iter()
-        .map(|(name, _)| CheckReport::new(name, CheckKind::Guaranteed, None))
+        .map(|c| CheckReport::new(c.name, CheckKind::Guaranteed, None))
         .chain(spec.checks.iter().map(|c| {
             let kind = if c.likely.is_some() {
                 CheckKind::Likely
@@ -33,13 +33,19 @@ pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
             run,
             lines: &classified,
         };
+        // Each result with whether the run had anything for the check to judge.
         let results = RUN_CHECKS
             .iter()
-            .map(|(_, f)| f(spec, run))
-            .chain(spec.checks.iter().map(|c| c.rule.judge(&ctx)));
+            .map(|c| (c.judge)(spec, run).map(|()| !c.needs_lines || !run.lines.is_empty()))
+            .chain(
+                spec.checks
+                    .iter()
+                    .map(|c| c.rule.judge(&ctx).map(|()| c.rule.reached(&ctx))),
+            );
         for (report, result) in checks.iter_mut().zip(results) {
             match result {
-                Ok(()) => report.runs_passed += 1,
+                Ok(true) => report.runs_passed += 1,
+                Ok(false) => report.runs_not_reached += 1,
                 Err(message) => report.failures.push(Failure {
                     run: run.run,
                     message,
@@ -48,10 +54,18 @@ pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
         }
     }
     for c in &mut checks {
-        c.passed = match c.threshold {
+        let held = match c.threshold {
             None => c.failures.is_empty(),
             Some(t) => c.runs_passed as f64 >= t * runs.len() as f64 - 1e-9,
         };
+        c.status = if c.runs_passed == 0 && c.failures.is_empty() {
+            CheckStatus::NotReached
+        } else if held {
+            CheckStatus::Passed
+        } else {
+            CheckStatus::Failed
+        };
+        c.passed = c.status == CheckStatus::Passed;
         if c.passed {
             // A likely check that holds often enough has nothing to answer for.
             c.failures.clear();
@@ -60,7 +74,7 @@ pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
     Report {
         example: spec.name().to_string(),
         runs: runs.len(),
-        passed: checks.iter().all(|c| c.passed),
+        passed: checks.iter().all(|c| c.status != CheckStatus::Failed),
         params: params.values().clone(),
         time_scale: params.time_scale(),
         checks,

@@ -22,15 +22,40 @@ pub const LINES_CHECK: &str = "every line matches a pattern";
 const SPLIT_MAX: usize = 512;
 
 /// A built-in check of one run.
-pub(crate) type RunCheck = fn(&Spec, &RunOutcome) -> Result<(), String>;
+pub(crate) struct RunCheck {
+    pub(crate) name: &'static str,
+    pub(crate) judge: fn(&Spec, &RunOutcome) -> Result<(), String>,
+    /// It judges stdout's lines: a run without any does not reach it.
+    pub(crate) needs_lines: bool,
+}
 
-/// The built-in checks, in report order, each with its name.
-pub(crate) const RUN_CHECKS: [(&str, RunCheck); 5] = [
-    (EXIT_CHECK, check_exit),
-    (TIMEOUT_CHECK, check_timeout),
-    (OUTPUT_LIMIT_CHECK, check_output_limit),
-    (LEFT_BEHIND_CHECK, check_left_behind),
-    (LINES_CHECK, check_lines),
+/// The built-in checks, in report order.
+pub(crate) const RUN_CHECKS: [RunCheck; 5] = [
+    RunCheck {
+        name: EXIT_CHECK,
+        judge: check_exit,
+        needs_lines: false,
+    },
+    RunCheck {
+        name: TIMEOUT_CHECK,
+        judge: check_timeout,
+        needs_lines: false,
+    },
+    RunCheck {
+        name: OUTPUT_LIMIT_CHECK,
+        judge: check_output_limit,
+        needs_lines: false,
+    },
+    RunCheck {
+        name: LEFT_BEHIND_CHECK,
+        judge: check_left_behind,
+        needs_lines: false,
+    },
+    RunCheck {
+        name: LINES_CHECK,
+        judge: check_lines,
+        needs_lines: true,
+    },
 ];
 
 fn check_exit(_: &Spec, run: &RunOutcome) -> Result<(), String> {

@@ -304,3 +304,88 @@ fn time_scale_reaches_the_port_and_the_ranges() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A port that prints nothing scores the run checks only: every check with nothing to judge is
+/// "not reached", scoring nothing in the Gradescope and JSON scores.
+#[test]
+fn empty_output_scores_only_the_run_checks() {
+    let run_checks = [
+        grader::EXIT_CHECK,
+        grader::TIMEOUT_CHECK,
+        grader::OUTPUT_LIMIT_CHECK,
+        grader::LEFT_BEHIND_CHECK,
+    ];
+    for example in ["pool", "queue", "thread"] {
+        let out = grade(
+            &[
+                example,
+                "--runs",
+                "2",
+                "--format",
+                "gradescope",
+                "--",
+                "/bin/true",
+            ],
+            LIMIT,
+        );
+        assert_eq!(out.code, Some(1), "{out:?}");
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+        let tests = v["tests"].as_array().expect("tests");
+        let scored: Vec<&str> = tests
+            .iter()
+            .filter(|t| t["score"] != 0.0)
+            .map(|t| t["name"].as_str().expect("name"))
+            .collect();
+        assert_eq!(scored, run_checks, "{example}");
+        let lines = tests
+            .iter()
+            .find(|t| t["name"] == grader::LINES_CHECK)
+            .expect("lines check");
+        assert!(
+            lines["output"]
+                .as_str()
+                .expect("output")
+                .starts_with("not reached"),
+            "{lines}"
+        );
+
+        let out = grade(
+            &[
+                example,
+                "--runs",
+                "2",
+                "--format",
+                "json",
+                "--",
+                "/bin/true",
+            ],
+            LIMIT,
+        );
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+        assert_eq!(v["score"], run_checks.len(), "{example}");
+        let statuses: Vec<&str> = v["checks"]
+            .as_array()
+            .expect("checks")
+            .iter()
+            .map(|c| c["status"].as_str().expect("status"))
+            .collect();
+        assert!(statuses.contains(&"not reached"), "{example}: {statuses:?}");
+        assert!(
+            !statuses[run_checks.len()..].contains(&"passed"),
+            "{example}: {statuses:?}"
+        );
+    }
+    // In words: the pool's bound is not reached, not passed.
+    let out = grade(&["pool", "--runs", "1", "--", "/bin/true"], LIMIT);
+    assert!(
+        out.stdout
+            .contains("----  at most N tasks run at once  [not reached"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("not reached over 1 runs"),
+        "{}",
+        out.stdout
+    );
+}

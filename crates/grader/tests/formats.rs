@@ -253,7 +253,9 @@ fn junit_escapes_hostile_text() {
             name: "check \"<&>\"".into(),
             kind: CheckKind::Guaranteed,
             passed: false,
+            status: grader::CheckStatus::Failed,
             runs_passed: 0,
+            runs_not_reached: 0,
             threshold: None,
             failures: vec![Failure {
                 run: 1,

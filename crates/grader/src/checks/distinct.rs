@@ -37,6 +37,10 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
 }
 
 impl Rule for Distinct {
+    fn reached(&self, ctx: &Ctx<'_>) -> bool {
+        ctx.has_any(&[self.line])
+    }
+
     fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
         let capture = self.capture.as_str();
         let kind = ctx.kind_name(self.line);

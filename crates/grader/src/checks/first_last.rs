@@ -37,6 +37,10 @@ fn build_last(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
 }
 
 impl Rule for EndLine {
+    fn reached(&self, ctx: &Ctx<'_>) -> bool {
+        ctx.has_any(&[self.line])
+    }
+
     fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
         let which = if self.first { "first" } else { "last" };
         let lines = &ctx.run.lines;

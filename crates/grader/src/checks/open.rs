@@ -45,6 +45,10 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
 }
 
 impl Rule for Open {
+    fn reached(&self, ctx: &Ctx<'_>) -> bool {
+        ctx.has_any(&[self.open])
+    }
+
     fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
         let (open, close, key) = (self.open, self.close, self.key.as_str());
         let (ok, ck) = (ctx.kind_name(open), ctx.kind_name(close));

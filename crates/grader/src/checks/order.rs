@@ -35,6 +35,10 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
 }
 
 impl Rule for Order {
+    fn reached(&self, ctx: &Ctx<'_>) -> bool {
+        ctx.has_any(&[self.before, self.after])
+    }
+
     fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
         let (before, after, per) = (self.before, self.after, self.per.as_deref());
         let (bk, ak) = (ctx.kind_name(before), ctx.kind_name(after));

@@ -83,6 +83,10 @@ fn round(x: f64) -> f64 {
 }
 
 impl Rule for Range {
+    fn reached(&self, ctx: &Ctx<'_>) -> bool {
+        ctx.has_any(&[self.line])
+    }
+
     fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
         let (min, max, scaled, slack) =
             (ctx.real(&self.min), ctx.real(&self.max), self.scaled, self.slack);

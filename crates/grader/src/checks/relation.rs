@@ -107,6 +107,13 @@ fn operand_name(ctx: &Ctx<'_>, o: &Operand) -> String {
 }
 
 impl Rule for Relation {
+    fn reached(&self, ctx: &Ctx<'_>) -> bool {
+        match &self.left {
+            Operand::Capture { line, .. } => ctx.has_any(&[*line]),
+            Operand::MainPid | Operand::AdopterPid => true,
+        }
+    }
+
     fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
         let op = self.op;
         let lefts = values(ctx, &self.left);

@@ -39,6 +39,10 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
 }
 
 impl Rule for Sequence {
+    fn reached(&self, ctx: &Ctx<'_>) -> bool {
+        ctx.has_any(&[self.line])
+    }
+
     fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
         let capture = self.capture.as_str();
         let exp = Expected::of(ctx, &self.values);

@@ -17,6 +17,10 @@ pub(crate) trait Rule: fmt::Debug + Send + Sync {
     /// Ok when the run satisfies the check, else what is wrong, quoting the lines at fault
     /// (several problems one per line).
     fn judge(&self, run: &Ctx<'_>) -> Result<(), String>;
+
+    /// The run has something for this check to judge (a line of a kind it reads). A check that
+    /// holds on a run it did not reach is reported "not reached", not "passed".
+    fn reached(&self, run: &Ctx<'_>) -> bool;
 }
 
 /// A check type: its name in the spec's `type` field, the fields it takes besides `name`,
@@ -111,6 +115,11 @@ impl Ctx<'_> {
     /// The name of line kind `k`.
     pub(crate) fn kind_name(&self, k: usize) -> &str {
         &self.kinds[k].name
+    }
+
+    /// The run has a line of any of `kinds`.
+    pub(crate) fn has_any(&self, kinds: &[usize]) -> bool {
+        self.lines.iter().any(|l| kinds.contains(&l.kind))
     }
 
     /// The lines of kind `k`, in order.
