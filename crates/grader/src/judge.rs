@@ -36,7 +36,9 @@ pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
         // Each result with whether the run had anything for the check to judge.
         let results = RUN_CHECKS
             .iter()
-            .map(|c| (c.judge)(spec, run).map(|()| !c.needs_lines || !run.lines.is_empty()))
+            .map(|c| {
+                (c.judge)(spec, run, &classified).map(|()| !c.needs_lines || !run.lines.is_empty())
+            })
             .chain(
                 spec.checks
                     .iter()

@@ -43,7 +43,7 @@ pub use outcome::{Exit, LeftBehind, Line, RunOutcome};
 pub use report::{CheckKind, CheckReport, CheckStatus, Failure, Format, Report};
 pub use run::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind, run_once};
 pub use run_checks::{
-    EXIT_CHECK, LEFT_BEHIND_CHECK, LINES_CHECK, OUTPUT_LIMIT_CHECK, TIMEOUT_CHECK,
+    EXIT_CHECK, FORMAT_CHECK, LEFT_BEHIND_CHECK, LINES_CHECK, OUTPUT_LIMIT_CHECK, TIMEOUT_CHECK,
 };
 pub use spec::Spec;
 pub use spec::error::{SpecError, SpecErrorKind};

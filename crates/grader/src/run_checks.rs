@@ -5,6 +5,8 @@ use std::fmt::Write as _;
 
 use crate::outcome::{Exit, Line, RunOutcome};
 use crate::spec::Spec;
+use crate::spec::near::Difference;
+use crate::spec::rule::Classified;
 use crate::text::{Problems, QUOTE_MAX, cut, more};
 
 /// The built-in check that the main process exits with status 0.
@@ -17,6 +19,9 @@ pub const OUTPUT_LIMIT_CHECK: &str = "output stays under the limit";
 pub const LEFT_BEHIND_CHECK: &str = "leaves no process behind";
 /// The built-in check that every stdout line matches one of the spec's line kinds.
 pub const LINES_CHECK: &str = "every line matches a pattern";
+/// The built-in check that no line is a near miss (stray spaces, `\r`, letter case, missing
+/// final punctuation), which every other check takes as a line of its kind.
+pub const FORMAT_CHECK: &str = "line format";
 
 /// Longer lines are not searched for two lines run together, and are quoted cut short.
 const SPLIT_MAX: usize = 512;
@@ -24,13 +29,13 @@ const SPLIT_MAX: usize = 512;
 /// A built-in check of one run.
 pub(crate) struct RunCheck {
     pub(crate) name: &'static str,
-    pub(crate) judge: fn(&Spec, &RunOutcome) -> Result<(), String>,
+    pub(crate) judge: fn(&Spec, &RunOutcome, &[Classified]) -> Result<(), String>,
     /// It judges stdout's lines: a run without any does not reach it.
     pub(crate) needs_lines: bool,
 }
 
 /// The built-in checks, in report order.
-pub(crate) const RUN_CHECKS: [RunCheck; 5] = [
+pub(crate) const RUN_CHECKS: [RunCheck; 6] = [
     RunCheck {
         name: EXIT_CHECK,
         judge: check_exit,
@@ -56,9 +61,14 @@ pub(crate) const RUN_CHECKS: [RunCheck; 5] = [
         judge: check_lines,
         needs_lines: true,
     },
+    RunCheck {
+        name: FORMAT_CHECK,
+        judge: check_format,
+        needs_lines: true,
+    },
 ];
 
-fn check_exit(_: &Spec, run: &RunOutcome) -> Result<(), String> {
+fn check_exit(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(), String> {
     let what = match run.exit {
         Some(Exit::Code(0)) => return Ok(()),
         Some(Exit::Code(c)) => format!("exited with status {c}"),
@@ -78,7 +88,7 @@ fn check_exit(_: &Spec, run: &RunOutcome) -> Result<(), String> {
     }
 }
 
-fn check_timeout(_: &Spec, run: &RunOutcome) -> Result<(), String> {
+fn check_timeout(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(), String> {
     if run.timed_out {
         Err(format!(
             "still running at the timeout (after {:.1} s): the whole process tree was killed",
@@ -89,7 +99,7 @@ fn check_timeout(_: &Spec, run: &RunOutcome) -> Result<(), String> {
     }
 }
 
-fn check_output_limit(_: &Spec, run: &RunOutcome) -> Result<(), String> {
+fn check_output_limit(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(), String> {
     if run.output_limit_hit {
         Err(format!(
             "output limit: the output passed the cap after {} lines; the rest was discarded and the process tree killed",
@@ -100,7 +110,7 @@ fn check_output_limit(_: &Spec, run: &RunOutcome) -> Result<(), String> {
     }
 }
 
-fn check_left_behind(_: &Spec, run: &RunOutcome) -> Result<(), String> {
+fn check_left_behind(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(), String> {
     if run.left_behind.is_empty() {
         return Ok(());
     }
@@ -120,11 +130,13 @@ fn check_left_behind(_: &Spec, run: &RunOutcome) -> Result<(), String> {
     Err(m)
 }
 
-fn check_lines(spec: &Spec, run: &RunOutcome) -> Result<(), String> {
+fn check_lines(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Result<(), String> {
     let matches = |s: &str| spec.lines.iter().any(|k| k.regex.is_match(s));
     let mut problems = Problems::default();
+    let mut known = classified.iter().map(|c| c.number).peekable();
     for (i, line) in run.lines.iter().enumerate() {
-        if line.utf8 && matches(&line.text) {
+        // A near miss is a line of its kind here: the format check speaks of it.
+        if known.next_if_eq(&(i + 1)).is_some() {
             continue;
         }
         let n = i + 1;
@@ -151,6 +163,55 @@ fn check_lines(spec: &Spec, run: &RunOutcome) -> Result<(), String> {
         });
     }
     problems.result()
+}
+
+fn check_format(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Result<(), String> {
+    let near: Vec<&Classified> = classified.iter().filter(|c| !c.near.is_empty()).collect();
+    let Some(first) = near.first() else {
+        return Ok(());
+    };
+    // One defect on every line is said once: "every line ends with \r\n".
+    if near.len() == run.lines.len()
+        && near.len() > 1
+        && let [d] = first.near.as_slice()
+        && near.iter().all(|c| c.near == first.near)
+    {
+        return Err(format!(
+            "every line {} ({}); otherwise the lines are right{}",
+            d.describe(),
+            quote_near(spec, first),
+            advice(*d)
+        ));
+    }
+    let mut problems = Problems::default();
+    for c in &near {
+        problems.add(|| {
+            let said: Vec<String> = c.near.iter().map(|d| d.describe()).collect();
+            format!(
+                "line {} {}: {}",
+                c.number,
+                said.join(", "),
+                quote_near(spec, c)
+            )
+        });
+    }
+    problems.result()
+}
+
+/// A near miss quoted with the kind it otherwise is.
+fn quote_near(spec: &Spec, c: &Classified) -> String {
+    format!(
+        "{:?} is otherwise a '{}' line",
+        cut(c.text),
+        spec.lines[c.kind].name
+    )
+}
+
+fn advice(d: Difference) -> &'static str {
+    match d {
+        Difference::CarriageReturn => ": end lines with \\n only",
+        _ => "",
+    }
 }
 
 /// `text` as two whole expected lines with no newline between them.

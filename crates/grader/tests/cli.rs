@@ -188,7 +188,7 @@ fn a_failing_port_exits_1_and_a_passing_one_0() {
     assert_eq!(out.code, Some(0), "{out:?}");
     assert!(
         out.stdout
-            .ends_with("PASSED: all 17 checks passed over 2 runs\n"),
+            .ends_with("PASSED: all 18 checks passed over 2 runs\n"),
         "{}",
         out.stdout
     );

@@ -40,6 +40,7 @@ fn all_checks() -> Vec<String> {
         grader::OUTPUT_LIMIT_CHECK,
         grader::LEFT_BEHIND_CHECK,
         grader::LINES_CHECK,
+        grader::FORMAT_CHECK,
     ]
     .into_iter()
     .chain(spec.check_names())

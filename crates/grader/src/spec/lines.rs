@@ -1,6 +1,6 @@
 //! Line kinds: a name and the pattern a whole line must match, its named groups the captures.
 
-use regex::Regex;
+use regex::{Regex, RegexBuilder};
 use toml::Spanned;
 
 use super::error::{SpecError, invalid};
@@ -11,6 +11,8 @@ use super::raw::{RawLine, is_ident};
 pub(crate) struct LineKind {
     pub(crate) name: String,
     pub(crate) regex: Regex,
+    /// The same pattern, letter case ignored: for near misses.
+    pub(crate) loose: Regex,
     pub(crate) captures: Vec<String>,
 }
 
@@ -39,7 +41,8 @@ pub(crate) fn line_kinds(
         if kinds.iter().any(|k| &k.name == name) {
             return Err(err(format!("line kind '{name}' is defined twice")));
         }
-        let regex = Regex::new(&format!("^(?:{})$", l.pattern.get_ref())).map_err(|e| {
+        let anchored = format!("^(?:{})$", l.pattern.get_ref());
+        let regex = Regex::new(&anchored).map_err(|e| {
             let text_of = e.to_string();
             let why = text_of
                 .lines()
@@ -53,10 +56,15 @@ pub(crate) fn line_kinds(
                 format!("bad pattern for line kind '{name}': {why}"),
             )
         })?;
+        let loose = RegexBuilder::new(&anchored)
+            .case_insensitive(true)
+            .build()
+            .unwrap_or_else(|_| regex.clone());
         let captures = regex.capture_names().flatten().map(String::from).collect();
         kinds.push(LineKind {
             name: name.clone(),
             regex,
+            loose,
             captures,
         });
     }

@@ -9,6 +9,7 @@ pub(crate) mod build;
 pub(crate) mod error;
 pub(crate) mod fields;
 pub(crate) mod lines;
+pub(crate) mod near;
 pub(crate) mod params;
 pub(crate) mod raw;
 pub(crate) mod rule;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::fields::{Fields, Res};
 use super::lines::LineKind;
+use super::near::{Difference, near_match};
 use super::params::Params;
 use super::values::{Num, Real};
 use crate::outcome::{Line, RunOutcome};
@@ -40,13 +41,15 @@ pub(crate) struct Classified<'a> {
     pub(crate) text: &'a str,
     /// The index of its line kind.
     pub(crate) kind: usize,
-    caps: HashMap<&'a str, &'a str>,
+    caps: HashMap<&'a str, String>,
+    /// Empty for an exact match; else how this near miss differs from its kind.
+    pub(crate) near: Vec<Difference>,
 }
 
 impl Classified<'_> {
     /// The value of a capture ("" when the group did not take part in the match).
     pub(crate) fn cap(&self, name: &str) -> &str {
-        self.caps.get(name).copied().unwrap_or("")
+        self.caps.get(name).map(String::as_str).unwrap_or("")
     }
 
     /// `line N "TEXT"`, for messages.
@@ -55,28 +58,45 @@ impl Classified<'_> {
     }
 }
 
-/// The lines that match a kind, each with the first kind it matches; non-UTF-8 lines match none.
+/// Near misses are looked for in this many lines of a run at most, each this long at most: a
+/// flood of junk stays cheap.
+const NEAR_TRIES: usize = 1000;
+const NEAR_LEN_MAX: usize = 512;
+
+/// The lines that match a kind, each with the first kind it matches, and the near misses (see
+/// [`near_match`]); non-UTF-8 lines match none.
 pub(crate) fn classify<'a>(kinds: &'a [LineKind], lines: &'a [Line]) -> Vec<Classified<'a>> {
     let mut out = Vec::new();
+    let mut tries = 0;
     for (i, line) in lines.iter().enumerate() {
         if !line.utf8 {
             continue;
         }
-        for (k, kind) in kinds.iter().enumerate() {
-            if let Some(m) = kind.regex.captures(&line.text) {
-                let caps = kind
-                    .captures
-                    .iter()
-                    .filter_map(|c| Some((c.as_str(), m.name(c)?.as_str())))
-                    .collect();
-                out.push(Classified {
-                    number: i + 1,
-                    text: &line.text,
-                    kind: k,
-                    caps,
-                });
-                break;
+        let exact = kinds.iter().enumerate().find_map(|(k, kind)| {
+            let m = kind.regex.captures(&line.text)?;
+            let caps = kind
+                .captures
+                .iter()
+                .filter_map(|c| Some((c.as_str(), m.name(c)?.as_str().to_string())))
+                .collect();
+            Some((k, caps))
+        });
+        let found = match exact {
+            Some((kind, caps)) => Some((kind, caps, Vec::new())),
+            None if tries < NEAR_TRIES && line.text.len() <= NEAR_LEN_MAX => {
+                tries += 1;
+                near_match(kinds, &line.text).map(|m| (m.kind, m.caps, m.differences))
             }
+            None => None,
+        };
+        if let Some((kind, caps, near)) = found {
+            out.push(Classified {
+                number: i + 1,
+                text: &line.text,
+                kind,
+                caps,
+                near,
+            });
         }
     }
     out
