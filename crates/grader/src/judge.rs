@@ -1,7 +1,9 @@
 //! Judging runs against a spec: the built-in run checks, then each spec check on each run, and
 //! likely checks against their threshold over all runs.
 
-use crate::outcome::RunOutcome;
+use std::time::Duration;
+
+use crate::outcome::{Line, RunOutcome};
 use crate::report::{CheckKind, CheckReport, CheckStatus, Failure, Report};
 use crate::run_checks::RUN_CHECKS;
 use crate::spec::Spec;
@@ -44,14 +46,22 @@ pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
                     .iter()
                     .map(|c| c.rule.judge(&ctx).map(|()| c.rule.reached(&ctx))),
             );
+        // The first check to fail in this run says so when the expected lines went to stderr.
+        let mut stderr_note = stderr_note(spec, run);
         for (report, result) in checks.iter_mut().zip(results) {
             match result {
                 Ok(true) => report.runs_passed += 1,
                 Ok(false) => report.runs_not_reached += 1,
-                Err(message) => report.failures.push(Failure {
-                    run: run.run,
-                    message,
-                }),
+                Err(mut message) => {
+                    if let Some(note) = stderr_note.take() {
+                        message.push('\n');
+                        message.push_str(&note);
+                    }
+                    report.failures.push(Failure {
+                        run: run.run,
+                        message,
+                    })
+                }
             }
         }
     }
@@ -81,4 +91,25 @@ pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
         time_scale: params.time_scale(),
         checks,
     }
+}
+
+/// When lines of the spec's kinds appear on the run's stderr (its kept tail): a note saying so.
+fn stderr_note(spec: &Spec, run: &RunOutcome) -> Option<String> {
+    let lines: Vec<Line> = run
+        .stderr_tail
+        .lines()
+        .map(|text| Line {
+            text: text.to_string(),
+            utf8: true,
+            at: Duration::ZERO,
+        })
+        .collect();
+    let found = classify(&spec.lines, &lines);
+    let first = found.first()?;
+    Some(format!(
+        "{} line(s) the spec expects on stdout were printed on stderr, e.g. {:?} ('{}'): print them on stdout",
+        found.len(),
+        first.text,
+        spec.lines[first.kind].name
+    ))
 }

@@ -293,3 +293,16 @@ fn a_near_miss_fails_the_line_format_check_only() {
         assert!(failed[0].1.contains(says), "{script}: {:?}", failed[0].1);
     }
 }
+
+/// A port that prints its lines on stderr is told so by the first check that fails.
+#[test]
+fn lines_on_stderr_are_named_by_the_first_failing_check() {
+    let failed = failed(&graded("thread", "thread/to_stderr.py", &[]));
+    let (name, message) = failed.first().expect("a failed check");
+    assert_eq!(name, "MainThread's running line comes first");
+    assert!(message.contains("printed on stderr"), "{message}");
+    assert!(
+        failed[1..].iter().all(|(_, m)| !m.contains("stderr")),
+        "{failed:?}"
+    );
+}
