@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::error::GradeError;
 use crate::judge::judge;
-use crate::report::Report;
+use crate::report::{CheckKind, CheckStatus, Report};
 use crate::run::{RunConfig, become_subreaper, run_once};
 use crate::spec::Spec;
 use crate::spec::params::Params;
@@ -113,11 +113,46 @@ pub fn ensure_subreaper() -> Result<(), GradeError> {
     Ok(become_subreaper()?)
 }
 
+/// Where a grading is, told before and after each run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Run `run` (from 1) of `runs` starts; `passed` of the runs before it passed.
+    Started {
+        /// The run about to start, from 1.
+        run: usize,
+        /// How many runs the grading makes.
+        runs: usize,
+        /// How many earlier runs failed no guaranteed check.
+        passed: usize,
+    },
+    /// Run `run` of `runs` ended after `elapsed`; `passed` runs so far passed, this one included.
+    Ended {
+        /// The run that ended, from 1.
+        run: usize,
+        /// How many runs the grading makes.
+        runs: usize,
+        /// How many runs so far failed no guaranteed check.
+        passed: usize,
+        /// How long the run took.
+        elapsed: Duration,
+    },
+}
+
 /// Runs `command` (program then arguments) `opts.runs` times and judges the runs against `spec`.
 ///
 /// Errors: an option out of range or not fitting the spec, a command that cannot be started, or
 /// the operating system failing the runner; whatever the command does is in the report instead.
 pub fn grade(spec: &Spec, opts: &GradeOptions, command: &[OsString]) -> Result<Report, GradeError> {
+    grade_with_progress(spec, opts, command, &mut |_| {})
+}
+
+/// As [`grade`], telling `progress` before and after each run (for a progress line).
+pub fn grade_with_progress(
+    spec: &Spec,
+    opts: &GradeOptions,
+    command: &[OsString],
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Report, GradeError> {
     let Some((program, args)) = command.split_first() else {
         return Err(GradeError::Option("no command to grade".into()));
     };
@@ -130,8 +165,31 @@ pub fn grade(spec: &Spec, opts: &GradeOptions, command: &[OsString]) -> Result<R
         cfg.env
             .push((TIME_SCALE_ENV.into(), OsString::from(s.to_string())));
     }
-    let outcomes = (1..=opts.runs)
-        .map(|i| run_once(&cfg, i))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut outcomes = Vec::with_capacity(opts.runs);
+    let mut passed = 0;
+    for run in 1..=opts.runs {
+        progress(Progress::Started {
+            run,
+            runs: opts.runs,
+            passed,
+        });
+        let outcome = run_once(&cfg, run)?;
+        // A run passes when it fails no guaranteed check; likely ones need all the runs.
+        let alone = judge(spec, &params, std::slice::from_ref(&outcome));
+        if alone
+            .checks
+            .iter()
+            .all(|c| c.kind == CheckKind::Likely || c.status != CheckStatus::Failed)
+        {
+            passed += 1;
+        }
+        progress(Progress::Ended {
+            run,
+            runs: opts.runs,
+            passed,
+            elapsed: outcome.elapsed,
+        });
+        outcomes.push(outcome);
+    }
     Ok(judge(spec, &params, &outcomes))
 }

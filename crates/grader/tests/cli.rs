@@ -389,3 +389,45 @@ fn empty_output_scores_only_the_run_checks() {
         out.stdout
     );
 }
+
+/// Progress goes to stderr while runs go, as plain lines at most once a second when stderr is
+/// not a terminal; stdout carries the report only.
+#[test]
+fn progress_goes_to_stderr_at_most_once_a_second() {
+    let script = common::fixtures().join("thread/correct.py");
+    let started = std::time::Instant::now();
+    let out = grade(
+        &[
+            "thread",
+            "--runs",
+            "4",
+            "--time-scale",
+            "0.1",
+            "--",
+            script.to_str().expect("utf-8"),
+        ],
+        LIMIT,
+    );
+    let took = started.elapsed().as_secs_f64();
+    assert_eq!(out.code, Some(0), "{out:?}");
+    assert!(
+        out.stdout.starts_with("grade thread: 4 runs"),
+        "{}",
+        out.stdout
+    );
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert!(!lines.is_empty(), "no progress at all");
+    assert!(
+        lines.len() as f64 <= took + 1.0,
+        "{} lines in {took:.1} s: {lines:?}",
+        lines.len()
+    );
+    assert!(
+        lines[0].starts_with("grade: run 1 of 4 took ") && lines[0].ends_with(", 1 passed so far"),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().all(|l| l.starts_with("grade: run ")),
+        "{lines:?}"
+    );
+}
