@@ -3,6 +3,7 @@
 use std::ffi::OsString;
 use std::time::Duration;
 
+use crate::diff::first_failing;
 use crate::error::GradeError;
 use crate::judge::judge;
 use crate::report::{CheckKind, CheckStatus, Report};
@@ -32,6 +33,9 @@ pub struct GradeOptions {
     pub time_scale: Option<f64>,
     /// Spec parameters, `K=V` as (K, V).
     pub params: Vec<(String, String)>,
+    /// A correct program (program then arguments) run once, to show the first failing run
+    /// beside; without it, the first failing run is shown beside the spec's line kinds.
+    pub reference: Option<Vec<OsString>>,
 }
 
 impl Default for GradeOptions {
@@ -41,6 +45,7 @@ impl Default for GradeOptions {
             timeout: Duration::from_secs(30),
             time_scale: None,
             params: Vec::new(),
+            reference: None,
         }
     }
 }
@@ -97,6 +102,9 @@ pub fn check_options(opts: &GradeOptions) -> Result<(), GradeError> {
         return Err(GradeError::Option(format!(
             "--time-scale must be a positive number up to {TIME_SCALE_MAX}, not {s}"
         )));
+    }
+    if opts.reference.as_ref().is_some_and(Vec::is_empty) {
+        return Err(GradeError::Option("--reference needs a command".into()));
     }
     check_environment()?;
     effective_time_scale(opts).map(|_| ())
@@ -165,6 +173,15 @@ pub fn grade_with_progress(
         cfg.env
             .push((TIME_SCALE_ENV.into(), OsString::from(s.to_string())));
     }
+    let reference = match opts.reference.as_deref() {
+        Some([program, args @ ..]) => {
+            let mut rcfg = cfg.clone();
+            rcfg.program = program.clone();
+            rcfg.args = args.to_vec();
+            Some(run_once(&rcfg, 0)?)
+        }
+        _ => None,
+    };
     let mut outcomes = Vec::with_capacity(opts.runs);
     let mut passed = 0;
     for run in 1..=opts.runs {
@@ -191,5 +208,7 @@ pub fn grade_with_progress(
         });
         outcomes.push(outcome);
     }
-    Ok(judge(spec, &params, &outcomes))
+    let mut report = judge(spec, &params, &outcomes);
+    report.diff = first_failing(spec, &report, &outcomes, reference.as_ref());
+    Ok(report)
 }

@@ -90,6 +90,7 @@ pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
         params: params.values().clone(),
         time_scale: params.time_scale(),
         checks,
+        diff: None,
     }
 }
 

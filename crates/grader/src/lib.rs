@@ -22,6 +22,7 @@
 #![deny(missing_docs)]
 
 mod checks;
+mod diff;
 mod error;
 mod grade;
 mod judge;
@@ -40,7 +41,7 @@ pub use grade::{
 };
 pub use judge::judge;
 pub use outcome::{Exit, LeftBehind, Line, RunOutcome};
-pub use report::{CheckKind, CheckReport, CheckStatus, Failure, Format, Report};
+pub use report::{CheckKind, CheckReport, CheckStatus, Failure, Format, Report, RunDiff};
 pub use run::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind, run_once};
 pub use run_checks::{
     EXIT_CHECK, FORMAT_CHECK, LEFT_BEHIND_CHECK, LINES_CHECK, OUTPUT_LIMIT_CHECK, TIMEOUT_CHECK,

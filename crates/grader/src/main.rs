@@ -60,6 +60,11 @@ struct Cli {
     #[arg(long, value_name = "FILE")]
     spec: Option<PathBuf>,
 
+    /// A correct program (a command line, split at spaces), run once: the first failing run
+    /// is shown beside its run
+    #[arg(long, value_name = "COMMAND")]
+    reference: Option<String>,
+
     /// Report format on stdout
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     format: FormatArg,
@@ -204,6 +209,10 @@ fn main() -> ExitCode {
         timeout: Duration::try_from_secs_f64(cli.timeout).unwrap_or(Duration::MAX),
         time_scale: cli.time_scale,
         params: cli.params,
+        reference: cli
+            .reference
+            .as_deref()
+            .map(|r| r.split_whitespace().map(OsString::from).collect()),
     };
     let mut view = ProgressView::new();
     let graded = grader::grade_with_progress(&spec, &opts, &cli.command, &mut |p| view.show(p));

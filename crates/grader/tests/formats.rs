@@ -263,6 +263,7 @@ fn junit_escapes_hostile_text() {
                 message: nasty.into(),
             }],
         }],
+        diff: None,
     };
     let suites = parse_junit(&report.junit());
     assert_eq!(suites[0].0["name"], "x<&>");
