@@ -2,7 +2,8 @@
 //! when one was given, else the spec's line kinds in order, with the first line where they part.
 
 use crate::outcome::RunOutcome;
-use crate::report::{CheckStatus, REFERENCE_RUN, Report, RunDiff};
+use crate::report::{CheckStatus, Report};
+use crate::run_diff::{REFERENCE_RUN, RunDiff};
 use crate::spec::Spec;
 use crate::spec::rule::classify;
 

@@ -31,6 +31,7 @@ mod outcome;
 mod report;
 mod run;
 mod run_checks;
+mod run_diff;
 mod spec;
 mod text;
 
@@ -41,11 +42,12 @@ pub use grade::{
 };
 pub use judge::judge;
 pub use outcome::{Exit, LeftBehind, Line, RunOutcome};
-pub use report::{CheckKind, CheckReport, CheckStatus, Failure, Format, Report, RunDiff};
+pub use report::{CheckKind, CheckReport, CheckStatus, Failure, Format, Report};
 pub use run::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind, run_once};
 pub use run_checks::{
     EXIT_CHECK, FORMAT_CHECK, LEFT_BEHIND_CHECK, LINES_CHECK, OUTPUT_LIMIT_CHECK, TIMEOUT_CHECK,
 };
+pub use run_diff::RunDiff;
 pub use spec::Spec;
 pub use spec::error::{SpecError, SpecErrorKind};
 pub use spec::params::{ParamError, Params};
