@@ -1,7 +1,8 @@
 //! Traces one command and prints what it wrote and the trace as one JSON object.
 //!
-//!     trace_once [--shake SEED,MAX_MS] [--refusals] -- COMMAND [ARGS...]
+//!     trace_once [--shake SEED,MAX_MS] [--refusals] [--kill-at-first-line] -- COMMAND [ARGS...]
 //!
+//! `--kill-at-first-line` kills the whole run through the handle once its first stdout line is in.
 //! Output: `{"stdout": "...", "stderr": "...", "trace": {...}}`. Bad usage or a command that
 //! cannot be traced: one line on stderr, status 2.
 
@@ -30,6 +31,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let mut opts = TraceOptions::new(Instant::now());
     let mut command = Vec::new();
+    let mut kill_at_first_line = false;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--shake" => {
@@ -39,6 +41,7 @@ fn main() {
                 opts.shake = Some(parse_shake(&v).unwrap_or_else(|| usage("bad --shake")));
             }
             "--refusals" => opts.watch_refusals = true,
+            "--kill-at-first-line" => kill_at_first_line = true,
             "--" => {
                 command.extend(args.by_ref());
             }
@@ -67,11 +70,22 @@ fn main() {
             .map(|s| Box::new(s) as Box<dyn Read + Send>),
     ]
     .into_iter()
-    .map(|r| {
+    .enumerate()
+    .map(|(i, r)| {
+        let killer = (i == 0 && kill_at_first_line).then(|| run.killer());
         std::thread::spawn(move || {
             let mut buf = Vec::new();
             if let Some(mut r) = r {
-                let _ = r.read_to_end(&mut buf);
+                let mut chunk = [0u8; 4096];
+                while let Ok(n) = r.read(&mut chunk) {
+                    if n == 0 {
+                        break;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                    if let Some(k) = killer.as_ref().filter(|_| buf.contains(&b'\n')) {
+                        k.kill();
+                    }
+                }
             }
             String::from_utf8_lossy(&buf).into_owned()
         })

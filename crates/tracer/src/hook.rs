@@ -5,6 +5,13 @@
 //! A failing step is reported through std's exec-error channel as a made-up error number
 //! ([`HOOK_ERROR_BASE`] + step + errno), so the parent can tell "tracing refused" from "program not
 //! found" and name the step.
+//!
+//! Once the filters are in, std's own report of a failed exec could not get through (its write is
+//! stopped by the filter before the tracer had a chance to enable seccomp stops: ENOSYS), the
+//! child would abort, stop at SIGABRT as a tracee, and `spawn` in the tracer thread would wait for
+//! ever on the report pipe. So the hook closes every close-on-exec descriptor, that pipe among
+//! them (exec would close them all anyway): `spawn` returns at once, and the tracer thread sees
+//! either the exec's SIGTRAP or the failure's SIGABRT.
 
 use std::io;
 
@@ -55,7 +62,65 @@ pub(crate) fn tracee_hook(filters: &Filters) -> io::Result<()> {
             return Err(fail(STEP_SECCOMP));
         }
     }
+    close_cloexec_fds();
     Ok(())
+}
+
+/// Closes every descriptor marked close-on-exec, listed from /proc/self/fd (or, without /proc,
+/// by trying the first 65536). Raw system calls on a stack buffer only.
+fn close_cloexec_fds() {
+    let close_if_cloexec = |fd: i32| {
+        // SAFETY: F_GETFD and close take an integer descriptor; closing a descriptor that exec
+        // would close anyway changes nothing for the program.
+        unsafe {
+            let flags = libc::fcntl(fd, libc::F_GETFD);
+            if flags != -1 && flags & libc::FD_CLOEXEC != 0 {
+                libc::close(fd);
+            }
+        }
+    };
+    // SAFETY: a NUL-terminated literal path and plain flags.
+    let dir = unsafe {
+        libc::open(
+            c"/proc/self/fd".as_ptr(),
+            libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC,
+        )
+    };
+    if dir == -1 {
+        (0..65536).for_each(close_if_cloexec);
+        return;
+    }
+    let mut buf = [0u8; 4096];
+    loop {
+        // SAFETY: `buf` is a writable buffer of the length given.
+        let n = unsafe { libc::syscall(libc::SYS_getdents64, dir, buf.as_mut_ptr(), buf.len()) };
+        if n <= 0 {
+            break;
+        }
+        let mut at = 0usize;
+        while at + 19 < n as usize {
+            // struct linux_dirent64: d_ino u64, d_off i64, d_reclen u16, d_type u8, d_name.
+            let reclen = u16::from_ne_bytes([buf[at + 16], buf[at + 17]]) as usize;
+            if reclen == 0 {
+                break;
+            }
+            let mut fd: i32 = 0;
+            let mut digits = 0;
+            for &b in &buf[at + 19..(at + reclen).min(n as usize)] {
+                if !b.is_ascii_digit() {
+                    break;
+                }
+                fd = fd.saturating_mul(10).saturating_add(i32::from(b - b'0'));
+                digits += 1;
+            }
+            if digits > 0 && fd != dir {
+                close_if_cloexec(fd);
+            }
+            at += reclen;
+        }
+    }
+    // SAFETY: `dir` is the descriptor opened above.
+    unsafe { libc::close(dir) };
 }
 
 /// Turns a spawn error into a trace error: the hook's own failures become `Refused`, naming the
