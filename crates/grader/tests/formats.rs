@@ -40,6 +40,7 @@ fn all_checks() -> Vec<String> {
         grader::OUTPUT_LIMIT_CHECK,
         grader::LEFT_BEHIND_CHECK,
         grader::LINES_CHECK,
+        grader::FORMAT_CHECK,
     ]
     .into_iter()
     .chain(spec.check_names())
@@ -253,7 +254,9 @@ fn junit_escapes_hostile_text() {
             name: "check \"<&>\"".into(),
             kind: CheckKind::Guaranteed,
             passed: false,
+            status: grader::CheckStatus::Failed,
             runs_passed: 0,
+            runs_not_reached: 0,
             threshold: None,
             failures: vec![Failure {
                 run: 1,
