@@ -93,6 +93,9 @@ pub struct TraceOptions {
     pub watch_refusals: bool,
     /// Bytes kept of one write at most (the length is always kept whole).
     pub max_write_bytes: usize,
+    /// Bytes kept of all writes together at most: past it, writes are still recorded, with
+    /// their length but no bytes (a flood cannot fill the tracer's memory).
+    pub max_total_bytes: usize,
 }
 
 impl TraceOptions {
@@ -105,6 +108,7 @@ impl TraceOptions {
             shake: None,
             watch_refusals: false,
             max_write_bytes: 1024 * 1024,
+            max_total_bytes: 16 * 1024 * 1024,
         }
     }
 }

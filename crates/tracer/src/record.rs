@@ -117,7 +117,7 @@ pub struct Write {
     /// How many bytes the call wrote (its return value).
     pub len: usize,
     /// The bytes written: all `len` of them, unless cut at the options' `max_write_bytes` or
-    /// unreadable (sendfile and splice move bytes the caller never held: then empty).
+    /// `max_total_bytes`, or unreadable (sendfile and splice move bytes the caller never held: then empty).
     #[serde(serialize_with = "json::text")]
     pub bytes: Vec<u8>,
 }

@@ -2,7 +2,7 @@
 //! main process's end, and the trace once every task is gone.
 
 use std::collections::HashMap;
-use std::os::fd::OwnedFd;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::process::{ChildStderr, ChildStdin, ChildStdout};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -14,7 +14,7 @@ use crate::record::{End, Trace};
 use crate::sys;
 
 /// State shared between the tracer thread and the handles.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Shared {
     /// A pidfd for every live process of the run, by pid.
     processes: Mutex<HashMap<i32, OwnedFd>>,
@@ -23,6 +23,8 @@ pub(crate) struct Shared {
     /// The main process's end, once reaped.
     main_end: Mutex<Option<End>>,
     main_ended: Condvar,
+    /// An eventfd made readable once `main_end` is set: a caller's poll loop can wait on it.
+    main_ended_fd: OwnedFd,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -31,6 +33,26 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
+    pub(crate) fn new() -> Result<Shared, TraceError> {
+        // SAFETY: eventfd takes an initial value and flags; it returns a new descriptor or -1.
+        let fd = unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) };
+        if fd == -1 {
+            return Err(TraceError::with_source(
+                TraceErrorKind::Os,
+                "cannot make an eventfd",
+                std::io::Error::last_os_error(),
+            ));
+        }
+        Ok(Shared {
+            processes: Mutex::default(),
+            killing: AtomicBool::new(false),
+            main_end: Mutex::new(None),
+            main_ended: Condvar::new(),
+            // SAFETY: the kernel just gave us this descriptor; nothing else owns it.
+            main_ended_fd: unsafe { OwnedFd::from_raw_fd(fd) },
+        })
+    }
+
     pub(crate) fn add_process(&self, pid: i32, pidfd: OwnedFd) {
         if self.killing.load(Ordering::Acquire) {
             let _ = sys::pidfd_kill(&pidfd);
@@ -52,6 +74,22 @@ impl Shared {
     pub(crate) fn set_main_end(&self, end: End) {
         *lock(&self.main_end) = Some(end);
         self.main_ended.notify_all();
+        let one: u64 = 1;
+        // SAFETY: writes the 8 bytes of `one` to our eventfd; a full counter (never, at 1 per
+        // run) would only fail with EAGAIN.
+        unsafe {
+            libc::write(
+                self.main_ended_fd.as_raw_fd(),
+                (&one as *const u64).cast(),
+                std::mem::size_of::<u64>(),
+            )
+        };
+    }
+
+    fn live_processes(&self) -> Vec<i32> {
+        let mut pids: Vec<i32> = lock(&self.processes).keys().copied().collect();
+        pids.sort_unstable();
+        pids
     }
 
     fn main_end(&self) -> Option<End> {
@@ -134,6 +172,17 @@ impl Running {
     /// `waitpid` it yourself).
     pub fn main_end(&self) -> Option<End> {
         self.shared.main_end()
+    }
+
+    /// A descriptor that polls readable (POLLIN) once [`Running::main_end`] is known: for a
+    /// caller that waits on its output pipes and the main process's end at once.
+    pub fn main_end_fd(&self) -> BorrowedFd<'_> {
+        self.shared.main_ended_fd.as_fd()
+    }
+
+    /// The pids of the run's processes still alive (not yet reaped), sorted.
+    pub fn live_processes(&self) -> Vec<i32> {
+        self.shared.live_processes()
     }
 
     /// Waits up to `timeout` for the main process's end.

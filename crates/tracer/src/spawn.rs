@@ -38,7 +38,7 @@ pub fn spawn(mut cmd: Command, opts: &TraceOptions) -> Result<Running, TraceErro
     unsafe {
         cmd.pre_exec(move || tracee_hook(&filters));
     }
-    let shared = Arc::new(Shared::default());
+    let shared = Arc::new(Shared::new()?);
     let opts = opts.clone();
     let thread_shared = Arc::clone(&shared);
     let (tx, rx) = mpsc::channel::<Result<Started, TraceError>>();

@@ -30,6 +30,8 @@ pub(crate) struct Tracer {
     holds: Holds,
     hold_log: Vec<Hold>,
     writes: Vec<Write>,
+    /// Bytes kept in `writes` so far.
+    kept: usize,
     refusals: Vec<Refusal>,
 }
 
@@ -54,6 +56,7 @@ impl Tracer {
             holds: Holds::default(),
             hold_log: Vec::new(),
             writes: Vec::new(),
+            kept: 0,
             refusals: Vec::new(),
         };
         tracer.note_exec(main_pid, main_pid);
@@ -305,7 +308,9 @@ impl Tracer {
             nr,
             &args,
             &self.streams,
-            self.opts.max_write_bytes,
+            self.opts
+                .max_write_bytes
+                .min(self.opts.max_total_bytes.saturating_sub(self.kept)),
             self.opts.watch_refusals,
         );
         let is_write = matches!(pending, Some(crate::tasks::Pending::Write { .. }));
@@ -331,7 +336,10 @@ impl Tracer {
         let pending = self.table.live(pid).and_then(|l| l.pending.take());
         if let (Some(p), Some(ret)) = (pending, ret) {
             match calls::on_return(pid, tgid, p, ret, self.now()) {
-                Outcome::Write(w) => self.writes.push(w),
+                Outcome::Write(w) => {
+                    self.kept += w.bytes.len();
+                    self.writes.push(w);
+                }
                 Outcome::Refusal(r) => self.refusals.push(r),
                 Outcome::Nothing => {}
             }

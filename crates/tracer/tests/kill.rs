@@ -29,6 +29,11 @@ fn a_run_killed_through_its_handle_ends_whole() {
     let (run, parent, child) = start_forever();
     assert_eq!(parent, run.pid());
     assert_eq!(run.main_end(), None);
+    assert_eq!(run.live_processes(), {
+        let mut v = vec![parent, child];
+        v.sort_unstable();
+        v
+    });
     let killer = run.killer();
     std::thread::spawn(move || killer.kill())
         .join()
