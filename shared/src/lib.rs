@@ -49,7 +49,9 @@ mod spin;
 pub use children::active_children;
 pub use error::{Error, ErrorKind, Result};
 pub use fork::fork;
-pub use knobs::{SEED_VAR, TIME_SCALE_VAR, check_knobs, random, seed, sleep, time_scale};
+pub use knobs::{
+    MAX_TIME_SCALE, SEED_VAR, TIME_SCALE_VAR, check_knobs, random, seed, sleep, time_scale,
+};
 pub use os::{cpu_count, current_pid, parent_pid};
 pub use pipe::{Connection, Pipe};
 pub use pool::{AsyncResult, Pool};
