@@ -9,15 +9,20 @@ use std::time::Duration;
 pub(crate) struct PidFd(OwnedFd);
 
 impl PidFd {
-    /// `None` on a kernel without pidfd_open (before 5.3) or when `pid` is gone.
+    /// `None` on a kernel without pidfd_open (before 5.3) or when `pid` is gone. A pidfd is
+    /// always close-on-exec (pidfd_open takes no such flag: it would be EINVAL).
     pub(crate) fn open(pid: i32) -> Option<PidFd> {
+        Self::try_open(pid).ok()
+    }
+
+    fn try_open(pid: i32) -> Result<PidFd, nix::errno::Errno> {
         // SAFETY: pidfd_open takes a pid and flags and returns a new fd or -1.
-        let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, libc::O_CLOEXEC) };
+        let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
         if fd < 0 {
-            return None;
+            return Err(nix::errno::Errno::last());
         }
         // SAFETY: the kernel just gave us this fd; we are its only owner.
-        Some(PidFd(unsafe { OwnedFd::from_raw_fd(fd as i32) }))
+        Ok(PidFd(unsafe { OwnedFd::from_raw_fd(fd as i32) }))
     }
 
     /// Waits until the process has ended, at most `timeout`.
@@ -51,6 +56,21 @@ pub(crate) fn wait_for_end(pid: i32, timeout: Duration, mut ended: impl FnMut() 
         match &fd {
             Some(fd) => fd.wait_readable(left),
             None => std::thread::sleep(left.min(Duration::from_millis(2))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PidFd;
+
+    #[test]
+    fn a_pidfd_opens_wherever_the_kernel_has_them() {
+        // Only a kernel without pidfd_open may refuse (ENOSYS); a wrong call (EINVAL) must not
+        // pass unnoticed, as waits would then poll instead.
+        match PidFd::try_open(std::process::id() as i32) {
+            Ok(_) | Err(nix::errno::Errno::ENOSYS) => {}
+            Err(e) => panic!("pidfd_open: {e}"),
         }
     }
 }
