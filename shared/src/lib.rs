@@ -26,11 +26,10 @@
 
 // Layers, bottom up (a module imports only from layers below it): error, os, shm, knobs;
 // spin, pidfd, per_process, codec, frames; holders, children; fork; child; process,
-// datagram; queue, pipe, pool.
+// ring; queue, pipe, pool.
 mod child;
 mod children;
 mod codec;
-mod datagram;
 mod error;
 mod fork;
 mod frames;
@@ -43,6 +42,7 @@ mod pipe;
 mod pool;
 mod process;
 mod queue;
+mod ring;
 mod shm;
 mod spin;
 

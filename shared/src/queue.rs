@@ -10,10 +10,10 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::codec;
-use crate::datagram::Datagrams;
 use crate::error::{Error, ErrorKind, Result};
 use crate::holders::Holders;
 use crate::per_process::PerProcess;
+use crate::ring::Messages;
 
 /// How often a blocked `get` looks whether any writer is still alive.
 const LIVENESS_CHECK: Duration = Duration::from_millis(50);
@@ -44,7 +44,7 @@ enum Packet<T> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Queue<T> {
-    channel: Datagrams,
+    channel: Messages,
     holders: Holders,
     /// This process's buffers for encoding and receiving, kept to save an allocation an item.
     out: PerProcess<Vec<u8>>,
@@ -72,7 +72,7 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     /// ```
     pub fn new() -> Result<Self> {
         Ok(Queue {
-            channel: Datagrams::new()?,
+            channel: Messages::new()?,
             holders: Holders::new()?,
             out: PerProcess::default(),
             inbox: PerProcess::default(),
