@@ -6,7 +6,9 @@ use std::time::Duration;
 use crate::error::GradeError;
 use crate::judge::judge;
 use crate::report::Report;
-use crate::run::{RunConfig, become_subreaper, run_once};
+use crate::run::{RunConfig, StdoutKind, become_subreaper, run_once};
+use crate::shaking;
+use crate::writer::Tracing;
 use crate::spec::Spec;
 use crate::spec::params::Params;
 
@@ -32,6 +34,15 @@ pub struct GradeOptions {
     pub time_scale: Option<f64>,
     /// Spec parameters, `K=V` as (K, V).
     pub params: Vec<(String, String)>,
+    /// Trace every run (`--no-trace`: false). When the system refuses, runs go untraced and
+    /// the report says so; checks that need the trace are then "not checked".
+    pub trace: bool,
+    /// The share of runs whose schedule is shaken (`--shake`, 0 to 1; traced runs only).
+    pub shake: f64,
+    /// Shake every run, run k with seed `seed + k - 1` (`--seed`): replays a shaken run.
+    pub seed: Option<u64>,
+    /// The port's stdout: a pseudo-terminal (default) or a pipe (`--stdout pipe`).
+    pub stdout: StdoutKind,
 }
 
 impl Default for GradeOptions {
@@ -41,6 +52,10 @@ impl Default for GradeOptions {
             timeout: Duration::from_secs(30),
             time_scale: None,
             params: Vec::new(),
+            trace: true,
+            shake: 0.5,
+            seed: None,
+            stdout: StdoutKind::Pty,
         }
     }
 }
@@ -98,6 +113,12 @@ pub fn check_options(opts: &GradeOptions) -> Result<(), GradeError> {
             "--time-scale must be a positive number up to {TIME_SCALE_MAX}, not {s}"
         )));
     }
+    if !(opts.shake.is_finite() && (0.0..=1.0).contains(&opts.shake)) {
+        return Err(GradeError::Option(format!(
+            "--shake must be a fraction from 0 to 1, not {}",
+            opts.shake
+        )));
+    }
     check_environment()?;
     effective_time_scale(opts).map(|_| ())
 }
@@ -122,16 +143,31 @@ pub fn grade(spec: &Spec, opts: &GradeOptions, command: &[OsString]) -> Result<R
         return Err(GradeError::Option("no command to grade".into()));
     };
     check_options(opts)?;
-    let params = Params::resolve(spec, &opts.params, effective_time_scale(opts)?)?;
+    let scale = effective_time_scale(opts)?;
+    let params = Params::resolve(spec, &opts.params, scale)?;
     ensure_subreaper()?;
     let mut cfg = RunConfig::new(program.clone(), args.to_vec());
     cfg.timeout = opts.timeout;
+    cfg.trace = opts.trace;
+    cfg.stdout = opts.stdout;
     if let Some(s) = opts.time_scale {
         cfg.env
             .push((TIME_SCALE_ENV.into(), OsString::from(s.to_string())));
     }
-    let outcomes = (1..=opts.runs)
-        .map(|i| run_once(&cfg, i))
-        .collect::<Result<Vec<_>, _>>()?;
+    let plan = shaking::Plan::new(opts.shake, opts.seed, scale);
+    let mut outcomes = Vec::with_capacity(opts.runs);
+    let mut refused: Option<Tracing> = None;
+    for i in 1..=opts.runs {
+        cfg.shake = plan.shake(i);
+        let mut outcome = run_once(&cfg, i)?;
+        if let Some(r) = &refused {
+            outcome.tracing = r.clone();
+        } else if let Tracing::Refused(_) = outcome.tracing {
+            // Refused once, refused always: the rest of the runs go untraced at once.
+            refused = Some(outcome.tracing.clone());
+            cfg.trace = false;
+        }
+        outcomes.push(outcome);
+    }
     Ok(judge(spec, &params, &outcomes))
 }

@@ -87,7 +87,11 @@ fn trace_thread(
         }
     };
     let pid = child.id() as i32;
-    if let Err(e) = first_stop(pid, &cmd, &program) {
+    let stopped = first_stop(pid, &cmd, &program);
+    // The command may hold our copies of descriptors given to the child (a terminal's slave):
+    // the reader of that terminal sees the end of output only once every copy is closed.
+    drop(cmd);
+    if let Err(e) = stopped {
         let _ = tx.send(Err(e));
         return Err(TraceError::new(TraceErrorKind::Spawn, "not started"));
     }
