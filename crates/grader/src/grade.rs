@@ -8,9 +8,9 @@ use crate::judge::judge;
 use crate::report::Report;
 use crate::run::{RunConfig, StdoutKind, become_subreaper, run_once};
 use crate::shaking;
-use crate::writer::Tracing;
 use crate::spec::Spec;
 use crate::spec::params::Params;
+use crate::writer::Tracing;
 
 /// The environment variable every demo multiplies its sleeps by.
 pub const TIME_SCALE_ENV: &str = "MULTITASK_TIME_SCALE";

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use crate::outcome::{Line, RunOutcome};
 use crate::report::{CheckKind, CheckReport, CheckStatus, Failure, Report};
-use crate::run_facts::RunFacts;
 use crate::run_checks::RUN_CHECKS;
+use crate::run_facts::RunFacts;
 use crate::spec::Spec;
 use crate::spec::params::Params;
 use crate::spec::rule::{Ctx, classify};
@@ -60,7 +60,11 @@ pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
             match result {
                 Ok(Some(true)) => report.runs_passed += 1,
                 Ok(Some(false)) => report.runs_not_reached += 1,
-                Ok(None) if i >= RUN_CHECKS.len() && spec.checks[i - RUN_CHECKS.len()].likely.is_some() && shaken => {
+                Ok(None)
+                    if i >= RUN_CHECKS.len()
+                        && spec.checks[i - RUN_CHECKS.len()].likely.is_some()
+                        && shaken =>
+                {
                     report.runs_shaken += 1
                 }
                 Ok(None) => report.runs_not_checked += 1,

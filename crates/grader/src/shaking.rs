@@ -68,6 +68,9 @@ mod tests {
         let replay = Plan::new(0.5, Some(77), 0.01);
         assert_eq!(replay.shake(1).map(|s| s.seed), Some(77));
         assert_eq!(replay.shake(2).map(|s| s.seed), Some(78));
-        assert_eq!(replay.shake(1).map(|s| s.max_hold), Some(Duration::from_millis(10)));
+        assert_eq!(
+            replay.shake(1).map(|s| s.max_hold),
+            Some(Duration::from_millis(10))
+        );
     }
 }

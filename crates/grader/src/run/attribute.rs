@@ -126,8 +126,10 @@ pub(super) fn writer_lines(trace: &Trace) -> Vec<Line> {
         }
         entry.0.extend_from_slice(rest);
     }
-    let mut tails: Vec<(Vec<u8>, Duration, Writer)> =
-        partial.into_values().filter(|(b, ..)| !b.is_empty()).collect();
+    let mut tails: Vec<(Vec<u8>, Duration, Writer)> = partial
+        .into_values()
+        .filter(|(b, ..)| !b.is_empty())
+        .collect();
     tails.sort_by_key(|(_, at, w)| (*at, w.tid));
     lines.extend(tails.into_iter().map(|(b, at, w)| to_line(b, at, w)));
     // Stable: lines whose newlines were written at the same instant keep the trace's order.
@@ -167,7 +169,13 @@ pub(super) fn mixed_lines(trace: &Trace) -> Vec<String> {
                     if mixed <= MIXED_QUOTED {
                         let who: Vec<String> = writers
                             .iter()
-                            .map(|(p, t)| if p == t { format!("pid {p}") } else { format!("pid {p} tid {t}") })
+                            .map(|(p, t)| {
+                                if p == t {
+                                    format!("pid {p}")
+                                } else {
+                                    format!("pid {p} tid {t}")
+                                }
+                            })
                             .collect();
                         advice.push(format!(
                             "line {number} of the real stdout {:?} mixes bytes of {} writers ({}): each writer's lines were judged apart; to keep lines whole, write each line in one call (text and newline together)",

@@ -15,7 +15,10 @@ use crate::outcome::Exit;
 
 pub(super) enum Main {
     /// Untraced: we reap it through its `Child`, and watch a pidfd for its exit.
-    Plain { child: Child, pidfd: Option<OwnedFd> },
+    Plain {
+        child: Child,
+        pidfd: Option<OwnedFd>,
+    },
     /// Traced: the tracer reaps every task; never `waitpid` any of them here (a wait from
     /// another thread of this process could take a tracee's stop or exit from the tracer).
     Traced { pid: i32, running: Option<Running> },
@@ -62,11 +65,16 @@ impl Main {
     pub(super) fn try_status(&mut self) -> io::Result<Option<Exit>> {
         match self {
             Main::Plain { child, .. } => Ok(child.try_wait()?.map(to_exit)),
-            Main::Traced { running, .. } => Ok(running.as_ref().and_then(|r| r.main_end()).map(|e| match e {
-                End::Exited(c) => Exit::Code(c),
-                End::Signaled(s) => Exit::Signal(s),
-                End::Replaced => Exit::Code(-1),
-            })),
+            Main::Traced { running, .. } => {
+                Ok(running
+                    .as_ref()
+                    .and_then(|r| r.main_end())
+                    .map(|e| match e {
+                        End::Exited(c) => Exit::Code(c),
+                        End::Signaled(s) => Exit::Signal(s),
+                        End::Replaced => Exit::Code(-1),
+                    }))
+            }
         }
     }
 
@@ -81,14 +89,19 @@ impl Main {
     /// Traced: the run's processes alive now.
     pub(super) fn traced_live(&self) -> Vec<i32> {
         match self {
-            Main::Traced { running: Some(r), .. } => r.live_processes(),
+            Main::Traced {
+                running: Some(r), ..
+            } => r.live_processes(),
             _ => Vec::new(),
         }
     }
 
     /// Traced: SIGKILLs every process of the run through the tracer's pidfds.
     pub(super) fn kill_traced(&self) {
-        if let Main::Traced { running: Some(r), .. } = self {
+        if let Main::Traced {
+            running: Some(r), ..
+        } = self
+        {
             r.kill();
         }
     }

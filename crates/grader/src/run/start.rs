@@ -76,7 +76,9 @@ pub(super) fn start(
                     tracing: Tracing::On,
                 });
             }
-            Err(e) if e.kind() == TraceErrorKind::Refused => tracing = Tracing::Refused(e.to_string()),
+            Err(e) if e.kind() == TraceErrorKind::Refused => {
+                tracing = Tracing::Refused(e.to_string())
+            }
             Err(e) => return Err(trace_spawn_error(&cfg.program, e)),
         }
     }
@@ -102,7 +104,9 @@ fn trace_spawn_error(program: &OsStr, e: tracer::TraceError) -> RunError {
         .and_then(|s| s.raw_os_error())
         .map(io::Error::from_raw_os_error);
     match (e.kind(), io) {
-        (TraceErrorKind::NotFound | TraceErrorKind::Spawn, Some(io)) => RunError::spawn(program, io),
+        (TraceErrorKind::NotFound | TraceErrorKind::Spawn, Some(io)) => {
+            RunError::spawn(program, io)
+        }
         (TraceErrorKind::NotFound, None) => RunError::new(
             RunErrorKind::NotFound,
             format!("command not found: {} ({e})", program.to_string_lossy()),

@@ -115,9 +115,32 @@ impl RawCheck {
             )*};
         }
         field!(
-            likely, line, capture, per, key, values, exactly, min, max, before, after, open, close,
-            left, op, right, scaled, slack, role, process, pid, tid, parent, same_process,
-            other_process, exec
+            likely,
+            line,
+            capture,
+            per,
+            key,
+            values,
+            exactly,
+            min,
+            max,
+            before,
+            after,
+            open,
+            close,
+            left,
+            op,
+            right,
+            scaled,
+            slack,
+            role,
+            process,
+            pid,
+            tid,
+            parent,
+            same_process,
+            other_process,
+            exec
         );
         v
     }

@@ -16,7 +16,8 @@ use crate::writer::Writer;
 
 /// What the trace knows of a line's writer, usable wherever a check takes a capture
 /// (`KIND.writer.pid` in a relation, `capture = "writer.pid"` in distinct, ...).
-pub(crate) const WRITER_FIELDS: [&str; 4] = ["writer.pid", "writer.tid", "writer.ppid", "writer.role"];
+pub(crate) const WRITER_FIELDS: [&str; 4] =
+    ["writer.pid", "writer.tid", "writer.ppid", "writer.role"];
 
 /// A check's demand on one run, as its type reads it from the spec.
 pub(crate) trait Rule: fmt::Debug + Send + Sync {
