@@ -110,7 +110,7 @@ impl Fields<'_> {
         Err(self.err(
             span.unwrap_or(0..0),
             format!(
-                "check '{}': line kind '{}' has no capture named '{capture}' (its captures: {}; the trace adds writer.pid, writer.tid, writer.ppid, writer.role)",
+                "check '{}': line kind '{}' has no capture named '{capture}' (its captures: {}); every kind also has writer.pid, writer.tid, writer.ppid and writer.role from the trace",
                 self.name,
                 kind.name,
                 if kind.captures.is_empty() {
