@@ -89,7 +89,8 @@ pub struct RunTask {
     pub created_at: Duration,
     /// When it ended, if it did.
     pub ended_at: Option<Duration>,
-    /// Each program it exec'd: its path, then its arguments, space-separated.
+    /// Each program it exec'd: its path, then its whole command line (argv[0] included),
+    /// space-separated.
     pub execs: Vec<String>,
     /// When it last exec'd, if it did.
     pub last_exec_at: Option<Duration>,

@@ -70,7 +70,7 @@ pub(super) fn tasks(trace: &Trace) -> Vec<RunTask> {
                 .iter()
                 .map(|e| {
                     let mut s = e.path.clone();
-                    for a in e.argv.iter().skip(1) {
+                    for a in &e.argv {
                         s.push(' ');
                         s.push_str(a);
                     }
