@@ -69,7 +69,8 @@ pub struct Shake {
     pub max_hold: Duration,
     /// The chance, in [0, 1], that a write to stdout or stderr is held.
     pub chance: f64,
-    /// The chance that a new task is held at its first instruction.
+    /// The chance that a new task is held at its first instruction. A start hold lasts at least
+    /// half of `max_hold`: a task that starts late is what an order resting on a sleep misses.
     pub start_chance: f64,
     /// The chance that a task is held right after it created a process or thread.
     pub create_chance: f64,
@@ -88,12 +89,13 @@ impl Shake {
         }
     }
 
-    /// The chance of holding at `point`.
-    pub(crate) fn chance_at(&self, point: crate::record::HoldPoint) -> f64 {
+    /// The chance of holding at `point`, and the shortest hold there as a fraction of
+    /// `max_hold`.
+    pub(crate) fn at(&self, point: crate::record::HoldPoint) -> (f64, f64) {
         match point {
-            crate::record::HoldPoint::Write => self.chance,
-            crate::record::HoldPoint::Start => self.start_chance,
-            crate::record::HoldPoint::Create => self.create_chance,
+            crate::record::HoldPoint::Write => (self.chance, 0.0),
+            crate::record::HoldPoint::Start => (self.start_chance, 0.5),
+            crate::record::HoldPoint::Create => (self.create_chance, 0.0),
         }
     }
 }

@@ -57,12 +57,18 @@ impl Dice {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
 
-    /// Whether to hold at this point, and how long: two draws per point, held or not, so one
-    /// point's outcome never shifts the next one's draws.
-    pub(crate) fn decide(&mut self, chance: f64, max_hold: Duration) -> Option<Duration> {
+    /// Whether to hold at this point (with `chance`), and how long: from `min_part` of
+    /// `max_hold` up to `max_hold`. Two draws per point, held or not, so one point's outcome
+    /// never shifts the next one's draws.
+    pub(crate) fn decide(
+        &mut self,
+        chance: f64,
+        min_part: f64,
+        max_hold: Duration,
+    ) -> Option<Duration> {
         let roll = self.unit();
         let length = self.unit();
-        (roll < chance).then(|| max_hold.mul_f64(length))
+        (roll < chance).then(|| max_hold.mul_f64(min_part + (1.0 - min_part) * length))
     }
 }
 
@@ -154,10 +160,10 @@ mod tests {
         let mut a = Dice::root(42);
         let mut b = Dice::root(42);
         let da: Vec<_> = (0..50)
-            .map(|_| a.decide(shake.chance, shake.max_hold))
+            .map(|_| a.decide(shake.chance, 0.0, shake.max_hold))
             .collect();
         let db: Vec<_> = (0..50)
-            .map(|_| b.decide(shake.chance, shake.max_hold))
+            .map(|_| b.decide(shake.chance, 0.0, shake.max_hold))
             .collect();
         assert_eq!(da, db);
         assert!(da.iter().any(|d| d.is_some()) && da.iter().any(|d| d.is_none()));
@@ -165,10 +171,10 @@ mod tests {
         let mut c1 = a.child();
         let mut c2 = a.child();
         let d1: Vec<_> = (0..20)
-            .map(|_| c1.decide(shake.chance, shake.max_hold))
+            .map(|_| c1.decide(shake.chance, 0.0, shake.max_hold))
             .collect();
         let d2: Vec<_> = (0..20)
-            .map(|_| c2.decide(shake.chance, shake.max_hold))
+            .map(|_| c2.decide(shake.chance, 0.0, shake.max_hold))
             .collect();
         assert_ne!(d1, d2);
         assert_ne!(Dice::root(1).next(), Dice::root(2).next());

@@ -114,7 +114,10 @@ impl Tracer {
         let held = match (self.opts.shake, self.table.live(tid)) {
             // Creations outside the program proper (a launcher's) are no hold points.
             (Some(_), Some(live)) if point != HoldPoint::Write && !live.in_program => None,
-            (Some(shake), Some(live)) => live.dice.decide(shake.chance_at(point), shake.max_hold),
+            (Some(shake), Some(live)) => {
+                let (chance, min_part) = shake.at(point);
+                live.dice.decide(chance, min_part, shake.max_hold)
+            }
             _ => None,
         };
         match held {
