@@ -50,6 +50,9 @@ pub struct Writer {
     pub ppid: Option<i32>,
     /// Main process, another process, or a thread.
     pub role: Role,
+    /// The line came in one write with other whole lines: a flushed buffer. The process is
+    /// right; which of its threads printed the line is not known (threads share the buffer).
+    pub burst: bool,
 }
 
 impl Writer {

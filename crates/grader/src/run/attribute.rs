@@ -48,6 +48,7 @@ impl<'t> Who<'t> {
             tid: w.tid,
             ppid: self.parent.get(&w.tgid).copied(),
             role: self.role(w.tgid, w.tid),
+            burst: w.bytes.iter().filter(|&&b| b == b'\n').count() >= 2,
         }
     }
 }
