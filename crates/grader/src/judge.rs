@@ -115,6 +115,7 @@ pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
         params: params.values().clone(),
         time_scale: params.time_scale(),
         checks,
+        diff: None,
         facts: RunFacts::of(runs),
     }
 }

@@ -23,6 +23,7 @@
 
 mod causes;
 mod checks;
+mod diff;
 mod error;
 mod grade;
 mod judge;
@@ -31,6 +32,7 @@ mod outcome;
 mod report;
 mod run;
 mod run_checks;
+mod run_diff;
 mod run_facts;
 mod shaking;
 mod spec;
@@ -39,8 +41,8 @@ mod writer;
 
 pub use error::{GradeError, GradeErrorKind};
 pub use grade::{
-    GradeOptions, SEED_ENV, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,
-    ensure_subreaper, grade,
+    GradeOptions, Progress, SEED_ENV, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,
+    ensure_subreaper, grade, grade_with_progress,
 };
 pub use judge::judge;
 pub use outcome::{Exit, LeftBehind, Line, RunOutcome};
@@ -49,6 +51,7 @@ pub use run::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind, run_onc
 pub use run_checks::{
     EXIT_CHECK, FORMAT_CHECK, LEFT_BEHIND_CHECK, LINES_CHECK, OUTPUT_LIMIT_CHECK, TIMEOUT_CHECK,
 };
+pub use run_diff::RunDiff;
 pub use run_facts::{RunFacts, ShakenRun};
 pub use spec::Spec;
 pub use spec::error::{SpecError, SpecErrorKind};

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
+use crate::run_diff::RunDiff;
 use crate::run_facts::RunFacts;
 use crate::text::xml_escape;
 
@@ -118,6 +119,9 @@ pub struct Report {
     pub params: BTreeMap<String, i64>,
     /// Every check: the built-in run checks, then the spec's, in order.
     pub checks: Vec<CheckReport>,
+    /// The first failing run beside a correct one, when a run failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diff: Option<RunDiff>,
     /// Traced or not, stdout a terminal or a pipe, shaken runs, advice.
     #[serde(default)]
     pub facts: RunFacts,
@@ -227,6 +231,9 @@ impl Report {
                     let _ = writeln!(out, "        {l}");
                 }
             }
+        }
+        if let Some(d) = &self.diff {
+            d.render(&mut out);
         }
         let failed = self.count(CheckStatus::Failed);
         let unreached = self.count(CheckStatus::NotReached) + self.count(CheckStatus::NotChecked);

@@ -265,6 +265,7 @@ fn junit_escapes_hostile_text() {
                 message: nasty.into(),
             }],
         }],
+        diff: None,
         facts: Default::default(),
     };
     let suites = parse_junit(&report.junit());
