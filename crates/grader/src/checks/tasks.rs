@@ -79,8 +79,10 @@ fn made<'r>(ctx: &'r Ctx<'_>, role: Role) -> Vec<&'r RunTask> {
 }
 
 impl Rule for Tasks {
+    /// A program that printed none of the spec's lines is not judged on its tasks: it did not
+    /// get far enough to be the program.
     fn reached(&self, ctx: &Ctx<'_>) -> bool {
-        !ctx.run.tasks.is_empty()
+        !ctx.run.tasks.is_empty() && !ctx.lines.is_empty()
     }
 
     fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
