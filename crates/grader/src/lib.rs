@@ -30,6 +30,7 @@ mod judge;
 mod load;
 mod outcome;
 mod report;
+mod report_formats;
 mod run;
 mod run_checks;
 mod run_diff;
