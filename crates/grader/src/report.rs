@@ -155,11 +155,11 @@ impl Report {
         self.count(CheckStatus::Passed)
     }
 
-    /// The names of the checks that failed.
+    /// The names of the checks that failed (not those not reached or not checked).
     pub fn failed(&self) -> Vec<&str> {
         self.checks
             .iter()
-            .filter(|c| !c.passed)
+            .filter(|c| c.status == CheckStatus::Failed)
             .map(|c| c.name.as_str())
             .collect()
     }

@@ -103,6 +103,7 @@ pub(crate) struct RawCheck {
     pub(crate) same_process: Option<Spanned<String>>,
     pub(crate) other_process: Option<Spanned<String>>,
     pub(crate) exec: Option<Spanned<String>>,
+    pub(crate) capacity: Option<Spanned<String>>,
 }
 
 impl RawCheck {
