@@ -34,11 +34,12 @@ mod run_checks;
 mod run_diff;
 mod spec;
 mod text;
+mod timeline;
 
 pub use error::{GradeError, GradeErrorKind};
 pub use grade::{
     GradeOptions, Progress, SEED_ENV, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,
-    ensure_subreaper, grade, grade_with_progress,
+    ensure_subreaper, grade, grade_runs, grade_with_progress,
 };
 pub use judge::judge;
 pub use outcome::{Exit, LeftBehind, Line, RunOutcome};
@@ -51,3 +52,7 @@ pub use run_diff::RunDiff;
 pub use spec::Spec;
 pub use spec::error::{SpecError, SpecErrorKind};
 pub use spec::params::{ParamError, Params};
+pub use timeline::{
+    Link, OpenSpan, Timeline, TimelineLine, TracedRun, WriterLine, html_report, run_timeline,
+    trace_command, writer_lines,
+};
