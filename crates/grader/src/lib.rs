@@ -21,6 +21,7 @@
 
 #![deny(missing_docs)]
 
+mod causes;
 mod checks;
 mod diff;
 mod error;
@@ -32,9 +33,12 @@ mod report;
 mod run;
 mod run_checks;
 mod run_diff;
+mod run_facts;
+mod shaking;
 mod spec;
 mod text;
 mod timeline;
+mod writer;
 
 pub use error::{GradeError, GradeErrorKind};
 pub use grade::{
@@ -44,11 +48,12 @@ pub use grade::{
 pub use judge::judge;
 pub use outcome::{Exit, LeftBehind, Line, RunOutcome};
 pub use report::{CheckKind, CheckReport, CheckStatus, Failure, Format, Report};
-pub use run::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind, run_once};
+pub use run::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind, run_once};
 pub use run_checks::{
     EXIT_CHECK, FORMAT_CHECK, LEFT_BEHIND_CHECK, LINES_CHECK, OUTPUT_LIMIT_CHECK, TIMEOUT_CHECK,
 };
 pub use run_diff::RunDiff;
+pub use run_facts::{RunFacts, ShakenRun};
 pub use spec::Spec;
 pub use spec::error::{SpecError, SpecErrorKind};
 pub use spec::params::{ParamError, Params};
@@ -56,3 +61,4 @@ pub use timeline::{
     Link, OpenSpan, Timeline, TimelineLine, TracedRun, WriterLine, html_report, run_timeline,
     trace_command, writer_lines,
 };
+pub use writer::{Role, RunTask, Tracing, Writer};

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, ValueEnum};
-use grader::{Format, GradeOptions, Progress, Report, RunOutcome, Spec};
+use grader::{Format, GradeOptions, Progress, Report, RunOutcome, Spec, StdoutKind};
 use indicatif::{ProgressBar, ProgressStyle};
 
 mod main_trace;
@@ -27,6 +27,15 @@ enum FormatArg {
     Gradescope,
     /// One self-contained page: summary, checks, the first failing run's timeline
     Html,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum StdoutArg {
+    /// A pseudo-terminal, as at a terminal (the default)
+    #[value(alias = "pty")]
+    Terminal,
+    /// A pipe, as when redirected
+    Pipe,
 }
 
 #[derive(Debug, Parser)]
@@ -78,6 +87,24 @@ struct Cli {
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     format: FormatArg,
 
+    /// Do not trace the runs (checks that need the trace are then "not checked")
+    #[arg(long)]
+    no_trace: bool,
+
+    /// The share of runs whose schedule is shaken: tasks held at random at their writes and
+    /// forks (0 to 1)
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = fraction)]
+    shake: f64,
+
+    /// Shake every run, run k with seed S+k-1: `--seed S --runs 1` replays a failing shaken run
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+
+    /// What the port's stdout is: a terminal (pseudo-terminal, lines flushed as printed) or a
+    /// pipe (output buffered as when redirected)
+    #[arg(long, value_enum, default_value_t = StdoutArg::Terminal)]
+    stdout: StdoutArg,
+
     /// The port to run, after `--`
     #[arg(last = true, value_name = "COMMAND")]
     command: Vec<OsString>,
@@ -87,6 +114,13 @@ pub(crate) fn positive(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
         _ => Err(format!("'{s}' is not a positive number")),
+    }
+}
+
+fn fraction(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!("'{s}' is not a fraction from 0 to 1")),
     }
 }
 
@@ -245,6 +279,13 @@ fn main() -> ExitCode {
             .reference
             .as_deref()
             .map(|r| r.split_whitespace().map(OsString::from).collect()),
+        trace: !cli.no_trace,
+        shake: cli.shake,
+        seed: cli.seed,
+        stdout: match cli.stdout {
+            StdoutArg::Terminal => StdoutKind::Pty,
+            StdoutArg::Pipe => StdoutKind::Pipe,
+        },
     };
     let mut view = ProgressView::new();
     if let Some(dir) = &cli.timeline
@@ -260,6 +301,11 @@ fn main() -> ExitCode {
     };
     if let Some(example) = &cli.example {
         report.example = example.clone();
+    }
+    if let Some(why) = report.facts.tracing.strip_prefix("refused: ") {
+        eprintln!(
+            "grade: cannot trace the runs ({why}): graded untraced, checks that need the trace are not checked"
+        );
     }
     if let Some(dir) = &cli.timeline
         && let Err(e) = write_timelines(dir, &spec, &report, &outcomes)

@@ -250,6 +250,9 @@ fn worked_example_of_spec_md() {
             &data("pipe.toml"),
             "--runs",
             "2",
+            // Both runs unshaken: the likely check is judged on both.
+            "--shake",
+            "0",
             "--param",
             "messages=5",
             "--",

@@ -4,7 +4,8 @@
 
 use std::fmt::Write as _;
 
-use crate::report::{CheckKind, CheckStatus, Report, xml_escape};
+use crate::report::{CheckKind, CheckStatus, Report};
+use crate::text::xml_escape;
 
 const STYLE: &str = "
   body { font-family: sans-serif; margin: 1.5em; color: #2e3436 }
@@ -21,6 +22,7 @@ const STYLE: &str = "
 pub fn html_report(report: &Report, timeline: Option<(usize, &str)>) -> String {
     let failed = report.count(CheckStatus::Failed);
     let unreached = report.count(CheckStatus::NotReached);
+    let unchecked = report.count(CheckStatus::NotChecked);
     let verdict = if report.passed { "PASSED" } else { "FAILED" };
     let mut out = String::from("<!DOCTYPE html>\n");
     let _ = writeln!(
@@ -35,7 +37,7 @@ pub fn html_report(report: &Report, timeline: Option<(usize, &str)>) -> String {
         if report.passed { "passed" } else { "failed" }
     );
     let mut summary = format!(
-        "{} of {} checks passed, {failed} failed, {unreached} not reached, over {} run{} at time scale {}",
+        "{} of {} checks passed, {failed} failed, {unreached} not reached, {unchecked} not checked, over {} run{} at time scale {}",
         report.score(),
         report.checks.len(),
         report.runs,
@@ -46,6 +48,14 @@ pub fn html_report(report: &Report, timeline: Option<(usize, &str)>) -> String {
         let _ = write!(summary, ", {k}={v}");
     }
     let _ = writeln!(out, "<p>{}</p>", xml_escape(&summary));
+    let facts = report.facts.text();
+    if !facts.trim().is_empty() {
+        let _ = writeln!(
+            out,
+            "<pre>{}</pre>",
+            xml_escape(facts.trim_end()).replace("&#10;", "\n")
+        );
+    }
     out.push_str(
         "<table>\n<tr><th>result</th><th>check</th><th>kind</th><th>runs held</th></tr>\n",
     );
@@ -54,6 +64,7 @@ pub fn html_report(report: &Report, timeline: Option<(usize, &str)>) -> String {
             CheckStatus::Passed => ("PASS", "passed"),
             CheckStatus::Failed => ("FAIL", "failed"),
             CheckStatus::NotReached => ("not reached", "unreached"),
+            CheckStatus::NotChecked => ("not checked", "unreached"),
         };
         let kind = match (c.kind, c.threshold) {
             (CheckKind::Guaranteed, _) => "guaranteed".to_string(),
@@ -62,6 +73,8 @@ pub fn html_report(report: &Report, timeline: Option<(usize, &str)>) -> String {
         };
         let held = if c.status == CheckStatus::NotReached {
             "no run printed a line it judges".to_string()
+        } else if c.status == CheckStatus::NotChecked {
+            "it needs the trace; no run could be judged by it".to_string()
         } else {
             format!("{} of {}", c.runs_passed, report.runs)
         };

@@ -1,7 +1,6 @@
 //! Lanes: one per task of the trace, in tree order (each task below its creator, siblings by
 //! creation time), each labelled with its pid or tid and what the trace knows of it.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use tracer::{Task, TaskKind, Trace};
@@ -17,39 +16,70 @@ pub(super) struct Lane<'a> {
     pub(super) role: String,
 }
 
-/// The lanes of `trace`, at most `max` of them (the first in tree order); `workers` are the
-/// tids that held an open span (labelled `worker`).
-pub(super) fn lanes<'a>(trace: &'a Trace, workers: &[i32], max: usize) -> Vec<Lane<'a>> {
-    let mut children: HashMap<i32, Vec<usize>> = HashMap::new();
+/// Past this many tasks, those that printed nothing, and created none that did, get no lane
+/// (a shell wrapper's helpers, a pyenv shim's): the picture keeps the program's shape.
+const QUIET_MAX: usize = 16;
+
+/// The lanes of `trace`, at most `max` of them (the first in tree order), with how many tasks
+/// got none. `writers` are the tids that wrote a line; `workers` the tids that held an open
+/// span (labelled `worker`).
+pub(super) fn lanes<'a>(
+    trace: &'a Trace,
+    writers: &[i32],
+    workers: &[i32],
+    max: usize,
+) -> (Vec<Lane<'a>>, usize) {
+    let tasks = &trace.tasks;
+    // Each task's creator's index: a creator seen before it (tids can be reused: the latest).
+    let parent: Vec<Option<usize>> = tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let c = t.creator.filter(|c| *c != t.tid)?;
+            tasks[..i].iter().rposition(|p| p.tid == c)
+        })
+        .collect();
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); tasks.len()];
     let mut roots = Vec::new();
-    for (i, t) in trace.tasks.iter().enumerate() {
-        // A creator seen in the trace before this task (tids can be reused: the earlier one).
-        let parent = t
-            .creator
-            .filter(|c| trace.tasks[..i].iter().any(|p| p.tid == *c) && *c != t.tid);
-        match parent {
-            Some(c) => children.entry(c).or_default().push(i),
+    for (i, p) in parent.iter().enumerate() {
+        match p {
+            Some(p) => children[*p].push(i),
             None => roots.push(i),
         }
     }
-    let mut order = Vec::with_capacity(trace.tasks.len());
+    let mut keep = vec![true; tasks.len()];
+    if tasks.len() > QUIET_MAX {
+        keep = vec![false; tasks.len()];
+        for (i, t) in tasks.iter().enumerate() {
+            if t.tid == trace.main_pid || writers.contains(&t.tid) || workers.contains(&t.tid) {
+                let mut at = Some(i);
+                while let Some(k) = at.filter(|&k| !keep[k]) {
+                    keep[k] = true;
+                    at = parent[k];
+                }
+            }
+        }
+    }
+    let mut order = Vec::with_capacity(tasks.len());
     let mut stack: Vec<usize> = roots.into_iter().rev().collect();
     while let Some(i) = stack.pop() {
+        if !keep[i] {
+            continue;
+        }
         if order.len() >= max {
             break;
         }
         order.push(i);
-        let tid = trace.tasks[i].tid;
-        // Each tid's children once: a reused tid's children go under its first task.
-        if let Some(mut kids) = children.remove(&tid) {
-            kids.sort_by_key(|&k| (trace.tasks[k].created_at, k));
-            stack.extend(kids.into_iter().rev());
-        }
+        let mut kids = std::mem::take(&mut children[i]);
+        kids.sort_by_key(|&k| (tasks[k].created_at, k));
+        stack.extend(kids.into_iter().rev());
     }
-    order
+    let hidden = tasks.len() - order.len();
+    let lanes = order
         .into_iter()
-        .map(|i| label(trace, &trace.tasks[i], workers))
-        .collect()
+        .map(|i| label(trace, &tasks[i], workers))
+        .collect();
+    (lanes, hidden)
 }
 
 fn label<'a>(trace: &Trace, t: &'a Task, workers: &[i32]) -> Lane<'a> {
@@ -69,11 +99,20 @@ fn label<'a>(trace: &Trace, t: &'a Task, workers: &[i32]) -> Lane<'a> {
         (TaskKind::Process, Some(c)) => parts.push(format!("child of {c}")),
         (TaskKind::Thread, Some(_)) => parts.push(format!("thread of {}", t.tgid)),
     }
-    // The name when it tells something: the program, a thread's name, an exec'd command.
-    if let Some(comm) = &t.comm
-        && (is_main || creator_comm.as_ref() != Some(comm))
+    // The name when it tells something: the program, a thread's name, an exec'd command. A
+    // task whose name the trace did not keep is named by the program it exec'd, if any.
+    let name = match &t.comm {
+        Some(comm) => Some(full_name(t, comm)),
+        None => t.execs.last().and_then(|e| {
+            std::path::Path::new(&e.path)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        }),
+    };
+    if let Some(name) = name
+        && (is_main || creator_comm.as_deref().is_none_or(|c| !name.starts_with(c)))
     {
-        parts.push(full_name(t, comm));
+        parts.push(name);
     }
     let id = match t.kind {
         TaskKind::Process => format!("pid {}", t.tid),
@@ -152,7 +191,8 @@ mod tests {
             holds: Vec::new(),
             refusals: Vec::new(),
         };
-        let lanes = lanes(&trace, &[11], 100);
+        let (lanes, hidden) = lanes(&trace, &[], &[11], 100);
+        assert_eq!(hidden, 0);
         let got: Vec<(&str, &str)> = lanes
             .iter()
             .map(|l| (l.id.as_str(), l.role.as_str()))
@@ -167,7 +207,7 @@ mod tests {
             ]
         );
         assert_eq!(lane_of(&lanes, 13, Duration::from_millis(50)), Some(3));
-        assert_eq!(super::lanes(&trace, &[], 2).len(), 2);
+        assert_eq!(super::lanes(&trace, &[], &[], 2).0.len(), 2);
     }
 
     #[test]
@@ -181,5 +221,34 @@ mod tests {
         });
         assert_eq!(full_name(&t, "threadlocal-dem"), "threadlocal-demo");
         assert_eq!(full_name(&t, "sh"), "sh");
+    }
+
+    #[test]
+    fn past_sixteen_tasks_the_silent_ones_get_no_lane() {
+        // A wrapper (10) whose 20 helpers print nothing, and a child (40) of helper 30 that
+        // prints: the child and the helper that made it keep their lanes.
+        let mut tasks = vec![task(10, 10, None, TaskKind::Process, 0)];
+        for k in 0..20 {
+            tasks.push(task(
+                20 + k,
+                20 + k,
+                Some(10),
+                TaskKind::Process,
+                1 + k as u64,
+            ));
+        }
+        tasks.push(task(40, 40, Some(30), TaskKind::Process, 30));
+        let trace = Trace {
+            main_pid: 10,
+            tasks,
+            writes: Vec::new(),
+            shake: None,
+            holds: Vec::new(),
+            refusals: Vec::new(),
+        };
+        let (lanes, hidden) = lanes(&trace, &[40], &[], 100);
+        let tids: Vec<i32> = lanes.iter().map(|l| l.task.tid).collect();
+        assert_eq!(tids, vec![10, 30, 40]);
+        assert_eq!(hidden, 19);
     }
 }

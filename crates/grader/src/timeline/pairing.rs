@@ -24,6 +24,7 @@ pub(super) fn pair_up(spec: &Spec, lines: &mut [TimelineLine]) -> (Vec<OpenSpan>
             text: lines[i].text.clone(),
             utf8: true,
             at: lines[i].at,
+            ..Line::default()
         })
         .collect();
     let classified = classify(&spec.lines, &as_run);

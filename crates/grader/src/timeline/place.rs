@@ -75,7 +75,7 @@ pub(super) fn end_words(task: &Task) -> (String, String, &'static str) {
             "removed by another thread's exec".into(),
             "#555753",
         ),
-        None => ("?".into(), "ended, how unknown".into(), "#555753"),
+        None => (String::new(), "ended".into(), "#888a85"),
     }
 }
 
@@ -114,7 +114,10 @@ pub(super) fn place(t: &Timeline<'_>, lanes: &[Lane<'_>], scale: &Scale, top: f6
                     p
                 }
                 Item::End => {
-                    let p = text.place(x, end_words(task).0.len());
+                    let label = end_words(task).0;
+                    let p = (!label.is_empty())
+                        .then(|| text.place(x, label.len()))
+                        .flatten();
                     ends[i] = p;
                     p
                 }

@@ -1,7 +1,8 @@
 //! Where time runs: from 0 to the last event, linear, except that a stretch where nothing at
-//! all happens and nothing is open (a program's start, a child's long silence) is cut to a
+//! all happens and nothing is open (a program starting, a child process starting) is cut to a
 //! narrow break, marked on the picture, so the rest is not crowded into a corner. A stretch
-//! while something is open (a task running) is never cut: its length is what it shows.
+//! while something is open (a task running), or a long one after the first line (perhaps the
+//! program's own sleep), is never cut: its length is what it shows.
 
 use std::time::Duration;
 
@@ -9,6 +10,8 @@ use super::layout::{PLOT_X0, PLOT_X1};
 
 /// A quiet stretch longer than this share of the run is cut.
 const CUT_OVER: f64 = 0.2;
+/// A quiet stretch after the first line is cut only when shorter than this.
+const SHORT: Duration = Duration::from_millis(50);
 /// What a cut stretch is left with, as a share of the width drawn.
 const CUT_TO: f64 = 0.04;
 /// Ticks closer than this many pixels are thinned.
@@ -29,9 +32,14 @@ pub(super) struct Scale {
 
 impl Scale {
     /// A scale up to the latest of `events` (at least a millisecond), cutting the quiet
-    /// stretches between them (and before the first), but none that overlaps one of `keep`:
-    /// the times something is open, whose lengths the picture must show true.
-    pub(super) fn new(mut events: Vec<Duration>, keep_whole: &[(Duration, Duration)]) -> Scale {
+    /// stretches between them: before `first_line`, any long one; after it, only short ones
+    /// (under [`SHORT`]); and none that overlaps one of `keep_whole`, the times something is
+    /// open, whose lengths the picture must show true.
+    pub(super) fn new(
+        mut events: Vec<Duration>,
+        keep_whole: &[(Duration, Duration)],
+        first_line: Option<Duration>,
+    ) -> Scale {
         events.push(Duration::ZERO);
         events.sort_unstable();
         let end = events
@@ -46,7 +54,16 @@ impl Scale {
             let open = keep_whole
                 .iter()
                 .any(|(from, to)| from.as_secs_f64() < b && to.as_secs_f64() > a);
-            if b - a > CUT_OVER * total && !open {
+            // Before the first line: the program starting (an interpreter, a shim). After it, a
+            // quiet stretch is cut only when it is short (a process starting), never when it
+            // may be the program's own sleep.
+            let starting = first_line.is_some_and(|f| b <= f.as_secs_f64());
+            let cut = if starting {
+                b - a > CUT_OVER / 2.0 * total
+            } else {
+                b - a > CUT_OVER * total && b - a < SHORT.as_secs_f64()
+            };
+            if cut && !open {
                 // A little of each side stays, so a mark at either end is not on the break.
                 let pad = 0.01 * total;
                 breaks.push((a + pad, b - pad));
@@ -164,6 +181,7 @@ mod tests {
         let s = Scale::new(
             vec![ms(10), ms(150), ms(300), ms(450), ms(600), ms(700), ms(840)],
             &[],
+            None,
         );
         let t: Vec<u128> = s.ticks().iter().map(Duration::as_millis).collect();
         assert_eq!(t, vec![0, 100, 200, 300, 400, 500, 600, 700, 800]);
@@ -176,7 +194,7 @@ mod tests {
     #[test]
     fn a_quiet_stretch_is_cut_and_time_still_runs_forward() {
         // Nothing between 4 ms and 20 ms of a 26 ms run.
-        let s = Scale::new(vec![ms(2), ms(4), ms(20), ms(22), ms(26)], &[]);
+        let s = Scale::new(vec![ms(2), ms(4), ms(20), ms(22), ms(26)], &[], Some(ms(2)));
         let b = s.breaks();
         assert_eq!(b.len(), 1);
         let (x0, x1, long) = b[0];
@@ -196,7 +214,14 @@ mod tests {
         let open = Scale::new(
             vec![ms(2), ms(4), ms(20), ms(22), ms(26)],
             &[(ms(3), ms(21))],
+            Some(ms(2)),
         );
         assert!(open.breaks().is_empty());
+        // A long quiet stretch after the first line may be a sleep: not cut; before the first
+        // line it is the program starting: cut.
+        let sleep = Scale::new(vec![ms(10), ms(300), ms(320)], &[], Some(ms(10)));
+        assert!(sleep.breaks().is_empty());
+        let start = Scale::new(vec![ms(300), ms(320), ms(330)], &[], Some(ms(300)));
+        assert_eq!(start.breaks().len(), 1);
     }
 }

@@ -8,15 +8,17 @@ use tracer::{Stream, TaskKind};
 
 use super::Timeline;
 use super::draw::{Canvas, KIND_COLORS, STDERR_COLOR, UNKINDED_COLOR};
-use super::lanes::lanes;
+use super::lanes::{Lane, lanes};
 use super::layout::{AXIS_H, LANE_H, PLOT_X0, PLOT_X1, STRIP_H, WIDTH, fmt_time};
 use super::scale::Scale;
-use crate::report::xml_escape;
+use crate::text::xml_escape;
 
 /// Lanes drawn at most: a fork bomb's picture stays a picture.
 const MAX_LANES: usize = 200;
 /// The heading and legend above the lanes.
 const HEADER_H: f64 = 76.0;
+/// Each further row of the legend.
+const LEGEND_ROW: f64 = 18.0;
 
 const STYLE: &str = "
   .title { font: bold 15px sans-serif; fill: #2e3436 }
@@ -35,16 +37,22 @@ const STYLE: &str = "
 /// element to put in an HTML page.
 pub(super) fn document(t: &Timeline<'_>, standalone: bool) -> String {
     let workers: Vec<i32> = t.spans.iter().map(|s| s.tid).collect();
-    let lanes = lanes(t.trace, &workers, MAX_LANES);
+    let writers: Vec<i32> = t.lines.iter().map(|l| l.tid).collect();
+    let (lanes, hidden) = lanes(t.trace, &writers, &workers, MAX_LANES);
     let open: Vec<(Duration, Duration)> = t
         .spans
         .iter()
         .map(|s| (s.from, s.to.unwrap_or(Duration::MAX)))
         .collect();
-    let scale = Scale::new(events(t), &open);
-    let strip = if t.spans.is_empty() { 0.0 } else { STRIP_H };
-    let top = HEADER_H + strip;
+    let first_line = t.lines.iter().map(|l| l.at).min();
+    let scale = Scale::new(events(t, &lanes), &open, first_line);
     let kinds = kind_names(t);
+    // The heading and legend first, to know how tall they are.
+    let mut head = String::new();
+    heading(&mut head, t, hidden);
+    let header = HEADER_H + legend(&mut head, t, &kinds);
+    let strip = if t.spans.is_empty() { 0.0 } else { STRIP_H };
+    let top = header + strip;
     let canvas = Canvas::new(t, &lanes, &scale, top, &kinds);
     let height = top + canvas.height().max(LANE_H) + AXIS_H + 8.0;
     let mut out = String::new();
@@ -61,11 +69,10 @@ pub(super) fn document(t: &Timeline<'_>, standalone: bool) -> String {
         out,
         "<rect x=\"0\" y=\"0\" width=\"{WIDTH}\" height=\"{height}\" fill=\"#ffffff\"/>"
     );
-    heading(&mut out, t, &lanes.len());
-    legend(&mut out, t, &kinds);
+    out.push_str(&head);
     grid(&mut out, &scale, top, height - AXIS_H - 8.0);
     if !t.spans.is_empty() {
-        super::strip::strip(&mut out, t, &scale, HEADER_H);
+        super::strip::strip(&mut out, t, &scale, header);
     }
     canvas.lanes_and_arrows(&mut out);
     breaks(&mut out, &scale, top, height - AXIS_H - 8.0);
@@ -75,17 +82,22 @@ pub(super) fn document(t: &Timeline<'_>, standalone: bool) -> String {
     out
 }
 
-/// The time of everything the picture shows: the scale runs to the latest, and cuts the quiet
-/// stretches between them.
-fn events(t: &Timeline<'_>) -> Vec<Duration> {
+/// The time of everything the picture shows (of the tasks with a lane): the scale runs to the
+/// latest, and cuts the quiet stretches between them.
+fn events(t: &Timeline<'_>, lanes: &[Lane<'_>]) -> Vec<Duration> {
     let mut all: Vec<Duration> = Vec::new();
-    for k in &t.trace.tasks {
+    for k in lanes.iter().map(|l| l.task) {
         all.push(k.created_at);
         all.extend(k.ended_at);
         all.extend(k.execs.iter().map(|e| e.at));
     }
     all.extend(t.lines.iter().map(|l| l.at));
-    for h in &t.trace.holds {
+    for h in t
+        .trace
+        .holds
+        .iter()
+        .filter(|h| lanes.iter().any(|l| l.task.tid == h.tid))
+    {
         all.extend([h.at, h.at + h.duration]);
     }
     for s in &t.spans {
@@ -108,7 +120,7 @@ fn kind_names(t: &Timeline<'_>) -> Vec<String> {
     kinds
 }
 
-fn heading(out: &mut String, t: &Timeline<'_>, drawn: &usize) {
+fn heading(out: &mut String, t: &Timeline<'_>, hidden: usize) {
     let tasks = &t.trace.tasks;
     let processes = tasks.iter().filter(|k| k.kind == TaskKind::Process).count();
     let threads = tasks.len() - processes;
@@ -133,8 +145,12 @@ fn heading(out: &mut String, t: &Timeline<'_>, drawn: &usize) {
             fmt_time(s.max_hold)
         );
     }
-    if *drawn < tasks.len() {
-        let _ = write!(sub, "; the first {drawn} tasks drawn");
+    if hidden > 0 {
+        let _ = write!(
+            sub,
+            "; {hidden} task{} not drawn (printed nothing, or past {MAX_LANES} lanes)",
+            if hidden == 1 { "" } else { "s" }
+        );
     }
     if let Some(n) = &t.note {
         let _ = write!(sub, "; {n}");
@@ -191,7 +207,8 @@ impl Symbol {
 }
 
 /// One row of keys: what each color and shape means, for the things the picture has.
-fn legend(out: &mut String, t: &Timeline<'_>, kinds: &[String]) {
+/// Returns how much taller than one row the legend is.
+fn legend(out: &mut String, t: &Timeline<'_>, kinds: &[String]) -> f64 {
     let mut keys: Vec<(Symbol, String)> = kinds
         .iter()
         .enumerate()
@@ -238,9 +255,15 @@ fn legend(out: &mut String, t: &Timeline<'_>, kinds: &[String]) {
     if !t.trace.holds.is_empty() {
         keys.push((Symbol::Hold, "held (shaken)".into()));
     }
-    let y = 62.0;
+    let mut y = 62.0;
     let mut x = 12.0;
     for (symbol, text) in keys {
+        let w = 26.0 + text.chars().count() as f64 * 6.0;
+        // A new row when the key would run off the picture.
+        if x > 12.0 && x + w > WIDTH - 12.0 {
+            x = 12.0;
+            y += LEGEND_ROW;
+        }
         let _ = writeln!(
             out,
             "<g class=\"legend\">{}<text x=\"{}\" y=\"{}\">{}</text></g>",
@@ -249,8 +272,9 @@ fn legend(out: &mut String, t: &Timeline<'_>, kinds: &[String]) {
             y + 4.0,
             xml_escape(&text)
         );
-        x += 26.0 + text.chars().count() as f64 * 6.0;
+        x += w;
     }
+    y - 62.0
 }
 
 /// Faint vertical lines at the axis ticks, behind the lanes.
