@@ -58,7 +58,7 @@ pub use spec::Spec;
 pub use spec::error::{SpecError, SpecErrorKind};
 pub use spec::params::{ParamError, Params};
 pub use timeline::{
-    Link, OpenSpan, Timeline, TimelineLine, TracedRun, WriterLine, html_report, run_timeline,
-    trace_command, writer_lines,
+    Link, OpenSpan, Timeline, TimelineLine, TraceRunError, TraceRunOptions, TracedRun, WriterLine,
+    html_report, run_timeline, trace_command, writer_lines,
 };
 pub use writer::{Role, RunTask, Tracing, Writer};

@@ -30,7 +30,7 @@ enum FormatArg {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-enum StdoutArg {
+pub(crate) enum StdoutArg {
     /// A pseudo-terminal, as at a terminal (the default)
     #[value(alias = "pty")]
     Terminal,

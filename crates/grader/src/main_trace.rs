@@ -1,9 +1,10 @@
 //! `grade trace` (part of the `grade` binary, not of the library): runs a command once, traced,
 //! with no spec, and draws its timeline.
 //!
-//!     grade trace [-o FILE] [--example NAME | --spec FILE] -- COMMAND [ARGS...]
+//!     grade trace [-o FILE] [--example NAME | --spec FILE] [--shake SEED] -- COMMAND [ARGS...]
 //!
-//! The command's stdout and stderr are passed on after the run; one line on stderr says what was
+//! The command's stdout is a pseudo-terminal (`--stdout pipe` for a pipe), its stderr a pipe;
+//! both are passed on after the run; one line on stderr says what was
 //! drawn. Exit status 0 when the picture was written, 2 when it could not be.
 
 use std::ffi::OsString;
@@ -11,7 +12,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::Parser;
-use grader::{Spec, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, Timeline};
+use grader::{
+    Spec, StdoutKind, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, Timeline, TraceRunOptions,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -46,6 +49,15 @@ pub(crate) struct TraceCli {
     /// Sets MULTITASK_TIME_SCALE for COMMAND
     #[arg(long, value_parser = crate::positive, allow_negative_numbers = true)]
     time_scale: Option<f64>,
+
+    /// What COMMAND's stdout is
+    #[arg(long, value_enum, default_value_t = crate::StdoutArg::Terminal)]
+    stdout: crate::StdoutArg,
+
+    /// Shake the schedule with this seed: tasks held at random at their writes and creations
+    /// (the holds are drawn)
+    #[arg(long, value_name = "SEED")]
+    shake: Option<u64>,
 
     /// The picture's heading (default: the command line)
     #[arg(long)]
@@ -90,7 +102,17 @@ pub(crate) fn run(cli: TraceCli) -> Result<String, String> {
         Some(s) => format!("{} (time scale {s})", command_line(&cli.command)),
         None => command_line(&cli.command),
     });
-    let traced = grader::trace_command(program, args, &env, timeout).map_err(|e| e.to_string())?;
+    let opts = TraceRunOptions {
+        env,
+        timeout,
+        stdout: match cli.stdout {
+            crate::StdoutArg::Terminal => StdoutKind::Pty,
+            crate::StdoutArg::Pipe => StdoutKind::Pipe,
+        },
+        shake: cli.shake,
+        time_scale: cli.time_scale.unwrap_or(1.0),
+    };
+    let traced = grader::trace_command(program, args, &opts).map_err(|e| e.to_string())?;
     let mut timeline = Timeline::of_trace(&traced.trace, title);
     if traced.timed_out {
         timeline.note = Some(format!("killed at the {} s timeout", cli.timeout));

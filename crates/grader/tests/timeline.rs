@@ -6,11 +6,10 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use grader::{Spec, Timeline, trace_command, writer_lines};
+use grader::{Spec, StdoutKind, Timeline, TraceRunOptions, trace_command, writer_lines};
 use quick_xml::events::Event;
 use tracer::TaskKind;
 use workspace_tests::bin;
@@ -107,19 +106,19 @@ impl Drop for Scratch {
     }
 }
 
-fn scaled() -> Vec<(OsString, OsString)> {
-    vec![("MULTITASK_TIME_SCALE".into(), "0.05".into())]
+fn scaled() -> TraceRunOptions {
+    TraceRunOptions {
+        env: vec![("MULTITASK_TIME_SCALE".into(), "0.05".into())],
+        timeout: LIMIT,
+        time_scale: 0.05,
+        ..TraceRunOptions::default()
+    }
 }
 
 #[test]
 fn a_pool_runs_svg_has_a_lane_per_task_and_a_mark_per_line() {
-    let traced = trace_command(
-        bin("pool-demo").as_os_str(),
-        &["3".into()],
-        &scaled(),
-        LIMIT,
-    )
-    .expect("traced");
+    let traced =
+        trace_command(bin("pool-demo").as_os_str(), &["3".into()], &scaled()).expect("traced");
     let trace = &traced.trace;
     // Pool(3): the parent and its three workers, and the program's 13 lines.
     assert_eq!(trace.tasks.len(), 4, "{:?}", trace.tasks);
@@ -156,8 +155,7 @@ fn a_pool_runs_svg_has_a_lane_per_task_and_a_mark_per_line() {
 
 #[test]
 fn a_threads_lane_is_a_thread_of_its_process() {
-    let traced =
-        trace_command(bin("thread-demo").as_os_str(), &[], &scaled(), LIMIT).expect("traced");
+    let traced = trace_command(bin("thread-demo").as_os_str(), &[], &scaled()).expect("traced");
     let trace = &traced.trace;
     let threads = trace
         .tasks
@@ -176,6 +174,46 @@ fn a_threads_lane_is_a_thread_of_its_process() {
     assert_eq!(thread_lanes, threads);
     assert_eq!(count(&doc, "g", "lane"), trace.tasks.len());
     assert_eq!(count(&doc, "g", "mark"), lines.len());
+}
+
+#[test]
+fn a_shaken_runs_holds_are_drawn() {
+    let opts = TraceRunOptions {
+        shake: Some(11),
+        ..scaled()
+    };
+    let traced = trace_command(bin("pool-demo").as_os_str(), &["2".into()], &opts).expect("traced");
+    let trace = &traced.trace;
+    // Half the hold points hold, and a Pool(2) run has some twenty: some holds.
+    assert!(!trace.holds.is_empty(), "{trace:?}");
+    let doc = parse(&Timeline::of_trace(trace, "pool-demo 2, shaken").svg());
+    assert_eq!(count(&doc, "rect", "hold"), trace.holds.len());
+    assert_eq!(count(&doc, "g", "lane"), trace.tasks.len());
+}
+
+#[test]
+fn stdout_is_a_terminal_so_python_writes_each_line_as_it_prints_it() {
+    let script = "import time\nprint('first')\ntime.sleep(0.01)\nprint('second')\n";
+    let python = |stdout| {
+        // Python's own buffering, whatever the shell running the tests says (empty is unset).
+        let opts = TraceRunOptions {
+            stdout,
+            env: vec![("PYTHONUNBUFFERED".into(), "".into())],
+            ..TraceRunOptions::default()
+        };
+        let traced = trace_command("python3".as_ref(), &["-c".into(), script.into()], &opts)
+            .expect("traced");
+        let writes: Vec<String> = traced
+            .trace
+            .writes
+            .iter()
+            .map(|w| String::from_utf8_lossy(&w.bytes).into_owned())
+            .collect();
+        writes
+    };
+    // At a terminal, print flushes each line; into a pipe, both wait in the buffer to the exit.
+    assert_eq!(python(StdoutKind::Pty), vec!["first\n", "second\n"]);
+    assert_eq!(python(StdoutKind::Pipe), vec!["first\nsecond\n"]);
 }
 
 #[test]
@@ -214,6 +252,33 @@ fn grade_trace_writes_the_picture_and_passes_the_output_on() {
     assert_eq!(count(&doc, "g", "lane"), 3);
     assert_eq!(count(&doc, "g", "mark"), 13);
     assert_eq!(count(&doc, "rect", "span"), 5);
+}
+
+#[test]
+fn grade_trace_works_as_nobody() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = Scratch::new("nobody");
+    std::fs::set_permissions(&dir.0, std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    let out = dir.0.join("pool.svg");
+    let pool = bin("pool-demo");
+    let run = std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_grade"))
+        .args(["trace", "-o"])
+        .arg(&out)
+        .args(["--time-scale", "0.05", "--"])
+        .arg(&pool)
+        .arg("2")
+        .output()
+        .expect("setpriv grade trace");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let doc = parse(&std::fs::read_to_string(&out).expect("the picture"));
+    assert_eq!(count(&doc, "g", "lane"), 3);
+    assert_eq!(count(&doc, "g", "mark"), 13);
 }
 
 /// `grade trace` could not draw: status 2, one line on stderr, nothing on stdout.

@@ -35,7 +35,7 @@ use crate::spec::Spec;
 pub use assemble::{WriterLine, writer_lines};
 pub use from_run::run_timeline;
 pub use html::html_report;
-pub use trace_run::{TracedRun, trace_command};
+pub use trace_run::{TraceRunError, TraceRunOptions, TracedRun, trace_command};
 
 /// One output line of the run, as the picture shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -39,10 +39,12 @@ pub(super) fn document(t: &Timeline<'_>, standalone: bool) -> String {
     let workers: Vec<i32> = t.spans.iter().map(|s| s.tid).collect();
     let writers: Vec<i32> = t.lines.iter().map(|l| l.tid).collect();
     let (lanes, hidden) = lanes(t.trace, &writers, &workers, MAX_LANES);
+    // Open spans and holds are never cut: their lengths are what they show.
     let open: Vec<(Duration, Duration)> = t
         .spans
         .iter()
         .map(|s| (s.from, s.to.unwrap_or(Duration::MAX)))
+        .chain(t.trace.holds.iter().map(|h| (h.at, h.at + h.duration)))
         .collect();
     let first_line = t.lines.iter().map(|l| l.at).min();
     let scale = Scale::new(events(t, &lanes), &open, first_line);
