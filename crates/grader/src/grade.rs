@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::diff::first_failing;
 use crate::error::GradeError;
 use crate::judge::judge;
+use crate::outcome::RunOutcome;
 use crate::report::{CheckKind, CheckStatus, Report};
 use crate::run::{RunConfig, StdoutKind, become_subreaper, run_once};
 use crate::shaking;
@@ -182,6 +183,17 @@ pub fn grade_with_progress(
     command: &[OsString],
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Report, GradeError> {
+    grade_runs(spec, opts, command, progress).map(|(report, _)| report)
+}
+
+/// As [`grade_with_progress`], also giving every run's outcome, in order (for pictures of the
+/// runs: [`run_timeline`](crate::run_timeline)).
+pub fn grade_runs(
+    spec: &Spec,
+    opts: &GradeOptions,
+    command: &[OsString],
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(Report, Vec<RunOutcome>), GradeError> {
     let Some((program, args)) = command.split_first() else {
         return Err(GradeError::Option("no command to grade".into()));
     };
@@ -244,5 +256,5 @@ pub fn grade_with_progress(
     }
     let mut report = judge(spec, &params, &outcomes);
     report.diff = first_failing(spec, &report, &outcomes, reference.as_ref());
-    Ok(report)
+    Ok((report, outcomes))
 }
