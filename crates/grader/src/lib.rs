@@ -59,7 +59,7 @@ pub use run_checks::{
     EXIT_CHECK, FORMAT_CHECK, LEFT_BEHIND_CHECK, LINES_CHECK, OUTPUT_LIMIT_CHECK, TIMEOUT_CHECK,
 };
 pub use run_diff::RunDiff;
-pub use run_facts::{RunFacts, ShakenRun};
+pub use run_facts::{LINES_KEPT, LineFact, RunFacts, RunLines, ShakenRun};
 pub use spec::Spec;
 pub use spec::error::{SpecError, SpecErrorKind};
 pub use spec::params::{ParamError, Params};
