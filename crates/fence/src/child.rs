@@ -50,7 +50,7 @@ impl Step {
 }
 
 /// A `mount(2)` call with its arguments prepared.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Mount {
     pub source: CString,
     pub target: CString,

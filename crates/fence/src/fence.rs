@@ -11,9 +11,10 @@ use std::sync::Arc;
 
 use seccompiler::BpfProgram;
 
-use crate::child::{IfReqFlags, Mount, Plan};
+use crate::child::{Mount, Plan};
 use crate::error::{FenceError, FenceErrorKind};
 use crate::options::{FenceOptions, RunAs};
+use crate::parts::{cap_last_cap, loopback_request, mount, rlimits};
 use crate::probe::{NAMESPACES, identity_maps, probe_for, run_ids};
 use crate::scratch::Scratch;
 use crate::status::FenceStatus;
@@ -295,7 +296,7 @@ impl Fence {
             plan.unshare = NAMESPACES;
             plan.id_maps = Some(identity_maps(uid, gid));
             for (on_scratch, m) in &self.mounts {
-                let mut m = m.clone_mount()?;
+                let mut m = m.clone();
                 if let Some(dir) = on_scratch {
                     m.target = CString::new(dir.as_os_str().as_bytes()).map_err(|e| {
                         FenceError::with_source(
@@ -327,83 +328,4 @@ fn validate(options: &FenceOptions) -> Result<(), FenceError> {
         }
     }
     Ok(())
-}
-
-/// A mount with its strings made C strings (`target` "" is filled in later).
-fn mount(
-    source: Option<&str>,
-    target: &str,
-    fstype: Option<&str>,
-    flags: libc::c_ulong,
-    data: Option<&str>,
-) -> Result<Mount, FenceError> {
-    let c = |s: &str| {
-        CString::new(s).map_err(|e| {
-            FenceError::with_source(FenceErrorKind::InvalidOption, "a mount argument", e)
-        })
-    };
-    Ok(Mount {
-        source: c(source.unwrap_or("none"))?,
-        target: c(target)?,
-        fstype: fstype.map(c).transpose()?,
-        flags,
-        data: data.map(c).transpose()?,
-    })
-}
-
-impl Mount {
-    fn clone_mount(&self) -> Result<Mount, FenceError> {
-        Ok(Mount {
-            source: self.source.clone(),
-            target: self.target.clone(),
-            fstype: self.fstype.clone(),
-            flags: self.flags,
-            data: self.data.clone(),
-        })
-    }
-}
-
-/// The rlimits of a run: processes and threads, data memory, file size, no core dumps, CPU.
-fn rlimits(options: &FenceOptions) -> Vec<(libc::__rlimit_resource_t, libc::rlimit)> {
-    let both = |n: u64| libc::rlimit {
-        rlim_cur: n,
-        rlim_max: n,
-    };
-    let mut limits = vec![
-        (libc::RLIMIT_NPROC, both(options.max_procs)),
-        (libc::RLIMIT_DATA, both(options.max_memory)),
-        (libc::RLIMIT_FSIZE, both(options.max_disk)),
-        (libc::RLIMIT_CORE, both(0)),
-    ];
-    if let Some(cpu) = options.cpu_time {
-        let secs = cpu.as_secs() + u64::from(cpu.subsec_nanos() > 0);
-        // SIGXCPU at the soft limit, SIGKILL a second later.
-        limits.push((
-            libc::RLIMIT_CPU,
-            libc::rlimit {
-                rlim_cur: secs.max(1),
-                rlim_max: secs.max(1) + 1,
-            },
-        ));
-    }
-    limits
-}
-
-/// `ifreq` for `lo` with IFF_UP | IFF_RUNNING.
-fn loopback_request() -> IfReqFlags {
-    let mut name = [0u8; libc::IFNAMSIZ];
-    name[..2].copy_from_slice(b"lo");
-    IfReqFlags {
-        name,
-        flags: (libc::IFF_UP | libc::IFF_RUNNING) as libc::c_short,
-        pad: [0; 22],
-    }
-}
-
-/// The highest capability number of this kernel.
-fn cap_last_cap() -> libc::c_int {
-    std::fs::read_to_string("/proc/sys/kernel/cap_last_cap")
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or(40)
 }

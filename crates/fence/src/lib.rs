@@ -26,6 +26,7 @@ mod error;
 mod fence;
 mod landlock_rules;
 mod options;
+mod parts;
 mod probe;
 mod scratch;
 mod seccomp;
