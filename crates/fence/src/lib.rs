@@ -24,6 +24,8 @@
 mod child;
 mod error;
 mod fence;
+#[cfg(test)]
+mod kernel_facts;
 mod landlock_rules;
 mod options;
 mod parts;
