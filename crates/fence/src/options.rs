@@ -98,7 +98,7 @@ impl Default for FenceOptions {
 pub struct BuildPaths {
     /// The project (read-only: a build writes only to its target directory).
     pub project: PathBuf,
-    /// The target directory (writable).
+    /// The target directory (writable; it must exist).
     pub target_dir: PathBuf,
     /// `CARGO_HOME`, whose `registry`, `git` and `bin` folders and `config.toml` are readable
     /// (not its `credentials.toml`). Dependencies must have been fetched before (`cargo fetch`
@@ -112,7 +112,9 @@ impl FenceOptions {
     /// The fence for building a submission: no network at all (not even loopback), the target
     /// directory and the scratch directory writable, the project and the toolchain read-only,
     /// CARGO_HOME and RUSTUP_HOME kept (HOME is the scratch directory) and `CARGO_NET_OFFLINE`
-    /// set. Runs as the invoker ([`RunAs::Invoker`]) because a root toolchain lives under
+    /// set. Run `cargo fetch` (which writes `Cargo.lock` and runs none of the project's code)
+    /// outside the fence first, then `cargo build --offline --locked` inside: the project is
+    /// read-only. Runs as the invoker ([`RunAs::Invoker`]) because a root toolchain lives under
     /// `/root`, which `nobody` cannot enter.
     pub fn for_build(paths: &BuildPaths) -> FenceOptions {
         let mut read_only = vec![paths.project.clone()];
