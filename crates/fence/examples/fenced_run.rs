@@ -5,8 +5,8 @@
 //!                [--skip namespaces|landlock|seccomp]... [--join-after LINE] -- CMD [ARGS...]
 //!
 //! Lines on stderr: `fence: <status>`, `fence: scratch=<dir>`, then after the command
-//! `fence: exit=N` or `fence: signal=N`, `fence: leftover=N` (descendants still alive when it
-//! ended, then killed), `fence: scratch-left=<bool>`. The exit status is the command's (128 + N
+//! `fence: exit=N` or `fence: signal=N`, `fence: leftover=N` (descendants still alive 10 s
+//! after it ended, then killed), `fence: scratch-left=<bool>`. The exit status is the command's (128 + N
 //! for a signal). It is the child subreaper of the run, so every descendant is waited for.
 //!
 //! `--join-after LINE -- MASTER... -- WORKER...` starts MASTER, waits for LINE on its stdout
@@ -139,31 +139,37 @@ fn wait(child: &mut Child) -> std::io::Result<ExitStatus> {
     child.wait()
 }
 
-/// Kills and reaps every descendant left (orphans come to us, the subreaper); returns how
-/// many were still alive (not zombies) when first seen.
+/// Waits up to [`GRACE`] for the descendants left when the command ended (orphans come to
+/// us, the subreaper: a forked child may outlive its parent, as in the notes' fork example),
+/// then kills and reaps the rest; returns how many had to be killed.
 fn reap_descendants() -> usize {
-    let mut seen = std::collections::HashSet::new();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        // SAFETY: waits for any child; -1 (ECHILD) means none is left.
+        while unsafe { libc::waitpid(-1, std::ptr::null_mut(), libc::__WALL) } != -1 {}
+        let _ = tx.send(());
+    });
+    if rx.recv_timeout(GRACE).is_ok() {
+        return 0;
+    }
+    let mut killed = std::collections::HashSet::new();
     loop {
-        // Zombies first, so that only live processes are counted.
-        // SAFETY: reaps any exited child without blocking.
-        while unsafe { libc::waitpid(-1, std::ptr::null_mut(), libc::__WALL | libc::WNOHANG) } > 0 {
-        }
         let children =
             std::fs::read_to_string(format!("/proc/self/task/{}/children", std::process::id()))
                 .unwrap_or_default();
-        let pids: Vec<i32> = children
+        for pid in children
             .split_whitespace()
-            .filter_map(|p| p.parse().ok())
-            .collect();
-        for &pid in &pids {
-            seen.insert(pid);
+            .filter_map(|p| p.parse::<i32>().ok())
+        {
+            killed.insert(pid);
             // SAFETY: a signal to our own child.
             unsafe { libc::kill(pid, libc::SIGKILL) };
         }
-        // SAFETY: waits for any child; ECHILD ends the loop.
-        let rc = unsafe { libc::waitpid(-1, std::ptr::null_mut(), libc::__WALL) };
-        if rc == -1 {
-            return seen.len();
+        if rx.recv_timeout(Duration::from_millis(100)).is_ok() {
+            return killed.len();
         }
     }
 }
+
+/// How long descendants may outlive the command.
+const GRACE: Duration = Duration::from_secs(10);

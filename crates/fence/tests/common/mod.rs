@@ -130,12 +130,24 @@ pub fn processes_with_env(entry: &str) -> Vec<i32> {
 
 /// Runs `fenced_run FENCE_ARGS -- COMMAND` in `seat`, with a deadline of 120 s.
 pub fn fenced(seat: Seat, fence_args: &[&str], command: &[&str]) -> Outcome {
+    fenced_with_env(seat, &[], fence_args, command)
+}
+
+/// [`fenced`] with more environment variables (the fence keeps them).
+pub fn fenced_with_env(
+    seat: Seat,
+    env: &[(&str, &str)],
+    fence_args: &[&str],
+    command: &[&str],
+) -> Outcome {
     let exe = fenced_run();
     let mut argv = vec![exe.to_str().expect("utf-8 path")];
     argv.extend_from_slice(fence_args);
     argv.push("--");
     argv.extend_from_slice(command);
-    run(in_seat(seat, &argv))
+    let mut c = in_seat(seat, &argv);
+    c.envs(env.iter().copied());
+    run(c)
 }
 
 /// Runs `command` with stdin closed and a 120 s deadline.
