@@ -21,11 +21,9 @@ pub(crate) struct Datagrams {
     max: usize,
 }
 
+/// The last system call's failure, as a channel error.
 fn errno_error(what: &str) -> Error {
-    Error::new(
-        ErrorKind::Channel,
-        format!("{what}: {}", std::io::Error::last_os_error()),
-    )
+    Error::channel(what, std::io::Error::last_os_error())
 }
 
 impl Datagrams {

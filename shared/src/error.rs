@@ -1,6 +1,8 @@
-//! The one error type of the crate: what failed, which process, and why.
+//! The one error type of the crate: what failed, which process, and why (the underlying
+//! errno or serde error stays reachable through `source()`).
 
 use std::fmt;
+use std::sync::Arc;
 
 /// What kind of thing went wrong; match on this, read the message for details.
 ///
@@ -43,7 +45,9 @@ pub enum ErrorKind {
     Environment,
 }
 
-/// An error of the `multitask` crate: a kind, the pid it is about, and a message.
+/// An error of the `multitask` crate: a kind, the pid it is about, a message, and the error
+/// that caused it when there is one (an errno, a serde error): see
+/// [`source`](std::error::Error::source).
 ///
 /// ```
 /// let q: multitask::Queue<u8> = multitask::Queue::new()?;
@@ -51,12 +55,24 @@ pub enum ErrorKind {
 /// assert_eq!(err.to_string(), "timed out: the queue stayed empty");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Error {
     kind: ErrorKind,
     message: String,
     pid: Option<i32>,
+    /// Shared, so that an error stays `Clone` (a pool keeps a task's error until its `get`).
+    source: Option<Arc<dyn std::error::Error + Send + Sync + 'static>>,
 }
+
+/// Two errors are equal when they say the same thing: the same kind, pid and message (a cause
+/// has no equality of its own).
+impl PartialEq for Error {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.pid == other.pid && self.message == other.message
+    }
+}
+
+impl Eq for Error {}
 
 impl Error {
     pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
@@ -64,6 +80,19 @@ impl Error {
             kind,
             message: message.into(),
             pid: None,
+            source: None,
+        }
+    }
+
+    /// `kind`, with the message "`what`: `cause`" and `cause` kept as the source.
+    pub(crate) fn caused<E>(kind: ErrorKind, what: impl fmt::Display, cause: E) -> Self
+    where
+        E: std::error::Error + Send + Sync + 'static,
+    {
+        let message = format!("{what}: {cause}");
+        Error {
+            source: Some(Arc::new(cause)),
+            ..Error::new(kind, message)
         }
     }
 
@@ -72,8 +101,26 @@ impl Error {
         self
     }
 
+    /// A failed system call, the errno kept as the source.
     pub(crate) fn os(what: &str, errno: nix::errno::Errno) -> Self {
-        Error::new(ErrorKind::Os, format!("{what}: {}", errno.desc()))
+        Error {
+            source: Some(Arc::new(errno)),
+            ..Error::new(ErrorKind::Os, format!("{what}: {}", errno.desc()))
+        }
+    }
+
+    /// The last system call's errno (read from `errno` now), as an `Os` error.
+    pub(crate) fn last_os(what: &str) -> Self {
+        Error::os(what, nix::errno::Errno::last())
+    }
+
+    /// A channel that failed to be made, to send or to receive: the one way every transport
+    /// reports it, the channel's own error kept as the source.
+    pub(crate) fn channel<E>(what: impl fmt::Display, cause: E) -> Self
+    where
+        E: std::error::Error + Send + Sync + 'static,
+    {
+        Error::caused(ErrorKind::Channel, what, cause)
     }
 
     /// What kind of failure this is.
@@ -142,7 +189,13 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 /// The crate's result type.
 ///
@@ -157,3 +210,29 @@ impl std::error::Error for Error {}
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    #[test]
+    fn a_failed_system_call_keeps_its_errno() {
+        let err = Error::os("kill", nix::errno::Errno::ESRCH);
+        assert_eq!(err.kind(), ErrorKind::Os);
+        assert_eq!(err.message(), "kill: No such process");
+        let errno = err
+            .source()
+            .and_then(|s| s.downcast_ref::<nix::errno::Errno>());
+        assert_eq!(errno, Some(&nix::errno::Errno::ESRCH));
+    }
+
+    #[test]
+    fn a_channel_error_keeps_its_cause_and_clones_share_it() {
+        let err = Error::channel("pipe send", std::io::Error::other("gone"));
+        assert_eq!(err.to_string(), "channel error: pipe send: gone");
+        let copy = err.clone();
+        assert_eq!(copy, err);
+        assert!(copy.source().is_some_and(|s| s.is::<std::io::Error>()));
+    }
+}

@@ -7,9 +7,10 @@
 //! its first put. A `get` gives up only when every holder but itself has exited.
 
 use std::cell::UnsafeCell;
-use std::fs;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Once, Weak};
+
+use procfs::process::ProcState;
 
 use crate::error::Result;
 use crate::os::current_pid;
@@ -158,13 +159,12 @@ pub(crate) fn adopt_child(pid: i32) {
     }
 }
 
-/// Alive and not a zombie: an exited process stays a zombie until its parent reaps it.
+/// Alive and not a zombie: an exited process stays a zombie until its parent reaps it. A pid
+/// whose /proc entry cannot be read is gone; one whose state cannot be parsed counts as alive
+/// (never report "all gone" on a doubt).
 pub(crate) fn is_alive(pid: i32) -> bool {
-    match fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => match stat.rsplit_once(") ") {
-            Some((_, rest)) => !rest.starts_with('Z') && !rest.starts_with('X'),
-            None => true,
-        },
+    match procfs::process::Process::new(pid).and_then(|p| p.stat()) {
+        Ok(stat) => !matches!(stat.state(), Ok(ProcState::Zombie | ProcState::Dead)),
         Err(_) => false,
     }
 }

@@ -41,7 +41,7 @@ thread_local! {
 
 /// Checks both knobs: a malformed one is an `Environment` error naming it. The knobs' readers
 /// ([`time_scale`], [`seed`]) fall back to the defaults instead; a program checks first (the
-/// demos do, through [`run_main`](crate::run_main)) to turn a typo into a clear error.
+/// demos do, through `demo_cli`) to turn a typo into a clear error.
 ///
 /// ```
 /// // SAFETY: this doctest is its own single-threaded process.

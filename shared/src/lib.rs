@@ -18,8 +18,13 @@
 //!
 //! Linux only: fork, the parent-death signal, pidfd waits, `/proc`.
 
+// Layers, bottom up (a module imports only from layers below it): error, os, shm, knobs;
+// codec, holders; fork; child; process, datagram; queue, pipe, pool.
+mod child;
+mod codec;
 mod datagram;
 mod error;
+mod fork;
 mod holders;
 mod knobs;
 mod os;
@@ -30,50 +35,10 @@ mod queue;
 mod shm;
 
 pub use error::{Error, ErrorKind, Result};
+pub use fork::fork;
 pub use knobs::{SEED_VAR, TIME_SCALE_VAR, check_knobs, random, seed, sleep, time_scale};
-pub use os::{cpu_count, current_pid, fork, parent_pid};
+pub use os::{cpu_count, current_pid, parent_pid};
 pub use pipe::{Connection, Pipe};
 pub use pool::{AsyncResult, Pool};
 pub use process::{Process, TargetOutput};
 pub use queue::Queue;
-
-/// A demo's `main`: checks the knobs (a malformed one: one stderr line, status 2), runs `run`,
-/// and gives its [`exit_code`].
-///
-/// ```
-/// fn run() -> multitask::Result<()> { Ok(()) }
-/// let _status = multitask::run_main(run);
-/// ```
-pub fn run_main<E: std::fmt::Display>(
-    run: impl FnOnce() -> std::result::Result<(), E>,
-) -> std::process::ExitCode {
-    if let Err(e) = check_knobs() {
-        eprintln!("{}: {e}", program_name());
-        return std::process::ExitCode::from(2);
-    }
-    exit_code(run())
-}
-
-fn program_name() -> String {
-    let program = std::env::args().next().unwrap_or_default();
-    program.rsplit('/').next().unwrap_or_default().to_string()
-}
-
-/// The exit status of a demo's `main`: success, or the error on one stderr line and status 1
-/// (Python prints the traceback of an uncaught exception and exits 1).
-///
-/// ```
-/// let code = multitask::exit_code(Err::<(), _>("no such file"));
-/// assert_eq!(code, std::process::ExitCode::FAILURE);
-/// ```
-pub fn exit_code<E: std::fmt::Display>(
-    result: std::result::Result<(), E>,
-) -> std::process::ExitCode {
-    match result {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("{}: {e}", program_name());
-            std::process::ExitCode::FAILURE
-        }
-    }
-}

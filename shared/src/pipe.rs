@@ -65,8 +65,8 @@ impl Pipe {
     /// ```
     #[allow(clippy::new_ret_no_self)]
     pub fn new<T: Serialize + DeserializeOwned>() -> Result<(Connection<T>, Connection<T>)> {
-        let (a_tx, b_rx) = ipc::channel().map_err(|e| channel_error("create", &e))?;
-        let (b_tx, a_rx) = ipc::channel().map_err(|e| channel_error("create", &e))?;
+        let (a_tx, b_rx) = ipc::channel().map_err(|e| Error::channel("pipe create", e))?;
+        let (b_tx, a_rx) = ipc::channel().map_err(|e| Error::channel("pipe create", e))?;
         Ok((Connection::from(a_tx, a_rx), Connection::from(b_tx, b_rx)))
     }
 }
@@ -107,9 +107,9 @@ impl<T: Serialize + DeserializeOwned> Connection<T> {
         let tx = tx.as_ref().ok_or_else(closed)?;
         tx.send(value).map_err(|e| match e {
             IpcError::SerializationError(e) => {
-                Error::new(ErrorKind::Serialize, format!("a {}: {e}", type_name::<T>()))
+                Error::caused(ErrorKind::Serialize, format!("a {}", type_name::<T>()), e)
             }
-            other => channel_error("send", &other),
+            other => Error::channel("pipe send", other),
         })
     }
 
@@ -149,19 +149,16 @@ impl<T: Serialize + DeserializeOwned> Connection<T> {
 
 fn recv_error<T>(e: IpcError) -> Error {
     match e {
-        IpcError::SerializationError(e) => Error::new(
+        IpcError::SerializationError(e) => Error::caused(
             ErrorKind::Deserialize,
-            format!("a value is not a valid {}: {e}", type_name::<T>()),
+            format!("not a valid {}", type_name::<T>()),
+            e,
         ),
         IpcError::Disconnected => Error::new(ErrorKind::Disconnected, "the other end is gone"),
-        other => channel_error("recv", &other),
+        other => Error::channel("pipe recv", other),
     }
 }
 
 fn closed() -> Error {
     Error::new(ErrorKind::State, "this end of the pipe is closed")
-}
-
-fn channel_error(what: &str, e: &dyn fmt::Display) -> Error {
-    Error::new(ErrorKind::Channel, format!("pipe {what}: {e}"))
 }

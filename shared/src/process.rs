@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use nix::sys::signal::Signal;
 
+use crate::child::{Child, Ended, Report, spawn_child};
 use crate::error::{Error, ErrorKind, Result};
-use crate::os::{Child, Ended, spawn_child};
 
 /// What a process target may return: nothing, or a `Result` whose error fails the child.
 ///
@@ -41,7 +41,7 @@ enum State {
     Ended {
         pid: i32,
         how: Ended,
-        report: Option<(bool, String)>,
+        report: Option<Report>,
     },
 }
 
@@ -201,10 +201,7 @@ impl<'a> Process<'a> {
     pub fn exitcode(&self) -> Option<i32> {
         let _ = self.poll();
         match &*self.state.borrow() {
-            State::Ended { how, .. } => Some(match how {
-                Ended::Exited(code) => *code,
-                Ended::Signaled(signal) => -signal,
-            }),
+            State::Ended { how, .. } => Some(how.exitcode()),
             _ => None,
         }
     }
@@ -282,34 +279,20 @@ impl<'a> Process<'a> {
 
     fn outcome(&self) -> Result<()> {
         match &*self.state.borrow() {
-            State::Ended { pid, how, report } => match (how, report) {
-                (Ended::Exited(0), _) => Ok(()),
-                (Ended::Signaled(_), _) if self.terminated => Ok(()),
-                (_, Some((true, message))) => {
-                    Err(Error::new(ErrorKind::ChildPanicked, message.clone()).with_pid(*pid))
-                }
-                (_, Some((false, message))) => {
-                    Err(Error::new(ErrorKind::ChildFailed, message.clone()).with_pid(*pid))
-                }
-                (Ended::Exited(code), None) => Err(Error::new(
-                    ErrorKind::ChildFailed,
-                    format!("exited with status {code}"),
-                )
-                .with_pid(*pid)),
-                (Ended::Signaled(signal), None) => Err(Error::new(
-                    ErrorKind::ChildKilled,
-                    format!("killed by {}", signal_name(*signal)),
-                )
-                .with_pid(*pid)),
-            },
+            State::Ended { pid, how, report } => {
+                let (kind, message) = match (how, report) {
+                    (Ended::Exited(0), _) => return Ok(()),
+                    (Ended::Signaled(_), _) if self.terminated => return Ok(()),
+                    (_, Some(report)) if report.panicked => {
+                        (ErrorKind::ChildPanicked, report.message.clone())
+                    }
+                    (_, Some(report)) => (ErrorKind::ChildFailed, report.message.clone()),
+                    (Ended::Exited(_), None) => (ErrorKind::ChildFailed, how.to_string()),
+                    (Ended::Signaled(_), None) => (ErrorKind::ChildKilled, how.to_string()),
+                };
+                Err(Error::new(kind, message).with_pid(*pid))
+            }
             _ => Err(Error::new(ErrorKind::State, "process has not ended")),
         }
     }
-}
-
-/// "SIGKILL" for 9, and so on.
-pub(crate) fn signal_name(signal: i32) -> String {
-    Signal::try_from(signal)
-        .map(|s| s.as_str().to_string())
-        .unwrap_or_else(|_| format!("signal {signal}"))
 }

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use crate::codec;
 use crate::datagram::Datagrams;
 use crate::error::{Error, ErrorKind, Result};
 use crate::holders::Holders;
@@ -114,10 +115,7 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
         self.holders.register_me();
         let mut out = self.out.borrow_mut();
         out.clear();
-        let bytes = postcard::to_extend(&packet, std::mem::take(&mut *out)).map_err(|e| {
-            Error::new(ErrorKind::Serialize, format!("a {}: {e}", type_name::<T>()))
-        })?;
-        *out = bytes;
+        *out = codec::encode_into(&packet, std::mem::take(&mut *out), type_name::<T>())?;
         if out.len() > self.channel.max_message()
             && let Packet::Many(mut items) = packet
             && items.len() > 1
@@ -255,11 +253,6 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
         if !self.channel.try_recv(&mut inbox)? {
             return Ok(None);
         }
-        postcard::from_bytes(&inbox).map(Some).map_err(|e| {
-            Error::new(
-                ErrorKind::Deserialize,
-                format!("an item is not a valid {}: {e}", type_name::<T>()),
-            )
-        })
+        codec::decode_as(&inbox, type_name::<T>()).map(Some)
     }
 }

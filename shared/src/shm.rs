@@ -36,10 +36,7 @@ impl<T: ZeroedAtomics> Shared<T> {
             )
         };
         if ptr == libc::MAP_FAILED {
-            return Err(Error::new(
-                ErrorKind::Os,
-                format!("mmap: {}", std::io::Error::last_os_error()),
-            ));
+            return Err(Error::last_os("mmap"));
         }
         let ptr = NonNull::new(ptr.cast::<T>())
             .ok_or_else(|| Error::new(ErrorKind::Os, "mmap returned null"))?;

@@ -1,6 +1,7 @@
-//! How every demo parses its command line: with clap, and a bad argument is one line on stderr
-//! and exit status 2 (clap's own report is several lines long). A malformed knob in the
-//! environment (`multitask::check_knobs`) is reported the same way.
+//! The plumbing every demo shares: its command line parsed with clap (a bad argument is one
+//! line on stderr and exit status 2, where clap's own report is several lines long), the knobs
+//! checked (a malformed `MULTITASK_*` variable is reported the same way), and the error of its
+//! `run` turned into one stderr line and status 1, as Python's uncaught exception exits 1.
 
 use std::process::ExitCode;
 
@@ -49,6 +50,40 @@ where
     Ok(parsed)
 }
 
+/// A demo's `main`: checks the knobs (a malformed one: one stderr line, status 2), runs `run`,
+/// and gives its [`exit_code`].
+///
+/// ```
+/// fn run() -> multitask::Result<()> { Ok(()) }
+/// let _status = demo_cli::run_main(run);
+/// ```
+pub fn run_main<E: std::fmt::Display>(run: impl FnOnce() -> Result<(), E>) -> ExitCode {
+    if let Err(e) = multitask::check_knobs() {
+        eprintln!("{}: {e}", program_name());
+        return ExitCode::from(2);
+    }
+    exit_code(run())
+}
+
+/// The exit status of a demo's `main`: success, or the error on one stderr line and status 1
+/// (Python prints the traceback of an uncaught exception and exits 1).
+///
+/// ```
+/// let code = demo_cli::exit_code(Err::<(), _>("no such file"));
+/// assert_eq!(code, std::process::ExitCode::FAILURE);
+/// ```
+pub fn exit_code<E: std::fmt::Display>(result: Result<(), E>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{}: {e}", program_name());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The name this program was started as, without its directory: the prefix of every line it
+/// prints on stderr.
 fn program_name() -> String {
     let program = std::env::args().next().unwrap_or_default();
     program.rsplit('/').next().unwrap_or_default().to_string()

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use multitask::{current_pid, fork, parent_pid};
 
 fn main() -> ExitCode {
-    multitask::run_main(run)
+    demo_cli::run_main(run)
 }
 
 fn run() -> multitask::Result<()> {

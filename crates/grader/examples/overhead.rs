@@ -8,7 +8,7 @@ use std::ffi::OsString;
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
-use grader::run::{RunConfig, run_once};
+use grader::{RunConfig, run_once};
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();

@@ -10,10 +10,11 @@ use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use clap::{Parser, ValueEnum};
-use grader::{Format, GradeOptions, Spec};
+use grader::{Format, GradeOptions, Progress, Spec};
+use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum FormatArg {
@@ -59,6 +60,11 @@ struct Cli {
     #[arg(long, value_name = "FILE")]
     spec: Option<PathBuf>,
 
+    /// A correct program (a command line, split at spaces), run once: the first failing run
+    /// is shown beside its run
+    #[arg(long, value_name = "COMMAND")]
+    reference: Option<String>,
+
     /// Report format on stdout
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     format: FormatArg,
@@ -79,6 +85,67 @@ fn key_value(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
         _ => Err(format!("'{s}' is not K=V")),
+    }
+}
+
+/// The grading's progress on stderr (stdout carries the report only): a live line on a
+/// terminal (run k of N, passed so far, the current run's elapsed time), else plain lines at
+/// most once a second.
+struct ProgressView {
+    bar: Option<ProgressBar>,
+    last_line: Option<Instant>,
+}
+
+impl ProgressView {
+    fn new() -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new_spinner();
+            if let Ok(style) =
+                ProgressStyle::with_template("{spinner} grade: {msg}, this run {elapsed}")
+            {
+                bar.set_style(style);
+            }
+            bar.enable_steady_tick(Duration::from_millis(200));
+            bar
+        });
+        ProgressView {
+            bar,
+            last_line: None,
+        }
+    }
+
+    fn show(&mut self, p: Progress) {
+        match (&self.bar, p) {
+            (Some(bar), Progress::Started { run, runs, passed }) => {
+                bar.set_message(format!("run {run} of {runs}, {passed} passed so far"));
+                bar.reset_elapsed();
+            }
+            (
+                None,
+                Progress::Ended {
+                    run,
+                    runs,
+                    passed,
+                    elapsed,
+                },
+            ) if self
+                .last_line
+                .is_none_or(|t| t.elapsed() >= Duration::from_secs(1)) =>
+            {
+                eprintln!(
+                    "grade: run {run} of {runs} took {:.1} s, {passed} passed so far",
+                    elapsed.as_secs_f64()
+                );
+                self.last_line = Some(Instant::now());
+            }
+            _ => {}
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
     }
 }
 
@@ -138,11 +205,19 @@ fn main() -> ExitCode {
     }
     let opts = GradeOptions {
         runs: cli.runs as usize,
-        timeout: Duration::from_secs_f64(cli.timeout),
+        // Too large for a Duration is refused as too long by the grading's own check.
+        timeout: Duration::try_from_secs_f64(cli.timeout).unwrap_or(Duration::MAX),
         time_scale: cli.time_scale,
         params: cli.params,
+        reference: cli
+            .reference
+            .as_deref()
+            .map(|r| r.split_whitespace().map(OsString::from).collect()),
     };
-    let mut report = match grader::grade(&spec, &opts, &cli.command) {
+    let mut view = ProgressView::new();
+    let graded = grader::grade_with_progress(&spec, &opts, &cli.command, &mut |p| view.show(p));
+    view.finish();
+    let mut report = match graded {
         Ok(r) => r,
         Err(e) => return fail(e),
     };

@@ -25,6 +25,7 @@ pub enum Exit {
 /// A process of the port's tree that was still alive when it should have been gone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LeftBehind {
+    /// Its pid.
     pub pid: i32,
     /// From /proc/PID/cmdline, arguments joined by spaces.
     pub cmdline: String,

@@ -6,6 +6,8 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
+use crate::run_diff::RunDiff;
+
 /// Whether a check must hold on every run or only on enough of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -14,6 +16,22 @@ pub enum CheckKind {
     Guaranteed,
     /// A correct program usually satisfies it: judged over all runs against a threshold.
     Likely,
+}
+
+/// A check's verdict over all runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CheckStatus {
+    /// It held: in every run (guaranteed) or in enough runs (likely).
+    #[serde(rename = "passed")]
+    Passed,
+    /// It failed in a run (guaranteed) or held in too few runs (likely).
+    #[default]
+    #[serde(rename = "failed")]
+    Failed,
+    /// No run had anything for it to judge (no line of a kind it reads): it scores nothing,
+    /// and fails nothing.
+    #[serde(rename = "not reached")]
+    NotReached,
 }
 
 /// One failing run of a check.
@@ -28,11 +46,21 @@ pub struct Failure {
 /// The verdict of one check over all runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckReport {
+    /// The check's name: a built-in run check's or the spec's `name`.
     pub name: String,
+    /// Guaranteed or likely.
     pub kind: CheckKind,
+    /// The check passed: in every run (guaranteed) or in enough runs (likely). False when it
+    /// was not reached.
     pub passed: bool,
-    /// In how many runs the check held.
+    /// Passed, failed or not reached.
+    #[serde(default)]
+    pub status: CheckStatus,
+    /// In how many runs the check held (runs it did not reach not counted).
     pub runs_passed: usize,
+    /// In how many runs it had nothing to judge.
+    #[serde(default)]
+    pub runs_not_reached: usize,
     /// For a likely check: the fraction of runs it must hold in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
@@ -46,7 +74,9 @@ impl CheckReport {
             name: name.to_string(),
             kind,
             passed: false,
+            status: CheckStatus::Failed,
             runs_passed: 0,
+            runs_not_reached: 0,
             threshold,
             failures: Vec::new(),
         }
@@ -60,19 +90,29 @@ pub struct Report {
     pub example: String,
     /// How many runs were judged.
     pub runs: usize,
-    /// Every check passed.
+    /// No check failed (a check not reached fails nothing).
     pub passed: bool,
+    /// The time scale the runs were given and the spec's ranges scaled by.
     pub time_scale: f64,
+    /// The spec's parameters as set for this grading.
     pub params: BTreeMap<String, i64>,
+    /// Every check: the built-in run checks, then the spec's, in order.
     pub checks: Vec<CheckReport>,
+    /// The first failing run beside a correct one, when a run failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diff: Option<RunDiff>,
 }
 
 /// A report format (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// For a person: [`Report::text`].
     Text,
+    /// For tools: [`Report::json`].
     Json,
+    /// For CI: [`Report::junit`].
     Junit,
+    /// For Gradescope: [`Report::gradescope`].
     Gradescope,
 }
 
@@ -80,6 +120,16 @@ impl Report {
     /// The check of that name, if any.
     pub fn check(&self, name: &str) -> Option<&CheckReport> {
         self.checks.iter().find(|c| c.name == name)
+    }
+
+    /// How many checks have this status.
+    pub fn count(&self, status: CheckStatus) -> usize {
+        self.checks.iter().filter(|c| c.status == status).count()
+    }
+
+    /// The score: one point per check passed (a check not reached scores nothing).
+    pub fn score(&self) -> usize {
+        self.count(CheckStatus::Passed)
     }
 
     /// The names of the checks that failed.
@@ -122,13 +172,15 @@ impl Report {
         }
         out.push('\n');
         for c in &self.checks {
-            let tag = if c.passed {
-                paint("PASS", "32")
-            } else {
-                paint("FAIL", "31;1")
+            let tag = match c.status {
+                CheckStatus::Passed => paint("PASS", "32"),
+                CheckStatus::Failed => paint("FAIL", "31;1"),
+                CheckStatus::NotReached => paint("----", "33"),
             };
             let _ = write!(out, "{tag}  {}", c.name);
-            if let Some(t) = c.threshold {
+            if c.status == CheckStatus::NotReached {
+                out.push_str("  [not reached: no run printed a line it judges]");
+            } else if let Some(t) = c.threshold {
                 let _ = write!(
                     out,
                     "  [likely: held in {} of {} runs, needs {}%]",
@@ -151,19 +203,36 @@ impl Report {
                 }
             }
         }
-        let failed = self.checks.iter().filter(|c| !c.passed).count();
+        if let Some(d) = &self.diff {
+            d.render(&mut out);
+        }
+        let failed = self.count(CheckStatus::Failed);
+        let unreached = self.count(CheckStatus::NotReached);
         let total = self.checks.len();
-        if failed == 0 {
+        let also = if unreached == 0 {
+            String::new()
+        } else {
+            format!(", {unreached} not reached")
+        };
+        if failed == 0 && unreached == 0 {
             let _ = writeln!(
                 out,
                 "{}: all {total} checks passed over {} runs",
                 paint("PASSED", "32;1"),
                 self.runs
             );
+        } else if failed == 0 {
+            let _ = writeln!(
+                out,
+                "{}: {} of {total} checks passed{also} over {} runs",
+                paint("PASSED", "32;1"),
+                self.count(CheckStatus::Passed),
+                self.runs
+            );
         } else {
             let _ = writeln!(
                 out,
-                "{}: {failed} of {total} checks failed over {} runs",
+                "{}: {failed} of {total} checks failed{also} over {} runs",
                 paint("FAILED", "31;1"),
                 self.runs
             );
@@ -171,9 +240,14 @@ impl Report {
         out
     }
 
-    /// For tools: the report as JSON.
+    /// For tools: the report as JSON, with `score` (checks passed) and `max_score` (checks).
     pub fn json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into());
+        let mut v = serde_json::to_value(self).unwrap_or_default();
+        if let Some(map) = v.as_object_mut() {
+            map.insert("score".into(), self.score().into());
+            map.insert("max_score".into(), self.checks.len().into());
+        }
+        let mut s = serde_json::to_string_pretty(&v).unwrap_or_else(|_| "{}".into());
         s.push('\n');
         s
     }
@@ -202,6 +276,12 @@ impl Report {
             );
             match c.failures.first() {
                 None if c.passed => out.push_str("/>\n"),
+                None if c.status == CheckStatus::NotReached => {
+                    let _ = writeln!(
+                        out,
+                        ">\n      <skipped message=\"not reached: no run printed a line it judges\"/>\n    </testcase>"
+                    );
+                }
                 first => {
                     let message = match first {
                         Some(f) => format!("run {}: {}", f.run, f.message),
@@ -232,9 +312,9 @@ impl Report {
             .map(|c| {
                 serde_json::json!({
                     "name": c.name,
-                    "score": if c.passed { 1.0 } else { 0.0 },
+                    "score": if c.status == CheckStatus::Passed { 1.0 } else { 0.0 },
                     "max_score": 1.0,
-                    "status": if c.passed { "passed" } else { "failed" },
+                    "status": if c.status == CheckStatus::Passed { "passed" } else { "failed" },
                     "output": self.check_output(c),
                 })
             })
@@ -243,7 +323,7 @@ impl Report {
             "output": format!(
                 "{}: {} of {} checks passed over {} runs",
                 self.example,
-                self.checks.iter().filter(|c| c.passed).count(),
+                self.score(),
                 self.checks.len(),
                 self.runs
             ),
@@ -256,6 +336,12 @@ impl Report {
 
     /// A check's verdict in words: how many runs held, and every failing run's message.
     fn check_output(&self, c: &CheckReport) -> String {
+        if c.status == CheckStatus::NotReached {
+            return format!(
+                "not reached: none of the {} runs printed a line this check judges",
+                self.runs
+            );
+        }
         let mut s = format!("held in {} of {} runs", c.runs_passed, self.runs);
         if let Some(t) = c.threshold {
             let _ = write!(s, " (likely check: needs {}%)", (t * 100.0).round());

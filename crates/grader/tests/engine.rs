@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use grader::outcome::{Exit, LeftBehind, Line, RunOutcome};
 use grader::{CheckKind, Params, Report, Spec, judge};
+use grader::{Exit, LeftBehind, Line, RunOutcome};
 
 const MAIN: i32 = 4000;
 const ADOPTER: i32 = 1;

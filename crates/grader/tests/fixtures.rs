@@ -214,6 +214,7 @@ fn fixture_expectations_name_real_checks() {
             grader::OUTPUT_LIMIT_CHECK,
             grader::LEFT_BEHIND_CHECK,
             grader::LINES_CHECK,
+            grader::FORMAT_CHECK,
         ]);
         for script in scripts(example) {
             let text = std::fs::read_to_string(&script).expect("read");
@@ -227,4 +228,81 @@ fn fixture_expectations_name_real_checks() {
             }
         }
     }
+}
+
+/// Grades one fixture `--runs 4` fast and returns its JSON report.
+fn graded(example: &str, script: &str, extra: &[&str]) -> Value {
+    let path = fixtures().join(script);
+    let path = path.to_str().expect("utf-8 path");
+    let mut args = vec![
+        example,
+        "--format",
+        "json",
+        "--runs",
+        "4",
+        "--time-scale",
+        "0.01",
+    ];
+    args.extend(extra);
+    args.extend(["--", path]);
+    let out = grade_env(&args, &[], Duration::from_secs(120));
+    serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("{script}: no JSON report ({e}): {}", out.stderr))
+}
+
+/// The checks a report failed, each with its first failure's message.
+fn failed(report: &Value) -> Vec<(String, String)> {
+    report["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .filter(|c| c["status"] == "failed")
+        .map(|c| {
+            (
+                c["name"].as_str().expect("name").to_string(),
+                c["failures"][0]["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+            )
+        })
+        .collect()
+}
+
+/// One small defect fails one check: lines that would match but for a `\r` or a trailing space
+/// count as their kind everywhere else, and the line format check names the difference.
+#[test]
+fn a_near_miss_fails_the_line_format_check_only() {
+    for (example, script, extra, says) in [
+        (
+            "thread",
+            "thread/crlf.py",
+            &[][..],
+            "every line ends with \\r\\n",
+        ),
+        (
+            "pool",
+            "pool/task_line_trailing_space.py",
+            &["--param", "processes=2"][..],
+            "ends with a space",
+        ),
+    ] {
+        let failed = failed(&graded(example, script, extra));
+        assert_eq!(failed.len(), 1, "{script}: {failed:?}");
+        assert_eq!(failed[0].0, grader::FORMAT_CHECK, "{script}");
+        assert!(failed[0].1.contains(says), "{script}: {:?}", failed[0].1);
+    }
+}
+
+/// A port that prints its lines on stderr is told so by the first check that fails.
+#[test]
+fn lines_on_stderr_are_named_by_the_first_failing_check() {
+    let failed = failed(&graded("thread", "thread/to_stderr.py", &[]));
+    let (name, message) = failed.first().expect("a failed check");
+    assert_eq!(name, "MainThread's running line comes first");
+    assert!(message.contains("printed on stderr"), "{message}");
+    assert!(
+        failed[1..].iter().all(|(_, m)| !m.contains("stderr")),
+        "{failed:?}"
+    );
 }

@@ -40,6 +40,7 @@ fn all_checks() -> Vec<String> {
         grader::OUTPUT_LIMIT_CHECK,
         grader::LEFT_BEHIND_CHECK,
         grader::LINES_CHECK,
+        grader::FORMAT_CHECK,
     ]
     .into_iter()
     .chain(spec.check_names())
@@ -253,13 +254,16 @@ fn junit_escapes_hostile_text() {
             name: "check \"<&>\"".into(),
             kind: CheckKind::Guaranteed,
             passed: false,
+            status: grader::CheckStatus::Failed,
             runs_passed: 0,
+            runs_not_reached: 0,
             threshold: None,
             failures: vec![Failure {
                 run: 1,
                 message: nasty.into(),
             }],
         }],
+        diff: None,
     };
     let suites = parse_junit(&report.junit());
     assert_eq!(suites[0].0["name"], "x<&>");

@@ -7,10 +7,11 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use grader::outcome::{Exit, RunOutcome};
-use grader::run::{RunConfig, RunErrorKind, run_once};
+use grader::{Exit, RunOutcome};
+use grader::{RunConfig, RunErrorKind, run_once};
 use nix::sys::signal::kill;
 use nix::unistd::Pid;
+use procfs::process::Process;
 
 /// A test that takes longer than this is hung, whatever it tests.
 const WATCHDOG: Duration = Duration::from_secs(30);
@@ -61,23 +62,22 @@ fn run_timed(cfg: &RunConfig) -> RunOutcome {
 }
 
 fn proc_cmdline(pid: i32) -> String {
-    std::fs::read(format!("/proc/{pid}/cmdline"))
-        .map(|b| String::from_utf8_lossy(&b).replace('\0', " "))
+    Process::new(pid)
+        .and_then(|p| p.cmdline())
+        .map(|args| args.join(" "))
         .unwrap_or_default()
 }
 
 fn proc_ppid(pid: i32) -> Option<i32> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let rest = &stat[stat.rfind(')')? + 2..];
-    rest.split_whitespace().nth(1)?.parse().ok()
+    Some(Process::new(pid).ok()?.stat().ok()?.ppid)
 }
 
 /// Every process on the machine whose command line contains `needle`.
 fn processes_with(needle: &str) -> Vec<(i32, String)> {
     let me = std::process::id() as i32;
-    std::fs::read_dir("/proc")
+    procfs::process::all_processes()
         .expect("read /proc")
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter_map(|p| Some(p.ok()?.pid))
         .filter(|&pid| pid != me)
         .map(|pid| (pid, proc_cmdline(pid)))
         .filter(|(_, cmd)| cmd.contains(needle))
@@ -250,11 +250,10 @@ fn a_200_mb_flood_hits_the_output_limit_in_bounded_memory() {
         assert!(stored <= cfg.output_limit, "{stored} bytes kept");
         assert!(!o.lines.is_empty());
         assert_nothing_left(&o, &t);
-        let status = std::fs::read_to_string("/proc/self/status").expect("status");
-        let hwm_kb: u64 = status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        let hwm_kb: u64 = Process::myself()
+            .and_then(|p| p.status())
+            .expect("/proc/self/status")
+            .vmhwm
             .expect("VmHWM");
         assert!(hwm_kb < 100 * 1024, "peak memory {hwm_kb} kB");
     });
@@ -406,5 +405,19 @@ fn parallel_runs_keep_their_processes_apart() {
         for o in forker.iter().chain(&orphans).chain(&plain) {
             assert_nothing_left(o, &t);
         }
+    });
+}
+
+#[test]
+fn a_timeout_too_long_for_an_instant_is_no_timeout() {
+    with_watchdog(|| {
+        let t = tag("long-timeout");
+        let mut cfg = config("/bin/sh", &["-c", "echo one", &t], 1);
+        cfg.timeout = Duration::MAX;
+        cfg.grace = Duration::MAX;
+        let o = run_once(&cfg, 1).unwrap_or_else(|e| panic!("run failed: {e}"));
+        assert_eq!(o.exit, Some(Exit::Code(0)));
+        assert_eq!(texts(&o), ["one"]);
+        assert_nothing_left(&o, &t);
     });
 }

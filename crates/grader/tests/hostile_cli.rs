@@ -14,15 +14,15 @@ fn hostile(name: &str) -> PathBuf {
 
 /// Pids of processes whose command line contains `needle`.
 fn processes_with(needle: &str) -> Vec<i32> {
-    let Ok(dir) = std::fs::read_dir("/proc") else {
+    let Ok(all) = procfs::process::all_processes() else {
         return Vec::new();
     };
-    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
-        .filter(|pid| {
-            std::fs::read(format!("/proc/{pid}/cmdline"))
-                .map(|c| String::from_utf8_lossy(&c).contains(needle))
-                .unwrap_or(false)
+    all.filter_map(|p| p.ok())
+        .filter(|p| {
+            p.cmdline()
+                .is_ok_and(|args| args.join(" ").contains(needle))
         })
+        .map(|p| p.pid)
         .collect()
 }
 

@@ -17,17 +17,17 @@ use workspace_tests::run_with_deadline;
 /// The machine's (idle, total) CPU time so far, in clock ticks, summed over all cores; `None`
 /// where /proc/stat cannot be read.
 fn machine_ticks() -> Option<(u64, u64)> {
-    let stat = std::fs::read_to_string("/proc/stat").ok()?;
-    let fields: Vec<u64> = stat
-        .lines()
-        .next()?
-        .strip_prefix("cpu ")?
-        .split_whitespace()
-        .map(|field| field.parse().ok())
-        .collect::<Option<_>>()?;
-    // user nice system idle iowait irq softirq steal (guest time is already counted in user).
-    let idle = fields.get(3)? + fields.get(4).copied().unwrap_or(0);
-    let total = fields.iter().take(8).sum();
+    use procfs::CurrentSI;
+    let cpu = procfs::KernelStats::current().ok()?.total;
+    let idle = cpu.idle + cpu.iowait.unwrap_or(0);
+    // Guest time is already counted in user time.
+    let total = cpu.user
+        + cpu.nice
+        + cpu.system
+        + idle
+        + cpu.irq.unwrap_or(0)
+        + cpu.softirq.unwrap_or(0)
+        + cpu.steal.unwrap_or(0);
     Some((idle, total))
 }
 

@@ -27,7 +27,7 @@ fn child(parent_end: &Connection<String>, child_end: &Connection<String>) -> mul
 }
 
 fn main() -> ExitCode {
-    multitask::run_main(run)
+    demo_cli::run_main(run)
 }
 
 fn run() -> multitask::Result<()> {

@@ -32,7 +32,7 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(code) => return code,
     };
-    multitask::exit_code(run(args.processes.map(usize::from)))
+    demo_cli::exit_code(run(args.processes.map(usize::from)))
 }
 
 fn run(processes: Option<usize>) -> multitask::Result<()> {

@@ -10,7 +10,7 @@ fn run_proc(name: &str) {
 }
 
 fn main() -> ExitCode {
-    multitask::run_main(run)
+    demo_cli::run_main(run)
 }
 
 fn run() -> multitask::Result<()> {

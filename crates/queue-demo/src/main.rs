@@ -24,7 +24,7 @@ fn read(q: &Queue<String>) -> multitask::Result<()> {
 }
 
 fn main() -> ExitCode {
-    multitask::run_main(run)
+    demo_cli::run_main(run)
 }
 
 fn run() -> multitask::Result<()> {

@@ -21,18 +21,25 @@ pub enum ErrorKind {
 /// Errors of the queue manager, its server and its clients.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// The operating system refused an operation (connect, bind, read, write).
     #[error("{context}: {source}")]
     Io {
+        /// What was being done, e.g. "cannot connect to 127.0.0.1:5000".
         context: String,
+        /// The operating system's error.
         #[source]
         source: io::Error,
     },
+    /// The peer closed the connection at a message boundary.
     #[error("the connection was closed by the other side")]
     Closed,
+    /// The authkey handshake failed; the text says which side refused.
     #[error("authentication failed: {0}")]
     Authentication(String),
+    /// The peer broke the protocol; the text says how.
     #[error("protocol error: {0}")]
     Protocol(String),
+    /// No queue of this name is registered on the server.
     #[error("no queue named {0:?} is registered on the server")]
     NoSuchQueue(String),
 }

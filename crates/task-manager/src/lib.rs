@@ -6,6 +6,8 @@
 //! connection starts with a challenge-response on HMAC-SHA256 in both directions (see [`auth`]),
 //! and only then are messages (length-prefixed frames of JSON, see [`frame`]) parsed.
 
+#![deny(missing_docs)]
+
 pub mod auth;
 mod client;
 mod error;

@@ -24,7 +24,7 @@ fn current_thread_name() -> String {
 }
 
 fn main() -> std::process::ExitCode {
-    multitask::run_main(run)
+    demo_cli::run_main(run)
 }
 
 fn run() -> std::io::Result<()> {

@@ -1,5 +1,5 @@
 //! Test support shared by the helper crate's test files: a deadline for every test that could
-//! hang, and whether a pid was reaped.
+//! hang, and whether a pid runs or was reaped (read from /proc with procfs, as the crate does).
 
 use std::sync::mpsc;
 use std::time::Duration;
@@ -27,18 +27,16 @@ pub fn within<T: Send + 'static>(limit: Duration, body: impl FnOnce() -> T + Sen
 /// True while `pid` runs (a zombie has stopped running).
 #[allow(dead_code)] // not every test file needs it
 pub fn is_running(pid: i32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => stat
-            .rsplit_once(") ")
-            .is_some_and(|(_, rest)| !rest.starts_with('Z') && !rest.starts_with('X')),
-        Err(_) => false,
-    }
+    use procfs::process::{ProcState, Process};
+    Process::new(pid)
+        .and_then(|p| p.stat())
+        .is_ok_and(|stat| !matches!(stat.state(), Ok(ProcState::Zombie | ProcState::Dead)))
 }
 
 #[allow(dead_code)] // not every test file checks reaping
 /// True when `pid` does not exist at all (reaped, not even a zombie).
 pub fn is_reaped(pid: i32) -> bool {
-    !std::path::Path::new(&format!("/proc/{pid}")).exists()
+    procfs::process::Process::new(pid).is_err()
 }
 
 /// Runs `body` in a forked child of its own and fails the test with the child's panic message

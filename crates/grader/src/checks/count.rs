@@ -1,0 +1,228 @@
+//! `count`: how many lines of a kind, overall or for each value of a capture.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::values::{Expected, norm};
+use crate::spec::fields::{Fields, Res};
+use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
+use crate::spec::values::{Num, Values};
+use crate::text::{Problems, QUOTE_MAX, more};
+
+pub(super) const TYPES: &[CheckType] = &[CheckType {
+    name: "count",
+    fields: &["line", "per", "values", "exactly", "min", "max"],
+    build,
+}];
+
+/// The number of `line` lines is within `min..=max`; with `per`, for each value of that
+/// capture; with `values` too, for each listed value, and no other value may appear.
+#[derive(Debug)]
+struct Count {
+    line: usize,
+    per: Option<String>,
+    values: Option<Values>,
+    min: Option<Num>,
+    max: Option<Num>,
+}
+
+fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
+    let c = f.raw;
+    let name = f.name;
+    let line = f.need_kind(&c.line, "line")?;
+    let per = f.opt_capture(line, &c.per)?;
+    let values = match &c.values {
+        Some(v) if per.is_none() => {
+            return Err(f.err(
+                v.span(),
+                format!("check '{name}': `values` needs `per` (the capture they are values of)"),
+            ));
+        }
+        Some(v) => Some(f.values(v)?),
+        None => None,
+    };
+    let (min, max) = match &c.exactly {
+        Some(e) => {
+            if let Some(m) = c.min.as_ref().or(c.max.as_ref()) {
+                return Err(f.err(
+                    m.span(),
+                    format!("check '{name}': use either `exactly` or `min`/`max`"),
+                ));
+            }
+            let n = f.count_num(e)?;
+            (Some(n.clone()), Some(n))
+        }
+        None => (f.opt_count(&c.min)?, f.opt_count(&c.max)?),
+    };
+    if min.is_none() && max.is_none() {
+        return Err(f.missing("a `count` check needs `exactly`, `min` or `max`"));
+    }
+    Ok(Arc::new(Count {
+        line,
+        per,
+        values,
+        min,
+        max,
+    }))
+}
+
+impl Rule for Count {
+    fn reached(&self, ctx: &Ctx<'_>) -> bool {
+        // A count judges the whole output's make-up ("no line of another thread" is `max = 0`):
+        // any expected line gives it something to judge.
+        !ctx.lines.is_empty()
+    }
+
+    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+        let min = self.min.as_ref().map(|n| ctx.num(n));
+        let max = self.max.as_ref().map(|n| ctx.num(n));
+        let ok = |n: usize| {
+            let n = n as i64;
+            min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m)
+        };
+        let want = match (min, max) {
+            (Some(a), Some(b)) if a == b => format!("exactly {a}"),
+            (Some(a), Some(b)) => format!("between {a} and {b}"),
+            (Some(a), None) => format!("at least {a}"),
+            (None, Some(b)) => format!("at most {b}"),
+            (None, None) => "any number".to_string(),
+        };
+        let kind = ctx.kind_name(self.line);
+        let found = |ls: &[&Classified]| -> String {
+            if ls.is_empty() {
+                "found none".to_string()
+            } else {
+                let mut m = format!("found {}: ", ls.len());
+                let q: Vec<String> = ls.iter().take(QUOTE_MAX).map(|l| l.quote()).collect();
+                m.push_str(&q.join(", "));
+                more(&mut m, ls.len());
+                m
+            }
+        };
+        let Some(per) = self.per.as_deref() else {
+            let ls: Vec<&Classified> = ctx.of_kind(self.line).collect();
+            return if ok(ls.len()) {
+                Ok(())
+            } else {
+                Err(format!("expected {want} '{kind}' line(s), {}", found(&ls)))
+            };
+        };
+        let mut groups: BTreeMap<String, Vec<&Classified>> = BTreeMap::new();
+        let mut order: Vec<String> = Vec::new();
+        for l in ctx.of_kind(self.line) {
+            let v = norm(l.cap(per));
+            if !groups.contains_key(&v) {
+                order.push(v.clone());
+            }
+            groups.entry(v).or_default().push(l);
+        }
+        let mut problems = Problems::default();
+        match self.values.as_ref().map(|v| Expected::of(ctx, v)) {
+            Some(exp) => {
+                for (v, ls) in &groups {
+                    if exp.index(v).is_none() {
+                        problems.add(|| {
+                            format!(
+                                "{} has {per}={v}, not one of {}",
+                                ls[0].quote(),
+                                exp.describe()
+                            )
+                        });
+                    }
+                }
+                // Without a minimum only the values seen can fail (a huge range is not walked).
+                let walk = min.is_some_and(|m| m > 0);
+                for v in exp.iter().take_while(|_| walk) {
+                    if problems.total() > QUOTE_MAX {
+                        break;
+                    }
+                    let ls: Vec<&Classified> = groups.get(&norm(&v)).cloned().unwrap_or_default();
+                    if !ok(ls.len()) {
+                        problems.add(|| {
+                            format!(
+                                "expected {want} '{kind}' line(s) with {per}={v}, {}",
+                                found(&ls)
+                            )
+                        });
+                    }
+                }
+                if !walk {
+                    for (v, ls) in &groups {
+                        if exp.index(v).is_some() && !ok(ls.len()) {
+                            problems.add(|| {
+                                format!(
+                                    "expected {want} '{kind}' line(s) with {per}={v}, {}",
+                                    found(ls)
+                                )
+                            });
+                        }
+                    }
+                }
+            }
+            None => {
+                for v in &order {
+                    let ls = &groups[v];
+                    if !ok(ls.len()) {
+                        problems.add(|| {
+                            format!(
+                                "expected {want} '{kind}' line(s) with {per}={v}, {}",
+                                found(ls)
+                            )
+                        });
+                    }
+                }
+            }
+        }
+        problems.result()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{judge, spec};
+
+    const LINES: &str = r#"
+name = "t"
+[[line]]
+name = "task"
+pattern = 'Task (?<i>\d+)'
+"#;
+
+    fn with(check: &str) -> String {
+        format!("{LINES}\n[[check]]\nname = \"c\"\ntype = \"count\"\nline = \"task\"\n{check}\n")
+    }
+
+    #[test]
+    fn exactly_counts_every_line_of_the_kind() {
+        let s = with("exactly = 2");
+        assert_eq!(judge(&s, &["Task 1", "Task 2"]), Ok(()));
+        let e = judge(&s, &["Task 1"]).unwrap_err();
+        assert_eq!(e, r#"expected exactly 2 'task' line(s), found 1: line 1 "Task 1""#);
+    }
+
+    #[test]
+    fn per_value_with_values_names_the_missing_and_the_unlisted() {
+        let s = with("per = \"i\"\nvalues = \"0..3\"\nexactly = 1");
+        assert_eq!(judge(&s, &["Task 2", "Task 0", "Task 1"]), Ok(()));
+        let e = judge(&s, &["Task 0", "Task 7", "Task 2"]).unwrap_err();
+        assert!(e.contains(r#"line 2 "Task 7" has i=7, not one of 0, 1, 2"#), "{e}");
+        assert!(e.contains("with i=1, found none"), "{e}");
+    }
+
+    #[test]
+    fn per_value_without_values_judges_the_values_seen() {
+        let s = with("per = \"i\"\nmax = 1");
+        let e = judge(&s, &["Task 1", "Task 01"]).unwrap_err();
+        assert!(e.starts_with("expected at most 1 'task' line(s) with i=1, found 2"), "{e}");
+    }
+
+    #[test]
+    fn reading_refuses_values_without_per_and_exactly_with_max() {
+        let e = spec(&with("values = [1]\nexactly = 1")).unwrap_err();
+        assert!(e.contains("`values` needs `per`"), "{e}");
+        let e = spec(&with("exactly = 1\nmax = 2")).unwrap_err();
+        assert!(e.contains("use either `exactly` or `min`/`max`"), "{e}");
+        let e = spec(&with("")).unwrap_err();
+        assert!(e.contains("needs `exactly`, `min` or `max`"), "{e}");
+    }
+}

@@ -1,0 +1,139 @@
+//! `open`: how many lines of one kind are open at once, waiting for their closing line.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+
+use super::values::norm;
+use crate::spec::fields::{Fields, Res};
+use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
+use crate::spec::values::Num;
+
+pub(super) const TYPES: &[CheckType] = &[CheckType {
+    name: "open",
+    fields: &["open", "close", "key", "min", "max"],
+    build,
+}];
+
+/// Reading top to bottom, an `open` line opens its `key` value and the next `close` line with
+/// the same value closes it: never more than `max` open at once, and at some point at least
+/// `min` (or as many as there are `open` lines, if fewer).
+#[derive(Debug)]
+struct Open {
+    open: usize,
+    close: usize,
+    key: String,
+    max: Option<Num>,
+    min: Option<Num>,
+}
+
+fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
+    let c = f.raw;
+    let open = f.need_kind(&c.open, "open")?;
+    let close = f.need_kind(&c.close, "close")?;
+    let (key, kspan) = f.need(&c.key, "key")?;
+    f.capture_in(open, &key, Some(kspan.clone()))?;
+    f.capture_in(close, &key, Some(kspan))?;
+    let (min, max) =
+        f.min_max("an `open` check needs `max` (a bound) or `min` (a peak to reach)")?;
+    Ok(Arc::new(Open {
+        open,
+        close,
+        key,
+        max,
+        min,
+    }))
+}
+
+impl Rule for Open {
+    fn reached(&self, ctx: &Ctx<'_>) -> bool {
+        ctx.has_any(&[self.open])
+    }
+
+    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+        let (open, close, key) = (self.open, self.close, self.key.as_str());
+        let (ok, ck) = (ctx.kind_name(open), ctx.kind_name(close));
+        let max = self.max.as_ref().map(|n| ctx.num(n));
+        let min = self.min.as_ref().map(|n| ctx.num(n));
+        // The open lines of each key value, oldest first; a close closes the oldest.
+        let mut now: HashMap<String, VecDeque<&Classified>> = HashMap::new();
+        let mut count = 0usize;
+        let mut peak = 0usize;
+        let mut opens = 0usize;
+        let mut problem = None;
+        for l in ctx.lines {
+            if l.kind == close
+                && let Some(q) = now.get_mut(&norm(l.cap(key)))
+                && q.pop_front().is_some()
+            {
+                count -= 1;
+            }
+            if l.kind == open {
+                opens += 1;
+                now.entry(norm(l.cap(key))).or_default().push_back(l);
+                count += 1;
+                peak = peak.max(count);
+                if problem.is_none() && max.is_some_and(|m| count as i64 > m) {
+                    let mut list: Vec<&Classified> = now.values().flatten().copied().collect();
+                    list.sort_by_key(|o| o.number);
+                    let shown: Vec<String> = list
+                        .iter()
+                        .take(8)
+                        .map(|o| format!("{key}={} at line {}", o.cap(key), o.number))
+                        .collect();
+                    problem = Some(format!(
+                        "at {}, {count} '{ok}' lines are open without their '{ck}' line ({}{}): at most {} allowed",
+                        l.quote(),
+                        shown.join(", "),
+                        if list.len() > 8 { ", ..." } else { "" },
+                        max.unwrap_or_default()
+                    ));
+                }
+            }
+        }
+        if let Some(p) = problem {
+            return Err(p);
+        }
+        if let Some(m) = min {
+            let need = m.min(opens as i64);
+            if (peak as i64) < need {
+                return Err(format!(
+                    "at most {peak} '{ok}' line(s) were open at once (without their '{ck}' line); expected {need} at some point"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{judge, spec};
+
+    fn with(bounds: &str) -> String {
+        format!(
+            "name = \"t\"\n[[line]]\nname = \"run\"\npattern = 'Run (?<i>\\d+)'\n[[line]]\nname = \"done\"\npattern = 'Done (?<i>\\d+)'\n[[check]]\nname = \"c\"\ntype = \"open\"\nopen = \"run\"\nclose = \"done\"\nkey = \"i\"\n{bounds}\n"
+        )
+    }
+
+    #[test]
+    fn max_quotes_the_open_lines() {
+        let s = with("max = 2");
+        assert_eq!(judge(&s, &["Run 1", "Run 2", "Done 1", "Run 3"]), Ok(()));
+        let e = judge(&s, &["Run 1", "Run 2", "Run 3"]).unwrap_err();
+        assert_eq!(e, r#"at line 3 "Run 3", 3 'run' lines are open without their 'done' line (i=1 at line 1, i=2 at line 2, i=3 at line 3): at most 2 allowed"#);
+    }
+
+    #[test]
+    fn min_is_capped_by_the_number_of_opens() {
+        let s = with("min = 3");
+        assert_eq!(judge(&s, &["Run 1", "Run 2", "Done 1", "Done 2"]), Ok(()));
+        let e = judge(&s, &["Run 1", "Done 1", "Run 2", "Done 2", "Run 3"]).unwrap_err();
+        assert!(e.starts_with("at most 1 'run' line(s) were open at once"), "{e}");
+    }
+
+    #[test]
+    fn a_bound_is_required() {
+        let e = spec(&with("")).unwrap_err();
+        assert!(e.contains("an `open` check needs `max` (a bound) or `min`"), "{e}");
+    }
+}

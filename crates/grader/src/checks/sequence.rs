@@ -1,0 +1,115 @@
+//! `sequence`: a capture's values, top to bottom, follow a given order.
+
+use std::sync::Arc;
+
+use super::values::Expected;
+use crate::spec::fields::{Fields, Res};
+use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
+use crate::spec::values::Values;
+use crate::text::Problems;
+
+pub(super) const TYPES: &[CheckType] = &[CheckType {
+    name: "sequence",
+    fields: &["line", "capture", "values"],
+    build,
+}];
+
+/// The values of `capture` among `line` lines follow the order of `values`: repeats allowed,
+/// going back is not, and a value not in `values` fails.
+#[derive(Debug)]
+struct Sequence {
+    line: usize,
+    capture: String,
+    values: Values,
+}
+
+fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
+    let c = f.raw;
+    let line = f.need_kind(&c.line, "line")?;
+    let capture = f.need_capture(line, &c.capture, "capture")?;
+    let values = match &c.values {
+        Some(v) => f.values(v)?,
+        None => return Err(f.missing("a `sequence` check needs `values`")),
+    };
+    Ok(Arc::new(Sequence {
+        line,
+        capture,
+        values,
+    }))
+}
+
+impl Rule for Sequence {
+    fn reached(&self, ctx: &Ctx<'_>) -> bool {
+        ctx.has_any(&[self.line])
+    }
+
+    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+        let capture = self.capture.as_str();
+        let exp = Expected::of(ctx, &self.values);
+        let mut best: Option<(usize, &Classified)> = None;
+        let mut problems = Problems::default();
+        for l in ctx.of_kind(self.line) {
+            let v = l.cap(capture);
+            match exp.index(v) {
+                None => problems.add(|| {
+                    format!(
+                        "{} has {capture}={v}, not one of {}",
+                        l.quote(),
+                        exp.describe()
+                    )
+                }),
+                Some(i) => match best {
+                    Some((b, bl)) if i < b => problems.add(|| {
+                        format!(
+                            "{} ({capture}={v}) comes after {} ({capture}={}): expected the order {}",
+                            l.quote(),
+                            bl.quote(),
+                            bl.cap(capture),
+                            exp.describe()
+                        )
+                    }),
+                    Some((b, _)) if i == b => {}
+                    _ => best = Some((i, l)),
+                },
+            }
+        }
+        problems.result()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{judge, spec};
+
+    const SPEC: &str = r#"
+name = "t"
+[[line]]
+name = "get"
+pattern = 'Get (?<v>\w+)'
+[[check]]
+name = "c"
+type = "sequence"
+line = "get"
+capture = "v"
+values = ["A", "B", "C"]
+"#;
+
+    #[test]
+    fn repeats_pass_and_going_back_fails() {
+        assert_eq!(judge(SPEC, &["Get A", "Get A", "Get C"]), Ok(()));
+        let e = judge(SPEC, &["Get B", "Get A"]).unwrap_err();
+        assert!(e.contains(r#"line 2 "Get A" (v=A) comes after line 1 "Get B" (v=B): expected the order A, B, C"#), "{e}");
+    }
+
+    #[test]
+    fn an_unknown_value_fails() {
+        let e = judge(SPEC, &["Get D"]).unwrap_err();
+        assert_eq!(e, r#"line 1 "Get D" has v=D, not one of A, B, C"#);
+    }
+
+    #[test]
+    fn values_are_required() {
+        let e = spec(&SPEC.replace("values = [\"A\", \"B\", \"C\"]", "")).unwrap_err();
+        assert!(e.contains("a `sequence` check needs `values`"), "{e}");
+    }
+}

@@ -1,0 +1,214 @@
+//! Grading: run a command many times under supervision and judge the runs against a spec.
+
+use std::ffi::OsString;
+use std::time::Duration;
+
+use crate::diff::first_failing;
+use crate::error::GradeError;
+use crate::judge::judge;
+use crate::report::{CheckKind, CheckStatus, Report};
+use crate::run::{RunConfig, become_subreaper, run_once};
+use crate::spec::Spec;
+use crate::spec::params::Params;
+
+/// The environment variable every demo multiplies its sleeps by.
+pub const TIME_SCALE_ENV: &str = "MULTITASK_TIME_SCALE";
+/// The environment variable that fixes every random draw of a demo: an integer (as the demos
+/// and `multitask::check_knobs` read it).
+pub const SEED_ENV: &str = "MULTITASK_SEED";
+/// The longest `--timeout` taken: a day per run.
+pub const TIMEOUT_MAX: Duration = Duration::from_secs(24 * 60 * 60);
+/// The largest time scale taken: past it a port's sleeps outlast any timeout.
+pub const TIME_SCALE_MAX: f64 = 1000.0;
+
+/// How to grade: the `grade` command's options.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GradeOptions {
+    /// How many times to run the command (at least 1).
+    pub runs: usize,
+    /// Limit per run; the whole process tree is killed past it.
+    pub timeout: Duration,
+    /// Sets `MULTITASK_TIME_SCALE` for the command and scales the spec's time ranges. `None`:
+    /// the command inherits the environment, and ranges use its `MULTITASK_TIME_SCALE` or 1.
+    pub time_scale: Option<f64>,
+    /// Spec parameters, `K=V` as (K, V).
+    pub params: Vec<(String, String)>,
+    /// A correct program (program then arguments) run once, to show the first failing run
+    /// beside; without it, the first failing run is shown beside the spec's line kinds.
+    pub reference: Option<Vec<OsString>>,
+}
+
+impl Default for GradeOptions {
+    fn default() -> Self {
+        GradeOptions {
+            runs: 10,
+            timeout: Duration::from_secs(30),
+            time_scale: None,
+            params: Vec::new(),
+            reference: None,
+        }
+    }
+}
+
+/// The time scale the spec's ranges are judged at: the option's, else the environment's, else
+/// 1. A time scale from the environment must be a positive number up to [`TIME_SCALE_MAX`].
+fn effective_time_scale(opts: &GradeOptions) -> Result<f64, GradeError> {
+    match opts.time_scale {
+        Some(s) => Ok(s),
+        None => match std::env::var(TIME_SCALE_ENV) {
+            Ok(v) => match v.trim().parse::<f64>() {
+                Ok(s) if s.is_finite() && s > 0.0 && s <= TIME_SCALE_MAX => Ok(s),
+                _ => Err(GradeError::Option(format!(
+                    "{TIME_SCALE_ENV}={v:?} in the environment is not a positive number up to {TIME_SCALE_MAX}"
+                ))),
+            },
+            Err(_) => Ok(1.0),
+        },
+    }
+}
+
+/// The knobs the port inherits from our environment and would refuse: one bad seed fails every
+/// run of a correct port, so it is the grading that cannot be done.
+fn check_environment() -> Result<(), GradeError> {
+    match std::env::var_os(SEED_ENV) {
+        None => Ok(()),
+        Some(v) => match v.to_str().map(|s| s.trim().parse::<i64>()) {
+            Some(Ok(_)) => Ok(()),
+            _ => Err(GradeError::Option(format!(
+                "{SEED_ENV}={v:?} in the environment is not an integer"
+            ))),
+        },
+    }
+}
+
+/// Fails unless `opts` can be used: at least one run, a timeout in (0, [`TIMEOUT_MAX`]], a time
+/// scale in (0, [`TIME_SCALE_MAX`]].
+pub fn check_options(opts: &GradeOptions) -> Result<(), GradeError> {
+    if opts.runs == 0 {
+        return Err(GradeError::Option("--runs must be at least 1".into()));
+    }
+    if opts.timeout.is_zero() {
+        return Err(GradeError::Option("--timeout must be above 0".into()));
+    }
+    if opts.timeout > TIMEOUT_MAX {
+        return Err(GradeError::Option(format!(
+            "--timeout must be at most {} seconds (a day)",
+            TIMEOUT_MAX.as_secs()
+        )));
+    }
+    if let Some(s) = opts.time_scale
+        && !(s.is_finite() && s > 0.0 && s <= TIME_SCALE_MAX)
+    {
+        return Err(GradeError::Option(format!(
+            "--time-scale must be a positive number up to {TIME_SCALE_MAX}, not {s}"
+        )));
+    }
+    if opts.reference.as_ref().is_some_and(Vec::is_empty) {
+        return Err(GradeError::Option("--reference needs a command".into()));
+    }
+    check_environment()?;
+    effective_time_scale(opts).map(|_| ())
+}
+
+/// Makes this process the child subreaper of everything it runs (`PR_SET_CHILD_SUBREAPER`): a
+/// port's orphans are then adopted by us (the spec's `adopter_pid`) and cannot escape
+/// supervision. [`grade`] calls it; call it first thing when running ports with
+/// [`run_once`](crate::run_once) directly. Idempotent.
+///
+/// Errors: [`GradeErrorKind::Os`](crate::GradeErrorKind::Os) when the kernel refuses, the errno
+/// kept as the cause.
+pub fn ensure_subreaper() -> Result<(), GradeError> {
+    Ok(become_subreaper()?)
+}
+
+/// Where a grading is, told before and after each run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Run `run` (from 1) of `runs` starts; `passed` of the runs before it passed.
+    Started {
+        /// The run about to start, from 1.
+        run: usize,
+        /// How many runs the grading makes.
+        runs: usize,
+        /// How many earlier runs failed no guaranteed check.
+        passed: usize,
+    },
+    /// Run `run` of `runs` ended after `elapsed`; `passed` runs so far passed, this one included.
+    Ended {
+        /// The run that ended, from 1.
+        run: usize,
+        /// How many runs the grading makes.
+        runs: usize,
+        /// How many runs so far failed no guaranteed check.
+        passed: usize,
+        /// How long the run took.
+        elapsed: Duration,
+    },
+}
+
+/// Runs `command` (program then arguments) `opts.runs` times and judges the runs against `spec`.
+///
+/// Errors: an option out of range or not fitting the spec, a command that cannot be started, or
+/// the operating system failing the runner; whatever the command does is in the report instead.
+pub fn grade(spec: &Spec, opts: &GradeOptions, command: &[OsString]) -> Result<Report, GradeError> {
+    grade_with_progress(spec, opts, command, &mut |_| {})
+}
+
+/// As [`grade`], telling `progress` before and after each run (for a progress line).
+pub fn grade_with_progress(
+    spec: &Spec,
+    opts: &GradeOptions,
+    command: &[OsString],
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Report, GradeError> {
+    let Some((program, args)) = command.split_first() else {
+        return Err(GradeError::Option("no command to grade".into()));
+    };
+    check_options(opts)?;
+    let params = Params::resolve(spec, &opts.params, effective_time_scale(opts)?)?;
+    ensure_subreaper()?;
+    let mut cfg = RunConfig::new(program.clone(), args.to_vec());
+    cfg.timeout = opts.timeout;
+    if let Some(s) = opts.time_scale {
+        cfg.env
+            .push((TIME_SCALE_ENV.into(), OsString::from(s.to_string())));
+    }
+    let reference = match opts.reference.as_deref() {
+        Some([program, args @ ..]) => {
+            let mut rcfg = cfg.clone();
+            rcfg.program = program.clone();
+            rcfg.args = args.to_vec();
+            Some(run_once(&rcfg, 0)?)
+        }
+        _ => None,
+    };
+    let mut outcomes = Vec::with_capacity(opts.runs);
+    let mut passed = 0;
+    for run in 1..=opts.runs {
+        progress(Progress::Started {
+            run,
+            runs: opts.runs,
+            passed,
+        });
+        let outcome = run_once(&cfg, run)?;
+        // A run passes when it fails no guaranteed check; likely ones need all the runs.
+        let alone = judge(spec, &params, std::slice::from_ref(&outcome));
+        if alone
+            .checks
+            .iter()
+            .all(|c| c.kind == CheckKind::Likely || c.status != CheckStatus::Failed)
+        {
+            passed += 1;
+        }
+        progress(Progress::Ended {
+            run,
+            runs: opts.runs,
+            passed,
+            elapsed: outcome.elapsed,
+        });
+        outcomes.push(outcome);
+    }
+    let mut report = judge(spec, &params, &outcomes);
+    report.diff = first_failing(spec, &report, &outcomes, reference.as_ref());
+    Ok(report)
+}

@@ -1,0 +1,116 @@
+//! Judging runs against a spec: the built-in run checks, then each spec check on each run, and
+//! likely checks against their threshold over all runs.
+
+use std::time::Duration;
+
+use crate::outcome::{Line, RunOutcome};
+use crate::report::{CheckKind, CheckReport, CheckStatus, Failure, Report};
+use crate::run_checks::RUN_CHECKS;
+use crate::spec::Spec;
+use crate::spec::params::Params;
+use crate::spec::rule::{Ctx, classify};
+
+/// Judges the outcomes of a port's runs against a spec, with the grading's parameters.
+///
+/// The report lists the built-in run checks first, then the spec's checks in file order.
+pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
+    let mut checks: Vec<CheckReport> = RUN_CHECKS
+        .iter()
+        .map(|c| CheckReport::new(c.name, CheckKind::Guaranteed, None))
+        .chain(spec.checks.iter().map(|c| {
+            let kind = if c.likely.is_some() {
+                CheckKind::Likely
+            } else {
+                CheckKind::Guaranteed
+            };
+            CheckReport::new(&c.name, kind, c.likely)
+        }))
+        .collect();
+    let values = params.filled(&spec.params);
+    for run in runs {
+        let classified = classify(&spec.lines, &run.lines);
+        let ctx = Ctx {
+            kinds: &spec.lines,
+            params: &values,
+            run,
+            lines: &classified,
+        };
+        // Each result with whether the run had anything for the check to judge.
+        let results = RUN_CHECKS
+            .iter()
+            .map(|c| {
+                (c.judge)(spec, run, &classified).map(|()| !c.needs_lines || !run.lines.is_empty())
+            })
+            .chain(
+                spec.checks
+                    .iter()
+                    .map(|c| c.rule.judge(&ctx).map(|()| c.rule.reached(&ctx))),
+            );
+        // The first check to fail in this run says so when the expected lines went to stderr.
+        let mut stderr_note = stderr_note(spec, run);
+        for (report, result) in checks.iter_mut().zip(results) {
+            match result {
+                Ok(true) => report.runs_passed += 1,
+                Ok(false) => report.runs_not_reached += 1,
+                Err(mut message) => {
+                    if let Some(note) = stderr_note.take() {
+                        message.push('\n');
+                        message.push_str(&note);
+                    }
+                    report.failures.push(Failure {
+                        run: run.run,
+                        message,
+                    })
+                }
+            }
+        }
+    }
+    for c in &mut checks {
+        let held = match c.threshold {
+            None => c.failures.is_empty(),
+            Some(t) => c.runs_passed as f64 >= t * runs.len() as f64 - 1e-9,
+        };
+        c.status = if c.runs_passed == 0 && c.failures.is_empty() {
+            CheckStatus::NotReached
+        } else if held {
+            CheckStatus::Passed
+        } else {
+            CheckStatus::Failed
+        };
+        c.passed = c.status == CheckStatus::Passed;
+        if c.passed {
+            // A likely check that holds often enough has nothing to answer for.
+            c.failures.clear();
+        }
+    }
+    Report {
+        example: spec.name().to_string(),
+        runs: runs.len(),
+        passed: checks.iter().all(|c| c.status != CheckStatus::Failed),
+        params: params.values().clone(),
+        time_scale: params.time_scale(),
+        checks,
+        diff: None,
+    }
+}
+
+/// When lines of the spec's kinds appear on the run's stderr (its kept tail): a note saying so.
+fn stderr_note(spec: &Spec, run: &RunOutcome) -> Option<String> {
+    let lines: Vec<Line> = run
+        .stderr_tail
+        .lines()
+        .map(|text| Line {
+            text: text.to_string(),
+            utf8: true,
+            at: Duration::ZERO,
+        })
+        .collect();
+    let found = classify(&spec.lines, &lines);
+    let first = found.first()?;
+    Some(format!(
+        "{} line(s) the spec expects on stdout were printed on stderr, e.g. {:?} ('{}'): print them on stdout",
+        found.len(),
+        first.text,
+        spec.lines[first.kind].name
+    ))
+}

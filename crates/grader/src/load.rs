@@ -1,0 +1,121 @@
+//! Where a spec comes from: text, a file, or the built-in table; each read with every check type.
+
+use std::path::Path;
+
+use crate::checks;
+use crate::spec::Spec;
+use crate::spec::build::build;
+use crate::spec::error::{SpecError, SpecErrorKind};
+
+/// The built-in examples: name, one-line description, spec text.
+const BUILTINS: &[(&str, &str, &str)] = &[
+    (
+        "fork",
+        "os.fork: the parent and its child each print one line",
+        include_str!("../specs/fork.toml"),
+    ),
+    (
+        "process",
+        "multiprocessing.Process: start a child, join it",
+        include_str!("../specs/process.toml"),
+    ),
+    (
+        "pool",
+        "multiprocessing.Pool: 5 tasks on N worker processes (--param processes=N)",
+        include_str!("../specs/pool.toml"),
+    ),
+    (
+        "queue",
+        "multiprocessing.Queue: a writer puts A, B, C, a reader gets them",
+        include_str!("../specs/queue.toml"),
+    ),
+    (
+        "thread",
+        "threading.Thread: a LoopThread counts to 5, the main thread joins it",
+        include_str!("../specs/thread.toml"),
+    ),
+    (
+        "lock",
+        "threading.Lock: two threads change one balance under a lock; it ends at 0",
+        include_str!("../specs/lock.toml"),
+    ),
+    (
+        "threadlocal",
+        "threading.local: Thread-A greets Alice, Thread-B greets Bob",
+        include_str!("../specs/threadlocal.toml"),
+    ),
+    (
+        "multicore",
+        "multicore dead loop: one busy thread per core, then the cores kept busy (--param cores=N)",
+        include_str!("../specs/multicore.toml"),
+    ),
+    (
+        "subprocess",
+        "subprocess: uname -s and its exit code, then sh fed on stdin, its output and exit code",
+        include_str!("../specs/subprocess.toml"),
+    ),
+    (
+        "pipe",
+        "multiprocessing.Pipe: a parent pings, a child pongs, three rounds",
+        include_str!("../specs/pipe.toml"),
+    ),
+    (
+        "distributed",
+        "distributed processes: a master's 10 tasks done by a worker over TCP (run both)",
+        include_str!("../specs/distributed.toml"),
+    ),
+];
+
+impl Spec {
+    /// The built-in spec of an example (`grade --list`: `fork`, `process`, `pool`, `queue`, `thread`,
+    /// then the rest of the chapter).
+    ///
+    /// Errors: [`SpecErrorKind::UnknownExample`] for a name not in the table.
+    pub fn builtin(name: &str) -> Result<Spec, SpecError> {
+        match BUILTINS.iter().find(|(n, _, _)| *n == name) {
+            Some((n, _, text)) => Spec::parse(text, &format!("builtin:{n}")),
+            None => Err(SpecError::new(
+                SpecErrorKind::UnknownExample,
+                "",
+                None,
+                format!(
+                    "unknown example '{name}' (known: {})",
+                    BUILTINS
+                        .iter()
+                        .map(|(n, _, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )),
+        }
+    }
+
+    /// The built-in examples, each with a one-line description.
+    pub fn builtin_names() -> Vec<(&'static str, &'static str)> {
+        BUILTINS.iter().map(|(n, d, _)| (*n, *d)).collect()
+    }
+
+    /// Reads and validates a spec file.
+    ///
+    /// Errors: [`SpecErrorKind::Io`] when the file cannot be read, else as [`Spec::parse`].
+    pub fn from_toml_file(path: &Path) -> Result<Spec, SpecError> {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            SpecError::new(
+                SpecErrorKind::Io,
+                &origin,
+                None,
+                format!("cannot read the spec: {e}"),
+            )
+        })?;
+        Spec::parse(&text, &origin)
+    }
+
+    /// Parses and validates spec text; `origin` (a file name) is used in error messages.
+    ///
+    /// Errors: [`SpecErrorKind::Syntax`] for TOML that does not fit the format,
+    /// [`SpecErrorKind::Invalid`] for a spec that does not hold together; each with its line.
+    pub fn parse(text: &str, origin: &str) -> Result<Spec, SpecError> {
+        build(text, origin, &checks::all())
+    }
+}

@@ -1,0 +1,107 @@
+//! How to run a port once, and why a run could not happen at all.
+
+use std::ffi::{OsStr, OsString};
+use std::fmt::Display;
+use std::io;
+use std::path::Path;
+use std::time::Duration;
+
+/// The environment variable that carries a run's unique marker to every process of its tree.
+pub const RUN_ID_ENV: &str = "GRADER_RUN_ID";
+
+/// How to run a port once.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    /// The program: a path, or a name looked up in `PATH`.
+    pub program: OsString,
+    /// Its arguments, without the program itself.
+    pub args: Vec<OsString>,
+    /// Added to the inherited environment.
+    pub env: Vec<(OsString, OsString)>,
+    /// The whole tree is killed when the run lasts longer than this.
+    pub timeout: Duration,
+    /// How long processes may outlive the main process before they count as left behind.
+    pub grace: Duration,
+    /// Bytes of stdout plus stderr kept at most; past it the tree is killed.
+    pub output_limit: usize,
+}
+
+impl RunConfig {
+    /// A run of `program` with `args`: timeout 30 s, grace 500 ms, output limit 1 MiB.
+    pub fn new(program: impl Into<OsString>, args: Vec<OsString>) -> Self {
+        RunConfig {
+            program: program.into(),
+            args,
+            env: Vec::new(),
+            timeout: Duration::from_secs(30),
+            grace: Duration::from_millis(500),
+            output_limit: 1024 * 1024,
+        }
+    }
+}
+
+/// What kind of failure stopped a run from happening at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunErrorKind {
+    /// The program (or its script interpreter) does not exist.
+    NotFound,
+    /// The program exists but could not be started (not executable, bad format, ...).
+    Spawn,
+    /// The operating system refused something the runner needs (pipe, poll, prctl, ...).
+    Os,
+}
+
+/// The run could not be done; the message is one line fit for the user, the cause (an
+/// [`io::Error`] with the errno) is `source()`.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct RunError {
+    kind: RunErrorKind,
+    message: String,
+    #[source]
+    source: Option<io::Error>,
+}
+
+impl RunError {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> RunErrorKind {
+        self.kind
+    }
+
+    /// The operating system failed `what` with `err`.
+    pub(crate) fn os<E: Display + Into<io::Error>>(what: &str, err: E) -> Self {
+        RunError {
+            kind: RunErrorKind::Os,
+            message: format!("{what}: {err}"),
+            source: Some(err.into()),
+        }
+    }
+
+    /// `program` could not be started.
+    pub(crate) fn spawn(program: &OsStr, err: io::Error) -> Self {
+        let shown = program.to_string_lossy();
+        let (kind, message) = match err.kind() {
+            io::ErrorKind::NotFound if Path::new(program).is_file() => (
+                RunErrorKind::NotFound,
+                format!("command not found: {shown} (its interpreter does not exist)"),
+            ),
+            io::ErrorKind::NotFound => (
+                RunErrorKind::NotFound,
+                format!("command not found: {shown}"),
+            ),
+            io::ErrorKind::PermissionDenied => (
+                RunErrorKind::Spawn,
+                format!("command not executable: {shown} (permission denied)"),
+            ),
+            _ => (
+                RunErrorKind::Spawn,
+                format!("cannot start command {shown}: {err}"),
+            ),
+        };
+        RunError {
+            kind,
+            message,
+            source: Some(err),
+        }
+    }
+}

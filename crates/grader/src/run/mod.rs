@@ -1,0 +1,88 @@
+//! Runs a port once under process-tree supervision and records what it printed.
+//!
+//! The calling process becomes a child subreaper, so every orphan of the port is re-parented to
+//! us instead of init. Each run starts in a new session (hence a new process group), and the run's
+//! processes are told apart from everything else in this process (other runs in parallel threads,
+//! children spawned by other code) by scanning /proc: same session or process group as the run's
+//! main process, descendant of a process already known to be the run's, or, for orphans adopted by
+//! us, the run's unique marker in their environment ([`RUN_ID_ENV`]). Only pids identified that way
+//! are ever signalled or reaped: this module never calls `waitpid(-1)`.
+//!
+//! A clean run costs no full scan: once the main process is reaped, the tree is gone when none
+//! of our own children is the run's and its process group is empty (see `Tree::gone_fast`);
+//! only when that is unsure, or something lingers, is every process's stat read.
+//!
+//! One thread per run: stdout, stderr and a pidfd of the main process are watched with `ppoll`,
+//! so lines are time-stamped as they arrive and the main process's exit is seen at once.
+
+mod capture;
+mod config;
+mod supervise;
+mod sys;
+mod tree;
+
+use std::collections::HashMap;
+use std::io;
+use std::os::fd::OwnedFd;
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+pub use config::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind};
+pub(crate) use sys::become_subreaper;
+
+use crate::outcome::RunOutcome;
+use supervise::Supervisor;
+use tree::Tree;
+
+/// Runs `cfg.program` once, to its end or until it is killed, and says what happened.
+///
+/// `run` (numbered from 1) is copied into the outcome. Errors only when the program could not be
+/// started or the OS failed us; whatever the program does is an outcome, never an error. No
+/// process of the run is left alive or unreaped when this returns, error or not.
+pub fn run_once(cfg: &RunConfig, run: usize) -> Result<RunOutcome, RunError> {
+    become_subreaper()?;
+    static RUN_COUNTER: AtomicU64 = AtomicU64::new(0);
+    let our_pid = std::process::id() as i32;
+    let marker = format!(
+        "{}.{}",
+        our_pid,
+        RUN_COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+
+    let mut cmd = Command::new(&cfg.program);
+    cmd.args(&cfg.args)
+        .envs(cfg.env.iter().map(|(k, v)| (k, v)))
+        .env(RUN_ID_ENV, &marker)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // SAFETY: the closure runs between fork and exec and only calls setsid, which is
+    // async-signal-safe and allocates nothing.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::setsid() == -1 {
+                return Err(io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+
+    let start = Instant::now();
+    let mut child = cmd.spawn().map_err(|e| RunError::spawn(&cfg.program, e))?;
+    let main_pid = child.id() as i32;
+    let tree = Tree {
+        our_pid,
+        main_pid,
+        marker: marker.clone(),
+        known: HashMap::new(),
+    };
+    let stdout = child.stdout.take().map(OwnedFd::from);
+    let stderr = child.stderr.take().map(OwnedFd::from);
+    let mut sup = Supervisor::new(child, tree);
+    // From here on the guard kills and reaps the tree on every way out but a complete run.
+    let outcome = sup.supervise(cfg, run, start, stdout, stderr);
+    sup.finished = outcome.is_ok();
+    outcome
+}

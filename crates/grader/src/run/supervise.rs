@@ -1,0 +1,277 @@
+//! The supervise loop: one run watched until it ends or is killed, with its outcome.
+
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::unix::process::ExitStatusExt;
+use std::process::{Child, ExitStatus};
+use std::time::{Duration, Instant};
+
+use nix::errno::Errno;
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
+
+use super::capture::{Capture, Stream, pump};
+use super::config::{RunConfig, RunError};
+use super::sys::{pidfd_open, ppoll};
+use super::tree::{Tree, cmdline, kill_verified};
+use crate::outcome::{Exit, LeftBehind, RunOutcome};
+
+/// One read from a pipe at most.
+const READ_CHUNK: usize = 64 * 1024;
+/// While processes linger after the output closed, the tree is re-scanned at most this far apart.
+const RESCAN_MAX: Duration = Duration::from_millis(50);
+/// Killing a tree gives up after this long (a process stuck in the kernel cannot be killed).
+const KILL_GIVE_UP: Duration = Duration::from_secs(5);
+/// Reads from the pipes after a kill at most (64 KiB each).
+const DRAIN_READS: usize = 64;
+
+/// Why the runner killed the tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KillReason {
+    Timeout,
+    Grace,
+    OutputLimit,
+}
+
+pub(super) struct Supervisor {
+    child: Child,
+    tree: Tree,
+    /// The main process's status once reaped.
+    status: Option<ExitStatus>,
+    /// Set once the run completed: then dropping the supervisor kills nothing.
+    pub(super) finished: bool,
+}
+
+impl Supervisor {
+    /// Watches `child`, the main process of the run `tree` tells apart.
+    pub(super) fn new(child: Child, tree: Tree) -> Self {
+        Supervisor {
+            child,
+            tree,
+            status: None,
+            finished: false,
+        }
+    }
+}
+
+impl Drop for Supervisor {
+    fn drop(&mut self) {
+        if !self.finished {
+            // An early return or a panic: nothing of the run may survive it.
+            self.kill_tree();
+        }
+    }
+}
+
+impl Supervisor {
+    pub(super) fn supervise(
+        &mut self,
+        cfg: &RunConfig,
+        run: usize,
+        start: Instant,
+        stdout: Option<OwnedFd>,
+        stderr: Option<OwnedFd>,
+    ) -> Result<RunOutcome, RunError> {
+        let main_pidfd = match pidfd_open(self.tree.main_pid) {
+            Ok(fd) => Some(fd),
+            Err(Errno::ENOSYS) => None,
+            Err(e) => return Err(RunError::os("cannot watch the main process", e)),
+        };
+        let mut out = stdout
+            .map(Stream::new)
+            .transpose()
+            .map_err(|e| RunError::os("cannot read stdout", e))?;
+        let mut err = stderr
+            .map(Stream::new)
+            .transpose()
+            .map_err(|e| RunError::os("cannot read stderr", e))?;
+        let mut cap = Capture::new(cfg.output_limit);
+        // A timeout past what an Instant can hold is no timeout at all (a century is as good).
+        let timeout_at = start
+            .checked_add(cfg.timeout)
+            .unwrap_or_else(|| start + Duration::from_secs(100 * 365 * 24 * 3600));
+        let mut main_exit_at: Option<Instant> = None;
+        let mut rescan: Option<Duration> = None;
+        let mut buf = vec![0u8; READ_CHUNK];
+
+        let reason = loop {
+            if cap.limit_hit {
+                break Some(KillReason::OutputLimit);
+            }
+            if self.status.is_some() && out.is_none() && err.is_none() {
+                if self.tree.gone_fast() || self.tree.scan_and_reap().is_empty() {
+                    break None;
+                }
+                // Something lingers without our pipes: look again soon, backing off.
+                rescan = Some(match rescan {
+                    None => Duration::from_millis(1),
+                    Some(d) => (d * 2).min(RESCAN_MAX),
+                });
+            }
+            let now = Instant::now();
+            let deadline = match main_exit_at {
+                Some(t) => timeout_at.min(t.checked_add(cfg.grace).unwrap_or(timeout_at)),
+                None => timeout_at,
+            };
+            if now >= deadline {
+                break Some(if now >= timeout_at {
+                    KillReason::Timeout
+                } else {
+                    KillReason::Grace
+                });
+            }
+            let mut wait = deadline - now;
+            if let Some(r) = rescan {
+                wait = wait.min(r);
+            }
+            let watch_main = self.status.is_none();
+            if watch_main && main_pidfd.is_none() {
+                // No pidfd (old kernel): notice the exit by asking often.
+                wait = wait.min(Duration::from_millis(2));
+            }
+
+            let mut fds: Vec<libc::pollfd> = Vec::with_capacity(3);
+            let mut slots = [usize::MAX; 3];
+            for (i, fd) in [
+                out.as_ref().map(|s| s.fd()),
+                err.as_ref().map(|s| s.fd()),
+                main_pidfd
+                    .as_ref()
+                    .filter(|_| watch_main)
+                    .map(|f| f.as_raw_fd()),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                if let Some(fd) = fd {
+                    slots[i] = fds.len();
+                    fds.push(libc::pollfd {
+                        fd,
+                        events: libc::POLLIN,
+                        revents: 0,
+                    });
+                }
+            }
+            ppoll(&mut fds, wait).map_err(|e| RunError::os("cannot wait for the port", e))?;
+            let ready = |i: usize| slots[i] != usize::MAX && fds[slots[i]].revents != 0;
+
+            if ready(0) {
+                pump(&mut out, &mut buf, |data| cap.stdout(data, start.elapsed()));
+            }
+            if ready(1) {
+                pump(&mut err, &mut buf, |data| cap.stderr(data));
+            }
+            if watch_main && (main_pidfd.is_none() || ready(2)) {
+                let st = self
+                    .child
+                    .try_wait()
+                    .map_err(|e| RunError::os("cannot wait for the main process", e))?;
+                if let Some(st) = st {
+                    self.status = Some(st);
+                    main_exit_at = Some(Instant::now());
+                }
+            }
+        };
+
+        let mut left_behind = Vec::new();
+        let mut killed_main = false;
+        if reason.is_some() {
+            if self.status.is_some() {
+                left_behind = self
+                    .tree
+                    .scan_and_reap()
+                    .into_iter()
+                    .filter(|p| p.state != 'Z')
+                    .map(|p| LeftBehind {
+                        pid: p.pid,
+                        cmdline: cmdline(p.pid),
+                    })
+                    .collect();
+            }
+            let main_ran = self.status.is_none();
+            self.kill_tree();
+            killed_main = main_ran
+                && self
+                    .status
+                    .is_some_and(|s| s.signal() == Some(libc::SIGKILL));
+            // What the dead wrote before they died is still in the pipes; a writer we could not
+            // identify may still be writing, so the drain is bounded.
+            for _ in 0..DRAIN_READS {
+                if out.is_none() && err.is_none() {
+                    break;
+                }
+                let before = cap.total;
+                pump(&mut out, &mut buf, |data| cap.stdout(data, start.elapsed()));
+                pump(&mut err, &mut buf, |data| cap.stderr(data));
+                if cap.total == before {
+                    break;
+                }
+            }
+        }
+        let elapsed = start.elapsed();
+        let output_limit_hit = cap.limit_hit;
+        let (lines, stderr_tail) = cap.finish(elapsed);
+        let exit = match self.status {
+            Some(st) if !killed_main => Some(to_exit(st)),
+            _ => None,
+        };
+        Ok(RunOutcome {
+            run,
+            main_pid: self.tree.main_pid,
+            adopter_pid: self.tree.our_pid,
+            lines,
+            stderr_tail,
+            exit,
+            timed_out: reason == Some(KillReason::Timeout),
+            output_limit_hit,
+            left_behind,
+            elapsed,
+        })
+    }
+
+    /// SIGKILLs every process of the run and reaps those that are ours to reap, main included.
+    fn kill_tree(&mut self) {
+        let give_up = Instant::now() + KILL_GIVE_UP;
+        let mut pause = Duration::from_millis(1);
+        loop {
+            let members = self.tree.scan();
+            // The pgid cannot have been recycled while the main process is unreaped or a member
+            // still holds it, so the group kill only ever hits the run's own processes.
+            let group_held =
+                self.status.is_none() || members.iter().any(|p| p.pgrp == self.tree.main_pid);
+            if group_held {
+                // One atomic kill for everything that stayed in the group, fork loops included.
+                let _ = killpg(Pid::from_raw(self.tree.main_pid), Signal::SIGKILL);
+            }
+            for p in members.iter().filter(|p| p.state != 'Z') {
+                kill_verified(p);
+            }
+            self.tree.reap(&members);
+            if self.status.is_none()
+                && let Ok(Some(st)) = self.child.try_wait()
+            {
+                self.status = Some(st);
+            }
+            let others_left = members.iter().any(|p| {
+                p.pid != self.tree.main_pid && !(p.state == 'Z' && p.ppid == self.tree.our_pid)
+            });
+            if self.status.is_some() && !others_left {
+                return;
+            }
+            if Instant::now() >= give_up {
+                return;
+            }
+            // The kernel finishes the kills asynchronously; dead children reach us as zombies.
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(20));
+        }
+    }
+}
+
+fn to_exit(st: ExitStatus) -> Exit {
+    match (st.code(), st.signal()) {
+        (Some(c), _) => Exit::Code(c),
+        (None, Some(s)) => Exit::Signal(s),
+        // Neither code nor signal only happens for stopped processes, which a reaped one is not.
+        (None, None) => Exit::Code(-1),
+    }
+}

@@ -1,0 +1,244 @@
+//! The checks every run gets, whatever the spec: how the main process ended, the timeout, the
+//! output limit, processes left behind, and every stdout line matching a pattern.
+
+use std::fmt::Write as _;
+
+use crate::outcome::{Exit, Line, RunOutcome};
+use crate::spec::Spec;
+use crate::spec::near::Difference;
+use crate::spec::rule::Classified;
+use crate::text::{Problems, QUOTE_MAX, cut, more};
+
+/// The built-in check that the main process exits with status 0.
+pub const EXIT_CHECK: &str = "exits with status 0";
+/// The built-in check that a run ends before `--timeout`.
+pub const TIMEOUT_CHECK: &str = "finishes within the timeout";
+/// The built-in check that stdout and stderr stay under the output cap.
+pub const OUTPUT_LIMIT_CHECK: &str = "output stays under the limit";
+/// The built-in check that no process of the port outlives its main process.
+pub const LEFT_BEHIND_CHECK: &str = "leaves no process behind";
+/// The built-in check that every stdout line matches one of the spec's line kinds.
+pub const LINES_CHECK: &str = "every line matches a pattern";
+/// The built-in check that no line is a near miss (stray spaces, `\r`, letter case, missing
+/// final punctuation), which every other check takes as a line of its kind.
+pub const FORMAT_CHECK: &str = "line format";
+
+/// Longer lines are not searched for two lines run together, and are quoted cut short.
+const SPLIT_MAX: usize = 512;
+
+/// A built-in check of one run.
+pub(crate) struct RunCheck {
+    pub(crate) name: &'static str,
+    pub(crate) judge: fn(&Spec, &RunOutcome, &[Classified]) -> Result<(), String>,
+    /// It judges stdout's lines: a run without any does not reach it.
+    pub(crate) needs_lines: bool,
+}
+
+/// The built-in checks, in report order.
+pub(crate) const RUN_CHECKS: [RunCheck; 6] = [
+    RunCheck {
+        name: EXIT_CHECK,
+        judge: check_exit,
+        needs_lines: false,
+    },
+    RunCheck {
+        name: TIMEOUT_CHECK,
+        judge: check_timeout,
+        needs_lines: false,
+    },
+    RunCheck {
+        name: OUTPUT_LIMIT_CHECK,
+        judge: check_output_limit,
+        needs_lines: false,
+    },
+    RunCheck {
+        name: LEFT_BEHIND_CHECK,
+        judge: check_left_behind,
+        needs_lines: false,
+    },
+    RunCheck {
+        name: LINES_CHECK,
+        judge: check_lines,
+        needs_lines: true,
+    },
+    RunCheck {
+        name: FORMAT_CHECK,
+        judge: check_format,
+        needs_lines: true,
+    },
+];
+
+fn check_exit(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(), String> {
+    let what = match run.exit {
+        Some(Exit::Code(0)) => return Ok(()),
+        Some(Exit::Code(c)) => format!("exited with status {c}"),
+        Some(Exit::Signal(s)) => format!("was killed by signal {s}"),
+        None => "did not exit on its own (the grader killed it)".to_string(),
+    };
+    let tail: Vec<&str> = run.stderr_tail.lines().collect();
+    let tail = &tail[tail.len().saturating_sub(5)..];
+    if tail.is_empty() {
+        Err(format!("the main process {what}; stderr was empty"))
+    } else {
+        let mut m = format!("the main process {what}; stderr ends with:");
+        for l in tail {
+            let _ = write!(m, "\n  | {}", cut(l));
+        }
+        Err(m)
+    }
+}
+
+fn check_timeout(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(), String> {
+    if run.timed_out {
+        Err(format!(
+            "still running at the timeout (after {:.1} s): the whole process tree was killed",
+            run.elapsed.as_secs_f64()
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+fn check_output_limit(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(), String> {
+    if run.output_limit_hit {
+        Err(format!(
+            "output limit: the output passed the cap after {} lines; the rest was discarded and the process tree killed",
+            run.lines.len()
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+fn check_left_behind(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(), String> {
+    if run.left_behind.is_empty() {
+        return Ok(());
+    }
+    let n = run.left_behind.len();
+    let mut m = format!(
+        "{n} process{} still alive after the main process exited (killed by the grader): ",
+        if n == 1 { " was" } else { "es were" }
+    );
+    let shown: Vec<String> = run
+        .left_behind
+        .iter()
+        .take(QUOTE_MAX)
+        .map(|p| format!("pid {} ({})", p.pid, cut(&p.cmdline)))
+        .collect();
+    m.push_str(&shown.join(", "));
+    more(&mut m, n);
+    Err(m)
+}
+
+fn check_lines(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Result<(), String> {
+    let matches = |s: &str| spec.lines.iter().any(|k| k.regex.is_match(s));
+    let mut problems = Problems::default();
+    let mut known = classified.iter().map(|c| c.number).peekable();
+    for (i, line) in run.lines.iter().enumerate() {
+        // A near miss is a line of its kind here: the format check speaks of it.
+        if known.next_if_eq(&(i + 1)).is_some() {
+            continue;
+        }
+        let n = i + 1;
+        let text = &line.text;
+        // Only the lines quoted are searched for the cause: a flood of bad lines stays cheap.
+        problems.add(|| if !line.utf8 {
+            format!("line {n} is not valid UTF-8: {:?}", cut(text))
+        } else if let Some((a, b)) = run_together(text, &matches) {
+            format!(
+                "line {n} {:?} is two expected lines run together ({:?} + {:?}): two processes wrote at once; write each line in one call (text and newline together) and flush",
+                cut(text),
+                a,
+                b
+            )
+        } else if let Some(prefix) = cut_in_two(text, run.lines.get(i + 1), &matches) {
+            format!(
+                "line {n} {:?} is another line written into the middle of an expected line (which begins {:?} and ends on line {}): write each line in one call (text and newline together) and flush",
+                cut(text),
+                prefix,
+                n + 1
+            )
+        } else {
+            format!("line {n} {:?} matches no pattern", cut(text))
+        });
+    }
+    problems.result()
+}
+
+fn check_format(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Result<(), String> {
+    let near: Vec<&Classified> = classified.iter().filter(|c| !c.near.is_empty()).collect();
+    let Some(first) = near.first() else {
+        return Ok(());
+    };
+    // One defect on every line is said once: "every line ends with \r\n".
+    if near.len() == run.lines.len()
+        && near.len() > 1
+        && let [d] = first.near.as_slice()
+        && near.iter().all(|c| c.near == first.near)
+    {
+        return Err(format!(
+            "every line {} ({}); otherwise the lines are right{}",
+            d.describe(),
+            quote_near(spec, first),
+            advice(*d)
+        ));
+    }
+    let mut problems = Problems::default();
+    for c in &near {
+        problems.add(|| {
+            let said: Vec<String> = c.near.iter().map(|d| d.describe()).collect();
+            format!(
+                "line {} {}: {}",
+                c.number,
+                said.join(", "),
+                quote_near(spec, c)
+            )
+        });
+    }
+    problems.result()
+}
+
+/// A near miss quoted with the kind it otherwise is.
+fn quote_near(spec: &Spec, c: &Classified) -> String {
+    format!(
+        "{:?} is otherwise a '{}' line",
+        cut(c.text),
+        spec.lines[c.kind].name
+    )
+}
+
+fn advice(d: Difference) -> &'static str {
+    match d {
+        Difference::CarriageReturn => ": end lines with \\n only",
+        _ => "",
+    }
+}
+
+/// `text` as two whole expected lines with no newline between them.
+fn run_together<'t>(text: &'t str, matches: &dyn Fn(&str) -> bool) -> Option<(&'t str, &'t str)> {
+    if text.len() > SPLIT_MAX {
+        return None;
+    }
+    text.char_indices()
+        .skip(1)
+        .map(|(k, _)| text.split_at(k))
+        .find(|(a, b)| matches(a) && matches(b))
+}
+
+/// `text` as the start of one expected line, then a whole other line, the first one's rest being
+/// the next line: what a line written in two calls looks like when another process wrote between.
+fn cut_in_two<'t>(
+    text: &'t str,
+    next: Option<&Line>,
+    matches: &dyn Fn(&str) -> bool,
+) -> Option<&'t str> {
+    let next = next?;
+    if text.len() > SPLIT_MAX || !next.utf8 {
+        return None;
+    }
+    text.char_indices()
+        .skip(1)
+        .map(|(k, _)| text.split_at(k))
+        .find(|(a, b)| matches(b) && matches(&format!("{a}{}", next.text)))
+        .map(|(a, _)| a)
+}

@@ -1,0 +1,253 @@
+//! Reading one check's fields: every name a field gives (line kind, capture, parameter) is
+//! resolved here against the spec, and every problem is an error with its line in the file.
+//! Each check type's `build` uses these to read its own fields.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use toml::Spanned;
+
+use super::error::{SpecError, invalid};
+use super::lines::LineKind;
+use super::params::ParamDefault;
+use super::raw::{RawCheck, RawNum, RawScalar, RawValues};
+use super::values::{Num, Operand, Values};
+
+/// A result whose error is a spec problem.
+pub(crate) type Res<T> = Result<T, SpecError>;
+
+/// One `[[check]]` table being read, with the spec it belongs to.
+pub(crate) struct Fields<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) origin: &'a str,
+    pub(crate) lines: &'a [LineKind],
+    pub(crate) params: &'a BTreeMap<String, ParamDefault>,
+    /// The check's fields as written.
+    pub(crate) raw: &'a RawCheck,
+    /// The check's name, trimmed.
+    pub(crate) name: &'a str,
+    /// Where the whole table is, for problems of a missing field.
+    pub(crate) span: Range<usize>,
+}
+
+impl Fields<'_> {
+    /// The problem at `span`.
+    pub(crate) fn err(&self, span: Range<usize>, message: impl Into<String>) -> SpecError {
+        invalid(self.text, self.origin, span, message)
+    }
+
+    /// The problem of the whole check (a field it lacks): "check 'NAME': MESSAGE".
+    pub(crate) fn missing(&self, message: impl std::fmt::Display) -> SpecError {
+        self.err(
+            self.span.clone(),
+            format!("check '{}': {message}", self.name),
+        )
+    }
+
+    /// The check's type as written.
+    pub(crate) fn kind(&self) -> &str {
+        self.raw.kind.get_ref()
+    }
+
+    /// A field the check's type cannot do without: its text and span.
+    pub(crate) fn need(
+        &self,
+        f: &Option<Spanned<String>>,
+        field: &str,
+    ) -> Res<(String, Range<usize>)> {
+        match f {
+            Some(s) => Ok((s.get_ref().clone(), s.span())),
+            None => Err(self.missing(format_args!("a `{}` check needs `{field}`", self.kind()))),
+        }
+    }
+
+    /// The line kind a required field names (`field` is its name in the TOML).
+    pub(crate) fn need_kind(&self, f: &Option<Spanned<String>>, field: &str) -> Res<usize> {
+        self.kind_of(&self.need(f, field)?)
+    }
+
+    /// The index of the line kind `name`.
+    pub(crate) fn kind_of(&self, (name, span): &(String, Range<usize>)) -> Res<usize> {
+        self.lines
+            .iter()
+            .position(|k| &k.name == name)
+            .ok_or_else(|| {
+                self.err(
+                    span.clone(),
+                    format!(
+                        "check '{}': unknown line kind '{name}' (known: {})",
+                        self.name,
+                        self.lines
+                            .iter()
+                            .map(|k| k.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            })
+    }
+
+    /// Fails unless line kind `line` has a capture named `capture`.
+    pub(crate) fn capture_in(
+        &self,
+        line: usize,
+        capture: &str,
+        span: Option<Range<usize>>,
+    ) -> Res<()> {
+        let kind = &self.lines[line];
+        if kind.captures.iter().any(|c| c == capture) {
+            return Ok(());
+        }
+        Err(self.err(
+            span.unwrap_or(0..0),
+            format!(
+                "check '{}': line kind '{}' has no capture named '{capture}' (its captures: {})",
+                self.name,
+                kind.name,
+                if kind.captures.is_empty() {
+                    "none".to_string()
+                } else {
+                    kind.captures.join(", ")
+                }
+            ),
+        ))
+    }
+
+    /// A required field naming a capture of line kind `line`.
+    pub(crate) fn need_capture(
+        &self,
+        line: usize,
+        f: &Option<Spanned<String>>,
+        field: &str,
+    ) -> Res<String> {
+        let (capture, span) = self.need(f, field)?;
+        self.capture_in(line, &capture, Some(span))?;
+        Ok(capture)
+    }
+
+    /// An optional field naming a capture of line kind `line`.
+    pub(crate) fn opt_capture(
+        &self,
+        line: usize,
+        f: &Option<Spanned<String>>,
+    ) -> Res<Option<String>> {
+        match f {
+            None => Ok(None),
+            Some(s) => {
+                self.capture_in(line, s.get_ref(), Some(s.span()))?;
+                Ok(Some(s.get_ref().clone()))
+            }
+        }
+    }
+
+    /// A parameter's name in place of a number.
+    pub(crate) fn param(&self, word: &str, span: Range<usize>) -> Res<Num> {
+        if self.params.contains_key(word) {
+            Ok(Num::Param(word.to_string()))
+        } else {
+            Err(self.err(
+                span,
+                format!(
+                    "check '{}': unknown parameter '{word}' (declare it under [params])",
+                    self.name
+                ),
+            ))
+        }
+    }
+
+    /// A count: a whole number >= 0 or a parameter's name.
+    pub(crate) fn count_num(&self, n: &Spanned<RawNum>) -> Res<Num> {
+        match n.get_ref() {
+            RawNum::Int(i) if *i >= 0 => Ok(Num::Lit(*i)),
+            RawNum::Word(w) => self.param(w, n.span()),
+            _ => Err(self.err(
+                n.span(),
+                format!(
+                    "check '{}': expected a whole number >= 0 or a parameter name",
+                    self.name
+                ),
+            )),
+        }
+    }
+
+    /// An optional count.
+    pub(crate) fn opt_count(&self, n: &Option<Spanned<RawNum>>) -> Res<Option<Num>> {
+        n.as_ref().map(|n| self.count_num(n)).transpose()
+    }
+
+    /// `min` and `max` as counts, at least one of them present (else `missing` is the error).
+    pub(crate) fn min_max(&self, missing: &str) -> Res<(Option<Num>, Option<Num>)> {
+        let min = self.opt_count(&self.raw.min)?;
+        let max = self.opt_count(&self.raw.max)?;
+        if min.is_none() && max.is_none() {
+            return Err(self.missing(missing));
+        }
+        Ok((min, max))
+    }
+
+    /// `values`: a list, or a range `"a..b"` / `"a..=b"` whose bounds may name parameters.
+    pub(crate) fn values(&self, v: &Spanned<RawValues>) -> Res<Values> {
+        match v.get_ref() {
+            RawValues::List(items) => Ok(Values::List(
+                items
+                    .iter()
+                    .map(|s| match s {
+                        RawScalar::Int(i) => i.to_string(),
+                        RawScalar::Word(w) => w.clone(),
+                    })
+                    .collect(),
+            )),
+            RawValues::Word(w) => {
+                let (a, b, inclusive) = if let Some((a, b)) = w.split_once("..=") {
+                    (a, b, true)
+                } else if let Some((a, b)) = w.split_once("..") {
+                    (a, b, false)
+                } else {
+                    return Err(self.err(
+                        v.span(),
+                        format!(
+                            "check '{}': `values` is a list or a range like \"0..5\" or \"1..=n\", not '{w}'",
+                            self.name
+                        ),
+                    ));
+                };
+                let bound = |s: &str| -> Res<Num> {
+                    let s = s.trim();
+                    match s.parse::<i64>() {
+                        Ok(i) => Ok(Num::Lit(i)),
+                        Err(_) => self.param(s, v.span()),
+                    }
+                };
+                Ok(Values::Range {
+                    start: bound(a)?,
+                    end: bound(b)?,
+                    inclusive,
+                })
+            }
+        }
+    }
+
+    /// A relation's operand: `KIND.CAPTURE`, `main_pid` or `adopter_pid`.
+    pub(crate) fn operand(&self, word: &str, span: Range<usize>) -> Res<Operand> {
+        match word {
+            "main_pid" => return Ok(Operand::MainPid),
+            "adopter_pid" => return Ok(Operand::AdopterPid),
+            _ => {}
+        }
+        let Some((kind, capture)) = word.split_once('.') else {
+            return Err(self.err(
+                span,
+                format!(
+                    "check '{}': '{word}' is neither KIND.CAPTURE nor main_pid / adopter_pid",
+                    self.name
+                ),
+            ));
+        };
+        let line = self.kind_of(&(kind.to_string(), span.clone()))?;
+        self.capture_in(line, capture, Some(span))?;
+        Ok(Operand::Capture {
+            line,
+            capture: capture.to_string(),
+        })
+    }
+}

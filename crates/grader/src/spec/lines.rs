@@ -1,0 +1,72 @@
+//! Line kinds: a name and the pattern a whole line must match, its named groups the captures.
+
+use regex::{Regex, RegexBuilder};
+use toml::Spanned;
+
+use super::error::{SpecError, invalid};
+use super::raw::{RawLine, is_ident};
+
+/// A kind of output line: a name and the pattern a whole line must match.
+#[derive(Debug, Clone)]
+pub(crate) struct LineKind {
+    pub(crate) name: String,
+    pub(crate) regex: Regex,
+    /// The same pattern, letter case ignored: for near misses.
+    pub(crate) loose: Regex,
+    pub(crate) captures: Vec<String>,
+}
+
+/// The line kinds of a spec, in file order (a line takes the first kind that matches it);
+/// `text` and `origin` are the spec's, for error messages.
+pub(crate) fn line_kinds(
+    raw: &[Spanned<RawLine>],
+    text: &str,
+    origin: &str,
+) -> Result<Vec<LineKind>, SpecError> {
+    let mut kinds: Vec<LineKind> = Vec::new();
+    for l in raw {
+        let l = l.get_ref();
+        let name = l.name.get_ref();
+        let err = |message: String| invalid(text, origin, l.name.span(), message);
+        if !is_ident(name) {
+            return Err(err(format!(
+                "line kind name '{name}' is not a plain identifier"
+            )));
+        }
+        if name == "main_pid" || name == "adopter_pid" {
+            return Err(err(format!(
+                "'{name}' is a built-in value; a line kind cannot take its name"
+            )));
+        }
+        if kinds.iter().any(|k| &k.name == name) {
+            return Err(err(format!("line kind '{name}' is defined twice")));
+        }
+        let anchored = format!("^(?:{})$", l.pattern.get_ref());
+        let regex = Regex::new(&anchored).map_err(|e| {
+            let text_of = e.to_string();
+            let why = text_of
+                .lines()
+                .find_map(|s| s.strip_prefix("error: "))
+                .unwrap_or(&text_of)
+                .to_string();
+            invalid(
+                text,
+                origin,
+                l.pattern.span(),
+                format!("bad pattern for line kind '{name}': {why}"),
+            )
+        })?;
+        let loose = RegexBuilder::new(&anchored)
+            .case_insensitive(true)
+            .build()
+            .unwrap_or_else(|_| regex.clone());
+        let captures = regex.capture_names().flatten().map(String::from).collect();
+        kinds.push(LineKind {
+            name: name.clone(),
+            regex,
+            loose,
+            captures,
+        });
+    }
+    Ok(kinds)
+}

@@ -1,0 +1,149 @@
+//! What a check type provides (how it is read, how it judges a run) and the view of one run it
+//! judges: the run's stdout lines classified by line kind.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use super::fields::{Fields, Res};
+use super::lines::LineKind;
+use super::near::{Difference, near_match};
+use super::params::Params;
+use super::values::{Num, Real};
+use crate::outcome::{Line, RunOutcome};
+use crate::text::cut;
+
+/// A check's demand on one run, as its type reads it from the spec.
+pub(crate) trait Rule: fmt::Debug + Send + Sync {
+    /// Ok when the run satisfies the check, else what is wrong, quoting the lines at fault
+    /// (several problems one per line).
+    fn judge(&self, run: &Ctx<'_>) -> Result<(), String>;
+
+    /// The run has something for this check to judge (a line of a kind it reads). A check that
+    /// holds on a run it did not reach is reported "not reached", not "passed".
+    fn reached(&self, run: &Ctx<'_>) -> bool;
+}
+
+/// A check type: its name in the spec's `type` field, the fields it takes besides `name`,
+/// `type` and `likely`, and how it reads them into a rule.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CheckType {
+    pub(crate) name: &'static str,
+    pub(crate) fields: &'static [&'static str],
+    pub(crate) build: fn(&Fields<'_>) -> Res<Arc<dyn Rule>>,
+}
+
+/// A stdout line that matched one of the spec's line kinds.
+#[derive(Debug)]
+pub(crate) struct Classified<'a> {
+    /// 1-based line number in the run's stdout.
+    pub(crate) number: usize,
+    pub(crate) text: &'a str,
+    /// The index of its line kind.
+    pub(crate) kind: usize,
+    caps: HashMap<&'a str, String>,
+    /// Empty for an exact match; else how this near miss differs from its kind.
+    pub(crate) near: Vec<Difference>,
+}
+
+impl Classified<'_> {
+    /// The value of a capture ("" when the group did not take part in the match).
+    pub(crate) fn cap(&self, name: &str) -> &str {
+        self.caps.get(name).map(String::as_str).unwrap_or("")
+    }
+
+    /// `line N "TEXT"`, for messages.
+    pub(crate) fn quote(&self) -> String {
+        format!("line {} {:?}", self.number, cut(self.text))
+    }
+}
+
+/// Near misses are looked for in this many lines of a run at most, each this long at most: a
+/// flood of junk stays cheap.
+const NEAR_TRIES: usize = 1000;
+const NEAR_LEN_MAX: usize = 512;
+
+/// The lines that match a kind, each with the first kind it matches, and the near misses (see
+/// [`near_match`]); non-UTF-8 lines match none.
+pub(crate) fn classify<'a>(kinds: &'a [LineKind], lines: &'a [Line]) -> Vec<Classified<'a>> {
+    let mut out = Vec::new();
+    let mut tries = 0;
+    for (i, line) in lines.iter().enumerate() {
+        if !line.utf8 {
+            continue;
+        }
+        let exact = kinds.iter().enumerate().find_map(|(k, kind)| {
+            let m = kind.regex.captures(&line.text)?;
+            let caps = kind
+                .captures
+                .iter()
+                .filter_map(|c| Some((c.as_str(), m.name(c)?.as_str().to_string())))
+                .collect();
+            Some((k, caps))
+        });
+        let found = match exact {
+            Some((kind, caps)) => Some((kind, caps, Vec::new())),
+            None if tries < NEAR_TRIES && line.text.len() <= NEAR_LEN_MAX => {
+                tries += 1;
+                near_match(kinds, &line.text).map(|m| (m.kind, m.caps, m.differences))
+            }
+            None => None,
+        };
+        if let Some((kind, caps, near)) = found {
+            out.push(Classified {
+                number: i + 1,
+                text: &line.text,
+                kind,
+                caps,
+                near,
+            });
+        }
+    }
+    out
+}
+
+/// One run as a check sees it.
+#[derive(Debug)]
+pub(crate) struct Ctx<'a> {
+    /// The spec's line kinds.
+    pub(crate) kinds: &'a [LineKind],
+    /// Every parameter the spec declares, with its value.
+    pub(crate) params: &'a Params,
+    pub(crate) run: &'a RunOutcome,
+    /// The run's lines that matched a kind, in order.
+    pub(crate) lines: &'a [Classified<'a>],
+}
+
+impl Ctx<'_> {
+    /// A number's value in this grading.
+    pub(crate) fn num(&self, n: &Num) -> i64 {
+        match n {
+            Num::Lit(v) => *v,
+            // Building checked the name, and the params hold every one the spec declares.
+            Num::Param(p) => self.params.get(p).unwrap_or_default(),
+        }
+    }
+
+    /// A bound's value in this grading.
+    pub(crate) fn real(&self, r: &Real) -> f64 {
+        match r {
+            Real::Lit(x) => *x,
+            Real::Param(p) => self.params.get(p).unwrap_or_default() as f64,
+        }
+    }
+
+    /// The name of line kind `k`.
+    pub(crate) fn kind_name(&self, k: usize) -> &str {
+        &self.kinds[k].name
+    }
+
+    /// The run has a line of any of `kinds`.
+    pub(crate) fn has_any(&self, kinds: &[usize]) -> bool {
+        self.lines.iter().any(|l| kinds.contains(&l.kind))
+    }
+
+    /// The lines of kind `k`, in order.
+    pub(crate) fn of_kind(&self, k: usize) -> impl Iterator<Item = &Classified<'_>> {
+        self.lines.iter().filter(move |l| l.kind == k)
+    }
+}

@@ -1,0 +1,61 @@
+//! Calling a task's function in a worker: the function-pointer casts. A task names its function
+//! and a monomorphized trampoline by address, valid in the worker because it is a fork of the
+//! program that took them.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::messages::Task;
+use crate::child::panic_message;
+
+/// Decodes the argument, calls the function, encodes the result (or says why it could not).
+type Trampoline = fn(usize, &[u8]) -> std::result::Result<Vec<u8>, String>;
+
+/// The address of the trampoline for `fn(A) -> R`, to put in a task beside the function's.
+pub(super) fn trampoline_address<A, R>() -> usize
+where
+    A: DeserializeOwned,
+    R: Serialize,
+{
+    trampoline::<A, R> as Trampoline as usize
+}
+
+/// The address of `map`'s chunk runner for `fn(A) -> R`: a `fn((usize, Vec<A>)) -> Vec<R>`
+/// that applies the function at the given address to every item.
+pub(super) fn chunk_runner<A, R>() -> fn((usize, Vec<A>)) -> Vec<R> {
+    run_chunk::<A, R>
+}
+
+/// Runs `task` in this worker: its encoded result, or the panic or decoding message.
+pub(super) fn run(task: &Task) -> std::result::Result<Vec<u8>, String> {
+    // SAFETY: `call` is the address of `trampoline::<A, R>` taken in the parent, of which this
+    // process is a fork: the same code at the same address.
+    let call: Trampoline = unsafe { std::mem::transmute::<usize, Trampoline>(task.call) };
+    match catch_unwind(AssertUnwindSafe(|| call(task.func, &task.args))) {
+        Ok(result) => result,
+        Err(payload) => Err(panic_message(payload.as_ref())),
+    }
+}
+
+/// Decodes the argument, calls `func` (a `fn(A) -> R`), encodes the result.
+fn trampoline<A, R>(func: usize, args: &[u8]) -> std::result::Result<Vec<u8>, String>
+where
+    A: DeserializeOwned,
+    R: Serialize,
+{
+    // SAFETY: `func` is the address of a `fn(A) -> R` taken in apply_async of the parent this
+    // worker was forked from, paired with this very instantiation of the trampoline.
+    let func: fn(A) -> R = unsafe { std::mem::transmute::<usize, fn(A) -> R>(func) };
+    let args: A = postcard::from_bytes(args)
+        .map_err(|e| format!("cannot decode a {}: {e}", std::any::type_name::<A>()))?;
+    postcard::to_allocvec(&func(args))
+        .map_err(|e| format!("cannot encode a {}: {e}", std::any::type_name::<R>()))
+}
+
+fn run_chunk<A, R>((func, chunk): (usize, Vec<A>)) -> Vec<R> {
+    // SAFETY: as in trampoline: `func` is a `fn(A) -> R` of this program, sent by map.
+    let func: fn(A) -> R = unsafe { std::mem::transmute::<usize, fn(A) -> R>(func) };
+    chunk.into_iter().map(func).collect()
+}

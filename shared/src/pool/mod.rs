@@ -1,0 +1,256 @@
+//! `Pool`: Python's `multiprocessing.Pool`, worker processes forked once and reused.
+//!
+//! Inside: the messages between parent and workers (`messages`), the bookkeeping as plain data
+//! (`book`), the function-pointer casts that call a task (`call`), a worker's loop (`worker`),
+//! and the parent's side that drives them (`engine`); this file is the public API.
+
+mod book;
+mod call;
+mod engine;
+mod messages;
+mod worker;
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::codec;
+use crate::error::{Error, ErrorKind, Result};
+use engine::Engine;
+
+/// A pool of worker processes, like `multiprocessing.Pool(processes)`.
+///
+/// Workers are forked when the pool is made and reused for every task; a task is a plain `fn`
+/// (not a closure: like Python, which pickles a function by name) and its argument and result
+/// travel serialized. A worker that dies in a task fails that task's [`AsyncResult::get`] with
+/// [`ErrorKind::WorkerDied`] and is replaced.
+///
+/// ```
+/// use multitask::Pool;
+/// fn square(x: u64) -> u64 { x * x }
+/// let pool = Pool::new(Some(2))?;
+/// let r = pool.apply_async(square, 7)?;
+/// assert_eq!(r.get()?, 49);
+/// pool.close()?;
+/// pool.join()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Pool {
+    engine: Engine,
+}
+
+impl fmt::Debug for Pool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pool").field("size", &self.size()).finish()
+    }
+}
+
+/// The pending result of one task, like Python's `AsyncResult`.
+///
+/// ```
+/// fn inc(x: i64) -> i64 { x + 1 }
+/// let pool = multitask::Pool::new(Some(1))?;
+/// let handle: multitask::AsyncResult<'_, i64> = pool.apply_async(inc, 1)?;
+/// assert_eq!(handle.get()?, 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct AsyncResult<'pool, R> {
+    pool: &'pool Pool,
+    id: u64,
+    _result: PhantomData<fn() -> R>,
+}
+
+impl<R> fmt::Debug for AsyncResult<'_, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AsyncResult")
+            .field("task", &self.id)
+            .finish()
+    }
+}
+
+impl Pool {
+    /// A pool of `processes` workers, or one per CPU when `None` (Python's `Pool()`).
+    ///
+    /// ```
+    /// let pool = multitask::Pool::new(None)?;
+    /// assert_eq!(pool.size(), multitask::cpu_count());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(processes: Option<usize>) -> Result<Pool> {
+        let size = processes.unwrap_or_else(crate::os::cpu_count);
+        Ok(Pool {
+            engine: Engine::new(size)?,
+        })
+    }
+
+    /// The number of worker processes.
+    ///
+    /// ```
+    /// assert_eq!(multitask::Pool::new(Some(3))?.size(), 3);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn size(&self) -> usize {
+        self.engine.size()
+    }
+
+    /// The workers' pids, in slot order.
+    ///
+    /// ```
+    /// let pool = multitask::Pool::new(Some(2))?;
+    /// assert_eq!(pool.worker_pids().len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn worker_pids(&self) -> Vec<i32> {
+        self.engine.worker_pids()
+    }
+
+    /// Runs `func(args)` in a worker (Python's `apply_async(func, args=(...))`).
+    ///
+    /// ```
+    /// fn greet(name: String) -> String { format!("hi {name}") }
+    /// let pool = multitask::Pool::new(Some(1))?;
+    /// let r = pool.apply_async(greet, "Bob".to_string())?;
+    /// assert_eq!(r.get()?, "hi Bob");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn apply_async<A, R>(&self, func: fn(A) -> R, args: A) -> Result<AsyncResult<'_, R>>
+    where
+        A: Serialize + DeserializeOwned,
+        R: Serialize + DeserializeOwned,
+    {
+        let args = codec::encode(&args)?;
+        let id = self
+            .engine
+            .submit(call::trampoline_address::<A, R>(), func as usize, args)?;
+        Ok(AsyncResult {
+            pool: self,
+            id,
+            _result: PhantomData,
+        })
+    }
+
+    /// Python's `Pool.map`: `func` over every item, in order, `chunksize` items per message.
+    ///
+    /// ```
+    /// fn double(x: u32) -> u32 { 2 * x }
+    /// let pool = multitask::Pool::new(Some(2))?;
+    /// assert_eq!(pool.map(double, vec![1, 2, 3], 2)?, vec![2, 4, 6]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn map<A, R>(&self, func: fn(A) -> R, items: Vec<A>, chunksize: usize) -> Result<Vec<R>>
+    where
+        A: Serialize + DeserializeOwned,
+        R: Serialize + DeserializeOwned,
+    {
+        let mut handles = Vec::new();
+        let mut items = items.into_iter().peekable();
+        while items.peek().is_some() {
+            let chunk: Vec<A> = items.by_ref().take(chunksize.max(1)).collect();
+            handles.push(self.apply_async(call::chunk_runner::<A, R>(), (func as usize, chunk))?);
+        }
+        let mut out = Vec::new();
+        for handle in handles {
+            out.extend(handle.get()?);
+        }
+        Ok(out)
+    }
+
+    /// No more tasks may be submitted (Python's `close()`).
+    ///
+    /// ```
+    /// fn id(x: u8) -> u8 { x }
+    /// let pool = multitask::Pool::new(Some(1))?;
+    /// pool.close()?;
+    /// assert!(pool.apply_async(id, 1).is_err());
+    /// pool.join()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn close(&self) -> Result<()> {
+        self.engine.book.borrow_mut().close();
+        Ok(())
+    }
+
+    /// Waits for every submitted task, then for the workers to exit (Python's `join()`, which
+    /// also requires `close()` first).
+    ///
+    /// ```
+    /// fn id(x: u8) -> u8 { x }
+    /// let pool = multitask::Pool::new(Some(2))?;
+    /// for i in 0..5 { pool.apply_async(id, i)?; }
+    /// pool.close()?;
+    /// pool.join()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn join(&self) -> Result<()> {
+        if !self.engine.book.borrow().is_closed() {
+            return Err(Error::new(
+                ErrorKind::State,
+                "join() before close(): the pool would wait forever",
+            ));
+        }
+        self.engine.drain()?;
+        self.engine.stop_workers()
+    }
+
+    /// Stops the workers at once, abandoning unfinished tasks (Python's `terminate()`).
+    ///
+    /// ```
+    /// fn nap(ms: u64) { std::thread::sleep(std::time::Duration::from_millis(ms)) }
+    /// let pool = multitask::Pool::new(Some(1))?;
+    /// let r = pool.apply_async(nap, 10_000)?;
+    /// pool.terminate()?;
+    /// assert!(r.get().is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn terminate(&self) -> Result<()> {
+        self.engine.terminate()
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        // Like Python's Pool.__del__: workers must not outlive the pool.
+        let _ = self.terminate();
+    }
+}
+
+impl<R: DeserializeOwned> AsyncResult<'_, R> {
+    /// Waits for the task's result (Python's `get()`): its value, or why it has none (the task
+    /// panicked, its worker died, the pool was terminated).
+    ///
+    /// ```
+    /// fn fail(_: ()) -> u8 { panic!("no") }
+    /// let pool = multitask::Pool::new(Some(1))?;
+    /// let err = pool.apply_async(fail, ())?.get().unwrap_err();
+    /// assert_eq!(err.kind(), multitask::ErrorKind::ChildPanicked);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn get(&self) -> Result<R> {
+        codec::decode(&self.pool.engine.wait_for(self.id, None)?)
+    }
+
+    /// Like `get`, but fails with `Timeout` after `timeout`; the result is kept for a later call.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// fn nap(ms: u64) -> u64 { std::thread::sleep(Duration::from_millis(ms)); ms }
+    /// let pool = multitask::Pool::new(Some(1))?;
+    /// let r = pool.apply_async(nap, 200)?;
+    /// assert!(r.get_timeout(Duration::from_millis(1)).is_err());
+    /// assert_eq!(r.get_timeout(Duration::from_secs(10))?, 200);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn get_timeout(&self, timeout: Duration) -> Result<R> {
+        let deadline = Instant::now() + timeout;
+        codec::decode(&self.pool.engine.wait_for(self.id, Some(deadline))?)
+    }
+}
+
+impl<R> Drop for AsyncResult<'_, R> {
+    fn drop(&mut self) {
+        self.pool.engine.book.borrow_mut().forget(self.id);
+    }
+}
