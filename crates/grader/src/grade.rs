@@ -5,9 +5,11 @@ use std::time::Duration;
 
 use crate::diff::first_failing;
 use crate::error::GradeError;
+use crate::fencing::{GradeFence, fence_status, notes};
 use crate::judge::judge;
+use crate::pair::pair_command;
 use crate::report::{CheckKind, CheckStatus, Report};
-use crate::run::{RunConfig, become_subreaper, run_once};
+use crate::run::{RunConfig, become_subreaper, command_dirs, run_once};
 use crate::spec::Spec;
 use crate::spec::params::Params;
 
@@ -36,6 +38,11 @@ pub struct GradeOptions {
     /// A correct program (program then arguments) run once, to show the first failing run
     /// beside; without it, the first failing run is shown beside the spec's line kinds.
     pub reference: Option<Vec<OsString>>,
+    /// The fence of every run (default on); `None` for `--no-fence`, which the report names.
+    pub fence: Option<GradeFence>,
+    /// The command is `MASTER [ARGS...] -- WORKER [ARGS...]`, two programs in one run, the
+    /// worker started once the master listens (see `pair.rs`). Needs the fence's namespaces.
+    pub pair: bool,
 }
 
 impl Default for GradeOptions {
@@ -46,6 +53,8 @@ impl Default for GradeOptions {
             time_scale: None,
             params: Vec::new(),
             reference: None,
+            fence: Some(GradeFence::default()),
+            pair: false,
         }
     }
 }
@@ -161,6 +170,14 @@ pub fn grade_with_progress(
     command: &[OsString],
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Report, GradeError> {
+    let original = command;
+    let paired;
+    let command = if opts.pair {
+        paired = pair_command(command)?;
+        &paired[..]
+    } else {
+        command
+    };
     let Some((program, args)) = command.split_first() else {
         return Err(GradeError::Option("no command to grade".into()));
     };
@@ -169,6 +186,7 @@ pub fn grade_with_progress(
     ensure_subreaper()?;
     let mut cfg = RunConfig::new(program.clone(), args.to_vec());
     cfg.timeout = opts.timeout;
+    cfg.fence = fence_options(opts, original)?;
     if let Some(s) = opts.time_scale {
         cfg.env
             .push((TIME_SCALE_ENV.into(), OsString::from(s.to_string())));
@@ -210,5 +228,42 @@ pub fn grade_with_progress(
     }
     let mut report = judge(spec, &params, &outcomes);
     report.diff = first_failing(spec, &report, &outcomes, reference.as_ref());
+    report.fence = fence_status(opts.fence.as_ref())?;
+    report.notes = notes(&outcomes, opts.fence.as_ref());
     Ok(report)
+}
+
+/// The fence options of every run: the grading's limits and readable paths, plus the folders
+/// of a pair's two programs (a single command's are found per run). A pair needs the fence's
+/// network namespace: it is what gives the run a port 5000 of its own.
+fn fence_options(
+    opts: &GradeOptions,
+    original: &[OsString],
+) -> Result<Option<fence::FenceOptions>, GradeError> {
+    let Some(fence) = &opts.fence else {
+        if opts.pair {
+            return Err(GradeError::Option(
+                "--pair needs the fence (a loopback of the run's own): drop --no-fence".into(),
+            ));
+        }
+        return Ok(None);
+    };
+    let mut options = fence.options()?;
+    if opts.pair {
+        if let Err(why) = fence::probe().namespaces {
+            return Err(GradeError::Option(format!(
+                "--pair needs a network namespace of the run's own, and here there is none ({why})"
+            )));
+        }
+        for part in original.split(|a| a == "--") {
+            if let Some((program, args)) = part.split_first() {
+                for dir in command_dirs(program, args.iter().map(|a| a.as_os_str())) {
+                    if !options.read_only.contains(&dir) {
+                        options.read_only.push(dir);
+                    }
+                }
+            }
+        }
+    }
+    Ok(Some(options))
 }

@@ -91,6 +91,8 @@ pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
         time_scale: params.time_scale(),
         checks,
         diff: None,
+        fence: String::new(),
+        notes: Vec::new(),
     }
 }
 

@@ -24,10 +24,13 @@
 mod checks;
 mod diff;
 mod error;
+mod fence_report;
+mod fencing;
 mod grade;
 mod judge;
 mod load;
 mod outcome;
+mod pair;
 mod report;
 mod run;
 mod run_checks;
@@ -36,6 +39,7 @@ mod spec;
 mod text;
 
 pub use error::{GradeError, GradeErrorKind};
+pub use fencing::{GradeFence, fence_status};
 pub use grade::{
     GradeOptions, Progress, SEED_ENV, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,
     ensure_subreaper, grade, grade_with_progress,

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, ValueEnum};
-use grader::{Format, GradeOptions, Progress, Spec};
+use grader::{Format, GradeFence, GradeOptions, Progress, Spec};
 use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -69,6 +69,32 @@ struct Cli {
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     format: FormatArg,
 
+    /// Run COMMAND without the fence (namespaces, Landlock, seccomp, rlimits); the report says so
+    #[arg(long)]
+    no_fence: bool,
+
+    /// Processes and threads per run (a fork bomb stops there)
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..))]
+    max_procs: u64,
+
+    /// Data memory per process, in bytes or with a K, M or G suffix
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = size)]
+    max_memory: u64,
+
+    /// Scratch disk per run and largest file, in bytes or with a K, M or G suffix
+    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = size)]
+    max_disk: u64,
+
+    /// A path the port may also read (a submission's folder); the command's own folders are
+    /// readable anyway (repeatable)
+    #[arg(long, value_name = "PATH")]
+    allow_read: Vec<PathBuf>,
+
+    /// COMMAND is MASTER [ARGS...] -- WORKER [ARGS...]: both in one fenced run, the worker
+    /// started once the master listens (the distributed example as the notes write it)
+    #[arg(long)]
+    pair: bool,
+
     /// The port to run, after `--`
     #[arg(last = true, value_name = "COMMAND")]
     command: Vec<OsString>,
@@ -78,6 +104,25 @@ fn positive(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
         _ => Err(format!("'{s}' is not a positive number")),
+    }
+}
+
+/// A size in bytes: digits, optionally followed by K, M or G (powers of 1024).
+fn size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, shift) = match t.char_indices().last() {
+        Some((i, 'K' | 'k')) => (&t[..i], 10),
+        Some((i, 'M' | 'm')) => (&t[..i], 20),
+        Some((i, 'G' | 'g')) => (&t[..i], 30),
+        _ => (t, 0),
+    };
+    match digits.parse::<u64>() {
+        Ok(n) if n > 0 => n
+            .checked_mul(1 << shift)
+            .ok_or_else(|| format!("'{s}' is too large")),
+        _ => Err(format!(
+            "'{s}' is not a size (bytes, or a number with K, M or G)"
+        )),
     }
 }
 
@@ -213,7 +258,19 @@ fn main() -> ExitCode {
             .reference
             .as_deref()
             .map(|r| r.split_whitespace().map(OsString::from).collect()),
+        fence: (!cli.no_fence).then(|| GradeFence {
+            max_procs: cli.max_procs,
+            max_memory: cli.max_memory,
+            max_disk: cli.max_disk,
+            allow_read: cli.allow_read.clone(),
+        }),
+        pair: cli.pair,
     };
+    // Which fences the runs get, before the first run.
+    match grader::fence_status(opts.fence.as_ref()) {
+        Ok(line) => eprintln!("grade: {line}"),
+        Err(e) => return fail(e),
+    }
     let mut view = ProgressView::new();
     let graded = grader::grade_with_progress(&spec, &opts, &cli.command, &mut |p| view.show(p));
     view.finish();

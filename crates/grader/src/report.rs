@@ -101,6 +101,13 @@ pub struct Report {
     /// The first failing run beside a correct one, when a run failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diff: Option<RunDiff>,
+    /// Which fences the runs had, in one line (`fenced: ...`, or `not fenced (--no-fence)`).
+    #[serde(default)]
+    pub fence: String,
+    /// What the fence refused a run: a limit hit (`run 3: ... --max-procs 256 ...`), and the
+    /// tracer's refused syscalls where it records them.
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 /// A report format (`--format`).
@@ -171,6 +178,7 @@ impl Report {
             let _ = write!(out, ", {k}={v}");
         }
         out.push('\n');
+        crate::fence_report::text_lines(self, &mut out);
         for c in &self.checks {
             let tag = match c.status {
                 CheckStatus::Passed => paint("PASS", "32"),
@@ -267,6 +275,8 @@ impl Report {
             xml_escape(&self.example),
             self.checks.len()
         );
+        // JUnit wants a suite's properties before its test cases.
+        crate::fence_report::junit_properties(self, &mut out);
         for c in &self.checks {
             let _ = write!(
                 out,
@@ -321,11 +331,12 @@ impl Report {
             .collect();
         let body = serde_json::json!({
             "output": format!(
-                "{}: {} of {} checks passed over {} runs",
+                "{}: {} of {} checks passed over {} runs{}",
                 self.example,
                 self.score(),
                 self.checks.len(),
-                self.runs
+                self.runs,
+                crate::fence_report::gradescope_suffix(self)
             ),
             "tests": tests,
         });

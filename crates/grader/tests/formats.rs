@@ -264,6 +264,8 @@ fn junit_escapes_hostile_text() {
             }],
         }],
         diff: None,
+        fence: nasty.into(),
+        notes: vec![nasty.into()],
     };
     let suites = parse_junit(&report.junit());
     assert_eq!(suites[0].0["name"], "x<&>");

@@ -24,6 +24,8 @@ pub struct RunConfig {
     pub grace: Duration,
     /// Bytes of stdout plus stderr kept at most; past it the tree is killed.
     pub output_limit: usize,
+    /// The fence every run gets (see `run/fenced.rs`); `None` runs unfenced.
+    pub fence: Option<fence::FenceOptions>,
 }
 
 impl RunConfig {
@@ -36,6 +38,7 @@ impl RunConfig {
             timeout: Duration::from_secs(30),
             grace: Duration::from_millis(500),
             output_limit: 1024 * 1024,
+            fence: None,
         }
     }
 }
@@ -49,6 +52,8 @@ pub enum RunErrorKind {
     Spawn,
     /// The operating system refused something the runner needs (pipe, poll, prctl, ...).
     Os,
+    /// The run's fence could not be prepared (a path it needs, its scratch directory).
+    Fence,
 }
 
 /// The run could not be done; the message is one line fit for the user, the cause (an
@@ -74,6 +79,16 @@ impl RunError {
             kind: RunErrorKind::Os,
             message: format!("{what}: {err}"),
             source: Some(err.into()),
+        }
+    }
+
+    /// The run's fence could not be prepared; the [`fence::FenceError`] is the cause's inner
+    /// error.
+    pub(crate) fn fence(err: fence::FenceError) -> Self {
+        RunError {
+            kind: RunErrorKind::Fence,
+            message: format!("cannot fence the run: {err}"),
+            source: Some(io::Error::other(err)),
         }
     }
 

@@ -17,6 +17,7 @@
 
 mod capture;
 mod config;
+mod fenced;
 mod supervise;
 mod sys;
 mod tree;
@@ -30,6 +31,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 pub use config::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind};
+pub(crate) use fenced::command_dirs;
 pub(crate) use sys::become_subreaper;
 
 use crate::outcome::RunOutcome;
@@ -68,6 +70,9 @@ pub fn run_once(cfg: &RunConfig, run: usize) -> Result<RunOutcome, RunError> {
             Ok(())
         });
     }
+
+    // After setsid: the fence's hook runs in the new session (the tracer's goes last).
+    let _fence = fenced::apply(cfg, &mut cmd)?;
 
     let start = Instant::now();
     let mut child = cmd.spawn().map_err(|e| RunError::spawn(&cfg.program, e))?;
