@@ -187,6 +187,15 @@ pub fn grade_with_progress(
     let mut cfg = RunConfig::new(program.clone(), args.to_vec());
     cfg.timeout = opts.timeout;
     cfg.fence = fence_options(opts, original)?;
+    if opts.pair {
+        for part in original.split(|a| a == "--") {
+            if let Some(program) = part.first() {
+                check_program(program, cfg.fence.as_ref())?;
+            }
+        }
+    } else {
+        check_program(program, cfg.fence.as_ref())?;
+    }
     if let Some(s) = opts.time_scale {
         cfg.env
             .push((TIME_SCALE_ENV.into(), OsString::from(s.to_string())));
@@ -231,6 +240,33 @@ pub fn grade_with_progress(
     report.fence = fence_status(opts.fence.as_ref())?;
     report.notes = notes(&outcomes, opts.fence.as_ref());
     Ok(report)
+}
+
+/// Fails with "command not found" before any run when `program` names no file: a path that
+/// does not exist, or a name in none of the run's PATH folders (the fence's PATH when fenced).
+fn check_program(
+    program: &OsString,
+    fence: Option<&fence::FenceOptions>,
+) -> Result<(), GradeError> {
+    use std::path::Path;
+    let found = if Path::new(program).components().count() > 1 {
+        Path::new(program).exists()
+    } else {
+        let path = match fence {
+            Some(f) => Some(f.path.clone()),
+            None => std::env::var_os("PATH"),
+        };
+        path.is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()))
+    };
+    if found {
+        Ok(())
+    } else {
+        Err(crate::run::RunError::spawn(
+            program,
+            std::io::Error::from(std::io::ErrorKind::NotFound),
+        )
+        .into())
+    }
 }
 
 /// The fence options of every run: the grading's limits and readable paths, plus the folders

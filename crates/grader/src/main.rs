@@ -187,6 +187,14 @@ impl ProgressView {
         }
     }
 
+    /// A line of its own on stderr (above the live line on a terminal).
+    fn say(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+
     fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
@@ -266,13 +274,19 @@ fn main() -> ExitCode {
         }),
         pair: cli.pair,
     };
-    // Which fences the runs get, before the first run.
-    match grader::fence_status(opts.fence.as_ref()) {
-        Ok(line) => eprintln!("grade: {line}"),
+    // Which fences the runs get: said as the first run starts (a grading refused before any
+    // run says only why, in one line).
+    let mut fence_line = match grader::fence_status(opts.fence.as_ref()) {
+        Ok(line) => Some(line),
         Err(e) => return fail(e),
-    }
+    };
     let mut view = ProgressView::new();
-    let graded = grader::grade_with_progress(&spec, &opts, &cli.command, &mut |p| view.show(p));
+    let graded = grader::grade_with_progress(&spec, &opts, &cli.command, &mut |p| {
+        if let (Progress::Started { run: 1, .. }, Some(line)) = (p, fence_line.take()) {
+            view.say(&format!("grade: {line}"));
+        }
+        view.show(p)
+    });
     view.finish();
     let mut report = match graded {
         Ok(r) => r,
