@@ -90,6 +90,34 @@ pub fn assert_passes(
     );
 }
 
+/// Grades the distributed pair `master -- worker` in one fenced run (`--pair`: the master binds
+/// its fixed port 5000 in the run's own loopback, the worker starts once it listens) with the
+/// built-in spec `example`, and fails the test with the report unless every check passed.
+pub fn assert_pair_passes(
+    example: &str,
+    runs: usize,
+    scale: f64,
+    master: &[OsString],
+    worker: &[OsString],
+) {
+    let spec = Spec::builtin(example).expect("a built-in spec");
+    let opts = GradeOptions {
+        runs,
+        time_scale: Some(scale),
+        pair: true,
+        ..GradeOptions::default()
+    };
+    let mut command = master.to_vec();
+    command.push("--".into());
+    command.extend_from_slice(worker);
+    let report = grader::grade(&spec, &opts, &command).expect("grading could be done");
+    assert!(
+        report.passed,
+        "{example} {command:?} failed its spec:\n{}",
+        report.text(false)
+    );
+}
+
 /// Starts a demo at full time scale, waits for a stdout line starting with `after`, sends
 /// SIGINT to the demo's main process alone (as a shell's Ctrl-C reaches at least it), and
 /// returns the demo's processes still alive a second later (then kills them).
