@@ -9,6 +9,9 @@
 //! after it ended, then killed), `fence: scratch-left=<bool>`. The exit status is the command's (128 + N
 //! for a signal). It is the child subreaper of the run, so every descendant is waited for.
 //!
+//! `--trace` runs it under the tracer (crate `tracer`, its hook after the fence's) noting
+//! refused system calls: `fence: tasks=N` and one `fence: refused=SYSCALL ERRNO DETAIL` each.
+//!
 //! `--join-after LINE -- MASTER... -- WORKER...` starts MASTER, waits for LINE on its stdout
 //! (echoing it), then starts WORKER in MASTER's run (`Fence::apply_joined`); exits with the
 //! worse of the two statuses.
@@ -35,6 +38,7 @@ fn run() -> Result<i32, Box<dyn std::error::Error>> {
     let mut options = FenceOptions::default();
     let mut args = std::env::args().skip(1);
     let mut join_after = None;
+    let mut trace = false;
     let number = |v: Option<String>| -> Result<u64, Box<dyn std::error::Error>> {
         Ok(v.ok_or("missing value")?.parse()?)
     };
@@ -52,6 +56,7 @@ fn run() -> Result<i32, Box<dyn std::error::Error>> {
                 .push(PathBuf::from(args.next().ok_or("--rw")?)),
             Some("--no-loopback") => options.loopback = false,
             Some("--invoker") => options.run_as = RunAs::Invoker,
+            Some("--trace") => trace = true,
             Some("--join-after") => join_after = Some(args.next().ok_or("--join-after")?),
             Some("--skip") => match args.next().as_deref() {
                 Some("namespaces") => options.disabled.namespaces = true,
@@ -116,6 +121,7 @@ fn run() -> Result<i32, Box<dyn std::error::Error>> {
                 worker_status
             }
         }
+        _ if trace => traced(command)?,
         _ => {
             let mut child = command.spawn()?;
             wait(&mut child)?
@@ -133,6 +139,25 @@ fn run() -> Result<i32, Box<dyn std::error::Error>> {
     Ok(status
         .code()
         .unwrap_or_else(|| 128 + status.signal().unwrap_or(0)))
+}
+
+/// Runs `command` traced with refusals watched; says what the trace saw.
+fn traced(command: Command) -> Result<ExitStatus, Box<dyn std::error::Error>> {
+    let mut opts = tracer::TraceOptions::new(std::time::Instant::now());
+    opts.watch_refusals = true;
+    let running = tracer::spawn(command, &opts)?;
+    let trace = running.wait()?;
+    eprintln!("fence: tasks={}", trace.tasks.len());
+    for r in &trace.refusals {
+        eprintln!("fence: refused={} {} {}", r.syscall, r.errno, r.detail);
+    }
+    let main = trace.main_task().ok_or("no main task in the trace")?;
+    let raw = match main.end {
+        Some(tracer::End::Exited(code)) => code << 8,
+        Some(tracer::End::Signaled(sig)) => sig,
+        Some(tracer::End::Replaced) | None => return Err("the main task did not end".into()),
+    };
+    Ok(ExitStatus::from_raw(raw))
 }
 
 fn wait(child: &mut Child) -> std::io::Result<ExitStatus> {

@@ -115,6 +115,18 @@ pub(crate) fn run_notes(outcome: &RunOutcome, fence: &GradeFence) -> Vec<String>
     notes
 }
 
+/// One note for a system call the fence refused, as the tracer records it (`Refusal`'s
+/// `syscall`, `errno` and `detail`): `run 2: refused kill (EPERM): SIGKILL to pid 123`.
+///
+/// The hook for the tracer's integration into `run/`: once a `RunOutcome` carries its trace,
+/// [`notes`] adds one such note per refusal (the fence crate's `with_tracer` test shows the
+/// tracer sees the fence's refusals: Landlock's EACCES on open, EPERM on kill). Refusals by the
+/// seccomp deny list (errno outranks trace) never reach the tracer.
+#[allow(dead_code)] // Wired in with the tracer (its helper's part of run/).
+pub(crate) fn refusal_note(run: usize, syscall: &str, errno: &str, detail: &str) -> String {
+    format!("run {run}: refused {syscall} ({errno}): {detail}")
+}
+
 /// Every run's notes, without repeats of the same note text across runs beyond the first run
 /// that had it (the run number is kept: "run 3: ...").
 pub(crate) fn notes(outcomes: &[RunOutcome], fence: Option<&GradeFence>) -> Vec<String> {
@@ -134,4 +146,54 @@ pub(crate) fn notes(outcomes: &[RunOutcome], fence: Option<&GradeFence>) -> Vec<
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn outcome(stderr: &str, exit: Option<Exit>) -> RunOutcome {
+        RunOutcome {
+            run: 3,
+            main_pid: 1,
+            adopter_pid: 1,
+            lines: Vec::new(),
+            stderr_tail: stderr.to_string(),
+            exit,
+            timed_out: false,
+            output_limit_hit: false,
+            left_behind: Vec::new(),
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn each_limit_hit_is_a_note_naming_it() {
+        let fence = GradeFence::default();
+        let fork = outcome(
+            "BlockingIOError: [Errno 11] Resource temporarily unavailable",
+            None,
+        );
+        assert!(run_notes(&fork, &fence)[0].contains("--max-procs 256"));
+        let mem = outcome("MemoryError", Some(Exit::Code(1)));
+        assert!(run_notes(&mem, &fence)[0].contains("--max-memory 1073741824"));
+        let disk = outcome("", Some(Exit::Signal(libc::SIGXFSZ)));
+        assert!(run_notes(&disk, &fence)[0].contains("--max-disk 268435456"));
+        assert!(run_notes(&outcome("fine", Some(Exit::Code(0))), &fence).is_empty());
+        // The same limit in two runs is said once.
+        let mut again = fork.clone();
+        again.run = 4;
+        assert_eq!(notes(&[fork, again], Some(&fence)).len(), 1);
+        assert!(notes(&[mem], None).is_empty(), "--no-fence: no notes");
+    }
+
+    #[test]
+    fn a_refusal_is_a_note() {
+        assert_eq!(
+            refusal_note(2, "kill", "EPERM", "SIGKILL to pid 123"),
+            "run 2: refused kill (EPERM): SIGKILL to pid 123"
+        );
+    }
 }
