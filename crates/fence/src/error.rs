@@ -68,6 +68,18 @@ impl FenceError {
         }
     }
 
+    /// A folder the run needs that its ids cannot enter: as root the run is `nobody`, which
+    /// needs `o+x` on every folder down to its files.
+    pub fn unreachable(dir: &std::path::Path) -> Self {
+        FenceError::new(
+            FenceErrorKind::Path,
+            format!(
+                "{} cannot be entered by nobody (o+x missing), whose ids the fenced run has: move the program or submission to a folder others can enter",
+                dir.display()
+            ),
+        )
+    }
+
     /// Which step failed.
     pub fn kind(&self) -> FenceErrorKind {
         self.kind

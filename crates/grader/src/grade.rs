@@ -9,7 +9,7 @@ use crate::fencing::{GradeFence, fence_status, notes};
 use crate::judge::judge;
 use crate::pair::pair_command;
 use crate::report::{CheckKind, CheckStatus, Report};
-use crate::run::{RunConfig, become_subreaper, command_dirs, run_once};
+use crate::run::{RunConfig, become_subreaper, command_dirs, preflight, run_once};
 use crate::spec::Spec;
 use crate::spec::params::Params;
 
@@ -196,6 +196,7 @@ pub fn grade_with_progress(
     } else {
         check_program(program, cfg.fence.as_ref())?;
     }
+    preflight(&cfg)?;
     if let Some(s) = opts.time_scale {
         cfg.env
             .push((TIME_SCALE_ENV.into(), OsString::from(s.to_string())));

@@ -347,3 +347,32 @@ fn no_fence_is_named_in_the_report() {
         "{out:?}"
     );
 }
+
+/// As root the run is nobody: a program in a folder nobody cannot enter is refused before any
+/// run, in one line, status 2 (not a run that fails with "permission denied").
+#[test]
+fn a_program_nobody_cannot_reach_is_one_line_and_status_2() {
+    let dir = std::env::temp_dir().join(format!("fence-closed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+    let script = dir.join("port.sh");
+    std::fs::write(&script, "#!/bin/sh\necho hi\n").expect("script");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let out = common::grade(
+        &[
+            "process",
+            "--runs",
+            "1",
+            "--",
+            script.to_str().expect("utf-8"),
+        ],
+        Duration::from_secs(60),
+    );
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+    assert_eq!(out.code, Some(2), "{out:?}");
+    assert_eq!(out.stderr.lines().count(), 1, "{out:?}");
+    assert!(
+        out.stderr.contains("cannot be entered by nobody"),
+        "{out:?}"
+    );
+}

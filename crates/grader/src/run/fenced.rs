@@ -15,7 +15,9 @@ pub(super) fn apply(cfg: &RunConfig, cmd: &mut Command) -> Result<Option<Fence>,
         return Ok(None);
     };
     let mut options = options.clone();
-    for dir in command_dirs(&cfg.program, cfg.args.iter().map(|a| a.as_os_str())) {
+    let dirs = command_dirs(&cfg.program, cfg.args.iter().map(|a| a.as_os_str()));
+    preflight(cfg)?;
+    for dir in dirs {
         if !options.read_only.contains(&dir) {
             options.read_only.push(dir);
         }
@@ -23,6 +25,39 @@ pub(super) fn apply(cfg: &RunConfig, cmd: &mut Command) -> Result<Option<Fence>,
     let fence = Fence::prepare(&options).map_err(RunError::fence)?;
     fence.apply(cmd).map_err(RunError::fence)?;
     Ok(Some(fence))
+}
+
+/// Fails before any run when the fenced run could not reach its own files (see
+/// [`reachable_by_nobody`]); nothing to check for an unfenced run or one that keeps our ids.
+pub fn preflight(cfg: &RunConfig) -> Result<(), RunError> {
+    let Some(options) = &cfg.fence else {
+        return Ok(());
+    };
+    // SAFETY: geteuid cannot fail.
+    if unsafe { libc::geteuid() } == 0 && options.run_as == fence::RunAs::Nobody {
+        let mut dirs = command_dirs(&cfg.program, cfg.args.iter().map(|a| a.as_os_str()));
+        dirs.extend(options.read_only.iter().cloned());
+        reachable_by_nobody(&dirs)?;
+    }
+    Ok(())
+}
+
+/// Fails with one clear line when a folder of the command cannot be entered by others: as root
+/// the run is `nobody`, which needs `o+x` on every folder down to its files (a submission
+/// under `/root` cannot run there).
+fn reachable_by_nobody(dirs: &[PathBuf]) -> Result<(), RunError> {
+    use std::os::unix::fs::PermissionsExt;
+    for dir in dirs {
+        for d in dir.ancestors() {
+            let searchable = std::fs::metadata(d)
+                .map(|m| m.permissions().mode() & 0o001 != 0)
+                .unwrap_or(false);
+            if !searchable {
+                return Err(RunError::fence(fence::FenceError::unreachable(d)));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The directories a command needs to read its own files: the program's, when it is given as a

@@ -31,7 +31,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 pub use config::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind};
-pub(crate) use fenced::command_dirs;
+pub(crate) use fenced::{command_dirs, preflight};
 pub(crate) use sys::become_subreaper;
 
 use crate::outcome::RunOutcome;
