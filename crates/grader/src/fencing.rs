@@ -110,7 +110,9 @@ pub(crate) fn run_notes(outcome: &RunOutcome, fence: &GradeFence) -> Vec<String>
         ));
     }
     if outcome.exit == Some(Exit::Signal(libc::SIGXCPU)) {
-        notes.push(format!("run {run}: killed at the CPU time limit"));
+        notes.push(format!(
+            "run {run}: killed at the CPU time limit (--timeout of CPU time per process)"
+        ));
     }
     notes
 }

@@ -286,6 +286,9 @@ fn fence_options(
         return Ok(None);
     };
     let mut options = fence.options()?;
+    // CPU time per process: no more than the run may last (a spinning process is stopped by
+    // the kernel even where the grader's clock is late).
+    options.cpu_time = Some(opts.timeout);
     if opts.pair {
         if let Err(why) = fence::probe().namespaces {
             return Err(GradeError::Option(format!(
