@@ -237,3 +237,40 @@ fn two_pair_gradings_side_by_side_each_have_port_5000() {
         }
     }
 }
+
+/// The tutorial's own task_master.py and task_worker.py, unmodified (fixed port 5000, no
+/// arguments, real 1 s sleeps), are gradable as a pair, two gradings side by side, as root and
+/// as nobody: both programs run to their end (status 0) in their own run and leave nothing.
+/// (Their output fails some of the spec's checks: the spec wants the ports' "task queue is
+/// empty." line, and print() under PYTHONUNBUFFERED=1 writes a line in two calls.)
+#[test]
+fn the_tutorials_unmodified_pair_is_gradable_side_by_side() {
+    let _one = one_at_a_time();
+    let tutorial = common::fixtures().join("distributed/tutorial");
+    let py = |f: &str| vec!["python3".to_string(), path(tutorial.join(f))];
+    let mut a: Vec<String> = ["distributed", "--pair", "--runs", "1", "--format", "json"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    a.push("--".into());
+    a.extend(py("task_master.py"));
+    a.push("--".into());
+    a.extend(py("task_worker.py"));
+    for nobody in [false, true] {
+        let both = [start(nobody, &a), start(nobody, &a)];
+        for child in both {
+            let (code, stdout, stderr) = finish(child);
+            assert!(matches!(code, Some(0 | 1)), "{stderr}");
+            let report: serde_json::Value = serde_json::from_str(&stdout).expect("a JSON report");
+            for name in ["exits with status 0", "leaves no process behind"] {
+                let check = report["checks"]
+                    .as_array()
+                    .expect("checks")
+                    .iter()
+                    .find(|c| c["name"] == name)
+                    .expect("the check");
+                assert_eq!(check["status"], "passed", "{name}: {stdout}");
+            }
+        }
+    }
+}
