@@ -2,7 +2,8 @@
 
 use std::fmt::Write;
 
-use crate::report::{Report, xml_escape};
+use crate::report::Report;
+use crate::text::xml_escape;
 
 /// Text: `fence: ...` under the heading, then one `note: ...` line per note.
 pub(crate) fn text_lines(report: &Report, out: &mut String) {

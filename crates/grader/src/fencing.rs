@@ -117,16 +117,13 @@ pub(crate) fn run_notes(outcome: &RunOutcome, fence: &GradeFence) -> Vec<String>
     notes
 }
 
-/// One note for a system call the fence refused, as the tracer records it (`Refusal`'s
-/// `syscall`, `errno` and `detail`): `run 2: refused kill (EPERM): SIGKILL to pid 123`.
-///
-/// The hook for the tracer's integration into `run/`: once a `RunOutcome` carries its trace,
-/// [`notes`] adds one such note per refusal (the fence crate's `with_tracer` test shows the
-/// tracer sees the fence's refusals: Landlock's EACCES on open, EPERM on kill). Refusals by the
-/// seccomp deny list (errno outranks trace) never reach the tracer.
-#[allow(dead_code)] // Wired in with the tracer (its helper's part of run/).
-pub(crate) fn refusal_note(run: usize, syscall: &str, errno: &str, detail: &str) -> String {
-    format!("run {run}: refused {syscall} ({errno}): {detail}")
+/// One note for a system call the fence refused, as the trace saw it (`RunOutcome::refused`):
+/// `run 2: refused kill (EPERM): SIGKILL to pid 123`. The tracer sees Landlock's refusals
+/// (EACCES on open, EPERM on kill); those of the seccomp deny list (errno outranks trace) and
+/// a connection to the host's loopback (ECONNREFUSED: the run's own loopback has no listener
+/// there) are not refusals it records.
+pub(crate) fn refusal_note(run: usize, refused: &str) -> String {
+    format!("run {run}: refused {refused}")
 }
 
 /// Every run's notes, without repeats of the same note text across runs beyond the first run
@@ -138,7 +135,8 @@ pub(crate) fn notes(outcomes: &[RunOutcome], fence: Option<&GradeFence>) -> Vec<
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for o in outcomes {
-        for note in run_notes(o, fence) {
+        let refused = o.refused.iter().map(|r| refusal_note(o.run, r));
+        for note in run_notes(o, fence).into_iter().chain(refused) {
             let key = note
                 .split_once(": ")
                 .map_or(note.clone(), |(_, k)| k.to_string());
@@ -168,6 +166,7 @@ mod tests {
             output_limit_hit: false,
             left_behind: Vec::new(),
             elapsed: Duration::ZERO,
+            ..RunOutcome::default()
         }
     }
 
@@ -194,7 +193,7 @@ mod tests {
     #[test]
     fn a_refusal_is_a_note() {
         assert_eq!(
-            refusal_note(2, "kill", "EPERM", "SIGKILL to pid 123"),
+            refusal_note(2, "kill (EPERM): SIGKILL to pid 123"),
             "run 2: refused kill (EPERM): SIGKILL to pid 123"
         );
     }

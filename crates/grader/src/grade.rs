@@ -9,9 +9,11 @@ use crate::fencing::{GradeFence, fence_status, notes};
 use crate::judge::judge;
 use crate::pair::pair_command;
 use crate::report::{CheckKind, CheckStatus, Report};
-use crate::run::{RunConfig, become_subreaper, command_dirs, preflight, run_once};
+use crate::run::{RunConfig, StdoutKind, become_subreaper, command_dirs, preflight, run_once};
+use crate::shaking;
 use crate::spec::Spec;
 use crate::spec::params::Params;
+use crate::writer::Tracing;
 
 /// The environment variable every demo multiplies its sleeps by.
 pub const TIME_SCALE_ENV: &str = "MULTITASK_TIME_SCALE";
@@ -43,6 +45,15 @@ pub struct GradeOptions {
     /// The command is `MASTER [ARGS...] -- WORKER [ARGS...]`, two programs in one run, the
     /// worker started once the master listens (see `pair.rs`). Needs the fence's namespaces.
     pub pair: bool,
+    /// Trace every run (`--no-trace`: false). When the system refuses, runs go untraced and
+    /// the report says so; checks that need the trace are then "not checked".
+    pub trace: bool,
+    /// The share of runs whose schedule is shaken (`--shake`, 0 to 1; traced runs only).
+    pub shake: f64,
+    /// Shake every run, run k with seed `seed + k - 1` (`--seed`): replays a shaken run.
+    pub seed: Option<u64>,
+    /// The port's stdout: a pseudo-terminal (default) or a pipe (`--stdout pipe`).
+    pub stdout: StdoutKind,
 }
 
 impl Default for GradeOptions {
@@ -55,6 +66,10 @@ impl Default for GradeOptions {
             reference: None,
             fence: Some(GradeFence::default()),
             pair: false,
+            trace: true,
+            shake: 0.5,
+            seed: None,
+            stdout: StdoutKind::Pty,
         }
     }
 }
@@ -114,6 +129,12 @@ pub fn check_options(opts: &GradeOptions) -> Result<(), GradeError> {
     }
     if opts.reference.as_ref().is_some_and(Vec::is_empty) {
         return Err(GradeError::Option("--reference needs a command".into()));
+    }
+    if !(opts.shake.is_finite() && (0.0..=1.0).contains(&opts.shake)) {
+        return Err(GradeError::Option(format!(
+            "--shake must be a fraction from 0 to 1, not {}",
+            opts.shake
+        )));
     }
     check_environment()?;
     effective_time_scale(opts).map(|_| ())
@@ -182,7 +203,8 @@ pub fn grade_with_progress(
         return Err(GradeError::Option("no command to grade".into()));
     };
     check_options(opts)?;
-    let params = Params::resolve(spec, &opts.params, effective_time_scale(opts)?)?;
+    let scale = effective_time_scale(opts)?;
+    let params = Params::resolve(spec, &opts.params, scale)?;
     ensure_subreaper()?;
     let mut cfg = RunConfig::new(program.clone(), args.to_vec());
     cfg.timeout = opts.timeout;
@@ -197,10 +219,13 @@ pub fn grade_with_progress(
         check_program(program, cfg.fence.as_ref())?;
     }
     preflight(&cfg)?;
+    cfg.trace = opts.trace;
+    cfg.stdout = opts.stdout;
     if let Some(s) = opts.time_scale {
         cfg.env
             .push((TIME_SCALE_ENV.into(), OsString::from(s.to_string())));
     }
+    let plan = shaking::Plan::new(opts.shake, opts.seed, scale);
     let reference = match opts.reference.as_deref() {
         Some([program, args @ ..]) => {
             let mut rcfg = cfg.clone();
@@ -212,13 +237,22 @@ pub fn grade_with_progress(
     };
     let mut outcomes = Vec::with_capacity(opts.runs);
     let mut passed = 0;
+    let mut refused: Option<Tracing> = None;
     for run in 1..=opts.runs {
         progress(Progress::Started {
             run,
             runs: opts.runs,
             passed,
         });
-        let outcome = run_once(&cfg, run)?;
+        cfg.shake = plan.shake(run);
+        let mut outcome = run_once(&cfg, run)?;
+        if let Some(r) = &refused {
+            outcome.tracing = r.clone();
+        } else if let Tracing::Refused(_) = outcome.tracing {
+            // Refused once, refused always: the rest of the runs go untraced at once.
+            refused = Some(outcome.tracing.clone());
+            cfg.trace = false;
+        }
         // A run passes when it fails no guaranteed check; likely ones need all the runs.
         let alone = judge(spec, &params, std::slice::from_ref(&outcome));
         if alone

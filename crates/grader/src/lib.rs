@@ -21,6 +21,7 @@
 
 #![deny(missing_docs)]
 
+mod causes;
 mod checks;
 mod diff;
 mod error;
@@ -32,11 +33,15 @@ mod load;
 mod outcome;
 mod pair;
 mod report;
+mod report_formats;
 mod run;
 mod run_checks;
 mod run_diff;
+mod run_facts;
+mod shaking;
 mod spec;
 mod text;
+mod writer;
 
 pub use error::{GradeError, GradeErrorKind};
 pub use fencing::{GradeFence, fence_status};
@@ -47,11 +52,13 @@ pub use grade::{
 pub use judge::judge;
 pub use outcome::{Exit, LeftBehind, Line, RunOutcome};
 pub use report::{CheckKind, CheckReport, CheckStatus, Failure, Format, Report};
-pub use run::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind, run_once};
+pub use run::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind, run_once};
 pub use run_checks::{
     EXIT_CHECK, FORMAT_CHECK, LEFT_BEHIND_CHECK, LINES_CHECK, OUTPUT_LIMIT_CHECK, TIMEOUT_CHECK,
 };
 pub use run_diff::RunDiff;
+pub use run_facts::{RunFacts, ShakenRun};
 pub use spec::Spec;
 pub use spec::error::{SpecError, SpecErrorKind};
 pub use spec::params::{ParamError, Params};
+pub use writer::{Role, RunTask, Tracing, Writer};

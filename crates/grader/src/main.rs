@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, ValueEnum};
-use grader::{Format, GradeFence, GradeOptions, Progress, Spec};
+use grader::{Format, GradeFence, GradeOptions, Progress, Spec, StdoutKind};
 use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -22,6 +22,15 @@ enum FormatArg {
     Json,
     Junit,
     Gradescope,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum StdoutArg {
+    /// A pseudo-terminal, as at a terminal (the default)
+    #[value(alias = "pty")]
+    Terminal,
+    /// A pipe, as when redirected
+    Pipe,
 }
 
 #[derive(Debug, Parser)]
@@ -94,6 +103,23 @@ struct Cli {
     /// started once the master listens (the distributed example as the notes write it)
     #[arg(long)]
     pair: bool,
+    /// Do not trace the runs (checks that need the trace are then "not checked")
+    #[arg(long)]
+    no_trace: bool,
+
+    /// The share of runs whose schedule is shaken: tasks held at random at their writes and
+    /// forks (0 to 1)
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = fraction)]
+    shake: f64,
+
+    /// Shake every run, run k with seed S+k-1: `--seed S --runs 1` replays a failing shaken run
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+
+    /// What the port's stdout is: a terminal (pseudo-terminal, lines flushed as printed) or a
+    /// pipe (output buffered as when redirected)
+    #[arg(long, value_enum, default_value_t = StdoutArg::Terminal)]
+    stdout: StdoutArg,
 
     /// The port to run, after `--`
     #[arg(last = true, value_name = "COMMAND")]
@@ -123,6 +149,13 @@ fn size(s: &str) -> Result<u64, String> {
         _ => Err(format!(
             "'{s}' is not a size (bytes, or a number with K, M or G)"
         )),
+    }
+}
+
+fn fraction(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!("'{s}' is not a fraction from 0 to 1")),
     }
 }
 
@@ -266,6 +299,13 @@ fn main() -> ExitCode {
             .reference
             .as_deref()
             .map(|r| r.split_whitespace().map(OsString::from).collect()),
+        trace: !cli.no_trace,
+        shake: cli.shake,
+        seed: cli.seed,
+        stdout: match cli.stdout {
+            StdoutArg::Terminal => StdoutKind::Pty,
+            StdoutArg::Pipe => StdoutKind::Pipe,
+        },
         fence: (!cli.no_fence).then(|| GradeFence {
             max_procs: cli.max_procs,
             max_memory: cli.max_memory,
@@ -294,6 +334,11 @@ fn main() -> ExitCode {
     };
     if let Some(example) = &cli.example {
         report.example = example.clone();
+    }
+    if let Some(why) = report.facts.tracing.strip_prefix("refused: ") {
+        eprintln!(
+            "grade: cannot trace the runs ({why}): graded untraced, checks that need the trace are not checked"
+        );
     }
     let format = match cli.format {
         FormatArg::Text => Format::Text,

@@ -236,6 +236,10 @@ fn writes_outside_scratch_leave_no_file() {
         }
         let out = grade_hostile(seat, "writes_outside.py", &env, &[]);
         assert_eq!(out.code, Some(0), "{out:#?}");
+        assert!(
+            out.notes().contains("(EACCES): /tmp/fence-escape-"),
+            "{out:#?}"
+        );
         for p in &targets {
             assert!(!p.exists(), "{} was written", p.display());
         }
@@ -294,6 +298,11 @@ fn killing_the_parent_and_every_grade_leaves_the_grader_reporting() {
     for seat in SEATS {
         let out = grade_hostile(seat, "kills_grader.py", &[], &[]);
         assert_eq!(out.code, Some(0), "{out:#?}");
+        // The trace saw the refused kill: a note, not a crash.
+        assert!(
+            out.notes().contains("refused kill (EPERM): SIGKILL"),
+            "{out:#?}"
+        );
     }
 }
 

@@ -87,7 +87,11 @@ fn trace_thread(
         }
     };
     let pid = child.id() as i32;
-    if let Err(e) = first_stop(pid, &cmd, &program) {
+    let stopped = first_stop(pid, &cmd, &program);
+    // The command may hold our copies of descriptors given to the child (a terminal's slave):
+    // the reader of that terminal sees the end of output only once every copy is closed.
+    drop(cmd);
+    if let Err(e) = stopped {
         let _ = tx.send(Err(e));
         return Err(TraceError::new(TraceErrorKind::Spawn, "not started"));
     }
@@ -125,16 +129,34 @@ fn first_stop(pid: i32, cmd: &Command, program: &OsStr) -> Result<(), TraceError
         kill_and_reap(pid);
     }
     let shown = program.to_string_lossy();
-    if resolve(cmd, program).is_none() {
-        return Err(TraceError::new(
-            TraceErrorKind::NotFound,
-            format!("cannot start {shown}: not found"),
-        ));
-    }
-    Err(TraceError::new(
-        TraceErrorKind::Spawn,
-        format!("cannot start {shown}: exec failed"),
+    // The errno execve most likely gave, for the same message a plain spawn would give.
+    let errno = match resolve(cmd, program) {
+        None => libc::ENOENT,
+        Some(path) if nix::unistd::access(&path, nix::unistd::AccessFlags::X_OK).is_err() => {
+            libc::EACCES
+        }
+        // A script whose interpreter is missing: execve says ENOENT.
+        Some(path) if is_script(&path) => libc::ENOENT,
+        Some(_) => libc::ENOEXEC,
+    };
+    let kind = if errno == libc::ENOENT {
+        TraceErrorKind::NotFound
+    } else {
+        TraceErrorKind::Spawn
+    };
+    Err(TraceError::with_source(
+        kind,
+        format!("cannot start {shown}"),
+        std::io::Error::from_raw_os_error(errno),
     ))
+}
+
+fn is_script(path: &Path) -> bool {
+    let mut head = [0u8; 2];
+    std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok()
+        && head == *b"#!"
 }
 
 /// SIGKILLs a stopped tracee and reaps it.

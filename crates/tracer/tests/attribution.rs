@@ -167,6 +167,21 @@ fn a_missing_program_is_not_found_and_a_plain_file_is_not_executable() {
     let err = tracer::spawn(Command::new(support::program("writers.py")), &opts())
         .expect_err("not executable");
     assert_eq!(err.kind(), tracer::TraceErrorKind::Spawn, "{err}");
+    // The exec fails after the tracing hook ran: the failure must still come back, not hang,
+    // with the errno execve gave.
+    let script = std::env::temp_dir().join(format!("tracer-no-interpreter-{}", std::process::id()));
+    std::fs::write(&script, "#!/nonexistent/python9\nprint('never')\n").expect("write script");
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod");
+    let err = tracer::spawn(Command::new(&script), &opts()).expect_err("no interpreter");
+    std::fs::remove_file(&script).expect("remove script");
+    assert_eq!(err.kind(), tracer::TraceErrorKind::NotFound, "{err}");
+    let source = std::error::Error::source(&err).and_then(|s| s.downcast_ref::<std::io::Error>());
+    assert_eq!(
+        source.and_then(|e| e.raw_os_error()),
+        Some(libc::ENOENT),
+        "{err}"
+    );
 }
 
 #[test]

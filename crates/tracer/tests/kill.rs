@@ -43,6 +43,17 @@ fn a_run_killed_through_its_handle_ends_whole() {
         run.wait_main_end(Duration::from_secs(60)),
         Some(End::Signaled(libc::SIGKILL))
     );
+    let mut fds = [libc::pollfd {
+        fd: std::os::fd::AsRawFd::as_raw_fd(&run.main_end_fd()),
+        events: libc::POLLIN,
+        revents: 0,
+    }];
+    // SAFETY: one valid pollfd; timeout 0 only looks.
+    let ready = unsafe { libc::poll(fds.as_mut_ptr(), 1, 0) };
+    assert_eq!(
+        ready, 1,
+        "the main-end descriptor is readable once the end is known"
+    );
     let trace = run.wait().expect("trace");
     let child_task = trace.task(child).expect("the child is in the trace");
     assert_eq!(child_task.kind, TaskKind::Process);

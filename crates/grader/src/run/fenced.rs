@@ -1,5 +1,6 @@
 //! The fence of one run (crate `fence`): prepared before the spawn with the command's own
-//! directories readable, applied to the run's `Command`, dropped (scratch removed) after it.
+//! directories readable, applied to the run's `Command` (before the tracer adds its hook),
+//! dropped (scratch removed) after the run.
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -9,8 +10,8 @@ use fence::Fence;
 
 use super::config::{RunConfig, RunError};
 
-/// Fences `cmd` when `cfg` asks for it; the returned fence must live until the run is over.
-pub(super) fn apply(cfg: &RunConfig, cmd: &mut Command) -> Result<Option<Fence>, RunError> {
+/// The fence of a run when `cfg` asks for one; it must live until the run is over.
+pub(super) fn prepare(cfg: &RunConfig) -> Result<Option<Fence>, RunError> {
     let Some(options) = &cfg.fence else {
         return Ok(None);
     };
@@ -22,9 +23,15 @@ pub(super) fn apply(cfg: &RunConfig, cmd: &mut Command) -> Result<Option<Fence>,
             options.read_only.push(dir);
         }
     }
-    let fence = Fence::prepare(&options).map_err(RunError::fence)?;
-    fence.apply(cmd).map_err(RunError::fence)?;
-    Ok(Some(fence))
+    Fence::prepare(&options).map(Some).map_err(RunError::fence)
+}
+
+/// Adds the fence's hook and environment to the run's command (after its setsid hook).
+pub(super) fn apply(fence: Option<&Fence>, cmd: &mut Command) -> Result<(), RunError> {
+    match fence {
+        Some(f) => f.apply(cmd).map_err(RunError::fence),
+        None => Ok(()),
+    }
 }
 
 /// Fails before any run when the fenced run could not reach its own files (see
@@ -90,4 +97,13 @@ pub fn command_dirs<'a>(program: &OsStr, args: impl Iterator<Item = &'a OsStr>) 
         }
     }
     dirs
+}
+
+/// The system calls a trace saw refused, one line each: `kill (EPERM): SIGKILL to pid 123`.
+pub(crate) fn refusals(trace: &tracer::Trace) -> Vec<String> {
+    trace
+        .refusals
+        .iter()
+        .map(|r| format!("{} ({}): {}", r.syscall, r.errno, r.detail))
+        .collect()
 }
