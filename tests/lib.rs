@@ -91,7 +91,8 @@ pub fn assert_passes(
 }
 
 /// Grades the distributed pair `master -- worker` in one fenced run (`--pair`: the master binds
-/// its fixed port 5000 in the run's own loopback, the worker starts once it listens) with the
+/// its fixed port 5000 in the run's own loopback; `--pair-after "Try get results"`: the worker
+/// starts once the master listens and has queued every task, as the notes start it) with the
 /// built-in spec `example`, and fails the test with the report unless every check passed.
 pub fn assert_pair_passes(
     example: &str,
@@ -105,6 +106,7 @@ pub fn assert_pair_passes(
         runs,
         time_scale: Some(scale),
         pair: true,
+        pair_after: Some("Try get results".into()),
         ..GradeOptions::default()
     };
     let mut command = master.to_vec();

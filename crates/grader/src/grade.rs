@@ -45,6 +45,9 @@ pub struct GradeOptions {
     /// The command is `MASTER [ARGS...] -- WORKER [ARGS...]`, two programs in one run, the
     /// worker started once the master listens (see `pair.rs`). Needs the fence's namespaces.
     pub pair: bool,
+    /// With `pair`: the worker starts only once a stdout line starts with this text too
+    /// (`--pair-after`, e.g. `Try get results`).
+    pub pair_after: Option<String>,
     /// Trace every run (`--no-trace`: false). When the system refuses, runs go untraced and
     /// the report says so; checks that need the trace are then "not checked".
     pub trace: bool,
@@ -66,6 +69,7 @@ impl Default for GradeOptions {
             reference: None,
             fence: Some(GradeFence::default()),
             pair: false,
+            pair_after: None,
             trace: true,
             shake: 0.5,
             seed: None,
@@ -194,7 +198,7 @@ pub fn grade_with_progress(
     let original = command;
     let paired;
     let command = if opts.pair {
-        paired = pair_command(command)?;
+        paired = pair_command(command, opts.pair_after.is_some())?;
         &paired[..]
     } else {
         command
@@ -202,6 +206,9 @@ pub fn grade_with_progress(
     let Some((program, args)) = command.split_first() else {
         return Err(GradeError::Option("no command to grade".into()));
     };
+    if opts.pair_after.is_some() && !opts.pair {
+        return Err(GradeError::Option("--pair-after needs --pair".into()));
+    }
     check_options(opts)?;
     let scale = effective_time_scale(opts)?;
     let params = Params::resolve(spec, &opts.params, scale)?;
@@ -209,6 +216,7 @@ pub fn grade_with_progress(
     let mut cfg = RunConfig::new(program.clone(), args.to_vec());
     cfg.timeout = opts.timeout;
     cfg.fence = fence_options(opts, original)?;
+    cfg.pair_after = opts.pair_after.clone();
     if opts.pair {
         for part in original.split(|a| a == "--") {
             if let Some(program) = part.first() {

@@ -103,6 +103,11 @@ struct Cli {
     /// started once the master listens (the distributed example as the notes write it)
     #[arg(long)]
     pair: bool,
+
+    /// With --pair: start the worker only once a line of the master starts with TEXT too (the
+    /// notes start it after "Try get results...")
+    #[arg(long, value_name = "TEXT")]
+    pair_after: Option<String>,
     /// Do not trace the runs (checks that need the trace are then "not checked")
     #[arg(long)]
     no_trace: bool,
@@ -313,6 +318,7 @@ fn main() -> ExitCode {
             allow_read: cli.allow_read.clone(),
         }),
         pair: cli.pair,
+        pair_after: cli.pair_after,
     };
     // Which fences the runs get: said as the first run starts (a grading refused before any
     // run says only why, in one line).

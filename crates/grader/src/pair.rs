@@ -4,6 +4,9 @@
 //! so the master binds the fixed port 5000 and the worker connects to 127.0.0.1:5000, and two
 //! gradings side by side each have their own port 5000.
 //!
+//! With `--pair-after TEXT` the worker starts only once a line of the master's starts with TEXT
+//! as well (the notes start it after "Try get results...": every task queued).
+//!
 //! The run's main process is a small POSIX shell script (`/bin/sh`, which every system has and
 //! the fence lets run): it watches `/proc/net/tcp` and `/proc/net/tcp6` (the run's own network
 //! namespace) for a socket in state LISTEN (`0A`), then starts the worker, and exits with the
@@ -17,9 +20,13 @@ use crate::error::GradeError;
 /// The shell's program.
 const SH: &str = "/bin/sh";
 
-/// The script; `MASTER` and `WORKER` are replaced by the quoted command lines. The worker is
-/// also started when the master ends without ever listening (it then fails as it would alone).
-const SCRIPT: &str = r#"MASTER &
+/// The script; `MASTER` and `WORKER` are replaced by the quoted command lines, and `need_go`
+/// set before it: 1 when the worker also waits for SIGUSR1 (the grader sends it at the
+/// master's `--pair-after` line). The worker is also started when the master ends first (it
+/// then fails as it would alone).
+const SCRIPT: &str = r#"go=
+trap 'go=1' USR1
+MASTER &
 m=$!
 listening() {
   for table in /proc/net/tcp /proc/net/tcp6; do
@@ -29,7 +36,7 @@ listening() {
   done 2>/dev/null
   return 1
 }
-until listening; do
+until { [ "$need_go" = 0 ] || [ -n "$go" ]; } && listening; do
   kill -0 "$m" 2>/dev/null || break
   sleep 0.01
 done
@@ -41,10 +48,14 @@ m=$?
 exit "$m"
 "#;
 
-/// `MASTER [ARGS...] -- WORKER [ARGS...]` as the one command of a run: `/bin/sh -c SCRIPT`.
+/// `MASTER [ARGS...] -- WORKER [ARGS...]` as the one command of a run: `/bin/sh -c SCRIPT`;
+/// with `after_signal`, the worker waits for SIGUSR1 too.
 ///
 /// Errors: no `--` between two non-empty command lines.
-pub(crate) fn pair_command(command: &[OsString]) -> Result<Vec<OsString>, GradeError> {
+pub(crate) fn pair_command(
+    command: &[OsString],
+    after_signal: bool,
+) -> Result<Vec<OsString>, GradeError> {
     let split = command.iter().position(|a| a == "--");
     let (master, worker) = match split {
         Some(i) if i > 0 && i + 1 < command.len() => (&command[..i], &command[i + 1..]),
@@ -56,7 +67,8 @@ pub(crate) fn pair_command(command: &[OsString]) -> Result<Vec<OsString>, GradeE
     };
     let (head, rest) = SCRIPT.split_once("MASTER").unwrap_or((SCRIPT, ""));
     let (middle, tail) = rest.split_once("WORKER").unwrap_or((rest, ""));
-    let mut script = head.as_bytes().to_vec();
+    let mut script = format!("need_go={}\n", u8::from(after_signal)).into_bytes();
+    script.extend_from_slice(head.as_bytes());
     script.extend(quoted(master));
     script.extend_from_slice(middle.as_bytes());
     script.extend(quoted(worker));
@@ -103,9 +115,9 @@ mod tests {
     #[test]
     fn a_pair_needs_two_command_lines() {
         let cmd = |s: &str| s.split(' ').map(OsString::from).collect::<Vec<_>>();
-        assert!(pair_command(&cmd("m -- w")).is_ok());
+        assert!(pair_command(&cmd("m -- w"), false).is_ok());
         for bad in ["m w", "-- w", "m --"] {
-            assert!(pair_command(&cmd(bad)).is_err(), "{bad}");
+            assert!(pair_command(&cmd(bad), true).is_err(), "{bad}");
         }
     }
 }

@@ -188,7 +188,13 @@ fn the_correct_fixtures_pass_fenced_as_nobody() {
                     .split_whitespace()
                     .map(str::to_string),
             );
-            cases.push((example.to_string(), vec![], command));
+            // The fixture's own grade options (a spec parameter, more runs).
+            let grade_args: Vec<&'static str> = common::header(&text, "grade-args")
+                .unwrap_or_default()
+                .split_whitespace()
+                .map(|a| &*Box::leak(a.to_string().into_boxed_str()))
+                .collect();
+            cases.push((example.to_string(), grade_args, command));
         }
     }
     assert!(cases.len() >= 9, "{cases:?}");
@@ -200,6 +206,9 @@ fn the_correct_fixtures_pass_fenced_as_nobody() {
 #[test]
 fn two_pair_gradings_side_by_side_each_have_port_5000() {
     let _one = one_at_a_time();
+    // The worker starts once the master has queued every task ("Try get results..."), as the
+    // notes start it: a worker started at the master's listen would give up on a master held
+    // at its Put lines by the shaking.
     let rust = (
         vec![path(bin("task-master"))],
         vec![path(bin("task-worker"))],
@@ -217,6 +226,8 @@ fn two_pair_gradings_side_by_side_each_have_port_5000() {
             let mut a: Vec<String> = [
                 "distributed",
                 "--pair",
+                "--pair-after",
+                "Try get results",
                 "--runs",
                 "3",
                 "--time-scale",
@@ -248,10 +259,19 @@ fn the_tutorials_unmodified_pair_is_gradable_side_by_side() {
     let _one = one_at_a_time();
     let tutorial = common::fixtures().join("distributed/tutorial");
     let py = |f: &str| vec!["python3".to_string(), path(tutorial.join(f))];
-    let mut a: Vec<String> = ["distributed", "--pair", "--runs", "1", "--format", "json"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut a: Vec<String> = [
+        "distributed",
+        "--pair",
+        "--pair-after",
+        "Try get results",
+        "--runs",
+        "1",
+        "--format",
+        "json",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     a.push("--".into());
     a.extend(py("task_master.py"));
     a.push("--".into());

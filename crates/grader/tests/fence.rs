@@ -385,3 +385,27 @@ fn a_program_nobody_cannot_reach_is_one_line_and_status_2() {
         "{out:?}"
     );
 }
+
+#[test]
+fn pair_options_out_of_place_are_one_line_and_status_2() {
+    let t = "/bin/true";
+    for (args, says) in [
+        (
+            vec!["distributed", "--pair-after", "Try", "--", t],
+            "--pair-after needs --pair",
+        ),
+        (
+            vec!["distributed", "--pair", "--", t],
+            "--pair needs MASTER",
+        ),
+        (
+            vec!["distributed", "--pair", "--no-fence", "--", t, "--", t],
+            "--pair needs the fence",
+        ),
+    ] {
+        let out = common::grade(&args, Duration::from_secs(60));
+        assert_eq!(out.code, Some(2), "{args:?}: {out:?}");
+        assert_eq!(out.stderr.lines().count(), 1, "{out:?}");
+        assert!(out.stderr.contains(says), "{args:?}: {out:?}");
+    }
+}

@@ -26,6 +26,9 @@ pub struct RunConfig {
     pub output_limit: usize,
     /// The fence every run gets (see `run/fenced.rs`); `None` runs unfenced.
     pub fence: Option<fence::FenceOptions>,
+    /// A pair's worker starts once a stdout line starts with this (the grader signals the
+    /// pair's launcher; see `run/pair_start.rs`); `None`: once the master listens.
+    pub pair_after: Option<String>,
     /// Trace the run (ptrace): every line's writer and every task become known. When the
     /// system refuses, the run goes untraced and its outcome says so.
     pub trace: bool,
@@ -58,6 +61,7 @@ impl RunConfig {
             grace: Duration::from_millis(500),
             output_limit: 1024 * 1024,
             fence: None,
+            pair_after: None,
             trace: true,
             shake: None,
             stdout: StdoutKind::Pty,

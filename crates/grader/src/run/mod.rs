@@ -20,6 +20,7 @@ mod capture;
 mod config;
 mod fenced;
 mod main_proc;
+mod pair_start;
 mod pty;
 mod start;
 mod supervise;
