@@ -38,11 +38,14 @@ fn main() {
         eprintln!("fenced_build: {e}");
         std::process::exit(2);
     }
-    match command.status() {
-        Ok(status) => std::process::exit(status.code().unwrap_or(1)),
+    let code = match command.status() {
+        Ok(status) => status.code().unwrap_or(1),
         Err(e) => {
             eprintln!("fenced_build: {e}");
-            std::process::exit(2);
+            2
         }
-    }
+    };
+    // exit() runs no destructor: the scratch directory goes first.
+    drop(fence);
+    std::process::exit(code);
 }
