@@ -31,10 +31,13 @@ mod causes;
 mod checks;
 mod diff;
 mod error;
+mod fence_report;
+mod fencing;
 mod grade;
 mod judge;
 mod load;
 mod outcome;
+mod pair;
 mod report;
 mod report_formats;
 mod run;
@@ -48,6 +51,7 @@ mod timeline;
 mod writer;
 
 pub use error::{GradeError, GradeErrorKind};
+pub use fencing::{GradeFence, fence_status};
 pub use grade::{
     GradeOptions, Progress, SEED_ENV, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,
     ensure_subreaper, grade, grade_runs, grade_with_progress,

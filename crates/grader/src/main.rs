@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, ValueEnum};
-use grader::{Format, GradeOptions, Progress, Report, RunOutcome, Spec, StdoutKind};
+use grader::{Format, GradeFence, GradeOptions, Progress, Report, RunOutcome, Spec, StdoutKind};
 use indicatif::{ProgressBar, ProgressStyle};
 
 mod main_trace;
@@ -87,6 +87,36 @@ struct Cli {
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     format: FormatArg,
 
+    /// Run COMMAND without the fence (namespaces, Landlock, seccomp, rlimits); the report says so
+    #[arg(long)]
+    no_fence: bool,
+
+    /// Processes and threads per run (a fork bomb stops there)
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..))]
+    max_procs: u64,
+
+    /// Data memory per process, in bytes or with a K, M or G suffix
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = size)]
+    max_memory: u64,
+
+    /// Scratch disk per run and largest file, in bytes or with a K, M or G suffix
+    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = size)]
+    max_disk: u64,
+
+    /// A path the port may also read (a submission's folder); the command's own folders are
+    /// readable anyway (repeatable)
+    #[arg(long, value_name = "PATH")]
+    allow_read: Vec<PathBuf>,
+
+    /// COMMAND is MASTER [ARGS...] -- WORKER [ARGS...]: both in one fenced run, the worker
+    /// started once the master listens (the distributed example as the notes write it)
+    #[arg(long)]
+    pair: bool,
+
+    /// With --pair: start the worker only once a line of the master starts with TEXT too (the
+    /// notes start it after "Try get results...")
+    #[arg(long, value_name = "TEXT")]
+    pair_after: Option<String>,
     /// Do not trace the runs (checks that need the trace are then "not checked")
     #[arg(long)]
     no_trace: bool,
@@ -114,6 +144,25 @@ pub(crate) fn positive(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
         _ => Err(format!("'{s}' is not a positive number")),
+    }
+}
+
+/// A size in bytes: digits, optionally followed by K, M or G (powers of 1024).
+fn size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, shift) = match t.char_indices().last() {
+        Some((i, 'K' | 'k')) => (&t[..i], 10),
+        Some((i, 'M' | 'm')) => (&t[..i], 20),
+        Some((i, 'G' | 'g')) => (&t[..i], 30),
+        _ => (t, 0),
+    };
+    match digits.parse::<u64>() {
+        Ok(n) if n > 0 => n
+            .checked_mul(1 << shift)
+            .ok_or_else(|| format!("'{s}' is too large")),
+        _ => Err(format!(
+            "'{s}' is not a size (bytes, or a number with K, M or G)"
+        )),
     }
 }
 
@@ -182,6 +231,14 @@ impl ProgressView {
                 self.last_line = Some(Instant::now());
             }
             _ => {}
+        }
+    }
+
+    /// A line of its own on stderr (above the live line on a terminal).
+    fn say(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
         }
     }
 
@@ -286,6 +343,20 @@ fn main() -> ExitCode {
             StdoutArg::Terminal => StdoutKind::Pty,
             StdoutArg::Pipe => StdoutKind::Pipe,
         },
+        fence: (!cli.no_fence).then(|| GradeFence {
+            max_procs: cli.max_procs,
+            max_memory: cli.max_memory,
+            max_disk: cli.max_disk,
+            allow_read: cli.allow_read.clone(),
+        }),
+        pair: cli.pair,
+        pair_after: cli.pair_after,
+    };
+    // Which fences the runs get: said as the first run starts (a grading refused before any
+    // run says only why, in one line).
+    let mut fence_line = match grader::fence_status(opts.fence.as_ref()) {
+        Ok(line) => Some(line),
+        Err(e) => return fail(e),
     };
     let mut view = ProgressView::new();
     if let Some(dir) = &cli.timeline
@@ -293,7 +364,12 @@ fn main() -> ExitCode {
     {
         return fail(format_args!("cannot make {}: {e}", dir.display()));
     }
-    let graded = grader::grade_runs(&spec, &opts, &cli.command, &mut |p| view.show(p));
+    let graded = grader::grade_runs(&spec, &opts, &cli.command, &mut |p| {
+        if let (Progress::Started { run: 1, .. }, Some(line)) = (p, fence_line.take()) {
+            view.say(&format!("grade: {line}"));
+        }
+        view.show(p)
+    });
     view.finish();
     let (mut report, outcomes) = match graded {
         Ok(r) => r,
