@@ -188,6 +188,8 @@ mod tests {
             checks: vec![failed],
             diff: None,
             facts: Default::default(),
+            fence: String::new(),
+            notes: Vec::new(),
         };
         assert_eq!(
             quoted_lines(&report, 2).into_iter().collect::<Vec<_>>(),
