@@ -256,16 +256,17 @@ impl WriterRule {
             ));
         }
         if let Some(re) = &self.exec {
-            let execs: Vec<&String> = ctx
-                .run
-                .tasks
-                .iter()
-                .filter(|t| t.pid == w.pid && t.tid == w.pid)
-                .flat_map(|t| t.execs.iter())
-                .collect();
-            if !execs.iter().any(|e| re.is_match(e)) {
+            let own = || {
+                ctx.run
+                    .tasks
+                    .iter()
+                    .filter(|t| t.pid == w.pid && t.tid == w.pid)
+            };
+            // The executable's path: argv[0] is whatever the caller chose.
+            if !own().flat_map(|t| &t.exec_paths).any(|e| re.is_match(e)) {
+                let execs: Vec<&String> = own().flat_map(|t| &t.execs).collect();
                 return Some(format!(
-                    "{}: expected a process that exec'd a program matching /{re}/ (it exec'd {})",
+                    "{}: expected a process that exec'd a program whose path matches /{re}/ (it exec'd {})",
                     who(),
                     if execs.is_empty() {
                         "nothing".to_string()

@@ -78,6 +78,7 @@ pub(super) fn tasks(trace: &Trace) -> Vec<RunTask> {
                     s
                 })
                 .collect(),
+            exec_paths: t.execs.iter().map(|e| e.path.clone()).collect(),
             last_exec_at: t.execs.last().map(|e| e.at),
         })
         .collect()
