@@ -313,9 +313,10 @@ fn check_program(
         };
         path.is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()))
     };
-    if found {
+    if found && !Path::new(program).is_dir() {
         Ok(())
     } else {
+        // spawn's message says which: not found, or a directory.
         Err(crate::run::RunError::spawn(
             program,
             std::io::Error::from(std::io::ErrorKind::NotFound),
