@@ -6,10 +6,13 @@ use std::time::Duration;
 use crate::diff::first_failing;
 use crate::error::GradeError;
 use crate::judge::judge;
+use crate::outcome::RunOutcome;
 use crate::report::{CheckKind, CheckStatus, Report};
-use crate::run::{RunConfig, become_subreaper, run_once};
+use crate::run::{RunConfig, StdoutKind, become_subreaper, run_once};
+use crate::shaking;
 use crate::spec::Spec;
 use crate::spec::params::Params;
+use crate::writer::Tracing;
 
 /// The environment variable every demo multiplies its sleeps by.
 pub const TIME_SCALE_ENV: &str = "MULTITASK_TIME_SCALE";
@@ -36,6 +39,15 @@ pub struct GradeOptions {
     /// A correct program (program then arguments) run once, to show the first failing run
     /// beside; without it, the first failing run is shown beside the spec's line kinds.
     pub reference: Option<Vec<OsString>>,
+    /// Trace every run (`--no-trace`: false). When the system refuses, runs go untraced and
+    /// the report says so; checks that need the trace are then "not checked".
+    pub trace: bool,
+    /// The share of runs whose schedule is shaken (`--shake`, 0 to 1; traced runs only).
+    pub shake: f64,
+    /// Shake every run, run k with seed `seed + k - 1` (`--seed`): replays a shaken run.
+    pub seed: Option<u64>,
+    /// The port's stdout: a pseudo-terminal (default) or a pipe (`--stdout pipe`).
+    pub stdout: StdoutKind,
 }
 
 impl Default for GradeOptions {
@@ -46,6 +58,10 @@ impl Default for GradeOptions {
             time_scale: None,
             params: Vec::new(),
             reference: None,
+            trace: true,
+            shake: 0.5,
+            seed: None,
+            stdout: StdoutKind::Pty,
         }
     }
 }
@@ -106,6 +122,12 @@ pub fn check_options(opts: &GradeOptions) -> Result<(), GradeError> {
     if opts.reference.as_ref().is_some_and(Vec::is_empty) {
         return Err(GradeError::Option("--reference needs a command".into()));
     }
+    if !(opts.shake.is_finite() && (0.0..=1.0).contains(&opts.shake)) {
+        return Err(GradeError::Option(format!(
+            "--shake must be a fraction from 0 to 1, not {}",
+            opts.shake
+        )));
+    }
     check_environment()?;
     effective_time_scale(opts).map(|_| ())
 }
@@ -161,18 +183,33 @@ pub fn grade_with_progress(
     command: &[OsString],
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Report, GradeError> {
+    grade_runs(spec, opts, command, progress).map(|(report, _)| report)
+}
+
+/// As [`grade_with_progress`], also giving every run's outcome, in order (for pictures of the
+/// runs: [`run_timeline`](crate::run_timeline)).
+pub fn grade_runs(
+    spec: &Spec,
+    opts: &GradeOptions,
+    command: &[OsString],
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(Report, Vec<RunOutcome>), GradeError> {
     let Some((program, args)) = command.split_first() else {
         return Err(GradeError::Option("no command to grade".into()));
     };
     check_options(opts)?;
-    let params = Params::resolve(spec, &opts.params, effective_time_scale(opts)?)?;
+    let scale = effective_time_scale(opts)?;
+    let params = Params::resolve(spec, &opts.params, scale)?;
     ensure_subreaper()?;
     let mut cfg = RunConfig::new(program.clone(), args.to_vec());
     cfg.timeout = opts.timeout;
+    cfg.trace = opts.trace;
+    cfg.stdout = opts.stdout;
     if let Some(s) = opts.time_scale {
         cfg.env
             .push((TIME_SCALE_ENV.into(), OsString::from(s.to_string())));
     }
+    let plan = shaking::Plan::new(opts.shake, opts.seed, scale);
     let reference = match opts.reference.as_deref() {
         Some([program, args @ ..]) => {
             let mut rcfg = cfg.clone();
@@ -184,13 +221,22 @@ pub fn grade_with_progress(
     };
     let mut outcomes = Vec::with_capacity(opts.runs);
     let mut passed = 0;
+    let mut refused: Option<Tracing> = None;
     for run in 1..=opts.runs {
         progress(Progress::Started {
             run,
             runs: opts.runs,
             passed,
         });
-        let outcome = run_once(&cfg, run)?;
+        cfg.shake = plan.shake(run);
+        let mut outcome = run_once(&cfg, run)?;
+        if let Some(r) = &refused {
+            outcome.tracing = r.clone();
+        } else if let Tracing::Refused(_) = outcome.tracing {
+            // Refused once, refused always: the rest of the runs go untraced at once.
+            refused = Some(outcome.tracing.clone());
+            cfg.trace = false;
+        }
         // A run passes when it fails no guaranteed check; likely ones need all the runs.
         let alone = judge(spec, &params, std::slice::from_ref(&outcome));
         if alone
@@ -210,5 +256,5 @@ pub fn grade_with_progress(
     }
     let mut report = judge(spec, &params, &outcomes);
     report.diff = first_failing(spec, &report, &outcomes, reference.as_ref());
-    Ok(report)
+    Ok((report, outcomes))
 }

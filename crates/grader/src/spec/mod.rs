@@ -10,6 +10,7 @@ pub(crate) mod error;
 pub(crate) mod fields;
 pub(crate) mod lines;
 pub(crate) mod near;
+pub(crate) mod pairs;
 pub(crate) mod params;
 pub(crate) mod raw;
 pub(crate) mod rule;
@@ -29,6 +30,8 @@ pub(crate) struct Check {
     /// `Some(threshold)`: a likely check, passed when at least this fraction of runs pass it.
     pub(crate) likely: Option<f64>,
     pub(crate) rule: Arc<dyn Rule>,
+    /// It judges what only the trace knows: an untraced run is "not checked" by it.
+    pub(crate) needs_trace: bool,
 }
 
 /// A validated spec: what a port's output must look like.
@@ -40,6 +43,8 @@ pub struct Spec {
     pub(crate) lines: Vec<LineKind>,
     pub(crate) params: BTreeMap<String, ParamDefault>,
     pub(crate) checks: Vec<Check>,
+    /// The line kinds its checks pair up (for pictures of a run).
+    pub(crate) pairs: Vec<pairs::Pair>,
 }
 
 impl Spec {
