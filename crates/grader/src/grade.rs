@@ -7,6 +7,7 @@ use crate::diff::first_failing;
 use crate::error::GradeError;
 use crate::fencing::{GradeFence, fence_status, notes};
 use crate::judge::judge;
+use crate::outcome::RunOutcome;
 use crate::pair::pair_command;
 use crate::report::{CheckKind, CheckStatus, Report};
 use crate::run::{RunConfig, StdoutKind, become_subreaper, command_dirs, preflight, run_once};
@@ -40,14 +41,6 @@ pub struct GradeOptions {
     /// A correct program (program then arguments) run once, to show the first failing run
     /// beside; without it, the first failing run is shown beside the spec's line kinds.
     pub reference: Option<Vec<OsString>>,
-    /// The fence of every run (default on); `None` for `--no-fence`, which the report names.
-    pub fence: Option<GradeFence>,
-    /// The command is `MASTER [ARGS...] -- WORKER [ARGS...]`, two programs in one run, the
-    /// worker started once the master listens (see `pair.rs`). Needs the fence's namespaces.
-    pub pair: bool,
-    /// With `pair`: the worker starts only once a stdout line starts with this text too
-    /// (`--pair-after`, e.g. `Try get results`).
-    pub pair_after: Option<String>,
     /// Trace every run (`--no-trace`: false). When the system refuses, runs go untraced and
     /// the report says so; checks that need the trace are then "not checked".
     pub trace: bool,
@@ -57,6 +50,14 @@ pub struct GradeOptions {
     pub seed: Option<u64>,
     /// The port's stdout: a pseudo-terminal (default) or a pipe (`--stdout pipe`).
     pub stdout: StdoutKind,
+    /// The fence of every run (default on); `None` for `--no-fence`, which the report names.
+    pub fence: Option<GradeFence>,
+    /// The command is `MASTER [ARGS...] -- WORKER [ARGS...]`, two programs in one run, the
+    /// worker started once the master listens (see `pair.rs`). Needs the fence's namespaces.
+    pub pair: bool,
+    /// With `pair`: the worker starts only once a stdout line starts with this text too
+    /// (`--pair-after`, e.g. `Try get results`).
+    pub pair_after: Option<String>,
 }
 
 impl Default for GradeOptions {
@@ -67,13 +68,13 @@ impl Default for GradeOptions {
             time_scale: None,
             params: Vec::new(),
             reference: None,
-            fence: Some(GradeFence::default()),
-            pair: false,
-            pair_after: None,
             trace: true,
             shake: 0.5,
             seed: None,
             stdout: StdoutKind::Pty,
+            fence: Some(GradeFence::default()),
+            pair: false,
+            pair_after: None,
         }
     }
 }
@@ -195,6 +196,17 @@ pub fn grade_with_progress(
     command: &[OsString],
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Report, GradeError> {
+    grade_runs(spec, opts, command, progress).map(|(report, _)| report)
+}
+
+/// As [`grade_with_progress`], also giving every run's outcome, in order (for pictures of the
+/// runs: [`run_timeline`](crate::run_timeline)).
+pub fn grade_runs(
+    spec: &Spec,
+    opts: &GradeOptions,
+    command: &[OsString],
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(Report, Vec<RunOutcome>), GradeError> {
     let original = command;
     let paired;
     let command = if opts.pair {
@@ -282,7 +294,7 @@ pub fn grade_with_progress(
     report.diff = first_failing(spec, &report, &outcomes, reference.as_ref());
     report.fence = fence_status(opts.fence.as_ref())?;
     report.notes = notes(&outcomes, opts.fence.as_ref());
-    Ok(report)
+    Ok((report, outcomes))
 }
 
 /// Fails with "command not found" before any run when `program` names no file: a path that

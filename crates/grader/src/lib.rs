@@ -41,13 +41,14 @@ mod run_facts;
 mod shaking;
 mod spec;
 mod text;
+mod timeline;
 mod writer;
 
 pub use error::{GradeError, GradeErrorKind};
 pub use fencing::{GradeFence, fence_status};
 pub use grade::{
     GradeOptions, Progress, SEED_ENV, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,
-    ensure_subreaper, grade, grade_with_progress,
+    ensure_subreaper, grade, grade_runs, grade_with_progress,
 };
 pub use judge::judge;
 pub use outcome::{Exit, LeftBehind, Line, RunOutcome};
@@ -61,4 +62,8 @@ pub use run_facts::{RunFacts, ShakenRun};
 pub use spec::Spec;
 pub use spec::error::{SpecError, SpecErrorKind};
 pub use spec::params::{ParamError, Params};
+pub use timeline::{
+    Link, OpenSpan, Timeline, TimelineLine, TraceRunError, TraceRunOptions, TracedRun, WriterLine,
+    html_report, run_timeline, trace_command, writer_lines,
+};
 pub use writer::{Role, RunTask, Tracing, Writer};
