@@ -14,10 +14,16 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Inside, from the bottom up: `outcome` (what a run produced) and `text` (how messages quote
-//! it); `spec` (the format, knowing no check type by name); `checks` (one file per check type);
-//! `load` (specs from text, files and the built-in table); `run` (one supervised run);
-//! `run_checks` and `judge` (the verdict); `report` (its renderings); `grade` (all of it).
+//! Every run is traced (`tracer` crate) unless told not to: each line then has its writer (pid,
+//! tid, main process / another process / thread) and the run its tasks, which the spec's writer
+//! facts and the `writer` and `tasks` checks judge; a share of the runs is shaken.
+//!
+//! Inside, from the bottom up: `outcome` and `writer` (what a run produced, who wrote it) and
+//! `text` (how messages quote it); `spec` (the format, knowing no check type by name); `checks`
+//! (one file per check type); `load` (specs from text, files and the built-in table); `run` (one
+//! supervised, traced run); `shaking` (which runs are shaken); `run_checks`, `causes` and `judge`
+//! (the verdict); `run_facts`, `report` and `report_formats` (its renderings); `grade` (all of
+//! it).
 
 #![deny(missing_docs)]
 
@@ -58,7 +64,7 @@ pub use run_checks::{
     EXIT_CHECK, FORMAT_CHECK, LEFT_BEHIND_CHECK, LINES_CHECK, OUTPUT_LIMIT_CHECK, TIMEOUT_CHECK,
 };
 pub use run_diff::RunDiff;
-pub use run_facts::{RunFacts, ShakenRun};
+pub use run_facts::{LINES_KEPT, LineFact, RunFacts, RunLines, ShakenRun};
 pub use spec::Spec;
 pub use spec::error::{SpecError, SpecErrorKind};
 pub use spec::params::{ParamError, Params};

@@ -139,3 +139,38 @@ fn a_traced_grader_says_so_once_and_grades_untraced() {
     assert_eq!(status_of(&r, TRACE_CHECK), "not checked");
     assert_eq!(status_of(&r, "the child prints its line once"), "passed");
 }
+
+/// The JSON report lists each run's lines with the writer's pid, tid and role.
+#[test]
+fn json_lines_carry_their_writers() {
+    let port = fixtures().join("thread/correct.py");
+    let out = grade(
+        &[
+            "thread",
+            "--runs",
+            "1",
+            "--time-scale",
+            "0.01",
+            "--format",
+            "json",
+            "--",
+            port.to_str().expect("utf-8"),
+        ],
+        LIMIT,
+    );
+    let r: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let lines = r["facts"]["lines"][0]["lines"].as_array().expect("lines");
+    assert_eq!(lines.len(), 9, "{r:#}");
+    let main_pid = lines[0]["pid"].as_i64().expect("pid");
+    for l in lines {
+        let text = l["text"].as_str().expect("text");
+        let want = if text.contains("LoopThread") {
+            "thread"
+        } else {
+            "main"
+        };
+        assert_eq!(l["writer"], want, "{l}");
+        assert_eq!(l["pid"].as_i64(), Some(main_pid), "{l}");
+        assert_eq!(l["tid"] == l["pid"], want == "main", "{l}");
+    }
+}

@@ -14,6 +14,12 @@
 //!
 //! One thread per run: stdout, stderr and a pidfd of the main process are watched with `ppoll`,
 //! so lines are time-stamped as they arrive and the main process's exit is seen at once.
+//!
+//! Traced (the default), the port is spawned through the `tracer` crate, whose thread follows
+//! every fork, vfork and clone and reaps every task: then this module waits for nothing itself
+//! (a wait from here could take a tracee's stop or exit from the tracer), watches the tracer's
+//! main-end eventfd instead of a pidfd, kills through the tracer's pidfds, and turns the trace
+//! into per-writer lines (`attribute`). Stdout is a pseudo-terminal (`pty`) or a pipe.
 
 mod attribute;
 mod capture;
