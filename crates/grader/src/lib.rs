@@ -31,10 +31,13 @@ mod causes;
 mod checks;
 mod diff;
 mod error;
+mod fence_report;
+mod fencing;
 mod grade;
 mod judge;
 mod load;
 mod outcome;
+mod pair;
 mod report;
 mod report_formats;
 mod run;
@@ -44,12 +47,14 @@ mod run_facts;
 mod shaking;
 mod spec;
 mod text;
+mod timeline;
 mod writer;
 
 pub use error::{GradeError, GradeErrorKind};
+pub use fencing::{GradeFence, fence_status};
 pub use grade::{
     GradeOptions, Progress, SEED_ENV, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,
-    ensure_subreaper, grade, grade_with_progress,
+    ensure_subreaper, grade, grade_runs, grade_with_progress,
 };
 pub use judge::judge;
 pub use outcome::{Exit, LeftBehind, Line, RunOutcome};
@@ -63,4 +68,8 @@ pub use run_facts::{LINES_KEPT, LineFact, RunFacts, RunLines, ShakenRun};
 pub use spec::Spec;
 pub use spec::error::{SpecError, SpecErrorKind};
 pub use spec::params::{ParamError, Params};
+pub use timeline::{
+    Link, OpenSpan, Timeline, TimelineLine, TraceRunError, TraceRunOptions, TracedRun, WriterLine,
+    html_report, run_timeline, trace_command, writer_lines,
+};
 pub use writer::{Role, RunTask, Tracing, Writer};

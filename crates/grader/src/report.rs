@@ -124,6 +124,13 @@ pub struct Report {
     /// Traced or not, stdout a terminal or a pipe, shaken runs, advice.
     #[serde(default)]
     pub facts: RunFacts,
+    /// Which fences the runs had, in one line (`fenced: ...`, or `not fenced (--no-fence)`).
+    #[serde(default)]
+    pub fence: String,
+    /// What the fence refused a run: a limit hit (`run 3: ... --max-procs 256 ...`), and the
+    /// system calls the tracer saw refused (`run 2: refused kill (EPERM): ...`).
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 /// A report format (`--format`).
@@ -195,6 +202,7 @@ impl Report {
         }
         out.push('\n');
         out.push_str(&self.facts.text());
+        crate::fence_report::text_lines(self, &mut out);
         for c in &self.checks {
             let tag = match c.status {
                 CheckStatus::Passed => paint("PASS", "32"),

@@ -22,6 +22,8 @@ impl Report {
             xml_escape(&self.example),
             self.checks.len()
         );
+        // JUnit wants a suite's properties before its test cases.
+        crate::fence_report::junit_properties(self, &mut out);
         for c in &self.checks {
             let _ = write!(
                 out,
@@ -89,11 +91,12 @@ impl Report {
             .collect();
         let body = serde_json::json!({
             "output": format!(
-                "{}: {} of {} checks passed over {} runs",
+                "{}: {} of {} checks passed over {} runs{}",
                 self.example,
                 self.score(),
                 self.checks.len(),
-                self.runs
+                self.runs,
+                crate::fence_report::gradescope_suffix(self)
             ),
             "tests": tests,
         });

@@ -24,7 +24,9 @@
 mod attribute;
 mod capture;
 mod config;
+mod fenced;
 mod main_proc;
+mod pair_start;
 mod pty;
 mod start;
 mod supervise;
@@ -36,6 +38,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 pub use config::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind};
+pub(crate) use fenced::{command_dirs, preflight};
 pub(crate) use sys::become_subreaper;
 
 use crate::outcome::RunOutcome;
@@ -61,8 +64,17 @@ pub fn run_once(cfg: &RunConfig, run: usize) -> Result<RunOutcome, RunError> {
         StdoutKind::Pipe => None,
     };
 
+    // Prepared before the fork and kept until the run is over (its scratch goes with it).
+    let fence = fenced::prepare(cfg)?;
+
     let start = Instant::now();
-    let started = start::start(cfg, &marker, tty.as_ref().map(|t| &t.slave), start)?;
+    let started = start::start(
+        cfg,
+        &marker,
+        tty.as_ref().map(|t| &t.slave),
+        start,
+        fence.as_ref(),
+    )?;
     // Our copy of the slave goes now: the master reads the end of output once the port's go.
     let (stdout, stdout_tty) = match tty {
         Some(t) => (Some(t.master), true),
