@@ -18,10 +18,14 @@
 //! it); `spec` (the format, knowing no check type by name); `checks` (one file per check type);
 //! `load` (specs from text, files and the built-in table); `run` (one supervised run);
 //! `run_checks` and `judge` (the verdict); `report` (its renderings); `grade` (all of it).
+//! Beside them, `class` grades a whole class ([`grade_class`], `grade class`) and `bundle`
+//! writes a Gradescope autograder (`grade gradescope`), sharing `cli_args`.
 
 #![deny(missing_docs)]
 
 mod checks;
+mod class;
+mod cli_args;
 mod error;
 mod grade;
 mod judge;
@@ -33,6 +37,10 @@ mod run_checks;
 mod spec;
 mod text;
 
+pub use class::{
+    BuildStatus, CSV_HEADER, ClassError, ClassErrorKind, ClassOptions, ClassResults, Form,
+    RUST_EDITION, ReportFiles, SubmissionResult, Verdict, class_command, default_jobs, grade_class,
+};
 pub use error::{GradeError, GradeErrorKind};
 pub use grade::{
     GradeOptions, SEED_ENV, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,

@@ -3,6 +3,7 @@
 //!
 //!     grade EXAMPLE [OPTIONS] -- COMMAND [ARGS...]
 //!     grade --list
+//!     grade class DIR --example EXAMPLE [OPTIONS]   (see grade class --help)
 //!
 //! Exit status: 0 every check passed, 1 a check failed, 2 the grading could not be done.
 
@@ -28,7 +29,7 @@ enum FormatArg {
     name = "grade",
     version,
     about = "Grades a port of one of the notes' programs by its output over many runs",
-    override_usage = "grade EXAMPLE [OPTIONS] -- COMMAND [ARGS...]\n       grade --list",
+    override_usage = "grade EXAMPLE [OPTIONS] -- COMMAND [ARGS...]\n       grade --list\n       grade class DIR --example EXAMPLE [OPTIONS]\n       grade gradescope EXAMPLE [OPTIONS] -o autograder.zip",
     after_help = "Exit status: 0 every check passed, 1 a check failed, 2 the grading could not be done."
 )]
 struct Cli {
@@ -89,6 +90,10 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
 }
 
 fn main() -> ExitCode {
+    // Commands of their own, with their own options.
+    if std::env::args_os().nth(1).is_some_and(|a| a == "class") {
+        return grader::class_command(std::env::args_os().skip(2));
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -1,0 +1,106 @@
+//! One submission's files in the class's output folder: `NAME/build.log` (written by the
+//! build), and `NAME/report.txt`, `report.json`, `report.html`, `gradescope.json`.
+
+use std::fs;
+use std::path::Path;
+
+use crate::report::{Format, Report};
+
+use super::error::ClassError;
+use super::results::ReportFiles;
+
+/// The build log's name in a submission's folder.
+pub(crate) const BUILD_LOG: &str = "build.log";
+/// The Gradescope `results.json` body's name in a submission's folder.
+pub(crate) const GRADESCOPE_FILE: &str = "gradescope.json";
+/// The build log's tail quoted when a build failed, in bytes at most.
+const LOG_TAIL: usize = 8 * 1024;
+
+/// The HTML report with the failing run's timeline, when the grader has one.
+///
+/// TODO(issue 11): the grader's HTML report (`--format html`) is not there yet; when it is,
+/// return `Some(report.render(Format::Html, false))`. The class's reports and `index.html` link
+/// it as soon as this returns it.
+fn html_report(report: &Report) -> Option<String> {
+    let _ = report;
+    None
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> Result<(), ClassError> {
+    let path = dir.join(name);
+    fs::write(&path, text).map_err(|e| ClassError::io(&path, "cannot write", e))
+}
+
+/// Writes a graded submission's reports into `out/name/` and says which files there are.
+pub(crate) fn write_graded(
+    out: &Path,
+    name: &str,
+    report: &Report,
+) -> Result<ReportFiles, ClassError> {
+    let dir = out.join(name);
+    let rel = |file: &str| format!("{name}/{file}");
+    write(&dir, "report.txt", &report.render(Format::Text, false))?;
+    write(&dir, "report.json", &report.render(Format::Json, false))?;
+    write(
+        &dir,
+        GRADESCOPE_FILE,
+        &report.render(Format::Gradescope, false),
+    )?;
+    let html = match html_report(report) {
+        Some(page) => {
+            write(&dir, "report.html", &page)?;
+            Some(rel("report.html"))
+        }
+        None => None,
+    };
+    Ok(ReportFiles {
+        build_log: rel(BUILD_LOG),
+        text: Some(rel("report.txt")),
+        json: Some(rel("report.json")),
+        html,
+        gradescope: rel(GRADESCOPE_FILE),
+    })
+}
+
+/// Writes what there is for a submission that was not graded: a Gradescope body scoring every
+/// check 0 (`checks` are the names a grading would have judged), with `why` and the build log's
+/// tail. Says which files there are.
+pub(crate) fn write_not_graded(
+    out: &Path,
+    name: &str,
+    checks: &[String],
+    why: &str,
+) -> Result<ReportFiles, ClassError> {
+    let dir = out.join(name);
+    let log = fs::read(dir.join(BUILD_LOG)).unwrap_or_default();
+    let tail = String::from_utf8_lossy(&log[log.len().saturating_sub(LOG_TAIL)..]).into_owned();
+    let mut tests = vec![serde_json::json!({
+        "name": "build",
+        "score": 0.0,
+        "max_score": 0.0,
+        "status": "failed",
+        "output": format!("{why}\n\n{tail}"),
+    })];
+    tests.extend(checks.iter().map(|c| {
+        serde_json::json!({
+            "name": c,
+            "score": 0.0,
+            "max_score": 1.0,
+            "status": "failed",
+            "output": format!("not graded: {why}"),
+        })
+    }));
+    let body = serde_json::json!({
+        "score": 0.0,
+        "output": format!("Not graded: {why}"),
+        "tests": tests,
+    });
+    let mut text = serde_json::to_string_pretty(&body).unwrap_or_else(|_| "{}".into());
+    text.push('\n');
+    write(&dir, GRADESCOPE_FILE, &text)?;
+    Ok(ReportFiles {
+        build_log: format!("{name}/{BUILD_LOG}"),
+        gradescope: format!("{name}/{GRADESCOPE_FILE}"),
+        ..ReportFiles::default()
+    })
+}

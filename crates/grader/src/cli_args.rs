@@ -1,0 +1,82 @@
+//! The grading options `grade class` and `grade gradescope` share with `grade` itself
+//! (`--runs`, `--timeout`, `--time-scale`, `--param`, `--spec`), parsed by clap.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::grade::GradeOptions;
+
+/// The grading options of one port, as on `grade`'s command line.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct GradingArgs {
+    /// How many times to run each port
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) runs: u32,
+
+    /// Limit per run in seconds; the whole process tree is killed past it
+    #[arg(long, default_value_t = 30.0, value_parser = positive, allow_negative_numbers = true)]
+    pub(crate) timeout: f64,
+
+    /// Sets MULTITASK_TIME_SCALE for each port and scales the spec's time ranges
+    #[arg(long, value_parser = positive, allow_negative_numbers = true)]
+    pub(crate) time_scale: Option<f64>,
+
+    /// A spec parameter, e.g. processes=5 for Pool(5) (repeatable)
+    #[arg(long = "param", value_name = "K=V", value_parser = key_value)]
+    pub(crate) params: Vec<(String, String)>,
+
+    /// A spec file instead of the built-in one
+    #[arg(long, value_name = "FILE")]
+    pub(crate) spec: Option<PathBuf>,
+}
+
+impl GradingArgs {
+    /// The options [`grade`](crate::grade) takes.
+    #[allow(
+        clippy::needless_update,
+        reason = "options GradeOptions gains that these commands do not set keep their defaults"
+    )]
+    pub(crate) fn options(&self) -> GradeOptions {
+        GradeOptions {
+            runs: self.runs as usize,
+            // Too large for a Duration is refused as too long by the grading's own check.
+            timeout: Duration::try_from_secs_f64(self.timeout).unwrap_or(Duration::MAX),
+            time_scale: self.time_scale,
+            params: self.params.clone(),
+            ..GradeOptions::default()
+        }
+    }
+}
+
+/// A clap value parser: a finite number above 0.
+pub(crate) fn positive(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        _ => Err(format!("'{s}' is not a positive number")),
+    }
+}
+
+fn key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("'{s}' is not K=V")),
+    }
+}
+
+/// clap's error as one line (its own rendering is several lines with usage), or `None` for
+/// `--help` and `--version`, which it prints itself.
+pub(crate) fn one_line(e: clap::Error, command: &str) -> Option<String> {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return None;
+    }
+    let text = e.to_string();
+    let first = text
+        .lines()
+        .next()
+        .unwrap_or("bad arguments")
+        .trim_start_matches("error: ")
+        .to_string();
+    Some(format!("{first} (see {command} --help)"))
+}
