@@ -1,23 +1,24 @@
 //! A forked child seen from its parent, shared by `Process` and `Pool`: spawn one that runs a
-//! body and leaves with `_exit`, wait for it (a pidfd makes a timed wait free of polling), signal
-//! it, read what it reported, and say how it ended.
+//! body and leaves with `_exit`, wait for it (on its pidfd: no polling), signal it, read what it
+//! reported. Reaping goes through the table of children (`children`), which also keeps how it
+//! ended.
 
-use std::fmt;
 use std::fs::File;
 use std::io::{Read, Write};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
 use nix::sys::signal::{Signal, kill};
-use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{ForkResult, Pid, getpid, getppid};
 
+use crate::children::{self, Ended};
 use crate::error::{Error, Result};
 use crate::fork::raw_fork;
 use crate::os::current_pid;
+use crate::pidfd::PidFd;
 
 /// A forked child running a body, seen from the parent: its pid and the pipe on which it reports
 /// why it failed (a panic message or the target's error).
@@ -25,36 +26,8 @@ use crate::os::current_pid;
 pub(crate) struct Child {
     pub(crate) pid: Pid,
     report: File,
-}
-
-/// How a child ended: its exit status, or the signal that killed it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Ended {
-    Exited(i32),
-    Signaled(i32),
-}
-
-impl Ended {
-    /// Python's `exitcode`: the status, or minus the signal number.
-    pub(crate) fn exitcode(self) -> i32 {
-        match self {
-            Ended::Exited(code) => code,
-            Ended::Signaled(signal) => -signal,
-        }
-    }
-}
-
-/// "exited with status 3", "killed by SIGKILL": the words every error about a child's end uses.
-impl fmt::Display for Ended {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            Ended::Exited(code) => write!(f, "exited with status {code}"),
-            Ended::Signaled(signal) => match Signal::try_from(signal) {
-                Ok(name) => write!(f, "killed by {}", name.as_str()),
-                Err(_) => write!(f, "killed by signal {signal}"),
-            },
-        }
-    }
+    /// Readable once the child has ended (`None` on kernels without pidfd).
+    exit_fd: Option<PidFd>,
 }
 
 /// What a child reported before it ended.
@@ -71,8 +44,9 @@ const FAILED: u8 = b'E';
 
 /// Forks a child that runs `body` and leaves with `_exit`: status 0 when the body returns
 /// `None`, 1 with a report when it returns `Some(message)` or panics. The child dies with its
-/// parent (SIGKILL on parent death, the race with an early parent exit closed).
-pub(crate) fn spawn_child<F>(body: F) -> Result<Child>
+/// parent (SIGKILL on parent death, the race with an early parent exit closed). A `daemon` is
+/// terminated when this process exits normally; any other child is waited for then.
+pub(crate) fn spawn_child<F>(daemon: bool, body: F) -> Result<Child>
 where
     F: FnOnce() -> Option<String>,
 {
@@ -83,9 +57,11 @@ where
     match raw_fork()? {
         ForkResult::Parent { child } => {
             drop(report_write);
+            children::register(child.as_raw(), daemon);
             Ok(Child {
                 pid: child,
                 report: File::from(report_read),
+                exit_fd: PidFd::open(child.as_raw()),
             })
         }
         ForkResult::Child => {
@@ -144,39 +120,15 @@ pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
-fn ended(status: WaitStatus) -> Option<Ended> {
-    match status {
-        WaitStatus::Exited(_, code) => Some(Ended::Exited(code)),
-        WaitStatus::Signaled(_, signal, _) => Some(Ended::Signaled(signal as i32)),
-        _ => None,
-    }
-}
-
 impl Child {
     /// Reaps the child if it has ended, without blocking.
     pub(crate) fn try_wait(&self) -> Result<Option<Ended>> {
-        match waitpid(self.pid, Some(WaitPidFlag::WNOHANG)) {
-            Ok(status) => Ok(ended(status)),
-            Err(e) => Err(Error::os("waitpid", e).with_pid(self.pid.as_raw())),
-        }
+        children::try_reap(self.pid.as_raw())
     }
 
     /// Waits for the child to end, at most `timeout` (forever when `None`).
     pub(crate) fn wait(&self, timeout: Option<Duration>) -> Result<Option<Ended>> {
-        if timeout.is_none() {
-            loop {
-                match waitpid(self.pid, None) {
-                    Ok(status) => match ended(status) {
-                        Some(how) => return Ok(Some(how)),
-                        None => continue,
-                    },
-                    Err(Errno::EINTR) => continue,
-                    Err(e) => return Err(Error::os("waitpid", e).with_pid(self.pid.as_raw())),
-                }
-            }
-        }
         let deadline = timeout.map(|t| Instant::now() + t);
-        let exit_fd = PidFd::open(self.pid);
         loop {
             if let Some(ended) = self.try_wait()? {
                 return Ok(Some(ended));
@@ -188,12 +140,17 @@ impl Child {
                 },
                 None => Duration::from_secs(3600),
             };
-            match &exit_fd {
+            match &self.exit_fd {
                 Some(fd) => fd.wait_readable(left),
                 // Kernels without pidfd: poll the status at a short interval.
                 None => std::thread::sleep(left.min(Duration::from_millis(2))),
             }
         }
+    }
+
+    /// The child's pidfd, readable once it has ended.
+    pub(crate) fn exit_fd(&self) -> Option<BorrowedFd<'_>> {
+        self.exit_fd.as_ref().map(|fd| fd.as_fd())
     }
 
     /// Sends `signal` to the child; a child that already ended is not an error.
@@ -217,41 +174,9 @@ impl Child {
     }
 }
 
-/// A Linux pidfd: readable when the process ends, so a timed wait needs no polling.
-struct PidFd(OwnedFd);
-
-impl PidFd {
-    fn open(pid: Pid) -> Option<PidFd> {
-        // SAFETY: pidfd_open takes a pid and flags and returns a new fd or -1.
-        let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid.as_raw(), 0) };
-        if fd < 0 {
-            return None;
-        }
-        // SAFETY: the kernel just gave us this fd; we are its only owner.
-        Some(PidFd(unsafe { OwnedFd::from_raw_fd(fd as i32) }))
-    }
-
-    fn wait_readable(&self, timeout: Duration) {
-        let mut pfd = libc::pollfd {
-            fd: self.0.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        let ms = timeout.as_millis().clamp(1, i32::MAX as u128) as i32;
-        // SAFETY: one valid pollfd for the duration of the call.
-        unsafe { libc::poll(&mut pfd, 1, ms) };
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Ended;
-
-    #[test]
-    fn an_end_reads_the_same_for_process_and_pool() {
-        assert_eq!(Ended::Exited(3).to_string(), "exited with status 3");
-        assert_eq!(Ended::Signaled(9).to_string(), "killed by SIGKILL");
-        assert_eq!(Ended::Signaled(15).exitcode(), -15);
-        assert_eq!(Ended::Exited(1).exitcode(), 1);
+impl Drop for Child {
+    fn drop(&mut self) {
+        // Reaped now if it has ended, or by the next reap of the table after it does.
+        children::disown(self.pid.as_raw());
     }
 }

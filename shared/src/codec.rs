@@ -1,6 +1,8 @@
-//! How values cross between processes: serde into postcard bytes (where Python pickles). The one
-//! place that turns a value into bytes and back, so every transport reports a value that does not
-//! encode or decode the same way: its kind, the type's name, and the serde error as the source.
+//! How values cross between processes: serde into MessagePack bytes (where Python pickles). The
+//! one place that turns a value into bytes and back, so every transport reports a value that does
+//! not encode or decode the same way: its kind, the type's name, the serde message (the user's
+//! own, from a `Serialize` or `Deserialize` impl, kept word for word: MessagePack's errors carry
+//! it, where postcard's drop it), and the serde error as the source.
 
 use std::any::type_name;
 
@@ -13,21 +15,22 @@ use crate::error::{Error, ErrorKind, Result};
 /// error names `item`, the type the caller sends (which `value` may wrap).
 pub(crate) fn encode_into<T: Serialize + ?Sized>(
     value: &T,
-    buf: Vec<u8>,
+    mut buf: Vec<u8>,
     item: &str,
 ) -> Result<Vec<u8>> {
-    postcard::to_extend(value, buf)
-        .map_err(|e| Error::caused(ErrorKind::Serialize, format!("a {item}"), e))
+    rmp_serde::encode::write(&mut buf, value)
+        .map_err(|e| Error::caused(ErrorKind::Serialize, format!("a {item}"), e))?;
+    Ok(buf)
 }
 
 /// `value`'s bytes.
-pub(crate) fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>> {
+pub(crate) fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>> {
     encode_into(value, Vec::new(), type_name::<T>())
 }
 
 /// The `T` that `bytes` hold; an error names `item`, the type the caller expects.
 pub(crate) fn decode_as<T: DeserializeOwned>(bytes: &[u8], item: &str) -> Result<T> {
-    postcard::from_bytes(bytes)
+    rmp_serde::from_slice(bytes)
         .map_err(|e| Error::caused(ErrorKind::Deserialize, format!("not a valid {item}"), e))
 }
 
@@ -36,10 +39,92 @@ pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     decode_as(bytes, type_name::<T>())
 }
 
+/// `#[serde(with = "crate::codec::bytes")]`: a `Vec<u8>` as one MessagePack binary, not as a
+/// sequence of numbers (a task's encoded argument can be megabytes).
+pub(crate) mod bytes {
+    use serde::{Deserializer, Serializer};
+
+    pub(crate) fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(bytes)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        serde_bytes_buf(d)
+    }
+
+    /// A binary, or (from an encoder that wrote numbers) a sequence of bytes.
+    fn serde_bytes_buf<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Vec<u8>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
+                Ok(v.to_vec())
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
+                Ok(v)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Vec<u8>, A::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(byte) = seq.next_element::<u8>()? {
+                    out.push(byte);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_byte_buf(Visitor)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::{Deserialize, Serialize};
     use std::error::Error as _;
+
+    /// Refuses odd numbers both ways, with a message of its own.
+    #[derive(Debug, PartialEq)]
+    struct Even(u32);
+
+    impl Serialize for Even {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+            if self.0 % 2 == 1 {
+                return Err(serde::ser::Error::custom(format!("{} is odd", self.0)));
+            }
+            s.serialize_u32(self.0)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Even {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+            let v = u32::deserialize(d)?;
+            if v % 2 == 1 {
+                return Err(serde::de::Error::custom(format!("{v} is odd, not Even")));
+            }
+            Ok(Even(v))
+        }
+    }
+
+    #[test]
+    fn the_users_own_serde_message_is_kept_both_ways() {
+        let err = encode(&Even(3)).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Serialize);
+        assert!(err.message().ends_with(": 3 is odd"), "{}", err.message());
+        let err = decode::<Even>(&encode(&5u32).unwrap()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Deserialize);
+        assert!(err.message().contains("Even"), "{}", err.message());
+        assert!(
+            err.message().ends_with(": 5 is odd, not Even"),
+            "{}",
+            err.message()
+        );
+        assert_eq!(decode::<Even>(&encode(&Even(4)).unwrap()).unwrap(), Even(4));
+    }
 
     #[test]
     fn bytes_that_do_not_decode_name_the_type_and_keep_the_serde_error() {
@@ -51,7 +136,20 @@ mod tests {
             "{}",
             err.message()
         );
-        assert!(err.source().is_some_and(|s| s.is::<postcard::Error>()));
+        assert!(
+            err.source()
+                .is_some_and(|s| s.is::<rmp_serde::decode::Error>())
+        );
         assert_eq!(decode::<u32>(&bytes).unwrap(), u32::MAX);
+    }
+
+    #[test]
+    fn a_byte_vector_travels_as_one_binary() {
+        #[derive(Serialize, Deserialize, PartialEq, Debug)]
+        struct Blob(#[serde(with = "super::bytes")] Vec<u8>);
+        let blob = Blob(vec![255; 1000]);
+        let bytes = encode(&blob).unwrap();
+        assert!(bytes.len() < 1010, "{} bytes", bytes.len());
+        assert_eq!(decode::<Blob>(&bytes).unwrap(), blob);
     }
 }

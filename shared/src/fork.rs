@@ -8,7 +8,7 @@ use nix::unistd::{ForkResult, getppid};
 
 use crate::error::{Error, Result};
 use crate::os::current_pid;
-use crate::{holders, knobs};
+use crate::{children, holders, knobs};
 
 /// Python's `os.fork()`: returns twice, 0 in the child and the child's pid in the parent.
 ///
@@ -85,6 +85,7 @@ fn prepare_for_children() {
         knobs::seed();
         knobs::time_scale();
         holders::install_fork_handlers();
+        children::install_handlers();
         // Also primes what a liveness check reads once (procfs caches the kernel version).
         holders::is_alive(current_pid());
         let mut signal: libc::c_int = 0;

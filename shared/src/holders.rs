@@ -6,7 +6,6 @@
 //! the queue existed, registered by its parent before either goes on, and any other process at
 //! its first put. A `get` gives up only when every holder but itself has exited.
 
-use std::cell::UnsafeCell;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Once, Weak};
 
@@ -15,6 +14,7 @@ use procfs::process::ProcState;
 use crate::error::Result;
 use crate::os::current_pid;
 use crate::shm::{Shared, ZeroedAtomics};
+use crate::spin::SpinLock;
 
 const SLOTS: usize = 127;
 
@@ -53,33 +53,9 @@ impl Table {
     }
 }
 
-/// Every queue table this process can see, so a fork can register the child in each.
-static LIVE: Live = Live {
-    locked: AtomicBool::new(false),
-    tables: UnsafeCell::new(Vec::new()),
-};
-
-/// A spin lock, not a `Mutex`: it is held across every fork (a `pthread_atfork` handler takes
-/// it before and releases it after, in parent and child), so a child forked while another
-/// thread was registering a queue does not inherit it locked forever.
-struct Live {
-    locked: AtomicBool,
-    tables: UnsafeCell<Vec<Weak<Shared<Table>>>>,
-}
-
-// SAFETY: `tables` is only touched while `locked` is held (see `with`).
-unsafe impl Sync for Live {}
-
-impl Live {
-    fn with<R>(&self, f: impl FnOnce(&mut Vec<Weak<Shared<Table>>>) -> R) -> R {
-        install_fork_handlers();
-        lock_live();
-        // SAFETY: we hold the lock.
-        let result = f(unsafe { &mut *self.tables.get() });
-        unlock_live();
-        result
-    }
-}
+/// Every queue table this process can see, so a fork can register the child in each. Held
+/// across every fork (see `SpinLock`).
+static LIVE: SpinLock<Vec<Weak<Shared<Table>>>> = SpinLock::new(Vec::new());
 
 /// Registers the handlers that hold LIVE across a fork. Also called before every fork of this
 /// crate (a `Once` still running in another thread when a child is forked never completes in
@@ -93,17 +69,11 @@ pub(crate) fn install_fork_handlers() {
 }
 
 extern "C" fn lock_live() {
-    while LIVE
-        .locked
-        .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
-        .is_err()
-    {
-        std::hint::spin_loop();
-    }
+    LIVE.lock();
 }
 
 extern "C" fn unlock_live() {
-    LIVE.locked.store(false, Ordering::Release);
+    LIVE.unlock();
 }
 
 pub(crate) struct Holders {
@@ -118,6 +88,7 @@ impl Holders {
         let table = Arc::new(Shared::<Table>::new()?);
         let me = current_pid();
         table.register(me);
+        install_fork_handlers();
         LIVE.with(|live| {
             live.retain(|t| t.strong_count() > 0);
             live.push(Arc::downgrade(&table));
@@ -153,6 +124,7 @@ impl Holders {
 /// Called in the parent right after a fork, before it goes on: the child holds every queue the
 /// parent can see.
 pub(crate) fn adopt_child(pid: i32) {
+    install_fork_handlers();
     let tables: Vec<_> = LIVE.with(|live| live.iter().filter_map(Weak::upgrade).collect());
     for table in tables {
         table.register(pid);

@@ -11,12 +11,21 @@ use crate::error::{Error, ErrorKind, Result};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
-/// Environment variable: a float that multiplies every sleep (default 1.0).
+/// Environment variable: a float from 0 to [`MAX_TIME_SCALE`] that multiplies every sleep
+/// (default 1.0).
 ///
 /// ```
 /// assert_eq!(multitask::TIME_SCALE_VAR, "MULTITASK_TIME_SCALE");
 /// ```
 pub const TIME_SCALE_VAR: &str = "MULTITASK_TIME_SCALE";
+/// The largest time scale: a thousand times slower than the notes is already a demo of a
+/// quarter of an hour, and a larger figure (say 1e300) only overflows the durations it scales.
+///
+/// ```
+/// assert_eq!(multitask::MAX_TIME_SCALE, 1000.0);
+/// ```
+pub const MAX_TIME_SCALE: f64 = 1000.0;
+
 /// Environment variable: an integer that makes every random draw reproducible.
 ///
 /// ```
@@ -52,14 +61,11 @@ thread_local! {
 /// ```
 pub fn check_knobs() -> Result<()> {
     if let Ok(v) = std::env::var(TIME_SCALE_VAR)
-        && !v
-            .trim()
-            .parse::<f64>()
-            .is_ok_and(|s| s.is_finite() && s >= 0.0)
+        && parse_time_scale(&v).is_none()
     {
         return Err(Error::new(
             ErrorKind::Environment,
-            format!("{TIME_SCALE_VAR} must be a number >= 0, got {v:?}"),
+            format!("{TIME_SCALE_VAR} must be a number from 0 to {MAX_TIME_SCALE}, got {v:?}"),
         ));
     }
     if let Ok(v) = std::env::var(SEED_VAR)
@@ -73,7 +79,16 @@ pub fn check_knobs() -> Result<()> {
     Ok(())
 }
 
-/// The time scale: `MULTITASK_TIME_SCALE`, or 1.0 when unset or not a finite number >= 0.
+/// A time scale's text as a number from 0 to MAX_TIME_SCALE.
+fn parse_time_scale(text: &str) -> Option<f64> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| (0.0..=MAX_TIME_SCALE).contains(s))
+}
+
+/// The time scale: `MULTITASK_TIME_SCALE`, or 1.0 when unset or not a number from 0 to
+/// [`MAX_TIME_SCALE`].
 ///
 /// ```
 /// assert!(multitask::time_scale() >= 0.0);
@@ -83,8 +98,7 @@ pub fn time_scale() -> f64 {
     *SCALE.get_or_init(|| {
         std::env::var(TIME_SCALE_VAR)
             .ok()
-            .and_then(|v| v.trim().parse::<f64>().ok())
-            .filter(|v| v.is_finite() && *v >= 0.0)
+            .and_then(|v| parse_time_scale(&v))
             .unwrap_or(1.0)
     })
 }
@@ -104,15 +118,18 @@ pub fn seed() -> Option<u64> {
     })
 }
 
-/// Python's `time.sleep(seconds)`, multiplied by the time scale.
+/// Python's `time.sleep(seconds)`, multiplied by the time scale. A negative or NaN figure
+/// sleeps not at all, one too long for a `Duration` as long as one can (Python raises an
+/// error for both; this never panics).
 ///
 /// ```
 /// multitask::sleep(0.0);
+/// multitask::sleep(-1.0);
 /// ```
 pub fn sleep(seconds: f64) {
     let scaled = seconds * time_scale();
-    if scaled.is_finite() && scaled > 0.0 {
-        std::thread::sleep(Duration::from_secs_f64(scaled));
+    if scaled > 0.0 {
+        std::thread::sleep(Duration::try_from_secs_f64(scaled).unwrap_or(Duration::MAX));
     }
 }
 

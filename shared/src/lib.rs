@@ -12,31 +12,46 @@
 //! [`random`] draw reproducible (each process gets its own stream, as after Python's reseed).
 //!
 //! Transports: a `Queue` is a `SOCK_SEQPACKET` socket pair of its own (any number of forked
-//! writers and readers, one system call a message each way); `Pool` and `Pipe` run on
-//! ipc-channel. Children die with their parent (`PR_SET_PDEATHSIG`), where Python's are left
-//! running.
+//! writers and readers, one system call a message each way); a `Pipe` end and each pool worker
+//! have a stream socket carrying length-prefixed frames. Values are MessagePack (serde's own
+//! messages survive a failure on either side).
+//!
+//! Children, as in Python: a finished child is reaped at the next `start` whether or not it was
+//! joined ([`active_children`] lists the live ones); when `main` returns, daemon children are
+//! terminated and every other child is joined; and a child is killed with its parent only when
+//! the parent dies abnormally (killed by a signal: `PR_SET_PDEATHSIG`), where Python's would be
+//! left running.
 //!
 //! Linux only: fork, the parent-death signal, pidfd waits, `/proc`.
 
 // Layers, bottom up (a module imports only from layers below it): error, os, shm, knobs;
-// codec, holders; fork; child; process, datagram; queue, pipe, pool.
+// spin, pidfd, per_process, codec, frames; holders, children; fork; child; process,
+// ring; queue, pipe, pool.
 mod child;
+mod children;
 mod codec;
-mod datagram;
 mod error;
 mod fork;
+mod frames;
 mod holders;
 mod knobs;
 mod os;
+mod per_process;
+mod pidfd;
 mod pipe;
 mod pool;
 mod process;
 mod queue;
+mod ring;
 mod shm;
+mod spin;
 
+pub use children::active_children;
 pub use error::{Error, ErrorKind, Result};
 pub use fork::fork;
-pub use knobs::{SEED_VAR, TIME_SCALE_VAR, check_knobs, random, seed, sleep, time_scale};
+pub use knobs::{
+    MAX_TIME_SCALE, SEED_VAR, TIME_SCALE_VAR, check_knobs, random, seed, sleep, time_scale,
+};
 pub use os::{cpu_count, current_pid, parent_pid};
 pub use pipe::{Connection, Pipe};
 pub use pool::{AsyncResult, Pool};

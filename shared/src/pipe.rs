@@ -1,16 +1,21 @@
-//! `Pipe`: Python's `multiprocessing.Pipe()`, two connected ends that send and receive.
+//! `Pipe`: Python's `multiprocessing.Pipe()`, two connected ends that send and receive: a
+//! stream socket pair carrying one length-prefixed frame a value, as Python's `Connection`
+//! does.
 
 use std::any::type_name;
 use std::cell::RefCell;
 use std::fmt;
-use std::time::Duration;
+use std::marker::PhantomData;
+use std::os::fd::{AsFd, OwnedFd};
+use std::time::{Duration, Instant};
 
-use ipc_channel::ipc::{self, IpcReceiver, IpcSender};
-use ipc_channel::{IpcError, TryRecvError};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::codec;
 use crate::error::{Error, ErrorKind, Result};
+use crate::frames::{self, Filled, Inbox};
+use crate::per_process::PerProcess;
 
 /// One end of a [`Pipe`]: what it sends the other end receives, and the other way round.
 ///
@@ -21,9 +26,12 @@ use crate::error::{Error, ErrorKind, Result};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Connection<T> {
-    /// Both `None` once this process closed its copy of the end.
-    tx: RefCell<Option<IpcSender<T>>>,
-    rx: RefCell<Option<IpcReceiver<T>>>,
+    /// `None` once this process closed its copy of the end.
+    end: RefCell<Option<OwnedFd>>,
+    /// Bytes this process received and has not yet taken as values (a forked child starts
+    /// with none: they were its parent's).
+    inbox: PerProcess<Inbox>,
+    _values: PhantomData<fn(T) -> T>,
 }
 
 impl<T> fmt::Debug for Connection<T> {
@@ -65,17 +73,17 @@ impl Pipe {
     /// ```
     #[allow(clippy::new_ret_no_self)]
     pub fn new<T: Serialize + DeserializeOwned>() -> Result<(Connection<T>, Connection<T>)> {
-        let (a_tx, b_rx) = ipc::channel().map_err(|e| Error::channel("pipe create", e))?;
-        let (b_tx, a_rx) = ipc::channel().map_err(|e| Error::channel("pipe create", e))?;
-        Ok((Connection::from(a_tx, a_rx), Connection::from(b_tx, b_rx)))
+        let (a, b) = frames::socket_pair()?;
+        Ok((Connection::from(a), Connection::from(b)))
     }
 }
 
 impl<T: Serialize + DeserializeOwned> Connection<T> {
-    fn from(tx: IpcSender<T>, rx: IpcReceiver<T>) -> Self {
+    fn from(end: OwnedFd) -> Self {
         Connection {
-            tx: RefCell::new(Some(tx)),
-            rx: RefCell::new(Some(rx)),
+            end: RefCell::new(Some(end)),
+            inbox: PerProcess::default(),
+            _values: PhantomData,
         }
     }
 
@@ -90,8 +98,7 @@ impl<T: Serialize + DeserializeOwned> Connection<T> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn close(&self) {
-        self.tx.borrow_mut().take();
-        self.rx.borrow_mut().take();
+        self.end.borrow_mut().take();
     }
 
     /// Sends a value to the other end.
@@ -103,17 +110,16 @@ impl<T: Serialize + DeserializeOwned> Connection<T> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn send(&self, value: T) -> Result<()> {
-        let tx = self.tx.borrow();
-        let tx = tx.as_ref().ok_or_else(closed)?;
-        tx.send(value).map_err(|e| match e {
-            IpcError::SerializationError(e) => {
-                Error::caused(ErrorKind::Serialize, format!("a {}", type_name::<T>()), e)
-            }
-            other => Error::channel("pipe send", other),
-        })
+        let end = self.end.borrow();
+        let end = end.as_ref().ok_or_else(closed)?;
+        let bytes = codec::encode_into(&value, Vec::new(), type_name::<T>())?;
+        frames::send_frame(end.as_fd(), &bytes)
     }
 
-    /// Receives the next value from the other end, waiting for it.
+    /// Receives the next value from the other end, waiting for it. Fails with
+    /// `Disconnected` once every copy of the other end is closed (Python's `EOFError`), and
+    /// with `Deserialize` on a value that does not decode (it is consumed; the next one is
+    /// read as usual).
     ///
     /// ```
     /// let (a, b) = multitask::Pipe::new()?;
@@ -122,11 +128,7 @@ impl<T: Serialize + DeserializeOwned> Connection<T> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn recv(&self) -> Result<T> {
-        let rx = self.rx.borrow();
-        rx.as_ref()
-            .ok_or_else(closed)?
-            .recv()
-            .map_err(recv_error::<T>)
+        self.recv_deadline(None)
     }
 
     /// Like `recv`, but fails with `Timeout` after `timeout`.
@@ -138,24 +140,32 @@ impl<T: Serialize + DeserializeOwned> Connection<T> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn recv_timeout(&self, timeout: Duration) -> Result<T> {
-        let rx = self.rx.borrow();
-        match rx.as_ref().ok_or_else(closed)?.try_recv_timeout(timeout) {
-            Ok(value) => Ok(value),
-            Err(TryRecvError::Empty) => Err(Error::new(ErrorKind::Timeout, "nothing arrived")),
-            Err(TryRecvError::IpcError(e)) => Err(recv_error::<T>(e)),
-        }
+        self.recv_deadline(Some(Instant::now() + timeout))
     }
-}
 
-fn recv_error<T>(e: IpcError) -> Error {
-    match e {
-        IpcError::SerializationError(e) => Error::caused(
-            ErrorKind::Deserialize,
-            format!("not a valid {}", type_name::<T>()),
-            e,
-        ),
-        IpcError::Disconnected => Error::new(ErrorKind::Disconnected, "the other end is gone"),
-        other => Error::channel("pipe recv", other),
+    fn recv_deadline(&self, deadline: Option<Instant>) -> Result<T> {
+        let end = self.end.borrow();
+        let end = end.as_ref().ok_or_else(closed)?;
+        let mut inbox = self.inbox.borrow_mut();
+        loop {
+            if let Some(frame) = inbox.next_frame() {
+                return codec::decode_as(frame, type_name::<T>());
+            }
+            if let Some(deadline) = deadline {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if !frames::wait_readable(end.as_fd(), left) {
+                    return Err(Error::new(ErrorKind::Timeout, "nothing arrived"));
+                }
+            }
+            if inbox.fill(end.as_fd(), deadline.is_none())? == Filled::Closed {
+                let what = if inbox.has_partial() {
+                    "the other end is gone in the middle of a value"
+                } else {
+                    "the other end is gone"
+                };
+                return Err(Error::new(ErrorKind::Disconnected, what));
+            }
+        }
     }
 }
 

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use nix::sys::signal::Signal;
 
-use crate::child::{Child, Ended, Report, spawn_child};
+use crate::child::{Child, Report, spawn_child};
+use crate::children::{self, Ended};
 use crate::error::{Error, ErrorKind, Result};
 
 /// What a process target may return: nothing, or a `Result` whose error fails the child.
@@ -64,6 +65,7 @@ pub struct Process<'a> {
     target: Option<Target<'a>>,
     state: RefCell<State>,
     terminated: bool,
+    daemon: bool,
 }
 
 impl fmt::Debug for Process<'_> {
@@ -94,10 +96,46 @@ impl<'a> Process<'a> {
             target: Some(Box::new(move || target().failure())),
             state: RefCell::new(State::New),
             terminated: false,
+            daemon: false,
         }
     }
 
+    /// Python's `p.daemon = True`: a daemon is terminated when this process exits normally,
+    /// where any other child is waited for (a child not joined by the end of `main` still
+    /// finishes its work). Set it before `start`.
+    ///
+    /// ```
+    /// let mut p = multitask::Process::new(|| ());
+    /// p.set_daemon(true)?;
+    /// assert!(p.daemon());
+    /// p.start()?;
+    /// assert!(p.set_daemon(false).is_err()); // too late, as in Python
+    /// p.join()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_daemon(&mut self, daemonic: bool) -> Result<()> {
+        if self.target.is_none() {
+            return Err(Error::new(
+                ErrorKind::State,
+                "daemon can only be set before start()",
+            ));
+        }
+        self.daemon = daemonic;
+        Ok(())
+    }
+
+    /// Python's `p.daemon`: whether the process is a daemon (false unless set).
+    ///
+    /// ```
+    /// assert!(!multitask::Process::new(|| ()).daemon());
+    /// ```
+    pub fn daemon(&self) -> bool {
+        self.daemon
+    }
+
     /// Forks the child, which runs the target and exits (status 0, or 1 on error or panic).
+    /// Like Python's, it first reaps every child of this process that has ended, joined or not
+    /// (see [`active_children`](crate::active_children)).
     ///
     /// ```
     /// let mut p = multitask::Process::new(|| ());
@@ -111,7 +149,8 @@ impl<'a> Process<'a> {
             .target
             .take()
             .ok_or_else(|| Error::new(ErrorKind::State, "process already started"))?;
-        let child = spawn_child(target)?;
+        children::reap_finished();
+        let child = spawn_child(self.daemon, target)?;
         *self.state.borrow_mut() = State::Running(child);
         Ok(())
     }

@@ -1,7 +1,6 @@
 //! `Queue`: Python's `multiprocessing.Queue`, a channel every forked process shares.
 
 use std::any::type_name;
-use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::fmt;
 use std::marker::PhantomData;
@@ -11,9 +10,10 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::codec;
-use crate::datagram::Datagrams;
 use crate::error::{Error, ErrorKind, Result};
 use crate::holders::Holders;
+use crate::per_process::PerProcess;
+use crate::ring::Messages;
 
 /// How often a blocked `get` looks whether any writer is still alive.
 const LIVENESS_CHECK: Duration = Duration::from_millis(50);
@@ -44,13 +44,14 @@ enum Packet<T> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Queue<T> {
-    channel: Datagrams,
+    channel: Messages,
     holders: Holders,
     /// This process's buffers for encoding and receiving, kept to save an allocation an item.
-    out: RefCell<Vec<u8>>,
-    inbox: RefCell<Vec<u8>>,
-    /// Items of a batch received by this process but not yet taken.
-    pending: RefCell<VecDeque<T>>,
+    out: PerProcess<Vec<u8>>,
+    inbox: PerProcess<Vec<u8>>,
+    /// Items of a batch received by this process but not yet taken (a child forked meanwhile
+    /// starts with none: they are its parent's to hand out).
+    pending: PerProcess<VecDeque<T>>,
     _items: PhantomData<T>,
 }
 
@@ -71,11 +72,11 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     /// ```
     pub fn new() -> Result<Self> {
         Ok(Queue {
-            channel: Datagrams::new()?,
+            channel: Messages::new()?,
             holders: Holders::new()?,
-            out: RefCell::new(Vec::new()),
-            inbox: RefCell::new(Vec::new()),
-            pending: RefCell::new(VecDeque::new()),
+            out: PerProcess::default(),
+            inbox: PerProcess::default(),
+            pending: PerProcess::default(),
             _items: PhantomData,
         })
     }

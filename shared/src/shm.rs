@@ -5,11 +5,12 @@ use std::ptr::NonNull;
 
 use crate::error::{Error, ErrorKind, Result};
 
-/// A type made only of atomics, valid when all its bytes are zero.
+/// A type made only of atomics (or of memory it reaches only under a process-shared lock of its
+/// own), valid when all its bytes are zero.
 ///
 /// # Safety
 /// The all-zero bit pattern must be a valid value, and the type must be safe to share between
-/// processes (no pointers, no heap).
+/// threads and processes (no pointers, no heap, no access without an atomic or its lock).
 pub(crate) unsafe trait ZeroedAtomics {}
 
 /// One `T` in a shared anonymous mapping, zero-filled.
@@ -17,7 +18,8 @@ pub(crate) struct Shared<T: ZeroedAtomics> {
     ptr: NonNull<T>,
 }
 
-// SAFETY: T is made only of atomics (ZeroedAtomics), so shared access from threads is fine.
+// SAFETY: T is made only of atomics or lock-guarded memory (ZeroedAtomics), so shared access
+// from threads is fine.
 unsafe impl<T: ZeroedAtomics> Send for Shared<T> {}
 // SAFETY: as above.
 unsafe impl<T: ZeroedAtomics> Sync for Shared<T> {}

@@ -250,3 +250,86 @@ fn a_worker_killed_inside_a_batch_loses_only_its_current_task() {
         let _ = std::fs::remove_dir_all(&dir);
     });
 }
+
+/// An item that shows whether it arrived whole: who wrote it, its number, and a payload made
+/// from both.
+type Stamped = (u8, u32, Vec<u8>);
+
+fn stamped(writer: u8, i: u32) -> Stamped {
+    (writer, i, vec![writer ^ (i as u8); 500])
+}
+
+fn assert_whole((writer, i, payload): &Stamped) {
+    assert!(
+        payload.len() == 500 && payload.iter().all(|&b| b == writer ^ (*i as u8)),
+        "item {i} of writer {writer} arrived torn"
+    );
+}
+
+#[test]
+fn writers_and_readers_killed_mid_stream_leave_the_queue_whole() {
+    within(Duration::from_secs(60), || {
+        let q: Queue<Stamped> = Queue::new().unwrap();
+        for round in 1..=6u8 {
+            // A writer putting as fast as it can, or a reader getting as fast as it can, is
+            // killed while this process reads or writes: often inside a put or a get, holding
+            // the lock.
+            let writes = round % 2 == 1;
+            let mut victim = if writes {
+                Process::new(|| -> multitask::Result<()> {
+                    for i in 0.. {
+                        q.put(stamped(round, i))?;
+                    }
+                    Ok(())
+                })
+            } else {
+                Process::new(|| -> multitask::Result<()> {
+                    loop {
+                        assert_whole(&q.get()?);
+                    }
+                })
+            };
+            victim.start().unwrap();
+            let victim_pid = Pid::from_raw(victim.pid().unwrap());
+            if writes {
+                for _ in 0..500 {
+                    assert_whole(&q.get().unwrap());
+                }
+                kill(victim_pid, Signal::SIGKILL).unwrap();
+            } else {
+                // Fewer than the ring holds are left after the kill: these puts never block.
+                for i in 0..1500 {
+                    q.put(stamped(round, i)).unwrap();
+                    if i == 1000 {
+                        kill(victim_pid, Signal::SIGKILL).unwrap();
+                    }
+                }
+            }
+            let _ = victim.join();
+            // Nobody else writes now: what is left comes at once, and then nothing.
+            while let Ok(item) = q.get_timeout(Duration::from_millis(100)) {
+                assert_whole(&item);
+            }
+        }
+        // Whatever the victims left, the queue still works: a last writer's items all arrive,
+        // whole and in order.
+        const LAST: u8 = 99;
+        let mut writer = Process::new(|| -> multitask::Result<()> {
+            for i in 0..5000 {
+                q.put(stamped(LAST, i))?;
+            }
+            Ok(())
+        });
+        writer.start().unwrap();
+        for i in 0..5000 {
+            let item = q.get().unwrap();
+            assert_whole(&item);
+            assert_eq!(
+                (item.0, item.1),
+                (LAST, i),
+                "the last writer's items out of order"
+            );
+        }
+        writer.join().unwrap();
+    });
+}

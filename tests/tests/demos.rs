@@ -97,7 +97,7 @@ fn multicore_demo() {
         "multicore",
         &[("cores", "1")],
         CHAPTER_RUNS,
-        SCALE,
+        0.1,
         &demo("multicore-demo", &[]),
     );
 }

@@ -5,6 +5,34 @@
 
 use std::process::ExitCode;
 
+/// A demo's whole `main`: parses its arguments into `T` (`--help`, `--version`; a bad one is one
+/// stderr line and status 2), checks the knobs (the same), runs `run`, and gives its
+/// [`exit_code`].
+///
+/// ```no_run
+/// /// Prints a greeting.
+/// #[derive(clap::Parser)]
+/// #[command(version)]
+/// struct Args {}
+///
+/// fn main() -> std::process::ExitCode {
+///     demo_cli::main(|Args {}| -> multitask::Result<()> {
+///         println!("hello");
+///         Ok(())
+///     })
+/// }
+/// ```
+pub fn main<T, E>(run: impl FnOnce(T) -> Result<(), E>) -> ExitCode
+where
+    T: clap::Parser,
+    E: std::fmt::Display,
+{
+    match parse::<T>() {
+        Ok(args) => exit_code(run(args)),
+        Err(code) => code,
+    }
+}
+
 /// Parses the arguments into `T`, or says what is wrong in one line and gives the exit status:
 /// 2 for a bad argument, 0 after printing `--help` or `--version`.
 ///

@@ -3,10 +3,16 @@
 
 use std::process::ExitCode;
 
+use clap::Parser;
 use multitask::{current_pid, fork, parent_pid};
 
+/// Forks once: the parent and the child each say who they are (the notes' os.fork).
+#[derive(Parser)]
+#[command(version)]
+struct Args {}
+
 fn main() -> ExitCode {
-    demo_cli::run_main(run)
+    demo_cli::main(|Args {}| run())
 }
 
 fn run() -> multitask::Result<()> {

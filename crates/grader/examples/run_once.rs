@@ -29,8 +29,12 @@ fn main() -> ExitCode {
     match run_once(&cfg, 1) {
         Ok(o) => {
             for l in o.lines.iter().take(20) {
+                let who = l
+                    .writer
+                    .map(|w| format!("{} ", w.describe(o.main_pid)))
+                    .unwrap_or_default();
                 println!(
-                    "{:>9.3?} {}{}",
+                    "{:>9.3?} {who}{}{}",
                     l.at,
                     if l.utf8 { "" } else { "[!utf8] " },
                     l.text
@@ -43,6 +47,15 @@ fn main() -> ExitCode {
                 "main {} adopter {} exit {:?} timed_out {} output_limit_hit {} elapsed {:?}",
                 o.main_pid, o.adopter_pid, o.exit, o.timed_out, o.output_limit_hit, o.elapsed
             );
+            println!(
+                "tracing {:?}, stdout {}, {} tasks",
+                o.tracing,
+                if o.stdout_tty { "a terminal" } else { "a pipe" },
+                o.tasks.len()
+            );
+            for a in &o.advice {
+                println!("advice: {a}");
+            }
             println!("left behind: {}", o.left_behind.len());
             for p in o.left_behind.iter().take(5) {
                 println!("  {} {}", p.pid, p.cmdline);

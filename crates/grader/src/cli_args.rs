@@ -1,10 +1,13 @@
 //! The grading options `grade class` and `grade gradescope` share with `grade` itself
-//! (`--runs`, `--timeout`, `--time-scale`, `--param`, `--spec`), parsed by clap.
+//! (`--runs`, `--timeout`, `--time-scale`, `--param`, `--spec`, `--reference`, `--no-trace`,
+//! `--shake`, `--seed`, `--stdout`), parsed by clap.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::grade::GradeOptions;
+use crate::run::StdoutKind;
 
 /// The grading options of one port, as on `grade`'s command line.
 #[derive(Debug, Clone, clap::Args)]
@@ -28,6 +31,39 @@ pub(crate) struct GradingArgs {
     /// A spec file instead of the built-in one
     #[arg(long, value_name = "FILE")]
     pub(crate) spec: Option<PathBuf>,
+
+    /// A correct program (a command line, split at spaces), run once: the first failing run
+    /// is shown beside its run
+    #[arg(long, value_name = "COMMAND")]
+    pub(crate) reference: Option<String>,
+
+    /// Do not trace the runs (checks that need the trace are then "not checked")
+    #[arg(long)]
+    pub(crate) no_trace: bool,
+
+    /// The share of runs whose schedule is shaken: tasks held at random at their writes and
+    /// forks (0 to 1)
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = fraction)]
+    pub(crate) shake: f64,
+
+    /// Shake every run, run k with seed S+k-1
+    #[arg(long, value_name = "S")]
+    pub(crate) seed: Option<u64>,
+
+    /// What each port's stdout is: a terminal (pseudo-terminal, lines flushed as printed) or a
+    /// pipe (output buffered as when redirected)
+    #[arg(long, value_enum, default_value_t = StdoutArg::Terminal)]
+    pub(crate) stdout: StdoutArg,
+}
+
+/// `--stdout`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum StdoutArg {
+    /// A pseudo-terminal, as at a terminal (the default)
+    #[value(alias = "pty")]
+    Terminal,
+    /// A pipe, as when redirected
+    Pipe,
 }
 
 impl GradingArgs {
@@ -43,6 +79,17 @@ impl GradingArgs {
             timeout: Duration::try_from_secs_f64(self.timeout).unwrap_or(Duration::MAX),
             time_scale: self.time_scale,
             params: self.params.clone(),
+            reference: self
+                .reference
+                .as_deref()
+                .map(|r| r.split_whitespace().map(OsString::from).collect()),
+            trace: !self.no_trace,
+            shake: self.shake,
+            seed: self.seed,
+            stdout: match self.stdout {
+                StdoutArg::Terminal => StdoutKind::Pty,
+                StdoutArg::Pipe => StdoutKind::Pipe,
+            },
             ..GradeOptions::default()
         }
     }
@@ -53,6 +100,13 @@ pub(crate) fn positive(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
         _ => Err(format!("'{s}' is not a positive number")),
+    }
+}
+
+fn fraction(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!("'{s}' is not a fraction from 0 to 1")),
     }
 }
 

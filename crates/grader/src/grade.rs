@@ -3,12 +3,15 @@
 use std::ffi::OsString;
 use std::time::Duration;
 
+use crate::diff::first_failing;
 use crate::error::GradeError;
 use crate::judge::judge;
-use crate::report::Report;
-use crate::run::{RunConfig, become_subreaper, run_once};
+use crate::report::{CheckKind, CheckStatus, Report};
+use crate::run::{RunConfig, StdoutKind, become_subreaper, run_once};
+use crate::shaking;
 use crate::spec::Spec;
 use crate::spec::params::Params;
+use crate::writer::Tracing;
 
 /// The environment variable every demo multiplies its sleeps by.
 pub const TIME_SCALE_ENV: &str = "MULTITASK_TIME_SCALE";
@@ -32,6 +35,18 @@ pub struct GradeOptions {
     pub time_scale: Option<f64>,
     /// Spec parameters, `K=V` as (K, V).
     pub params: Vec<(String, String)>,
+    /// A correct program (program then arguments) run once, to show the first failing run
+    /// beside; without it, the first failing run is shown beside the spec's line kinds.
+    pub reference: Option<Vec<OsString>>,
+    /// Trace every run (`--no-trace`: false). When the system refuses, runs go untraced and
+    /// the report says so; checks that need the trace are then "not checked".
+    pub trace: bool,
+    /// The share of runs whose schedule is shaken (`--shake`, 0 to 1; traced runs only).
+    pub shake: f64,
+    /// Shake every run, run k with seed `seed + k - 1` (`--seed`): replays a shaken run.
+    pub seed: Option<u64>,
+    /// The port's stdout: a pseudo-terminal (default) or a pipe (`--stdout pipe`).
+    pub stdout: StdoutKind,
 }
 
 impl Default for GradeOptions {
@@ -41,6 +56,11 @@ impl Default for GradeOptions {
             timeout: Duration::from_secs(30),
             time_scale: None,
             params: Vec::new(),
+            reference: None,
+            trace: true,
+            shake: 0.5,
+            seed: None,
+            stdout: StdoutKind::Pty,
         }
     }
 }
@@ -98,6 +118,15 @@ pub fn check_options(opts: &GradeOptions) -> Result<(), GradeError> {
             "--time-scale must be a positive number up to {TIME_SCALE_MAX}, not {s}"
         )));
     }
+    if opts.reference.as_ref().is_some_and(Vec::is_empty) {
+        return Err(GradeError::Option("--reference needs a command".into()));
+    }
+    if !(opts.shake.is_finite() && (0.0..=1.0).contains(&opts.shake)) {
+        return Err(GradeError::Option(format!(
+            "--shake must be a fraction from 0 to 1, not {}",
+            opts.shake
+        )));
+    }
     check_environment()?;
     effective_time_scale(opts).map(|_| ())
 }
@@ -113,25 +142,107 @@ pub fn ensure_subreaper() -> Result<(), GradeError> {
     Ok(become_subreaper()?)
 }
 
+/// Where a grading is, told before and after each run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Run `run` (from 1) of `runs` starts; `passed` of the runs before it passed.
+    Started {
+        /// The run about to start, from 1.
+        run: usize,
+        /// How many runs the grading makes.
+        runs: usize,
+        /// How many earlier runs failed no guaranteed check.
+        passed: usize,
+    },
+    /// Run `run` of `runs` ended after `elapsed`; `passed` runs so far passed, this one included.
+    Ended {
+        /// The run that ended, from 1.
+        run: usize,
+        /// How many runs the grading makes.
+        runs: usize,
+        /// How many runs so far failed no guaranteed check.
+        passed: usize,
+        /// How long the run took.
+        elapsed: Duration,
+    },
+}
+
 /// Runs `command` (program then arguments) `opts.runs` times and judges the runs against `spec`.
 ///
 /// Errors: an option out of range or not fitting the spec, a command that cannot be started, or
 /// the operating system failing the runner; whatever the command does is in the report instead.
 pub fn grade(spec: &Spec, opts: &GradeOptions, command: &[OsString]) -> Result<Report, GradeError> {
+    grade_with_progress(spec, opts, command, &mut |_| {})
+}
+
+/// As [`grade`], telling `progress` before and after each run (for a progress line).
+pub fn grade_with_progress(
+    spec: &Spec,
+    opts: &GradeOptions,
+    command: &[OsString],
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Report, GradeError> {
     let Some((program, args)) = command.split_first() else {
         return Err(GradeError::Option("no command to grade".into()));
     };
     check_options(opts)?;
-    let params = Params::resolve(spec, &opts.params, effective_time_scale(opts)?)?;
+    let scale = effective_time_scale(opts)?;
+    let params = Params::resolve(spec, &opts.params, scale)?;
     ensure_subreaper()?;
     let mut cfg = RunConfig::new(program.clone(), args.to_vec());
     cfg.timeout = opts.timeout;
+    cfg.trace = opts.trace;
+    cfg.stdout = opts.stdout;
     if let Some(s) = opts.time_scale {
         cfg.env
             .push((TIME_SCALE_ENV.into(), OsString::from(s.to_string())));
     }
-    let outcomes = (1..=opts.runs)
-        .map(|i| run_once(&cfg, i))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(judge(spec, &params, &outcomes))
+    let plan = shaking::Plan::new(opts.shake, opts.seed, scale);
+    let reference = match opts.reference.as_deref() {
+        Some([program, args @ ..]) => {
+            let mut rcfg = cfg.clone();
+            rcfg.program = program.clone();
+            rcfg.args = args.to_vec();
+            Some(run_once(&rcfg, 0)?)
+        }
+        _ => None,
+    };
+    let mut outcomes = Vec::with_capacity(opts.runs);
+    let mut passed = 0;
+    let mut refused: Option<Tracing> = None;
+    for run in 1..=opts.runs {
+        progress(Progress::Started {
+            run,
+            runs: opts.runs,
+            passed,
+        });
+        cfg.shake = plan.shake(run);
+        let mut outcome = run_once(&cfg, run)?;
+        if let Some(r) = &refused {
+            outcome.tracing = r.clone();
+        } else if let Tracing::Refused(_) = outcome.tracing {
+            // Refused once, refused always: the rest of the runs go untraced at once.
+            refused = Some(outcome.tracing.clone());
+            cfg.trace = false;
+        }
+        // A run passes when it fails no guaranteed check; likely ones need all the runs.
+        let alone = judge(spec, &params, std::slice::from_ref(&outcome));
+        if alone
+            .checks
+            .iter()
+            .all(|c| c.kind == CheckKind::Likely || c.status != CheckStatus::Failed)
+        {
+            passed += 1;
+        }
+        progress(Progress::Ended {
+            run,
+            runs: opts.runs,
+            passed,
+            elapsed: outcome.elapsed,
+        });
+        outcomes.push(outcome);
+    }
+    let mut report = judge(spec, &params, &outcomes);
+    report.diff = first_failing(spec, &report, &outcomes, reference.as_ref());
+    Ok(report)
 }

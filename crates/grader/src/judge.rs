@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::outcome::{Line, RunOutcome};
 use crate::report::{CheckKind, CheckReport, CheckStatus, Failure, Report};
 use crate::run_checks::RUN_CHECKS;
+use crate::run_facts::RunFacts;
 use crate::spec::Spec;
 use crate::spec::params::Params;
 use crate::spec::rule::{Ctx, classify};
@@ -35,27 +36,47 @@ pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
             run,
             lines: &classified,
         };
-        // Each result with whether the run had anything for the check to judge.
+        // Each result: Some(whether the run had anything for the check to judge) when it held,
+        // Err when it failed, Ok(None) when this run cannot judge it (untraced, or shaken for a
+        // likely check).
+        let traced = run.tracing.is_on();
+        let shaken = run.shake_seed.is_some();
         let results = RUN_CHECKS
             .iter()
             .map(|c| {
-                (c.judge)(spec, run, &classified).map(|()| !c.needs_lines || !run.lines.is_empty())
+                (c.judge)(spec, run, &classified)
+                    .map(|()| Some(!c.needs_lines || !run.lines.is_empty()))
             })
-            .chain(
-                spec.checks
-                    .iter()
-                    .map(|c| c.rule.judge(&ctx).map(|()| c.rule.reached(&ctx))),
-            );
+            .chain(spec.checks.iter().map(|c| {
+                if (c.needs_trace && !traced) || (c.likely.is_some() && shaken) {
+                    return Ok(None);
+                }
+                c.rule.judge(&ctx).map(|()| Some(c.rule.reached(&ctx)))
+            }));
         // The first check to fail in this run says so when the expected lines went to stderr.
         let mut stderr_note = stderr_note(spec, run);
-        for (report, result) in checks.iter_mut().zip(results) {
+        let mut cause = crate::causes::cause_note(run);
+        for (i, (report, result)) in checks.iter_mut().zip(results).enumerate() {
             match result {
-                Ok(true) => report.runs_passed += 1,
-                Ok(false) => report.runs_not_reached += 1,
+                Ok(Some(true)) => report.runs_passed += 1,
+                Ok(Some(false)) => report.runs_not_reached += 1,
+                Ok(None)
+                    if i >= RUN_CHECKS.len()
+                        && spec.checks[i - RUN_CHECKS.len()].likely.is_some()
+                        && shaken =>
+                {
+                    report.runs_shaken += 1
+                }
+                Ok(None) => report.runs_not_checked += 1,
                 Err(mut message) => {
-                    if let Some(note) = stderr_note.take() {
+                    for note in [stderr_note.take(), cause.take()].into_iter().flatten() {
                         message.push('\n');
                         message.push_str(&note);
+                    }
+                    if let Some(seed) = run.shake_seed {
+                        message.push_str(&format!(
+                            "\n(a shaken run, seed {seed}: replay its holds with --seed {seed} --runs 1)"
+                        ));
                     }
                     report.failures.push(Failure {
                         run: run.run,
@@ -66,11 +87,15 @@ pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
         }
     }
     for c in &mut checks {
+        // Likely checks count the runs they judged: unshaken and traced (if they need it).
+        let judged = c.runs_judged(runs.len());
         let held = match c.threshold {
             None => c.failures.is_empty(),
-            Some(t) => c.runs_passed as f64 >= t * runs.len() as f64 - 1e-9,
+            Some(t) => c.runs_passed as f64 >= t * judged as f64 - 1e-9,
         };
-        c.status = if c.runs_passed == 0 && c.failures.is_empty() {
+        c.status = if c.runs_passed == 0 && c.failures.is_empty() && judged == 0 {
+            CheckStatus::NotChecked
+        } else if c.runs_passed == 0 && c.failures.is_empty() {
             CheckStatus::NotReached
         } else if held {
             CheckStatus::Passed
@@ -90,6 +115,8 @@ pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
         params: params.values().clone(),
         time_scale: params.time_scale(),
         checks,
+        diff: None,
+        facts: RunFacts::of(runs),
     }
 }
 
@@ -102,6 +129,7 @@ fn stderr_note(spec: &Spec, run: &RunOutcome) -> Option<String> {
             text: text.to_string(),
             utf8: true,
             at: Duration::ZERO,
+            writer: None,
         })
         .collect();
     let found = classify(&spec.lines, &lines);

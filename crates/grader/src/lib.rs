@@ -23,9 +23,11 @@
 
 #![deny(missing_docs)]
 
+mod causes;
 mod checks;
 mod class;
 mod cli_args;
+mod diff;
 mod error;
 mod grade;
 mod judge;
@@ -34,8 +36,12 @@ mod outcome;
 mod report;
 mod run;
 mod run_checks;
+mod run_diff;
+mod run_facts;
+mod shaking;
 mod spec;
 mod text;
+mod writer;
 
 pub use class::{
     BuildStatus, CSV_HEADER, ClassError, ClassErrorKind, ClassOptions, ClassResults, Form,
@@ -43,16 +49,19 @@ pub use class::{
 };
 pub use error::{GradeError, GradeErrorKind};
 pub use grade::{
-    GradeOptions, SEED_ENV, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,
-    ensure_subreaper, grade,
+    GradeOptions, Progress, SEED_ENV, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,
+    ensure_subreaper, grade, grade_with_progress,
 };
 pub use judge::judge;
 pub use outcome::{Exit, LeftBehind, Line, RunOutcome};
 pub use report::{CheckKind, CheckReport, CheckStatus, Failure, Format, Report};
-pub use run::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind, run_once};
+pub use run::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind, run_once};
 pub use run_checks::{
     EXIT_CHECK, FORMAT_CHECK, LEFT_BEHIND_CHECK, LINES_CHECK, OUTPUT_LIMIT_CHECK, TIMEOUT_CHECK,
 };
+pub use run_diff::RunDiff;
+pub use run_facts::{RunFacts, ShakenRun};
 pub use spec::Spec;
 pub use spec::error::{SpecError, SpecErrorKind};
 pub use spec::params::{ParamError, Params};
+pub use writer::{Role, RunTask, Tracing, Writer};

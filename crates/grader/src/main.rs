@@ -11,10 +11,11 @@ use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use clap::{Parser, ValueEnum};
-use grader::{Format, GradeOptions, Spec};
+use grader::{Format, GradeOptions, Progress, Spec, StdoutKind};
+use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum FormatArg {
@@ -22,6 +23,15 @@ enum FormatArg {
     Json,
     Junit,
     Gradescope,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum StdoutArg {
+    /// A pseudo-terminal, as at a terminal (the default)
+    #[value(alias = "pty")]
+    Terminal,
+    /// A pipe, as when redirected
+    Pipe,
 }
 
 #[derive(Debug, Parser)]
@@ -60,9 +70,32 @@ struct Cli {
     #[arg(long, value_name = "FILE")]
     spec: Option<PathBuf>,
 
+    /// A correct program (a command line, split at spaces), run once: the first failing run
+    /// is shown beside its run
+    #[arg(long, value_name = "COMMAND")]
+    reference: Option<String>,
+
     /// Report format on stdout
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     format: FormatArg,
+
+    /// Do not trace the runs (checks that need the trace are then "not checked")
+    #[arg(long)]
+    no_trace: bool,
+
+    /// The share of runs whose schedule is shaken: tasks held at random at their writes and
+    /// forks (0 to 1)
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = fraction)]
+    shake: f64,
+
+    /// Shake every run, run k with seed S+k-1: `--seed S --runs 1` replays a failing shaken run
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+
+    /// What the port's stdout is: a terminal (pseudo-terminal, lines flushed as printed) or a
+    /// pipe (output buffered as when redirected)
+    #[arg(long, value_enum, default_value_t = StdoutArg::Terminal)]
+    stdout: StdoutArg,
 
     /// The port to run, after `--`
     #[arg(last = true, value_name = "COMMAND")]
@@ -76,10 +109,78 @@ fn positive(s: &str) -> Result<f64, String> {
     }
 }
 
+fn fraction(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!("'{s}' is not a fraction from 0 to 1")),
+    }
+}
+
 fn key_value(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
         _ => Err(format!("'{s}' is not K=V")),
+    }
+}
+
+/// The grading's progress on stderr (stdout carries the report only): a live line on a
+/// terminal (run k of N, passed so far, the current run's elapsed time), else plain lines at
+/// most once a second.
+struct ProgressView {
+    bar: Option<ProgressBar>,
+    last_line: Option<Instant>,
+}
+
+impl ProgressView {
+    fn new() -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new_spinner();
+            if let Ok(style) =
+                ProgressStyle::with_template("{spinner} grade: {msg}, this run {elapsed}")
+            {
+                bar.set_style(style);
+            }
+            bar.enable_steady_tick(Duration::from_millis(200));
+            bar
+        });
+        ProgressView {
+            bar,
+            last_line: None,
+        }
+    }
+
+    fn show(&mut self, p: Progress) {
+        match (&self.bar, p) {
+            (Some(bar), Progress::Started { run, runs, passed }) => {
+                bar.set_message(format!("run {run} of {runs}, {passed} passed so far"));
+                bar.reset_elapsed();
+            }
+            (
+                None,
+                Progress::Ended {
+                    run,
+                    runs,
+                    passed,
+                    elapsed,
+                },
+            ) if self
+                .last_line
+                .is_none_or(|t| t.elapsed() >= Duration::from_secs(1)) =>
+            {
+                eprintln!(
+                    "grade: run {run} of {runs} took {:.1} s, {passed} passed so far",
+                    elapsed.as_secs_f64()
+                );
+                self.last_line = Some(Instant::now());
+            }
+            _ => {}
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
     }
 }
 
@@ -147,13 +248,32 @@ fn main() -> ExitCode {
         timeout: Duration::try_from_secs_f64(cli.timeout).unwrap_or(Duration::MAX),
         time_scale: cli.time_scale,
         params: cli.params,
+        reference: cli
+            .reference
+            .as_deref()
+            .map(|r| r.split_whitespace().map(OsString::from).collect()),
+        trace: !cli.no_trace,
+        shake: cli.shake,
+        seed: cli.seed,
+        stdout: match cli.stdout {
+            StdoutArg::Terminal => StdoutKind::Pty,
+            StdoutArg::Pipe => StdoutKind::Pipe,
+        },
     };
-    let mut report = match grader::grade(&spec, &opts, &cli.command) {
+    let mut view = ProgressView::new();
+    let graded = grader::grade_with_progress(&spec, &opts, &cli.command, &mut |p| view.show(p));
+    view.finish();
+    let mut report = match graded {
         Ok(r) => r,
         Err(e) => return fail(e),
     };
     if let Some(example) = &cli.example {
         report.example = example.clone();
+    }
+    if let Some(why) = report.facts.tracing.strip_prefix("refused: ") {
+        eprintln!(
+            "grade: cannot trace the runs ({why}): graded untraced, checks that need the trace are not checked"
+        );
     }
     let format = match cli.format {
         FormatArg::Text => Format::Text,

@@ -2,15 +2,20 @@
 
 use std::time::Duration;
 
-/// One line of the port's stdout, as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
+use crate::writer::{RunTask, Tracing, Writer};
+
+/// One line of the port's stdout: as it arrived, or, when the run was traced, as one writer
+/// wrote it (its bytes up to its newline).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Line {
     /// The text without its newline; shown lossily when the bytes were not UTF-8.
     pub text: String,
     /// False when the bytes were not valid UTF-8 (such a line never matches a pattern).
     pub utf8: bool,
-    /// When the line arrived, from the start of the run.
+    /// When the line arrived (traced: when its newline was written), from the start of the run.
     pub at: Duration,
+    /// Who wrote it, when the run was traced.
+    pub writer: Option<Writer>,
 }
 
 /// How the port's main process ended.
@@ -32,7 +37,7 @@ pub struct LeftBehind {
 }
 
 /// Everything one run of a port produced.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RunOutcome {
     /// The run's number, from 1.
     pub run: usize,
@@ -54,4 +59,15 @@ pub struct RunOutcome {
     pub left_behind: Vec<LeftBehind>,
     /// Wall time of the run.
     pub elapsed: Duration,
+    /// Whether the run was traced (then every line has its writer).
+    pub tracing: Tracing,
+    /// Every task of the run, when traced, in order of creation.
+    pub tasks: Vec<RunTask>,
+    /// The seed of the run's shaking, when its schedule was shaken.
+    pub shake_seed: Option<u64>,
+    /// Stdout was a pseudo-terminal (else a pipe).
+    pub stdout_tty: bool,
+    /// Things worth knowing that fail no check (e.g. two writers' bytes mixed in one line of
+    /// the real stdout).
+    pub advice: Vec<String>,
 }

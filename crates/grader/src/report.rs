@@ -6,6 +6,10 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
+use crate::run_diff::RunDiff;
+use crate::run_facts::RunFacts;
+use crate::text::xml_escape;
+
 /// Whether a check must hold on every run or only on enough of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -30,6 +34,10 @@ pub enum CheckStatus {
     /// and fails nothing.
     #[serde(rename = "not reached")]
     NotReached,
+    /// No run could be judged by it: it needs the trace and no run was traced (or it is likely
+    /// and every run was shaken). It scores nothing, fails nothing, and is never "passed".
+    #[serde(rename = "not checked")]
+    NotChecked,
 }
 
 /// One failing run of a check.
@@ -59,6 +67,13 @@ pub struct CheckReport {
     /// In how many runs it had nothing to judge.
     #[serde(default)]
     pub runs_not_reached: usize,
+    /// In how many runs it could not be judged: it needs the trace and the run was not traced.
+    #[serde(default)]
+    pub runs_not_checked: usize,
+    /// A likely check: in how many shaken runs it was not judged (likely checks are judged on
+    /// unshaken runs only).
+    #[serde(default)]
+    pub runs_shaken: usize,
     /// For a likely check: the fraction of runs it must hold in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
@@ -67,6 +82,12 @@ pub struct CheckReport {
 }
 
 impl CheckReport {
+    /// Of `runs`, how many this check judged: not the shaken runs (a likely check) nor the
+    /// untraced ones (a check that needs the trace).
+    pub fn runs_judged(&self, runs: usize) -> usize {
+        runs.saturating_sub(self.runs_shaken + self.runs_not_checked)
+    }
+
     pub(crate) fn new(name: &str, kind: CheckKind, threshold: Option<f64>) -> Self {
         CheckReport {
             name: name.to_string(),
@@ -75,6 +96,8 @@ impl CheckReport {
             status: CheckStatus::Failed,
             runs_passed: 0,
             runs_not_reached: 0,
+            runs_not_checked: 0,
+            runs_shaken: 0,
             threshold,
             failures: Vec::new(),
         }
@@ -96,6 +119,12 @@ pub struct Report {
     pub params: BTreeMap<String, i64>,
     /// Every check: the built-in run checks, then the spec's, in order.
     pub checks: Vec<CheckReport>,
+    /// The first failing run beside a correct one, when a run failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diff: Option<RunDiff>,
+    /// Traced or not, stdout a terminal or a pipe, shaken runs, advice.
+    #[serde(default)]
+    pub facts: RunFacts,
 }
 
 /// A report format (`--format`).
@@ -166,21 +195,26 @@ impl Report {
             let _ = write!(out, ", {k}={v}");
         }
         out.push('\n');
+        out.push_str(&self.facts.text());
         for c in &self.checks {
             let tag = match c.status {
                 CheckStatus::Passed => paint("PASS", "32"),
                 CheckStatus::Failed => paint("FAIL", "31;1"),
                 CheckStatus::NotReached => paint("----", "33"),
+                CheckStatus::NotChecked => paint("????", "33"),
             };
             let _ = write!(out, "{tag}  {}", c.name);
-            if c.status == CheckStatus::NotReached {
+            if c.status == CheckStatus::NotChecked {
+                out.push_str("  [not checked: it needs the trace, and no run was traced]");
+            } else if c.status == CheckStatus::NotReached {
                 out.push_str("  [not reached: no run printed a line it judges]");
             } else if let Some(t) = c.threshold {
                 let _ = write!(
                     out,
-                    "  [likely: held in {} of {} runs, needs {}%]",
+                    "  [likely: held in {} of {} {}runs, needs {}%]",
                     c.runs_passed,
-                    self.runs,
+                    c.runs_judged(self.runs),
+                    if c.runs_shaken > 0 { "unshaken " } else { "" },
                     (t * 100.0).round()
                 );
             }
@@ -198,13 +232,20 @@ impl Report {
                 }
             }
         }
+        if let Some(d) = &self.diff {
+            d.render(&mut out);
+        }
         let failed = self.count(CheckStatus::Failed);
-        let unreached = self.count(CheckStatus::NotReached);
+        let unreached = self.count(CheckStatus::NotReached) + self.count(CheckStatus::NotChecked);
         let total = self.checks.len();
-        let also = if unreached == 0 {
-            String::new()
-        } else {
-            format!(", {unreached} not reached")
+        let also = match (
+            self.count(CheckStatus::NotReached),
+            self.count(CheckStatus::NotChecked),
+        ) {
+            (0, 0) => String::new(),
+            (r, 0) => format!(", {r} not reached"),
+            (0, n) => format!(", {n} not checked"),
+            (r, n) => format!(", {r} not reached, {n} not checked"),
         };
         if failed == 0 && unreached == 0 {
             let _ = writeln!(
@@ -274,6 +315,12 @@ impl Report {
                         ">\n      <skipped message=\"not reached: no run printed a line it judges\"/>\n    </testcase>"
                     );
                 }
+                None if c.status == CheckStatus::NotChecked => {
+                    let _ = writeln!(
+                        out,
+                        ">\n      <skipped message=\"not checked: it needs the trace, and no run was traced\"/>\n    </testcase>"
+                    );
+                }
                 first => {
                     let message = match first {
                         Some(f) => format!("run {}: {}", f.run, f.message),
@@ -302,13 +349,20 @@ impl Report {
             .checks
             .iter()
             .map(|c| {
-                serde_json::json!({
+                let mut test = serde_json::json!({
                     "name": c.name,
                     "score": if c.status == CheckStatus::Passed { 1.0 } else { 0.0 },
                     "max_score": 1.0,
                     "status": if c.status == CheckStatus::Passed { "passed" } else { "failed" },
                     "output": self.check_output(c),
-                })
+                });
+                // Gradescope knows passed and failed only: a check not checked is neither.
+                if c.status == CheckStatus::NotChecked
+                    && let Some(t) = test.as_object_mut()
+                {
+                    t.remove("status");
+                }
+                test
             })
             .collect();
         let body = serde_json::json!({
@@ -328,13 +382,26 @@ impl Report {
 
     /// A check's verdict in words: how many runs held, and every failing run's message.
     fn check_output(&self, c: &CheckReport) -> String {
+        if c.status == CheckStatus::NotChecked {
+            return format!(
+                "not checked: it needs the trace, and none of the {} runs was traced (tracing {})",
+                self.runs, self.facts.tracing
+            );
+        }
         if c.status == CheckStatus::NotReached {
             return format!(
                 "not reached: none of the {} runs printed a line this check judges",
                 self.runs
             );
         }
-        let mut s = format!("held in {} of {} runs", c.runs_passed, self.runs);
+        let mut s = format!(
+            "held in {} of {} runs",
+            c.runs_passed,
+            c.runs_judged(self.runs)
+        );
+        if c.runs_shaken > 0 {
+            let _ = write!(s, " (shaken runs are not judged by likely checks)");
+        }
         if let Some(t) = c.threshold {
             let _ = write!(s, " (likely check: needs {}%)", (t * 100.0).round());
         }
@@ -343,26 +410,4 @@ impl Report {
         }
         s
     }
-}
-
-/// Text safe inside XML content and attribute values; characters XML 1.0 cannot carry at all
-/// (most control characters) become U+FFFD.
-pub(crate) fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Escaped so attribute values keep their line breaks.
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
 }

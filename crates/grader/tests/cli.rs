@@ -250,6 +250,9 @@ fn worked_example_of_spec_md() {
             &data("pipe.toml"),
             "--runs",
             "2",
+            // Both runs unshaken: the likely check is judged on both.
+            "--shake",
+            "0",
             "--param",
             "messages=5",
             "--",
@@ -388,4 +391,95 @@ fn empty_output_scores_only_the_run_checks() {
         "{}",
         out.stdout
     );
+}
+
+/// Progress goes to stderr while runs go, as plain lines at most once a second when stderr is
+/// not a terminal; stdout carries the report only.
+#[test]
+fn progress_goes_to_stderr_at_most_once_a_second() {
+    let script = common::fixtures().join("thread/correct.py");
+    let started = std::time::Instant::now();
+    let out = grade(
+        &[
+            "thread",
+            "--runs",
+            "4",
+            "--time-scale",
+            "0.1",
+            "--",
+            script.to_str().expect("utf-8"),
+        ],
+        LIMIT,
+    );
+    let took = started.elapsed().as_secs_f64();
+    assert_eq!(out.code, Some(0), "{out:?}");
+    assert!(
+        out.stdout.starts_with("grade thread: 4 runs"),
+        "{}",
+        out.stdout
+    );
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert!(!lines.is_empty(), "no progress at all");
+    assert!(
+        lines.len() as f64 <= took + 1.0,
+        "{} lines in {took:.1} s: {lines:?}",
+        lines.len()
+    );
+    assert!(
+        lines[0].starts_with("grade: run 1 of 4 took ") && lines[0].ends_with(", 1 passed so far"),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().all(|l| l.starts_with("grade: run ")),
+        "{lines:?}"
+    );
+}
+
+/// The first failing run is shown beside a correct run (a reference program's when given, else
+/// the spec's line kinds), with the first line where they part marked.
+#[test]
+fn the_first_failing_run_is_shown_beside_a_correct_one() {
+    let broken = common::fixtures().join("thread/out_of_order.py");
+    let correct = common::fixtures().join("thread/correct.py");
+    let reference = format!("python3 {}", correct.to_str().expect("utf-8"));
+    let args = |with_reference: bool| {
+        let mut a = vec!["thread", "--runs", "2", "--time-scale", "0.01"];
+        if with_reference {
+            a.extend(["--reference", reference.as_str()]);
+        }
+        a.extend(["--", broken.to_str().expect("utf-8")]);
+        a
+    };
+    let out = grade(&args(true), LIMIT);
+    assert_eq!(out.code, Some(1), "{out:?}");
+    let t = &out.stdout;
+    assert!(t.contains("beside the reference run"), "{t}");
+    // LoopThread's end comes before its fifth count: line 7 is where the two part.
+    assert!(
+        t.contains(">>   7  thread LoopThread ended.") && t.contains("| thread LoopThread >>> 5"),
+        "{t}"
+    );
+    assert_eq!(t.matches("\n>>").count(), 1, "{t}");
+    let out = grade(&args(false), LIMIT);
+    let t = &out.stdout;
+    assert!(t.contains("beside the spec's line kinds"), "{t}");
+    assert!(
+        t.contains("| main_running: thread MainThread is running\\.\\.\\."),
+        "{t}"
+    );
+    assert_eq!(t.matches("\n>>").count(), 1, "{t}");
+    // A passing grading shows no diff.
+    let out = grade(
+        &[
+            "thread",
+            "--runs",
+            "1",
+            "--time-scale",
+            "0.01",
+            "--",
+            correct.to_str().expect("utf-8"),
+        ],
+        LIMIT,
+    );
+    assert!(!out.stdout.contains(">>"), "{}", out.stdout);
 }

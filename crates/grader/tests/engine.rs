@@ -21,6 +21,7 @@ fn outcome(run: usize, lines: &[&str]) -> RunOutcome {
                 text: t.to_string(),
                 utf8: true,
                 at: Duration::from_millis(i as u64),
+                writer: None,
             })
             .collect(),
         stderr_tail: String::new(),
@@ -29,6 +30,7 @@ fn outcome(run: usize, lines: &[&str]) -> RunOutcome {
         output_limit_hit: false,
         left_behind: Vec::new(),
         elapsed: Duration::from_millis(10),
+        ..RunOutcome::default()
     }
 }
 
@@ -335,6 +337,7 @@ fn non_utf8_fails_the_match_not_the_grader() {
         text: "thread \u{FFFD} ended.".into(),
         utf8: false,
         at: Duration::ZERO,
+        writer: None,
     });
     let r = judged(&spec, &[], 1.0, &[run]);
     let m = failure(&r, grader::LINES_CHECK).expect("fails");

@@ -257,12 +257,16 @@ fn junit_escapes_hostile_text() {
             status: grader::CheckStatus::Failed,
             runs_passed: 0,
             runs_not_reached: 0,
+            runs_not_checked: 0,
+            runs_shaken: 0,
             threshold: None,
             failures: vec![Failure {
                 run: 1,
                 message: nasty.into(),
             }],
         }],
+        diff: None,
+        facts: Default::default(),
     };
     let suites = parse_junit(&report.junit());
     assert_eq!(suites[0].0["name"], "x<&>");

@@ -18,7 +18,7 @@ use clap::Parser;
 
 /// Two threads add then subtract 5 and 8 to one balance, 100000 times each.
 #[derive(Debug, Parser)]
-#[command(name = "lock-demo")]
+#[command(name = "lock-demo", version)]
 struct Args {
     /// Run without the lock and show the lost updates (the balance is then usually not 0).
     #[arg(long)]
@@ -55,18 +55,17 @@ fn run_thread(n: i64, use_lock: bool) {
 }
 
 fn main() -> ExitCode {
-    let args: Args = match demo_cli::parse() {
-        Ok(args) => args,
-        Err(code) => return code,
-    };
+    demo_cli::main(run)
+}
+
+fn run(args: Args) -> Result<(), &'static str> {
     let use_lock = !args.no_lock;
     let t1 = thread::spawn(move || run_thread(5, use_lock));
     let t2 = thread::spawn(move || run_thread(8, use_lock));
     let joined = [t1.join(), t2.join()];
     if joined.iter().any(Result::is_err) {
-        eprintln!("lock-demo: a thread panicked");
-        return ExitCode::FAILURE;
+        return Err("a thread panicked");
     }
     println!("{}", BALANCE.load(Ordering::Relaxed));
-    ExitCode::SUCCESS
+    Ok(())
 }

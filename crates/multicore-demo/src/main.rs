@@ -16,18 +16,23 @@ use clap::Parser;
 
 /// One busy thread per core for a while, then how many cores were kept busy.
 #[derive(Debug, Parser)]
-#[command(name = "multicore-demo")]
+#[command(name = "multicore-demo", version)]
 struct Args {
-    /// How long the threads spin, in seconds (multiplied by MULTITASK_TIME_SCALE).
+    /// How long the threads spin, in seconds, at most a day (multiplied by
+    /// MULTITASK_TIME_SCALE).
     #[arg(long, default_value_t = 5.0, value_parser = positive_seconds)]
     seconds: f64,
 }
 
+/// The longest run: a day is already far past any lesson, and a larger figure (say 1e20)
+/// would overflow the duration it is scaled into.
+const MAX_SECONDS: f64 = 86_400.0;
+
 fn positive_seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(s) if s.is_finite() && s > 0.0 => Ok(s),
+        Ok(s) if s > 0.0 && s <= MAX_SECONDS => Ok(s),
         _ => Err(format!(
-            "expected a positive number of seconds, got {text:?}"
+            "expected a number of seconds above 0 and up to {MAX_SECONDS}, got {text:?}"
         )),
     }
 }
@@ -55,10 +60,10 @@ fn dead_loop(stop: &AtomicBool) {
 }
 
 fn main() -> ExitCode {
-    let args: Args = match demo_cli::parse() {
-        Ok(args) => args,
-        Err(code) => return code,
-    };
+    demo_cli::main(run)
+}
+
+fn run(args: Args) -> Result<(), String> {
     let seconds = args.seconds * multitask::time_scale();
     let stop = Arc::new(AtomicBool::new(false));
     let cores = num_cpus::get();
@@ -72,8 +77,7 @@ fn main() -> ExitCode {
             Ok(t) => threads.push(t),
             Err(err) => {
                 stop.store(true, Ordering::Relaxed);
-                eprintln!("multicore-demo: cannot start a thread: {err}");
-                std::process::exit(1);
+                return Err(format!("cannot start a thread: {err}"));
             }
         }
     }
@@ -82,13 +86,12 @@ fn main() -> ExitCode {
     stop.store(true, Ordering::Relaxed);
     for t in threads {
         if t.join().is_err() {
-            eprintln!("multicore-demo: a thread panicked");
-            std::process::exit(1);
+            return Err("a thread panicked".to_string());
         }
     }
     let wall = wall_start.elapsed().as_secs_f64();
     let cpu = (cpu_time().saturating_sub(cpu_start)).as_secs_f64();
     let busy = if wall > 0.0 { cpu / wall } else { 0.0 };
     println!("Cores kept busy: {busy:.2} (CPU time {cpu:.2} s / wall time {wall:.2} s).");
-    ExitCode::SUCCESS
+    Ok(())
 }

@@ -4,7 +4,13 @@
 
 use std::process::ExitCode;
 
+use clap::Parser;
 use multitask::{Connection, ErrorKind, Pipe, Process};
+
+/// A parent and a child ping-pong over a Pipe, then the child sees it closed.
+#[derive(Parser)]
+#[command(version)]
+struct Args {}
 
 const ROUNDS: u32 = 3;
 
@@ -27,7 +33,7 @@ fn child(parent_end: &Connection<String>, child_end: &Connection<String>) -> mul
 }
 
 fn main() -> ExitCode {
-    demo_cli::run_main(run)
+    demo_cli::main(|Args {}| run())
 }
 
 fn run() -> multitask::Result<()> {

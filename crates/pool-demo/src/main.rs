@@ -9,6 +9,7 @@ use multitask::{Pool, current_pid};
 
 /// Runs five tasks of random length on a pool of worker processes.
 #[derive(Parser)]
+#[command(version)]
 struct Args {
     /// Worker processes (default: one per CPU core, like Python's Pool()).
     #[arg(value_parser = clap::value_parser!(u16).range(1..=256))]
@@ -28,11 +29,7 @@ fn long_time_task(name: u32) {
 }
 
 fn main() -> ExitCode {
-    let args: Args = match demo_cli::parse() {
-        Ok(args) => args,
-        Err(code) => return code,
-    };
-    demo_cli::exit_code(run(args.processes.map(usize::from)))
+    demo_cli::main(|args: Args| run(args.processes.map(usize::from)))
 }
 
 fn run(processes: Option<usize>) -> multitask::Result<()> {

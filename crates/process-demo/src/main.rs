@@ -2,7 +2,13 @@
 
 use std::process::ExitCode;
 
+use clap::Parser;
 use multitask::{Process, current_pid};
+
+/// Starts one child process that runs a function, and joins it (the notes' Process).
+#[derive(Parser)]
+#[command(version)]
+struct Args {}
 
 // 子进程要执行的代码
 fn run_proc(name: &str) {
@@ -10,7 +16,7 @@ fn run_proc(name: &str) {
 }
 
 fn main() -> ExitCode {
-    demo_cli::run_main(run)
+    demo_cli::main(|Args {}| run())
 }
 
 fn run() -> multitask::Result<()> {

@@ -3,7 +3,13 @@
 
 use std::process::ExitCode;
 
+use clap::Parser;
 use multitask::{Process, Queue};
+
+/// Two children share a Queue: one puts A, B, C, the other gets them (the notes' Queue).
+#[derive(Parser)]
+#[command(version)]
+struct Args {}
 
 // 写数据进程执行的代码:
 fn write(q: &Queue<String>) -> multitask::Result<()> {
@@ -24,7 +30,7 @@ fn read(q: &Queue<String>) -> multitask::Result<()> {
 }
 
 fn main() -> ExitCode {
-    demo_cli::run_main(run)
+    demo_cli::main(|Args {}| run())
 }
 
 fn run() -> multitask::Result<()> {

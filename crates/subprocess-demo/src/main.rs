@@ -8,7 +8,15 @@
 //! the second: it too reads commands from its stdin until `exit`, so the shape is the same.
 
 use std::io::Write;
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{Command, ExitCode, ExitStatus, Stdio};
+
+use clap::Parser;
+
+/// Runs `uname -s` and prints its exit code, then feeds `sh` three lines and prints what it
+/// wrote (the chapter's subprocess, with commands every Linux has).
+#[derive(Parser)]
+#[command(version)]
+struct Args {}
 
 /// What the interactive command reads on its stdin, like the chapter's three nslookup commands.
 const SH_INPUT: &[u8] = b"x=6\necho $((x * 7))\nexit\n";
@@ -19,18 +27,22 @@ fn returncode(status: ExitStatus) -> i32 {
     status.code().or(status.signal().map(|s| -s)).unwrap_or(-1)
 }
 
-fn fail(what: &str, err: std::io::Error) -> ! {
-    eprintln!("subprocess-demo: {what}: {err}");
-    std::process::exit(1);
+/// "what: the error", the one line this demo's failure prints.
+fn fail(what: &str) -> impl FnOnce(std::io::Error) -> String + '_ {
+    move |err| format!("{what}: {err}")
 }
 
-fn main() {
+fn main() -> ExitCode {
+    demo_cli::main(|Args {}| run())
+}
+
+fn run() -> Result<(), String> {
     println!("$ uname -s");
     // subprocess.call: the child writes straight to our stdout, which it inherits.
     let r = Command::new("uname")
         .arg("-s")
         .status()
-        .unwrap_or_else(|err| fail("cannot run uname", err));
+        .map_err(fail("cannot run uname"))?;
     println!("Exit code: {}", returncode(r));
 
     println!("$ sh");
@@ -39,18 +51,17 @@ fn main() {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap_or_else(|err| fail("cannot run sh", err));
+        .map_err(fail("cannot run sh"))?;
     // p.communicate(input): write all of stdin, close it, then read every output to the end.
     if let Some(mut stdin) = p.stdin.take() {
         stdin
             .write_all(SH_INPUT)
-            .unwrap_or_else(|err| fail("cannot write to sh", err));
+            .map_err(fail("cannot write to sh"))?;
     }
-    let output = p
-        .wait_with_output()
-        .unwrap_or_else(|err| fail("cannot read from sh", err));
+    let output = p.wait_with_output().map_err(fail("cannot read from sh"))?;
     // Like Python's print(output.decode('utf-8')): the output ends in a newline and print adds
     // one more, hence the empty line before the exit code.
     println!("{}", String::from_utf8_lossy(&output.stdout));
     println!("Exit code: {}", returncode(output.status));
+    Ok(())
 }

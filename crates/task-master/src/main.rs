@@ -16,7 +16,7 @@ use task_manager::{QueueManager, SharedQueue};
 
 /// Serve 10 tasks to workers and print their results.
 #[derive(Debug, Parser)]
-#[command(name = "task-master")]
+#[command(name = "task-master", version)]
 struct Args {
     /// TCP port to listen on (0: any free port, printed on stderr).
     #[arg(long, default_value_t = 5000)]

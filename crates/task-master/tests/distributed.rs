@@ -262,6 +262,11 @@ fn two_workers_share_the_tasks_each_done_once() {
         second.stderr
     );
 
+    // A worker that ends normally (the queue stayed empty, or the master closed once every
+    // result was in) says nothing on stderr.
+    for worker in [&first, &second] {
+        assert!(worker.stderr.is_empty(), "{:?}", worker.stderr);
+    }
     let tasks = check_master(&master.stdout);
     let (a, b) = (check_worker(&first.stdout), check_worker(&second.stdout));
     assert!(!a.is_empty() && !b.is_empty(), "both worked: {a:?} {b:?}");

@@ -15,7 +15,7 @@ use task_manager::{Client, ErrorKind};
 
 /// Take tasks from a master and return their results.
 #[derive(Debug, Parser)]
-#[command(name = "task-worker")]
+#[command(name = "task-worker", version)]
 struct Args {
     /// The master's host name or address.
     #[arg(long, default_value = "127.0.0.1")]
@@ -79,10 +79,9 @@ fn main() -> ExitCode {
                 println!("task queue is empty.");
                 break;
             }
+            // The master closes once every result is in (or it gave up): no task is left, and
+            // that is a normal end, not an error to report.
             Err(err) if err.kind() == ErrorKind::Closed => {
-                eprintln!(
-                    "task-worker: the master closed the connection (all its results are in, or it gave up)"
-                );
                 println!("task queue is empty.");
                 break;
             }

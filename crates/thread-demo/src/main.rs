@@ -3,6 +3,13 @@
 
 use std::thread;
 
+use clap::Parser;
+
+/// A thread named LoopThread counts to 5, a second a step, and is joined (the notes' threading).
+#[derive(Parser)]
+#[command(version)]
+struct Args {}
+
 fn loop_() {
     println!("thread {} is running...", current_thread_name());
     let mut n = 0;
@@ -24,7 +31,7 @@ fn current_thread_name() -> String {
 }
 
 fn main() -> std::process::ExitCode {
-    demo_cli::run_main(run)
+    demo_cli::main(|Args {}| run())
 }
 
 fn run() -> std::io::Result<()> {

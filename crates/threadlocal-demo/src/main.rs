@@ -2,7 +2,15 @@
 //! a function deeper down reads it back without being passed it.
 
 use std::cell::RefCell;
+use std::process::ExitCode;
 use std::thread;
+
+use clap::Parser;
+
+/// Two threads each bind their own student in one thread-local slot and read it back.
+#[derive(Parser)]
+#[command(version)]
+struct Args {}
 
 // 创建全局ThreadLocal对象: every thread sees its own copy.
 thread_local! {
@@ -29,17 +37,15 @@ fn spawn(student: &'static str, thread_name: &str) -> std::io::Result<thread::Jo
         .spawn(move || process_thread(student))
 }
 
-fn main() {
+fn main() -> ExitCode {
+    demo_cli::main(|Args {}| run())
+}
+
+fn run() -> Result<(), String> {
     let started = spawn("Alice", "Thread-A").and_then(|t1| Ok((t1, spawn("Bob", "Thread-B")?)));
-    let (t1, t2) = match started {
-        Ok(threads) => threads,
-        Err(err) => {
-            eprintln!("threadlocal-demo: cannot start a thread: {err}");
-            std::process::exit(1);
-        }
-    };
+    let (t1, t2) = started.map_err(|err| format!("cannot start a thread: {err}"))?;
     if t1.join().is_err() || t2.join().is_err() {
-        eprintln!("threadlocal-demo: a thread panicked");
-        std::process::exit(1);
+        return Err("a thread panicked".to_string());
     }
+    Ok(())
 }

@@ -1,33 +1,42 @@
-//! A pool's bookkeeping as plain data, with no process or channel in it: which tasks wait,
-//! how they are batched, which are out and with which batch, the first answer for each, and
-//! what goes out again when a worker dies.
+//! A pool's bookkeeping as plain data, with no process or socket in it: which tasks wait, how
+//! they are batched and to which worker (lane) each batch goes, what is out with each worker in
+//! tasks and bytes, the first answer for each task, and what goes out again when a worker dies.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::Duration;
 
-use super::messages::{FromWorker, Held, Task};
-use crate::child::Ended;
+use super::messages::{FromWorker, Outcome, Task};
+use crate::children::Ended;
 use crate::error::{Error, ErrorKind, Result};
 
-/// Task messages sent but not yet answered, at most: with this few in flight neither socket
-/// buffer fills, so the parent never blocks on a send while a worker blocks on its reply.
-const IN_FLIGHT_MESSAGES: usize = 64;
+/// Argument bytes out with one worker, at most (a first task always goes, however big): what
+/// bounds the memory a pool ties up in sockets and send buffers, whatever the message count.
+const LANE_BYTES: usize = 1 << 20;
 /// The most tasks one message carries.
 const MAX_BATCH: usize = 256;
 /// How much work one message should carry: tasks are batched only when they are this short,
 /// so a long task never waits behind another in a batch while a worker idles.
 const BATCH_WORK: Duration = Duration::from_micros(500);
+/// Batches of short tasks one worker holds at most: one it runs, one ready behind it. Long
+/// tasks go only to an idle worker, so none waits behind another while a worker idles.
+const LANE_BATCHES: usize = 2;
+
+/// What is out with one worker.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Lane {
+    tasks: usize,
+    bytes: usize,
+}
 
 #[derive(Debug)]
 pub(super) struct Book {
     next_id: u64,
     /// Tasks not yet sent.
     backlog: VecDeque<Task>,
-    /// Tasks sent and not yet answered, with the first id of their batch, kept to send again
-    /// if their worker dies before it starts them.
-    in_flight: HashMap<u64, (Task, u64)>,
-    /// Batches sent and not fully answered: first id -> tasks still unanswered.
-    batches: HashMap<u64, usize>,
+    /// Tasks sent and not yet answered, with their lane, kept to send again if their worker
+    /// dies before it starts them.
+    sent: HashMap<u64, (Task, usize)>,
+    lanes: Vec<Lane>,
     /// Recent task run time, in microseconds (None before the first reply).
     task_micros: Option<f64>,
     /// Tasks whose caller still holds the handle; results of others are dropped on arrival.
@@ -38,12 +47,13 @@ pub(super) struct Book {
 }
 
 impl Book {
-    pub(super) fn new() -> Book {
+    /// The books of a pool of `workers` workers.
+    pub(super) fn new(workers: usize) -> Book {
         Book {
             next_id: 1,
             backlog: VecDeque::new(),
-            in_flight: HashMap::new(),
-            batches: HashMap::new(),
+            sent: HashMap::new(),
+            lanes: vec![Lane::default(); workers],
             task_micros: None,
             wanted: HashSet::new(),
             done: HashMap::new(),
@@ -69,11 +79,10 @@ impl Book {
         Ok(id)
     }
 
-    /// Whether to send at once: while `workers` may be idle, or once a full batch waits
-    /// (otherwise the rest goes out at the next call into the pool, saving two system calls a
-    /// task).
-    pub(super) fn wants_dispatch(&self, workers: usize) -> bool {
-        self.batches.len() < workers * 2 || self.backlog.len() >= self.batch_size()
+    /// Whether to send at once: while a worker idles, or once a full batch waits (otherwise the
+    /// rest goes out at the next call into the pool, saving system calls).
+    pub(super) fn wants_dispatch(&self) -> bool {
+        self.backlog.len() >= self.batch_size() || self.lanes.iter().any(|l| l.tasks == 0)
     }
 
     /// How many tasks one message carries: enough for BATCH_WORK of recent task time.
@@ -86,31 +95,47 @@ impl Book {
         }
     }
 
-    /// The next batch to send, of consecutive ids, recorded as in flight; `None` when the
-    /// backlog is empty or enough messages are out.
-    pub(super) fn next_batch(&mut self) -> Option<Vec<Task>> {
-        if self.batches.len() >= IN_FLIGHT_MESSAGES {
+    /// The next batch to send and the lane it goes to, recorded as out with that lane; `None`
+    /// when the backlog is empty or no worker may take more.
+    pub(super) fn next_batch(&mut self) -> Option<(usize, Vec<u64>)> {
+        if self.backlog.is_empty() {
             return None;
         }
         let size = self.batch_size();
-        let first = self.backlog.pop_front()?;
-        let batch_id = first.id;
-        let mut batch = vec![first];
-        while batch.len() < size
-            && self
-                .backlog
-                .front()
-                .is_some_and(|t| Some(t.id) == batch.last().map(|l| l.id + 1))
-        {
-            if let Some(task) = self.backlog.pop_front() {
-                batch.push(task);
+        let (lane, _) = self
+            .lanes
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| {
+                l.tasks == 0 || (size > 1 && l.tasks < LANE_BATCHES * size && l.bytes < LANE_BYTES)
+            })
+            .min_by_key(|(_, l)| l.tasks)?;
+        let mut ids = Vec::new();
+        let mut bytes = self.lanes[lane].bytes;
+        while ids.len() < size {
+            let Some(next) = self.backlog.front() else {
+                break;
+            };
+            if !ids.is_empty() && bytes + next.args.len() > LANE_BYTES {
+                break;
             }
+            let Some(task) = self.backlog.pop_front() else {
+                break;
+            };
+            bytes += task.args.len();
+            ids.push(task.id);
+            self.sent.insert(task.id, (task, lane));
         }
-        for task in &batch {
-            self.in_flight.insert(task.id, (task.clone(), batch_id));
-        }
-        self.batches.insert(batch_id, batch.len());
-        Some(batch)
+        self.lanes[lane].bytes = bytes;
+        self.lanes[lane].tasks += ids.len();
+        Some((lane, ids))
+    }
+
+    /// The tasks of a batch `next_batch` gave.
+    pub(super) fn tasks(&self, ids: &[u64]) -> Vec<&Task> {
+        ids.iter()
+            .filter_map(|id| self.sent.get(id).map(|(task, _)| task))
+            .collect()
     }
 
     /// Records a worker's replies.
@@ -123,22 +148,16 @@ impl Book {
                 None => micros,
             });
             let id = reply.id;
-            self.settle(id, || {
-                reply.result.map_err(|message| {
-                    Error::new(
-                        ErrorKind::ChildPanicked,
-                        format!("task {id} panicked: {message}"),
-                    )
-                    .with_pid(pid)
-                })
+            self.settle(id, || match reply.outcome {
+                Outcome::Value(bytes) => Ok(bytes),
+                Outcome::Failed(failure) => Err(failure.into_error(id, pid)),
             });
         }
     }
 
-    /// A worker ended (`how`) holding `held`: its current task fails, the rest of its batch
-    /// still unanswered goes again, to the front of the line.
-    pub(super) fn worker_died(&mut self, pid: i32, how: Ended, held: Held) {
-        let current = held.current;
+    /// The worker of `lane` ended (`how`) running task `current` (0: none): that task fails,
+    /// the lane's other tasks still unanswered go again, first in line and in order.
+    pub(super) fn worker_died(&mut self, lane: usize, pid: i32, how: Ended, current: u64) {
         if current != 0 {
             self.settle(current, || {
                 Err(Error::new(
@@ -148,31 +167,37 @@ impl Book {
                 .with_pid(pid))
             });
         }
-        if held.first != 0 {
-            for id in (held.first..=held.last).rev() {
-                if let Some(task) = self.take_in_flight(id) {
-                    self.backlog.push_front(task);
-                }
+        let mut again: Vec<u64> = self
+            .sent
+            .iter()
+            .filter(|(_, (_, l))| *l == lane)
+            .map(|(id, _)| *id)
+            .collect();
+        again.sort_unstable_by(|a, b| b.cmp(a));
+        for id in again {
+            if let Some(task) = self.take_sent(id) {
+                self.backlog.push_front(task);
             }
+        }
+        if let Some(l) = self.lanes.get_mut(lane) {
+            *l = Lane::default();
         }
     }
 
     /// Marks task `id` answered, the first answer wins (a result and the worker's death may
     /// both arrive for the same task).
     fn settle(&mut self, id: u64, answer: impl FnOnce() -> Result<Vec<u8>>) {
-        if self.take_in_flight(id).is_some() && self.wanted.contains(&id) {
+        if self.take_sent(id).is_some() && self.wanted.contains(&id) {
             self.done.insert(id, answer());
         }
     }
 
-    /// Removes an answered (or re-queued) task from the books, and its batch once all answered.
-    fn take_in_flight(&mut self, id: u64) -> Option<Task> {
-        let (task, batch) = self.in_flight.remove(&id)?;
-        if let Some(left) = self.batches.get_mut(&batch) {
-            *left -= 1;
-            if *left == 0 {
-                self.batches.remove(&batch);
-            }
+    /// Removes an answered (or re-queued) task from the books and from its lane.
+    fn take_sent(&mut self, id: u64) -> Option<Task> {
+        let (task, lane) = self.sent.remove(&id)?;
+        if let Some(l) = self.lanes.get_mut(lane) {
+            l.tasks = l.tasks.saturating_sub(1);
+            l.bytes = l.bytes.saturating_sub(task.args.len());
         }
         Some(task)
     }
@@ -192,7 +217,7 @@ impl Book {
 
     /// Nothing waits to be sent or answered.
     pub(super) fn idle(&self) -> bool {
-        self.in_flight.is_empty() && self.backlog.is_empty()
+        self.sent.is_empty() && self.backlog.is_empty()
     }
 
     /// No more tasks may be submitted.
@@ -226,13 +251,13 @@ impl Book {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pool::messages::Reply;
+    use crate::pool::messages::{Failure, FailureKind, Reply};
 
     fn reply(id: u64, micros: u64, value: u8) -> Reply {
         Reply {
             id,
             micros,
-            result: Ok(vec![value]),
+            outcome: Outcome::Value(vec![value]),
         }
     }
 
@@ -240,52 +265,62 @@ mod tests {
         book.record(FromWorker { pid, replies });
     }
 
-    #[test]
-    fn one_task_a_message_until_tasks_prove_short_then_batches_of_consecutive_ids() {
-        let mut book = Book::new();
-        let ids: Vec<u64> = (0..10)
-            .map(|_| book.submit(1, 2, vec![]).unwrap())
-            .collect();
-        assert_eq!(ids, (1..=10).collect::<Vec<_>>());
-        let first = book.next_batch().unwrap();
-        assert_eq!(first.len(), 1);
-        answer(&mut book, 7, vec![reply(1, 10, 0)]);
-        // 10 µs a task: 50 tasks make BATCH_WORK, so the other nine go in one message.
-        let batch = book.next_batch().unwrap();
-        assert_eq!(
-            batch.iter().map(|t| t.id).collect::<Vec<_>>(),
-            (2..=10).collect::<Vec<_>>()
-        );
-        assert!(book.next_batch().is_none());
+    fn submit(book: &mut Book, bytes: usize) -> u64 {
+        book.submit(1, 2, vec![0; bytes]).unwrap()
     }
 
     #[test]
-    fn no_more_than_the_in_flight_limit_of_messages_goes_out() {
-        let mut book = Book::new();
-        for _ in 0..IN_FLIGHT_MESSAGES + 5 {
-            book.submit(1, 2, vec![]).unwrap();
+    fn long_tasks_go_one_at_a_time_to_idle_workers_only() {
+        let mut book = Book::new(2);
+        for _ in 0..5 {
+            submit(&mut book, 0);
         }
-        let sent = std::iter::from_fn(|| book.next_batch()).count();
-        assert_eq!(sent, IN_FLIGHT_MESSAGES);
-        answer(&mut book, 7, vec![reply(1, 1_000_000, 0)]);
-        assert!(book.next_batch().is_some());
+        assert_eq!(book.next_batch(), Some((0, vec![1])));
+        assert_eq!(book.next_batch(), Some((1, vec![2])));
+        assert_eq!(book.next_batch(), None, "both workers busy: task 3 waits");
+        answer(&mut book, 8, vec![reply(2, 1_000_000, 0)]);
+        assert_eq!(book.next_batch(), Some((1, vec![3])));
+    }
+
+    #[test]
+    fn short_tasks_go_in_batches_two_deep_per_worker() {
+        let mut book = Book::new(1);
+        let ids: Vec<u64> = (0..1000).map(|_| submit(&mut book, 0)).collect();
+        assert_eq!(ids[..3], [1, 2, 3]);
+        assert_eq!(book.next_batch(), Some((0, vec![1])));
+        answer(&mut book, 7, vec![reply(1, 10, 0)]);
+        // 10 µs a task: 50 tasks make BATCH_WORK; two such batches out at once, no third.
+        let (_, first) = book.next_batch().unwrap();
+        assert_eq!(first, (2..=51).collect::<Vec<_>>());
+        let (_, second) = book.next_batch().unwrap();
+        assert_eq!(second, (52..=101).collect::<Vec<_>>());
+        assert_eq!(book.next_batch(), None);
+        assert!(book.wants_dispatch(), "a full batch waits");
+    }
+
+    #[test]
+    fn bytes_out_with_a_worker_are_bounded_but_a_big_task_still_goes() {
+        let mut book = Book::new(1);
+        let big = submit(&mut book, 3 * LANE_BYTES);
+        let small: Vec<u64> = (0..3).map(|_| submit(&mut book, LANE_BYTES / 2)).collect();
+        assert_eq!(book.next_batch(), Some((0, vec![big])));
+        assert_eq!(book.next_batch(), None);
+        answer(&mut book, 7, vec![reply(big, 1, 0)]);
+        // Short by now (1 µs), so batched, but only as many as fit in LANE_BYTES.
+        assert_eq!(book.next_batch(), Some((0, small[..2].to_vec())));
+        assert_eq!(book.next_batch(), None);
     }
 
     #[test]
     fn the_first_answer_wins_and_unwanted_answers_are_dropped() {
-        let mut book = Book::new();
-        let a = book.submit(1, 2, vec![]).unwrap();
-        let b = book.submit(1, 2, vec![]).unwrap();
+        let mut book = Book::new(2);
+        let a = submit(&mut book, 0);
+        let b = submit(&mut book, 0);
         book.next_batch().unwrap();
         book.next_batch().unwrap();
         book.forget(b);
         answer(&mut book, 7, vec![reply(a, 5, 42), reply(b, 5, 43)]);
-        let held = Held {
-            current: a,
-            first: a,
-            last: a,
-        };
-        book.worker_died(7, Ended::Signaled(9), held);
+        book.worker_died(0, 7, Ended::Signaled(9), a);
         assert_eq!(book.take_result(a).unwrap().unwrap(), vec![42]);
         assert!(book.take_result(a).is_none());
         assert!(book.take_result(b).is_none());
@@ -293,22 +328,17 @@ mod tests {
     }
 
     #[test]
-    fn a_dead_workers_current_task_fails_and_the_rest_of_its_batch_goes_again_first() {
-        let mut book = Book::new();
-        for _ in 0..5 {
-            book.submit(1, 2, vec![]).unwrap();
+    fn a_dead_workers_current_task_fails_and_the_rest_of_its_lane_goes_again_first() {
+        let mut book = Book::new(2);
+        for _ in 0..8 {
+            submit(&mut book, 0);
         }
         book.next_batch().unwrap();
         answer(&mut book, 7, vec![reply(1, 1, 0)]);
-        let batch = book.next_batch().unwrap();
-        assert_eq!(batch.len(), 4);
+        let (lane, batch) = book.next_batch().unwrap();
+        assert_eq!((lane, batch.len()), (0, 7));
         answer(&mut book, 7, vec![reply(2, 1, 0)]);
-        let held = Held {
-            current: 3,
-            first: 2,
-            last: 5,
-        };
-        book.worker_died(7, Ended::Signaled(9), held);
+        book.worker_died(0, 7, Ended::Signaled(9), 3);
         let err = book.take_result(3).unwrap().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::WorkerDied);
         assert_eq!(err.pid(), Some(7));
@@ -316,25 +346,53 @@ mod tests {
             err.message(),
             "worker 7 killed by SIGKILL while running task 3"
         );
-        let again = book.next_batch().unwrap();
-        assert_eq!(again.iter().map(|t| t.id).collect::<Vec<_>>(), vec![4, 5]);
+        let (_, again) = book.next_batch().unwrap();
+        assert_eq!(again, vec![4, 5, 6, 7, 8]);
         assert_eq!(book.take_result(2).unwrap().unwrap(), vec![0]);
     }
 
     #[test]
-    fn a_panic_is_the_tasks_error_and_closing_refuses_new_tasks() {
-        let mut book = Book::new();
-        let id = book.submit(1, 2, vec![]).unwrap();
+    fn a_worker_dead_before_it_started_its_batch_loses_nothing() {
+        let mut book = Book::new(1);
+        let id = submit(&mut book, 2 << 20);
+        assert_eq!(book.next_batch(), Some((0, vec![id])));
+        book.worker_died(0, 7, Ended::Signaled(9), 0);
+        assert!(book.take_result(id).is_none());
+        assert_eq!(book.next_batch(), Some((0, vec![id])), "sent again");
+    }
+
+    #[test]
+    fn a_failure_keeps_its_kind_and_closing_refuses_new_tasks() {
+        let mut book = Book::new(1);
+        let panicked = submit(&mut book, 0);
+        let unserializable = submit(&mut book, 0);
         book.next_batch().unwrap();
-        let failed = Reply {
+        let failed = |id, kind, message: &str| Reply {
             id,
             micros: 1,
-            result: Err("boom".to_string()),
+            outcome: Outcome::Failed(Failure {
+                kind,
+                message: message.to_string(),
+            }),
         };
-        answer(&mut book, 8, vec![failed]);
-        let err = book.take_result(id).unwrap().unwrap_err();
+        answer(
+            &mut book,
+            8,
+            vec![failed(panicked, FailureKind::Panicked, "boom")],
+        );
+        book.next_batch().unwrap();
+        let message = "a Odd: 3 is odd";
+        answer(
+            &mut book,
+            8,
+            vec![failed(unserializable, FailureKind::Serialize, message)],
+        );
+        let err = book.take_result(panicked).unwrap().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::ChildPanicked);
         assert_eq!(err.message(), "task 1 panicked: boom");
+        let err = book.take_result(unserializable).unwrap().unwrap_err();
+        assert_eq!((err.kind(), err.message()), (ErrorKind::Serialize, message));
+        assert_eq!(err.pid(), Some(8));
         book.close();
         assert_eq!(
             book.submit(1, 2, vec![]).unwrap_err().kind(),

@@ -7,11 +7,12 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::messages::Task;
+use super::messages::{Failure, FailureKind, Outcome, Task};
 use crate::child::panic_message;
+use crate::codec;
 
 /// Decodes the argument, calls the function, encodes the result (or says why it could not).
-type Trampoline = fn(usize, &[u8]) -> std::result::Result<Vec<u8>, String>;
+type Trampoline = fn(usize, &[u8]) -> Outcome;
 
 /// The address of the trampoline for `fn(A) -> R`, to put in a task beside the function's.
 pub(super) fn trampoline_address<A, R>() -> usize
@@ -28,19 +29,22 @@ pub(super) fn chunk_runner<A, R>() -> fn((usize, Vec<A>)) -> Vec<R> {
     run_chunk::<A, R>
 }
 
-/// Runs `task` in this worker: its encoded result, or the panic or decoding message.
-pub(super) fn run(task: &Task) -> std::result::Result<Vec<u8>, String> {
+/// Runs `task` in this worker: its encoded result, or the panic or serde failure.
+pub(super) fn run(task: &Task) -> Outcome {
     // SAFETY: `call` is the address of `trampoline::<A, R>` taken in the parent, of which this
     // process is a fork: the same code at the same address.
     let call: Trampoline = unsafe { std::mem::transmute::<usize, Trampoline>(task.call) };
     match catch_unwind(AssertUnwindSafe(|| call(task.func, &task.args))) {
-        Ok(result) => result,
-        Err(payload) => Err(panic_message(payload.as_ref())),
+        Ok(outcome) => outcome,
+        Err(payload) => Outcome::Failed(Failure {
+            kind: FailureKind::Panicked,
+            message: panic_message(payload.as_ref()),
+        }),
     }
 }
 
 /// Decodes the argument, calls `func` (a `fn(A) -> R`), encodes the result.
-fn trampoline<A, R>(func: usize, args: &[u8]) -> std::result::Result<Vec<u8>, String>
+fn trampoline<A, R>(func: usize, args: &[u8]) -> Outcome
 where
     A: DeserializeOwned,
     R: Serialize,
@@ -48,10 +52,11 @@ where
     // SAFETY: `func` is the address of a `fn(A) -> R` taken in apply_async of the parent this
     // worker was forked from, paired with this very instantiation of the trampoline.
     let func: fn(A) -> R = unsafe { std::mem::transmute::<usize, fn(A) -> R>(func) };
-    let args: A = postcard::from_bytes(args)
-        .map_err(|e| format!("cannot decode a {}: {e}", std::any::type_name::<A>()))?;
-    postcard::to_allocvec(&func(args))
-        .map_err(|e| format!("cannot encode a {}: {e}", std::any::type_name::<R>()))
+    let value = codec::decode::<A>(args).and_then(|args| codec::encode(&func(args)));
+    match value {
+        Ok(bytes) => Outcome::Value(bytes),
+        Err(e) => Outcome::Failed(Failure::from_error(&e)),
+    }
 }
 
 fn run_chunk<A, R>((func, chunk): (usize, Vec<A>)) -> Vec<R> {

@@ -1,35 +1,43 @@
-//! The parent's side of a pool: forks the workers, sends batches, takes replies, watches the
-//! workers and replaces a dead one. The bookkeeping it acts on is `Book`'s.
+//! The parent's side of a pool: forks the workers, each with a socket of its own, and drives
+//! them without ever blocking on a send: batches wait in a per-worker outbox until the socket
+//! takes them, and one `poll` watches every worker's socket and exit at once. The bookkeeping
+//! it acts on is `Book`'s.
 
 use std::cell::RefCell;
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::time::{Duration, Instant};
 
-use ipc_channel::TryRecvError;
-use ipc_channel::ipc::{self, IpcReceiver, IpcSender};
 use nix::sys::signal::Signal;
 
 use super::book::Book;
-use super::messages::{FromWorker, ToWorker};
+use super::messages::FromWorker;
 use super::worker::{self, MAX_WORKERS, Running};
 use crate::child::{Child, spawn_child};
+use crate::codec;
 use crate::error::{Error, ErrorKind, Result};
+use crate::frames::{self, Filled, Inbox, Outbox};
+use crate::os::current_pid;
 use crate::shm::Shared;
 
-/// How often a waiting parent checks that its workers are alive.
+/// How often a waiting parent checks its workers when it has no pidfd to watch.
 const HEALTH_CHECK: Duration = Duration::from_millis(50);
 
+/// One worker as the parent sees it.
 struct Worker {
     child: Child,
-    slot: usize,
+    /// The parent's end of the worker's socket.
+    link: OwnedFd,
+    outbox: Outbox,
+    inbox: Inbox,
 }
 
 pub(super) struct Engine {
-    tasks_tx: IpcSender<ToWorker>,
-    tasks_rx: IpcReceiver<ToWorker>,
-    results_tx: IpcSender<FromWorker>,
-    results_rx: IpcReceiver<FromWorker>,
+    /// The process that made the pool: its workers are that process's children, and a copy of
+    /// the pool in a forked child must neither use nor stop them.
+    owner: i32,
     running: Shared<Running>,
     size: usize,
+    /// Index: the worker's slot, and its lane in the book.
     workers: RefCell<Vec<Worker>>,
     pub(super) book: RefCell<Book>,
 }
@@ -43,24 +51,32 @@ impl Engine {
                 format!("a pool needs 1 to {MAX_WORKERS} processes, not {size}"),
             ));
         }
-        let (tasks_tx, tasks_rx) = ipc::channel().map_err(|e| Error::channel("pool create", e))?;
-        let (results_tx, results_rx) =
-            ipc::channel().map_err(|e| Error::channel("pool create", e))?;
         let engine = Engine {
-            tasks_tx,
-            tasks_rx,
-            results_tx,
-            results_rx,
+            owner: current_pid(),
             running: Shared::new()?,
             size,
-            workers: RefCell::new(Vec::new()),
-            book: RefCell::new(Book::new()),
+            workers: RefCell::new(Vec::with_capacity(size)),
+            book: RefCell::new(Book::new(size)),
         };
         for slot in 0..size {
             let worker = engine.spawn_worker(slot)?;
             engine.workers.borrow_mut().push(worker);
         }
         Ok(engine)
+    }
+
+    /// An error unless this is the process that made the pool.
+    pub(super) fn check_owner(&self) -> Result<()> {
+        if current_pid() == self.owner {
+            return Ok(());
+        }
+        Err(Error::new(
+            ErrorKind::State,
+            format!(
+                "this pool belongs to process {}: a forked child cannot use it",
+                self.owner
+            ),
+        ))
     }
 
     pub(super) fn size(&self) -> usize {
@@ -76,17 +92,29 @@ impl Engine {
     }
 
     fn spawn_worker(&self, slot: usize) -> Result<Worker> {
-        let child = spawn_child(|| {
-            worker::work(&self.tasks_rx, &self.results_tx, &self.running.slots[slot]);
+        let (link, worker_end) = frames::socket_pair()?;
+        let parent_end = link.as_raw_fd();
+        let child = spawn_child(true, move || {
+            // SAFETY: the child's copy of the parent's end is closed once and never used or
+            // dropped here (the child leaves with _exit): so the worker sees its socket closed
+            // when the parent's end is.
+            unsafe { libc::close(parent_end) };
+            worker::work(&worker_end, &self.running.slots[slot]);
             None
         })?;
-        Ok(Worker { child, slot })
+        Ok(Worker {
+            child,
+            link,
+            outbox: Outbox::default(),
+            inbox: Inbox::default(),
+        })
     }
 
     /// Queues a task and sends what should go now.
     pub(super) fn submit(&self, call: usize, func: usize, args: Vec<u8>) -> Result<u64> {
+        self.check_owner()?;
         let id = self.book.borrow_mut().submit(call, func, args)?;
-        if self.book.borrow().wants_dispatch(self.size) {
+        if self.book.borrow().wants_dispatch() {
             self.collect_ready()?;
             self.dispatch()?;
         }
@@ -101,16 +129,21 @@ impl Engine {
         Ok(())
     }
 
-    /// Asks every worker to stop after its tasks, and waits for them.
+    /// Asks every worker to stop after its tasks (an empty frame), and waits for them.
     pub(super) fn stop_workers(&self) -> Result<()> {
         if !self.book.borrow_mut().finish(false) {
             return Ok(());
         }
-        let workers = std::mem::take(&mut *self.workers.borrow_mut());
-        for _ in &workers {
-            self.tasks_tx
-                .send(ToWorker::Stop)
-                .map_err(|e| Error::channel("pool stop", e))?;
+        let mut workers = std::mem::take(&mut *self.workers.borrow_mut());
+        for worker in &mut workers {
+            // A worker that died meanwhile is reaped below all the same.
+            if worker.outbox.push(&[]).is_ok() {
+                while worker.outbox.pending() > 0
+                    && worker.outbox.flush(worker.link.as_fd()).is_ok()
+                {
+                    wait_writable(&worker.link);
+                }
+            }
         }
         for worker in &workers {
             worker.child.wait(None)?;
@@ -136,31 +169,48 @@ impl Engine {
         Ok(())
     }
 
-    /// Sends backlog tasks, in batches, while few messages are out.
+    /// Puts every batch the book lets go into its worker's outbox, and writes what the sockets
+    /// take now.
     fn dispatch(&self) -> Result<()> {
-        loop {
-            let Some(batch) = self.book.borrow_mut().next_batch() else {
-                return Ok(());
-            };
-            self.tasks_tx
-                .send(ToWorker::Tasks(batch))
-                .map_err(|e| Error::channel("pool send a task", e))?;
+        {
+            let mut book = self.book.borrow_mut();
+            let mut workers = self.workers.borrow_mut();
+            while let Some((lane, ids)) = book.next_batch() {
+                let frame = codec::encode(&book.tasks(&ids))?;
+                if let Some(worker) = workers.get_mut(lane) {
+                    worker.outbox.push(&frame)?;
+                }
+            }
         }
+        self.flush_all();
+        Ok(())
     }
 
-    /// Takes every result that has already arrived, without waiting.
-    fn collect_ready(&self) -> Result<()> {
-        loop {
-            match self.results_rx.try_recv() {
-                Ok(message) => self.book.borrow_mut().record(message),
-                Err(TryRecvError::Empty) => return Ok(()),
-                Err(TryRecvError::IpcError(e)) => return Err(Error::channel("pool receive", e)),
+    /// Writes what each worker's socket takes without waiting. A worker whose socket fails is
+    /// dead or dying: the next check of the workers finds it.
+    fn flush_all(&self) {
+        for worker in self.workers.borrow_mut().iter_mut() {
+            if worker.outbox.pending() > 0 {
+                let _ = worker.outbox.flush(worker.link.as_fd());
             }
         }
     }
 
-    /// Waits for results up to `deadline` (one health-check interval at most), checks the
-    /// workers, and refills the pipeline.
+    /// Takes every reply that has already arrived, without waiting.
+    fn collect_ready(&self) -> Result<()> {
+        let mut messages = Vec::new();
+        for worker in self.workers.borrow_mut().iter_mut() {
+            read_available(worker, &mut messages)?;
+        }
+        let mut book = self.book.borrow_mut();
+        for message in messages {
+            book.record(message);
+        }
+        Ok(())
+    }
+
+    /// Waits for replies, room to send or a worker's exit, up to `deadline` (one health-check
+    /// interval at most); then takes replies, checks the workers and refills the pipeline.
     fn pump(&self, deadline: Option<Instant>) -> Result<()> {
         let slice = match deadline {
             Some(d) => d
@@ -168,42 +218,90 @@ impl Engine {
                 .min(HEALTH_CHECK),
             None => HEALTH_CHECK,
         };
-        match self.results_rx.try_recv_timeout(slice) {
-            Ok(message) => {
-                self.book.borrow_mut().record(message);
-                self.collect_ready()?;
-            }
-            Err(TryRecvError::Empty) => self.check_workers()?,
-            Err(TryRecvError::IpcError(e)) => return Err(Error::channel("pool receive", e)),
+        let exited = self.poll(slice);
+        self.collect_ready()?;
+        if exited {
+            self.check_workers()?;
         }
         self.dispatch()
     }
 
-    /// Reaps dead workers, fails the task each was running, and forks a replacement.
-    fn check_workers(&self) -> Result<()> {
-        let mut dead = Vec::new();
-        for (i, worker) in self.workers.borrow().iter().enumerate() {
-            if let Some(how) = worker.child.try_wait()? {
-                dead.push((i, worker.child.pid.as_raw(), worker.slot, how));
+    /// One `poll` over every worker's socket (readable; writable when its outbox waits) and
+    /// pidfd. True when a worker may have exited (a pidfd fired, or there is no pidfd to tell
+    /// and the slice ran out).
+    fn poll(&self, slice: Duration) -> bool {
+        let workers = self.workers.borrow();
+        let mut fds = Vec::with_capacity(workers.len() * 2);
+        let mut all_have_pidfds = true;
+        for worker in workers.iter() {
+            let mut events = libc::POLLIN;
+            if worker.outbox.pending() > 0 {
+                events |= libc::POLLOUT;
+            }
+            fds.push(libc::pollfd {
+                fd: worker.link.as_raw_fd(),
+                events,
+                revents: 0,
+            });
+            match worker.child.exit_fd() {
+                Some(fd) => fds.push(libc::pollfd {
+                    fd: fd.as_raw_fd(),
+                    events: libc::POLLIN,
+                    revents: 0,
+                }),
+                None => all_have_pidfds = false,
             }
         }
-        if dead.is_empty() {
-            return Ok(());
+        let ms = slice.as_millis().min(i32::MAX as u128) as i32;
+        // SAFETY: `fds` is a valid array of pollfd for the duration of the call.
+        let ready = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ms) };
+        if ready <= 0 {
+            return !all_have_pidfds || ready < 0;
         }
-        // Results a worker sent before it died are in the channel: take them first.
-        self.collect_ready()?;
-        for (index, pid, slot, how) in dead.into_iter().rev() {
-            let held = self.running.slots[slot].take();
-            self.workers.borrow_mut().remove(index);
-            self.book.borrow_mut().worker_died(pid, how, held);
+        let pidfd_fired = fds
+            .iter()
+            .zip(fd_kinds(&workers))
+            .any(|(pfd, is_pidfd)| is_pidfd && pfd.revents != 0);
+        let hung_up = fds
+            .iter()
+            .any(|pfd| pfd.revents & (libc::POLLHUP | libc::POLLERR) != 0);
+        pidfd_fired || hung_up
+    }
+
+    /// Reaps dead workers: takes what each sent before it died, fails the task it ran, sends
+    /// the rest of its tasks again, and forks a replacement in its slot.
+    fn check_workers(&self) -> Result<()> {
+        let mut dead = Vec::new();
+        for (slot, worker) in self.workers.borrow().iter().enumerate() {
+            if let Some(how) = worker.child.try_wait()? {
+                dead.push((slot, worker.child.pid.as_raw(), how));
+            }
+        }
+        for (slot, pid, how) in dead {
+            // Replies the worker sent before it died are in its socket: they come first.
+            let mut messages = Vec::new();
+            if let Some(worker) = self.workers.borrow_mut().get_mut(slot) {
+                read_available(worker, &mut messages)?;
+            }
+            let current = self.running.slots[slot].take();
+            {
+                let mut book = self.book.borrow_mut();
+                for message in messages {
+                    book.record(message);
+                }
+                book.worker_died(slot, pid, how, current);
+            }
             let replacement = self.spawn_worker(slot)?;
-            self.workers.borrow_mut().push(replacement);
+            if let Some(worker) = self.workers.borrow_mut().get_mut(slot) {
+                *worker = replacement;
+            }
         }
         Ok(())
     }
 
     /// Waits for task `id`'s answer until `deadline` (forever when `None`).
     pub(super) fn wait_for(&self, id: u64, deadline: Option<Instant>) -> Result<Vec<u8>> {
+        self.check_owner()?;
         loop {
             if let Some(result) = self.book.borrow_mut().take_result(id) {
                 return result;
@@ -223,4 +321,43 @@ impl Engine {
             self.pump(deadline)?;
         }
     }
+}
+
+/// For each entry `poll` gets from these workers, in order: whether it is a pidfd.
+fn fd_kinds(workers: &[Worker]) -> Vec<bool> {
+    workers
+        .iter()
+        .flat_map(|w| {
+            if w.child.exit_fd().is_some() {
+                vec![false, true]
+            } else {
+                vec![false]
+            }
+        })
+        .collect()
+}
+
+/// Receives what `worker` has sent, without waiting, into whole messages.
+fn read_available(worker: &mut Worker, messages: &mut Vec<FromWorker>) -> Result<()> {
+    loop {
+        while let Some(frame) = worker.inbox.next_frame() {
+            messages.push(codec::decode(frame)?);
+        }
+        match worker.inbox.fill(worker.link.as_fd(), false) {
+            Ok(Filled::Bytes) => continue,
+            // A worker gone (or going) is the health check's business, not an error here.
+            Ok(Filled::Nothing | Filled::Closed) | Err(_) => return Ok(()),
+        }
+    }
+}
+
+/// Waits (briefly) until `fd` may take more bytes.
+fn wait_writable(fd: &OwnedFd) {
+    let mut pfd = libc::pollfd {
+        fd: fd.as_raw_fd(),
+        events: libc::POLLOUT,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd for the duration of the call.
+    unsafe { libc::poll(&mut pfd, 1, HEALTH_CHECK.as_millis() as i32) };
 }

@@ -26,7 +26,17 @@ use engine::Engine;
 /// Workers are forked when the pool is made and reused for every task; a task is a plain `fn`
 /// (not a closure: like Python, which pickles a function by name) and its argument and result
 /// travel serialized. A worker that dies in a task fails that task's [`AsyncResult::get`] with
-/// [`ErrorKind::WorkerDied`] and is replaced.
+/// [`ErrorKind::WorkerDied`] and is replaced; tasks it had received but not started go to
+/// another worker. A task that panics fails its `get` with [`ErrorKind::ChildPanicked`]; an
+/// argument or result that does not serialize or deserialize, on either side, with
+/// [`ErrorKind::Serialize`] or [`ErrorKind::Deserialize`] and serde's own message.
+///
+/// The pool never waits on a send: tasks wait in the parent until a worker's socket takes
+/// them, so arguments and results of any size cross both ways at once; at most about 1 MiB of
+/// arguments is out with a worker. The work goes on while this process calls into the pool
+/// (`apply_async`, `get`, `join`): Python runs threads for that, this pool runs none. The
+/// workers are daemons (see [`Process::set_daemon`](crate::Process::set_daemon)), and only
+/// the process that made the pool may use it.
 ///
 /// ```
 /// use multitask::Pool;
@@ -169,6 +179,7 @@ impl Pool {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn close(&self) -> Result<()> {
+        self.engine.check_owner()?;
         self.engine.book.borrow_mut().close();
         Ok(())
     }
@@ -185,6 +196,7 @@ impl Pool {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn join(&self) -> Result<()> {
+        self.engine.check_owner()?;
         if !self.engine.book.borrow().is_closed() {
             return Err(Error::new(
                 ErrorKind::State,
@@ -206,14 +218,18 @@ impl Pool {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn terminate(&self) -> Result<()> {
+        self.engine.check_owner()?;
         self.engine.terminate()
     }
 }
 
 impl Drop for Pool {
     fn drop(&mut self) {
-        // Like Python's Pool.__del__: workers must not outlive the pool.
-        let _ = self.terminate();
+        // Like Python's Pool.__del__: workers must not outlive the pool. A copy of the pool in
+        // a forked child (that returns from main, say) leaves its parent's workers alone.
+        if self.engine.check_owner().is_ok() {
+            let _ = self.terminate();
+        }
     }
 }
 

@@ -1,12 +1,13 @@
-//! A pool worker's loop, and the shared table in which each worker shows what it holds.
+//! A pool worker's loop, and the shared table in which each worker shows the task it runs.
 
+use std::os::fd::{AsFd, OwnedFd};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use ipc_channel::ipc::{IpcReceiver, IpcSender};
-
 use super::call;
-use super::messages::{FromWorker, Held, Reply, ToWorker};
+use super::messages::{FromWorker, Reply, Task};
+use crate::codec;
+use crate::frames::{self, Filled, Inbox};
 use crate::os::current_pid;
 use crate::shm::ZeroedAtomics;
 
@@ -15,23 +16,17 @@ pub(super) const MAX_WORKERS: usize = 256;
 /// A worker running a batch reports what it has done at least this often.
 const REPORT_EVERY: Duration = Duration::from_millis(1);
 
-/// What one worker holds (all 0 when idle), written by the worker, read by the parent once the
-/// worker is dead.
+/// The task one worker runs (0 when none), written by the worker, read by the parent once the
+/// worker is dead: that task failed with it, the rest of its batch had not started.
 #[repr(C)]
 pub(super) struct Slot {
     current: AtomicU64,
-    first: AtomicU64,
-    last: AtomicU64,
 }
 
 impl Slot {
-    /// What the worker held, clearing the slot for its replacement.
-    pub(super) fn take(&self) -> Held {
-        Held {
-            current: self.current.swap(0, Ordering::SeqCst),
-            first: self.first.swap(0, Ordering::SeqCst),
-            last: self.last.swap(0, Ordering::SeqCst),
-        }
+    /// The task the worker ran, clearing the slot for its replacement.
+    pub(super) fn take(&self) -> u64 {
+        self.current.swap(0, Ordering::SeqCst)
     }
 }
 
@@ -44,40 +39,56 @@ pub(super) struct Running {
 // SAFETY: only atomics; all zero means every worker idle.
 unsafe impl ZeroedAtomics for Running {}
 
-/// The worker's loop: take a batch, run its tasks, report; until Stop or the pool is gone.
-pub(super) fn work(tasks: &IpcReceiver<ToWorker>, results: &IpcSender<FromWorker>, slot: &Slot) {
+/// The worker's loop: take a batch, run its tasks, report; until asked to stop (an empty
+/// frame) or the parent's end is closed.
+pub(super) fn work(link: &OwnedFd, slot: &Slot) {
     let me = current_pid();
-    while let Ok(ToWorker::Tasks(batch)) = tasks.recv() {
-        let (Some(first), Some(last)) = (batch.first(), batch.last()) else {
-            continue;
+    let mut inbox = Inbox::default();
+    loop {
+        let batch: Vec<Task> = match inbox.next_frame() {
+            Some([]) => return,
+            Some(frame) => match codec::decode(frame) {
+                Ok(batch) => batch,
+                Err(_) => return,
+            },
+            None => match inbox.fill(link.as_fd(), true) {
+                Ok(Filled::Bytes | Filled::Nothing) => continue,
+                Ok(Filled::Closed) | Err(_) => return,
+            },
         };
-        slot.first.store(first.id, Ordering::SeqCst);
-        slot.last.store(last.id, Ordering::SeqCst);
         let mut replies = Vec::with_capacity(batch.len());
         let mut reported = Instant::now();
         for task in batch {
             slot.current.store(task.id, Ordering::SeqCst);
             let started = Instant::now();
-            let result = call::run(&task);
+            let outcome = call::run(&task);
             replies.push(Reply {
                 id: task.id,
                 micros: started.elapsed().as_micros() as u64,
-                result,
+                outcome,
             });
             if reported.elapsed() >= REPORT_EVERY {
                 reported = Instant::now();
-                let replies = std::mem::take(&mut replies);
-                if results.send(FromWorker { pid: me, replies }).is_err() {
+                if !send(link, me, std::mem::take(&mut replies)) {
                     return;
                 }
             }
         }
-        let sent = replies.is_empty() || results.send(FromWorker { pid: me, replies }).is_ok();
+        let sent = replies.is_empty() || send(link, me, replies);
         // Cleared after the send: a worker killed in between is seen as dying in the task,
         // and the parent keeps whichever of the result and the death it sees first.
         slot.take();
         if !sent {
-            break;
+            return;
         }
+    }
+}
+
+/// Sends replies to the parent; false when it cannot (the parent is gone).
+fn send(link: &OwnedFd, pid: i32, replies: Vec<Reply>) -> bool {
+    let message = FromWorker { pid, replies };
+    match codec::encode(&message) {
+        Ok(bytes) => frames::send_frame(link.as_fd(), &bytes).is_ok(),
+        Err(_) => false,
     }
 }

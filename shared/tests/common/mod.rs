@@ -5,7 +5,8 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 /// Runs `body` on its own thread and fails the test if it has not finished within `limit`.
-/// A hung body's children die with the test process (they have a parent-death signal).
+/// On a timeout, every child of this process is killed: a test process joins its children at
+/// exit, as Python does.
 pub fn within<T: Send + 'static>(limit: Duration, body: impl FnOnce() -> T + Send + 'static) -> T {
     let (tx, rx) = mpsc::channel();
     let worker = std::thread::spawn(move || {
@@ -16,7 +17,17 @@ pub fn within<T: Send + 'static>(limit: Duration, body: impl FnOnce() -> T + Sen
             let _ = worker.join();
             value
         }
-        Err(mpsc::RecvTimeoutError::Timeout) => panic!("test did not finish within {limit:?}"),
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            // This process joins its children when it exits: the hung body's must not keep it
+            // (and the test run) waiting forever.
+            for pid in multitask::active_children() {
+                let _ = nix::sys::signal::kill(
+                    nix::unistd::Pid::from_raw(pid),
+                    nix::sys::signal::Signal::SIGKILL,
+                );
+            }
+            panic!("test did not finish within {limit:?}")
+        }
         Err(mpsc::RecvTimeoutError::Disconnected) => match worker.join() {
             Err(payload) => std::panic::resume_unwind(payload),
             Ok(()) => panic!("test body ended without a result"),

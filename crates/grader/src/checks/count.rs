@@ -13,6 +13,7 @@ pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "count",
     fields: &["line", "per", "values", "exactly", "min", "max"],
     build,
+    needs_trace: false,
 }];
 
 /// The number of `line` lines is within `min..=max`; with `per`, for each value of that

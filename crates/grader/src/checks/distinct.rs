@@ -12,6 +12,7 @@ pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "distinct",
     fields: &["line", "capture", "min", "max"],
     build,
+    needs_trace: false,
 }];
 
 /// The number of distinct values of `capture` among `line` lines is within the bounds.

@@ -11,11 +11,13 @@ pub(super) const TYPES: &[CheckType] = &[
         name: "first",
         fields: &["line"],
         build: build_first,
+        needs_trace: false,
     },
     CheckType {
         name: "last",
         fields: &["line"],
         build: build_last,
+        needs_trace: false,
     },
 ];
 

@@ -31,6 +31,8 @@ check_types! {
     open,
     distinct,
     range,
+    writer,
+    tasks,
 }
 
 #[cfg(test)]
@@ -74,6 +76,7 @@ mod testing {
                     text: t.to_string(),
                     utf8: true,
                     at: Duration::ZERO,
+                    writer: None,
                 })
                 .collect(),
             stderr_tail: String::new(),
@@ -82,6 +85,7 @@ mod testing {
             output_limit_hit: false,
             left_behind: Vec::new(),
             elapsed: Duration::ZERO,
+            ..RunOutcome::default()
         };
         let classified = classify(&spec.lines, &run.lines);
         let ctx = Ctx {

@@ -12,6 +12,7 @@ pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "open",
     fields: &["open", "close", "key", "min", "max"],
     build,
+    needs_trace: false,
 }];
 
 /// Reading top to bottom, an `open` line opens its `key` value and the next `close` line with

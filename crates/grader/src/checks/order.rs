@@ -12,6 +12,7 @@ pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "order",
     fields: &["before", "after", "per"],
     build,
+    needs_trace: false,
 }];
 
 /// Every `after` line has a `before` line above it and no `before` line comes below an `after`

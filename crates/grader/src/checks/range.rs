@@ -14,6 +14,7 @@ pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "range",
     fields: &["line", "capture", "min", "max", "scaled", "slack"],
     build,
+    needs_trace: false,
 }];
 
 /// Every value of `capture` among `line` lines is a number in `[min - slack, max + slack]`,

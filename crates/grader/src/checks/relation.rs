@@ -15,6 +15,7 @@ pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "relation",
     fields: &["left", "op", "right"],
     build,
+    needs_trace: false,
 }];
 
 /// `==` / `!=`: every value of `left` against every value of `right`; `in` / `not in`: each

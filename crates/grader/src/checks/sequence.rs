@@ -12,6 +12,7 @@ pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "sequence",
     fields: &["line", "capture", "values"],
     build,
+    needs_trace: false,
 }];
 
 /// The values of `capture` among `line` lines follow the order of `values`: repeats allowed,

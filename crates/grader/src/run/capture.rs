@@ -60,6 +60,11 @@ impl Stream {
                 Ok(n) => return Ok(Some(n)),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(None),
+                // A pseudo-terminal's master once every slave descriptor is closed: the end.
+                Err(e) if e.raw_os_error() == Some(libc::EIO) => {
+                    self.eof = true;
+                    return Ok(None);
+                }
                 Err(e) => return Err(e),
             }
         }
@@ -73,6 +78,8 @@ pub(super) struct Capture {
     stderr: Vec<u8>,
     /// Bytes seen so far, kept or not.
     pub(super) total: usize,
+    /// Bytes of stdout seen so far, kept or not.
+    pub(super) stdout_total: usize,
     limit: usize,
     /// The output passed the limit: the rest is discarded.
     pub(super) limit_hit: bool,
@@ -85,6 +92,7 @@ impl Capture {
             partial: Vec::new(),
             stderr: Vec::new(),
             total: 0,
+            stdout_total: 0,
             limit,
             limit_hit: false,
         }
@@ -101,6 +109,7 @@ impl Capture {
     }
 
     pub(super) fn stdout(&mut self, data: &[u8], at: Duration) {
+        self.stdout_total = self.stdout_total.saturating_add(data.len());
         if self.limit_hit {
             return;
         }
@@ -145,11 +154,13 @@ fn to_line(bytes: Vec<u8>, at: Duration) -> Line {
             text,
             utf8: true,
             at,
+            writer: None,
         },
         Err(e) => Line {
             text: String::from_utf8_lossy(e.as_bytes()).into_owned(),
             utf8: false,
             at,
+            writer: None,
         },
     }
 }

@@ -24,10 +24,29 @@ pub struct RunConfig {
     pub grace: Duration,
     /// Bytes of stdout plus stderr kept at most; past it the tree is killed.
     pub output_limit: usize,
+    /// Trace the run (ptrace): every line's writer and every task become known. When the
+    /// system refuses, the run goes untraced and its outcome says so.
+    pub trace: bool,
+    /// Shake the traced run's schedule with these holds.
+    pub shake: Option<tracer::Shake>,
+    /// What the port's stdout is.
+    pub stdout: StdoutKind,
+}
+
+/// What the port's stdout is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StdoutKind {
+    /// A pseudo-terminal with output processing off (lines end as written): what a student
+    /// sees at a terminal (Python then flushes each line).
+    #[default]
+    Pty,
+    /// A pipe: output as redirected to a file (Python then buffers until exit or a full buffer).
+    Pipe,
 }
 
 impl RunConfig {
-    /// A run of `program` with `args`: timeout 30 s, grace 500 ms, output limit 1 MiB.
+    /// A run of `program` with `args`: timeout 30 s, grace 500 ms, output limit 1 MiB, traced,
+    /// unshaken, stdout a pseudo-terminal.
     pub fn new(program: impl Into<OsString>, args: Vec<OsString>) -> Self {
         RunConfig {
             program: program.into(),
@@ -36,6 +55,9 @@ impl RunConfig {
             timeout: Duration::from_secs(30),
             grace: Duration::from_millis(500),
             output_limit: 1024 * 1024,
+            trace: true,
+            shake: None,
+            stdout: StdoutKind::Pty,
         }
     }
 }
@@ -66,6 +88,15 @@ impl RunError {
     /// What kind of failure this is.
     pub fn kind(&self) -> RunErrorKind {
         self.kind
+    }
+
+    /// A run error of `kind` with its message (no underlying OS error).
+    pub(crate) fn new(kind: RunErrorKind, message: String) -> Self {
+        RunError {
+            kind,
+            message,
+            source: None,
+        }
     }
 
     /// The operating system failed `what` with `err`.

@@ -15,21 +15,21 @@
 //! One thread per run: stdout, stderr and a pidfd of the main process are watched with `ppoll`,
 //! so lines are time-stamped as they arrive and the main process's exit is seen at once.
 
+mod attribute;
 mod capture;
 mod config;
+mod main_proc;
+mod pty;
+mod start;
 mod supervise;
 mod sys;
 mod tree;
 
 use std::collections::HashMap;
-use std::io;
-use std::os::fd::OwnedFd;
-use std::os::unix::process::CommandExt;
-use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-pub use config::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind};
+pub use config::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind};
 pub(crate) use sys::become_subreaper;
 
 use crate::outcome::RunOutcome;
@@ -50,39 +50,32 @@ pub fn run_once(cfg: &RunConfig, run: usize) -> Result<RunOutcome, RunError> {
         our_pid,
         RUN_COUNTER.fetch_add(1, Ordering::Relaxed)
     );
-
-    let mut cmd = Command::new(&cfg.program);
-    cmd.args(&cfg.args)
-        .envs(cfg.env.iter().map(|(k, v)| (k, v)))
-        .env(RUN_ID_ENV, &marker)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    // SAFETY: the closure runs between fork and exec and only calls setsid, which is
-    // async-signal-safe and allocates nothing.
-    unsafe {
-        cmd.pre_exec(|| {
-            if libc::setsid() == -1 {
-                return Err(io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
+    let tty = match cfg.stdout {
+        StdoutKind::Pty => Some(pty::open()?),
+        StdoutKind::Pipe => None,
+    };
 
     let start = Instant::now();
-    let mut child = cmd.spawn().map_err(|e| RunError::spawn(&cfg.program, e))?;
-    let main_pid = child.id() as i32;
+    let started = start::start(cfg, &marker, tty.as_ref().map(|t| &t.slave), start)?;
+    // Our copy of the slave goes now: the master reads the end of output once the port's go.
+    let (stdout, stdout_tty) = match tty {
+        Some(t) => (Some(t.master), true),
+        None => (started.stdout, false),
+    };
+    let main_pid = started.main.pid();
     let tree = Tree {
         our_pid,
         main_pid,
         marker: marker.clone(),
         known: HashMap::new(),
+        reaps: !started.main.is_traced(),
     };
-    let stdout = child.stdout.take().map(OwnedFd::from);
-    let stderr = child.stderr.take().map(OwnedFd::from);
-    let mut sup = Supervisor::new(child, tree);
+    let mut sup = Supervisor::new(started.main, tree);
     // From here on the guard kills and reaps the tree on every way out but a complete run.
-    let outcome = sup.supervise(cfg, run, start, stdout, stderr);
+    let outcome = sup.supervise(cfg, run, start, stdout, started.stderr, started.tracing);
     sup.finished = outcome.is_ok();
-    outcome
+    outcome.map(|mut o| {
+        o.stdout_tty = stdout_tty;
+        o
+    })
 }

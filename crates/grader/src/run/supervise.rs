@@ -1,19 +1,19 @@
 //! The supervise loop: one run watched until it ends or is killed, with its outcome.
 
-use std::os::fd::{AsRawFd, OwnedFd};
-use std::os::unix::process::ExitStatusExt;
-use std::process::{Child, ExitStatus};
+use std::os::fd::OwnedFd;
 use std::time::{Duration, Instant};
 
-use nix::errno::Errno;
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 
+use super::attribute;
 use super::capture::{Capture, Stream, pump};
 use super::config::{RunConfig, RunError};
-use super::sys::{pidfd_open, ppoll};
+use super::main_proc::Main;
+use super::sys::ppoll;
 use super::tree::{Tree, cmdline, kill_verified};
 use crate::outcome::{Exit, LeftBehind, RunOutcome};
+use crate::writer::Tracing;
 
 /// One read from a pipe at most.
 const READ_CHUNK: usize = 64 * 1024;
@@ -33,19 +33,19 @@ enum KillReason {
 }
 
 pub(super) struct Supervisor {
-    child: Child,
+    main: Main,
     tree: Tree,
     /// The main process's status once reaped.
-    status: Option<ExitStatus>,
+    status: Option<Exit>,
     /// Set once the run completed: then dropping the supervisor kills nothing.
     pub(super) finished: bool,
 }
 
 impl Supervisor {
-    /// Watches `child`, the main process of the run `tree` tells apart.
-    pub(super) fn new(child: Child, tree: Tree) -> Self {
+    /// Watches `main`, the main process of the run `tree` tells apart.
+    pub(super) fn new(main: Main, tree: Tree) -> Self {
         Supervisor {
-            child,
+            main,
             tree,
             status: None,
             finished: false,
@@ -70,12 +70,9 @@ impl Supervisor {
         start: Instant,
         stdout: Option<OwnedFd>,
         stderr: Option<OwnedFd>,
+        tracing: Tracing,
     ) -> Result<RunOutcome, RunError> {
-        let main_pidfd = match pidfd_open(self.tree.main_pid) {
-            Ok(fd) => Some(fd),
-            Err(Errno::ENOSYS) => None,
-            Err(e) => return Err(RunError::os("cannot watch the main process", e)),
-        };
+        let main_fd = self.main.watch_fd();
         let mut out = stdout
             .map(Stream::new)
             .transpose()
@@ -98,7 +95,7 @@ impl Supervisor {
                 break Some(KillReason::OutputLimit);
             }
             if self.status.is_some() && out.is_none() && err.is_none() {
-                if self.tree.gone_fast() || self.tree.scan_and_reap().is_empty() {
+                if self.tree_gone() {
                     break None;
                 }
                 // Something lingers without our pipes: look again soon, backing off.
@@ -124,7 +121,7 @@ impl Supervisor {
                 wait = wait.min(r);
             }
             let watch_main = self.status.is_none();
-            if watch_main && main_pidfd.is_none() {
+            if watch_main && main_fd.is_none() {
                 // No pidfd (old kernel): notice the exit by asking often.
                 wait = wait.min(Duration::from_millis(2));
             }
@@ -134,10 +131,7 @@ impl Supervisor {
             for (i, fd) in [
                 out.as_ref().map(|s| s.fd()),
                 err.as_ref().map(|s| s.fd()),
-                main_pidfd
-                    .as_ref()
-                    .filter(|_| watch_main)
-                    .map(|f| f.as_raw_fd()),
+                main_fd.filter(|_| watch_main),
             ]
             .into_iter()
             .enumerate()
@@ -160,10 +154,10 @@ impl Supervisor {
             if ready(1) {
                 pump(&mut err, &mut buf, |data| cap.stderr(data));
             }
-            if watch_main && (main_pidfd.is_none() || ready(2)) {
+            if watch_main && (main_fd.is_none() || ready(2)) {
                 let st = self
-                    .child
-                    .try_wait()
+                    .main
+                    .try_status()
                     .map_err(|e| RunError::os("cannot wait for the main process", e))?;
                 if let Some(st) = st {
                     self.status = Some(st);
@@ -176,23 +170,28 @@ impl Supervisor {
         let mut killed_main = false;
         if reason.is_some() {
             if self.status.is_some() {
-                left_behind = self
-                    .tree
-                    .scan_and_reap()
+                let alive: Vec<i32> = if self.main.is_traced() {
+                    self.main.traced_live()
+                } else {
+                    self.tree
+                        .scan_and_reap()
+                        .into_iter()
+                        .filter(|p| p.state != 'Z')
+                        .map(|p| p.pid)
+                        .collect()
+                };
+                left_behind = alive
                     .into_iter()
-                    .filter(|p| p.state != 'Z')
-                    .map(|p| LeftBehind {
-                        pid: p.pid,
-                        cmdline: cmdline(p.pid),
+                    .filter(|&pid| pid != self.tree.main_pid)
+                    .map(|pid| LeftBehind {
+                        pid,
+                        cmdline: cmdline(pid),
                     })
                     .collect();
             }
             let main_ran = self.status.is_none();
             self.kill_tree();
-            killed_main = main_ran
-                && self
-                    .status
-                    .is_some_and(|s| s.signal() == Some(libc::SIGKILL));
+            killed_main = main_ran && self.status == Some(Exit::Signal(libc::SIGKILL));
             // What the dead wrote before they died is still in the pipes; a writer we could not
             // identify may still be writing, so the drain is bounded.
             for _ in 0..DRAIN_READS {
@@ -209,11 +208,35 @@ impl Supervisor {
         }
         let elapsed = start.elapsed();
         let output_limit_hit = cap.limit_hit;
-        let (lines, stderr_tail) = cap.finish(elapsed);
+        let stdout_bytes = cap.stdout_total;
+        let (mut lines, stderr_tail) = cap.finish(elapsed);
         let exit = match self.status {
-            Some(st) if !killed_main => Some(to_exit(st)),
+            Some(st) if !killed_main => Some(st),
             _ => None,
         };
+        let mut tracing = tracing;
+        let (mut tasks, mut advice) = (Vec::new(), Vec::new());
+        match self.main.take_trace() {
+            Some(Ok(trace)) => {
+                tasks = attribute::tasks(&trace);
+                match attribute::incomplete(&trace, stdout_bytes) {
+                    _ if output_limit_hit => {
+                        tracing = Tracing::Incomplete("the output passed the limit".into())
+                    }
+                    Some(why) => tracing = Tracing::Incomplete(why),
+                    None => {
+                        lines = attribute::writer_lines(&trace);
+                        advice = attribute::mixed_lines(&trace);
+                        tracing = Tracing::On;
+                    }
+                }
+            }
+            Some(Err(e)) => tracing = Tracing::Incomplete(format!("the tracer failed: {e}")),
+            None if self.main.is_traced() => {
+                tracing = Tracing::Incomplete("the tracer did not finish".into())
+            }
+            None => {}
+        }
         Ok(RunOutcome {
             run,
             main_pid: self.tree.main_pid,
@@ -225,7 +248,21 @@ impl Supervisor {
             output_limit_hit,
             left_behind,
             elapsed,
+            shake_seed: cfg.shake.map(|s| s.seed).filter(|_| tracing.is_on()),
+            tracing,
+            tasks,
+            stdout_tty: false,
+            advice,
         })
+    }
+
+    /// Every process of the run is gone (traced: the tracer says so; else read from /proc).
+    fn tree_gone(&mut self) -> bool {
+        if self.main.is_traced() {
+            self.main.traced_gone()
+        } else {
+            self.tree.gone_fast() || self.tree.scan_and_reap().is_empty()
+        }
     }
 
     /// SIGKILLs every process of the run and reaps those that are ours to reap, main included.
@@ -233,6 +270,7 @@ impl Supervisor {
         let give_up = Instant::now() + KILL_GIVE_UP;
         let mut pause = Duration::from_millis(1);
         loop {
+            self.main.kill_traced();
             let members = self.tree.scan();
             // The pgid cannot have been recycled while the main process is unreaped or a member
             // still holds it, so the group kill only ever hits the run's own processes.
@@ -247,13 +285,17 @@ impl Supervisor {
             }
             self.tree.reap(&members);
             if self.status.is_none()
-                && let Ok(Some(st)) = self.child.try_wait()
+                && let Ok(Some(st)) = self.main.try_status()
             {
                 self.status = Some(st);
             }
-            let others_left = members.iter().any(|p| {
-                p.pid != self.tree.main_pid && !(p.state == 'Z' && p.ppid == self.tree.our_pid)
-            });
+            let others_left = if self.main.is_traced() {
+                !self.main.traced_gone()
+            } else {
+                members.iter().any(|p| {
+                    p.pid != self.tree.main_pid && !(p.state == 'Z' && p.ppid == self.tree.our_pid)
+                })
+            };
             if self.status.is_some() && !others_left {
                 return;
             }
@@ -264,14 +306,5 @@ impl Supervisor {
             std::thread::sleep(pause);
             pause = (pause * 2).min(Duration::from_millis(20));
         }
-    }
-}
-
-fn to_exit(st: ExitStatus) -> Exit {
-    match (st.code(), st.signal()) {
-        (Some(c), _) => Exit::Code(c),
-        (None, Some(s)) => Exit::Signal(s),
-        // Neither code nor signal only happens for stopped processes, which a reaped one is not.
-        (None, None) => Exit::Code(-1),
     }
 }

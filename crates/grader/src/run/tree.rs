@@ -116,6 +116,9 @@ pub(super) struct Tree {
     pub(super) marker: String,
     /// Every process ever identified as the run's: pid -> starttime.
     pub(super) known: HashMap<i32, u64>,
+    /// False when the run is traced: the tracer reaps every process of it, and a wait from
+    /// here could take a tracee's exit from it.
+    pub(super) reaps: bool,
 }
 
 impl Tree {
@@ -186,6 +189,9 @@ impl Tree {
     /// Reaps the members that are our zombie children, except the main process (the caller
     /// reaps that one through its `Child` to keep its status).
     pub(super) fn reap(&self, members: &[Proc]) {
+        if !self.reaps {
+            return;
+        }
         for p in members {
             if p.state == 'Z' && p.ppid == self.our_pid && p.pid != self.main_pid {
                 // A zombie child of ours cannot be recycled before we reap it, so this pid is it.

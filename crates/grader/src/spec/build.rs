@@ -88,9 +88,16 @@ pub(crate) fn build(text: &str, origin: &str, types: &[CheckType]) -> Res<Spec> 
             raw: c,
             name: &name,
             span,
+            uses_trace: std::cell::Cell::new(false),
         };
         let rule = (ty.build)(&fields)?;
-        checks.push(Check { name, likely, rule });
+        let needs_trace = ty.needs_trace || fields.uses_trace.get();
+        checks.push(Check {
+            name,
+            likely,
+            rule,
+            needs_trace,
+        });
     }
     if checks.is_empty() {
         return Err(err(raw.name.span(), "the spec has no [[check]]"));

@@ -2,6 +2,7 @@
 //! resolved here against the spec, and every problem is an error with its line in the file.
 //! Each check type's `build` uses these to read its own fields.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -11,6 +12,7 @@ use super::error::{SpecError, invalid};
 use super::lines::LineKind;
 use super::params::ParamDefault;
 use super::raw::{RawCheck, RawNum, RawScalar, RawValues};
+use super::rule::WRITER_FIELDS;
 use super::values::{Num, Operand, Values};
 
 /// A result whose error is a spec problem.
@@ -28,6 +30,9 @@ pub(crate) struct Fields<'a> {
     pub(crate) name: &'a str,
     /// Where the whole table is, for problems of a missing field.
     pub(crate) span: Range<usize>,
+    /// Set when the check reads what only the trace knows (a writer field): then a run that
+    /// was not traced cannot be judged by it.
+    pub(crate) uses_trace: Cell<bool>,
 }
 
 impl Fields<'_> {
@@ -98,10 +103,14 @@ impl Fields<'_> {
         if kind.captures.iter().any(|c| c == capture) {
             return Ok(());
         }
+        if WRITER_FIELDS.contains(&capture) {
+            self.uses_trace.set(true);
+            return Ok(());
+        }
         Err(self.err(
             span.unwrap_or(0..0),
             format!(
-                "check '{}': line kind '{}' has no capture named '{capture}' (its captures: {})",
+                "check '{}': line kind '{}' has no capture named '{capture}' (its captures: {}); every kind also has writer.pid, writer.tid, writer.ppid and writer.role from the trace",
                 self.name,
                 kind.name,
                 if kind.captures.is_empty() {

@@ -29,6 +29,8 @@ pub(crate) struct Check {
     /// `Some(threshold)`: a likely check, passed when at least this fraction of runs pass it.
     pub(crate) likely: Option<f64>,
     pub(crate) rule: Arc<dyn Rule>,
+    /// It judges what only the trace knows: an untraced run is "not checked" by it.
+    pub(crate) needs_trace: bool,
 }
 
 /// A validated spec: what a port's output must look like.

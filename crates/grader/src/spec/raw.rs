@@ -95,6 +95,14 @@ pub(crate) struct RawCheck {
     pub(crate) right: Option<Spanned<RawRight>>,
     pub(crate) scaled: Option<Spanned<bool>>,
     pub(crate) slack: Option<Spanned<f64>>,
+    pub(crate) role: Option<Spanned<RawRight>>,
+    pub(crate) process: Option<Spanned<String>>,
+    pub(crate) pid: Option<Spanned<String>>,
+    pub(crate) tid: Option<Spanned<String>>,
+    pub(crate) parent: Option<Spanned<String>>,
+    pub(crate) same_process: Option<Spanned<String>>,
+    pub(crate) other_process: Option<Spanned<String>>,
+    pub(crate) exec: Option<Spanned<String>>,
 }
 
 impl RawCheck {
@@ -107,8 +115,32 @@ impl RawCheck {
             )*};
         }
         field!(
-            likely, line, capture, per, key, values, exactly, min, max, before, after, open, close,
-            left, op, right, scaled, slack
+            likely,
+            line,
+            capture,
+            per,
+            key,
+            values,
+            exactly,
+            min,
+            max,
+            before,
+            after,
+            open,
+            close,
+            left,
+            op,
+            right,
+            scaled,
+            slack,
+            role,
+            process,
+            pid,
+            tid,
+            parent,
+            same_process,
+            other_process,
+            exec
         );
         v
     }

@@ -12,6 +12,12 @@ use super::params::Params;
 use super::values::{Num, Real};
 use crate::outcome::{Line, RunOutcome};
 use crate::text::cut;
+use crate::writer::Writer;
+
+/// What the trace knows of a line's writer, usable wherever a check takes a capture
+/// (`KIND.writer.pid` in a relation, `capture = "writer.pid"` in distinct, ...).
+pub(crate) const WRITER_FIELDS: [&str; 4] =
+    ["writer.pid", "writer.tid", "writer.ppid", "writer.role"];
 
 /// A check's demand on one run, as its type reads it from the spec.
 pub(crate) trait Rule: fmt::Debug + Send + Sync {
@@ -31,6 +37,8 @@ pub(crate) struct CheckType {
     pub(crate) name: &'static str,
     pub(crate) fields: &'static [&'static str],
     pub(crate) build: fn(&Fields<'_>) -> Res<Arc<dyn Rule>>,
+    /// Every check of this type judges what only the trace knows.
+    pub(crate) needs_trace: bool,
 }
 
 /// A stdout line that matched one of the spec's line kinds.
@@ -44,6 +52,8 @@ pub(crate) struct Classified<'a> {
     caps: HashMap<&'a str, String>,
     /// Empty for an exact match; else how this near miss differs from its kind.
     pub(crate) near: Vec<Difference>,
+    /// Who wrote it, when the run was traced.
+    pub(crate) writer: Option<Writer>,
 }
 
 impl Classified<'_> {
@@ -89,13 +99,21 @@ pub(crate) fn classify<'a>(kinds: &'a [LineKind], lines: &'a [Line]) -> Vec<Clas
             }
             None => None,
         };
-        if let Some((kind, caps, near)) = found {
+        if let Some((kind, mut caps, near)) = found {
+            if let Some(w) = line.writer {
+                let [pid, tid, ppid, role] = WRITER_FIELDS;
+                caps.insert(pid, w.pid.to_string());
+                caps.insert(tid, w.tid.to_string());
+                caps.insert(ppid, w.ppid.map(|p| p.to_string()).unwrap_or_default());
+                caps.insert(role, w.role.name().to_string());
+            }
             out.push(Classified {
                 number: i + 1,
                 text: &line.text,
                 kind,
                 caps,
                 near,
+                writer: line.writer,
             });
         }
     }

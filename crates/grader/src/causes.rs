@@ -1,0 +1,68 @@
+//! Naming the cause when buffered output shows in a traced run: a line written again by a child
+//! at its exit (it was in the parent's buffer when the parent forked), or a process's lines
+//! arriving together as it exits (never flushed).
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use crate::outcome::RunOutcome;
+use crate::text::cut;
+use crate::writer::Role;
+
+/// A write this close to its process's end is its exit's flush.
+const AT_EXIT: Duration = Duration::from_millis(50);
+
+/// A note for the first failing check of a traced run whose output shows buffering, if it does.
+pub(crate) fn cause_note(run: &RunOutcome) -> Option<String> {
+    if !run.tracing.is_on() {
+        return None;
+    }
+    // When each process ended: the end of its main thread's task.
+    let ended: HashMap<i32, Duration> = run
+        .tasks
+        .iter()
+        .filter(|t| t.pid == t.tid)
+        .filter_map(|t| Some((t.pid, t.ended_at?)))
+        .collect();
+    let at_exit = |pid: i32, at: Duration| {
+        ended
+            .get(&pid)
+            .is_some_and(|end| end.saturating_sub(at) <= AT_EXIT)
+    };
+    // Written again: a child's line, at its exit, that its parent process wrote before.
+    for (n, line) in run.lines.iter().enumerate() {
+        let Some(w) = line.writer else { continue };
+        let Some(parent) = w.ppid else { continue };
+        if w.role == Role::Thread || !at_exit(w.pid, line.at) {
+            continue;
+        }
+        let earlier = run.lines[..n]
+            .iter()
+            .any(|l| l.text == line.text && l.writer.is_some_and(|p| p.pid == parent));
+        if earlier {
+            return Some(format!(
+                "cause: line {} {:?} was written again by pid {} as it exited: the line was still in pid {parent}'s output buffer when it forked, so both processes flushed it (flush stdout before fork; at a terminal the line is flushed at once)",
+                n + 1,
+                cut(&line.text),
+                w.pid
+            ));
+        }
+    }
+    // Never flushed: several lines of one process written in one call as it exited.
+    let mut together: HashMap<(i32, Duration), usize> = HashMap::new();
+    for l in &run.lines {
+        if let Some(w) = l.writer {
+            *together.entry((w.pid, l.at)).or_default() += 1;
+        }
+    }
+    let mut bursts: Vec<(i32, Duration, usize)> = together
+        .into_iter()
+        .filter(|((pid, at), count)| *count >= 2 && at_exit(*pid, *at))
+        .map(|((pid, at), count)| (pid, at, count))
+        .collect();
+    bursts.sort_unstable();
+    let (pid, _, count) = bursts.first()?;
+    Some(format!(
+        "cause: pid {pid} wrote its {count} lines in one burst as it exited: its output was never flushed until then (flush after each line, e.g. print(..., flush=True); at a terminal lines are flushed as printed)"
+    ))
+}

@@ -1,0 +1,113 @@
+//! `tasks`: how many processes or threads the program made, as the trace saw them.
+
+use std::sync::Arc;
+
+use crate::spec::fields::{Fields, Res};
+use crate::spec::raw::RawRight;
+use crate::spec::rule::{CheckType, Ctx, Rule};
+use crate::spec::values::Num;
+use crate::writer::{Role, RunTask};
+
+pub(super) const TYPES: &[CheckType] = &[CheckType {
+    name: "tasks",
+    fields: &["role", "min", "max"],
+    build,
+    needs_trace: true,
+}];
+
+/// The tasks of `role` (`process`: processes other than the main one; `thread`: threads other
+/// than a process's main thread) the program made number at least `min` and at most `max`.
+///
+/// "The program" is the main process from its last exec on: what a launcher (a shell script, a
+/// version manager's shim) ran before exec'ing the port is not the port's.
+#[derive(Debug)]
+struct Tasks {
+    role: Role,
+    min: Option<Num>,
+    max: Option<Num>,
+}
+
+fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
+    let c = f.raw;
+    let name = f.name;
+    let Some(r) = &c.role else {
+        return Err(f.missing("a `tasks` check needs `role` (\"process\" or \"thread\")"));
+    };
+    let role = match r.get_ref() {
+        RawRight::One(w) if w == "process" => Role::Process,
+        RawRight::One(w) if w == "thread" => Role::Thread,
+        _ => {
+            return Err(f.err(
+                r.span(),
+                format!("check '{name}': a `tasks` check's `role` is \"process\" or \"thread\""),
+            ));
+        }
+    };
+    let (min, max) = f.min_max("a `tasks` check needs `min` or `max`")?;
+    Ok(Arc::new(Tasks { role, min, max }))
+}
+
+/// The tasks the program made: created after the main process's last exec.
+fn made<'r>(ctx: &'r Ctx<'_>, role: Role) -> Vec<&'r RunTask> {
+    let main = ctx.run.main_pid;
+    let started = ctx
+        .run
+        .tasks
+        .iter()
+        .find(|t| t.tid == main)
+        .and_then(|t| t.last_exec_at)
+        .unwrap_or_default();
+    ctx.run
+        .tasks
+        .iter()
+        .filter(|t| t.role == role && t.created_at >= started)
+        .collect()
+}
+
+impl Rule for Tasks {
+    fn reached(&self, ctx: &Ctx<'_>) -> bool {
+        !ctx.run.tasks.is_empty()
+    }
+
+    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+        let tasks = made(ctx, self.role);
+        let n = tasks.len() as i64;
+        let what = match self.role {
+            Role::Thread => "thread",
+            _ => "process",
+        };
+        let shown = || {
+            let v: Vec<String> = tasks
+                .iter()
+                .take(5)
+                .map(|t| match self.role {
+                    Role::Thread => format!("tid {} of pid {}", t.tid, t.pid),
+                    _ => match t.execs.last() {
+                        Some(e) => format!("pid {} ({e})", t.pid),
+                        None => format!("pid {}", t.pid),
+                    },
+                })
+                .collect();
+            if v.is_empty() { String::new() } else { format!(": {}", v.join(", ")) }
+        };
+        if let Some(m) = self.min.as_ref().map(|m| ctx.num(m))
+            && n < m
+        {
+            return Err(format!(
+                "the program made {n} {what}(es){}; expected at least {m}",
+                shown()
+            )
+            .replace("thread(es)", "thread(s)"));
+        }
+        if let Some(m) = self.max.as_ref().map(|m| ctx.num(m))
+            && n > m
+        {
+            return Err(format!(
+                "the program made {n} {what}(es){}; expected at most {m}",
+                shown()
+            )
+            .replace("thread(es)", "thread(s)"));
+        }
+        Ok(())
+    }
+}

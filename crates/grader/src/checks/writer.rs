@@ -1,0 +1,279 @@
+//! `writer`: what the trace knows of each line's writer. Its role (the main process, another
+//! process, a thread), whether its process is the main one, the pid or tid a capture prints, the
+//! process that created it, and how it stands to the writers of another kind of line.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use regex::Regex;
+
+use super::values::same;
+use crate::spec::fields::{Fields, Res};
+use crate::spec::raw::RawRight;
+use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
+use crate::text::Problems;
+use crate::writer::{Role, Writer};
+
+pub(super) const TYPES: &[CheckType] = &[CheckType {
+    name: "writer",
+    fields: &[
+        "line",
+        "role",
+        "process",
+        "pid",
+        "tid",
+        "parent",
+        "same_process",
+        "other_process",
+        "per",
+        "exec",
+    ],
+    build,
+    needs_trace: true,
+}];
+
+/// Every line of kind `line` is written as the fields say; `per` narrows `parent`,
+/// `same_process` and `other_process` to the other kind's lines with the same value of that
+/// capture.
+#[derive(Debug)]
+struct WriterRule {
+    line: usize,
+    roles: Vec<Role>,
+    /// Some(true): the main process; Some(false): another process.
+    main_process: Option<bool>,
+    pid: Option<String>,
+    tid: Option<String>,
+    parent: Option<usize>,
+    same_process: Option<usize>,
+    other_process: Option<usize>,
+    per: Option<String>,
+    exec: Option<Regex>,
+}
+
+fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
+    let c = f.raw;
+    let name = f.name;
+    let line = f.need_kind(&c.line, "line")?;
+    let roles = match &c.role {
+        None => Vec::new(),
+        Some(r) => {
+            let words: Vec<&String> = match r.get_ref() {
+                RawRight::One(s) => vec![s],
+                RawRight::Many(v) => v.iter().collect(),
+            };
+            words
+                .into_iter()
+                .map(|w| {
+                    Role::parse(w).ok_or_else(|| {
+                        f.err(
+                            r.span(),
+                            format!("check '{name}': unknown role '{w}' (known: main, process, thread)"),
+                        )
+                    })
+                })
+                .collect::<Res<Vec<Role>>>()?
+        }
+    };
+    let main_process = match &c.process {
+        None => None,
+        Some(p) => match p.get_ref().as_str() {
+            "main" => Some(true),
+            "other" => Some(false),
+            w => {
+                return Err(f.err(
+                    p.span(),
+                    format!("check '{name}': `process` is \"main\" or \"other\", not '{w}'"),
+                ));
+            }
+        },
+    };
+    let pid = f.opt_capture(line, &c.pid)?;
+    let tid = f.opt_capture(line, &c.tid)?;
+    let kind = |field: &Option<toml::Spanned<String>>| -> Res<Option<usize>> {
+        match field {
+            None => Ok(None),
+            Some(s) => f.kind_of(&(s.get_ref().clone(), s.span())).map(Some),
+        }
+    };
+    let parent = kind(&c.parent)?;
+    let same_process = kind(&c.same_process)?;
+    let other_process = kind(&c.other_process)?;
+    let per = f.opt_capture(line, &c.per)?;
+    if let Some(p) = &per {
+        for other in [parent, same_process, other_process].into_iter().flatten() {
+            f.capture_in(other, p, c.per.as_ref().map(|s| s.span()))?;
+        }
+    }
+    let exec = match &c.exec {
+        None => None,
+        Some(e) => Some(Regex::new(e.get_ref()).map_err(|err| {
+            f.err(e.span(), format!("check '{name}': bad `exec` pattern: {err}"))
+        })?),
+    };
+    if roles.is_empty()
+        && main_process.is_none()
+        && pid.is_none()
+        && tid.is_none()
+        && parent.is_none()
+        && same_process.is_none()
+        && other_process.is_none()
+        && exec.is_none()
+    {
+        return Err(f.missing(
+            "a `writer` check needs at least one of role, process, pid, tid, parent, same_process, other_process, exec",
+        ));
+    }
+    Ok(Arc::new(WriterRule {
+        line,
+        roles,
+        main_process,
+        pid,
+        tid,
+        parent,
+        same_process,
+        other_process,
+        per,
+        exec,
+    }))
+}
+
+impl WriterRule {
+    /// The writer pids of the lines of `kind` (those with this line's `per` value).
+    fn pids_of(&self, ctx: &Ctx<'_>, kind: usize, l: &Classified<'_>) -> HashSet<i32> {
+        ctx.of_kind(kind)
+            .filter(|o| self.per.as_ref().is_none_or(|p| same(o.cap(p), l.cap(p))))
+            .filter_map(|o| o.writer.map(|w| w.pid))
+            .collect()
+    }
+
+    /// What is wrong with one line's writer, if anything.
+    fn fault(&self, ctx: &Ctx<'_>, l: &Classified<'_>, w: &Writer) -> Option<String> {
+        let main = ctx.run.main_pid;
+        let who = || format!("{} was written by {}", l.quote(), w.describe(main));
+        if !self.roles.is_empty() && !self.roles.contains(&w.role) {
+            let want: Vec<&str> = self.roles.iter().map(|r| role_words(*r)).collect();
+            return Some(format!("{}: expected {}", who(), want.join(" or ")));
+        }
+        if let Some(m) = self.main_process
+            && (w.pid == main) != m
+        {
+            let want = if m { "the main process" } else { "a process other than the main one" };
+            return Some(format!("{}: expected {want}", who()));
+        }
+        if let Some(c) = &self.pid
+            && !same(l.cap(c), &w.pid.to_string())
+        {
+            return Some(format!(
+                "{}, but prints {} as {c}: the printed pid is not the writer's",
+                who(),
+                l.cap(c)
+            ));
+        }
+        if let Some(c) = &self.tid
+            && !same(l.cap(c), &w.tid.to_string())
+        {
+            return Some(format!(
+                "{}, but prints {} as {c}: the printed thread id is not the writer's",
+                who(),
+                l.cap(c)
+            ));
+        }
+        let kname = |k: usize| ctx.kind_name(k).to_string();
+        if let Some(k) = self.parent {
+            let pids = self.pids_of(ctx, k, l);
+            if !pids.is_empty() && !w.ppid.is_some_and(|p| pids.contains(&p)) {
+                return Some(format!(
+                    "{}: expected a process made by the writer of the '{}' line{} ({})",
+                    who(),
+                    kname(k),
+                    self.per_words(l),
+                    list(&pids)
+                ));
+            }
+        }
+        if let Some(k) = self.same_process {
+            let pids = self.pids_of(ctx, k, l);
+            if !pids.is_empty() && !pids.contains(&w.pid) {
+                return Some(format!(
+                    "{}: expected the process that wrote the '{}' line{} ({})",
+                    who(),
+                    kname(k),
+                    self.per_words(l),
+                    list(&pids)
+                ));
+            }
+        }
+        if let Some(k) = self.other_process
+            && self.pids_of(ctx, k, l).contains(&w.pid)
+        {
+            return Some(format!(
+                "{}, which also wrote the '{}' line{}: expected another process",
+                who(),
+                kname(k),
+                self.per_words(l)
+            ));
+        }
+        if let Some(re) = &self.exec {
+            let execs: Vec<&String> = ctx
+                .run
+                .tasks
+                .iter()
+                .filter(|t| t.pid == w.pid && t.tid == w.pid)
+                .flat_map(|t| t.execs.iter())
+                .collect();
+            if !execs.iter().any(|e| re.is_match(e)) {
+                return Some(format!(
+                    "{}: expected a process that exec'd a program matching /{re}/ (it exec'd {})",
+                    who(),
+                    if execs.is_empty() {
+                        "nothing".to_string()
+                    } else {
+                        execs.iter().map(|e| format!("{e:?}")).collect::<Vec<_>>().join(", ")
+                    }
+                ));
+            }
+        }
+        None
+    }
+
+    fn per_words(&self, l: &Classified<'_>) -> String {
+        match &self.per {
+            Some(p) => format!(" with {p}={}", l.cap(p)),
+            None => String::new(),
+        }
+    }
+}
+
+fn role_words(r: Role) -> &'static str {
+    match r {
+        Role::Main => "the main process",
+        Role::Process => "a process other than the main one",
+        Role::Thread => "a thread (not its process's main thread)",
+    }
+}
+
+fn list(pids: &HashSet<i32>) -> String {
+    let mut v: Vec<i32> = pids.iter().copied().collect();
+    v.sort_unstable();
+    let shown: Vec<String> = v.iter().take(5).map(|p| format!("pid {p}")).collect();
+    shown.join(", ")
+}
+
+impl Rule for WriterRule {
+    fn reached(&self, ctx: &Ctx<'_>) -> bool {
+        ctx.has_any(&[self.line])
+    }
+
+    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+        let mut problems = Problems::default();
+        for l in ctx.of_kind(self.line) {
+            // A line without a writer (an untraced run) is not this check's to judge.
+            if let Some(w) = &l.writer
+                && let Some(fault) = self.fault(ctx, l, w)
+            {
+                problems.add(|| fault);
+            }
+        }
+        problems.result()
+    }
+}

@@ -1,0 +1,200 @@
+//! A run's trace turned into what the checks judge: stdout's lines as each writer wrote them,
+//! every task, and advice where writers' bytes mixed on the real stdout.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use tracer::{Stream, TaskKind, Trace, Write};
+
+use crate::outcome::Line;
+use crate::text::cut;
+use crate::writer::{Role, RunTask, Writer};
+
+/// Mixed lines quoted in advice per run at most.
+const MIXED_QUOTED: usize = 3;
+
+/// Who is who in a trace: each tid's writer facts.
+struct Who<'t> {
+    trace: &'t Trace,
+    /// Process pid -> the pid of the process that created it.
+    parent: HashMap<i32, i32>,
+}
+
+impl<'t> Who<'t> {
+    fn new(trace: &'t Trace) -> Self {
+        let tgid_of: HashMap<i32, i32> = trace.tasks.iter().map(|t| (t.tid, t.tgid)).collect();
+        let parent = trace
+            .tasks
+            .iter()
+            .filter(|t| t.kind == TaskKind::Process)
+            .filter_map(|t| Some((t.tgid, *tgid_of.get(&t.creator?)?)))
+            .collect();
+        Who { trace, parent }
+    }
+
+    fn role(&self, pid: i32, tid: i32) -> Role {
+        if tid != pid {
+            Role::Thread
+        } else if pid == self.trace.main_pid {
+            Role::Main
+        } else {
+            Role::Process
+        }
+    }
+
+    fn writer(&self, w: &Write) -> Writer {
+        Writer {
+            pid: w.tgid,
+            tid: w.tid,
+            ppid: self.parent.get(&w.tgid).copied(),
+            role: self.role(w.tgid, w.tid),
+        }
+    }
+}
+
+/// Every task of the trace, for the checks.
+pub(super) fn tasks(trace: &Trace) -> Vec<RunTask> {
+    let who = Who::new(trace);
+    trace
+        .tasks
+        .iter()
+        .map(|t| RunTask {
+            pid: t.tgid,
+            tid: t.tid,
+            ppid: who.parent.get(&t.tgid).copied(),
+            role: who.role(t.tgid, t.tid),
+            created_at: t.created_at,
+            ended_at: t.ended_at,
+            execs: t
+                .execs
+                .iter()
+                .map(|e| {
+                    let mut s = e.path.clone();
+                    for a in e.argv.iter().skip(1) {
+                        s.push(' ');
+                        s.push_str(a);
+                    }
+                    s
+                })
+                .collect(),
+            last_exec_at: t.execs.last().map(|e| e.at),
+        })
+        .collect()
+}
+
+/// Why the trace cannot stand for stdout, if it cannot: bytes the trace did not see or keep.
+pub(super) fn incomplete(trace: &Trace, stdout_bytes: usize) -> Option<String> {
+    let writes = trace.writes.iter().filter(|w| w.stream == Stream::Stdout);
+    let (mut len, mut kept) = (0usize, 0usize);
+    for w in writes {
+        len += w.len;
+        kept += w.bytes.len();
+    }
+    if len != stdout_bytes {
+        return Some(format!(
+            "the trace saw {len} bytes written to stdout, {stdout_bytes} arrived"
+        ));
+    }
+    if kept != len {
+        return Some(format!(
+            "{} bytes of stdout were written in a way whose bytes the trace cannot read",
+            len - kept
+        ));
+    }
+    None
+}
+
+/// Stdout's lines as each writer (thread) wrote them: its bytes up to its newline, stamped
+/// with the time that newline was written, in the order of those times. A writer's last bytes
+/// without a newline are a line too, stamped with their last write.
+pub(super) fn writer_lines(trace: &Trace) -> Vec<Line> {
+    let who = Who::new(trace);
+    let mut partial: HashMap<i32, (Vec<u8>, Duration, Writer)> = HashMap::new();
+    let mut lines: Vec<Line> = Vec::new();
+    for w in trace.writes.iter().filter(|w| w.stream == Stream::Stdout) {
+        let writer = who.writer(w);
+        let entry = partial
+            .entry(w.tid)
+            .or_insert_with(|| (Vec::new(), w.at, writer));
+        entry.1 = w.at;
+        entry.2 = writer;
+        let mut rest = &w.bytes[..];
+        while let Some(i) = rest.iter().position(|&b| b == b'\n') {
+            entry.0.extend_from_slice(&rest[..i]);
+            lines.push(to_line(std::mem::take(&mut entry.0), w.at, writer));
+            rest = &rest[i + 1..];
+        }
+        entry.0.extend_from_slice(rest);
+    }
+    let mut tails: Vec<(Vec<u8>, Duration, Writer)> = partial
+        .into_values()
+        .filter(|(b, ..)| !b.is_empty())
+        .collect();
+    tails.sort_by_key(|(_, at, w)| (*at, w.tid));
+    lines.extend(tails.into_iter().map(|(b, at, w)| to_line(b, at, w)));
+    // Stable: lines whose newlines were written at the same instant keep the trace's order.
+    lines.sort_by_key(|l| l.at);
+    lines
+}
+
+fn to_line(bytes: Vec<u8>, at: Duration, writer: Writer) -> Line {
+    let (text, utf8) = match String::from_utf8(bytes) {
+        Ok(t) => (t, true),
+        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), false),
+    };
+    Line {
+        text,
+        utf8,
+        at,
+        writer: Some(writer),
+    }
+}
+
+/// Advice for each line of the real stdout that holds bytes of more than one writer: the checks
+/// judged each writer's lines apart, so this fails nothing.
+pub(super) fn mixed_lines(trace: &Trace) -> Vec<String> {
+    let mut advice = Vec::new();
+    let mut line: Vec<u8> = Vec::new();
+    let mut writers: Vec<(i32, i32)> = Vec::new();
+    let mut number = 1usize;
+    let mut mixed = 0usize;
+    for w in trace.writes.iter().filter(|w| w.stream == Stream::Stdout) {
+        for &b in &w.bytes {
+            if !writers.contains(&(w.tgid, w.tid)) {
+                writers.push((w.tgid, w.tid));
+            }
+            if b == b'\n' {
+                if writers.len() > 1 {
+                    mixed += 1;
+                    if mixed <= MIXED_QUOTED {
+                        let who: Vec<String> = writers
+                            .iter()
+                            .map(|(p, t)| {
+                                if p == t {
+                                    format!("pid {p}")
+                                } else {
+                                    format!("pid {p} tid {t}")
+                                }
+                            })
+                            .collect();
+                        advice.push(format!(
+                            "line {number} of the real stdout {:?} mixes bytes of {} writers ({}): each writer's lines were judged apart; to keep lines whole, write each line in one call (text and newline together)",
+                            cut(&String::from_utf8_lossy(&line)),
+                            writers.len(),
+                            who.join(", ")
+                        ));
+                    }
+                }
+                number += 1;
+                line.clear();
+                writers.clear();
+            } else {
+                line.push(b);
+            }
+        }
+    }
+    if mixed > MIXED_QUOTED {
+        advice.push(format!("... {} more mixed lines", mixed - MIXED_QUOTED));
+    }
+    advice
+}

@@ -1,0 +1,101 @@
+//! What the report says of the runs themselves: traced or not, stdout a terminal or a pipe,
+//! which runs were shaken with which seed, and advice that fails no check.
+
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use crate::outcome::RunOutcome;
+use crate::report::Failure;
+use crate::writer::Tracing;
+
+/// Facts of the runs of a grading.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunFacts {
+    /// `on`; `off` (`--no-trace`); `refused: WHY` (the system refused ptrace); `incomplete: WHY`
+    /// (some runs' writers unknown). Checks that need the trace are "not checked" on runs that
+    /// were not traced.
+    pub tracing: String,
+    /// `terminal` (a pseudo-terminal, the default) or `pipe` (`--stdout pipe`).
+    pub stdout: String,
+    /// The shaken runs and their seeds (`--seed S --runs 1` replays one).
+    pub shaken: Vec<ShakenRun>,
+    /// Worth knowing, failing nothing: e.g. writers' bytes mixed in a line of the real stdout.
+    pub advice: Vec<Failure>,
+}
+
+/// One shaken run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShakenRun {
+    /// The run's number, from 1.
+    pub run: usize,
+    /// Its shaking seed.
+    pub seed: u64,
+}
+
+impl RunFacts {
+    /// The facts of `runs`.
+    pub(crate) fn of(runs: &[RunOutcome]) -> RunFacts {
+        let tracing = if runs.iter().all(|r| r.tracing.is_on()) {
+            "on".to_string()
+        } else {
+            // The first run that was not traced says why.
+            match runs.iter().map(|r| &r.tracing).find(|t| !t.is_on()) {
+                Some(Tracing::Off) | Some(Tracing::On) | None => "off".to_string(),
+                Some(Tracing::Refused(why)) => format!("refused: {why}"),
+                Some(Tracing::Incomplete(why)) => {
+                    let n = runs.iter().filter(|r| !r.tracing.is_on()).count();
+                    format!("incomplete in {n} run(s): {why}")
+                }
+            }
+        };
+        let stdout = if runs.first().is_some_and(|r| r.stdout_tty) {
+            "terminal"
+        } else {
+            "pipe"
+        };
+        RunFacts {
+            tracing,
+            stdout: stdout.to_string(),
+            shaken: runs
+                .iter()
+                .filter_map(|r| {
+                    Some(ShakenRun {
+                        run: r.run,
+                        seed: r.shake_seed?,
+                    })
+                })
+                .collect(),
+            advice: runs
+                .iter()
+                .flat_map(|r| {
+                    r.advice.iter().map(|a| Failure {
+                        run: r.run,
+                        message: a.clone(),
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    /// The lines of the text report that say these facts.
+    pub(crate) fn text(&self) -> String {
+        let mut out = format!("stdout: a {}; tracing: {}", self.stdout, self.tracing);
+        if !self.shaken.is_empty() {
+            let runs: Vec<String> = self
+                .shaken
+                .iter()
+                .map(|s| format!("{} (seed {})", s.run, s.seed))
+                .collect();
+            let _ = write!(out, "; shaken runs: {}", runs.join(", "));
+        }
+        out.push('\n');
+        for a in self.advice.iter().take(3) {
+            let _ = writeln!(out, "note (run {}): {}", a.run, a.message);
+        }
+        if self.advice.len() > 3 {
+            let _ = writeln!(out, "note: ... and {} more", self.advice.len() - 3);
+        }
+        out
+    }
+}

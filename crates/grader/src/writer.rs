@@ -1,0 +1,119 @@
+//! What the trace tells of a run: who wrote each line, every task of the run, and whether the
+//! run was traced at all.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+/// What a line's writer is to the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// The main thread of the run's main process.
+    Main,
+    /// The main thread of another process (a child made by fork or vfork, or a process it
+    /// exec'd).
+    Process,
+    /// A thread other than its process's main thread (of the main process or another).
+    Thread,
+}
+
+impl Role {
+    /// Its name in specs and reports: `main`, `process`, `thread`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Main => "main",
+            Role::Process => "process",
+            Role::Thread => "thread",
+        }
+    }
+
+    /// The role named `s`, if any.
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "main" => Some(Role::Main),
+            "process" => Some(Role::Process),
+            "thread" => Some(Role::Thread),
+            _ => None,
+        }
+    }
+}
+
+/// Who wrote a line: known when the run was traced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Writer {
+    /// The writing process's pid (its thread group id).
+    pub pid: i32,
+    /// The writing thread's id (equal to `pid` for a process's main thread).
+    pub tid: i32,
+    /// The process that created the writing process (`None` for the run's main process).
+    pub ppid: Option<i32>,
+    /// Main process, another process, or a thread.
+    pub role: Role,
+}
+
+impl Writer {
+    /// In words, for messages: "pid 12 (the main process)", "pid 15 (a process made by pid 12)",
+    /// "tid 17 (a thread of pid 12, the main process)".
+    pub fn describe(&self, main_pid: i32) -> String {
+        let whose = |pid: i32| {
+            if pid == main_pid {
+                format!("pid {pid}, the main process")
+            } else {
+                format!("pid {pid}")
+            }
+        };
+        match self.role {
+            Role::Main => format!("pid {} (the main process)", self.pid),
+            Role::Process => match self.ppid {
+                Some(p) => format!("pid {} (a process made by {})", self.pid, whose(p)),
+                None => format!("pid {} (a process of unknown origin)", self.pid),
+            },
+            Role::Thread => format!("tid {} (a thread of {})", self.tid, whose(self.pid)),
+        }
+    }
+}
+
+/// One task (process or thread) of a traced run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunTask {
+    /// Its process's pid.
+    pub pid: i32,
+    /// Its thread id.
+    pub tid: i32,
+    /// The process that created its process (`None` for the main process).
+    pub ppid: Option<i32>,
+    /// Main, process or thread.
+    pub role: Role,
+    /// When it was created, from the start of the run.
+    pub created_at: Duration,
+    /// When it ended, if it did.
+    pub ended_at: Option<Duration>,
+    /// Each program it exec'd: its path, then its arguments, space-separated.
+    pub execs: Vec<String>,
+    /// When it last exec'd, if it did.
+    pub last_exec_at: Option<Duration>,
+}
+
+/// Whether a run was traced, and if not, why.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase", tag = "tracing", content = "reason")]
+pub enum Tracing {
+    /// Traced: every line's writer is known.
+    On,
+    /// Not traced: `--no-trace`.
+    #[default]
+    Off,
+    /// Not traced: the system refused (the reason).
+    Refused(String),
+    /// Traced, but the trace does not account for every byte of stdout (the reason): writers
+    /// are unknown.
+    Incomplete(String),
+}
+
+impl Tracing {
+    /// Every line's writer is known.
+    pub fn is_on(&self) -> bool {
+        *self == Tracing::On
+    }
+}

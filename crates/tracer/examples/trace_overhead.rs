@@ -1,0 +1,149 @@
+//! What tracing costs: the wall time of each demo (and any extra command) run traced against
+//! untraced, alternating, in one run of this benchmark; medians and their ratio.
+//!
+//!     trace_overhead [--runs N] [--bin-dir DIR] [--scale F] [-- EXTRA COMMAND...]
+//!
+//! The demos are the workspace's `*-demo` binaries in DIR (default: the folder above this
+//! example's), run with `MULTITASK_TIME_SCALE=F` (default 0.01). Build them first
+//! (`cargo build --workspace --bins`).
+
+use std::ffi::OsString;
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use tracer::TraceOptions;
+
+const DEMOS: &[&str] = &[
+    "fork-demo",
+    "process-demo",
+    "pool-demo",
+    "queue-demo",
+    "pipe-demo",
+    "thread-demo",
+    "lock-demo",
+    "threadlocal-demo",
+    "subprocess-demo",
+    "multicore-demo",
+];
+
+fn usage(msg: &str) -> ! {
+    eprintln!(
+        "trace_overhead: {msg} (usage: trace_overhead [--runs N] [--bin-dir DIR] [--scale F] [-- EXTRA COMMAND...])"
+    );
+    std::process::exit(2);
+}
+
+fn command(argv: &[OsString], scale: &str) -> Command {
+    let mut cmd = Command::new(&argv[0]);
+    cmd.args(&argv[1..])
+        .env("MULTITASK_TIME_SCALE", scale)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    cmd
+}
+
+/// One run to its end, stdout drained; its wall time.
+fn once(argv: &[OsString], scale: &str, traced: bool) -> Result<Duration, String> {
+    let start = Instant::now();
+    let mut cmd = command(argv, scale);
+    if traced {
+        let mut run = tracer::spawn(cmd, &TraceOptions::new(start)).map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        if let Some(mut o) = run.take_stdout() {
+            o.read_to_end(&mut out).map_err(|e| e.to_string())?;
+        }
+        run.wait().map_err(|e| e.to_string())?;
+    } else {
+        let mut child = cmd.spawn().map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        if let Some(mut o) = child.stdout.take() {
+            o.read_to_end(&mut out).map_err(|e| e.to_string())?;
+        }
+        child.wait().map_err(|e| e.to_string())?;
+    }
+    Ok(start.elapsed())
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn main() {
+    let mut args = std::env::args_os().skip(1);
+    let mut runs = 9usize;
+    let mut scale = "0.01".to_string();
+    let mut bin_dir = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent()?.parent().map(PathBuf::from))
+        .unwrap_or_default();
+    let mut extra: Vec<OsString> = Vec::new();
+    while let Some(a) = args.next() {
+        match a.to_str() {
+            Some("--runs") => {
+                runs = args
+                    .next()
+                    .and_then(|v| v.to_str()?.parse().ok())
+                    .filter(|n| *n > 0)
+                    .unwrap_or_else(|| usage("--runs needs a positive number"))
+            }
+            Some("--scale") => {
+                scale = args
+                    .next()
+                    .and_then(|v| v.into_string().ok())
+                    .unwrap_or_else(|| usage("--scale needs a number"))
+            }
+            Some("--bin-dir") => {
+                bin_dir = args
+                    .next()
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| usage("--bin-dir needs a folder"))
+            }
+            Some("--") => extra.extend(args.by_ref()),
+            _ => usage(&format!("unknown option {}", a.to_string_lossy())),
+        }
+    }
+    let mut commands: Vec<(String, Vec<OsString>)> = DEMOS
+        .iter()
+        .map(|d| (d.to_string(), vec![bin_dir.join(d).into_os_string()]))
+        .filter(|(_, argv)| PathBuf::from(&argv[0]).is_file())
+        .collect();
+    if !extra.is_empty() {
+        let name = extra
+            .iter()
+            .map(|a| a.to_string_lossy())
+            .collect::<Vec<_>>()
+            .join(" ");
+        commands.push((name, extra));
+    }
+    if commands.is_empty() {
+        usage(&format!("no demo binary in {}", bin_dir.display()));
+    }
+    println!("| program | untraced (ms, median of {runs}) | traced (ms) | ratio |");
+    println!("|---|---|---|---|");
+    for (name, argv) in &commands {
+        let mut plain = Vec::new();
+        let mut traced = Vec::new();
+        for _ in 0..runs {
+            for (is_traced, into) in [(false, &mut plain), (true, &mut traced)] {
+                match once(argv, &scale, is_traced) {
+                    Ok(d) => into.push(d),
+                    Err(e) => {
+                        eprintln!("trace_overhead: {name}: {e}");
+                        std::process::exit(2);
+                    }
+                }
+            }
+        }
+        let (p, t) = (median(plain), median(traced));
+        println!(
+            "| {name} | {:.1} | {:.1} | {:.2} |",
+            p.as_secs_f64() * 1e3,
+            t.as_secs_f64() * 1e3,
+            t.as_secs_f64() / p.as_secs_f64()
+        );
+    }
+}

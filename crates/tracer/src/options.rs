@@ -1,0 +1,114 @@
+//! What the caller asks of a trace: which files are the run's stdout and stderr, whether to shake
+//! the schedule, whether to note refused system calls.
+
+use std::io;
+use std::os::fd::AsFd;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use nix::sys::stat::{FileStat, fstat, stat};
+
+/// The identity of an open file, as `stat(2)` gives it: what fd 1 or 2 of the traced program is.
+///
+/// Two descriptors are the same stream when they name the same character device (`st_rdev`, a
+/// pseudo-terminal slave however it was opened) or else the same inode (`st_dev`, `st_ino`: both
+/// ends of a pipe share one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct FileId {
+    /// `st_dev`: the device holding the inode.
+    pub dev: u64,
+    /// `st_ino`: the inode number.
+    pub ino: u64,
+    /// `st_rdev` when the file is a character device (a terminal), else 0.
+    pub rdev: u64,
+}
+
+impl FileId {
+    /// The identity of an open descriptor (`fstat`), e.g. the read end of the stdout pipe.
+    pub fn of_fd(fd: impl AsFd) -> io::Result<FileId> {
+        Ok(Self::from_stat(&fstat(fd.as_fd())?))
+    }
+
+    /// The identity of the file at `path`, following symbolic links (`stat`): e.g.
+    /// `/proc/PID/fd/1`, which names whatever that descriptor is open on.
+    pub fn of_path(path: &Path) -> io::Result<FileId> {
+        Ok(Self::from_stat(&stat(path)?))
+    }
+
+    fn from_stat(st: &FileStat) -> FileId {
+        let is_char = st.st_mode & libc::S_IFMT == libc::S_IFCHR;
+        FileId {
+            dev: st.st_dev,
+            ino: st.st_ino,
+            rdev: if is_char { st.st_rdev } else { 0 },
+        }
+    }
+
+    /// Whether `other` is the same stream as `self`.
+    pub fn same_stream(&self, other: &FileId) -> bool {
+        if self.rdev != 0 || other.rdev != 0 {
+            return self.rdev == other.rdev;
+        }
+        self.dev == other.dev && self.ino == other.ino
+    }
+}
+
+/// Shaking: hold tasks for a random, bounded, seeded time at their output writes and at their
+/// process and thread creations, so orders that rest on a sleep come out wrong.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Shake {
+    /// The seed. Each task draws from its own stream, derived from this seed and its place in the
+    /// tree (the n-th task created by its creator), so the same program replays the same holds.
+    pub seed: u64,
+    /// The longest hold.
+    pub max_hold: Duration,
+    /// The chance, in [0, 1], that a hold point holds at all.
+    pub chance: f64,
+}
+
+impl Shake {
+    /// Holds of up to `max_hold` at half of the hold points.
+    pub fn new(seed: u64, max_hold: Duration) -> Shake {
+        Shake {
+            seed,
+            max_hold,
+            chance: 0.5,
+        }
+    }
+}
+
+/// How to trace one run.
+#[derive(Debug, Clone)]
+pub struct TraceOptions {
+    /// Every time in the trace is a `Duration` since this instant.
+    pub start: Instant,
+    /// The run's stdout; `None`: whatever fd 1 of the program is when it starts.
+    pub stdout: Option<FileId>,
+    /// The run's stderr; `None`: whatever fd 2 of the program is when it starts.
+    pub stderr: Option<FileId>,
+    /// Shake the schedule (`None`: never hold a task).
+    pub shake: Option<Shake>,
+    /// Stop at connect, bind, kill, tkill, tgkill, pidfd_send_signal, open for writing and the
+    /// like, and note those that fail with `EPERM` or `EACCES`.
+    pub watch_refusals: bool,
+    /// Bytes kept of one write at most (the length is always kept whole).
+    pub max_write_bytes: usize,
+    /// Bytes kept of all writes together at most: past it, writes are still recorded, with
+    /// their length but no bytes (a flood cannot fill the tracer's memory).
+    pub max_total_bytes: usize,
+}
+
+impl TraceOptions {
+    /// Attribution of fd 1 and 2 as the program starts with them; no shaking, no refusals.
+    pub fn new(start: Instant) -> TraceOptions {
+        TraceOptions {
+            start,
+            stdout: None,
+            stderr: None,
+            shake: None,
+            watch_refusals: false,
+            max_write_bytes: 1024 * 1024,
+            max_total_bytes: 16 * 1024 * 1024,
+        }
+    }
+}

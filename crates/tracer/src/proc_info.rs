@@ -1,0 +1,65 @@
+//! What /proc says of a stopped tracee: what a descriptor is open on, its process, name, program.
+
+use std::path::PathBuf;
+
+use crate::options::FileId;
+
+const ARGS_MAX: usize = 16;
+const ARG_BYTES_MAX: usize = 256;
+
+/// What descriptor `fd` of task `tid` is open on (`stat` follows the magic link, so a dup, an
+/// inherited copy or a reopened terminal all give the file's own identity).
+pub(crate) fn fd_identity(tid: i32, fd: u64) -> Option<FileId> {
+    let fd = i32::try_from(fd).ok()?;
+    FileId::of_path(&PathBuf::from(format!("/proc/{tid}/fd/{fd}"))).ok()
+}
+
+/// The process (tgid) task `tid` belongs to.
+pub(crate) fn tgid_of(tid: i32) -> Option<i32> {
+    status_field(tid, "Tgid:")
+}
+
+fn status_field(tid: i32, field: &str) -> Option<i32> {
+    let status = std::fs::read_to_string(format!("/proc/{tid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// The parent process of process `pid` (`PPid:`).
+pub(crate) fn ppid_of(pid: i32) -> Option<i32> {
+    status_field(pid, "PPid:")
+}
+
+/// The task's name (`comm`).
+pub(crate) fn comm(tid: i32) -> Option<String> {
+    let raw = std::fs::read(format!("/proc/{tid}/comm")).ok()?;
+    Some(
+        String::from_utf8_lossy(&raw)
+            .trim_end_matches('\n')
+            .to_string(),
+    )
+}
+
+/// The program a process runs (`/proc/PID/exe`).
+pub(crate) fn exe(pid: i32) -> Option<String> {
+    std::fs::read_link(format!("/proc/{pid}/exe"))
+        .ok()
+        .map(|p| p.to_string_lossy().into_owned())
+}
+
+/// Its command line, cut to 16 arguments of 256 bytes.
+pub(crate) fn cmdline(pid: i32) -> Vec<String> {
+    let Ok(raw) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+        return Vec::new();
+    };
+    let raw = raw.strip_suffix(&[0]).unwrap_or(&raw);
+    if raw.is_empty() {
+        return Vec::new();
+    }
+    raw.split(|&b| b == 0)
+        .take(ARGS_MAX)
+        .map(|a| String::from_utf8_lossy(&a[..a.len().min(ARG_BYTES_MAX)]).into_owned())
+        .collect()
+}

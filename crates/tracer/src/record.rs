@@ -1,0 +1,197 @@
+//! What a finished trace holds: tasks, writes to stdout and stderr, holds, refusals.
+//!
+//! Every time is a `Duration` since the `start` instant of the [`crate::TraceOptions`].
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::options::Shake;
+
+/// JSON shapes: times as seconds (a float), bytes as text (lossy UTF-8).
+mod json {
+    use std::time::Duration;
+
+    use serde::Serializer;
+
+    pub(super) fn secs<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(d.as_secs_f64())
+    }
+
+    pub(super) fn opt_secs<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_f64(d.as_secs_f64()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub(super) fn text<S: Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&String::from_utf8_lossy(b))
+    }
+}
+
+/// Whether a task is a process of its own or a thread of its creator's process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TaskKind {
+    /// A thread group leader: the program's main process, or a child made by fork, vfork or a
+    /// clone without `CLONE_THREAD`.
+    Process,
+    /// A task made by clone with `CLONE_THREAD`: it shares its creator's pid (tgid).
+    Thread,
+}
+
+/// How a task ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum End {
+    /// It exited with this status (`exit`, `_exit`, `exit_group`, or its group's exit).
+    Exited(i32),
+    /// A signal killed it (the signal's number).
+    Signaled(i32),
+    /// Another thread of its process called execve: the kernel removed it without a status.
+    Replaced,
+}
+
+/// One program a task exec'd.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Exec {
+    /// The executable (`/proc/PID/exe` right after the exec: for a script, its interpreter).
+    pub path: String,
+    /// The new command line (`/proc/PID/cmdline`), cut to 16 arguments of 256 bytes.
+    pub argv: Vec<String>,
+    /// When the exec completed.
+    #[serde(serialize_with = "json::secs")]
+    pub at: Duration,
+}
+
+/// One task (process or thread) of the run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Task {
+    /// Its thread id (for a process, its pid).
+    pub tid: i32,
+    /// Its process id (thread group id): equal to `tid` for a process.
+    pub tgid: i32,
+    /// The task whose fork, vfork or clone created it (`None` for the main process).
+    pub creator: Option<i32>,
+    /// Process or thread.
+    pub kind: TaskKind,
+    /// When its creation was seen.
+    #[serde(serialize_with = "json::secs")]
+    pub created_at: Duration,
+    /// The programs it exec'd, in order.
+    pub execs: Vec<Exec>,
+    /// When it was reaped; `None` if the trace ended first (cannot happen after `wait`).
+    #[serde(serialize_with = "json::opt_secs")]
+    pub ended_at: Option<Duration>,
+    /// How it ended.
+    pub end: Option<End>,
+    /// Its name (`comm`, at most 15 bytes) as last seen: at its exit, else at its creation.
+    pub comm: Option<String>,
+}
+
+/// Which of the run's streams a write went to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stream {
+    /// The run's stdout.
+    Stdout,
+    /// The run's stderr.
+    Stderr,
+}
+
+/// One completed write to stdout or stderr.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Write {
+    /// The writing thread.
+    pub tid: i32,
+    /// The writing process.
+    pub tgid: i32,
+    /// The stream written.
+    pub stream: Stream,
+    /// The system call (`write`, `writev`, `pwrite64`, `sendfile`, ...).
+    pub syscall: &'static str,
+    /// When the system call returned.
+    #[serde(serialize_with = "json::secs")]
+    pub at: Duration,
+    /// How many bytes the call wrote (its return value).
+    pub len: usize,
+    /// The bytes written: all `len` of them, unless cut at the options' `max_write_bytes` or
+    /// `max_total_bytes`, or unreadable (sendfile and splice move bytes the caller never held: then empty).
+    #[serde(serialize_with = "json::text")]
+    pub bytes: Vec<u8>,
+}
+
+/// Where a shaken task was held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HoldPoint {
+    /// Before a write to stdout or stderr.
+    Write,
+    /// Right after it created a process or thread (the creator is held).
+    Create,
+    /// At its first instruction (the new task is held).
+    Start,
+}
+
+/// One hold of a shaken run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Hold {
+    /// The task held.
+    pub tid: i32,
+    /// When the hold began.
+    #[serde(serialize_with = "json::secs")]
+    pub at: Duration,
+    /// How long it was meant to last (the loop releases it at most one poll later).
+    #[serde(serialize_with = "json::secs")]
+    pub duration: Duration,
+    /// Where.
+    pub point: HoldPoint,
+}
+
+/// A system call the system refused with `EPERM` or `EACCES` (watched when asked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Refusal {
+    /// The calling thread.
+    pub tid: i32,
+    /// The calling process.
+    pub tgid: i32,
+    /// When the call returned.
+    #[serde(serialize_with = "json::secs")]
+    pub at: Duration,
+    /// The system call's name.
+    pub syscall: &'static str,
+    /// `EPERM` or `EACCES`.
+    pub errno: &'static str,
+    /// What was asked: the address connected to, the signal and its target, the path opened.
+    pub detail: String,
+}
+
+/// Everything seen of one run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trace {
+    /// The main process's pid.
+    pub main_pid: i32,
+    /// Every task, in order of creation.
+    pub tasks: Vec<Task>,
+    /// Every completed write to stdout or stderr, in order of return.
+    pub writes: Vec<Write>,
+    /// The shaking asked for, if any.
+    pub shake: Option<Shake>,
+    /// Every hold, in order.
+    pub holds: Vec<Hold>,
+    /// Every refused system call, in order (empty unless `watch_refusals`).
+    pub refusals: Vec<Refusal>,
+}
+
+impl Trace {
+    /// The task with this tid (the last one, if the kernel reused the tid within the run).
+    pub fn task(&self, tid: i32) -> Option<&Task> {
+        self.tasks.iter().rev().find(|t| t.tid == tid)
+    }
+
+    /// The main process's record.
+    pub fn main_task(&self) -> Option<&Task> {
+        self.tasks.iter().find(|t| t.tid == self.main_pid)
+    }
+}

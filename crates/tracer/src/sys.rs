@@ -1,0 +1,115 @@
+//! Thin wrappers over the raw calls the tracer makes: wait, resume, pidfds.
+//!
+//! Wait statuses and signal numbers stay plain integers: a real-time signal has no `nix` `Signal`
+//! value, and a status that fails to decode after `waitpid` consumed it would leave a tracee
+//! stopped for ever.
+
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+
+use nix::errno::Errno;
+
+/// Waits for any child or tracee of *this thread* (`__WALL | __WNOTHREAD`): never another
+/// thread's children. `Ok(None)`: nothing to report now (only with `nohang`).
+pub(crate) fn wait_any(nohang: bool) -> Result<Option<(i32, i32)>, Errno> {
+    let mut status: libc::c_int = 0;
+    let mut flags = libc::__WALL | libc::__WNOTHREAD;
+    if nohang {
+        flags |= libc::WNOHANG;
+    }
+    // SAFETY: `status` is a valid out-pointer for the duration of the call.
+    let pid = unsafe { libc::waitpid(-1, &mut status, flags) };
+    match pid {
+        -1 => Err(Errno::last()),
+        0 => Ok(None),
+        pid => Ok(Some((pid, status))),
+    }
+}
+
+/// Waits for one task of this thread (`__WALL | __WNOTHREAD`).
+pub(crate) fn wait_one(pid: i32) -> Result<i32, Errno> {
+    let mut status: libc::c_int = 0;
+    loop {
+        // SAFETY: `status` is a valid out-pointer for the duration of the call.
+        let rc = unsafe { libc::waitpid(pid, &mut status, libc::__WALL | libc::__WNOTHREAD) };
+        match rc {
+            -1 if Errno::last() == Errno::EINTR => continue,
+            -1 => return Err(Errno::last()),
+            _ => return Ok(status),
+        }
+    }
+}
+
+fn request(req: libc::c_uint, pid: i32, sig: i32) -> Result<(), Errno> {
+    // SAFETY: PTRACE_CONT, PTRACE_SYSCALL and PTRACE_SETOPTIONS take integers only (addr unused,
+    // data a signal number or option bits).
+    let rc = unsafe { libc::ptrace(req, pid, 0usize, sig as libc::c_long) };
+    if rc == -1 { Err(Errno::last()) } else { Ok(()) }
+}
+
+/// Resumes a stopped tracee, delivering `sig` (0: none).
+pub(crate) fn cont(pid: i32, sig: i32) -> Result<(), Errno> {
+    request(libc::PTRACE_CONT, pid, sig)
+}
+
+/// Resumes a stopped tracee up to its next system-call stop (here: the exit of the current call).
+pub(crate) fn syscall(pid: i32, sig: i32) -> Result<(), Errno> {
+    request(libc::PTRACE_SYSCALL, pid, sig)
+}
+
+/// Sets the ptrace options of a stopped tracee (inherited by every task it creates).
+pub(crate) fn set_options(pid: i32, options: i32) -> Result<(), Errno> {
+    request(libc::PTRACE_SETOPTIONS, pid, options)
+}
+
+/// The options every tracee runs with.
+pub(crate) const OPTIONS: i32 = libc::PTRACE_O_TRACEFORK
+    | libc::PTRACE_O_TRACEVFORK
+    | libc::PTRACE_O_TRACECLONE
+    | libc::PTRACE_O_TRACEEXEC
+    | libc::PTRACE_O_TRACEEXIT
+    | libc::PTRACE_O_TRACESECCOMP
+    | libc::PTRACE_O_TRACESYSGOOD
+    | libc::PTRACE_O_EXITKILL;
+
+/// The message of a ptrace event stop (`PTRACE_GETEVENTMSG`): a new tid, a former tid, ...
+pub(crate) fn event_msg(pid: i32) -> Result<i64, Errno> {
+    nix::sys::ptrace::getevent(nix::unistd::Pid::from_raw(pid))
+}
+
+/// Whether a stop with a stop signal is a group-stop (no siginfo) rather than a signal delivery.
+pub(crate) fn is_group_stop(pid: i32) -> bool {
+    nix::sys::ptrace::getsiginfo(nix::unistd::Pid::from_raw(pid)) == Err(Errno::EINVAL)
+}
+
+/// `PTRACE_GET_SYSCALL_INFO`: the call's number and arguments at a seccomp stop, its return
+/// value at a syscall-exit stop.
+pub(crate) fn syscall_info(pid: i32) -> Result<libc::ptrace_syscall_info, Errno> {
+    nix::sys::ptrace::syscall_info(nix::unistd::Pid::from_raw(pid))
+}
+
+/// A pidfd for process `pid` (a thread group leader): signals sent through it can never hit a
+/// recycled pid.
+pub(crate) fn pidfd_open(pid: i32) -> Result<OwnedFd, Errno> {
+    // SAFETY: pidfd_open takes a pid and flags; it returns a new descriptor or -1.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    if fd < 0 {
+        return Err(Errno::last());
+    }
+    // SAFETY: the kernel just gave us this descriptor; nothing else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
+}
+
+/// SIGKILLs the process behind a pidfd (ESRCH once it is gone: harmless).
+pub(crate) fn pidfd_kill(fd: &OwnedFd) -> Result<(), Errno> {
+    // SAFETY: a valid pidfd, a signal number, no siginfo, no flags.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_pidfd_send_signal,
+            fd.as_raw_fd(),
+            libc::SIGKILL,
+            std::ptr::null::<libc::siginfo_t>(),
+            0,
+        )
+    };
+    if rc == -1 { Err(Errno::last()) } else { Ok(()) }
+}

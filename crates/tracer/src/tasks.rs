@@ -1,0 +1,215 @@
+//! The task table: a record per task of the run, and the tracer's state of each live one.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use crate::record::{End, Exec, Stream, Task, TaskKind};
+use crate::shake::Dice;
+
+/// A system call a tracee is inside, whose return the tracer waits for.
+#[derive(Debug)]
+pub(crate) enum Pending {
+    /// A write to stdout or stderr, with the bytes read at its entry.
+    Write {
+        stream: Stream,
+        syscall: &'static str,
+        bytes: Vec<u8>,
+    },
+    /// A watched call that may be refused.
+    Watch {
+        syscall: &'static str,
+        detail: String,
+    },
+}
+
+/// The tracer's state of one live task.
+#[derive(Debug)]
+pub(crate) struct Live {
+    /// Index of its record.
+    pub(crate) record: usize,
+    pub(crate) tgid: i32,
+    /// Its stream of hold decisions (when shaking).
+    pub(crate) dice: Dice,
+    /// Waiting for the initial SIGSTOP of a new tracee.
+    pub(crate) awaiting_start: bool,
+    /// The call whose return is awaited.
+    pub(crate) pending: Option<Pending>,
+}
+
+/// Every task of the run.
+#[derive(Debug, Default)]
+pub(crate) struct Table {
+    pub(crate) records: Vec<Task>,
+    live: HashMap<i32, Live>,
+    /// New tracees whose initial stop came before their creator's event.
+    early: HashSet<i32>,
+}
+
+impl Table {
+    pub(crate) fn add_main(&mut self, pid: i32, at: Duration, dice: Dice, comm: Option<String>) {
+        self.records.push(Task {
+            tid: pid,
+            tgid: pid,
+            creator: None,
+            kind: TaskKind::Process,
+            created_at: at,
+            execs: Vec::new(),
+            ended_at: None,
+            end: None,
+            comm,
+        });
+        self.live.insert(
+            pid,
+            Live {
+                record: self.records.len() - 1,
+                tgid: pid,
+                dice,
+                awaiting_start: false,
+                pending: None,
+            },
+        );
+    }
+
+    /// Records a task created by `creator`. Returns true when its initial stop was seen already
+    /// (the caller resumes it now).
+    pub(crate) fn add_child(
+        &mut self,
+        creator: i32,
+        tid: i32,
+        kind: TaskKind,
+        at: Duration,
+    ) -> bool {
+        let (tgid, dice, comm) = match self.live.get_mut(&creator) {
+            Some(c) => {
+                let comm = self.records[c.record].comm.clone();
+                let tgid = if kind == TaskKind::Thread {
+                    c.tgid
+                } else {
+                    tid
+                };
+                (tgid, c.dice.child(), comm)
+            }
+            None => (tid, Dice::root(tid as u64), None),
+        };
+        self.records.push(Task {
+            tid,
+            tgid,
+            creator: Some(creator),
+            kind,
+            created_at: at,
+            execs: Vec::new(),
+            ended_at: None,
+            end: None,
+            comm,
+        });
+        let started = self.early.remove(&tid);
+        self.live.insert(
+            tid,
+            Live {
+                record: self.records.len() - 1,
+                tgid,
+                dice,
+                awaiting_start: !started,
+                pending: None,
+            },
+        );
+        started
+    }
+
+    /// A stop of a task not known yet: a new tracee that beat its creator's event.
+    pub(crate) fn note_early(&mut self, tid: i32) {
+        self.early.insert(tid);
+    }
+
+    /// The tracees stopped before their creator's event.
+    pub(crate) fn early(&self) -> Vec<i32> {
+        self.early.iter().copied().collect()
+    }
+
+    /// Forgets an early tracee that is gone. Returns whether it was one.
+    pub(crate) fn drop_early(&mut self, tid: i32) -> bool {
+        self.early.remove(&tid)
+    }
+
+    /// Records an early tracee whose creator died before reporting it: its creator is unknown.
+    pub(crate) fn adopt_early(&mut self, tid: i32, kind: TaskKind, tgid: i32, at: Duration) {
+        self.early.remove(&tid);
+        self.records.push(Task {
+            tid,
+            tgid,
+            creator: None,
+            kind,
+            created_at: at,
+            execs: Vec::new(),
+            ended_at: None,
+            end: None,
+            comm: None,
+        });
+        self.live.insert(
+            tid,
+            Live {
+                record: self.records.len() - 1,
+                tgid,
+                dice: Dice::root(tid as u64),
+                awaiting_start: false,
+                pending: None,
+            },
+        );
+    }
+
+    pub(crate) fn live(&mut self, tid: i32) -> Option<&mut Live> {
+        self.live.get_mut(&tid)
+    }
+
+    pub(crate) fn is_live(&self, tid: i32) -> bool {
+        self.live.contains_key(&tid)
+    }
+
+    pub(crate) fn tgid(&self, tid: i32) -> i32 {
+        self.live.get(&tid).map_or(tid, |l| l.tgid)
+    }
+
+    pub(crate) fn record_mut(&mut self, tid: i32) -> Option<&mut Task> {
+        let i = self.live.get(&tid)?.record;
+        self.records.get_mut(i)
+    }
+
+    /// An exec by `tid`, which was `former` before it (a non-leader thread that exec'd takes the
+    /// leader's tid; the old leader is gone without a status).
+    pub(crate) fn exec(
+        &mut self,
+        tid: i32,
+        former: i32,
+        exec: Exec,
+        comm: Option<String>,
+        at: Duration,
+    ) {
+        if former != tid
+            && let Some(moved) = self.live.remove(&former)
+        {
+            if let Some(old_leader) = self.live.remove(&tid) {
+                let rec = &mut self.records[old_leader.record];
+                rec.end = Some(End::Replaced);
+                rec.ended_at = Some(at);
+            }
+            let rec = &mut self.records[moved.record];
+            rec.tid = tid;
+            self.live.insert(tid, moved);
+        }
+        if let Some(rec) = self.record_mut(tid) {
+            rec.execs.push(exec);
+            if comm.is_some() {
+                rec.comm = comm;
+            }
+        }
+    }
+
+    /// A task was reaped. Returns its kind if it was known.
+    pub(crate) fn end(&mut self, tid: i32, end: End, at: Duration) -> Option<TaskKind> {
+        let live = self.live.remove(&tid)?;
+        let rec = &mut self.records[live.record];
+        rec.end = Some(end);
+        rec.ended_at = Some(at);
+        Some(rec.kind)
+    }
+}

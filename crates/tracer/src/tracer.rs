@@ -1,0 +1,349 @@
+//! The tracer thread's loop: every stop of every tracee, until no tracee is left.
+//!
+//! Stops are served one at a time. A shaken task is simply not resumed until its hold ends;
+//! meanwhile the loop polls (`WNOHANG`) so the other tasks keep running and being served.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use nix::errno::Errno;
+
+use crate::calls::{self, Outcome, Streams};
+use crate::error::TraceError;
+use crate::options::TraceOptions;
+use crate::proc_info;
+use crate::record::{End, Exec, Hold, HoldPoint, Refusal, TaskKind, Trace, Write};
+use crate::running::Shared;
+use crate::shake::{Dice, Holds, Resume};
+use crate::sys;
+use crate::tasks::Table;
+
+/// How often the loop looks for events while a task is held.
+const HOLD_POLL: Duration = Duration::from_micros(250);
+
+pub(crate) struct Tracer {
+    opts: TraceOptions,
+    streams: Streams,
+    shared: Arc<Shared>,
+    main_pid: i32,
+    table: Table,
+    holds: Holds,
+    hold_log: Vec<Hold>,
+    writes: Vec<Write>,
+    /// Bytes kept in `writes` so far.
+    kept: usize,
+    refusals: Vec<Refusal>,
+}
+
+impl Tracer {
+    /// A tracer for `main_pid`, stopped after its exec with the options set.
+    pub(crate) fn new(
+        opts: TraceOptions,
+        streams: Streams,
+        shared: Arc<Shared>,
+        main_pid: i32,
+    ) -> Tracer {
+        let mut table = Table::default();
+        let dice = Dice::root(opts.shake.map_or(0, |s| s.seed));
+        let at = opts.start.elapsed();
+        table.add_main(main_pid, at, dice, proc_info::comm(main_pid));
+        let mut tracer = Tracer {
+            opts,
+            streams,
+            shared,
+            main_pid,
+            table,
+            holds: Holds::default(),
+            hold_log: Vec::new(),
+            writes: Vec::new(),
+            kept: 0,
+            refusals: Vec::new(),
+        };
+        tracer.note_exec(main_pid, main_pid);
+        tracer
+    }
+
+    fn now(&self) -> Duration {
+        self.opts.start.elapsed()
+    }
+
+    /// Serves stops until every tracee is gone. On a failure of `waitpid` itself the run is killed
+    /// (so nothing outlives the tracer) and the error returned.
+    pub(crate) fn run(mut self) -> Result<Trace, TraceError> {
+        self.resume(self.main_pid, Resume::Cont(0));
+        loop {
+            for (tid, how) in self.holds.take_due(Instant::now()) {
+                self.resume(tid, how);
+            }
+            match sys::wait_any(self.holds.pending()) {
+                Ok(Some((pid, status))) => self.on_status(pid, status),
+                Ok(None) => {
+                    let now = Instant::now();
+                    let due = self.holds.next_due().unwrap_or(now);
+                    std::thread::sleep(due.saturating_duration_since(now).min(HOLD_POLL));
+                }
+                Err(Errno::EINTR) => {}
+                // No child or tracee of this thread is left.
+                Err(Errno::ECHILD) => break,
+                Err(e) => {
+                    self.shared.kill_all();
+                    return Err(TraceError::os("cannot wait for the traced program", e));
+                }
+            }
+        }
+        Ok(Trace {
+            main_pid: self.main_pid,
+            tasks: self.table.records,
+            writes: self.writes,
+            shake: self.opts.shake,
+            holds: self.hold_log,
+            refusals: self.refusals,
+        })
+    }
+
+    /// Resumes a stopped tracee; a tracee killed meanwhile (ESRCH) reports its end later.
+    fn resume(&mut self, tid: i32, how: Resume) {
+        let _ = match how {
+            Resume::Cont(sig) => sys::cont(tid, sig),
+            Resume::Syscall => sys::syscall(tid, 0),
+        };
+    }
+
+    /// Resumes now, or holds first when shaking says so.
+    fn resume_or_hold(&mut self, tid: i32, how: Resume, point: HoldPoint) {
+        let held = match (self.opts.shake, self.table.live(tid)) {
+            (Some(shake), Some(live)) => live.dice.decide(&shake),
+            _ => None,
+        };
+        match held {
+            Some(d) if !d.is_zero() => {
+                self.hold_log.push(Hold {
+                    tid,
+                    at: self.now(),
+                    duration: d,
+                    point,
+                });
+                self.holds.push(Instant::now() + d, tid, how);
+            }
+            _ => self.resume(tid, how),
+        }
+    }
+
+    fn on_status(&mut self, pid: i32, status: i32) {
+        if libc::WIFEXITED(status) {
+            self.on_end(pid, End::Exited(libc::WEXITSTATUS(status)));
+        } else if libc::WIFSIGNALED(status) {
+            self.on_end(pid, End::Signaled(libc::WTERMSIG(status)));
+        } else if libc::WIFSTOPPED(status) {
+            let sig = libc::WSTOPSIG(status);
+            let event = (status >> 16) & 0xff;
+            if sig == libc::SIGTRAP | 0x80 {
+                self.on_syscall_exit(pid);
+            } else if sig == libc::SIGTRAP && event != 0 {
+                self.on_event(pid, event);
+            } else {
+                self.on_signal_stop(pid, sig);
+            }
+        }
+    }
+
+    fn on_end(&mut self, pid: i32, end: End) {
+        let at = self.now();
+        if self.table.drop_early(pid) {
+            self.shared.remove_process(pid);
+        }
+        // None: a pid we never traced (an orphan of another thread's run adopted by this thread).
+        if let Some(kind) = self.table.end(pid, end, at) {
+            self.holds.forget(pid);
+            if kind == TaskKind::Process {
+                self.shared.remove_process(pid);
+            }
+            if pid == self.main_pid {
+                self.shared.set_main_end(end);
+            }
+        }
+        self.adopt_orphaned_early();
+    }
+
+    /// An early tracee whose creator is gone will never be reported by it: take it in as it is,
+    /// creator unknown, and let it run.
+    fn adopt_orphaned_early(&mut self) {
+        for tid in self.table.early() {
+            let Some(tgid) = proc_info::tgid_of(tid) else {
+                continue;
+            };
+            let creator_alive = if tgid != tid {
+                self.table.is_live(tgid)
+            } else {
+                proc_info::ppid_of(tid).is_some_and(|p| self.table.is_live(p))
+            };
+            if creator_alive {
+                continue;
+            }
+            let kind = if tgid == tid {
+                TaskKind::Process
+            } else {
+                TaskKind::Thread
+            };
+            let at = self.now();
+            self.table.adopt_early(tid, kind, tgid, at);
+            self.resume(tid, Resume::Cont(0));
+        }
+    }
+
+    fn on_signal_stop(&mut self, pid: i32, sig: i32) {
+        if !self.table.is_live(pid) {
+            // A new tracee stopped before its creator's event told us who it is. A process is
+            // killable from now on, so a kill of the run cannot miss it.
+            self.table.note_early(pid);
+            if proc_info::tgid_of(pid) == Some(pid)
+                && let Ok(fd) = sys::pidfd_open(pid)
+            {
+                self.shared.add_process(pid, fd);
+            }
+            return;
+        }
+        let starting = self
+            .table
+            .live(pid)
+            .is_some_and(|l| l.awaiting_start && sig == libc::SIGSTOP);
+        if starting {
+            if let Some(l) = self.table.live(pid) {
+                l.awaiting_start = false;
+            }
+            self.resume_or_hold(pid, Resume::Cont(0), HoldPoint::Start);
+            return;
+        }
+        let stop_signal = matches!(
+            sig,
+            libc::SIGSTOP | libc::SIGTSTP | libc::SIGTTIN | libc::SIGTTOU
+        );
+        let deliver = if stop_signal && sys::is_group_stop(pid) {
+            0
+        } else {
+            sig
+        };
+        let in_call = self.table.live(pid).is_some_and(|l| l.pending.is_some());
+        // Inside a watched call: keep stopping at its return.
+        let _ = if in_call {
+            sys::syscall(pid, deliver)
+        } else {
+            sys::cont(pid, deliver)
+        };
+    }
+
+    fn on_event(&mut self, pid: i32, event: i32) {
+        match event {
+            libc::PTRACE_EVENT_FORK | libc::PTRACE_EVENT_VFORK | libc::PTRACE_EVENT_CLONE => {
+                self.on_create(pid, event)
+            }
+            libc::PTRACE_EVENT_EXEC => {
+                let former = sys::event_msg(pid).map_or(pid, |m| m as i32);
+                self.note_exec(pid, former);
+                self.resume(pid, Resume::Cont(0));
+            }
+            libc::PTRACE_EVENT_EXIT => {
+                // The last moment the task's final name can be read.
+                let comm = proc_info::comm(pid);
+                if let Some(rec) = self.table.record_mut(pid)
+                    && comm.is_some()
+                {
+                    rec.comm = comm;
+                }
+                self.resume(pid, Resume::Cont(0));
+            }
+            libc::PTRACE_EVENT_SECCOMP => self.on_seccomp(pid),
+            _ => self.resume(pid, Resume::Cont(0)),
+        }
+    }
+
+    fn on_create(&mut self, pid: i32, event: i32) {
+        let Ok(msg) = sys::event_msg(pid) else {
+            self.resume(pid, Resume::Cont(0));
+            return;
+        };
+        let child = msg as i32;
+        let parent_tgid = self.table.tgid(pid);
+        let kind = if event == libc::PTRACE_EVENT_CLONE
+            && proc_info::tgid_of(child) == Some(parent_tgid)
+        {
+            TaskKind::Thread
+        } else {
+            TaskKind::Process
+        };
+        let at = self.now();
+        let started = self.table.add_child(pid, child, kind, at);
+        if kind == TaskKind::Process
+            && !started
+            && let Ok(fd) = sys::pidfd_open(child)
+        {
+            self.shared.add_process(child, fd);
+        }
+        if started {
+            self.resume_or_hold(child, Resume::Cont(0), HoldPoint::Start);
+        }
+        self.resume_or_hold(pid, Resume::Cont(0), HoldPoint::Create);
+    }
+
+    fn note_exec(&mut self, pid: i32, former: i32) {
+        let exec = Exec {
+            path: proc_info::exe(pid).unwrap_or_default(),
+            argv: proc_info::cmdline(pid),
+            at: self.now(),
+        };
+        let at = exec.at;
+        self.table.exec(pid, former, exec, proc_info::comm(pid), at);
+    }
+
+    fn on_seccomp(&mut self, pid: i32) {
+        let entry = sys::syscall_info(pid)
+            .ok()
+            .and_then(|i| calls::entry_of(&i));
+        let Some((nr, args)) = entry else {
+            self.resume(pid, Resume::Cont(0));
+            return;
+        };
+        let pending = calls::on_entry(
+            pid,
+            nr,
+            &args,
+            &self.streams,
+            self.opts
+                .max_write_bytes
+                .min(self.opts.max_total_bytes.saturating_sub(self.kept)),
+            self.opts.watch_refusals,
+        );
+        let is_write = matches!(pending, Some(crate::tasks::Pending::Write { .. }));
+        match (pending, self.table.live(pid)) {
+            (Some(p), Some(live)) => live.pending = Some(p),
+            _ => {
+                self.resume(pid, Resume::Cont(0));
+                return;
+            }
+        }
+        if is_write {
+            self.resume_or_hold(pid, Resume::Syscall, HoldPoint::Write);
+        } else {
+            self.resume(pid, Resume::Syscall);
+        }
+    }
+
+    fn on_syscall_exit(&mut self, pid: i32) {
+        let ret = sys::syscall_info(pid)
+            .ok()
+            .and_then(|i| calls::return_of(&i));
+        let tgid = self.table.tgid(pid);
+        let pending = self.table.live(pid).and_then(|l| l.pending.take());
+        if let (Some(p), Some(ret)) = (pending, ret) {
+            match calls::on_return(pid, tgid, p, ret, self.now()) {
+                Outcome::Write(w) => {
+                    self.kept += w.bytes.len();
+                    self.writes.push(w);
+                }
+                Outcome::Refusal(r) => self.refusals.push(r),
+                Outcome::Nothing => {}
+            }
+        }
+        self.resume(pid, Resume::Cont(0));
+    }
+}

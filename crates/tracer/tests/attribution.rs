@@ -1,0 +1,215 @@
+//! Who wrote what: a parent, a forked child, a thread, a dup'ed descriptor, writev, an exec'd
+//! shell and Python's unbuffered print, each checked against the pid and tid the writer prints.
+
+mod support;
+
+use std::collections::HashMap;
+use std::process::Command;
+
+use support::{assert_nothing_left, field, opts, python, run};
+use tracer::{End, Stream, TaskKind, Trace};
+
+/// Each writer's lines: its bytes to `stream` in order, cut at newlines.
+fn lines_by_writer(trace: &Trace, stream: Stream) -> Vec<(i32, i32, String)> {
+    let mut partial: HashMap<i32, (i32, Vec<u8>)> = HashMap::new();
+    let mut lines = Vec::new();
+    for w in trace.writes.iter().filter(|w| w.stream == stream) {
+        assert_eq!(w.len, w.bytes.len(), "all bytes of a small write are kept");
+        let entry = partial.entry(w.tid).or_insert((w.tgid, Vec::new()));
+        for &b in &w.bytes {
+            if b == b'\n' {
+                lines.push((
+                    entry.0,
+                    w.tid,
+                    String::from_utf8_lossy(&entry.1).into_owned(),
+                ));
+                entry.1.clear();
+            } else {
+                entry.1.push(b);
+            }
+        }
+    }
+    lines
+}
+
+fn check_writers(unbuffered: bool) {
+    let mut cmd = python("writers.py", &[]);
+    if unbuffered {
+        cmd.env("PYTHONUNBUFFERED", "1");
+    } else {
+        cmd.env_remove("PYTHONUNBUFFERED");
+    }
+    let got = run(cmd, &opts());
+    let trace = &got.trace;
+    let main = trace.main_task().expect("main task");
+    assert_eq!(main.kind, TaskKind::Process);
+    assert_eq!(main.creator, None);
+    assert_eq!(main.end, Some(End::Exited(5)));
+    assert!(main.execs[0].path.contains("python"), "{:?}", main.execs);
+
+    let lines = lines_by_writer(trace, Stream::Stdout);
+    let tags: Vec<&str> = lines
+        .iter()
+        .map(|(_, _, l)| l.split(' ').next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        tags,
+        [
+            "parent", "child", "thread", "dup", "writev", "shell", "print"
+        ],
+        "{got:#?}"
+    );
+    for (tgid, tid, line) in &lines {
+        assert_eq!(
+            field(line, "pid"),
+            Some(*tgid),
+            "the writer's pid is the printed one: {line}"
+        );
+        if let Some(printed_tid) = field(line, "tid") {
+            assert_eq!(
+                printed_tid, *tid,
+                "the writer's tid is the printed one: {line}"
+            );
+        }
+        let task = trace.task(*tid).expect("the writer is a task of the trace");
+        let tag = line.split(' ').next().unwrap_or("");
+        match tag {
+            "parent" | "dup" | "writev" | "print" => assert_eq!(*tid, trace.main_pid),
+            "child" => {
+                assert_eq!(task.kind, TaskKind::Process);
+                assert_eq!(task.creator, Some(trace.main_pid));
+                assert_eq!(task.end, Some(End::Exited(3)));
+            }
+            "thread" => {
+                assert_eq!(task.kind, TaskKind::Thread);
+                assert_eq!(task.tgid, trace.main_pid);
+                assert_eq!(task.creator, Some(trace.main_pid));
+                assert_ne!(task.tid, trace.main_pid);
+                assert_eq!(task.end, Some(End::Exited(0)));
+            }
+            "shell" => {
+                assert_eq!(task.kind, TaskKind::Process);
+                assert_eq!(task.creator, Some(trace.main_pid));
+                let exec = task.execs.first().expect("the shell was exec'd");
+                assert_eq!(exec.argv.first().map(String::as_str), Some("/bin/sh"));
+                assert!(exec.path.ends_with("sh"), "{exec:?}");
+                assert_eq!(task.end, Some(End::Exited(0)));
+            }
+            _ => unreachable!(),
+        }
+    }
+    let syscalls: Vec<&str> = trace
+        .writes
+        .iter()
+        .filter(|w| w.stream == Stream::Stdout)
+        .map(|w| w.syscall)
+        .collect();
+    assert_eq!(
+        syscalls.iter().filter(|s| **s == "writev").count(),
+        1,
+        "{syscalls:?}"
+    );
+    let print_writes = trace
+        .writes
+        .iter()
+        .filter(|w| w.stream == Stream::Stdout && w.tid == trace.main_pid)
+        .filter(|w| w.bytes.starts_with(b"print") || w.bytes == b"\n")
+        .count();
+    // Buffered, print's line leaves in one write at exit; unbuffered, text and newline apart.
+    assert_eq!(print_writes, if unbuffered { 2 } else { 1 });
+
+    let err_lines = lines_by_writer(trace, Stream::Stderr);
+    assert_eq!(err_lines.len(), 1, "{err_lines:?}");
+    assert_eq!(field(&err_lines[0].2, "pid"), Some(trace.main_pid));
+    assert_eq!(got.stderr.trim(), err_lines[0].2);
+    assert_eq!(got.stdout.lines().count(), 7);
+    assert_nothing_left(trace);
+}
+
+#[test]
+fn every_writer_is_attributed_python_buffered() {
+    check_writers(false);
+}
+
+#[test]
+fn every_writer_is_attributed_python_unbuffered() {
+    check_writers(true);
+}
+
+#[test]
+fn exit_codes_signals_and_exec_paths() {
+    let mut cmd = Command::new("/bin/sh");
+    cmd.args(["-c", r#"/bin/sh -c 'kill -KILL $$'; exit 7"#]);
+    support::piped(&mut cmd);
+    let got = run(cmd, &opts());
+    let trace = &got.trace;
+    assert_eq!(trace.main_task().and_then(|t| t.end), Some(End::Exited(7)));
+    let killed: Vec<_> = trace
+        .tasks
+        .iter()
+        .filter(|t| t.end == Some(End::Signaled(libc::SIGKILL)))
+        .collect();
+    assert_eq!(killed.len(), 1, "{trace:#?}");
+    assert_eq!(killed[0].creator, Some(trace.main_pid));
+    assert_eq!(killed[0].execs.len(), 1);
+    assert_eq!(killed[0].execs[0].argv[..2], ["/bin/sh", "-c"]);
+    for t in &trace.tasks {
+        assert!(t.ended_at.is_some_and(|e| e >= t.created_at), "{t:?}");
+    }
+    assert_nothing_left(trace);
+}
+
+#[test]
+fn a_missing_program_is_not_found_and_a_plain_file_is_not_executable() {
+    let err =
+        tracer::spawn(Command::new("/nonexistent/tracer-test"), &opts()).expect_err("missing");
+    assert_eq!(err.kind(), tracer::TraceErrorKind::NotFound, "{err}");
+    let err = tracer::spawn(Command::new(support::program("writers.py")), &opts())
+        .expect_err("not executable");
+    assert_eq!(err.kind(), tracer::TraceErrorKind::Spawn, "{err}");
+    // The exec fails after the tracing hook ran: the failure must still come back, not hang,
+    // with the errno execve gave.
+    let script = std::env::temp_dir().join(format!("tracer-no-interpreter-{}", std::process::id()));
+    std::fs::write(&script, "#!/nonexistent/python9\nprint('never')\n").expect("write script");
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod");
+    let err = tracer::spawn(Command::new(&script), &opts()).expect_err("no interpreter");
+    std::fs::remove_file(&script).expect("remove script");
+    assert_eq!(err.kind(), tracer::TraceErrorKind::NotFound, "{err}");
+    let source = std::error::Error::source(&err).and_then(|s| s.downcast_ref::<std::io::Error>());
+    assert_eq!(
+        source.and_then(|e| e.raw_os_error()),
+        Some(libc::ENOENT),
+        "{err}"
+    );
+}
+
+#[test]
+fn tracing_under_a_tracer_is_refused() {
+    // The outer trace follows trace_once's fork, so its child's PTRACE_TRACEME fails: EPERM.
+    let mut cmd = Command::new(support::example("trace_once"));
+    cmd.args(["--", "/bin/true"]);
+    support::piped(&mut cmd);
+    let got = run(cmd, &opts());
+    assert!(
+        got.stderr.contains("tracing refused") && got.stderr.contains("(Refused)"),
+        "{}",
+        got.stderr
+    );
+    assert_eq!(
+        got.trace.main_task().and_then(|t| t.end),
+        Some(End::Exited(2))
+    );
+    let thread = got
+        .trace
+        .tasks
+        .iter()
+        .find(|t| t.kind == TaskKind::Thread)
+        .expect("its tracer thread");
+    assert_eq!(
+        thread.comm.as_deref(),
+        Some("tracer"),
+        "a named thread's name is kept"
+    );
+    assert_nothing_left(&got.trace);
+}

@@ -1,0 +1,87 @@
+//! Shaking: holds are recorded, bounded, and the same seed replays the same decisions per task.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use support::{assert_nothing_left, opts, python, run};
+use tracer::{HoldPoint, Shake, Trace};
+
+/// Each task's place in the tree: the path of creation ranks from the main process ("0", "0.1",
+/// "0.1.2"), the same from run to run for a program that creates its tasks in a fixed order.
+fn places(trace: &Trace) -> BTreeMap<i32, String> {
+    let mut place = BTreeMap::new();
+    let mut children: BTreeMap<i32, usize> = BTreeMap::new();
+    for t in &trace.tasks {
+        let p = match t.creator {
+            None => "0".to_string(),
+            Some(c) => {
+                let rank = children.entry(c).or_insert(0);
+                *rank += 1;
+                format!("{}.{}", place.get(&c).cloned().unwrap_or_default(), rank)
+            }
+        };
+        place.insert(t.tid, p);
+    }
+    place
+}
+
+/// The hold decisions per place: (point, duration) in order.
+fn decisions(trace: &Trace) -> BTreeMap<String, Vec<(HoldPoint, Duration)>> {
+    let place = places(trace);
+    let mut by_place: BTreeMap<String, Vec<(HoldPoint, Duration)>> = BTreeMap::new();
+    for h in &trace.holds {
+        by_place
+            .entry(place.get(&h.tid).cloned().unwrap_or_default())
+            .or_default()
+            .push((h.point, h.duration));
+    }
+    by_place
+}
+
+fn shaken(seed: u64) -> Trace {
+    let mut o = opts();
+    o.shake = Some(Shake::new(seed, Duration::from_millis(5)));
+    // One child at a time: every task creates its tasks in a fixed order, so places replay.
+    let got = run(python("spawner.py", &["1"]), &o);
+    assert_eq!(got.stdout.lines().count(), 9, "{}", got.stdout);
+    assert_nothing_left(&got.trace);
+    got.trace
+}
+
+#[test]
+fn holds_are_recorded_bounded_and_replay_with_their_seed() {
+    let a = shaken(7);
+    assert!(!a.holds.is_empty(), "a shaken run holds somewhere");
+    assert_eq!(a.shake.map(|s| s.seed), Some(7));
+    for h in &a.holds {
+        assert!(h.duration <= Duration::from_millis(5), "{h:?}");
+        assert!(
+            a.task(h.tid).is_some(),
+            "a hold of a task of the run: {h:?}"
+        );
+    }
+    let points: Vec<HoldPoint> = a.holds.iter().map(|h| h.point).collect();
+    assert!(points.contains(&HoldPoint::Write), "{points:?}");
+
+    let b = shaken(7);
+    assert_eq!(
+        decisions(&a),
+        decisions(&b),
+        "same seed, same decisions per task"
+    );
+    let c = shaken(8);
+    assert_ne!(
+        decisions(&a),
+        decisions(&c),
+        "another seed, other decisions"
+    );
+}
+
+#[test]
+fn an_unshaken_run_never_holds() {
+    let got = run(python("spawner.py", &["2"]), &opts());
+    assert!(got.trace.holds.is_empty());
+    assert_eq!(got.stdout.lines().count(), 15);
+}

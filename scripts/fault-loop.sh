@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs multitask's fault tests (issue 13's five kinds, and the older faults) N times in a row
+# (default 20), stopping at the first failure, and prints how many runs passed.
+#   scripts/fault-loop.sh [N]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${1:-20}"
+tests=(--test faults --test pool_loads --test children --test after_fork)
+cargo test -q -p multitask "${tests[@]}" --no-run 2>/dev/null
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+for ((i = 1; i <= runs; i++)); do
+  if ! cargo test -q -p multitask "${tests[@]}" >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "fault-loop: run $i of $runs failed ($((i - 1)) passed in a row)"
+    exit 1
+  fi
+done
+echo "fault-loop: $runs of $runs runs passed in a row"

@@ -1,0 +1,245 @@
+//! Every child this process started through the crate (a `Process`, a pool's worker) and has
+//! not reaped: Python's `multiprocessing` keeps the same set. One place reaps them all, so a
+//! finished child is reaped at the next `start` even when nobody joins it (no zombie), its
+//! status kept for the handle that asks later; `active_children` lists the live ones; and at a
+//! normal exit daemons are terminated and every other child is joined, as Python does.
+//!
+//! A forked child starts with an empty table: its parent's children are not its own.
+
+use std::sync::Once;
+use std::time::{Duration, Instant};
+
+use nix::errno::Errno;
+use nix::sys::signal::{Signal, kill};
+use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+use nix::unistd::Pid;
+
+use crate::error::{Error, Result};
+use crate::pidfd::wait_for_end;
+use crate::spin::SpinLock;
+
+/// How a child ended: its exit status, or the signal that killed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ended {
+    Exited(i32),
+    Signaled(i32),
+}
+
+impl Ended {
+    /// Python's `exitcode`: the status, or minus the signal number.
+    pub(crate) fn exitcode(self) -> i32 {
+        match self {
+            Ended::Exited(code) => code,
+            Ended::Signaled(signal) => -signal,
+        }
+    }
+
+    fn from_status(status: WaitStatus) -> Option<Ended> {
+        match status {
+            WaitStatus::Exited(_, code) => Some(Ended::Exited(code)),
+            WaitStatus::Signaled(_, signal, _) => Some(Ended::Signaled(signal as i32)),
+            _ => None,
+        }
+    }
+}
+
+/// "exited with status 3", "killed by SIGKILL": the words every error about a child's end uses.
+impl std::fmt::Display for Ended {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Ended::Exited(code) => write!(f, "exited with status {code}"),
+            Ended::Signaled(signal) => match Signal::try_from(signal) {
+                Ok(name) => write!(f, "killed by {}", name.as_str()),
+                Err(_) => write!(f, "killed by signal {signal}"),
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    pid: i32,
+    /// Terminated at exit instead of joined (Python's `daemon`).
+    daemon: bool,
+    /// A handle (`Process`, a pool's worker) still holds it and will ask for its end.
+    owned: bool,
+    /// Reaped: how it ended, kept for the handle.
+    ended: Option<Ended>,
+}
+
+static TABLE: SpinLock<Vec<Entry>> = SpinLock::new(Vec::new());
+
+/// How long a daemon has between SIGTERM and SIGKILL at exit.
+const EXIT_GRACE: Duration = Duration::from_secs(1);
+
+/// Registers the fork handlers and the exit handler, once.
+pub(crate) fn install_handlers() {
+    static HANDLERS: Once = Once::new();
+    HANDLERS.call_once(|| {
+        // SAFETY: the fork handlers spin on and store to an atomic, and the child's sets a
+        // vector's length to 0; the exit handler runs in a normal exit, where any code may.
+        unsafe {
+            libc::pthread_atfork(Some(lock_table), Some(unlock_table), Some(forget_in_child));
+            libc::atexit(join_at_exit);
+        }
+    });
+}
+
+extern "C" fn lock_table() {
+    TABLE.lock();
+}
+
+extern "C" fn unlock_table() {
+    TABLE.unlock();
+}
+
+extern "C" fn forget_in_child() {
+    // SAFETY: the prepare handler took the lock in the parent, and the child has it still.
+    unsafe { TABLE.held(|table| table.clear()) };
+    TABLE.unlock();
+}
+
+/// Records a child just forked.
+pub(crate) fn register(pid: i32, daemon: bool) {
+    install_handlers();
+    TABLE.with(|table| {
+        table.push(Entry {
+            pid,
+            daemon,
+            owned: true,
+            ended: None,
+        })
+    });
+}
+
+/// Reaps `pid` if it has ended, without waiting: how it ended (kept for the next ask).
+pub(crate) fn try_reap(pid: i32) -> Result<Option<Ended>> {
+    TABLE.with(|table| {
+        let entry = table.iter_mut().find(|e| e.pid == pid);
+        if let Some(Entry {
+            ended: Some(ended), ..
+        }) = entry
+        {
+            return Ok(Some(*ended));
+        }
+        let ended = match waitpid(Pid::from_raw(pid), Some(WaitPidFlag::WNOHANG)) {
+            Ok(status) => Ended::from_status(status),
+            Err(e) => return Err(Error::os("waitpid", e).with_pid(pid)),
+        };
+        if let (Some(entry), Some(_)) = (entry, ended) {
+            entry.ended = ended;
+        }
+        Ok(ended)
+    })
+}
+
+/// The handle of `pid` is gone: forget it once reaped (now, or when a later reap finds it).
+pub(crate) fn disown(pid: i32) {
+    let _ = try_reap(pid);
+    TABLE.with(|table| {
+        if let Some(i) = table.iter().position(|e| e.pid == pid) {
+            if table[i].ended.is_some() {
+                table.swap_remove(i);
+            } else {
+                table[i].owned = false;
+            }
+        }
+    });
+}
+
+/// Reaps every child that has ended (Python's `_cleanup`, run at each `start`).
+pub(crate) fn reap_finished() {
+    TABLE.with(|table| {
+        for entry in table.iter_mut().filter(|e| e.ended.is_none()) {
+            if let Ok(status) = waitpid(Pid::from_raw(entry.pid), Some(WaitPidFlag::WNOHANG)) {
+                entry.ended = Ended::from_status(status);
+            }
+        }
+        table.retain(|e| e.owned || e.ended.is_none());
+    });
+}
+
+/// The pids of this process's children still running, after reaping those that ended:
+/// Python's `multiprocessing.active_children()` (which gives the `Process` objects).
+///
+/// Every child started through this crate counts: a [`Process`](crate::Process), a
+/// [`Pool`](crate::Pool)'s worker. A child made with [`fork`](crate::fork) does not, as in
+/// Python.
+///
+/// ```
+/// use multitask::{Process, Queue, active_children};
+/// let go: Queue<u8> = Queue::new()?;
+/// let mut p = Process::new(|| go.get().map(|_| ()));
+/// p.start()?;
+/// assert!(active_children().contains(&p.pid().unwrap()));
+/// go.put(1)?;
+/// p.join()?;
+/// assert!(!active_children().contains(&p.pid().unwrap()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn active_children() -> Vec<i32> {
+    reap_finished();
+    TABLE.with(|table| {
+        table
+            .iter()
+            .filter(|e| e.ended.is_none())
+            .map(|e| e.pid)
+            .collect()
+    })
+}
+
+/// At a normal exit (`main` returned, `std::process::exit`): daemons get SIGTERM (SIGKILL a
+/// second later), every other child is waited for, as Python's exit handler does. An abnormal
+/// death of this process still takes them all at once (their parent-death signal).
+extern "C" fn join_at_exit() {
+    let alive: Vec<Entry> = TABLE.with(|table| {
+        table
+            .iter()
+            .copied()
+            .filter(|e| e.ended.is_none())
+            .collect()
+    });
+    for daemon in alive.iter().filter(|e| e.daemon) {
+        let _ = kill(Pid::from_raw(daemon.pid), Signal::SIGTERM);
+    }
+    let grace = Instant::now() + EXIT_GRACE;
+    for entry in &alive {
+        let pid = Pid::from_raw(entry.pid);
+        let reaped = || {
+            !matches!(
+                waitpid(pid, Some(WaitPidFlag::WNOHANG)),
+                Ok(WaitStatus::StillAlive)
+            )
+        };
+        if entry.daemon {
+            let left = grace.saturating_duration_since(Instant::now());
+            let mut done = false;
+            wait_for_end(entry.pid, left, || {
+                done = reaped();
+                done
+            });
+            if done {
+                continue;
+            }
+            // Still running, so not reaped: the pid is still this child's.
+            let _ = kill(pid, Signal::SIGKILL);
+        }
+        while let Err(Errno::EINTR) | Ok(WaitStatus::Stopped(..) | WaitStatus::Continued(..)) =
+            waitpid(pid, None)
+        {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Ended;
+
+    #[test]
+    fn an_end_reads_the_same_for_process_and_pool() {
+        assert_eq!(Ended::Exited(3).to_string(), "exited with status 3");
+        assert_eq!(Ended::Signaled(9).to_string(), "killed by SIGKILL");
+        assert_eq!(Ended::Signaled(64).to_string(), "killed by signal 64");
+        assert_eq!(Ended::Signaled(15).exitcode(), -15);
+        assert_eq!(Ended::Exited(1).exitcode(), 1);
+    }
+}
