@@ -93,6 +93,40 @@ impl GradingArgs {
             ..GradeOptions::default()
         }
     }
+
+    /// The same options as `grade` arguments, but `--spec` (for a script that runs `grade`
+    /// elsewhere, where the spec file has another path).
+    pub(crate) fn to_args(&self) -> Vec<OsString> {
+        let mut args: Vec<String> = vec![
+            "--runs".into(),
+            self.runs.to_string(),
+            "--timeout".into(),
+            self.timeout.to_string(),
+            "--shake".into(),
+            self.shake.to_string(),
+            "--stdout".into(),
+            match self.stdout {
+                StdoutArg::Terminal => "terminal".into(),
+                StdoutArg::Pipe => "pipe".into(),
+            },
+        ];
+        if let Some(s) = self.time_scale {
+            args.extend(["--time-scale".into(), s.to_string()]);
+        }
+        for (k, v) in &self.params {
+            args.extend(["--param".into(), format!("{k}={v}")]);
+        }
+        if let Some(r) = &self.reference {
+            args.extend(["--reference".into(), r.clone()]);
+        }
+        if self.no_trace {
+            args.push("--no-trace".into());
+        }
+        if let Some(seed) = self.seed {
+            args.extend(["--seed".into(), seed.to_string()]);
+        }
+        args.into_iter().map(OsString::from).collect()
+    }
 }
 
 /// A clap value parser: a finite number above 0.
@@ -126,11 +160,16 @@ pub(crate) fn one_line(e: clap::Error, command: &str) -> Option<String> {
         return None;
     }
     let text = e.to_string();
-    let first = text
-        .lines()
+    let mut lines = text.lines();
+    let mut first = lines
         .next()
         .unwrap_or("bad arguments")
         .trim_start_matches("error: ")
         .to_string();
+    // "the following required arguments were not provided:" names them on the next lines.
+    if first.ends_with(':') {
+        let named: Vec<&str> = lines.map(str::trim).take_while(|l| !l.is_empty()).collect();
+        first = format!("{first} {}", named.join(", "));
+    }
     Some(format!("{first} (see {command} --help)"))
 }

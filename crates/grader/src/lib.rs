@@ -23,6 +23,7 @@
 
 #![deny(missing_docs)]
 
+mod bundle;
 mod causes;
 mod checks;
 mod class;
@@ -43,6 +44,9 @@ mod spec;
 mod text;
 mod writer;
 
+pub use bundle::{
+    BundleError, BundleErrorKind, BundleOptions, SOURCE_DIR, gradescope_command, write_bundle,
+};
 pub use class::{
     BuildStatus, CSV_HEADER, ClassError, ClassErrorKind, ClassOptions, ClassResults, Form,
     RUST_EDITION, ReportFiles, SubmissionResult, Verdict, class_command, default_jobs, grade_class,

@@ -4,6 +4,7 @@
 //!     grade EXAMPLE [OPTIONS] -- COMMAND [ARGS...]
 //!     grade --list
 //!     grade class DIR --example EXAMPLE [OPTIONS]   (see grade class --help)
+//!     grade gradescope EXAMPLE [OPTIONS] -o autograder.zip   (see grade gradescope --help)
 //!
 //! Exit status: 0 every check passed, 1 a check failed, 2 the grading could not be done.
 
@@ -194,6 +195,12 @@ fn main() -> ExitCode {
     // Commands of their own, with their own options.
     if std::env::args_os().nth(1).is_some_and(|a| a == "class") {
         return grader::class_command(std::env::args_os().skip(2));
+    }
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == "gradescope")
+    {
+        return grader::gradescope_command(std::env::args_os().skip(2));
     }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -15,6 +15,8 @@ pub(crate) const BUILD_LOG: &str = "build.log";
 pub(crate) const GRADESCOPE_FILE: &str = "gradescope.json";
 /// The build log's tail quoted when a build failed, in bytes at most.
 const LOG_TAIL: usize = 8 * 1024;
+/// A failing run's lines quoted in each failed Gradescope test, at most.
+const RUN_LINES_SHOWN: usize = 60;
 
 /// The HTML report with the failing run's timeline, when the grader has one.
 ///
@@ -24,6 +26,42 @@ const LOG_TAIL: usize = 8 * 1024;
 fn html_report(report: &Report) -> Option<String> {
     let _ = report;
     None
+}
+
+/// The grader's Gradescope body, each failed test's output followed by what the first failing
+/// run printed (its first lines), so a student sees the run beside the verdict.
+fn gradescope_body(report: &Report) -> String {
+    let body = report.render(Format::Gradescope, false);
+    let Some(diff) = &report.diff else {
+        return body;
+    };
+    let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&body) else {
+        return body;
+    };
+    let mut printed = format!("\n\nthe first failing run (run {}) printed:", diff.run);
+    for line in diff.lines.iter().take(RUN_LINES_SHOWN) {
+        printed.push_str("\n  ");
+        printed.push_str(line);
+    }
+    if diff.lines.len() > RUN_LINES_SHOWN {
+        printed.push_str(&format!(
+            "\n  ... ({} more lines)",
+            diff.lines.len() - RUN_LINES_SHOWN
+        ));
+    }
+    if diff.lines.is_empty() {
+        printed.push_str(" nothing on stdout");
+    }
+    for test in value["tests"].as_array_mut().into_iter().flatten() {
+        if test["status"] == "failed"
+            && let Some(output) = test.get_mut("output")
+        {
+            *output = format!("{}{printed}", output.as_str().unwrap_or_default()).into();
+        }
+    }
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or(body);
+    text.push('\n');
+    text
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> Result<(), ClassError> {
@@ -41,11 +79,7 @@ pub(crate) fn write_graded(
     let rel = |file: &str| format!("{name}/{file}");
     write(&dir, "report.txt", &report.render(Format::Text, false))?;
     write(&dir, "report.json", &report.render(Format::Json, false))?;
-    write(
-        &dir,
-        GRADESCOPE_FILE,
-        &report.render(Format::Gradescope, false),
-    )?;
+    write(&dir, GRADESCOPE_FILE, &gradescope_body(report))?;
     let html = match html_report(report) {
         Some(page) => {
             write(&dir, "report.html", &page)?;
