@@ -48,6 +48,7 @@ mod tests {
             script.contains("--out \"$work/out\" --example fork --spec \"$ROOT/source/spec.toml\""),
             "{script}"
         );
-        assert!(!setup("stable").contains('@'));
+        assert!(!setup("stable").contains("@TOOLCHAIN@"));
+        assert!(!run_autograder(&[], false).contains("@GRADE_ARGS@"));
     }
 }
