@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Grades one class several times with each --jobs value and compares the verdicts: the same
 # verdicts whatever --jobs is, or which submissions differ. Prints one line per grading (jobs,
-# round, wall seconds, pass/fail/not graded) and a summary per --jobs value.
+# round, wall seconds, pass/fail/not graded) and a summary per --jobs value. Each round grades
+# with every --jobs value in turn, so that they share the machine's load of the moment.
 #
 # usage: scripts/class-jobs.sh CLASS ROUNDS "JOBS..." [GRADE CLASS OPTIONS...]
 #   e.g. scripts/class-jobs.sh tests/fixtures/class 5 "1 4" --example fork --runs 3 \
@@ -23,8 +24,8 @@ trap 'rm -rf "$work"' EXIT
 
 reference=""
 status=0
-for jobs in $jobs_list; do
-    for round in $(seq 1 "$rounds"); do
+for round in $(seq 1 "$rounds"); do
+    for jobs in $jobs_list; do
         out="$work/$jobs-$round"
         start=$(date +%s.%N)
         if ! "$GRADE" class "$class" --jobs "$jobs" --out "$out" "$@" >/dev/null 2>"$work/err"; then
@@ -39,7 +40,7 @@ for jobs in $jobs_list; do
         if [[ -z $reference ]]; then
             reference="$out/verdicts"
         elif ! cmp -s "$reference" "$out/verdicts"; then
-            same="DIFFERENT: $(diff "$reference" "$out/verdicts" | grep '^>' | tr '\n' ' ')"
+            same="DIFFERENT: $(diff "$reference" "$out/verdicts" | grep '^>' | tr '\n' ' ' || true)"
             status=1
         fi
         printf 'jobs %-2s round %s  %6.1f s  %s  %s\n' "$jobs" "$round" "$secs" "$counts" "$same"

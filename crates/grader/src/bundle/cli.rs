@@ -37,6 +37,10 @@ struct GradescopeCli {
     /// The Rust toolchain setup.sh installs when the image has none
     #[arg(long, default_value = "stable")]
     toolchain: String,
+
+    /// Arguments for the submission's program, after `--`
+    #[arg(last = true, value_name = "ARGS")]
+    args: Vec<OsString>,
 }
 
 /// Runs `grade gradescope` with `args` (what follows `gradescope` on the command line) and
@@ -62,6 +66,7 @@ pub fn gradescope_command(args: impl IntoIterator<Item = OsString>) -> ExitCode 
         spec: cli.grading.spec.clone(),
         grading: cli.grading.options(),
         grade_args,
+        port_args: cli.args,
         source: cli.source,
         toolchain: cli.toolchain,
         output: cli.output,

@@ -11,12 +11,17 @@ pub(crate) fn setup(toolchain: &str) -> String {
     SETUP.replace("@TOOLCHAIN@", &quote(toolchain))
 }
 
-/// `run_autograder`, running `grade class` with `args` (shell-quoted here); with `spec`, the
-/// bundled spec file is passed as `--spec`.
-pub(crate) fn run_autograder(args: &[OsString], spec: bool) -> String {
-    let mut words: Vec<String> = args.iter().map(|a| quote(&a.to_string_lossy())).collect();
+/// `run_autograder`, running `grade class` with `args` (shell-quoted here), the program getting
+/// `port_args`; with `spec`, the bundled spec file is passed as `--spec`.
+pub(crate) fn run_autograder(args: &[OsString], spec: bool, port_args: &[OsString]) -> String {
+    let shell = |a: &OsString| quote(&a.to_string_lossy());
+    let mut words: Vec<String> = args.iter().map(shell).collect();
     if spec {
         words.push("--spec \"$ROOT/source/spec.toml\"".into());
+    }
+    if !port_args.is_empty() {
+        words.push("--".into());
+        words.extend(port_args.iter().map(shell));
     }
     RUN_AUTOGRADER.replace("@GRADE_ARGS@", &words.join(" "))
 }
@@ -43,12 +48,14 @@ mod tests {
         assert_eq!(quote("a b"), "'a b'");
         assert_eq!(quote("it's"), "'it'\\''s'");
         assert_eq!(quote(""), "''");
-        let script = run_autograder(&["--example".into(), "fork".into()], true);
+        let script = run_autograder(&["--example".into(), "fork".into()], true, &["a b".into()]);
         assert!(
-            script.contains("--out \"$work/out\" --example fork --spec \"$ROOT/source/spec.toml\""),
+            script.contains(
+                "--out \"$work/out\" --example fork --spec \"$ROOT/source/spec.toml\" -- 'a b'"
+            ),
             "{script}"
         );
         assert!(!setup("stable").contains("@TOOLCHAIN@"));
-        assert!(!run_autograder(&[], false).contains("@GRADE_ARGS@"));
+        assert!(!run_autograder(&[], false, &[]).contains("@GRADE_ARGS@"));
     }
 }

@@ -27,6 +27,8 @@ pub struct BundleOptions {
     /// The same options as `grade class` arguments (without `--spec`), baked into
     /// `run_autograder`.
     pub grade_args: Vec<std::ffi::OsString>,
+    /// Arguments for the submission's program.
+    pub port_args: Vec<std::ffi::OsString>,
     /// This repository (`None`: the one this grader was built from).
     pub source: Option<PathBuf>,
     /// The rustup toolchain `setup.sh` installs when the image has no cargo.
@@ -59,7 +61,7 @@ pub fn write_bundle(opts: &BundleOptions) -> Result<usize, BundleError> {
     let files = list(&source)?;
     let mut zip = Zip::create(&opts.output)?;
     zip.add("setup.sh", setup(&opts.toolchain).as_bytes(), 0o755)?;
-    let script = run_autograder(&opts.grade_args, spec_text.is_some());
+    let script = run_autograder(&opts.grade_args, spec_text.is_some(), &opts.port_args);
     zip.add("run_autograder", script.as_bytes(), 0o755)?;
     if let Some(text) = &spec_text {
         zip.add("spec.toml", text.as_bytes(), 0o644)?;

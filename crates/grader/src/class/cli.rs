@@ -9,7 +9,7 @@ use clap::Parser;
 
 use crate::cli_args::{GradingArgs, one_line, positive};
 
-use super::grading::{ClassOptions, default_jobs, grade_class};
+use super::grading::{ClassOptions, grade_class};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -32,7 +32,8 @@ struct ClassCli {
     #[command(flatten)]
     grading: GradingArgs,
 
-    /// Worker threads building, then grading, submissions at once [default: CPU cores]
+    /// Worker threads building, then grading, submissions at once [default: CPU cores; 1 for
+    /// an example that measures cores kept busy]
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=256))]
     jobs: Option<u32>,
 
@@ -43,6 +44,10 @@ struct ClassCli {
     /// Limit per submission's build in seconds; the build and all it started are killed past it
     #[arg(long, default_value_t = 600.0, value_parser = positive, allow_negative_numbers = true)]
     build_timeout: f64,
+
+    /// Arguments for every submission's program, after `--`
+    #[arg(last = true, value_name = "ARGS")]
+    args: Vec<OsString>,
 }
 
 /// Runs `grade class` with `args` (what follows `class` on the command line) and returns its
@@ -64,9 +69,10 @@ pub fn class_command(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         example: cli.example,
         spec: cli.grading.spec.clone(),
         grading: cli.grading.options(),
-        jobs: cli.jobs.map_or_else(default_jobs, |j| j as usize),
+        jobs: cli.jobs.map(|j| j as usize),
         out: cli.out,
         build_timeout: Duration::try_from_secs_f64(cli.build_timeout).unwrap_or(Duration::MAX),
+        args: cli.args,
     };
     let results = match grade_class(&opts) {
         Ok(r) => r,

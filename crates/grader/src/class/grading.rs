@@ -43,17 +43,25 @@ pub struct ClassOptions {
     pub spec: Option<PathBuf>,
     /// How to grade each submission.
     pub grading: GradeOptions,
-    /// Worker threads (at least 1); see [`default_jobs`].
-    pub jobs: usize,
+    /// Worker threads (at least 1); `None`: [`default_jobs`] for the example.
+    pub jobs: Option<usize>,
     /// Where the results and each submission's reports and build log go (made if missing).
     pub out: PathBuf,
     /// A build past this long (all its steps) is killed and failed.
     pub build_timeout: Duration,
+    /// Arguments given to every submission's program (e.g. `5` for the notes' `Pool(5)`).
+    pub args: Vec<OsString>,
 }
 
-/// The default `--jobs`: one grading per core. Gradings judge timings, so there are never more
-/// at once than cores to run them (see the README for the measurement behind it).
-pub fn default_jobs() -> usize {
+/// The default `--jobs` for `spec`: one grading per core, but one at a time when the spec
+/// judges how many cores a port keeps busy (it has a `cores` parameter, as `multicore`): a
+/// grading beside it would take cores it measures. Measured in the README: gradings of
+/// sleeping ports (`pool`, `fork`) keep their verdicts with more jobs than cores; a busy port's
+/// verdict follows the cores it is left.
+pub fn default_jobs(spec: &Spec) -> usize {
+    if spec.param_names().contains(&"cores") {
+        return 1;
+    }
     std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -82,13 +90,14 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
         .into_iter()
         .map(|c| c.name)
         .collect();
-    if opts.jobs == 0 {
+    let jobs = opts.jobs.unwrap_or_else(|| default_jobs(&spec));
+    if jobs == 0 {
         return Err(ClassError::new(
             ClassErrorKind::Grading,
             "--jobs must be at least 1",
         ));
     }
-    let (subs, skipped) = discover(&opts.dir)?;
+    let (subs, skipped) = discover(&opts.dir, &opts.out)?;
     for line in &skipped {
         eprintln!("grade class: {line}");
     }
@@ -108,7 +117,7 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
     let mut progress = Progress::new(subs.len(), false);
     let names: Vec<&str> = subs.iter().map(|s| s.name.as_str()).collect();
     let builds = run_pool(
-        opts.jobs,
+        jobs,
         subs.iter().collect(),
         |i, sub: &Submission| {
             let t = Instant::now();
@@ -147,7 +156,8 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
             Err(panic) => (Err(panic), 0.0),
         };
         match outcome {
-            Ok(Built::Command(cmd)) => {
+            Ok(Built::Command(mut cmd)) => {
+                cmd.extend(opts.args.iter().cloned());
                 to_grade.push((i, cmd, secs));
                 rows.push(None);
             }
@@ -171,7 +181,7 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
     }
 
     let graded = run_pool(
-        opts.jobs,
+        jobs,
         to_grade.clone(),
         |_, (i, cmd, build_secs)| {
             let t = Instant::now();
@@ -240,7 +250,7 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
         example,
         runs: opts.grading.runs,
         time_scale: opts.grading.time_scale,
-        jobs: opts.jobs,
+        jobs,
         seconds: started.elapsed().as_secs_f64(),
         submissions: rows.into_iter().flatten().collect(),
     };

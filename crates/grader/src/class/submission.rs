@@ -46,14 +46,24 @@ pub(crate) struct Submission {
 /// `.rs` or `.py` file, or a single folder holding `Cargo.toml`, that is the submission (what a
 /// repository export or an upload often looks like); otherwise it is recorded as unknown.
 ///
+/// `out`, the results folder, is skipped too when it sits in `dir`.
+///
 /// Errors: `dir` is not a readable folder.
-pub(crate) fn discover(dir: &Path) -> Result<(Vec<Submission>, Vec<String>), ClassError> {
+pub(crate) fn discover(
+    dir: &Path,
+    out: &Path,
+) -> Result<(Vec<Submission>, Vec<String>), ClassError> {
     let dir = dir
         .canonicalize()
         .map_err(|e| ClassError::folder(dir, "cannot open the class folder", e))?;
+    let out = out.canonicalize().ok();
     let mut skipped = Vec::new();
     let mut found = Vec::new();
     for (entry_name, path) in visible_entries(&dir)? {
+        if out.as_ref().is_some_and(|o| *o == path) {
+            skipped.push(format!("{entry_name}: skipped (the results folder)"));
+            continue;
+        }
         // Follows symbolic links: a class may be a folder of links to repositories.
         let Ok(meta) = fs::metadata(&path) else {
             skipped.push(format!("{entry_name}: skipped (a dangling link)"));
@@ -185,7 +195,8 @@ mod tests {
         touch(&tmp.join("gus.py"));
         touch(&tmp.join("README.md"));
         touch(&tmp.join(".git/config"));
-        let (subs, skipped) = discover(&tmp).expect("discover");
+        touch(&tmp.join("results/results.csv"));
+        let (subs, skipped) = discover(&tmp, &tmp.join("results")).expect("discover");
         let _ = fs::remove_dir_all(&tmp);
         let got: Vec<(&str, Form)> = subs.iter().map(|s| (s.name.as_str(), s.form)).collect();
         assert_eq!(
@@ -202,13 +213,15 @@ mod tests {
             ]
         );
         assert!(subs[4].source.ends_with("eve/repo"), "{:?}", subs[4].source);
-        assert_eq!(skipped.len(), 1, "{skipped:?}");
+        assert_eq!(skipped.len(), 2, "{skipped:?}");
         assert!(skipped[0].starts_with("README.md"), "{skipped:?}");
+        assert!(skipped[1].starts_with("results: skipped"), "{skipped:?}");
     }
 
     #[test]
     fn a_missing_folder_is_an_error() {
-        let e = discover(Path::new("/no/such/class/folder")).expect_err("no folder");
+        let e =
+            discover(Path::new("/no/such/class/folder"), Path::new("out")).expect_err("no folder");
         assert!(e.to_string().contains("/no/such/class/folder"), "{e}");
     }
 }
