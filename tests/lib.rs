@@ -90,6 +90,36 @@ pub fn assert_passes(
     );
 }
 
+/// Grades the distributed pair `master -- worker` in one fenced run (`--pair`: the master binds
+/// its fixed port 5000 in the run's own loopback; `--pair-after "Try get results"`: the worker
+/// starts once the master listens and has queued every task, as the notes start it) with the
+/// built-in spec `example`, and fails the test with the report unless every check passed.
+pub fn assert_pair_passes(
+    example: &str,
+    runs: usize,
+    scale: f64,
+    master: &[OsString],
+    worker: &[OsString],
+) {
+    let spec = Spec::builtin(example).expect("a built-in spec");
+    let opts = GradeOptions {
+        runs,
+        time_scale: Some(scale),
+        pair: true,
+        pair_after: Some("Try get results".into()),
+        ..GradeOptions::default()
+    };
+    let mut command = master.to_vec();
+    command.push("--".into());
+    command.extend_from_slice(worker);
+    let report = grader::grade(&spec, &opts, &command).expect("grading could be done");
+    assert!(
+        report.passed,
+        "{example} {command:?} failed its spec:\n{}",
+        report.text(false)
+    );
+}
+
 /// Starts a demo at full time scale, waits for a stdout line starting with `after`, sends
 /// SIGINT to the demo's main process alone (as a shell's Ctrl-C reaches at least it), and
 /// returns the demo's processes still alive a second later (then kills them).

@@ -11,8 +11,9 @@
 //! `MULTITASK_TIME_SCALE` multiplies every [`sleep`], and `MULTITASK_SEED` makes every
 //! [`random`] draw reproducible (each process gets its own stream, as after Python's reseed).
 //!
-//! Transports: a `Queue` is a `SOCK_SEQPACKET` socket pair of its own (any number of forked
-//! writers and readers, one system call a message each way); a `Pipe` end and each pool worker
+//! Transports: a `Queue` is a message ring in memory that every fork maps (any number of forked
+//! writers and readers, a copy under a robust lock and usually no system call a message, faster
+//! than a raw pipe); a `Pipe` end and each pool worker
 //! have a stream socket carrying length-prefixed frames. Values are MessagePack (serde's own
 //! messages survive a failure on either side).
 //!

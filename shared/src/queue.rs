@@ -81,10 +81,10 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
         })
     }
 
-    /// Puts one item (Python's `q.put(value)`). Blocks while the OS buffer (a few MiB) is full:
+    /// Puts one item (Python's `q.put(value)`). Blocks while the queue's 2 MiB ring is full:
     /// Python hands the item to a feeder thread instead, so a process that puts more than the
-    /// buffer holds before anyone reads waits here for a reader. An item that serializes to more
-    /// than the largest message is an error (`Serialize`).
+    /// ring holds before anyone reads waits here for a reader. An item that serializes to more
+    /// than 1 MiB is an error (`Serialize`).
     ///
     /// ```
     /// let q = multitask::Queue::new()?;

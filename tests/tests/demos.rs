@@ -107,10 +107,15 @@ fn task_master_and_worker() {
     // The master waits 10 s (scaled) for each result, and the worker starts only after the
     // master's last Put: 0.1 (1 s) leaves the worker's start room on a machine the other tests
     // keep busy (0.05 passed on an idle one).
-    let wrapper = workspace_tests::repo_path("tests/fixtures/distributed/correct.py");
-    let command = vec![OsString::from("python3"), wrapper.into_os_string()];
-    let _ = bin("task-master");
-    assert_passes("distributed", &[], CHAPTER_RUNS, 0.1, &command);
+    // Both in one fenced run, as the notes write them: the master on its fixed port 5000, the
+    // worker connecting to 127.0.0.1:5000, neither given an argument.
+    workspace_tests::assert_pair_passes(
+        "distributed",
+        CHAPTER_RUNS,
+        0.1,
+        &demo("task-master", &[]),
+        &demo("task-worker", &[]),
+    );
 }
 
 #[test]

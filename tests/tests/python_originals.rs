@@ -85,16 +85,10 @@ fn ref_multicore() {
 
 #[test]
 fn ref_task_master_and_worker() {
-    let reference = repo_path("tests/reference");
-    let python = |file: &str| format!("python3 {}", reference.join(file).display());
-    let command: Vec<OsString> = vec![
-        "env".into(),
-        format!("TASK_MASTER={}", python("ref_task_master.py")).into(),
-        format!("TASK_WORKER={}", python("ref_task_worker.py")).into(),
-        "python3".into(),
-        repo_path("tests/fixtures/distributed/correct.py").into_os_string(),
-    ];
+    let master = original("ref_task_master.py", &[]);
+    let worker = original("ref_task_worker.py", &[]);
     // A Python worker starts slower than the master's scaled wait at 0.05 (it missed it in 1 to
-    // 6 runs of 20 on a loaded machine): 0.15 (1.5 s) covers it with room.
-    assert_passes("distributed", &[], RUNS, 0.15, &command);
+    // 6 runs of 20 on a loaded machine): 0.15 (1.5 s) covers it with room. Both in one fenced
+    // run, the master on its default port 5000.
+    workspace_tests::assert_pair_passes("distributed", RUNS, 0.15, &master, &worker);
 }

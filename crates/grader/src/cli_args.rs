@@ -1,11 +1,13 @@
 //! The grading options `grade class` and `grade gradescope` share with `grade` itself
-//! (`--runs`, `--timeout`, `--time-scale`, `--param`, `--spec`, `--reference`, `--no-trace`,
-//! `--shake`, `--seed`, `--stdout`), parsed by clap.
+//! (`--runs`, `--timeout`, `--time-scale`, `--param`, `--spec`, `--reference`, the fence's
+//! `--no-fence`, `--max-procs`, `--max-memory`, `--max-disk`, `--allow-read`, `--no-trace`,
+//! `--shake`, `--seed`, `--stdout`), parsed by clap. (`grade` itself parses its own copy.)
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::fencing::GradeFence;
 use crate::grade::GradeOptions;
 use crate::run::StdoutKind;
 
@@ -36,6 +38,27 @@ pub(crate) struct GradingArgs {
     /// is shown beside its run
     #[arg(long, value_name = "COMMAND")]
     pub(crate) reference: Option<String>,
+
+    /// Run the ports without the fence (namespaces, Landlock, seccomp, rlimits); the reports say
+    /// so (builds stay fenced)
+    #[arg(long)]
+    pub(crate) no_fence: bool,
+
+    /// Processes and threads per run (a fork bomb stops there)
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) max_procs: u64,
+
+    /// Data memory per process, in bytes or with a K, M or G suffix
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = size)]
+    pub(crate) max_memory: u64,
+
+    /// Scratch disk per run and largest file, in bytes or with a K, M or G suffix
+    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = size)]
+    pub(crate) max_disk: u64,
+
+    /// A path the ports may also read; their own folders are readable anyway (repeatable)
+    #[arg(long, value_name = "PATH")]
+    pub(crate) allow_read: Vec<PathBuf>,
 
     /// Do not trace the runs (checks that need the trace are then "not checked")
     #[arg(long)]
@@ -83,6 +106,12 @@ impl GradingArgs {
                 .reference
                 .as_deref()
                 .map(|r| r.split_whitespace().map(OsString::from).collect()),
+            fence: (!self.no_fence).then(|| GradeFence {
+                max_procs: self.max_procs,
+                max_memory: self.max_memory,
+                max_disk: self.max_disk,
+                allow_read: self.allow_read.clone(),
+            }),
             trace: !self.no_trace,
             shake: self.shake,
             seed: self.seed,
@@ -104,6 +133,12 @@ impl GradingArgs {
             self.timeout.to_string(),
             "--shake".into(),
             self.shake.to_string(),
+            "--max-procs".into(),
+            self.max_procs.to_string(),
+            "--max-memory".into(),
+            self.max_memory.to_string(),
+            "--max-disk".into(),
+            self.max_disk.to_string(),
             "--stdout".into(),
             match self.stdout {
                 StdoutArg::Terminal => "terminal".into(),
@@ -118,6 +153,12 @@ impl GradingArgs {
         }
         if let Some(r) = &self.reference {
             args.extend(["--reference".into(), r.clone()]);
+        }
+        if self.no_fence {
+            args.push("--no-fence".into());
+        }
+        for path in &self.allow_read {
+            args.extend(["--allow-read".into(), path.display().to_string()]);
         }
         if self.no_trace {
             args.push("--no-trace".into());
@@ -134,6 +175,25 @@ pub(crate) fn positive(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
         _ => Err(format!("'{s}' is not a positive number")),
+    }
+}
+
+/// A size in bytes: digits, optionally followed by K, M or G (powers of 1024).
+fn size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, shift) = match t.char_indices().last() {
+        Some((i, 'K' | 'k')) => (&t[..i], 10),
+        Some((i, 'M' | 'm')) => (&t[..i], 20),
+        Some((i, 'G' | 'g')) => (&t[..i], 30),
+        _ => (t, 0),
+    };
+    match digits.parse::<u64>() {
+        Ok(n) if n > 0 => n
+            .checked_mul(1 << shift)
+            .ok_or_else(|| format!("'{s}' is too large")),
+        _ => Err(format!(
+            "'{s}' is not a size (bytes, or a number with K, M or G)"
+        )),
     }
 }
 

@@ -5,9 +5,12 @@ use std::time::Duration;
 
 use crate::diff::first_failing;
 use crate::error::GradeError;
+use crate::fencing::{GradeFence, fence_status, notes};
 use crate::judge::judge;
+use crate::outcome::RunOutcome;
+use crate::pair::pair_command;
 use crate::report::{CheckKind, CheckStatus, Report};
-use crate::run::{RunConfig, StdoutKind, become_subreaper, run_once};
+use crate::run::{RunConfig, StdoutKind, become_subreaper, command_dirs, preflight, run_once};
 use crate::shaking;
 use crate::spec::Spec;
 use crate::spec::params::Params;
@@ -38,6 +41,14 @@ pub struct GradeOptions {
     /// A correct program (program then arguments) run once, to show the first failing run
     /// beside; without it, the first failing run is shown beside the spec's line kinds.
     pub reference: Option<Vec<OsString>>,
+    /// The fence of every run (default on); `None` for `--no-fence`, which the report names.
+    pub fence: Option<GradeFence>,
+    /// The command is `MASTER [ARGS...] -- WORKER [ARGS...]`, two programs in one run, the
+    /// worker started once the master listens (see `pair.rs`). Needs the fence's namespaces.
+    pub pair: bool,
+    /// With `pair`: the worker starts only once a stdout line starts with this text too
+    /// (`--pair-after`, e.g. `Try get results`).
+    pub pair_after: Option<String>,
     /// Trace every run (`--no-trace`: false). When the system refuses, runs go untraced and
     /// the report says so; checks that need the trace are then "not checked".
     pub trace: bool,
@@ -57,6 +68,9 @@ impl Default for GradeOptions {
             time_scale: None,
             params: Vec::new(),
             reference: None,
+            fence: Some(GradeFence::default()),
+            pair: false,
+            pair_after: None,
             trace: true,
             shake: 0.5,
             seed: None,
@@ -182,15 +196,49 @@ pub fn grade_with_progress(
     command: &[OsString],
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Report, GradeError> {
+    grade_runs(spec, opts, command, progress).map(|(report, _)| report)
+}
+
+/// As [`grade_with_progress`], also giving every run's outcome, in order (for pictures of the
+/// runs: [`run_timeline`](crate::run_timeline)).
+pub fn grade_runs(
+    spec: &Spec,
+    opts: &GradeOptions,
+    command: &[OsString],
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(Report, Vec<RunOutcome>), GradeError> {
+    let original = command;
+    let paired;
+    let command = if opts.pair {
+        paired = pair_command(command, opts.pair_after.is_some())?;
+        &paired[..]
+    } else {
+        command
+    };
     let Some((program, args)) = command.split_first() else {
         return Err(GradeError::Option("no command to grade".into()));
     };
+    if opts.pair_after.is_some() && !opts.pair {
+        return Err(GradeError::Option("--pair-after needs --pair".into()));
+    }
     check_options(opts)?;
     let scale = effective_time_scale(opts)?;
     let params = Params::resolve(spec, &opts.params, scale)?;
     ensure_subreaper()?;
     let mut cfg = RunConfig::new(program.clone(), args.to_vec());
     cfg.timeout = opts.timeout;
+    cfg.fence = fence_options(opts, original)?;
+    cfg.pair_after = opts.pair_after.clone();
+    if opts.pair {
+        for part in original.split(|a| a == "--") {
+            if let Some(program) = part.first() {
+                check_program(program, cfg.fence.as_ref())?;
+            }
+        }
+    } else {
+        check_program(program, cfg.fence.as_ref())?;
+    }
+    preflight(&cfg)?;
     cfg.trace = opts.trace;
     cfg.stdout = opts.stdout;
     if let Some(s) = opts.time_scale {
@@ -244,5 +292,72 @@ pub fn grade_with_progress(
     }
     let mut report = judge(spec, &params, &outcomes);
     report.diff = first_failing(spec, &report, &outcomes, reference.as_ref());
-    Ok(report)
+    report.fence = fence_status(opts.fence.as_ref())?;
+    report.notes = notes(&outcomes, opts.fence.as_ref());
+    Ok((report, outcomes))
+}
+
+/// Fails with "command not found" before any run when `program` names no file: a path that
+/// does not exist, or a name in none of the run's PATH folders (the fence's PATH when fenced).
+fn check_program(
+    program: &OsString,
+    fence: Option<&fence::FenceOptions>,
+) -> Result<(), GradeError> {
+    use std::path::Path;
+    let found = if Path::new(program).components().count() > 1 {
+        Path::new(program).exists()
+    } else {
+        let path = match fence {
+            Some(f) => Some(f.path.clone()),
+            None => std::env::var_os("PATH"),
+        };
+        path.is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()))
+    };
+    if found {
+        Ok(())
+    } else {
+        Err(crate::run::RunError::spawn(
+            program,
+            std::io::Error::from(std::io::ErrorKind::NotFound),
+        )
+        .into())
+    }
+}
+
+/// The fence options of every run: the grading's limits and readable paths, plus the folders
+/// of a pair's two programs (a single command's are found per run). A pair needs the fence's
+/// network namespace: it is what gives the run a port 5000 of its own.
+fn fence_options(
+    opts: &GradeOptions,
+    original: &[OsString],
+) -> Result<Option<fence::FenceOptions>, GradeError> {
+    let Some(fence) = &opts.fence else {
+        if opts.pair {
+            return Err(GradeError::Option(
+                "--pair needs the fence (a loopback of the run's own): drop --no-fence".into(),
+            ));
+        }
+        return Ok(None);
+    };
+    let mut options = fence.options()?;
+    // CPU time per process: no more than the run may last (a spinning process is stopped by
+    // the kernel even where the grader's clock is late).
+    options.cpu_time = Some(opts.timeout);
+    if opts.pair {
+        if let Err(why) = fence::probe().namespaces {
+            return Err(GradeError::Option(format!(
+                "--pair needs a network namespace of the run's own, and here there is none ({why})"
+            )));
+        }
+        for part in original.split(|a| a == "--") {
+            if let Some((program, args)) = part.split_first() {
+                for dir in command_dirs(program, args.iter().map(|a| a.as_os_str())) {
+                    if !options.read_only.contains(&dir) {
+                        options.read_only.push(dir);
+                    }
+                }
+            }
+        }
+    }
+    Ok(Some(options))
 }

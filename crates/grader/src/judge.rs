@@ -117,6 +117,8 @@ pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
         checks,
         diff: None,
         facts: RunFacts::of(runs),
+        fence: String::new(),
+        notes: Vec::new(),
     }
 }
 

@@ -14,10 +14,17 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Inside, from the bottom up: `outcome` (what a run produced) and `text` (how messages quote
-//! it); `spec` (the format, knowing no check type by name); `checks` (one file per check type);
-//! `load` (specs from text, files and the built-in table); `run` (one supervised run);
-//! `run_checks` and `judge` (the verdict); `report` (its renderings); `grade` (all of it).
+//! Every run is traced (`tracer` crate) unless told not to: each line then has its writer (pid,
+//! tid, main process / another process / thread) and the run its tasks, which the spec's writer
+//! facts and the `writer` and `tasks` checks judge; a share of the runs is shaken.
+//!
+//! Inside, from the bottom up: `outcome` and `writer` (what a run produced, who wrote it) and
+//! `text` (how messages quote it); `spec` (the format, knowing no check type by name); `checks`
+//! (one file per check type); `load` (specs from text, files and the built-in table); `run` (one
+//! supervised, traced run); `shaking` (which runs are shaken); `run_checks`, `causes` and `judge`
+//! (the verdict); `run_facts`, `report` and `report_formats` (its renderings); `grade` (all of
+//! it).
+//!
 //! Beside them, `class` grades a whole class ([`grade_class`], `grade class`) and `bundle`
 //! writes a Gradescope autograder (`grade gradescope`), sharing `cli_args`.
 
@@ -30,11 +37,15 @@ mod class;
 mod cli_args;
 mod diff;
 mod error;
+mod fence_report;
+mod fencing;
 mod grade;
 mod judge;
 mod load;
 mod outcome;
+mod pair;
 mod report;
+mod report_formats;
 mod run;
 mod run_checks;
 mod run_diff;
@@ -42,6 +53,7 @@ mod run_facts;
 mod shaking;
 mod spec;
 mod text;
+mod timeline;
 mod writer;
 
 pub use bundle::{
@@ -52,9 +64,10 @@ pub use class::{
     RUST_EDITION, ReportFiles, SubmissionResult, Verdict, class_command, default_jobs, grade_class,
 };
 pub use error::{GradeError, GradeErrorKind};
+pub use fencing::{GradeFence, fence_status};
 pub use grade::{
     GradeOptions, Progress, SEED_ENV, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,
-    ensure_subreaper, grade, grade_with_progress,
+    ensure_subreaper, grade, grade_runs, grade_with_progress,
 };
 pub use judge::judge;
 pub use outcome::{Exit, LeftBehind, Line, RunOutcome};
@@ -64,8 +77,12 @@ pub use run_checks::{
     EXIT_CHECK, FORMAT_CHECK, LEFT_BEHIND_CHECK, LINES_CHECK, OUTPUT_LIMIT_CHECK, TIMEOUT_CHECK,
 };
 pub use run_diff::RunDiff;
-pub use run_facts::{RunFacts, ShakenRun};
+pub use run_facts::{LINES_KEPT, LineFact, RunFacts, RunLines, ShakenRun};
 pub use spec::Spec;
 pub use spec::error::{SpecError, SpecErrorKind};
 pub use spec::params::{ParamError, Params};
+pub use timeline::{
+    Link, OpenSpan, Timeline, TimelineLine, TraceRunError, TraceRunOptions, TracedRun, WriterLine,
+    html_report, run_timeline, trace_command, writer_lines,
+};
 pub use writer::{Role, RunTask, Tracing, Writer};

@@ -2,6 +2,7 @@
 //! against the example's spec.
 //!
 //!     grade EXAMPLE [OPTIONS] -- COMMAND [ARGS...]
+//!     grade trace [-o FILE] -- COMMAND [ARGS...]
 //!     grade --list
 //!     grade class DIR --example EXAMPLE [OPTIONS]   (see grade class --help)
 //!     grade gradescope EXAMPLE [OPTIONS] -o autograder.zip   (see grade gradescope --help)
@@ -10,13 +11,15 @@
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, ValueEnum};
-use grader::{Format, GradeOptions, Progress, Spec, StdoutKind};
+use grader::{Format, GradeFence, GradeOptions, Progress, Report, RunOutcome, Spec, StdoutKind};
 use indicatif::{ProgressBar, ProgressStyle};
+
+mod main_trace;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum FormatArg {
@@ -24,10 +27,12 @@ enum FormatArg {
     Json,
     Junit,
     Gradescope,
+    /// One self-contained page: summary, checks, the first failing run's timeline
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-enum StdoutArg {
+pub(crate) enum StdoutArg {
     /// A pseudo-terminal, as at a terminal (the default)
     #[value(alias = "pty")]
     Terminal,
@@ -40,7 +45,7 @@ enum StdoutArg {
     name = "grade",
     version,
     about = "Grades a port of one of the notes' programs by its output over many runs",
-    override_usage = "grade EXAMPLE [OPTIONS] -- COMMAND [ARGS...]\n       grade --list\n       grade class DIR --example EXAMPLE [OPTIONS]\n       grade gradescope EXAMPLE [OPTIONS] -o autograder.zip",
+    override_usage = "grade EXAMPLE [OPTIONS] -- COMMAND [ARGS...]\n       grade trace [-o FILE] -- COMMAND [ARGS...]   (a timeline of one run; see grade trace --help)\n       grade --list\n       grade class DIR --example EXAMPLE [OPTIONS]   (a whole class; see grade class --help)\n       grade gradescope EXAMPLE [OPTIONS] -o autograder.zip   (see grade gradescope --help)",
     after_help = "Exit status: 0 every check passed, 1 a check failed, 2 the grading could not be done."
 )]
 struct Cli {
@@ -76,10 +81,44 @@ struct Cli {
     #[arg(long, value_name = "COMMAND")]
     reference: Option<String>,
 
+    /// Write each run's timeline to DIR/run-K.svg
+    #[arg(long, value_name = "DIR")]
+    timeline: Option<PathBuf>,
+
     /// Report format on stdout
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     format: FormatArg,
 
+    /// Run COMMAND without the fence (namespaces, Landlock, seccomp, rlimits); the report says so
+    #[arg(long)]
+    no_fence: bool,
+
+    /// Processes and threads per run (a fork bomb stops there)
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..))]
+    max_procs: u64,
+
+    /// Data memory per process, in bytes or with a K, M or G suffix
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = size)]
+    max_memory: u64,
+
+    /// Scratch disk per run and largest file, in bytes or with a K, M or G suffix
+    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = size)]
+    max_disk: u64,
+
+    /// A path the port may also read (a submission's folder); the command's own folders are
+    /// readable anyway (repeatable)
+    #[arg(long, value_name = "PATH")]
+    allow_read: Vec<PathBuf>,
+
+    /// COMMAND is MASTER [ARGS...] -- WORKER [ARGS...]: both in one fenced run, the worker
+    /// started once the master listens (the distributed example as the notes write it)
+    #[arg(long)]
+    pair: bool,
+
+    /// With --pair: start the worker only once a line of the master starts with TEXT too (the
+    /// notes start it after "Try get results...")
+    #[arg(long, value_name = "TEXT")]
+    pair_after: Option<String>,
     /// Do not trace the runs (checks that need the trace are then "not checked")
     #[arg(long)]
     no_trace: bool,
@@ -103,10 +142,29 @@ struct Cli {
     command: Vec<OsString>,
 }
 
-fn positive(s: &str) -> Result<f64, String> {
+pub(crate) fn positive(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
         _ => Err(format!("'{s}' is not a positive number")),
+    }
+}
+
+/// A size in bytes: digits, optionally followed by K, M or G (powers of 1024).
+fn size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, shift) = match t.char_indices().last() {
+        Some((i, 'K' | 'k')) => (&t[..i], 10),
+        Some((i, 'M' | 'm')) => (&t[..i], 20),
+        Some((i, 'G' | 'g')) => (&t[..i], 30),
+        _ => (t, 0),
+    };
+    match digits.parse::<u64>() {
+        Ok(n) if n > 0 => n
+            .checked_mul(1 << shift)
+            .ok_or_else(|| format!("'{s}' is too large")),
+        _ => Err(format!(
+            "'{s}' is not a size (bytes, or a number with K, M or G)"
+        )),
     }
 }
 
@@ -178,6 +236,14 @@ impl ProgressView {
         }
     }
 
+    /// A line of its own on stderr (above the live line on a terminal).
+    fn say(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+
     fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
@@ -191,35 +257,55 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn main() -> ExitCode {
-    // Commands of their own, with their own options.
-    if std::env::args_os().nth(1).is_some_and(|a| a == "class") {
-        return grader::class_command(std::env::args_os().skip(2));
+/// Bad arguments: clap's first line only (its rendering is several lines with usage); help
+/// and version are printed whole.
+fn bad_arguments(e: clap::Error, help: &str) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
     }
-    if std::env::args_os()
-        .nth(1)
-        .is_some_and(|a| a == "gradescope")
-    {
-        return grader::gradescope_command(std::env::args_os().skip(2));
-    }
-    let cli = match Cli::try_parse() {
+    let text = e.to_string();
+    let first = text
+        .lines()
+        .next()
+        .unwrap_or("bad arguments")
+        .trim_start_matches("error: ")
+        .to_string();
+    fail(format_args!("{first} (see {help})"))
+}
+
+/// `grade trace ...`: one traced run drawn.
+fn trace_main(args: Vec<OsString>) -> ExitCode {
+    let cli = match main_trace::TraceCli::try_parse_from(args) {
         Ok(cli) => cli,
-        Err(e) => {
-            use clap::error::ErrorKind;
-            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
-                let _ = e.print();
-                return ExitCode::SUCCESS;
-            }
-            // clap's own rendering is several lines with usage; one line is enough here.
-            let text = e.to_string();
-            let first = text
-                .lines()
-                .next()
-                .unwrap_or("bad arguments")
-                .trim_start_matches("error: ")
-                .to_string();
-            return fail(format_args!("{first} (see grade --help)"));
+        Err(e) => return bad_arguments(e, "grade trace --help"),
+    };
+    match main_trace::run(cli) {
+        Ok(done) => {
+            eprintln!("grade trace: {done}");
+            ExitCode::SUCCESS
         }
+        Err(e) => fail(format_args!("trace: {e}")),
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == "trace") {
+        let rest = std::iter::once(OsString::from("grade trace")).chain(args.into_iter().skip(2));
+        return trace_main(rest.collect());
+    }
+    // A whole class, and a Gradescope bundle: commands of their own.
+    if args.get(1).is_some_and(|a| a == "class") {
+        return grader::class_command(args.into_iter().skip(2));
+    }
+    if args.get(1).is_some_and(|a| a == "gradescope") {
+        return grader::gradescope_command(args.into_iter().skip(2));
+    }
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => return bad_arguments(e, "grade --help"),
     };
     if cli.list {
         let mut out = String::new();
@@ -266,11 +352,35 @@ fn main() -> ExitCode {
             StdoutArg::Terminal => StdoutKind::Pty,
             StdoutArg::Pipe => StdoutKind::Pipe,
         },
+        fence: (!cli.no_fence).then(|| GradeFence {
+            max_procs: cli.max_procs,
+            max_memory: cli.max_memory,
+            max_disk: cli.max_disk,
+            allow_read: cli.allow_read.clone(),
+        }),
+        pair: cli.pair,
+        pair_after: cli.pair_after,
+    };
+    // Which fences the runs get: said as the first run starts (a grading refused before any
+    // run says only why, in one line).
+    let mut fence_line = match grader::fence_status(opts.fence.as_ref()) {
+        Ok(line) => Some(line),
+        Err(e) => return fail(e),
     };
     let mut view = ProgressView::new();
-    let graded = grader::grade_with_progress(&spec, &opts, &cli.command, &mut |p| view.show(p));
+    if let Some(dir) = &cli.timeline
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        return fail(format_args!("cannot make {}: {e}", dir.display()));
+    }
+    let graded = grader::grade_runs(&spec, &opts, &cli.command, &mut |p| {
+        if let (Progress::Started { run: 1, .. }, Some(line)) = (p, fence_line.take()) {
+            view.say(&format!("grade: {line}"));
+        }
+        view.show(p)
+    });
     view.finish();
-    let mut report = match graded {
+    let (mut report, outcomes) = match graded {
         Ok(r) => r,
         Err(e) => return fail(e),
     };
@@ -282,17 +392,23 @@ fn main() -> ExitCode {
             "grade: cannot trace the runs ({why}): graded untraced, checks that need the trace are not checked"
         );
     }
-    let format = match cli.format {
-        FormatArg::Text => Format::Text,
-        FormatArg::Json => Format::Json,
-        FormatArg::Junit => Format::Junit,
-        FormatArg::Gradescope => Format::Gradescope,
-    };
+    if let Some(dir) = &cli.timeline
+        && let Err(e) = write_timelines(dir, &spec, &report, &outcomes)
+    {
+        return fail(e);
+    }
     let stdout = std::io::stdout();
     let color = stdout.is_terminal();
+    let rendered = match cli.format {
+        FormatArg::Text => report.render(Format::Text, color),
+        FormatArg::Json => report.render(Format::Json, color),
+        FormatArg::Junit => report.render(Format::Junit, color),
+        FormatArg::Gradescope => report.render(Format::Gradescope, color),
+        FormatArg::Html => html_page(&spec, &report, &outcomes),
+    };
     let mut lock = stdout.lock();
     if let Err(e) = lock
-        .write_all(report.render(format, color).as_bytes())
+        .write_all(rendered.as_bytes())
         .and_then(|()| lock.flush())
     {
         return fail(format_args!("cannot write the report: {e}"));
@@ -302,4 +418,36 @@ fn main() -> ExitCode {
     } else {
         ExitCode::from(1)
     }
+}
+
+/// `DIR/run-K.svg` for each run.
+fn write_timelines(
+    dir: &Path,
+    spec: &Spec,
+    report: &Report,
+    outcomes: &[RunOutcome],
+) -> Result<(), String> {
+    for run in outcomes {
+        let path = dir.join(format!("run-{}.svg", run.run));
+        std::fs::write(&path, grader::run_timeline(spec, report, run, true))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// The HTML report, with the first failing run's timeline (the first run's when none failed).
+fn html_page(spec: &Spec, report: &Report, outcomes: &[RunOutcome]) -> String {
+    let first_failing = report
+        .checks
+        .iter()
+        .filter(|c| !c.passed)
+        .flat_map(|c| c.failures.first())
+        .map(|f| f.run)
+        .min();
+    let shown = match first_failing {
+        Some(k) => outcomes.iter().find(|o| o.run == k),
+        None => outcomes.first(),
+    };
+    let svg = shown.map(|run| (run.run, grader::run_timeline(spec, report, run, false)));
+    grader::html_report(report, svg.as_ref().map(|(k, s)| (*k, s.as_str())))
 }

@@ -70,4 +70,7 @@ pub struct RunOutcome {
     /// Things worth knowing that fail no check (e.g. two writers' bytes mixed in one line of
     /// the real stdout).
     pub advice: Vec<String>,
+    /// System calls the trace saw refused with EPERM or EACCES (a fenced run's escapes that
+    /// the fence stopped): `kill (EPERM): SIGKILL to pid 123`, in order.
+    pub refused: Vec<String>,
 }

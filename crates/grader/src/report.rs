@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::run_diff::RunDiff;
 use crate::run_facts::RunFacts;
-use crate::text::xml_escape;
 
 /// Whether a check must hold on every run or only on enough of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,6 +124,13 @@ pub struct Report {
     /// Traced or not, stdout a terminal or a pipe, shaken runs, advice.
     #[serde(default)]
     pub facts: RunFacts,
+    /// Which fences the runs had, in one line (`fenced: ...`, or `not fenced (--no-fence)`).
+    #[serde(default)]
+    pub fence: String,
+    /// What the fence refused a run: a limit hit (`run 3: ... --max-procs 256 ...`), and the
+    /// system calls the tracer saw refused (`run 2: refused kill (EPERM): ...`).
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 /// A report format (`--format`).
@@ -156,11 +162,11 @@ impl Report {
         self.count(CheckStatus::Passed)
     }
 
-    /// The names of the checks that failed.
+    /// The names of the checks that failed (not those not reached or not checked).
     pub fn failed(&self) -> Vec<&str> {
         self.checks
             .iter()
-            .filter(|c| !c.passed)
+            .filter(|c| c.status == CheckStatus::Failed)
             .map(|c| c.name.as_str())
             .collect()
     }
@@ -196,6 +202,7 @@ impl Report {
         }
         out.push('\n');
         out.push_str(&self.facts.text());
+        crate::fence_report::text_lines(self, &mut out);
         for c in &self.checks {
             let tag = match c.status {
                 CheckStatus::Passed => paint("PASS", "32"),
@@ -282,132 +289,6 @@ impl Report {
         }
         let mut s = serde_json::to_string_pretty(&v).unwrap_or_else(|_| "{}".into());
         s.push('\n');
-        s
-    }
-
-    /// For CI: one testsuite for the example, one testcase per check.
-    pub fn junit(&self) -> String {
-        let failed = self.checks.iter().filter(|c| !c.passed).count();
-        let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        let _ = writeln!(
-            out,
-            "<testsuites name=\"grade\" tests=\"{}\" failures=\"{failed}\">",
-            self.checks.len()
-        );
-        let _ = writeln!(
-            out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\" errors=\"0\">",
-            xml_escape(&self.example),
-            self.checks.len()
-        );
-        for c in &self.checks {
-            let _ = write!(
-                out,
-                "    <testcase name=\"{}\" classname=\"grade.{}\"",
-                xml_escape(&c.name),
-                xml_escape(&self.example)
-            );
-            match c.failures.first() {
-                None if c.passed => out.push_str("/>\n"),
-                None if c.status == CheckStatus::NotReached => {
-                    let _ = writeln!(
-                        out,
-                        ">\n      <skipped message=\"not reached: no run printed a line it judges\"/>\n    </testcase>"
-                    );
-                }
-                None if c.status == CheckStatus::NotChecked => {
-                    let _ = writeln!(
-                        out,
-                        ">\n      <skipped message=\"not checked: it needs the trace, and no run was traced\"/>\n    </testcase>"
-                    );
-                }
-                first => {
-                    let message = match first {
-                        Some(f) => format!("run {}: {}", f.run, f.message),
-                        None => self.check_output(c),
-                    };
-                    let _ = writeln!(
-                        out,
-                        ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>",
-                        xml_escape(&message),
-                        match c.kind {
-                            CheckKind::Guaranteed => "guaranteed",
-                            CheckKind::Likely => "likely",
-                        },
-                        xml_escape(&self.check_output(c))
-                    );
-                }
-            }
-        }
-        out.push_str("  </testsuite>\n</testsuites>\n");
-        out
-    }
-
-    /// For Gradescope: a `results.json` body, one test per check worth one point.
-    pub fn gradescope(&self) -> String {
-        let tests: Vec<serde_json::Value> = self
-            .checks
-            .iter()
-            .map(|c| {
-                let mut test = serde_json::json!({
-                    "name": c.name,
-                    "score": if c.status == CheckStatus::Passed { 1.0 } else { 0.0 },
-                    "max_score": 1.0,
-                    "status": if c.status == CheckStatus::Passed { "passed" } else { "failed" },
-                    "output": self.check_output(c),
-                });
-                // Gradescope knows passed and failed only: a check not checked is neither.
-                if c.status == CheckStatus::NotChecked
-                    && let Some(t) = test.as_object_mut()
-                {
-                    t.remove("status");
-                }
-                test
-            })
-            .collect();
-        let body = serde_json::json!({
-            "output": format!(
-                "{}: {} of {} checks passed over {} runs",
-                self.example,
-                self.score(),
-                self.checks.len(),
-                self.runs
-            ),
-            "tests": tests,
-        });
-        let mut s = serde_json::to_string_pretty(&body).unwrap_or_else(|_| "{}".into());
-        s.push('\n');
-        s
-    }
-
-    /// A check's verdict in words: how many runs held, and every failing run's message.
-    fn check_output(&self, c: &CheckReport) -> String {
-        if c.status == CheckStatus::NotChecked {
-            return format!(
-                "not checked: it needs the trace, and none of the {} runs was traced (tracing {})",
-                self.runs, self.facts.tracing
-            );
-        }
-        if c.status == CheckStatus::NotReached {
-            return format!(
-                "not reached: none of the {} runs printed a line this check judges",
-                self.runs
-            );
-        }
-        let mut s = format!(
-            "held in {} of {} runs",
-            c.runs_passed,
-            c.runs_judged(self.runs)
-        );
-        if c.runs_shaken > 0 {
-            let _ = write!(s, " (shaken runs are not judged by likely checks)");
-        }
-        if let Some(t) = c.threshold {
-            let _ = write!(s, " (likely check: needs {}%)", (t * 100.0).round());
-        }
-        for f in &c.failures {
-            let _ = write!(s, "\nrun {}: {}", f.run, f.message);
-        }
         s
     }
 }

@@ -22,6 +22,57 @@ pub struct RunFacts {
     pub shaken: Vec<ShakenRun>,
     /// Worth knowing, failing nothing: e.g. writers' bytes mixed in a line of the real stdout.
     pub advice: Vec<Failure>,
+    /// Each run's stdout lines with their writers (JSON only), the first few hundred a run.
+    #[serde(default)]
+    pub lines: Vec<RunLines>,
+}
+
+/// The lines the checks judged in one run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunLines {
+    /// The run's number, from 1.
+    pub run: usize,
+    /// Its lines, in order (traced: each writer's own lines, by the time of their newline).
+    pub lines: Vec<LineFact>,
+    /// Lines left out past [`LINES_KEPT`].
+    pub more: usize,
+}
+
+/// One line and who wrote it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LineFact {
+    /// Its text.
+    pub text: String,
+    /// Seconds from the start of the run (traced: when its newline was written).
+    pub at: f64,
+    /// The writing process's pid (traced runs only).
+    pub pid: Option<i32>,
+    /// The writing thread's id (traced runs only).
+    pub tid: Option<i32>,
+    /// `main` (the main process), `process` (another process) or `thread` (traced runs only).
+    pub writer: Option<String>,
+}
+
+/// Lines listed per run at most.
+pub const LINES_KEPT: usize = 300;
+
+fn lines_of(r: &RunOutcome) -> RunLines {
+    RunLines {
+        run: r.run,
+        lines: r
+            .lines
+            .iter()
+            .take(LINES_KEPT)
+            .map(|l| LineFact {
+                text: l.text.clone(),
+                at: l.at.as_secs_f64(),
+                pid: l.writer.map(|w| w.pid),
+                tid: l.writer.map(|w| w.tid),
+                writer: l.writer.map(|w| w.role.name().to_string()),
+            })
+            .collect(),
+        more: r.lines.len().saturating_sub(LINES_KEPT),
+    }
 }
 
 /// One shaken run.
@@ -75,6 +126,7 @@ impl RunFacts {
                     })
                 })
                 .collect(),
+            lines: runs.iter().map(lines_of).collect(),
         }
     }
 

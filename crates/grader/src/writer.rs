@@ -50,6 +50,9 @@ pub struct Writer {
     pub ppid: Option<i32>,
     /// Main process, another process, or a thread.
     pub role: Role,
+    /// The line came in one write with other whole lines: a flushed buffer. The process is
+    /// right; which of its threads printed the line is not known (threads share the buffer).
+    pub burst: bool,
 }
 
 impl Writer {
@@ -89,7 +92,8 @@ pub struct RunTask {
     pub created_at: Duration,
     /// When it ended, if it did.
     pub ended_at: Option<Duration>,
-    /// Each program it exec'd: its path, then its arguments, space-separated.
+    /// Each program it exec'd: its path, then its whole command line (argv[0] included),
+    /// space-separated.
     pub execs: Vec<String>,
     /// When it last exec'd, if it did.
     pub last_exec_at: Option<Duration>,

@@ -35,6 +35,11 @@ fn check_example(example: &str) {
 /// Grades every fixture of an example with `env` added to grade's environment (the ports
 /// inherit it).
 fn check_example_env(example: &str, env: &[(&str, &OsStr)]) {
+    check_example_with(example, env, &[]);
+}
+
+/// As [`check_example_env`], with `extra` grade options for every fixture.
+fn check_example_with(example: &str, env: &[(&str, &OsStr)], extra: &[&str]) {
     let scripts = scripts(example);
     let expects: Vec<String> = scripts
         .iter()
@@ -55,6 +60,7 @@ fn check_example_env(example: &str, env: &[(&str, &OsStr)]) {
         let path = script.to_str().expect("utf-8 path");
         let grade_args = header(&text, "grade-args").unwrap_or_default();
         let mut args = vec![example, "--format", "json"];
+        args.extend_from_slice(extra);
         for (option, value) in DEFAULTS {
             if !grade_args.split_whitespace().any(|a| a == option) {
                 args.extend([option, value]);
@@ -168,12 +174,15 @@ fn task_binaries() -> (PathBuf, PathBuf) {
 #[test]
 fn distributed_fixtures() {
     let (master, worker) = task_binaries();
-    check_example_env(
+    // The wrappers start the built binaries: the fenced run may read their folder.
+    let bin_dir = master.parent().expect("the binaries' folder");
+    check_example_with(
         "distributed",
         &[
             ("TASK_MASTER", master.as_os_str()),
             ("TASK_WORKER", worker.as_os_str()),
         ],
+        &["--allow-read", bin_dir.to_str().expect("utf-8")],
     );
 }
 

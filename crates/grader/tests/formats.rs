@@ -267,6 +267,8 @@ fn junit_escapes_hostile_text() {
         }],
         diff: None,
         facts: Default::default(),
+        fence: nasty.into(),
+        notes: vec![nasty.into()],
     };
     let suites = parse_junit(&report.junit());
     assert_eq!(suites[0].0["name"], "x<&>");

@@ -55,6 +55,11 @@ impl FileId {
 
 /// Shaking: hold tasks for a random, bounded, seeded time at their output writes and at their
 /// process and thread creations, so orders that rest on a sleep come out wrong.
+///
+/// Creations are hold points only inside the program proper: once the creating process, or one
+/// it descends from within the run, has written to stdout or stderr. (A launcher's helpers, like
+/// a version manager's shim forking dozens of commands before it execs the program, are left
+/// alone.)
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Shake {
     /// The seed. Each task draws from its own stream, derived from this seed and its place in the
@@ -62,17 +67,35 @@ pub struct Shake {
     pub seed: u64,
     /// The longest hold.
     pub max_hold: Duration,
-    /// The chance, in [0, 1], that a hold point holds at all.
+    /// The chance, in [0, 1], that a write to stdout or stderr is held.
     pub chance: f64,
+    /// The chance that a new task is held at its first instruction. A start hold lasts at least
+    /// half of `max_hold`: a task that starts late is what an order resting on a sleep misses.
+    pub start_chance: f64,
+    /// The chance that a task is held right after it created a process or thread.
+    pub create_chance: f64,
 }
 
 impl Shake {
-    /// Holds of up to `max_hold` at half of the hold points.
+    /// Holds of up to `max_hold`: at half of the writes, at every new task's start, at a quarter
+    /// of the creations.
     pub fn new(seed: u64, max_hold: Duration) -> Shake {
         Shake {
             seed,
             max_hold,
             chance: 0.5,
+            start_chance: 1.0,
+            create_chance: 0.25,
+        }
+    }
+
+    /// The chance of holding at `point`, and the shortest hold there as a fraction of
+    /// `max_hold`.
+    pub(crate) fn at(&self, point: crate::record::HoldPoint) -> (f64, f64) {
+        match point {
+            crate::record::HoldPoint::Write => (self.chance, 0.0),
+            crate::record::HoldPoint::Start => (self.start_chance, 0.5),
+            crate::record::HoldPoint::Create => (self.create_chance, 0.0),
         }
     }
 }

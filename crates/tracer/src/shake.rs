@@ -8,8 +8,6 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::time::{Duration, Instant};
 
-use crate::options::Shake;
-
 /// SplitMix64: tiny, well mixed, and the same everywhere (no dependency's algorithm can change
 /// under a replayed seed).
 fn mix(mut z: u64) -> u64 {
@@ -59,12 +57,18 @@ impl Dice {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
 
-    /// Whether to hold at this point, and how long: two draws per point, held or not, so one
-    /// point's outcome never shifts the next one's draws.
-    pub(crate) fn decide(&mut self, shake: &Shake) -> Option<Duration> {
+    /// Whether to hold at this point (with `chance`), and how long: from `min_part` of
+    /// `max_hold` up to `max_hold`. Two draws per point, held or not, so one point's outcome
+    /// never shifts the next one's draws.
+    pub(crate) fn decide(
+        &mut self,
+        chance: f64,
+        min_part: f64,
+        max_hold: Duration,
+    ) -> Option<Duration> {
         let roll = self.unit();
         let length = self.unit();
-        (roll < shake.chance).then(|| shake.max_hold.mul_f64(length))
+        (roll < chance).then(|| max_hold.mul_f64(min_part + (1.0 - min_part) * length))
     }
 }
 
@@ -148,21 +152,30 @@ impl Holds {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::options::Shake;
 
     #[test]
     fn same_seed_same_decisions_and_children_differ() {
         let shake = Shake::new(42, Duration::from_millis(10));
         let mut a = Dice::root(42);
         let mut b = Dice::root(42);
-        let da: Vec<_> = (0..50).map(|_| a.decide(&shake)).collect();
-        let db: Vec<_> = (0..50).map(|_| b.decide(&shake)).collect();
+        let da: Vec<_> = (0..50)
+            .map(|_| a.decide(shake.chance, 0.0, shake.max_hold))
+            .collect();
+        let db: Vec<_> = (0..50)
+            .map(|_| b.decide(shake.chance, 0.0, shake.max_hold))
+            .collect();
         assert_eq!(da, db);
         assert!(da.iter().any(|d| d.is_some()) && da.iter().any(|d| d.is_none()));
         assert!(da.iter().flatten().all(|d| *d <= shake.max_hold));
         let mut c1 = a.child();
         let mut c2 = a.child();
-        let d1: Vec<_> = (0..20).map(|_| c1.decide(&shake)).collect();
-        let d2: Vec<_> = (0..20).map(|_| c2.decide(&shake)).collect();
+        let d1: Vec<_> = (0..20)
+            .map(|_| c1.decide(shake.chance, 0.0, shake.max_hold))
+            .collect();
+        let d2: Vec<_> = (0..20)
+            .map(|_| c2.decide(shake.chance, 0.0, shake.max_hold))
+            .collect();
         assert_ne!(d1, d2);
         assert_ne!(Dice::root(1).next(), Dice::root(2).next());
     }

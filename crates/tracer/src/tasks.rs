@@ -32,6 +32,9 @@ pub(crate) struct Live {
     pub(crate) dice: Dice,
     /// Waiting for the initial SIGSTOP of a new tracee.
     pub(crate) awaiting_start: bool,
+    /// Its process, or one it descends from within the run, wrote to stdout or stderr before
+    /// it was created: it is part of the program proper, not of a launcher.
+    pub(crate) in_program: bool,
     /// The call whose return is awaited.
     pub(crate) pending: Option<Pending>,
 }
@@ -65,6 +68,7 @@ impl Table {
                 tgid: pid,
                 dice,
                 awaiting_start: false,
+                in_program: false,
                 pending: None,
             },
         );
@@ -79,7 +83,7 @@ impl Table {
         kind: TaskKind,
         at: Duration,
     ) -> bool {
-        let (tgid, dice, comm) = match self.live.get_mut(&creator) {
+        let (tgid, dice, comm, in_program) = match self.live.get_mut(&creator) {
             Some(c) => {
                 let comm = self.records[c.record].comm.clone();
                 let tgid = if kind == TaskKind::Thread {
@@ -87,9 +91,9 @@ impl Table {
                 } else {
                     tid
                 };
-                (tgid, c.dice.child(), comm)
+                (tgid, c.dice.child(), comm, c.in_program)
             }
-            None => (tid, Dice::root(tid as u64), None),
+            None => (tid, Dice::root(tid as u64), None, false),
         };
         self.records.push(Task {
             tid,
@@ -110,6 +114,7 @@ impl Table {
                 tgid,
                 dice,
                 awaiting_start: !started,
+                in_program,
                 pending: None,
             },
         );
@@ -152,6 +157,7 @@ impl Table {
                 tgid,
                 dice: Dice::root(tid as u64),
                 awaiting_start: false,
+                in_program: false,
                 pending: None,
             },
         );
@@ -159,6 +165,13 @@ impl Table {
 
     pub(crate) fn live(&mut self, tid: i32) -> Option<&mut Live> {
         self.live.get_mut(&tid)
+    }
+
+    /// Every live task of process `tgid` is part of the program from now on.
+    pub(crate) fn mark_in_program(&mut self, tgid: i32) {
+        for l in self.live.values_mut().filter(|l| l.tgid == tgid) {
+            l.in_program = true;
+        }
     }
 
     pub(crate) fn is_live(&self, tid: i32) -> bool {

@@ -112,7 +112,12 @@ impl Tracer {
     /// Resumes now, or holds first when shaking says so.
     fn resume_or_hold(&mut self, tid: i32, how: Resume, point: HoldPoint) {
         let held = match (self.opts.shake, self.table.live(tid)) {
-            (Some(shake), Some(live)) => live.dice.decide(&shake),
+            // Creations outside the program proper (a launcher's) are no hold points.
+            (Some(_), Some(live)) if point != HoldPoint::Write && !live.in_program => None,
+            (Some(shake), Some(live)) => {
+                let (chance, min_part) = shake.at(point);
+                live.dice.decide(chance, min_part, shake.max_hold)
+            }
             _ => None,
         };
         match held {
@@ -314,6 +319,10 @@ impl Tracer {
             self.opts.watch_refusals,
         );
         let is_write = matches!(pending, Some(crate::tasks::Pending::Write { .. }));
+        if is_write {
+            let tgid = self.table.tgid(pid);
+            self.table.mark_in_program(tgid);
+        }
         match (pending, self.table.live(pid)) {
             (Some(p), Some(live)) => live.pending = Some(p),
             _ => {

@@ -85,3 +85,33 @@ fn an_unshaken_run_never_holds() {
     assert!(got.trace.holds.is_empty());
     assert_eq!(got.stdout.lines().count(), 15);
 }
+
+#[test]
+fn creations_before_any_output_are_no_hold_points() {
+    // A launcher-like start: a child made before any output, then one made after.
+    let mut cmd = std::process::Command::new("/bin/sh");
+    cmd.args(["-c", "/bin/true; echo hi; /bin/true"]);
+    support::piped(&mut cmd);
+    let mut o = opts();
+    o.shake = Some(Shake::new(11, Duration::from_millis(2)));
+    let got = run(cmd, &o);
+    assert_eq!(got.stdout, "hi\n");
+    let children: Vec<i32> = got
+        .trace
+        .tasks
+        .iter()
+        .filter(|t| t.creator == Some(got.trace.main_pid))
+        .map(|t| t.tid)
+        .collect();
+    assert_eq!(children.len(), 2, "{:#?}", got.trace.tasks);
+    let started: Vec<i32> = got
+        .trace
+        .holds
+        .iter()
+        .filter(|h| h.point == HoldPoint::Start)
+        .map(|h| h.tid)
+        .collect();
+    // Every start in the program is held (start_chance 1): the second child's, not the first's.
+    assert_eq!(started, [children[1]], "{:#?}", got.trace.holds);
+    assert_nothing_left(&got.trace);
+}

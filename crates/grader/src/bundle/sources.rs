@@ -39,6 +39,8 @@ pub(crate) fn list(dir: &Path) -> Result<Vec<PathBuf>, BundleError> {
     // Tracked files deleted in the work tree are not sources any more.
     files.retain(|f| dir.join(f).is_file());
     files.sort();
+    // A file in a merge conflict is listed once per side.
+    files.dedup();
     Ok(files)
 }
 

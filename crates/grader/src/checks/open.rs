@@ -2,15 +2,17 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::values::norm;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
 use crate::spec::values::Num;
+use crate::writer::Role;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "open",
-    fields: &["open", "close", "key", "min", "max"],
+    fields: &["open", "close", "key", "min", "max", "capacity"],
     build,
     needs_trace: false,
 }];
@@ -18,6 +20,11 @@ pub(super) const TYPES: &[CheckType] = &[CheckType {
 /// Reading top to bottom, an `open` line opens its `key` value and the next `close` line with
 /// the same value closes it: never more than `max` open at once, and at some point at least
 /// `min` (or as many as there are `open` lines, if fewer).
+///
+/// With `capacity = "processes"`, a traced run also reaches `min` when that many processes
+/// other than the main one were alive at once while lines were open: the work had the workers,
+/// they were only slow to start (a fresh interpreter each) for tasks this short. A program that
+/// runs its tasks one after another never has them.
 #[derive(Debug)]
 struct Open {
     open: usize,
@@ -25,6 +32,7 @@ struct Open {
     key: String,
     max: Option<Num>,
     min: Option<Num>,
+    capacity: bool,
 }
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
@@ -36,12 +44,26 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     f.capture_in(close, &key, Some(kspan))?;
     let (min, max) =
         f.min_max("an `open` check needs `max` (a bound) or `min` (a peak to reach)")?;
+    let capacity = match &c.capacity {
+        None => false,
+        Some(v) if v.get_ref() == "processes" && min.is_some() => true,
+        Some(v) => {
+            return Err(f.err(
+                v.span(),
+                format!(
+                    "check '{}': `capacity` is \"processes\", with a `min`",
+                    f.name
+                ),
+            ));
+        }
+    };
     Ok(Arc::new(Open {
         open,
         close,
         key,
         max,
         min,
+        capacity,
     }))
 }
 
@@ -96,7 +118,7 @@ impl Rule for Open {
         }
         if let Some(m) = min {
             let need = m.min(opens as i64);
-            if (peak as i64) < need {
+            if (peak as i64) < need && !(self.capacity && workers_alive(ctx, open, close) >= need) {
                 return Err(format!(
                     "at most {peak} '{ok}' line(s) were open at once (without their '{ck}' line); expected {need} at some point"
                 ));
@@ -104,6 +126,48 @@ impl Rule for Open {
         }
         Ok(())
     }
+}
+
+/// The most processes other than the main one alive at once between the first `open` line and
+/// the last `close` line (0 untraced). Processes made before the main process's last exec (a
+/// launcher's) do not count.
+fn workers_alive(ctx: &Ctx<'_>, open: usize, close: usize) -> i64 {
+    let times: Vec<Duration> = ctx
+        .lines
+        .iter()
+        .filter(|l| l.kind == open || l.kind == close)
+        .map(|l| l.at)
+        .collect();
+    let (Some(from), Some(to)) = (times.iter().min(), times.iter().max()) else {
+        return 0;
+    };
+    let main = ctx.run.main_pid;
+    let program_start = ctx
+        .run
+        .tasks
+        .iter()
+        .find(|t| t.tid == main)
+        .and_then(|t| t.last_exec_at)
+        .unwrap_or_default();
+    // +1 at a birth, -1 at a death, within [from, to]; a death sorts before a birth at one time.
+    let mut events: Vec<(Duration, i64)> = Vec::new();
+    for t in ctx.run.tasks.iter().filter(|t| {
+        t.role == Role::Process && t.created_at >= program_start && t.created_at <= *to
+    }) {
+        let end = t.ended_at.unwrap_or(Duration::MAX);
+        if end < *from {
+            continue;
+        }
+        events.push((t.created_at.max(*from), 1));
+        events.push((end, -1));
+    }
+    events.sort();
+    let (mut now, mut most) = (0i64, 0i64);
+    for (_, d) in events {
+        now += d;
+        most = most.max(now);
+    }
+    most
 }
 
 #[cfg(test)]

@@ -10,19 +10,22 @@ use crate::writer::{Role, RunTask};
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "tasks",
-    fields: &["role", "min", "max"],
+    fields: &["role", "min", "max", "exec"],
     build,
     needs_trace: true,
 }];
 
 /// The tasks of `role` (`process`: processes other than the main one; `thread`: threads other
-/// than a process's main thread) the program made number at least `min` and at most `max`.
+/// than a process's main thread) the program made number at least `min` and at most `max`;
+/// with `exec`, only processes that exec'd a program matching that pattern (path and arguments,
+/// space-separated) count.
 ///
 /// "The program" is the main process from its last exec on: what a launcher (a shell script, a
 /// version manager's shim) ran before exec'ing the port is not the port's.
 #[derive(Debug)]
 struct Tasks {
     role: Role,
+    exec: Option<regex::Regex>,
     min: Option<Num>,
     max: Option<Num>,
 }
@@ -44,7 +47,18 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
         }
     };
     let (min, max) = f.min_max("a `tasks` check needs `min` or `max`")?;
-    Ok(Arc::new(Tasks { role, min, max }))
+    let exec = match &c.exec {
+        None => None,
+        Some(e) => Some(regex::Regex::new(e.get_ref()).map_err(|err| {
+            f.err(e.span(), format!("check '{name}': bad `exec` pattern: {err}"))
+        })?),
+    };
+    Ok(Arc::new(Tasks {
+        role,
+        exec,
+        min,
+        max,
+    }))
 }
 
 /// The tasks the program made: created after the main process's last exec.
@@ -65,12 +79,21 @@ fn made<'r>(ctx: &'r Ctx<'_>, role: Role) -> Vec<&'r RunTask> {
 }
 
 impl Rule for Tasks {
+    /// A program that printed none of the spec's lines is not judged on its tasks: it did not
+    /// get far enough to be the program.
     fn reached(&self, ctx: &Ctx<'_>) -> bool {
-        !ctx.run.tasks.is_empty()
+        !ctx.run.tasks.is_empty() && !ctx.lines.is_empty()
     }
 
     fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
-        let tasks = made(ctx, self.role);
+        let tasks: Vec<&RunTask> = made(ctx, self.role)
+            .into_iter()
+            .filter(|t| {
+                self.exec
+                    .as_ref()
+                    .is_none_or(|re| t.execs.iter().any(|e| re.is_match(e)))
+            })
+            .collect();
         let n = tasks.len() as i64;
         let what = match self.role {
             Role::Thread => "thread",

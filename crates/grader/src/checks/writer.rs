@@ -22,7 +22,7 @@ pub(super) const TYPES: &[CheckType] = &[CheckType {
         "process",
         "pid",
         "tid",
-        "parent",
+        "made_by",
         "same_process",
         "other_process",
         "per",
@@ -32,7 +32,7 @@ pub(super) const TYPES: &[CheckType] = &[CheckType {
     needs_trace: true,
 }];
 
-/// Every line of kind `line` is written as the fields say; `per` narrows `parent`,
+/// Every line of kind `line` is written as the fields say; `per` narrows `made_by`,
 /// `same_process` and `other_process` to the other kind's lines with the same value of that
 /// capture.
 #[derive(Debug)]
@@ -43,11 +43,20 @@ struct WriterRule {
     main_process: Option<bool>,
     pid: Option<String>,
     tid: Option<String>,
-    parent: Option<usize>,
+    made_by: Option<MadeBy>,
     same_process: Option<usize>,
     other_process: Option<usize>,
     per: Option<String>,
     exec: Option<Regex>,
+}
+
+/// Whose descendant a writer's process must be.
+#[derive(Debug, Clone, Copy)]
+enum MadeBy {
+    /// The run's main process.
+    Main,
+    /// The process that wrote a line of this kind.
+    Kind(usize),
 }
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
@@ -95,12 +104,19 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
             Some(s) => f.kind_of(&(s.get_ref().clone(), s.span())).map(Some),
         }
     };
-    let parent = kind(&c.parent)?;
+    let made_by = match &c.made_by {
+        Some(s) if s.get_ref() == "main_pid" => Some(MadeBy::Main),
+        other => kind(other)?.map(MadeBy::Kind),
+    };
     let same_process = kind(&c.same_process)?;
     let other_process = kind(&c.other_process)?;
     let per = f.opt_capture(line, &c.per)?;
     if let Some(p) = &per {
-        for other in [parent, same_process, other_process].into_iter().flatten() {
+        let made_by_kind = match made_by {
+            Some(MadeBy::Kind(k)) => Some(k),
+            _ => None,
+        };
+        for other in [made_by_kind, same_process, other_process].into_iter().flatten() {
             f.capture_in(other, p, c.per.as_ref().map(|s| s.span()))?;
         }
     }
@@ -114,13 +130,13 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
         && main_process.is_none()
         && pid.is_none()
         && tid.is_none()
-        && parent.is_none()
+        && made_by.is_none()
         && same_process.is_none()
         && other_process.is_none()
         && exec.is_none()
     {
         return Err(f.missing(
-            "a `writer` check needs at least one of role, process, pid, tid, parent, same_process, other_process, exec",
+            "a `writer` check needs at least one of role, process, pid, tid, made_by, same_process, other_process, exec",
         ));
     }
     Ok(Arc::new(WriterRule {
@@ -129,7 +145,7 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
         main_process,
         pid,
         tid,
-        parent,
+        made_by,
         same_process,
         other_process,
         per,
@@ -150,7 +166,12 @@ impl WriterRule {
     fn fault(&self, ctx: &Ctx<'_>, l: &Classified<'_>, w: &Writer) -> Option<String> {
         let main = ctx.run.main_pid;
         let who = || format!("{} was written by {}", l.quote(), w.describe(main));
-        if !self.roles.is_empty() && !self.roles.contains(&w.role) {
+        // In a flushed buffer the process is known, not the thread: main and thread are alike.
+        let thread_unknown = |want: &[Role]| {
+            w.burst && w.role != Role::Process && want.iter().any(|r| *r != Role::Process)
+        };
+        if !self.roles.is_empty() && !self.roles.contains(&w.role) && !thread_unknown(&self.roles)
+        {
             let want: Vec<&str> = self.roles.iter().map(|r| role_words(*r)).collect();
             return Some(format!("{}: expected {}", who(), want.join(" or ")));
         }
@@ -170,6 +191,7 @@ impl WriterRule {
             ));
         }
         if let Some(c) = &self.tid
+            && !w.burst
             && !same(l.cap(c), &w.tid.to_string())
         {
             return Some(format!(
@@ -179,14 +201,21 @@ impl WriterRule {
             ));
         }
         let kname = |k: usize| ctx.kind_name(k).to_string();
-        if let Some(k) = self.parent {
-            let pids = self.pids_of(ctx, k, l);
-            if !pids.is_empty() && !w.ppid.is_some_and(|p| pids.contains(&p)) {
+        if let Some(by) = self.made_by {
+            let (pids, whose) = match by {
+                MadeBy::Main => (
+                    HashSet::from([main]),
+                    "the main process".to_string(),
+                ),
+                MadeBy::Kind(k) => (
+                    self.pids_of(ctx, k, l),
+                    format!("the writer of the '{}' line{}", kname(k), self.per_words(l)),
+                ),
+            };
+            if !pids.is_empty() && !ancestors(ctx, w.pid).iter().any(|p| pids.contains(p)) {
                 return Some(format!(
-                    "{}: expected a process made by the writer of the '{}' line{} ({})",
+                    "{}: expected a process made by {whose} ({}), directly or through processes it made",
                     who(),
-                    kname(k),
-                    self.per_words(l),
                     list(&pids)
                 ));
             }
@@ -242,6 +271,26 @@ impl WriterRule {
             None => String::new(),
         }
     }
+}
+
+/// The processes above `pid`: its parent, its parent's parent, ... as far as the trace knows.
+fn ancestors(ctx: &Ctx<'_>, pid: i32) -> Vec<i32> {
+    let mut out = Vec::new();
+    let mut at = pid;
+    while let Some(p) = ctx
+        .run
+        .tasks
+        .iter()
+        .find(|t| t.pid == at && t.tid == at)
+        .and_then(|t| t.ppid)
+    {
+        if out.contains(&p) || out.len() > 64 {
+            break;
+        }
+        out.push(p);
+        at = p;
+    }
+    out
 }
 
 fn role_words(r: Role) -> &'static str {

@@ -2,7 +2,7 @@
 //!
 //! - A Cargo project is copied to scratch (see `scratch`), its dependencies fetched with
 //!   `cargo fetch` (outside the fence: that runs none of its code), then built with
-//!   `cargo build --release --offline` inside the build fence, into a target folder of its own.
+//!   `cargo build --release --offline --locked` inside the build fence, into a target folder of its own.
 //!   Its binary is the one `bin` target built, or the one named like the package.
 //! - A single `.rs` file is built with `rustc -O --edition 2024` inside the build fence.
 //! - A single `.py` file has nothing to build: it runs with `python3`.
@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use super::error::ClassError;
 use super::fence_hook::{BuildPaths, fence_build};
 use super::scratch::{copy_project, enclosing_manifest};
-use super::step::{StepEnd, run_step};
+use super::step::{StepEnd, prepare_step, run_step};
 use super::submission::{Form, Submission};
 
 /// The edition a single `.rs` file is compiled with: the one `cargo new` gives.
@@ -153,20 +153,21 @@ fn build_cargo(
     if let Some(failed) = step(log, &mut fetch, None, None, deadline, timeout)? {
         return Ok(failed);
     }
+    // The fence opens the folders it lets the build write: they must exist.
+    fs::create_dir_all(&target).map_err(|e| ClassError::io(&target, "cannot make", e))?;
     let messages = work.join("messages.json");
     let out = File::create(&messages).map_err(|e| ClassError::io(&messages, "cannot write", e))?;
     let mut cargo_build = cargo_cmd(&[
         "build",
         "--release",
         "--offline",
+        "--locked",
         "--message-format",
         "json-render-diagnostics",
     ]);
     let paths = BuildPaths {
         project: project.clone(),
         target_dir: target,
-        cargo_home: std::env::var_os("CARGO_HOME").map(PathBuf::from),
-        rustup_home: std::env::var_os("RUSTUP_HOME").map(PathBuf::from),
     };
     if let Some(failed) = step(
         log,
@@ -201,8 +202,6 @@ fn build_rust(
     let paths = BuildPaths {
         project: sub.source.parent().unwrap_or(Path::new("/")).to_path_buf(),
         target_dir: work.to_path_buf(),
-        cargo_home: None,
-        rustup_home: std::env::var_os("RUSTUP_HOME").map(PathBuf::from),
     };
     if let Some(failed) = step(log, &mut cmd, Some(&paths), None, deadline, timeout)? {
         return Ok(failed);
@@ -221,6 +220,8 @@ fn step(
     timeout: Duration,
 ) -> Result<Option<Built>, ClassError> {
     let mut line = format!("$ {}", shown_cmd(cmd));
+    // The step's own session first: the fence's hook must come after it.
+    let marker = prepare_step(cmd);
     let _guard = match fence {
         Some(paths) => {
             let guard = fence_build(cmd, paths)?;
@@ -237,7 +238,7 @@ fn step(
         None => cmd.stdout(log.handle()?),
     };
     let program = cmd.get_program().to_string_lossy().into_owned();
-    let end: StepEnd = match run_step(cmd, deadline) {
+    let end: StepEnd = match run_step(cmd, &marker, deadline) {
         Ok(end) => end,
         Err(e) => {
             let why = format!("cannot run {program}: {e}");

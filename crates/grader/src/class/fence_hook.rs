@@ -2,48 +2,73 @@
 //!
 //! A build runs the student's code: a `build.rs`, procedural macros. The fence's build profile
 //! (`fence::FenceOptions::for_build`) lets it read the project and the toolchain, write only
-//! its target directory and a scratch directory, and reach no network at all. Dependencies are
-//! fetched before, outside the fence (`cargo fetch` runs none of the project's code).
+//! its target directory and a scratch directory, and reach no network at all (not even a
+//! loopback of its own). Dependencies are fetched before, outside the fence (`cargo fetch` runs
+//! none of the project's code).
 
 use std::path::PathBuf;
 use std::process::Command;
 
-use super::error::ClassError;
+use fence::{Fence, FenceOptions};
 
-/// What a fenced build may touch (mirrors `fence::BuildPaths`).
+use super::error::{ClassError, ClassErrorKind};
+
+/// What a fenced build may touch.
 #[derive(Debug, Clone)]
-#[expect(dead_code, reason = "read by the fence once it lands (issue 10)")]
 pub(crate) struct BuildPaths {
     /// The project or the single file's folder: read-only.
     pub(crate) project: PathBuf,
     /// Where the build writes: the target directory or the binary's folder.
     pub(crate) target_dir: PathBuf,
-    /// `CARGO_HOME`, read-only (dependencies fetched before).
-    pub(crate) cargo_home: Option<PathBuf>,
-    /// `RUSTUP_HOME`, read-only, when the toolchain comes from rustup.
-    pub(crate) rustup_home: Option<PathBuf>,
 }
 
-/// A fence applied to one build step; dropping it after the step removes what it made (the
-/// fence's scratch directory).
+/// A fence applied to one build step; dropping it after the step removes its scratch
+/// directory.
 #[derive(Debug)]
 pub(crate) struct BuildFence {
-    /// One line for the build log: which fences hold, or that none does.
+    /// One line for the build log: which fences hold, and which are missing.
     pub(crate) status: String,
+    _fence: Fence,
 }
 
-/// Puts `cmd`, a build step that runs the student's code, inside the build fence.
+/// `CARGO_HOME`: the variable, else `~/.cargo`.
+fn cargo_home() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from("/nonexistent/.cargo"))
+}
+
+/// `RUSTUP_HOME`: the variable, else `~/.rustup` when it exists (a toolchain from rustup).
+fn rustup_home() -> Option<PathBuf> {
+    std::env::var_os("RUSTUP_HOME")
+        .map(PathBuf::from)
+        .or_else(|| {
+            let home = PathBuf::from(std::env::var_os("HOME")?).join(".rustup");
+            home.is_dir().then_some(home)
+        })
+}
+
+/// Puts `cmd`, a build step that runs the student's code, inside the build fence
+/// (`fence::FenceOptions::for_build`): add hooks that must run before the fence's (a new
+/// session) first, and keep the returned guard until the step is over.
 ///
-/// TODO(issue 10, when `crates/fence` lands): prepare
-/// `fence::Fence::prepare(&fence::FenceOptions::for_build(&fence::BuildPaths { .. }))`, then
-/// `fence.apply(cmd)`, keep the `Fence` in the returned guard and its status line; map a
-/// `FenceError` to `ClassError` (kind Io, cause kept). Until then builds are not fenced, and the
-/// build log says so.
+/// Errors: the fence cannot be prepared (a path it must open is missing, a ruleset cannot be
+/// built); kind [`ClassErrorKind::Io`], the cause kept.
 pub(crate) fn fence_build(cmd: &mut Command, paths: &BuildPaths) -> Result<BuildFence, ClassError> {
-    let _ = (cmd, paths);
+    let options = FenceOptions::for_build(&fence::BuildPaths {
+        project: paths.project.clone(),
+        target_dir: paths.target_dir.clone(),
+        cargo_home: cargo_home(),
+        rustup_home: rustup_home(),
+    });
+    let fence = Fence::prepare(&options)
+        .map_err(|e| ClassError::with_cause(ClassErrorKind::Io, "cannot fence the build", e))?;
+    fence
+        .apply(cmd)
+        .map_err(|e| ClassError::with_cause(ClassErrorKind::Io, "cannot fence the build", e))?;
     Ok(BuildFence {
-        status: "fence: none (the fence crate of issue 10 is not in this build): the build runs \
-                 the submission's code unfenced"
-            .to_string(),
+        status: format!("build fence: {}", fence.status()),
+        _fence: fence,
     })
 }

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::report::{Format, Report};
+use crate::report::{CheckStatus, Format, Report};
 
 use super::error::ClassError;
 use super::results::ReportFiles;
@@ -52,8 +52,10 @@ fn gradescope_body(report: &Report) -> String {
     if diff.lines.is_empty() {
         printed.push_str(" nothing on stdout");
     }
-    for test in value["tests"].as_array_mut().into_iter().flatten() {
-        if test["status"] == "failed"
+    // One test per check, in the report's order; only checks that failed get the run.
+    let tests = value["tests"].as_array_mut().into_iter().flatten();
+    for (test, check) in tests.zip(&report.checks) {
+        if check.status == CheckStatus::Failed
             && let Some(output) = test.get_mut("output")
         {
             *output = format!("{}{printed}", output.as_str().unwrap_or_default()).into();

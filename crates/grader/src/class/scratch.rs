@@ -21,7 +21,8 @@ pub(crate) struct Scratch {
 }
 
 impl Scratch {
-    /// Makes `$TMPDIR/grade-class-PID-NANOS`, readable by us only.
+    /// Makes `$TMPDIR/grade-class-PID-NANOS`: listed by us only, but others may pass through
+    /// (a fenced run as `nobody` must reach the binary built there).
     pub(crate) fn create() -> io::Result<Scratch> {
         use std::os::unix::fs::DirBuilderExt;
         let nanos = SystemTime::now()
@@ -29,7 +30,7 @@ impl Scratch {
             .map(|d| d.subsec_nanos())
             .unwrap_or(0);
         let path = std::env::temp_dir().join(format!("grade-class-{}-{nanos}", std::process::id()));
-        fs::DirBuilder::new().mode(0o700).create(&path)?;
+        fs::DirBuilder::new().mode(0o711).create(&path)?;
         Ok(Scratch { path })
     }
 

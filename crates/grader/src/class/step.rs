@@ -37,9 +37,9 @@ pub(crate) struct StepEnd {
     pub(crate) left_running: usize,
 }
 
-/// Runs `cmd` (its stdio already set) until it ends or `deadline` passes, then kills whatever
-/// of it is left. Errors only when it cannot be started or waited for.
-pub(crate) fn run_step(cmd: &mut Command, deadline: Instant) -> io::Result<StepEnd> {
+/// Readies `cmd` to be a step: its own session (a `pre_exec` hook, to run before any other
+/// hook: the fence's) and a marker in its environment. Returns the marker, for [`run_step`].
+pub(crate) fn prepare_step(cmd: &mut Command) -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let marker = format!(
         "{}.{}",
@@ -57,6 +57,13 @@ pub(crate) fn run_step(cmd: &mut Command, deadline: Instant) -> io::Result<StepE
             Ok(())
         });
     }
+    marker
+}
+
+/// Runs `cmd` (readied by [`prepare_step`] with `marker`, its stdio set) until it ends or
+/// `deadline` passes, then kills whatever of it is left. Errors only when it cannot be started
+/// or waited for.
+pub(crate) fn run_step(cmd: &mut Command, marker: &str, deadline: Instant) -> io::Result<StepEnd> {
     let mut child = cmd.spawn()?;
     let pid = child.id() as i32;
     let pidfd = pidfd_open(pid).ok();
@@ -67,7 +74,7 @@ pub(crate) fn run_step(cmd: &mut Command, deadline: Instant) -> io::Result<StepE
     if !ended {
         let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
     }
-    let left_running = sweep(pid, &marker);
+    let left_running = sweep(pid, marker);
     if !ended && !wait_exit(pid, pidfd.as_ref(), Instant::now() + SWEEP_GIVE_UP).unwrap_or(false) {
         // Killed and still there: stuck in the kernel. Waiting would stall the class.
         exited?;
@@ -246,7 +253,13 @@ mod tests {
         let mut cmd = Command::new("sh");
         cmd.args(["-c", "setsid sleep 3171 & exec sleep 3172"])
             .stdin(Stdio::null());
-        let end = run_step(&mut cmd, Instant::now() + Duration::from_millis(500)).expect("run sh");
+        let marker = prepare_step(&mut cmd);
+        let end = run_step(
+            &mut cmd,
+            &marker,
+            Instant::now() + Duration::from_millis(500),
+        )
+        .expect("run sh");
         assert!(end.status.is_none(), "not killed: {end:?}");
         let left = [running(&["sleep", "3171"]), running(&["sleep", "3172"])].concat();
         for pid in &left {
@@ -259,7 +272,9 @@ mod tests {
     fn a_step_that_ends_gives_its_status() {
         let mut cmd = Command::new("sh");
         cmd.args(["-c", "exit 3"]).stdin(Stdio::null());
-        let end = run_step(&mut cmd, Instant::now() + Duration::from_secs(60)).expect("run sh");
+        let marker = prepare_step(&mut cmd);
+        let end =
+            run_step(&mut cmd, &marker, Instant::now() + Duration::from_secs(60)).expect("run sh");
         assert_eq!(end.status.and_then(|s| s.code()), Some(3));
         assert_eq!(end.left_running, 0);
     }

@@ -102,7 +102,9 @@ pub(crate) fn discover(
                     name,
                     entry,
                     form,
-                    source,
+                    // Links resolved: a fenced run opens the file by this path, and must be
+                    // able to reach every folder on it.
+                    source: source.canonicalize().unwrap_or(source),
                     unknown_because: None,
                 },
                 Err(why) => Submission {

@@ -48,6 +48,7 @@ impl<'t> Who<'t> {
             tid: w.tid,
             ppid: self.parent.get(&w.tgid).copied(),
             role: self.role(w.tgid, w.tid),
+            burst: w.bytes.iter().filter(|&&b| b == b'\n').count() >= 2,
         }
     }
 }
@@ -70,7 +71,7 @@ pub(super) fn tasks(trace: &Trace) -> Vec<RunTask> {
                 .iter()
                 .map(|e| {
                     let mut s = e.path.clone();
-                    for a in e.argv.iter().skip(1) {
+                    for a in &e.argv {
                         s.push(' ');
                         s.push_str(a);
                     }

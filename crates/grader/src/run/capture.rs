@@ -108,6 +108,11 @@ impl Capture {
         n.min(room)
     }
 
+    /// The stdout lines captured so far.
+    pub(super) fn lines(&self) -> &[Line] {
+        &self.lines
+    }
+
     pub(super) fn stdout(&mut self, data: &[u8], at: Duration) {
         self.stdout_total = self.stdout_total.saturating_add(data.len());
         if self.limit_hit {

@@ -24,6 +24,11 @@ pub struct RunConfig {
     pub grace: Duration,
     /// Bytes of stdout plus stderr kept at most; past it the tree is killed.
     pub output_limit: usize,
+    /// The fence every run gets (see `run/fenced.rs`); `None` runs unfenced.
+    pub fence: Option<fence::FenceOptions>,
+    /// A pair's worker starts once a stdout line starts with this (the grader signals the
+    /// pair's launcher; see `run/pair_start.rs`); `None`: once the master listens.
+    pub pair_after: Option<String>,
     /// Trace the run (ptrace): every line's writer and every task become known. When the
     /// system refuses, the run goes untraced and its outcome says so.
     pub trace: bool,
@@ -55,6 +60,8 @@ impl RunConfig {
             timeout: Duration::from_secs(30),
             grace: Duration::from_millis(500),
             output_limit: 1024 * 1024,
+            fence: None,
+            pair_after: None,
             trace: true,
             shake: None,
             stdout: StdoutKind::Pty,
@@ -71,6 +78,8 @@ pub enum RunErrorKind {
     Spawn,
     /// The operating system refused something the runner needs (pipe, poll, prctl, ...).
     Os,
+    /// The run's fence could not be prepared (a path it needs, its scratch directory).
+    Fence,
 }
 
 /// The run could not be done; the message is one line fit for the user, the cause (an
@@ -105,6 +114,16 @@ impl RunError {
             kind: RunErrorKind::Os,
             message: format!("{what}: {err}"),
             source: Some(err.into()),
+        }
+    }
+
+    /// The run's fence could not be prepared; the [`fence::FenceError`] is the cause's inner
+    /// error.
+    pub(crate) fn fence(err: fence::FenceError) -> Self {
+        RunError {
+            kind: RunErrorKind::Fence,
+            message: format!("cannot fence the run: {err}"),
+            source: Some(io::Error::other(err)),
         }
     }
 

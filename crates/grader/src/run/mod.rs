@@ -14,11 +14,19 @@
 //!
 //! One thread per run: stdout, stderr and a pidfd of the main process are watched with `ppoll`,
 //! so lines are time-stamped as they arrive and the main process's exit is seen at once.
+//!
+//! Traced (the default), the port is spawned through the `tracer` crate, whose thread follows
+//! every fork, vfork and clone and reaps every task: then this module waits for nothing itself
+//! (a wait from here could take a tracee's stop or exit from the tracer), watches the tracer's
+//! main-end eventfd instead of a pidfd, kills through the tracer's pidfds, and turns the trace
+//! into per-writer lines (`attribute`). Stdout is a pseudo-terminal (`pty`) or a pipe.
 
 mod attribute;
 mod capture;
 mod config;
+mod fenced;
 mod main_proc;
+mod pair_start;
 mod pty;
 mod start;
 mod supervise;
@@ -30,6 +38,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 pub use config::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind};
+pub(crate) use fenced::{command_dirs, preflight};
 pub(crate) use sys::become_subreaper;
 
 use crate::outcome::RunOutcome;
@@ -55,8 +64,17 @@ pub fn run_once(cfg: &RunConfig, run: usize) -> Result<RunOutcome, RunError> {
         StdoutKind::Pipe => None,
     };
 
+    // Prepared before the fork and kept until the run is over (its scratch goes with it).
+    let fence = fenced::prepare(cfg)?;
+
     let start = Instant::now();
-    let started = start::start(cfg, &marker, tty.as_ref().map(|t| &t.slave), start)?;
+    let started = start::start(
+        cfg,
+        &marker,
+        tty.as_ref().map(|t| &t.slave),
+        start,
+        fence.as_ref(),
+    )?;
     // Our copy of the slave goes now: the master reads the end of output once the port's go.
     let (stdout, stdout_tty) = match tty {
         Some(t) => (Some(t.master), true),

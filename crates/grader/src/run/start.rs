@@ -8,6 +8,7 @@ use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+use fence::Fence;
 use tracer::{TraceErrorKind, TraceOptions};
 
 use super::config::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind};
@@ -22,7 +23,12 @@ pub(super) struct Started {
     pub(super) tracing: Tracing,
 }
 
-fn command(cfg: &RunConfig, marker: &str, tty: Option<&OwnedFd>) -> Result<Command, RunError> {
+fn command(
+    cfg: &RunConfig,
+    marker: &str,
+    tty: Option<&OwnedFd>,
+    fence: Option<&Fence>,
+) -> Result<Command, RunError> {
     let mut cmd = Command::new(&cfg.program);
     let stdout = match tty {
         Some(slave) => Stdio::from(
@@ -48,6 +54,8 @@ fn command(cfg: &RunConfig, marker: &str, tty: Option<&OwnedFd>) -> Result<Comma
             Ok(())
         });
     }
+    // The fence's hook after setsid; the tracer's, when traced, after the fence's.
+    super::fenced::apply(fence, &mut cmd)?;
     Ok(cmd)
 }
 
@@ -58,14 +66,17 @@ pub(super) fn start(
     marker: &str,
     tty: Option<&OwnedFd>,
     start: Instant,
+    fence: Option<&Fence>,
 ) -> Result<Started, RunError> {
     let mut tracing = Tracing::Off;
     if cfg.trace {
         let mut opts = TraceOptions::new(start);
         opts.shake = cfg.shake;
+        // A fenced run's refused escapes become notes in the report.
+        opts.watch_refusals = fence.is_some();
         // Enough to account for every byte the output limit lets through, and a little more.
         opts.max_total_bytes = cfg.output_limit.saturating_mul(2).saturating_add(1 << 16);
-        match tracer::spawn(command(cfg, marker, tty)?, &opts) {
+        match tracer::spawn(command(cfg, marker, tty, fence)?, &opts) {
             Ok(mut running) => {
                 let stdout = running.take_stdout().map(OwnedFd::from);
                 let stderr = running.take_stderr().map(OwnedFd::from);
@@ -82,7 +93,7 @@ pub(super) fn start(
             Err(e) => return Err(trace_spawn_error(&cfg.program, e)),
         }
     }
-    let mut cmd = command(cfg, marker, tty)?;
+    let mut cmd = command(cfg, marker, tty, fence)?;
     let mut child = cmd.spawn().map_err(|e| RunError::spawn(&cfg.program, e))?;
     // The command holds our copy of the pseudo-terminal's slave: the master sees the end of
     // output only once every copy is closed.

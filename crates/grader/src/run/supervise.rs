@@ -82,6 +82,7 @@ impl Supervisor {
             .transpose()
             .map_err(|e| RunError::os("cannot read stderr", e))?;
         let mut cap = Capture::new(cfg.output_limit);
+        let mut pair = super::pair_start::PairStart::new(cfg.pair_after.as_deref());
         // A timeout past what an Instant can hold is no timeout at all (a century is as good).
         let timeout_at = start
             .checked_add(cfg.timeout)
@@ -150,6 +151,7 @@ impl Supervisor {
 
             if ready(0) {
                 pump(&mut out, &mut buf, |data| cap.stdout(data, start.elapsed()));
+                pair.check(cap.lines(), self.tree.main_pid);
             }
             if ready(1) {
                 pump(&mut err, &mut buf, |data| cap.stderr(data));
@@ -216,9 +218,11 @@ impl Supervisor {
         };
         let mut tracing = tracing;
         let (mut tasks, mut advice) = (Vec::new(), Vec::new());
+        let mut refused = Vec::new();
         match self.main.take_trace() {
             Some(Ok(trace)) => {
                 tasks = attribute::tasks(&trace);
+                refused = super::fenced::refusals(&trace);
                 match attribute::incomplete(&trace, stdout_bytes) {
                     _ if output_limit_hit => {
                         tracing = Tracing::Incomplete("the output passed the limit".into())
@@ -253,6 +257,7 @@ impl Supervisor {
             tasks,
             stdout_tty: false,
             advice,
+            refused,
         })
     }
 

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use super::error::{SpecError, SpecErrorKind, invalid, line_of};
 use super::fields::{Fields, Res};
 use super::lines::line_kinds;
+use super::pairs::pair_of;
 use super::params::defaults;
 use super::raw::RawSpec;
 use super::rule::CheckType;
@@ -33,6 +34,7 @@ pub(crate) fn build(text: &str, origin: &str, types: &[CheckType]) -> Res<Spec> 
     let lines = line_kinds(&raw.line, text, origin)?;
     let mut checks: Vec<Check> = Vec::new();
     let mut names = HashSet::new();
+    let mut pairs = Vec::new();
     for c in &raw.check {
         let span = c.span();
         let c = c.get_ref();
@@ -91,6 +93,7 @@ pub(crate) fn build(text: &str, origin: &str, types: &[CheckType]) -> Res<Spec> 
             uses_trace: std::cell::Cell::new(false),
         };
         let rule = (ty.build)(&fields)?;
+        pairs.extend(pair_of(c, &lines));
         let needs_trace = ty.needs_trace || fields.uses_trace.get();
         checks.push(Check {
             name,
@@ -109,5 +112,6 @@ pub(crate) fn build(text: &str, origin: &str, types: &[CheckType]) -> Res<Spec> 
         lines,
         params,
         checks,
+        pairs,
     })
 }

@@ -10,6 +10,7 @@ pub(crate) mod error;
 pub(crate) mod fields;
 pub(crate) mod lines;
 pub(crate) mod near;
+pub(crate) mod pairs;
 pub(crate) mod params;
 pub(crate) mod raw;
 pub(crate) mod rule;
@@ -42,6 +43,8 @@ pub struct Spec {
     pub(crate) lines: Vec<LineKind>,
     pub(crate) params: BTreeMap<String, ParamDefault>,
     pub(crate) checks: Vec<Check>,
+    /// The line kinds its checks pair up (for pictures of a run).
+    pub(crate) pairs: Vec<pairs::Pair>,
 }
 
 impl Spec {

@@ -99,10 +99,11 @@ pub(crate) struct RawCheck {
     pub(crate) process: Option<Spanned<String>>,
     pub(crate) pid: Option<Spanned<String>>,
     pub(crate) tid: Option<Spanned<String>>,
-    pub(crate) parent: Option<Spanned<String>>,
+    pub(crate) made_by: Option<Spanned<String>>,
     pub(crate) same_process: Option<Spanned<String>>,
     pub(crate) other_process: Option<Spanned<String>>,
     pub(crate) exec: Option<Spanned<String>>,
+    pub(crate) capacity: Option<Spanned<String>>,
 }
 
 impl RawCheck {
@@ -137,7 +138,7 @@ impl RawCheck {
             process,
             pid,
             tid,
-            parent,
+            made_by,
             same_process,
             other_process,
             exec

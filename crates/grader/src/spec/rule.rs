@@ -47,6 +47,8 @@ pub(crate) struct Classified<'a> {
     /// 1-based line number in the run's stdout.
     pub(crate) number: usize,
     pub(crate) text: &'a str,
+    /// When it arrived (traced: when its newline was written).
+    pub(crate) at: std::time::Duration,
     /// The index of its line kind.
     pub(crate) kind: usize,
     caps: HashMap<&'a str, String>,
@@ -110,6 +112,7 @@ pub(crate) fn classify<'a>(kinds: &'a [LineKind], lines: &'a [Line]) -> Vec<Clas
             out.push(Classified {
                 number: i + 1,
                 text: &line.text,
+                at: line.at,
                 kind,
                 caps,
                 near,

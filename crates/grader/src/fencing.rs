@@ -1,0 +1,200 @@
+//! What the grading asks of the fence (issue 10): its limits and extra readable paths, the one
+//! line saying which fences are up, and the notes naming a limit a run hit.
+
+use std::path::PathBuf;
+
+use fence::{Fence, FenceOptions};
+
+use crate::error::GradeError;
+use crate::outcome::{Exit, RunOutcome};
+use crate::run::RunError;
+
+/// The fence of every run of a grading (`--max-procs`, `--max-memory`, `--max-disk`,
+/// `--allow-read`); `GradeOptions::fence` is `None` for `--no-fence`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GradeFence {
+    /// Processes and threads per run (default 256).
+    pub max_procs: u64,
+    /// Bytes of data memory per process (default 1 GiB).
+    pub max_memory: u64,
+    /// Bytes of scratch disk and of any one file (default 256 MiB).
+    pub max_disk: u64,
+    /// More paths the port may read (a submission's folder, a toolchain).
+    pub allow_read: Vec<PathBuf>,
+}
+
+impl Default for GradeFence {
+    fn default() -> Self {
+        let defaults = FenceOptions::default();
+        GradeFence {
+            max_procs: defaults.max_procs,
+            max_memory: defaults.max_memory,
+            max_disk: defaults.max_disk,
+            allow_read: Vec::new(),
+        }
+    }
+}
+
+impl GradeFence {
+    /// The fence options of every run (the command's own folders are added per run).
+    pub(crate) fn options(&self) -> Result<FenceOptions, GradeError> {
+        let mut read_only = Vec::new();
+        for p in &self.allow_read {
+            let p = p
+                .canonicalize()
+                .map_err(|e| GradeError::Option(format!("--allow-read {}: {e}", p.display())))?;
+            read_only.push(p);
+        }
+        Ok(FenceOptions {
+            max_procs: self.max_procs,
+            max_memory: self.max_memory,
+            max_disk: self.max_disk,
+            read_only,
+            ..FenceOptions::default()
+        })
+    }
+}
+
+/// The line saying which fences the runs get (what `grade` prints on stderr at the start and
+/// every report carries): the fence's status, or `not fenced (--no-fence)`.
+pub fn fence_status(fence: Option<&GradeFence>) -> Result<String, GradeError> {
+    let Some(fence) = fence else {
+        return Ok(fence::FenceStatus::unfenced("--no-fence").to_string());
+    };
+    let prepared = Fence::prepare(&fence.options()?).map_err(RunError::fence)?;
+    Ok(prepared.status().to_string())
+}
+
+/// What fence a run of `command` hit, as notes naming the limit: a fork refused at
+/// `--max-procs`, memory refused at `--max-memory`, a file or the scratch disk full at
+/// `--max-disk`, the CPU limit. Read from how the run ended and its stderr (the tracer's record
+/// of refused syscalls will add to them).
+pub(crate) fn run_notes(outcome: &RunOutcome, fence: &GradeFence) -> Vec<String> {
+    let err = &outcome.stderr_tail;
+    let has = |needles: &[&str]| needles.iter().any(|n| err.contains(n));
+    let run = outcome.run;
+    let mut notes = Vec::new();
+    if has(&[
+        "Resource temporarily unavailable",
+        "os error 11",
+        "BlockingIOError",
+    ]) {
+        notes.push(format!(
+            "run {run}: a process or thread was refused at the limit --max-procs {} (processes and threads per run)",
+            fence.max_procs
+        ));
+    }
+    if has(&[
+        "MemoryError",
+        "memory allocation of",
+        "Cannot allocate memory",
+        "os error 12",
+    ]) {
+        notes.push(format!(
+            "run {run}: memory was refused at the limit --max-memory {} bytes (per process)",
+            fence.max_memory
+        ));
+    }
+    let sigxfsz = outcome.exit == Some(Exit::Signal(libc::SIGXFSZ));
+    if sigxfsz
+        || has(&[
+            "No space left on device",
+            "os error 28",
+            "File too large",
+            "os error 27",
+        ])
+    {
+        notes.push(format!(
+            "run {run}: a write was refused at the limit --max-disk {} bytes (scratch disk and file size)",
+            fence.max_disk
+        ));
+    }
+    if outcome.exit == Some(Exit::Signal(libc::SIGXCPU)) {
+        notes.push(format!(
+            "run {run}: killed at the CPU time limit (--timeout of CPU time per process)"
+        ));
+    }
+    notes
+}
+
+/// One note for a system call the fence refused, as the trace saw it (`RunOutcome::refused`):
+/// `run 2: refused kill (EPERM): SIGKILL to pid 123`. The tracer sees Landlock's refusals
+/// (EACCES on open, EPERM on kill); those of the seccomp deny list (errno outranks trace) and
+/// a connection to the host's loopback (ECONNREFUSED: the run's own loopback has no listener
+/// there) are not refusals it records.
+pub(crate) fn refusal_note(run: usize, refused: &str) -> String {
+    format!("run {run}: refused {refused}")
+}
+
+/// Every run's notes, without repeats of the same note text across runs beyond the first run
+/// that had it (the run number is kept: "run 3: ...").
+pub(crate) fn notes(outcomes: &[RunOutcome], fence: Option<&GradeFence>) -> Vec<String> {
+    let Some(fence) = fence else {
+        return Vec::new();
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for o in outcomes {
+        let refused = o.refused.iter().map(|r| refusal_note(o.run, r));
+        for note in run_notes(o, fence).into_iter().chain(refused) {
+            let key = note
+                .split_once(": ")
+                .map_or(note.clone(), |(_, k)| k.to_string());
+            if seen.insert(key) {
+                out.push(note);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn outcome(stderr: &str, exit: Option<Exit>) -> RunOutcome {
+        RunOutcome {
+            run: 3,
+            main_pid: 1,
+            adopter_pid: 1,
+            lines: Vec::new(),
+            stderr_tail: stderr.to_string(),
+            exit,
+            timed_out: false,
+            output_limit_hit: false,
+            left_behind: Vec::new(),
+            elapsed: Duration::ZERO,
+            ..RunOutcome::default()
+        }
+    }
+
+    #[test]
+    fn each_limit_hit_is_a_note_naming_it() {
+        let fence = GradeFence::default();
+        let fork = outcome(
+            "BlockingIOError: [Errno 11] Resource temporarily unavailable",
+            None,
+        );
+        assert!(run_notes(&fork, &fence)[0].contains("--max-procs 256"));
+        let mem = outcome("MemoryError", Some(Exit::Code(1)));
+        assert!(run_notes(&mem, &fence)[0].contains("--max-memory 1073741824"));
+        let disk = outcome("", Some(Exit::Signal(libc::SIGXFSZ)));
+        assert!(run_notes(&disk, &fence)[0].contains("--max-disk 268435456"));
+        assert!(run_notes(&outcome("fine", Some(Exit::Code(0))), &fence).is_empty());
+        // The same limit in two runs is said once.
+        let mut again = fork.clone();
+        again.run = 4;
+        assert_eq!(notes(&[fork, again], Some(&fence)).len(), 1);
+        assert!(notes(&[mem], None).is_empty(), "--no-fence: no notes");
+    }
+
+    #[test]
+    fn a_refusal_is_a_note() {
+        assert_eq!(
+            refusal_note(2, "kill (EPERM): SIGKILL to pid 123"),
+            "run 2: refused kill (EPERM): SIGKILL to pid 123"
+        );
+    }
+}

@@ -1,0 +1,173 @@
+//! `grade trace` (part of the `grade` binary, not of the library): runs a command once, traced,
+//! with no spec, and draws its timeline.
+//!
+//!     grade trace [-o FILE] [--example NAME | --spec FILE] [--shake SEED] -- COMMAND [ARGS...]
+//!
+//! The command's stdout is a pseudo-terminal (`--stdout pipe` for a pipe), its stderr a pipe;
+//! both are passed on after the run; one line on stderr says what was
+//! drawn. Exit status 0 when the picture was written, 2 when it could not be.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::Parser;
+use grader::{
+    Spec, StdoutKind, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, Timeline, TraceRunOptions,
+};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "grade trace",
+    about = "Runs a command once, traced, and draws its timeline: one lane per process and thread, each output line on the lane of the thread that wrote it",
+    override_usage = "grade trace [-o FILE] [--example NAME | --spec FILE] -- COMMAND [ARGS...]",
+    after_help = "Exit status: 0 the picture was written, 2 it could not be (the command's own status is in the picture)."
+)]
+pub(crate) struct TraceCli {
+    /// Where to write the SVG
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FILE",
+        default_value = "timeline.svg"
+    )]
+    output: PathBuf,
+
+    /// Name each line's kind by this example's spec and shade the spans its `open` checks
+    /// watch (see grade --list)
+    #[arg(long, value_name = "NAME", conflicts_with = "spec")]
+    example: Option<String>,
+
+    /// As --example, from a spec file
+    #[arg(long, value_name = "FILE")]
+    spec: Option<PathBuf>,
+
+    /// Limit in seconds; the whole process tree is killed past it
+    #[arg(long, default_value_t = 30.0, value_parser = crate::positive, allow_negative_numbers = true)]
+    timeout: f64,
+
+    /// Sets MULTITASK_TIME_SCALE for COMMAND
+    #[arg(long, value_parser = crate::positive, allow_negative_numbers = true)]
+    time_scale: Option<f64>,
+
+    /// What COMMAND's stdout is
+    #[arg(long, value_enum, default_value_t = crate::StdoutArg::Terminal)]
+    stdout: crate::StdoutArg,
+
+    /// Shake the schedule with this seed: tasks held at random at their writes and creations
+    /// (the holds are drawn)
+    #[arg(long, value_name = "SEED")]
+    shake: Option<u64>,
+
+    /// The picture's heading (default: the command line)
+    #[arg(long)]
+    title: Option<String>,
+
+    /// The command to trace, after `--`
+    #[arg(last = true, value_name = "COMMAND")]
+    command: Vec<OsString>,
+}
+
+/// Runs `grade trace` with its arguments (after the word `trace`): the line to print on
+/// success, or the one-line reason it failed.
+pub(crate) fn run(cli: TraceCli) -> Result<String, String> {
+    let Some((program, args)) = cli.command.split_first() else {
+        return Err("no command given: grade trace [-o FILE] -- COMMAND [ARGS...]".into());
+    };
+    let timeout = Duration::try_from_secs_f64(cli.timeout).unwrap_or(Duration::MAX);
+    if timeout > TIMEOUT_MAX {
+        return Err(format!(
+            "--timeout must be at most {} seconds (a day)",
+            TIMEOUT_MAX.as_secs()
+        ));
+    }
+    let mut env = Vec::new();
+    if let Some(s) = cli.time_scale {
+        if s > TIME_SCALE_MAX {
+            return Err(format!(
+                "--time-scale must be a positive number up to {TIME_SCALE_MAX}, not {s}"
+            ));
+        }
+        env.push((
+            OsString::from(TIME_SCALE_ENV),
+            OsString::from(s.to_string()),
+        ));
+    }
+    let spec = match (&cli.example, &cli.spec) {
+        (Some(name), _) => Some(Spec::builtin(name).map_err(|e| e.to_string())?),
+        (None, Some(path)) => Some(Spec::from_toml_file(path).map_err(|e| e.to_string())?),
+        (None, None) => None,
+    };
+    let title = cli.title.unwrap_or_else(|| match cli.time_scale {
+        Some(s) => format!("{} (time scale {s})", command_line(&cli.command)),
+        None => command_line(&cli.command),
+    });
+    let opts = TraceRunOptions {
+        env,
+        timeout,
+        stdout: match cli.stdout {
+            crate::StdoutArg::Terminal => StdoutKind::Pty,
+            crate::StdoutArg::Pipe => StdoutKind::Pipe,
+        },
+        shake: cli.shake,
+        time_scale: cli.time_scale.unwrap_or(1.0),
+    };
+    let traced = grader::trace_command(program, args, &opts).map_err(|e| e.to_string())?;
+    let mut timeline = Timeline::of_trace(&traced.trace, title);
+    if traced.timed_out {
+        timeline.note = Some(format!("killed at the {} s timeout", cli.timeout));
+    }
+    if let Some(spec) = &spec {
+        timeline = timeline.with_spec(spec);
+    }
+    write_file(&cli.output, &timeline.svg())?;
+    pass_on(&traced.stdout, &traced.stderr);
+    let tasks = traced.trace.tasks.len();
+    let main_end = traced
+        .trace
+        .main_task()
+        .and_then(|t| t.end)
+        .map(|e| format!("; the main process {}", describe(e)))
+        .unwrap_or_default();
+    Ok(format!(
+        "wrote {}: {tasks} task{}, {} line{}{main_end}",
+        cli.output.display(),
+        if tasks == 1 { "" } else { "s" },
+        timeline.lines.len(),
+        if timeline.lines.len() == 1 { "" } else { "s" },
+    ))
+}
+
+fn describe(end: tracer::End) -> String {
+    match end {
+        tracer::End::Exited(c) => format!("exited with status {c}"),
+        tracer::End::Signaled(s) => format!("was killed by signal {s}"),
+        tracer::End::Replaced => "was replaced".into(),
+    }
+}
+
+/// The command as a heading: the program's file name, then its arguments.
+fn command_line(command: &[OsString]) -> String {
+    let mut words: Vec<String> = command
+        .iter()
+        .map(|w| w.to_string_lossy().into_owned())
+        .collect();
+    if let Some(first) = words.first_mut()
+        && let Some(name) = Path::new(first.as_str()).file_name()
+    {
+        *first = name.to_string_lossy().into_owned();
+    }
+    words.join(" ")
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// The command's output, after the run, for the person who ran it.
+fn pass_on(stdout: &[u8], stderr: &[u8]) {
+    use std::io::Write;
+    let _ = std::io::stdout().write_all(stdout);
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().write_all(stderr);
+}

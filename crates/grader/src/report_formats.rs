@@ -1,0 +1,138 @@
+//! The report's renderings for machines: JUnit for CI, a Gradescope `results.json` body, and
+//! the words both give each check.
+
+use std::fmt::Write as _;
+
+use crate::report::{CheckKind, CheckReport, CheckStatus, Report};
+use crate::text::xml_escape;
+
+impl Report {
+    /// For CI: one testsuite for the example, one testcase per check.
+    pub fn junit(&self) -> String {
+        let failed = self.checks.iter().filter(|c| !c.passed).count();
+        let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        let _ = writeln!(
+            out,
+            "<testsuites name=\"grade\" tests=\"{}\" failures=\"{failed}\">",
+            self.checks.len()
+        );
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\" errors=\"0\">",
+            xml_escape(&self.example),
+            self.checks.len()
+        );
+        // JUnit wants a suite's properties before its test cases.
+        crate::fence_report::junit_properties(self, &mut out);
+        for c in &self.checks {
+            let _ = write!(
+                out,
+                "    <testcase name=\"{}\" classname=\"grade.{}\"",
+                xml_escape(&c.name),
+                xml_escape(&self.example)
+            );
+            match c.failures.first() {
+                None if c.passed => out.push_str("/>\n"),
+                None if c.status == CheckStatus::NotReached => {
+                    let _ = writeln!(
+                        out,
+                        ">\n      <skipped message=\"not reached: no run printed a line it judges\"/>\n    </testcase>"
+                    );
+                }
+                None if c.status == CheckStatus::NotChecked => {
+                    let _ = writeln!(
+                        out,
+                        ">\n      <skipped message=\"not checked: it needs the trace, and no run was traced\"/>\n    </testcase>"
+                    );
+                }
+                first => {
+                    let message = match first {
+                        Some(f) => format!("run {}: {}", f.run, f.message),
+                        None => self.check_output(c),
+                    };
+                    let _ = writeln!(
+                        out,
+                        ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>",
+                        xml_escape(&message),
+                        match c.kind {
+                            CheckKind::Guaranteed => "guaranteed",
+                            CheckKind::Likely => "likely",
+                        },
+                        xml_escape(&self.check_output(c))
+                    );
+                }
+            }
+        }
+        out.push_str("  </testsuite>\n</testsuites>\n");
+        out
+    }
+
+    /// For Gradescope: a `results.json` body, one test per check worth one point.
+    pub fn gradescope(&self) -> String {
+        let tests: Vec<serde_json::Value> = self
+            .checks
+            .iter()
+            .map(|c| {
+                let mut test = serde_json::json!({
+                    "name": c.name,
+                    "score": if c.status == CheckStatus::Passed { 1.0 } else { 0.0 },
+                    "max_score": 1.0,
+                    "status": if c.status == CheckStatus::Passed { "passed" } else { "failed" },
+                    "output": self.check_output(c),
+                });
+                // Gradescope knows passed and failed only: a check not checked is neither.
+                if c.status == CheckStatus::NotChecked
+                    && let Some(t) = test.as_object_mut()
+                {
+                    t.remove("status");
+                }
+                test
+            })
+            .collect();
+        let body = serde_json::json!({
+            "output": format!(
+                "{}: {} of {} checks passed over {} runs{}",
+                self.example,
+                self.score(),
+                self.checks.len(),
+                self.runs,
+                crate::fence_report::gradescope_suffix(self)
+            ),
+            "tests": tests,
+        });
+        let mut s = serde_json::to_string_pretty(&body).unwrap_or_else(|_| "{}".into());
+        s.push('\n');
+        s
+    }
+
+    /// A check's verdict in words: how many runs held, and every failing run's message.
+    fn check_output(&self, c: &CheckReport) -> String {
+        if c.status == CheckStatus::NotChecked {
+            return format!(
+                "not checked: it needs the trace, and none of the {} runs was traced (tracing {})",
+                self.runs, self.facts.tracing
+            );
+        }
+        if c.status == CheckStatus::NotReached {
+            return format!(
+                "not reached: none of the {} runs printed a line this check judges",
+                self.runs
+            );
+        }
+        let mut s = format!(
+            "held in {} of {} runs",
+            c.runs_passed,
+            c.runs_judged(self.runs)
+        );
+        if c.runs_shaken > 0 {
+            let _ = write!(s, " (shaken runs are not judged by likely checks)");
+        }
+        if let Some(t) = c.threshold {
+            let _ = write!(s, " (likely check: needs {}%)", (t * 100.0).round());
+        }
+        for f in &c.failures {
+            let _ = write!(s, "\nrun {}: {}", f.run, f.message);
+        }
+        s
+    }
+}

@@ -1,0 +1,199 @@
+//! The timeline of one graded run: its lines with their kinds, the lines its failing checks
+//! quote, the spans and hand-offs the spec pairs.
+//!
+//! A traced run is drawn from what its outcome keeps of the trace: every task (pid, tid, the
+//! process that created it, process or thread, its life, its execs) and each line's writer.
+//! The outcome keeps neither the tasks' names nor how each but the main process ended, nor the
+//! holds of a shaken run: those a picture of a graded run lacks. An untraced run is drawn with
+//! its main process alone, every line on its lane at its arrival.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use regex::Regex;
+use tracer::{End, Exec, Stream, Task, TaskKind, Trace};
+
+use super::pairing::pair_up;
+use super::{Timeline, TimelineLine};
+use crate::outcome::{Exit, RunOutcome};
+use crate::report::{CheckStatus, Report};
+use crate::spec::Spec;
+use crate::writer::{Role, RunTask};
+
+/// The SVG timeline of `run`, one of the runs `report` judged against `spec`; `standalone`: a
+/// document of its own (else an element for an HTML page).
+pub fn run_timeline(spec: &Spec, report: &Report, run: &RunOutcome, standalone: bool) -> String {
+    let trace = trace_of(run);
+    let quoted = quoted_lines(report, run.run);
+    let mut lines: Vec<TimelineLine> = run
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| TimelineLine {
+            text: l.text.clone(),
+            at: l.at,
+            tid: l.writer.map(|w| w.tid).unwrap_or(run.main_pid),
+            stream: Stream::Stdout,
+            kind: None,
+            highlighted: quoted.contains(&(i + 1)),
+        })
+        .collect();
+    let (spans, links) = pair_up(spec, &mut lines);
+    let failed: Vec<&str> = report
+        .checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Failed && c.failures.iter().any(|f| f.run == run.run))
+        .map(|c| c.name.as_str())
+        .collect();
+    let verdict = match failed.as_slice() {
+        [] => "passed".to_string(),
+        [one] => format!("failed: {one}"),
+        [first, rest @ ..] => format!("failed: {first}, and {} more", rest.len()),
+    };
+    let mut notes = Vec::new();
+    if let Some(seed) = run.shake_seed {
+        notes.push(format!("shaken with seed {seed}"));
+    }
+    if !run.tracing.is_on() {
+        notes.push("not traced: every line is on the main process's lane, at its arrival".into());
+    }
+    let t = Timeline {
+        trace: &trace,
+        title: format!(
+            "{}: run {} of {}, {verdict}",
+            report.example, run.run, report.runs
+        ),
+        note: (!notes.is_empty()).then(|| notes.join("; ")),
+        lines,
+        spans,
+        links,
+    };
+    if standalone { t.svg() } else { t.svg_element() }
+}
+
+/// The line numbers (from 1) that the failing checks' messages quote for run `run`.
+pub(super) fn quoted_lines(report: &Report, run: usize) -> BTreeSet<usize> {
+    let Ok(re) = Regex::new(r"\bline (\d+)\b") else {
+        return BTreeSet::new();
+    };
+    report
+        .checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Failed)
+        .flat_map(|c| c.failures.iter().filter(|f| f.run == run))
+        .flat_map(|f| {
+            re.captures_iter(&f.message)
+                .filter_map(|m| m[1].parse().ok())
+                .collect::<Vec<usize>>()
+        })
+        .collect()
+}
+
+/// The trace as far as the outcome keeps it: its tasks when it was traced, else the main
+/// process alone, from its start to the run's end; how the main process ended.
+fn trace_of(run: &RunOutcome) -> Trace {
+    let main_end = run.exit.map(|e| match e {
+        Exit::Code(c) => End::Exited(c),
+        Exit::Signal(s) => End::Signaled(s),
+    });
+    let mut tasks: Vec<Task> = if run.tracing.is_on() {
+        run.tasks.iter().map(task_of).collect()
+    } else {
+        Vec::new()
+    };
+    match tasks.iter_mut().find(|t| t.tid == run.main_pid) {
+        Some(main) => main.end = main_end,
+        None => tasks.insert(
+            0,
+            Task {
+                tid: run.main_pid,
+                tgid: run.main_pid,
+                creator: None,
+                kind: TaskKind::Process,
+                created_at: Duration::ZERO,
+                execs: Vec::new(),
+                ended_at: Some(run.elapsed),
+                end: main_end,
+                comm: None,
+            },
+        ),
+    }
+    Trace {
+        main_pid: run.main_pid,
+        tasks,
+        writes: Vec::new(),
+        shake: None,
+        holds: Vec::new(),
+        refusals: Vec::new(),
+    }
+}
+
+/// A task as the picture needs it, from what the outcome keeps: a thread is drawn as created by
+/// its process's main thread, a process by the process that created it.
+fn task_of(t: &RunTask) -> Task {
+    let (kind, creator) = match t.role {
+        Role::Thread => (TaskKind::Thread, Some(t.pid)),
+        Role::Main | Role::Process => (TaskKind::Process, t.ppid),
+    };
+    Task {
+        tid: t.tid,
+        tgid: t.pid,
+        creator,
+        kind,
+        created_at: t.created_at,
+        execs: t
+            .execs
+            .iter()
+            .map(|e| {
+                let argv: Vec<String> = e.split(' ').map(String::from).collect();
+                Exec {
+                    path: argv.first().cloned().unwrap_or_default(),
+                    argv,
+                    at: t.last_exec_at.unwrap_or(t.created_at),
+                }
+            })
+            .collect(),
+        ended_at: t.ended_at,
+        end: None,
+        comm: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{CheckKind, CheckReport, Failure};
+
+    #[test]
+    fn every_line_a_failing_check_quotes_in_that_run_is_found() {
+        let mut failed = CheckReport::new("c", CheckKind::Guaranteed, None);
+        failed.failures = vec![
+            Failure {
+                run: 2,
+                message:
+                    r#"at line 5 "Run 3", 3 'run' lines are open (i=1 at line 1, i=2 at line 4)"#
+                        .into(),
+            },
+            Failure {
+                run: 3,
+                message: "line 9 \"x\"".into(),
+            },
+        ];
+        let report = Report {
+            example: "t".into(),
+            runs: 3,
+            passed: false,
+            time_scale: 1.0,
+            params: Default::default(),
+            checks: vec![failed],
+            diff: None,
+            facts: Default::default(),
+            fence: String::new(),
+            notes: Vec::new(),
+        };
+        assert_eq!(
+            quoted_lines(&report, 2).into_iter().collect::<Vec<_>>(),
+            vec![1, 4, 5]
+        );
+    }
+}

@@ -1,0 +1,142 @@
+//! The fakes of issue 9, in Python (`tests/fixtures/*/fake_*.py`) and Rust (`crates/fake-ports`):
+//! their stdout looks like a correct port's, and each must fail within the default 10 runs with
+//! the check that names its lie. Each fake's count of failing runs is printed (`--nocapture`).
+
+mod common;
+
+use std::ffi::OsString;
+use std::time::Duration;
+
+use common::{fixtures, grade};
+use serde_json::Value;
+
+/// One fake: the example, how to run it, the time scale, and the check that must fail.
+struct Fake {
+    example: &'static str,
+    python: &'static str,
+    rust: &'static str,
+    args: &'static [&'static str],
+    scale: &'static str,
+    check: &'static str,
+}
+
+const CHILD_LINE: &str =
+    "the child line is written by a child process made by the parent, whose pid it prints";
+
+const FAKES: &[Fake] = &[
+    Fake {
+        example: "process",
+        python: "process/fake_no_child.py",
+        rust: "fake-process-no-child",
+        args: &[],
+        scale: "0.01",
+        check: CHILD_LINE,
+    },
+    Fake {
+        example: "pool",
+        python: "pool/fake_threads.py",
+        rust: "fake-pool-threads",
+        args: &["2"],
+        scale: "0.01",
+        check: "each Run line is written by a worker process made by the parent, whose pid it prints",
+    },
+    Fake {
+        example: "fork",
+        python: "fork/fake_parent_prints_child_line.py",
+        rust: "fake-fork-parent-prints",
+        args: &[],
+        scale: "0.01",
+        check: CHILD_LINE,
+    },
+    Fake {
+        example: "queue",
+        python: "queue/fake_thread_reader.py",
+        rust: "fake-queue-thread-reader",
+        args: &[],
+        scale: "0.01",
+        check: "the Gets are written by a child process (the reader)",
+    },
+    Fake {
+        example: "pipe",
+        python: "pipe/fake_thread_child.py",
+        rust: "fake-pipe-thread-child",
+        args: &[],
+        scale: "0.01",
+        check: "the child's got lines are written by a child process made by the parent",
+    },
+    Fake {
+        example: "thread",
+        python: "thread/fake_child_process.py",
+        rust: "fake-thread-child-process",
+        args: &[],
+        scale: "0.01",
+        check: "LoopThread's running line is written by another thread of the main process",
+    },
+    // Sleeps instead of joins: at this time scale the sleep always covers the other task in an
+    // unshaken run; only the shaken runs (half of them) hold it long enough to show.
+    Fake {
+        example: "process",
+        python: "process/fake_sleeps_instead_of_join.py",
+        rust: "fake-process-sleeps",
+        args: &[],
+        scale: "0.1",
+        check: "'Process end.' comes after the child line (join)",
+    },
+    Fake {
+        example: "thread",
+        python: "thread/fake_sleeps_instead_of_join.py",
+        rust: "fake-thread-sleeps",
+        args: &[],
+        scale: "0.1",
+        check: "MainThread ends after LoopThread (join)",
+    },
+];
+
+/// Grades `command` with the default 10 runs; the failing runs of `check`, or why not.
+fn failing_runs(f: &Fake, command: &[OsString]) -> Result<usize, String> {
+    let mut args: Vec<String> = [f.example, "--time-scale", f.scale, "--format", "json", "--"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend(command.iter().map(|c| c.to_string_lossy().into_owned()));
+    args.extend(f.args.iter().map(|a| a.to_string()));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = grade(&refs, Duration::from_secs(300));
+    let report: Value = serde_json::from_str(&out.stdout)
+        .map_err(|e| format!("no JSON report ({e}); stderr: {}", out.stderr))?;
+    let check = report["checks"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["name"] == f.check))
+        .ok_or_else(|| format!("no check named {:?}", f.check))?;
+    if check["status"] != "failed" {
+        return Err(format!("{:?} did not fail: {check}", f.check));
+    }
+    Ok(check["failures"].as_array().map_or(0, Vec::len))
+}
+
+fn check_all(rust: bool) {
+    let mut wrong = Vec::new();
+    for f in FAKES {
+        let command: Vec<OsString> = if rust {
+            vec![workspace_tests::bin(f.rust).into_os_string()]
+        } else {
+            vec![fixtures().join(f.python).into_os_string()]
+        };
+        let name = if rust { f.rust } else { f.python };
+        match failing_runs(f, &command) {
+            Ok(n) => println!("{name}: '{}' failed in {n} of 10 runs", f.check),
+            Err(e) => wrong.push(format!("{name}: {e}")),
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn python_fakes_fail_the_check_that_names_their_lie() {
+    check_all(false);
+}
+
+#[test]
+fn rust_fakes_fail_the_check_that_names_their_lie() {
+    check_all(true);
+}

@@ -1,0 +1,121 @@
+//! The notes' programs as written (`tests/reference/unmodified/`: plain print, no flush), graded
+//! as a student sees them at a terminal: they pass with `PYTHONUNBUFFERED` unset and set. With
+//! `--stdout pipe` the fork program prints its first line twice and the Pool workers' lines all
+//! arrive at their exit: each fails, and the report names the cause.
+
+use std::process::Command;
+use std::time::Duration;
+
+use serde_json::Value;
+use workspace_tests::{bin, repo_path, run_with_deadline};
+
+/// Grades `file` of tests/reference/unmodified as `example` (10 runs, time scale 0.01, sleeps
+/// scaled by the folder's sitecustomize), with `PYTHONUNBUFFERED` as given; the JSON report.
+fn grade(example: &str, file: &str, extra: &[&str], unbuffered: bool) -> Value {
+    let dir = repo_path("tests/reference/unmodified");
+    let mut cmd = Command::new(bin("grade"));
+    cmd.args([example, "--time-scale", "0.01", "--format", "json"])
+        .args(extra)
+        .arg("--")
+        .arg("python3")
+        .arg(dir.join(file))
+        .env("PYTHONPATH", dir.join("scaled"));
+    if unbuffered {
+        cmd.env("PYTHONUNBUFFERED", "1");
+    } else {
+        cmd.env_remove("PYTHONUNBUFFERED");
+    }
+    let out = run_with_deadline(&mut cmd, Duration::from_secs(300));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{example} {file}: no JSON report ({e}); stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn failed(report: &Value) -> Vec<String> {
+    report["checks"]
+        .as_array()
+        .map(|cs| {
+            cs.iter()
+                .filter(|c| c["status"] == "failed")
+                .map(|c| c["name"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn passes_at_a_terminal(example: &str, file: &str, extra: &[&str]) {
+    for unbuffered in [false, true] {
+        let r = grade(example, file, extra, unbuffered);
+        assert_eq!(r["facts"]["stdout"], "terminal");
+        assert!(
+            failed(&r).is_empty(),
+            "{file} (PYTHONUNBUFFERED {}) failed {:?}:\n{r:#}",
+            if unbuffered { "set" } else { "unset" },
+            failed(&r)
+        );
+    }
+}
+
+#[test]
+fn fork_passes_at_a_terminal() {
+    passes_at_a_terminal("fork", "orig_fork.py", &[]);
+}
+
+#[test]
+fn process_passes_at_a_terminal() {
+    passes_at_a_terminal("process", "orig_process.py", &[]);
+}
+
+#[test]
+fn pool_passes_at_a_terminal() {
+    passes_at_a_terminal("pool", "orig_pool.py", &["--param", "processes=4"]);
+}
+
+#[test]
+fn queue_passes_at_a_terminal() {
+    passes_at_a_terminal("queue", "orig_queue.py", &[]);
+}
+
+#[test]
+fn thread_passes_at_a_terminal() {
+    passes_at_a_terminal("thread", "orig_thread.py", &[]);
+}
+
+/// The message of the first failure of `check`.
+fn first_failure(r: &Value, check: &str) -> String {
+    r["checks"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["name"] == check))
+        .and_then(|c| c["failures"][0]["message"].as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn through_a_pipe_the_fork_program_prints_its_first_line_twice_and_says_why() {
+    let r = grade("fork", "orig_fork.py", &["--stdout", "pipe"], false);
+    assert_eq!(r["facts"]["stdout"], "pipe");
+    let m = first_failure(&r, "the start line is printed once");
+    assert!(
+        m.contains("was written again by pid") && m.contains("flush stdout before fork"),
+        "{r:#}"
+    );
+}
+
+#[test]
+fn through_a_pipe_the_pool_workers_lines_come_at_their_exit_and_it_says_why() {
+    let r = grade(
+        "pool",
+        "orig_pool.py",
+        &["--stdout", "pipe", "--param", "processes=4"],
+        false,
+    );
+    let m = first_failure(&r, "N tasks run at once at some point");
+    assert!(
+        m.contains("in one burst as it exited") && m.contains("never flushed"),
+        "{r:#}"
+    );
+}
