@@ -24,11 +24,17 @@
 //! supervised, traced run); `shaking` (which runs are shaken); `run_checks`, `causes` and `judge`
 //! (the verdict); `run_facts`, `report` and `report_formats` (its renderings); `grade` (all of
 //! it).
+//!
+//! Beside them, `class` grades a whole class ([`grade_class`], `grade class`) and `bundle`
+//! writes a Gradescope autograder (`grade gradescope`), sharing `cli_args`.
 
 #![deny(missing_docs)]
 
+mod bundle;
 mod causes;
 mod checks;
+mod class;
+mod cli_args;
 mod diff;
 mod error;
 mod fence_report;
@@ -50,6 +56,13 @@ mod text;
 mod timeline;
 mod writer;
 
+pub use bundle::{
+    BundleError, BundleErrorKind, BundleOptions, SOURCE_DIR, gradescope_command, write_bundle,
+};
+pub use class::{
+    BuildStatus, CSV_HEADER, ClassError, ClassErrorKind, ClassOptions, ClassResults, Form,
+    RUST_EDITION, ReportFiles, SubmissionResult, Verdict, class_command, default_jobs, grade_class,
+};
 pub use error::{GradeError, GradeErrorKind};
 pub use fencing::{GradeFence, fence_status};
 pub use grade::{
