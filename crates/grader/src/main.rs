@@ -13,13 +13,15 @@ use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 use grader::{Format, GradeFence, GradeOptions, Progress, Report, RunOutcome, Spec, StdoutKind};
-use indicatif::{ProgressBar, ProgressStyle};
 
+mod main_progress;
 mod main_trace;
+
+use main_progress::ProgressView;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum FormatArg {
@@ -179,75 +181,6 @@ fn key_value(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
         _ => Err(format!("'{s}' is not K=V")),
-    }
-}
-
-/// The grading's progress on stderr (stdout carries the report only): a live line on a
-/// terminal (run k of N, passed so far, the current run's elapsed time), else plain lines at
-/// most once a second.
-struct ProgressView {
-    bar: Option<ProgressBar>,
-    last_line: Option<Instant>,
-}
-
-impl ProgressView {
-    fn new() -> Self {
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let bar = ProgressBar::new_spinner();
-            if let Ok(style) =
-                ProgressStyle::with_template("{spinner} grade: {msg}, this run {elapsed}")
-            {
-                bar.set_style(style);
-            }
-            bar.enable_steady_tick(Duration::from_millis(200));
-            bar
-        });
-        ProgressView {
-            bar,
-            last_line: None,
-        }
-    }
-
-    fn show(&mut self, p: Progress) {
-        match (&self.bar, p) {
-            (Some(bar), Progress::Started { run, runs, passed }) => {
-                bar.set_message(format!("run {run} of {runs}, {passed} passed so far"));
-                bar.reset_elapsed();
-            }
-            (
-                None,
-                Progress::Ended {
-                    run,
-                    runs,
-                    passed,
-                    elapsed,
-                },
-            ) if self
-                .last_line
-                .is_none_or(|t| t.elapsed() >= Duration::from_secs(1)) =>
-            {
-                eprintln!(
-                    "grade: run {run} of {runs} took {:.1} s, {passed} passed so far",
-                    elapsed.as_secs_f64()
-                );
-                self.last_line = Some(Instant::now());
-            }
-            _ => {}
-        }
-    }
-
-    /// A line of its own on stderr (above the live line on a terminal).
-    fn say(&self, line: &str) {
-        match &self.bar {
-            Some(bar) => bar.println(line),
-            None => eprintln!("{line}"),
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
     }
 }
 
