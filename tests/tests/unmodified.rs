@@ -1,7 +1,8 @@
 //! The notes' programs as written (`tests/reference/unmodified/`: plain print, no flush), graded
 //! as a student sees them at a terminal: they pass with `PYTHONUNBUFFERED` unset and set. With
-//! `--stdout pipe` the fork program prints its first line twice and the Pool workers' lines all
-//! arrive at their exit: each fails, and the report names the cause.
+//! `--stdout pipe` output is buffered: the fork program prints its first line twice and the
+//! Queue's reader, terminated, never flushes its Gets: each fails, and the report names the cause;
+//! the Pool workers' lines all arrive at their exit, yet the trace shows the workers ran together.
 
 use std::process::Command;
 use std::time::Duration;
@@ -105,8 +106,11 @@ fn through_a_pipe_the_fork_program_prints_its_first_line_twice_and_says_why() {
     );
 }
 
+/// Through a pipe the Pool workers' lines all arrive as each worker exits, so by the output alone
+/// every task ran alone; the trace knows the four workers were alive at once, and the program
+/// passes.
 #[test]
-fn through_a_pipe_the_pool_workers_lines_come_at_their_exit_and_it_says_why() {
+fn through_a_pipe_the_pool_program_passes_on_what_the_trace_knows() {
     let r = grade(
         "pool",
         "orig_pool.py",
@@ -114,7 +118,13 @@ fn through_a_pipe_the_pool_workers_lines_come_at_their_exit_and_it_says_why() {
         false,
     );
     assert_eq!(r["facts"]["stdout"], "pipe");
-    let m = first_failure(&r, "N tasks run at once at some point");
+    assert!(failed(&r).is_empty(), "{:?}:\n{r:#}", failed(&r));
+}
+
+#[test]
+fn through_a_pipe_the_queue_readers_gets_never_come_and_it_says_why() {
+    let r = grade("queue", "orig_queue.py", &["--stdout", "pipe"], false);
+    let m = first_failure(&r, "all three Gets appear");
     assert!(
         m.contains("in one burst as it exited") && m.contains("never flushed"),
         "{r:#}"

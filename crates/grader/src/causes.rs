@@ -9,8 +9,9 @@ use crate::outcome::RunOutcome;
 use crate::text::cut;
 use crate::writer::Role;
 
-/// A write this close to its process's end is its exit's flush.
-const AT_EXIT: Duration = Duration::from_millis(50);
+/// A process's last write this close to its end is its exit's flush (the end is when the tracer
+/// reaped it, later than the write on a loaded machine).
+const AT_EXIT: Duration = Duration::from_secs(1);
 
 /// A note for the first failing check of a traced run whose output shows buffering, if it does.
 pub(crate) fn cause_note(run: &RunOutcome) -> Option<String> {
@@ -24,10 +25,19 @@ pub(crate) fn cause_note(run: &RunOutcome) -> Option<String> {
         .filter(|t| t.pid == t.tid)
         .filter_map(|t| Some((t.pid, t.ended_at?)))
         .collect();
+    // When each process wrote its last line.
+    let mut last: HashMap<i32, Duration> = HashMap::new();
+    for l in &run.lines {
+        if let Some(w) = l.writer {
+            let t = last.entry(w.pid).or_default();
+            *t = (*t).max(l.at);
+        }
+    }
     let at_exit = |pid: i32, at: Duration| {
-        ended
-            .get(&pid)
-            .is_some_and(|end| end.saturating_sub(at) <= AT_EXIT)
+        last.get(&pid) == Some(&at)
+            && ended
+                .get(&pid)
+                .is_some_and(|end| end.saturating_sub(at) <= AT_EXIT)
     };
     // Written again: a child's line, at its exit, that its parent process wrote before.
     for (n, line) in run.lines.iter().enumerate() {
