@@ -4,7 +4,8 @@
 //! Builds and gradings are two phases, not a pipeline: a build keeps cores busy for seconds,
 //! and a grading judges timings, so a grading never runs beside a build of this class.
 //!
-//! Each grading runs in this process, on its worker thread, through [`grade`](crate::grade),
+//! Each grading runs in this process, on its worker thread, through
+//! [`grade_runs`](crate::grade_runs),
 //! rather than as a `grade` child: the reports come back as values, and the fence (Landlock
 //! scopes a port's signals to its run) keeps a hostile port from killing the class. That is
 //! sound with several gradings at once: an untraced run waits only for its own main process
@@ -20,7 +21,7 @@ use std::fs;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::grade::{GradeOptions, check_options, ensure_subreaper, grade};
+use crate::grade::{GradeOptions, check_options, ensure_subreaper, grade_runs};
 use crate::judge::judge;
 use crate::spec::params::Params;
 
@@ -175,13 +176,14 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
         to_grade.clone(),
         |_, (i, cmd, build_secs)| {
             let t = Instant::now();
-            let result = grade(&spec, &opts.grading, &cmd);
+            let result = grade_runs(&spec, &opts.grading, &cmd, &mut |_| {});
             let secs = t.elapsed().as_secs_f64();
             graded_row(
                 &opts.out,
                 &subs[i],
                 &example,
                 &check_names,
+                &spec,
                 result,
                 build_secs,
                 secs,

@@ -4,7 +4,9 @@
 use std::path::Path;
 
 use crate::error::{GradeError, GradeErrorKind};
+use crate::outcome::RunOutcome;
 use crate::report::{CheckStatus, Report};
+use crate::spec::Spec;
 
 use super::error::ClassError;
 use super::reports::{write_graded, write_not_graded};
@@ -44,11 +46,12 @@ pub(super) fn graded_row(
     sub: &Submission,
     example: &str,
     checks: &[String],
-    result: Result<Report, GradeError>,
+    spec: &Spec,
+    result: Result<(Report, Vec<RunOutcome>), GradeError>,
     build_seconds: f64,
     grade_seconds: f64,
 ) -> Result<SubmissionResult, ClassError> {
-    let mut report = match result {
+    let (mut report, outcomes) = match result {
         Ok(r) => r,
         Err(e) => {
             // A command that cannot start is the submission's; anything else is ours.
@@ -64,7 +67,7 @@ pub(super) fn graded_row(
         }
     };
     report.example = example.to_string();
-    let files: ReportFiles = write_graded(out, &sub.name, &report)?;
+    let files: ReportFiles = write_graded(out, &sub.name, spec, &report, &outcomes)?;
     Ok(SubmissionResult {
         submission: sub.name.clone(),
         form: sub.form,
