@@ -33,7 +33,7 @@ use super::prepare::{check_tools, default_jobs, load_spec, prepare_out};
 use super::progress::{Phase, Progress};
 use super::reports::BUILD_LOG;
 use super::results::{BuildStatus, ClassResults, SubmissionResult, Verdict};
-use super::rows::{graded_row, not_graded};
+use super::rows::{Against, graded_row, not_graded};
 use super::scratch::Scratch;
 use super::submission::{Submission, discover};
 
@@ -171,6 +171,11 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
         }
     }
 
+    let against = Against {
+        spec: &spec,
+        example: &example,
+        checks: &check_names,
+    };
     let graded = run_pool(
         jobs,
         to_grade.clone(),
@@ -178,16 +183,7 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
             let t = Instant::now();
             let result = grade_runs(&spec, &opts.grading, &cmd, &mut |_| {});
             let secs = t.elapsed().as_secs_f64();
-            graded_row(
-                &opts.out,
-                &subs[i],
-                &example,
-                &check_names,
-                &spec,
-                result,
-                build_secs,
-                secs,
-            )
+            graded_row(&opts.out, &subs[i], against, result, (build_secs, secs))
         },
         |news| match news {
             News::Started(k) => {

@@ -40,17 +40,28 @@ pub(super) fn not_graded(
     })
 }
 
-/// The row of a submission that built, from its grading.
+/// What every graded row is judged against: the spec, the example's name for the reports,
+/// and its checks' names (for the rows of submissions not graded).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Against<'a> {
+    pub(super) spec: &'a Spec,
+    pub(super) example: &'a str,
+    pub(super) checks: &'a [String],
+}
+
+/// The row of a submission that built, from its grading; `(build_seconds, grade_seconds)`.
 pub(super) fn graded_row(
     out: &Path,
     sub: &Submission,
-    example: &str,
-    checks: &[String],
-    spec: &Spec,
+    against: Against<'_>,
     result: Result<(Report, Vec<RunOutcome>), GradeError>,
-    build_seconds: f64,
-    grade_seconds: f64,
+    (build_seconds, grade_seconds): (f64, f64),
 ) -> Result<SubmissionResult, ClassError> {
+    let Against {
+        spec,
+        example,
+        checks,
+    } = against;
     let (mut report, outcomes) = match result {
         Ok(r) => r,
         Err(e) => {
