@@ -75,6 +75,7 @@ pub use report::{CheckKind, CheckReport, CheckStatus, Failure, Format, Report};
 pub use run::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind, run_once};
 pub use run_checks::{
     EXIT_CHECK, FORMAT_CHECK, LEFT_BEHIND_CHECK, LINES_CHECK, OUTPUT_LIMIT_CHECK, TIMEOUT_CHECK,
+    TRACE_CHECK,
 };
 pub use run_diff::RunDiff;
 pub use run_facts::{LINES_KEPT, LineFact, RunFacts, RunLines, ShakenRun};

@@ -25,6 +25,9 @@ pub(crate) struct Shared {
     main_ended: Condvar,
     /// An eventfd made readable once `main_end` is set: a caller's poll loop can wait on it.
     main_ended_fd: OwnedFd,
+    /// Set when the tracer thread is done (every tracee gone, or the tracer failed).
+    finished: Mutex<bool>,
+    finished_cv: Condvar,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -50,6 +53,8 @@ impl Shared {
             main_ended: Condvar::new(),
             // SAFETY: the kernel just gave us this descriptor; nothing else owns it.
             main_ended_fd: unsafe { OwnedFd::from_raw_fd(fd) },
+            finished: Mutex::new(false),
+            finished_cv: Condvar::new(),
         })
     }
 
@@ -72,8 +77,8 @@ impl Shared {
     }
 
     pub(crate) fn set_main_end(&self, end: End) {
-        *lock(&self.main_end) = Some(end);
-        self.main_ended.notify_all();
+        // The descriptor first: whoever sees the end (under the lock) must find it readable.
+        let mut slot = lock(&self.main_end);
         let one: u64 = 1;
         // SAFETY: writes the 8 bytes of `one` to our eventfd; a full counter (never, at 1 per
         // run) would only fail with EAGAIN.
@@ -84,6 +89,30 @@ impl Shared {
                 std::mem::size_of::<u64>(),
             )
         };
+        *slot = Some(end);
+        drop(slot);
+        self.main_ended.notify_all();
+    }
+
+    pub(crate) fn set_finished(&self) {
+        *lock(&self.finished) = true;
+        self.finished_cv.notify_all();
+    }
+
+    fn wait_finished(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        let mut done = lock(&self.finished);
+        while !*done {
+            let now = Instant::now();
+            if now >= deadline {
+                break;
+            }
+            done = match self.finished_cv.wait_timeout(done, deadline - now) {
+                Ok((guard, _)) => guard,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
+        *done
     }
 
     fn live_processes(&self) -> Vec<i32> {
@@ -192,7 +221,13 @@ impl Running {
 
     /// Whether every task of the run is gone (then [`Running::wait`] returns at once).
     pub fn is_finished(&self) -> bool {
-        self.thread.as_ref().is_none_or(|t| t.is_finished())
+        *lock(&self.shared.finished) || self.thread.as_ref().is_none_or(|t| t.is_finished())
+    }
+
+    /// Waits up to `timeout` for every task of the run to be gone; true when they are (then
+    /// [`Running::wait`] returns at once).
+    pub fn wait_finished(&self, timeout: Duration) -> bool {
+        self.shared.wait_finished(timeout) || self.is_finished()
     }
 
     /// Waits until every task of the run is gone and returns the trace.

@@ -44,7 +44,19 @@ pub fn spawn(mut cmd: Command, opts: &TraceOptions) -> Result<Running, TraceErro
     let (tx, rx) = mpsc::channel::<Result<Started, TraceError>>();
     let thread = std::thread::Builder::new()
         .name("tracer".to_string())
-        .spawn(move || trace_thread(cmd, opts, thread_shared, tx))
+        .spawn(move || {
+            // Set however the thread ends, a panic included.
+            struct Done(Arc<Shared>);
+            impl Drop for Done {
+                fn drop(&mut self) {
+                    self.0.set_finished();
+                }
+            }
+            let done = Done(Arc::clone(&thread_shared));
+            let result = trace_thread(cmd, opts, thread_shared, tx);
+            drop(done);
+            result
+        })
         .map_err(|e| {
             TraceError::with_source(TraceErrorKind::Os, "cannot start the tracer thread", e)
         })?;

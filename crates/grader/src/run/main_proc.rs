@@ -5,6 +5,7 @@ use std::io;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Child, ExitStatus};
+use std::time::Duration;
 
 use nix::errno::Errno;
 use tracer::{End, Running, Trace, TraceError};
@@ -80,9 +81,14 @@ impl Main {
 
     /// Traced: every process of the run is gone (the tracer has reaped them all).
     pub(super) fn traced_gone(&self) -> bool {
+        self.wait_traced_gone(Duration::ZERO)
+    }
+
+    /// Traced: waits up to `wait` for every process of the run to be gone.
+    pub(super) fn wait_traced_gone(&self, wait: Duration) -> bool {
         match self {
             Main::Plain { .. } => false,
-            Main::Traced { running, .. } => running.as_ref().is_none_or(|r| r.is_finished()),
+            Main::Traced { running, .. } => running.as_ref().is_none_or(|r| r.wait_finished(wait)),
         }
     }
 

@@ -96,7 +96,7 @@ impl Supervisor {
                 break Some(KillReason::OutputLimit);
             }
             if self.status.is_some() && out.is_none() && err.is_none() {
-                if self.tree_gone() {
+                if self.tree_gone(deadline_of(timeout_at, main_exit_at, cfg.grace)) {
                     break None;
                 }
                 // Something lingers without our pipes: look again soon, backing off.
@@ -106,10 +106,7 @@ impl Supervisor {
                 });
             }
             let now = Instant::now();
-            let deadline = match main_exit_at {
-                Some(t) => timeout_at.min(t.checked_add(cfg.grace).unwrap_or(timeout_at)),
-                None => timeout_at,
-            };
+            let deadline = deadline_of(timeout_at, main_exit_at, cfg.grace);
             if now >= deadline {
                 break Some(if now >= timeout_at {
                     KillReason::Timeout
@@ -261,10 +258,14 @@ impl Supervisor {
         })
     }
 
-    /// Every process of the run is gone (traced: the tracer says so; else read from /proc).
-    fn tree_gone(&mut self) -> bool {
+    /// Every process of the run is gone (traced: the tracer says so, waited for up to the
+    /// deadline or `RESCAN_MAX`; else read from /proc).
+    fn tree_gone(&mut self, deadline: Instant) -> bool {
         if self.main.is_traced() {
-            self.main.traced_gone()
+            let wait = deadline
+                .saturating_duration_since(Instant::now())
+                .min(RESCAN_MAX);
+            self.main.wait_traced_gone(wait)
         } else {
             self.tree.gone_fast() || self.tree.scan_and_reap().is_empty()
         }
@@ -311,5 +312,13 @@ impl Supervisor {
             std::thread::sleep(pause);
             pause = (pause * 2).min(Duration::from_millis(20));
         }
+    }
+}
+
+/// When the run must end: the timeout, or the grace after the main process's exit.
+fn deadline_of(timeout_at: Instant, main_exit_at: Option<Instant>, grace: Duration) -> Instant {
+    match main_exit_at {
+        Some(t) => timeout_at.min(t.checked_add(grace).unwrap_or(timeout_at)),
+        None => timeout_at,
     }
 }
