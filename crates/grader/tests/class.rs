@@ -208,6 +208,10 @@ fn the_fixture_class_is_graded_to_its_expected_table() {
             Verdict::Pass => assert_eq!(s.checks_passed, s.checks_total, "{s:?}"),
             Verdict::Fail => {
                 assert!(s.checks_passed < s.checks_total, "{s:?}");
+                // The HTML report draws the failing run's timeline.
+                let html = out.join(s.files.html.as_ref().expect("an HTML report"));
+                let html = std::fs::read_to_string(html).expect("report.html");
+                assert!(html.contains("<svg"), "{}: no timeline", s.submission);
                 let report = out.join(s.files.text.as_ref().expect("a text report"));
                 let text = std::fs::read_to_string(report).expect("report.txt");
                 let first = s.first_failed_check.as_deref().expect("a failed check");

@@ -32,8 +32,8 @@ struct ClassCli {
     #[command(flatten)]
     grading: GradingArgs,
 
-    /// Worker threads building, then grading, submissions at once [default: CPU cores; 1 for
-    /// an example that measures cores kept busy]
+    /// Worker threads building, then grading, submissions at once [default: CPU cores; for an
+    /// example that measures cores kept busy, CPU cores / its `cores`]
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=256))]
     jobs: Option<u32>,
 

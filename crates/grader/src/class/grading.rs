@@ -4,33 +4,38 @@
 //! Builds and gradings are two phases, not a pipeline: a build keeps cores busy for seconds,
 //! and a grading judges timings, so a grading never runs beside a build of this class.
 //!
-//! Each grading runs in this process, on its worker thread, through [`grade`](crate::grade).
-//! That is sound with several at once: a run only ever waits for its own main process and for
-//! zombies it identified as its own (never `waitpid(-1)`), tells its processes apart by
-//! session, process group, descent and a unique marker, and the child subreaper is this process
-//! for all of them. Builds (`step`) follow the same rule.
+//! Each grading runs in this process, on its worker thread, through
+//! [`grade_runs`](crate::grade_runs),
+//! rather than as a `grade` child: the reports come back as values, and the fence (Landlock
+//! scopes a port's signals to its run) keeps a hostile port from killing the class. That is
+//! sound with several gradings at once: an untraced run waits only for its own main process
+//! and for zombies it identified as its own (never `waitpid(-1)`), telling its processes apart
+//! by session, process group, descent and a unique marker; a traced run's tracer thread waits
+//! with `__WALL | __WNOTHREAD`, so only for the tasks that thread started and traces, and
+//! orphans adopted by this process (the child subreaper of all of them) go to its main thread,
+//! not to a tracer. Builds (`step`) wait only for their own pids too, and never overlap
+//! gradings.
 
 use std::ffi::OsString;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::error::GradeErrorKind;
-use crate::grade::{GradeOptions, check_options, ensure_subreaper, grade};
+use crate::grade::{GradeOptions, check_options, ensure_subreaper, grade_runs};
 use crate::judge::judge;
-use crate::report::{CheckStatus, Report};
-use crate::spec::Spec;
 use crate::spec::params::Params;
 
 use super::compile::{Built, build};
 use super::error::{ClassError, ClassErrorKind};
 use super::html::index_html;
 use super::pool::{News, run_pool};
+use super::prepare::{check_tools, default_jobs, load_spec, prepare_out};
 use super::progress::{Phase, Progress};
-use super::reports::{BUILD_LOG, write_graded, write_not_graded};
-use super::results::{BuildStatus, ClassResults, ReportFiles, SubmissionResult, Verdict};
+use super::reports::BUILD_LOG;
+use super::results::{BuildStatus, ClassResults, SubmissionResult, Verdict};
+use super::rows::{Against, graded_row, not_graded};
 use super::scratch::Scratch;
-use super::submission::{Form, Submission, discover};
+use super::submission::{Submission, discover};
 
 /// How to grade a class.
 #[derive(Debug, Clone)]
@@ -53,20 +58,6 @@ pub struct ClassOptions {
     pub args: Vec<OsString>,
 }
 
-/// The default `--jobs` for `spec`: one grading per core, but one at a time when the spec
-/// judges how many cores a port keeps busy (it has a `cores` parameter, as `multicore`): a
-/// grading beside it would take cores it measures. Measured in the README: gradings of
-/// sleeping ports (`pool`, `fork`) keep their verdicts with more jobs than cores; a busy port's
-/// verdict follows the cores it is left.
-pub fn default_jobs(spec: &Spec) -> usize {
-    if spec.param_names().contains(&"cores") {
-        return 1;
-    }
-    std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-}
-
 /// Builds and grades every submission of `opts.dir` and writes `results.csv`, `results.json`,
 /// `index.html` and each submission's files under `opts.out`; progress goes to stderr.
 ///
@@ -75,7 +66,7 @@ pub fn default_jobs(spec: &Spec) -> usize {
 /// not writable). Whatever a submission does is in its row instead.
 pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
     let started = Instant::now();
-    let spec = load_spec(opts)?;
+    let spec = load_spec(opts.spec.as_deref(), opts.example.as_deref())?;
     let example = opts
         .example
         .clone()
@@ -90,7 +81,7 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
         .into_iter()
         .map(|c| c.name)
         .collect();
-    let jobs = opts.jobs.unwrap_or_else(|| default_jobs(&spec));
+    let jobs = opts.jobs.unwrap_or_else(|| default_jobs(&params));
     if jobs == 0 {
         return Err(ClassError::new(
             ClassErrorKind::Grading,
@@ -162,7 +153,7 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
                 rows.push(None);
             }
             Ok(Built::Failed(why)) => rows.push(Some(not_graded(
-                opts,
+                &opts.out,
                 sub,
                 &check_names,
                 why,
@@ -170,7 +161,7 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
                 secs,
             )?)),
             Err(why) => rows.push(Some(not_graded(
-                opts,
+                &opts.out,
                 sub,
                 &check_names,
                 why,
@@ -180,22 +171,19 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
         }
     }
 
+    let against = Against {
+        spec: &spec,
+        example: &example,
+        checks: &check_names,
+    };
     let graded = run_pool(
         jobs,
         to_grade.clone(),
         |_, (i, cmd, build_secs)| {
             let t = Instant::now();
-            let result = grade(&spec, &opts.grading, &cmd);
+            let result = grade_runs(&spec, &opts.grading, &cmd, &mut |_| {});
             let secs = t.elapsed().as_secs_f64();
-            graded_row(
-                opts,
-                &subs[i],
-                &example,
-                &check_names,
-                result,
-                build_secs,
-                secs,
-            )
+            graded_row(&opts.out, &subs[i], against, result, (build_secs, secs))
         },
         |news| match news {
             News::Started(k) => {
@@ -234,7 +222,7 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
         let row = match row {
             Ok(row) => row,
             Err(why) => not_graded(
-                opts,
+                &opts.out,
                 &subs[*i],
                 &check_names,
                 why,
@@ -263,146 +251,4 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
         fs::write(&path, text).map_err(|e| ClassError::io(&path, "cannot write", e))?;
     }
     Ok(results)
-}
-
-fn load_spec(opts: &ClassOptions) -> Result<Spec, ClassError> {
-    let spec = match (&opts.spec, &opts.example) {
-        (Some(path), _) => Spec::from_toml_file(path),
-        (None, Some(example)) => Spec::builtin(example),
-        (None, None) => {
-            return Err(ClassError::new(
-                ClassErrorKind::Grading,
-                "no example given: --example EXAMPLE or --spec FILE (see grade --list)",
-            ));
-        }
-    };
-    spec.map_err(|e| ClassError::new(ClassErrorKind::Grading, e.to_string()))
-}
-
-/// Fails when a tool some submission needs is not on PATH.
-fn check_tools(subs: &[Submission]) -> Result<(), ClassError> {
-    let mut missing = Vec::new();
-    for (form, tool) in [
-        (Form::Cargo, "cargo"),
-        (Form::Rust, "rustc"),
-        (Form::Python, "python3"),
-    ] {
-        let users: Vec<&str> = subs
-            .iter()
-            .filter(|s| s.form == form)
-            .map(|s| s.name.as_str())
-            .collect();
-        if !users.is_empty() && !on_path(tool) {
-            missing.push(format!("{tool} (needed by {})", users.join(", ")));
-        }
-    }
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(ClassError::new(
-            ClassErrorKind::Tool,
-            format!("not installed: {}", missing.join("; ")),
-        ))
-    }
-}
-
-fn on_path(tool: &str) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::env::var_os("PATH").is_some_and(|path| {
-        std::env::split_paths(&path).any(|dir| {
-            fs::metadata(dir.join(tool))
-                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        })
-    })
-}
-
-/// Makes the output folder, and an empty folder per submission (the last grading's files go).
-fn prepare_out(out: &Path, subs: &[Submission]) -> Result<(), ClassError> {
-    fs::create_dir_all(out).map_err(|e| ClassError::io(out, "cannot make", e))?;
-    for sub in subs {
-        let dir = out.join(&sub.name);
-        if dir.exists() {
-            fs::remove_dir_all(&dir).map_err(|e| ClassError::io(&dir, "cannot empty", e))?;
-        }
-        fs::create_dir_all(&dir).map_err(|e| ClassError::io(&dir, "cannot make", e))?;
-    }
-    Ok(())
-}
-
-/// The row of a submission that was not graded, `why`: `(build, grader_error)` say whether it
-/// built and whether the grader (not the submission) failed.
-fn not_graded(
-    opts: &ClassOptions,
-    sub: &Submission,
-    checks: &[String],
-    why: String,
-    (build, grader_error): (BuildStatus, bool),
-    build_seconds: f64,
-) -> Result<SubmissionResult, ClassError> {
-    let files = write_not_graded(&opts.out, &sub.name, checks, &why)?;
-    Ok(SubmissionResult {
-        submission: sub.name.clone(),
-        form: sub.form,
-        build,
-        verdict: Verdict::NotGraded,
-        checks_passed: None,
-        checks_total: None,
-        first_failed_check: None,
-        note: Some(why),
-        grader_error,
-        build_seconds,
-        grade_seconds: None,
-        files,
-    })
-}
-
-/// The row of a submission that built, from its grading.
-fn graded_row(
-    opts: &ClassOptions,
-    sub: &Submission,
-    example: &str,
-    checks: &[String],
-    result: Result<Report, crate::GradeError>,
-    build_seconds: f64,
-    grade_seconds: f64,
-) -> Result<SubmissionResult, ClassError> {
-    let mut report = match result {
-        Ok(r) => r,
-        Err(e) => {
-            // A command that cannot start is the submission's; anything else is ours.
-            let ours = e.kind() != GradeErrorKind::Run;
-            return not_graded(
-                opts,
-                sub,
-                checks,
-                e.to_string(),
-                (BuildStatus::Ok, ours),
-                build_seconds,
-            );
-        }
-    };
-    report.example = example.to_string();
-    let files: ReportFiles = write_graded(&opts.out, &sub.name, &report)?;
-    Ok(SubmissionResult {
-        submission: sub.name.clone(),
-        form: sub.form,
-        build: BuildStatus::Ok,
-        verdict: if report.passed {
-            Verdict::Pass
-        } else {
-            Verdict::Fail
-        },
-        checks_passed: Some(report.score()),
-        checks_total: Some(report.checks.len()),
-        first_failed_check: report
-            .checks
-            .iter()
-            .find(|c| c.status == CheckStatus::Failed)
-            .map(|c| c.name.clone()),
-        note: None,
-        grader_error: false,
-        build_seconds,
-        grade_seconds: Some(grade_seconds),
-        files,
-    })
 }

@@ -6,7 +6,8 @@
 //! nothing of it left running), `fence_hook` (where the build fence plugs in), `compile` (a
 //! submission into the command that runs it, with its build log), `pool` (worker threads fed
 //! through `crossbeam-channel`), `progress` (stderr), `results`, `html` and `reports` (what is
-//! written), `grading` (all of it), `cli` (the command line).
+//! written), `prepare` (spec, tools, output folder, jobs) and `rows` (a submission's row),
+//! `grading` (all of it), `cli` (the command line).
 
 mod cli;
 mod compile;
@@ -15,9 +16,11 @@ mod fence_hook;
 mod grading;
 mod html;
 mod pool;
+mod prepare;
 mod progress;
 mod reports;
 mod results;
+mod rows;
 mod scratch;
 mod step;
 mod submission;
@@ -25,6 +28,7 @@ mod submission;
 pub use cli::class_command;
 pub use compile::RUST_EDITION;
 pub use error::{ClassError, ClassErrorKind};
-pub use grading::{ClassOptions, default_jobs, grade_class};
+pub use grading::{ClassOptions, grade_class};
+pub use prepare::default_jobs;
 pub use results::{BuildStatus, CSV_HEADER, ClassResults, ReportFiles, SubmissionResult, Verdict};
 pub use submission::Form;

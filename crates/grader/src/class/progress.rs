@@ -40,7 +40,7 @@ impl Progress {
     pub(crate) fn new(total: usize, quiet: bool) -> Progress {
         let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
             let bar = ProgressBar::new(total as u64);
-            if let Ok(style) = ProgressStyle::with_template("{bar:24} {pos}/{len} {msg}") {
+            if let Ok(style) = ProgressStyle::with_template("{bar:20} {pos}/{len} {wide_msg}") {
                 bar.set_style(style);
             }
             bar
@@ -149,7 +149,7 @@ impl Progress {
     fn summary(&self) -> String {
         let count = |p: Phase| self.running.values().filter(|r| r.1 == p).count();
         let mut s = format!(
-            "{} pass, {} fail, {} not graded; building {}, grading {}",
+            "{} pass, {} fail, {} not graded | building {}, grading {}",
             self.pass,
             self.fail,
             self.not_graded,
@@ -162,7 +162,7 @@ impl Progress {
                 Phase::Grading => "grading",
             };
             s.push_str(&format!(
-                "; slowest: {name} ({what}, {:.0} s)",
+                " | slowest: {name} ({what} {:.0} s)",
                 since.elapsed().as_secs_f64()
             ));
         }

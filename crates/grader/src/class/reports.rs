@@ -1,10 +1,14 @@
 //! One submission's files in the class's output folder: `NAME/build.log` (written by the
-//! build), and `NAME/report.txt`, `report.json`, `report.html`, `gradescope.json`.
+//! build), and `NAME/report.txt`, `report.json`, `report.html` (with the first failing run's
+//! timeline), `gradescope.json`.
 
 use std::fs;
 use std::path::Path;
 
+use crate::outcome::RunOutcome;
 use crate::report::{CheckStatus, Format, Report};
+use crate::spec::Spec;
+use crate::timeline::{html_report, run_timeline};
 
 use super::error::ClassError;
 use super::results::ReportFiles;
@@ -18,14 +22,22 @@ const LOG_TAIL: usize = 8 * 1024;
 /// A failing run's lines quoted in each failed Gradescope test, at most.
 const RUN_LINES_SHOWN: usize = 60;
 
-/// The HTML report with the failing run's timeline, when the grader has one.
-///
-/// TODO(issue 11): the grader's HTML report (`--format html`) is not there yet; when it is,
-/// return `Some(report.render(Format::Html, false))`. The class's reports and `index.html` link
-/// it as soon as this returns it.
-fn html_report(report: &Report) -> Option<String> {
-    let _ = report;
-    None
+/// The HTML report: summary, checks, and the first failing run's timeline (the first run's
+/// when none failed), as `grade --format html` writes it.
+fn html_page(spec: &Spec, report: &Report, outcomes: &[RunOutcome]) -> String {
+    let first_failing = report
+        .checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Failed)
+        .flat_map(|c| c.failures.first())
+        .map(|f| f.run)
+        .min();
+    let shown = match first_failing {
+        Some(k) => outcomes.iter().find(|o| o.run == k),
+        None => outcomes.first(),
+    };
+    let svg = shown.map(|run| (run.run, run_timeline(spec, report, run, false)));
+    html_report(report, svg.as_ref().map(|(k, s)| (*k, s.as_str())))
 }
 
 /// The grader's Gradescope body, each failed test's output followed by what the first failing
@@ -71,29 +83,26 @@ fn write(dir: &Path, name: &str, text: &str) -> Result<(), ClassError> {
     fs::write(&path, text).map_err(|e| ClassError::io(&path, "cannot write", e))
 }
 
-/// Writes a graded submission's reports into `out/name/` and says which files there are.
+/// Writes a graded submission's reports into `out/name/` (`spec` and the runs' `outcomes`
+/// draw the HTML report's timeline) and says which files there are.
 pub(crate) fn write_graded(
     out: &Path,
     name: &str,
+    spec: &Spec,
     report: &Report,
+    outcomes: &[RunOutcome],
 ) -> Result<ReportFiles, ClassError> {
     let dir = out.join(name);
     let rel = |file: &str| format!("{name}/{file}");
     write(&dir, "report.txt", &report.render(Format::Text, false))?;
     write(&dir, "report.json", &report.render(Format::Json, false))?;
     write(&dir, GRADESCOPE_FILE, &gradescope_body(report))?;
-    let html = match html_report(report) {
-        Some(page) => {
-            write(&dir, "report.html", &page)?;
-            Some(rel("report.html"))
-        }
-        None => None,
-    };
+    write(&dir, "report.html", &html_page(spec, report, outcomes))?;
     Ok(ReportFiles {
         build_log: rel(BUILD_LOG),
         text: Some(rel("report.txt")),
         json: Some(rel("report.json")),
-        html,
+        html: Some(rel("report.html")),
         gradescope: rel(GRADESCOPE_FILE),
     })
 }
