@@ -8,12 +8,12 @@ runs="${1:-20}"
 tests=(--test faults --test pool_loads --test children --test after_fork)
 cargo test -q -p multitask "${tests[@]}" --no-run 2>/dev/null
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
 for ((i = 1; i <= runs; i++)); do
   if ! cargo test -q -p multitask "${tests[@]}" >"$log" 2>&1; then
     cat "$log" >&2
-    echo "fault-loop: run $i of $runs failed ($((i - 1)) passed in a row)"
+    echo "fault-loop: run $i of $runs failed ($((i - 1)) passed in a row); its output: $log"
     exit 1
   fi
 done
+rm -f "$log"
 echo "fault-loop: $runs of $runs runs passed in a row"

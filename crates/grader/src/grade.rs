@@ -41,14 +41,6 @@ pub struct GradeOptions {
     /// A correct program (program then arguments) run once, to show the first failing run
     /// beside; without it, the first failing run is shown beside the spec's line kinds.
     pub reference: Option<Vec<OsString>>,
-    /// The fence of every run (default on); `None` for `--no-fence`, which the report names.
-    pub fence: Option<GradeFence>,
-    /// The command is `MASTER [ARGS...] -- WORKER [ARGS...]`, two programs in one run, the
-    /// worker started once the master listens (see `pair.rs`). Needs the fence's namespaces.
-    pub pair: bool,
-    /// With `pair`: the worker starts only once a stdout line starts with this text too
-    /// (`--pair-after`, e.g. `Try get results`).
-    pub pair_after: Option<String>,
     /// Trace every run (`--no-trace`: false). When the system refuses, runs go untraced and
     /// the report says so; checks that need the trace are then "not checked".
     pub trace: bool,
@@ -58,6 +50,14 @@ pub struct GradeOptions {
     pub seed: Option<u64>,
     /// The port's stdout: a pseudo-terminal (default) or a pipe (`--stdout pipe`).
     pub stdout: StdoutKind,
+    /// The fence of every run (default on); `None` for `--no-fence`, which the report names.
+    pub fence: Option<GradeFence>,
+    /// The command is `MASTER [ARGS...] -- WORKER [ARGS...]`, two programs in one run, the
+    /// worker started once the master listens (see `pair.rs`). Needs the fence's namespaces.
+    pub pair: bool,
+    /// With `pair`: the worker starts only once a stdout line starts with this text too
+    /// (`--pair-after`, e.g. `Try get results`).
+    pub pair_after: Option<String>,
 }
 
 impl Default for GradeOptions {
@@ -68,13 +68,13 @@ impl Default for GradeOptions {
             time_scale: None,
             params: Vec::new(),
             reference: None,
-            fence: Some(GradeFence::default()),
-            pair: false,
-            pair_after: None,
             trace: true,
             shake: 0.5,
             seed: None,
             stdout: StdoutKind::Pty,
+            fence: Some(GradeFence::default()),
+            pair: false,
+            pair_after: None,
         }
     }
 }
@@ -313,9 +313,10 @@ fn check_program(
         };
         path.is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()))
     };
-    if found {
+    if found && !Path::new(program).is_dir() {
         Ok(())
     } else {
+        // spawn's message says which: not found, or a directory.
         Err(crate::run::RunError::spawn(
             program,
             std::io::Error::from(std::io::ErrorKind::NotFound),

@@ -24,11 +24,17 @@
 //! supervised, traced run); `shaking` (which runs are shaken); `run_checks`, `causes` and `judge`
 //! (the verdict); `run_facts`, `report` and `report_formats` (its renderings); `grade` (all of
 //! it).
+//!
+//! Beside them, `class` grades a whole class ([`grade_class`], `grade class`) and `bundle`
+//! writes a Gradescope autograder (`grade gradescope`), sharing `cli_args`.
 
 #![deny(missing_docs)]
 
+mod bundle;
 mod causes;
 mod checks;
+mod class;
+mod cli_args;
 mod diff;
 mod error;
 mod fence_report;
@@ -50,6 +56,13 @@ mod text;
 mod timeline;
 mod writer;
 
+pub use bundle::{
+    BundleError, BundleErrorKind, BundleOptions, SOURCE_DIR, gradescope_command, write_bundle,
+};
+pub use class::{
+    BuildStatus, CSV_HEADER, ClassError, ClassErrorKind, ClassOptions, ClassResults, Form,
+    RUST_EDITION, ReportFiles, SubmissionResult, Verdict, class_command, default_jobs, grade_class,
+};
 pub use error::{GradeError, GradeErrorKind};
 pub use fencing::{GradeFence, fence_status};
 pub use grade::{
@@ -62,6 +75,7 @@ pub use report::{CheckKind, CheckReport, CheckStatus, Failure, Format, Report};
 pub use run::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind, run_once};
 pub use run_checks::{
     EXIT_CHECK, FORMAT_CHECK, LEFT_BEHIND_CHECK, LINES_CHECK, OUTPUT_LIMIT_CHECK, TIMEOUT_CHECK,
+    TRACE_CHECK,
 };
 pub use run_diff::RunDiff;
 pub use run_facts::{LINES_KEPT, LineFact, RunFacts, RunLines, ShakenRun};

@@ -100,14 +100,8 @@ impl Spec {
     /// Errors: [`SpecErrorKind::Io`] when the file cannot be read, else as [`Spec::parse`].
     pub fn from_toml_file(path: &Path) -> Result<Spec, SpecError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            SpecError::new(
-                SpecErrorKind::Io,
-                &origin,
-                None,
-                format!("cannot read the spec: {e}"),
-            )
-        })?;
+        let io_err = |why: String| SpecError::new(SpecErrorKind::Io, &origin, None, why);
+        let text = read_spec_text(path).map_err(io_err)?;
         Spec::parse(&text, &origin)
     }
 
@@ -118,4 +112,45 @@ impl Spec {
     pub fn parse(text: &str, origin: &str) -> Result<Spec, SpecError> {
         build(text, origin, &checks::all())
     }
+}
+
+/// The longest spec file read: specs are a few kilobytes.
+const SPEC_MAX_BYTES: u64 = 1024 * 1024;
+
+/// A spec file's text: only a regular file (a FIFO would block, `/dev/zero` never ends), of at
+/// most [`SPEC_MAX_BYTES`]. The error is the message.
+fn read_spec_text(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    // O_NONBLOCK: opening a FIFO with no writer must not block before its type is known.
+    let file = {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)
+            .map_err(|e| format!("cannot read the spec: {e}"))?
+    };
+    let meta = file
+        .metadata()
+        .map_err(|e| format!("cannot read the spec: {e}"))?;
+    if !meta.is_file() {
+        return Err("cannot read the spec: not a regular file".to_string());
+    }
+    if meta.len() > SPEC_MAX_BYTES {
+        return Err(format!(
+            "cannot read the spec: {} bytes, more than the {SPEC_MAX_BYTES} a spec may have",
+            meta.len()
+        ));
+    }
+    let mut text = String::new();
+    // The file may grow after the check: the cap holds anyway.
+    file.take(SPEC_MAX_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| format!("cannot read the spec: {e}"))?;
+    if text.len() as u64 > SPEC_MAX_BYTES {
+        return Err(format!(
+            "cannot read the spec: more than the {SPEC_MAX_BYTES} bytes a spec may have"
+        ));
+    }
+    Ok(text)
 }

@@ -4,6 +4,8 @@
 //!     grade EXAMPLE [OPTIONS] -- COMMAND [ARGS...]
 //!     grade trace [-o FILE] -- COMMAND [ARGS...]
 //!     grade --list
+//!     grade class DIR --example EXAMPLE [OPTIONS]   (see grade class --help)
+//!     grade gradescope EXAMPLE [OPTIONS] -o autograder.zip   (see grade gradescope --help)
 //!
 //! Exit status: 0 every check passed, 1 a check failed, 2 the grading could not be done.
 
@@ -43,7 +45,7 @@ pub(crate) enum StdoutArg {
     name = "grade",
     version,
     about = "Grades a port of one of the notes' programs by its output over many runs",
-    override_usage = "grade EXAMPLE [OPTIONS] -- COMMAND [ARGS...]\n       grade trace [-o FILE] -- COMMAND [ARGS...]   (a timeline of one run; see grade trace --help)\n       grade --list",
+    override_usage = "grade EXAMPLE [OPTIONS] -- COMMAND [ARGS...]\n       grade trace [-o FILE] -- COMMAND [ARGS...]   (a timeline of one run; see grade trace --help)\n       grade --list\n       grade class DIR --example EXAMPLE [OPTIONS]   (a whole class; see grade class --help)\n       grade gradescope EXAMPLE [OPTIONS] -o autograder.zip   (see grade gradescope --help)",
     after_help = "Exit status: 0 every check passed, 1 a check failed, 2 the grading could not be done."
 )]
 struct Cli {
@@ -293,6 +295,13 @@ fn main() -> ExitCode {
     if args.get(1).is_some_and(|a| a == "trace") {
         let rest = std::iter::once(OsString::from("grade trace")).chain(args.into_iter().skip(2));
         return trace_main(rest.collect());
+    }
+    // A whole class, and a Gradescope bundle: commands of their own.
+    if args.get(1).is_some_and(|a| a == "class") {
+        return grader::class_command(args.into_iter().skip(2));
+    }
+    if args.get(1).is_some_and(|a| a == "gradescope") {
+        return grader::gradescope_command(args.into_iter().skip(2));
     }
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,

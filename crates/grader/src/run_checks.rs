@@ -8,6 +8,7 @@ use crate::spec::Spec;
 use crate::spec::near::Difference;
 use crate::spec::rule::Classified;
 use crate::text::{Problems, QUOTE_MAX, cut, more};
+use crate::writer::Tracing;
 
 /// The built-in check that the main process exits with status 0.
 pub const EXIT_CHECK: &str = "exits with status 0";
@@ -15,6 +16,9 @@ pub const EXIT_CHECK: &str = "exits with status 0";
 pub const TIMEOUT_CHECK: &str = "finishes within the timeout";
 /// The built-in check that stdout and stderr stay under the output cap.
 pub const OUTPUT_LIMIT_CHECK: &str = "output stays under the limit";
+/// The built-in check that a traced run's trace accounts for every byte of stdout: a byte it
+/// cannot attribute would leave every check that needs the trace unable to judge the run.
+pub const TRACE_CHECK: &str = "the trace accounts for stdout";
 /// The built-in check that no process of the port outlives its main process.
 pub const LEFT_BEHIND_CHECK: &str = "leaves no process behind";
 /// The built-in check that every stdout line matches one of the spec's line kinds.
@@ -35,7 +39,7 @@ pub(crate) struct RunCheck {
 }
 
 /// The built-in checks, in report order.
-pub(crate) const RUN_CHECKS: [RunCheck; 6] = [
+pub(crate) const RUN_CHECKS: [RunCheck; 7] = [
     RunCheck {
         name: EXIT_CHECK,
         judge: check_exit,
@@ -49,6 +53,11 @@ pub(crate) const RUN_CHECKS: [RunCheck; 6] = [
     RunCheck {
         name: OUTPUT_LIMIT_CHECK,
         judge: check_output_limit,
+        needs_lines: false,
+    },
+    RunCheck {
+        name: TRACE_CHECK,
+        judge: check_trace,
         needs_lines: false,
     },
     RunCheck {
@@ -107,6 +116,18 @@ fn check_output_limit(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<()
         ))
     } else {
         Ok(())
+    }
+}
+
+fn check_trace(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(), String> {
+    match &run.tracing {
+        // Past the limit the tracer stops keeping bytes: the output limit check fails for it.
+        Tracing::Incomplete(_) if run.output_limit_hit => Ok(()),
+        Tracing::Incomplete(why) => Err(format!(
+            "{why}; the checks that need the trace could not judge this run"
+        )),
+        // Off (--no-trace) or refused by the system: those checks are "not checked".
+        Tracing::On | Tracing::Off | Tracing::Refused(_) => Ok(()),
     }
 }
 

@@ -95,6 +95,10 @@ pub struct RunTask {
     /// Each program it exec'd: its path, then its whole command line (argv[0] included),
     /// space-separated.
     pub execs: Vec<String>,
+    /// The path of each program it exec'd (the executable, `/proc/PID/exe` right after the
+    /// exec; for a script, its interpreter): what `exec` patterns match, as argv[0] is the
+    /// caller's to choose.
+    pub exec_paths: Vec<String>,
     /// When it last exec'd, if it did.
     pub last_exec_at: Option<Duration>,
 }

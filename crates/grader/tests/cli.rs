@@ -316,6 +316,7 @@ fn empty_output_scores_only_the_run_checks() {
         grader::EXIT_CHECK,
         grader::TIMEOUT_CHECK,
         grader::OUTPUT_LIMIT_CHECK,
+        grader::TRACE_CHECK,
         grader::LEFT_BEHIND_CHECK,
     ];
     for example in ["pool", "queue", "thread"] {

@@ -228,6 +228,7 @@ fn fixture_expectations_name_real_checks() {
             grader::LEFT_BEHIND_CHECK,
             grader::LINES_CHECK,
             grader::FORMAT_CHECK,
+            grader::TRACE_CHECK,
         ]);
         for script in scripts(example) {
             let text = std::fs::read_to_string(&script).expect("read");

@@ -38,6 +38,7 @@ fn all_checks() -> Vec<String> {
         grader::EXIT_CHECK,
         grader::TIMEOUT_CHECK,
         grader::OUTPUT_LIMIT_CHECK,
+        grader::TRACE_CHECK,
         grader::LEFT_BEHIND_CHECK,
         grader::LINES_CHECK,
         grader::FORMAT_CHECK,

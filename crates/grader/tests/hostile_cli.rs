@@ -86,3 +86,35 @@ fn every_hostile_program_fails_clearly_in_time_and_leaves_nothing() {
     let peak = peak_child_rss_kib();
     assert!(peak < 100 * 1024, "peak RSS {peak} KiB");
 }
+
+/// Untraced, an escapee that left the session and cleared its environment (no marker) is still
+/// found, through its adoption by the grader (the child subreaper), and killed: fenced and not.
+#[test]
+fn an_untraced_escapee_without_marker_is_killed() {
+    for (i, fence) in [&[][..], &["--no-fence"][..]].into_iter().enumerate() {
+        let tag = format!("hostile-escape-{}-{i}", std::process::id());
+        let out = Command::new(env!("CARGO_BIN_EXE_grade"))
+            .args(["process", "--runs", "1", "--no-trace", "--format", "json"])
+            .args(["--timeout", "5"])
+            .args(fence)
+            .arg("--")
+            .arg(hostile("escape_envclear.py"))
+            .arg(&tag)
+            .output()
+            .expect("grade runs");
+        assert_eq!(out.status.code(), Some(1), "{fence:?}: {out:?}");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+        let left = report["checks"]
+            .as_array()
+            .expect("checks")
+            .iter()
+            .find(|c| c["name"] == "leaves no process behind")
+            .expect("the check");
+        assert_eq!(left["passed"], false, "{fence:?}: {left}");
+        assert_eq!(
+            processes_with(&tag),
+            Vec::<i32>::new(),
+            "{fence:?}: the escapee was left running"
+        );
+    }
+}

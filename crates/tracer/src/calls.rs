@@ -7,7 +7,7 @@ use crate::describe::{detail, syscall_name};
 use crate::filter::WRITE_CALLS;
 use crate::memory::{read_bytes, read_iov_bytes, read_iovecs};
 use crate::options::FileId;
-use crate::proc_info::fd_identity;
+use crate::proc_info::{controlling_tty, fd_identity};
 use crate::record::{Refusal, Stream, Write};
 use crate::tasks::Pending;
 
@@ -30,6 +30,15 @@ impl Streams {
     /// every dup2 or close the tracer does not stop at).
     fn of_fd(&self, tid: i32, fd: u64) -> Option<Stream> {
         let id = fd_identity(tid, fd)?;
+        // `/dev/tty` (5:0) writes to the writer's controlling terminal, whatever it is: on a pty
+        // run, the run's pty, its stdout.
+        let id = match id.rdev == libc::makedev(5, 0) {
+            true => FileId {
+                rdev: controlling_tty(tid)?,
+                ..id
+            },
+            false => id,
+        };
         if self.stdout.is_some_and(|s| s.same_stream(&id)) {
             Some(Stream::Stdout)
         } else if self.stderr.is_some_and(|s| s.same_stream(&id)) {

@@ -14,6 +14,23 @@ pub(crate) fn fd_identity(tid: i32, fd: u64) -> Option<FileId> {
     FileId::of_path(&PathBuf::from(format!("/proc/{tid}/fd/{fd}"))).ok()
 }
 
+/// The controlling terminal of task `tid` (`tty_nr` of `/proc/TID/stat`) as an `st_rdev`, if
+/// it has one: what its `/dev/tty` (device 5:0) writes to.
+pub(crate) fn controlling_tty(tid: i32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{tid}/stat")).ok()?;
+    // The name may hold spaces and parentheses: the fields start after the last ')'.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    // state ppid pgrp session tty_nr
+    let tty_nr: u32 = rest.split_whitespace().nth(4)?.parse().ok()?;
+    if tty_nr == 0 {
+        return None;
+    }
+    // The kernel's encoding: minor bits 0-7 and 20-31, major bits 8-19.
+    let major = (tty_nr >> 8) & 0xfff;
+    let minor = (tty_nr & 0xff) | ((tty_nr >> 12) & 0xfff00);
+    Some(libc::makedev(major, minor))
+}
+
 /// The process (tgid) task `tid` belongs to.
 pub(crate) fn tgid_of(tid: i32) -> Option<i32> {
     status_field(tid, "Tgid:")

@@ -77,8 +77,8 @@ impl Shared {
     }
 
     pub(crate) fn set_main_end(&self, end: End) {
-        *lock(&self.main_end) = Some(end);
-        self.main_ended.notify_all();
+        // The descriptor first: whoever sees the end (under the lock) must find it readable.
+        let mut slot = lock(&self.main_end);
         let one: u64 = 1;
         // SAFETY: writes the 8 bytes of `one` to our eventfd; a full counter (never, at 1 per
         // run) would only fail with EAGAIN.
@@ -89,6 +89,9 @@ impl Shared {
                 std::mem::size_of::<u64>(),
             )
         };
+        *slot = Some(end);
+        drop(slot);
+        self.main_ended.notify_all();
     }
 
     pub(crate) fn set_finished(&self) {

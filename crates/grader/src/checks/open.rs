@@ -22,9 +22,10 @@ pub(super) const TYPES: &[CheckType] = &[CheckType {
 /// `min` (or as many as there are `open` lines, if fewer).
 ///
 /// With `capacity = "processes"`, a traced run also reaches `min` when that many processes
-/// other than the main one were alive at once while lines were open: the work had the workers,
-/// they were only slow to start (a fresh interpreter each) for tasks this short. A program that
-/// runs its tasks one after another never has them.
+/// other than the main one were alive and still starting (none had printed a line yet) at once
+/// while lines were open: the work had the workers, they were only slow to start (a fresh
+/// interpreter each) for tasks this short. A program that runs its tasks one after another never
+/// has them, whatever idle workers it keeps.
 #[derive(Debug)]
 struct Open {
     open: usize,
@@ -138,7 +139,7 @@ fn workers_alive(ctx: &Ctx<'_>, open: usize, close: usize) -> i64 {
         .filter(|l| l.kind == open || l.kind == close)
         .map(|l| l.at)
         .collect();
-    let (Some(from), Some(to)) = (times.iter().min(), times.iter().max()) else {
+    let (Some(&first), Some(to)) = (times.iter().min(), times.iter().max()) else {
         return 0;
     };
     let main = ctx.run.main_pid;
@@ -149,12 +150,31 @@ fn workers_alive(ctx: &Ctx<'_>, open: usize, close: usize) -> i64 {
         .find(|t| t.tid == main)
         .and_then(|t| t.last_exec_at)
         .unwrap_or_default();
+    // Lines flushed together at a process's exit (buffered output) say nothing of when the work
+    // was done: then the window opens with the program.
+    let buffered = ctx
+        .lines
+        .iter()
+        .any(|l| (l.kind == open || l.kind == close) && l.writer.is_some_and(|w| w.burst));
+    let from = &if buffered { program_start } else { first };
     // +1 at a birth, -1 at a death, within [from, to]; a death sorts before a birth at one time.
     let mut events: Vec<(Duration, i64)> = Vec::new();
     for t in ctx.run.tasks.iter().filter(|t| {
         t.role == Role::Process && t.created_at >= program_start && t.created_at <= *to
     }) {
-        let end = t.ended_at.unwrap_or(Duration::MAX);
+        // A worker counts while it is still starting: until its first line. One that sits idle
+        // after its task (a pool that runs its tasks one after another) is no capacity.
+        let first_line = ctx
+            .run
+            .lines
+            .iter()
+            .filter(|l| l.writer.is_some_and(|w| w.pid == t.pid))
+            .map(|l| l.at)
+            .min();
+        let end = t
+            .ended_at
+            .unwrap_or(Duration::MAX)
+            .min(first_line.unwrap_or(Duration::MAX));
         if end < *from {
             continue;
         }

@@ -17,8 +17,8 @@ pub(super) const TYPES: &[CheckType] = &[CheckType {
 
 /// The tasks of `role` (`process`: processes other than the main one; `thread`: threads other
 /// than a process's main thread) the program made number at least `min` and at most `max`;
-/// with `exec`, only processes that exec'd a program matching that pattern (path and arguments,
-/// space-separated) count.
+/// with `exec`, only processes that exec'd a program whose path (the executable, not argv[0])
+/// matches that pattern count.
 ///
 /// "The program" is the main process from its last exec on: what a launcher (a shell script, a
 /// version manager's shim) ran before exec'ing the port is not the port's.
@@ -91,7 +91,7 @@ impl Rule for Tasks {
             .filter(|t| {
                 self.exec
                     .as_ref()
-                    .is_none_or(|re| t.execs.iter().any(|e| re.is_match(e)))
+                    .is_none_or(|re| t.exec_paths.iter().any(|e| re.is_match(e)))
             })
             .collect();
         let n = tasks.len() as i64;

@@ -167,8 +167,21 @@ impl WriterRule {
         let main = ctx.run.main_pid;
         let who = || format!("{} was written by {}", l.quote(), w.describe(main));
         // In a flushed buffer the process is known, not the thread: main and thread are alike.
+        // Only block-buffered stdio (stdout a pipe) flushes such buffers; at a terminal stdio
+        // flushes each line, so a burst there is one thread's write. The process must still be
+        // right: a thread's line needs a process that made a thread before the line came out.
         let thread_unknown = |want: &[Role]| {
-            w.burst && w.role != Role::Process && want.iter().any(|r| *r != Role::Process)
+            let had_thread = || {
+                ctx.run
+                    .tasks
+                    .iter()
+                    .any(|t| t.pid == w.pid && t.role == Role::Thread && t.created_at <= l.at)
+            };
+            w.burst
+                && !ctx.run.stdout_tty
+                && w.role != Role::Process
+                && want.iter().any(|r| *r != Role::Process)
+                && (!want.contains(&Role::Thread) || want.contains(&w.role) || had_thread())
         };
         if !self.roles.is_empty() && !self.roles.contains(&w.role) && !thread_unknown(&self.roles)
         {
@@ -191,7 +204,7 @@ impl WriterRule {
             ));
         }
         if let Some(c) = &self.tid
-            && !w.burst
+            && (!w.burst || ctx.run.stdout_tty)
             && !same(l.cap(c), &w.tid.to_string())
         {
             return Some(format!(
@@ -243,16 +256,17 @@ impl WriterRule {
             ));
         }
         if let Some(re) = &self.exec {
-            let execs: Vec<&String> = ctx
-                .run
-                .tasks
-                .iter()
-                .filter(|t| t.pid == w.pid && t.tid == w.pid)
-                .flat_map(|t| t.execs.iter())
-                .collect();
-            if !execs.iter().any(|e| re.is_match(e)) {
+            let own = || {
+                ctx.run
+                    .tasks
+                    .iter()
+                    .filter(|t| t.pid == w.pid && t.tid == w.pid)
+            };
+            // The executable's path: argv[0] is whatever the caller chose.
+            if !own().flat_map(|t| &t.exec_paths).any(|e| re.is_match(e)) {
+                let execs: Vec<&String> = own().flat_map(|t| &t.execs).collect();
                 return Some(format!(
-                    "{}: expected a process that exec'd a program matching /{re}/ (it exec'd {})",
+                    "{}: expected a process that exec'd a program whose path matches /{re}/ (it exec'd {})",
                     who(),
                     if execs.is_empty() {
                         "nothing".to_string()

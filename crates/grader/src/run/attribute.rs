@@ -78,6 +78,7 @@ pub(super) fn tasks(trace: &Trace) -> Vec<RunTask> {
                     s
                 })
                 .collect(),
+            exec_paths: t.execs.iter().map(|e| e.path.clone()).collect(),
             last_exec_at: t.execs.last().map(|e| e.at),
         })
         .collect()
@@ -85,21 +86,34 @@ pub(super) fn tasks(trace: &Trace) -> Vec<RunTask> {
 
 /// Why the trace cannot stand for stdout, if it cannot: bytes the trace did not see or keep.
 pub(super) fn incomplete(trace: &Trace, stdout_bytes: usize) -> Option<String> {
-    let writes = trace.writes.iter().filter(|w| w.stream == Stream::Stdout);
     let (mut len, mut kept) = (0usize, 0usize);
-    for w in writes {
+    // The calls whose bytes the trace could not read (sendfile, splice, tee move bytes the
+    // writer never held in its memory).
+    let mut unread: Vec<&str> = Vec::new();
+    for w in trace.writes.iter().filter(|w| w.stream == Stream::Stdout) {
         len += w.len;
         kept += w.bytes.len();
-    }
-    if len != stdout_bytes {
-        return Some(format!(
-            "the trace saw {len} bytes written to stdout, {stdout_bytes} arrived"
-        ));
+        if w.bytes.len() < w.len && !unread.contains(&w.syscall) {
+            unread.push(w.syscall);
+        }
     }
     if kept != len {
         return Some(format!(
-            "{} bytes of stdout were written in a way whose bytes the trace cannot read",
-            len - kept
+            "the trace could not attribute {} bytes of stdout: written with {}, which the grader cannot attribute (write them with write or writev)",
+            len - kept,
+            unread.join("/")
+        ));
+    }
+    if len < stdout_bytes {
+        return Some(format!(
+            "the trace could not attribute {} bytes of stdout: written by no traced task (the trace saw {len} bytes written to stdout, {stdout_bytes} arrived)",
+            stdout_bytes - len
+        ));
+    }
+    if len > stdout_bytes {
+        return Some(format!(
+            "the trace saw {len} bytes written to stdout, only {stdout_bytes} arrived: {} bytes went elsewhere",
+            len - stdout_bytes
         ));
     }
     None

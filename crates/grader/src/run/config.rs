@@ -131,6 +131,10 @@ impl RunError {
     pub(crate) fn spawn(program: &OsStr, err: io::Error) -> Self {
         let shown = program.to_string_lossy();
         let (kind, message) = match err.kind() {
+            _ if Path::new(program).is_dir() => (
+                RunErrorKind::Spawn,
+                format!("command is a directory: {shown}"),
+            ),
             io::ErrorKind::NotFound if Path::new(program).is_file() => (
                 RunErrorKind::NotFound,
                 format!("command not found: {shown} (its interpreter does not exist)"),

@@ -83,6 +83,7 @@ pub fn run_once(cfg: &RunConfig, run: usize) -> Result<RunOutcome, RunError> {
     let main_pid = started.main.pid();
     let tree = Tree {
         our_pid,
+        our_session: tree::our_session(),
         main_pid,
         marker: marker.clone(),
         known: HashMap::new(),

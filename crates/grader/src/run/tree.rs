@@ -3,7 +3,8 @@
 //!
 //! A process is the run's when it is in the main process's session or process group, descends
 //! from a process known to be the run's, or, for an orphan adopted by us, carries the run's
-//! marker in its environment. A pid with its start time names one process even across reuse.
+//! marker in its environment, or, for an orphan adopted by us without any marker (an escapee
+//! that cleared its environment), left our session without leading one. A pid with its start time names one process even across reuse.
 
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
@@ -107,10 +108,17 @@ pub(super) fn cmdline(pid: i32) -> String {
     line
 }
 
+/// This process's session id.
+pub(super) fn our_session() -> i32 {
+    nix::unistd::getsid(None).map_or(0, |p| p.as_raw())
+}
+
 /// Tells the run's processes apart from every other process on the machine.
 pub(super) struct Tree {
     /// This process: the adopter of the run's orphans.
     pub(super) our_pid: i32,
+    /// This process's session: our own children without setsid stay in it.
+    pub(super) our_session: i32,
     pub(super) main_pid: i32,
     /// The run's value of [`RUN_ID_ENV`].
     pub(super) marker: String,
@@ -137,7 +145,7 @@ impl Tree {
         // (inherited across fork and exec unless cleared) says whose they are.
         let mut added = false;
         for (i, p) in procs.iter().enumerate() {
-            if !member[i] && p.ppid == self.our_pid && p.state != 'Z' && self.has_marker(p.pid) {
+            if !member[i] && self.adopted(p) {
                 member[i] = true;
                 added = true;
             }
@@ -177,13 +185,23 @@ impl Tree {
         }
     }
 
-    fn has_marker(&self, pid: i32) -> bool {
-        Process::new(pid)
-            .and_then(|p| p.environ())
-            .is_ok_and(|env| {
-                env.get(OsStr::new(RUN_ID_ENV))
-                    == Some(OsStr::new(&self.marker).to_owned()).as_ref()
-            })
+    /// An orphan adopted by us that is the run's: it carries the run's marker, or it carries no
+    /// marker at all and left our session without leading a session of its own. Our own
+    /// children are either in our session or lead their own (each run's main process calls
+    /// setsid), so such a process can only be an escapee's descendant re-parented to us, the
+    /// subreaper (a double fork past setsid, its environment cleared).
+    fn adopted(&self, p: &Proc) -> bool {
+        if p.ppid != self.our_pid || p.state == 'Z' {
+            return false;
+        }
+        let marker = Process::new(p.pid)
+            .and_then(|q| q.environ())
+            .map(|env| env.get(OsStr::new(RUN_ID_ENV)).cloned());
+        match marker {
+            Ok(Some(m)) => m == OsStr::new(&self.marker),
+            Ok(None) => p.session != p.pid && p.session != self.our_session,
+            Err(_) => false,
+        }
     }
 
     /// Reaps the members that are our zombie children, except the main process (the caller
@@ -221,7 +239,7 @@ impl Tree {
             let ours = p.session == self.main_pid
                 || p.pgrp == self.main_pid
                 || self.known.get(&p.pid) == Some(&p.starttime)
-                || (p.ppid == self.our_pid && self.has_marker(p.pid));
+                || self.adopted(&p);
             if !ours {
                 continue;
             }

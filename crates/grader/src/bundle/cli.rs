@@ -1,0 +1,89 @@
+//! `grade gradescope EXAMPLE [OPTIONS] -o autograder.zip`: the command line of a bundle.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli_args::{GradingArgs, one_line};
+
+use super::write::{BundleOptions, write_bundle};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "grade gradescope",
+    about = "Writes a Gradescope autograder bundle grading submissions against EXAMPLE",
+    after_help = "The zip holds setup.sh (installs Rust, builds the grader from this repository's \
+                  sources), run_autograder (builds and grades $AUTOGRADER_ROOT/submission, writes \
+                  $AUTOGRADER_ROOT/results/results.json) and the sources. AUTOGRADER_ROOT defaults \
+                  to /autograder.\nExit status: 0 written, 2 not (one line on stderr)."
+)]
+struct GradescopeCli {
+    /// The example to grade against (see grade --list); optional with --spec
+    example: Option<String>,
+
+    #[command(flatten)]
+    grading: GradingArgs,
+
+    /// The zip to write
+    #[arg(short = 'o', long = "output", value_name = "ZIP")]
+    output: PathBuf,
+
+    /// This repository's sources [default: the checkout this grader was built from]
+    #[arg(long, value_name = "DIR")]
+    source: Option<PathBuf>,
+
+    /// The Rust toolchain setup.sh installs when the image has none
+    #[arg(long, default_value = "stable")]
+    toolchain: String,
+
+    /// Arguments for the submission's program, after `--`
+    #[arg(last = true, value_name = "ARGS")]
+    args: Vec<OsString>,
+}
+
+/// Runs `grade gradescope` with `args` (what follows `gradescope` on the command line) and
+/// returns its exit status: 0 when the bundle was written, 2 when not (one line on stderr).
+pub fn gradescope_command(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let argv = std::iter::once(OsString::from("grade gradescope")).chain(args);
+    let cli = match GradescopeCli::try_parse_from(argv) {
+        Ok(cli) => cli,
+        Err(e) => {
+            return match one_line(e, "grade gradescope") {
+                Some(line) => fail(line),
+                None => ExitCode::SUCCESS,
+            };
+        }
+    };
+    let mut grade_args = Vec::new();
+    if let Some(example) = &cli.example {
+        grade_args.extend([OsString::from("--example"), example.into()]);
+    }
+    grade_args.extend(cli.grading.to_args());
+    let opts = BundleOptions {
+        example: cli.example,
+        spec: cli.grading.spec.clone(),
+        grading: cli.grading.options(),
+        grade_args,
+        port_args: cli.args,
+        source: cli.source,
+        toolchain: cli.toolchain,
+        output: cli.output,
+    };
+    match write_bundle(&opts) {
+        Ok(files) => {
+            eprintln!(
+                "grade gradescope: wrote {} (setup.sh, run_autograder, {files} source files)",
+                opts.output.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("grade gradescope: {message}");
+    ExitCode::from(2)
+}

@@ -1,0 +1,102 @@
+//! `grade class DIR --example EXAMPLE [OPTIONS]`: the command line of a class's grading.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+
+use crate::cli_args::{GradingArgs, one_line, positive};
+
+use super::grading::{ClassOptions, grade_class};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "grade class",
+    about = "Builds and grades every submission in DIR: a Cargo project, a .rs or a .py each",
+    after_help = "Writes OUT/results.csv, OUT/results.json, OUT/index.html and OUT/NAME/ (build \
+                  log, reports) per submission; prints a table on stdout and progress on stderr.\n\
+                  Exit status: 0 every submission was graded (or its build failed), whatever \
+                  the verdicts; 2 the class could not be graded, or the grader failed on a \
+                  submission."
+)]
+struct ClassCli {
+    /// The class folder: each entry is one submission
+    dir: PathBuf,
+
+    /// The example to grade against (see grade --list); optional with --spec
+    #[arg(long)]
+    example: Option<String>,
+
+    #[command(flatten)]
+    grading: GradingArgs,
+
+    /// Worker threads building, then grading, submissions at once [default: CPU cores; 1 for
+    /// an example that measures cores kept busy]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=256))]
+    jobs: Option<u32>,
+
+    /// Where the results and each submission's reports and build log go
+    #[arg(long, default_value = "class-results")]
+    out: PathBuf,
+
+    /// Limit per submission's build in seconds; the build and all it started are killed past it
+    #[arg(long, default_value_t = 600.0, value_parser = positive, allow_negative_numbers = true)]
+    build_timeout: f64,
+
+    /// Arguments for every submission's program, after `--`
+    #[arg(last = true, value_name = "ARGS")]
+    args: Vec<OsString>,
+}
+
+/// Runs `grade class` with `args` (what follows `class` on the command line) and returns its
+/// exit status: 0 when every submission was graded whatever the verdicts, 2 when the class
+/// could not be graded (one line on stderr) or the grader failed on a submission.
+pub fn class_command(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let argv = std::iter::once(OsString::from("grade class")).chain(args);
+    let cli = match ClassCli::try_parse_from(argv) {
+        Ok(cli) => cli,
+        Err(e) => {
+            return match one_line(e, "grade class") {
+                Some(line) => fail(line),
+                None => ExitCode::SUCCESS,
+            };
+        }
+    };
+    let opts = ClassOptions {
+        dir: cli.dir,
+        example: cli.example,
+        spec: cli.grading.spec.clone(),
+        grading: cli.grading.options(),
+        jobs: cli.jobs.map(|j| j as usize),
+        out: cli.out,
+        build_timeout: Duration::try_from_secs_f64(cli.build_timeout).unwrap_or(Duration::MAX),
+        args: cli.args,
+    };
+    let results = match grade_class(&opts) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    print!("{}", results.table());
+    if results.complete() {
+        ExitCode::SUCCESS
+    } else {
+        let failed: Vec<&str> = results
+            .submissions
+            .iter()
+            .filter(|s| s.grader_error)
+            .map(|s| s.submission.as_str())
+            .collect();
+        fail(format_args!(
+            "the grader failed on {} (see their rows); the other results are in {}",
+            failed.join(", "),
+            opts.out.display()
+        ))
+    }
+}
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("grade class: {message}");
+    ExitCode::from(2)
+}

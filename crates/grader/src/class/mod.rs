@@ -1,0 +1,30 @@
+//! `grade class`: every submission of a class built and graded, in parallel, with a table on
+//! stdout, `results.csv`, `results.json` and a sortable `index.html`.
+//!
+//! From the bottom up: `submission` (what each entry of the class folder is), `scratch` (a
+//! private folder, a project's copy), `step` (one build step run to its end or its deadline,
+//! nothing of it left running), `fence_hook` (where the build fence plugs in), `compile` (a
+//! submission into the command that runs it, with its build log), `pool` (worker threads fed
+//! through `crossbeam-channel`), `progress` (stderr), `results`, `html` and `reports` (what is
+//! written), `grading` (all of it), `cli` (the command line).
+
+mod cli;
+mod compile;
+mod error;
+mod fence_hook;
+mod grading;
+mod html;
+mod pool;
+mod progress;
+mod reports;
+mod results;
+mod scratch;
+mod step;
+mod submission;
+
+pub use cli::class_command;
+pub use compile::RUST_EDITION;
+pub use error::{ClassError, ClassErrorKind};
+pub use grading::{ClassOptions, default_jobs, grade_class};
+pub use results::{BuildStatus, CSV_HEADER, ClassResults, ReportFiles, SubmissionResult, Verdict};
+pub use submission::Form;

@@ -1,0 +1,178 @@
+//! The class's progress on stderr: how many are done, passing, failing, building, grading, and
+//! the slowest one running. On a terminal a live `indicatif` line with each finished submission
+//! printed above it; otherwise plain lines (one per finished submission, and a "still running"
+//! line when nothing has finished for a while).
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::results::Verdict;
+
+/// Without a terminal, a "still running" line when nothing was printed for this long.
+const QUIET_MAX: Duration = Duration::from_secs(15);
+
+/// What a submission is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Phase {
+    Building,
+    Grading,
+}
+
+/// The class's progress.
+#[derive(Debug)]
+pub(crate) struct Progress {
+    bar: Option<ProgressBar>,
+    total: usize,
+    done: usize,
+    pass: usize,
+    fail: usize,
+    not_graded: usize,
+    /// By submission index: its name, phase and start.
+    running: BTreeMap<usize, (String, Phase, Instant)>,
+    last_line: Instant,
+}
+
+impl Progress {
+    /// Progress of `total` submissions; live on a terminal unless `quiet`.
+    pub(crate) fn new(total: usize, quiet: bool) -> Progress {
+        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::new(total as u64);
+            if let Ok(style) = ProgressStyle::with_template("{bar:24} {pos}/{len} {msg}") {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Progress {
+            bar,
+            total,
+            done: 0,
+            pass: 0,
+            fail: 0,
+            not_graded: 0,
+            running: BTreeMap::new(),
+            last_line: Instant::now(),
+        }
+    }
+
+    /// Submission `i`, `name`, entered `phase`.
+    pub(crate) fn started(&mut self, i: usize, name: &str, phase: Phase) {
+        self.running
+            .insert(i, (name.to_string(), phase, Instant::now()));
+        self.refresh();
+    }
+
+    /// Submission `i` built (`failed`: why not) in `seconds`.
+    pub(crate) fn built(&mut self, i: usize, failed: Option<&str>, seconds: f64) {
+        let Some((name, _, _)) = self.running.remove(&i) else {
+            return;
+        };
+        if let Some(why) = failed {
+            self.done += 1;
+            self.not_graded += 1;
+            self.say(format!(
+                "[{}/{}] {name}: not graded: {why} ({seconds:.1} s)",
+                self.done, self.total
+            ));
+        } else if self.bar.is_none() {
+            self.say(format!("{name}: built in {seconds:.1} s"));
+        }
+        self.refresh();
+    }
+
+    /// Submission `i` graded (`checks`: passed and total, when graded) in `seconds`.
+    pub(crate) fn graded(
+        &mut self,
+        i: usize,
+        verdict: Verdict,
+        checks: Option<(usize, usize)>,
+        note: Option<&str>,
+        seconds: f64,
+    ) {
+        let Some((name, _, _)) = self.running.remove(&i) else {
+            return;
+        };
+        self.done += 1;
+        let word = match verdict {
+            Verdict::Pass => {
+                self.pass += 1;
+                "pass"
+            }
+            Verdict::Fail => {
+                self.fail += 1;
+                "fail"
+            }
+            Verdict::NotGraded => {
+                self.not_graded += 1;
+                "not graded"
+            }
+        };
+        let detail = match (checks, note) {
+            (Some((p, t)), _) => format!("{p}/{t} checks passed, "),
+            (None, Some(n)) => format!("{n}, "),
+            (None, None) => String::new(),
+        };
+        self.say(format!(
+            "[{}/{}] {name}: {word} ({detail}{seconds:.1} s)",
+            self.done, self.total
+        ));
+        self.refresh();
+    }
+
+    /// Time passed with no news.
+    pub(crate) fn tick(&mut self) {
+        if self.bar.is_some() {
+            self.refresh();
+        } else if self.last_line.elapsed() >= QUIET_MAX && !self.running.is_empty() {
+            self.say(format!("still running: {}", self.summary()));
+        }
+    }
+
+    /// Clears the live line.
+    pub(crate) fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+
+    fn say(&mut self, line: String) {
+        match &self.bar {
+            Some(bar) => bar.println(format!("grade class: {line}")),
+            None => eprintln!("grade class: {line}"),
+        }
+        self.last_line = Instant::now();
+    }
+
+    /// Done, passing, failing, building, grading, and the slowest one running.
+    fn summary(&self) -> String {
+        let count = |p: Phase| self.running.values().filter(|r| r.1 == p).count();
+        let mut s = format!(
+            "{} pass, {} fail, {} not graded; building {}, grading {}",
+            self.pass,
+            self.fail,
+            self.not_graded,
+            count(Phase::Building),
+            count(Phase::Grading)
+        );
+        if let Some((name, phase, since)) = self.running.values().min_by_key(|r| r.2) {
+            let what = match phase {
+                Phase::Building => "building",
+                Phase::Grading => "grading",
+            };
+            s.push_str(&format!(
+                "; slowest: {name} ({what}, {:.0} s)",
+                since.elapsed().as_secs_f64()
+            ));
+        }
+        s
+    }
+
+    fn refresh(&self) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(self.done as u64);
+            bar.set_message(self.summary());
+        }
+    }
+}

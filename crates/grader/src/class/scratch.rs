@@ -1,0 +1,126 @@
+//! Scratch space for builds: a private folder per class, removed when the class is done, and
+//! the copy of a Cargo project into it.
+//!
+//! A project is built from a copy so that it is its own workspace wherever the class folder
+//! sits (cargo looks for an enclosing workspace in every parent folder and has no option to
+//! stop; adding `[workspace]` to a student's manifest is not ours to do), and so that the
+//! student's folder is left as it was (no `Cargo.lock`, no `target/`).
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// A project copy stops past this many bytes: a submission is source code.
+pub(crate) const COPY_MAX_BYTES: u64 = 256 << 20;
+
+/// A private folder under the system's temporary folder, removed on drop.
+#[derive(Debug)]
+pub(crate) struct Scratch {
+    path: PathBuf,
+}
+
+impl Scratch {
+    /// Makes `$TMPDIR/grade-class-PID-NANOS`: listed by us only, but others may pass through
+    /// (a fenced run as `nobody` must reach the binary built there).
+    pub(crate) fn create() -> io::Result<Scratch> {
+        use std::os::unix::fs::DirBuilderExt;
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let path = std::env::temp_dir().join(format!("grade-class-{}-{nanos}", std::process::id()));
+        fs::DirBuilder::new().mode(0o711).create(&path)?;
+        Ok(Scratch { path })
+    }
+
+    /// The folder.
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.path);
+    }
+}
+
+/// The first folder above `dir` holding a `Cargo.toml`, if any: a copy there would still be
+/// inside another workspace.
+pub(crate) fn enclosing_manifest(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .skip(1)
+        .map(|a| a.join("Cargo.toml"))
+        .find(|m| m.is_file())
+}
+
+/// Copies the project `from` into `to` (made), but its top-level `target/` and hidden entries
+/// (`.git`, editor folders); symbolic links are copied as links. Returns the bytes copied.
+///
+/// Errors: a file that cannot be read or written, or more than [`COPY_MAX_BYTES`].
+pub(crate) fn copy_project(from: &Path, to: &Path) -> io::Result<u64> {
+    let mut total = 0;
+    copy_dir(from, to, true, &mut total)?;
+    Ok(total)
+}
+
+fn copy_dir(from: &Path, to: &Path, top: bool, total: &mut u64) -> io::Result<()> {
+    fs::create_dir_all(to)?;
+    for entry in fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if top && (name == "target" || name.to_string_lossy().starts_with('.')) {
+            continue;
+        }
+        let (src, dst) = (entry.path(), to.join(&name));
+        let kind = entry.file_type()?;
+        if kind.is_symlink() {
+            std::os::unix::fs::symlink(fs::read_link(&src)?, &dst)?;
+        } else if kind.is_dir() {
+            copy_dir(&src, &dst, false, total)?;
+        } else if kind.is_file() {
+            *total += entry.metadata()?.len();
+            if *total > COPY_MAX_BYTES {
+                return Err(io::Error::other(format!(
+                    "the project is larger than {} MiB without target/",
+                    COPY_MAX_BYTES >> 20
+                )));
+            }
+            fs::copy(&src, &dst)?;
+        }
+        // Sockets, fifos and devices are no part of a project.
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_copy_leaves_target_and_hidden_folders_and_keeps_links() {
+        let scratch = Scratch::create().expect("scratch");
+        let from = scratch.path().join("from");
+        fs::create_dir_all(from.join("src")).expect("mkdir");
+        fs::create_dir_all(from.join("target/release")).expect("mkdir");
+        fs::create_dir_all(from.join(".git")).expect("mkdir");
+        fs::write(from.join("Cargo.toml"), "[package]\n").expect("write");
+        fs::write(from.join("src/main.rs"), "fn main() {}\n").expect("write");
+        fs::write(from.join("target/release/big"), "x").expect("write");
+        std::os::unix::fs::symlink("main.rs", from.join("src/link.rs")).expect("symlink");
+        let to = scratch.path().join("to");
+        let bytes = copy_project(&from, &to).expect("copy");
+        assert_eq!(bytes, 10 + 13);
+        assert!(to.join("src/main.rs").is_file());
+        assert_eq!(
+            fs::read_link(to.join("src/link.rs")).expect("link"),
+            Path::new("main.rs")
+        );
+        assert!(!to.join("target").exists());
+        assert!(!to.join(".git").exists());
+        let path = scratch.path().to_path_buf();
+        drop(scratch);
+        assert!(!path.exists());
+    }
+}

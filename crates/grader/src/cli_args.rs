@@ -1,0 +1,235 @@
+//! The grading options `grade class` and `grade gradescope` share with `grade` itself
+//! (`--runs`, `--timeout`, `--time-scale`, `--param`, `--spec`, `--reference`, the fence's
+//! `--no-fence`, `--max-procs`, `--max-memory`, `--max-disk`, `--allow-read`, `--no-trace`,
+//! `--shake`, `--seed`, `--stdout`), parsed by clap. (`grade` itself parses its own copy.)
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::fencing::GradeFence;
+use crate::grade::GradeOptions;
+use crate::run::StdoutKind;
+
+/// The grading options of one port, as on `grade`'s command line.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct GradingArgs {
+    /// How many times to run each port
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) runs: u32,
+
+    /// Limit per run in seconds; the whole process tree is killed past it
+    #[arg(long, default_value_t = 30.0, value_parser = positive, allow_negative_numbers = true)]
+    pub(crate) timeout: f64,
+
+    /// Sets MULTITASK_TIME_SCALE for each port and scales the spec's time ranges
+    #[arg(long, value_parser = positive, allow_negative_numbers = true)]
+    pub(crate) time_scale: Option<f64>,
+
+    /// A spec parameter, e.g. processes=5 for Pool(5) (repeatable)
+    #[arg(long = "param", value_name = "K=V", value_parser = key_value)]
+    pub(crate) params: Vec<(String, String)>,
+
+    /// A spec file instead of the built-in one
+    #[arg(long, value_name = "FILE")]
+    pub(crate) spec: Option<PathBuf>,
+
+    /// A correct program (a command line, split at spaces), run once: the first failing run
+    /// is shown beside its run
+    #[arg(long, value_name = "COMMAND")]
+    pub(crate) reference: Option<String>,
+
+    /// Run the ports without the fence (namespaces, Landlock, seccomp, rlimits); the reports say
+    /// so (builds stay fenced)
+    #[arg(long)]
+    pub(crate) no_fence: bool,
+
+    /// Processes and threads per run (a fork bomb stops there)
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) max_procs: u64,
+
+    /// Data memory per process, in bytes or with a K, M or G suffix
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = size)]
+    pub(crate) max_memory: u64,
+
+    /// Scratch disk per run and largest file, in bytes or with a K, M or G suffix
+    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = size)]
+    pub(crate) max_disk: u64,
+
+    /// A path the ports may also read; their own folders are readable anyway (repeatable)
+    #[arg(long, value_name = "PATH")]
+    pub(crate) allow_read: Vec<PathBuf>,
+
+    /// Do not trace the runs (checks that need the trace are then "not checked")
+    #[arg(long)]
+    pub(crate) no_trace: bool,
+
+    /// The share of runs whose schedule is shaken: tasks held at random at their writes and
+    /// forks (0 to 1)
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = fraction)]
+    pub(crate) shake: f64,
+
+    /// Shake every run, run k with seed S+k-1
+    #[arg(long, value_name = "S")]
+    pub(crate) seed: Option<u64>,
+
+    /// What each port's stdout is: a terminal (pseudo-terminal, lines flushed as printed) or a
+    /// pipe (output buffered as when redirected)
+    #[arg(long, value_enum, default_value_t = StdoutArg::Terminal)]
+    pub(crate) stdout: StdoutArg,
+}
+
+/// `--stdout`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum StdoutArg {
+    /// A pseudo-terminal, as at a terminal (the default)
+    #[value(alias = "pty")]
+    Terminal,
+    /// A pipe, as when redirected
+    Pipe,
+}
+
+impl GradingArgs {
+    /// The options [`grade`](crate::grade) takes.
+    #[allow(
+        clippy::needless_update,
+        reason = "options GradeOptions gains that these commands do not set keep their defaults"
+    )]
+    pub(crate) fn options(&self) -> GradeOptions {
+        GradeOptions {
+            runs: self.runs as usize,
+            // Too large for a Duration is refused as too long by the grading's own check.
+            timeout: Duration::try_from_secs_f64(self.timeout).unwrap_or(Duration::MAX),
+            time_scale: self.time_scale,
+            params: self.params.clone(),
+            reference: self
+                .reference
+                .as_deref()
+                .map(|r| r.split_whitespace().map(OsString::from).collect()),
+            fence: (!self.no_fence).then(|| GradeFence {
+                max_procs: self.max_procs,
+                max_memory: self.max_memory,
+                max_disk: self.max_disk,
+                allow_read: self.allow_read.clone(),
+            }),
+            trace: !self.no_trace,
+            shake: self.shake,
+            seed: self.seed,
+            stdout: match self.stdout {
+                StdoutArg::Terminal => StdoutKind::Pty,
+                StdoutArg::Pipe => StdoutKind::Pipe,
+            },
+            ..GradeOptions::default()
+        }
+    }
+
+    /// The same options as `grade` arguments, but `--spec` (for a script that runs `grade`
+    /// elsewhere, where the spec file has another path).
+    pub(crate) fn to_args(&self) -> Vec<OsString> {
+        let mut args: Vec<String> = vec![
+            "--runs".into(),
+            self.runs.to_string(),
+            "--timeout".into(),
+            self.timeout.to_string(),
+            "--shake".into(),
+            self.shake.to_string(),
+            "--max-procs".into(),
+            self.max_procs.to_string(),
+            "--max-memory".into(),
+            self.max_memory.to_string(),
+            "--max-disk".into(),
+            self.max_disk.to_string(),
+            "--stdout".into(),
+            match self.stdout {
+                StdoutArg::Terminal => "terminal".into(),
+                StdoutArg::Pipe => "pipe".into(),
+            },
+        ];
+        if let Some(s) = self.time_scale {
+            args.extend(["--time-scale".into(), s.to_string()]);
+        }
+        for (k, v) in &self.params {
+            args.extend(["--param".into(), format!("{k}={v}")]);
+        }
+        if let Some(r) = &self.reference {
+            args.extend(["--reference".into(), r.clone()]);
+        }
+        if self.no_fence {
+            args.push("--no-fence".into());
+        }
+        for path in &self.allow_read {
+            args.extend(["--allow-read".into(), path.display().to_string()]);
+        }
+        if self.no_trace {
+            args.push("--no-trace".into());
+        }
+        if let Some(seed) = self.seed {
+            args.extend(["--seed".into(), seed.to_string()]);
+        }
+        args.into_iter().map(OsString::from).collect()
+    }
+}
+
+/// A clap value parser: a finite number above 0.
+pub(crate) fn positive(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        _ => Err(format!("'{s}' is not a positive number")),
+    }
+}
+
+/// A size in bytes: digits, optionally followed by K, M or G (powers of 1024).
+fn size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, shift) = match t.char_indices().last() {
+        Some((i, 'K' | 'k')) => (&t[..i], 10),
+        Some((i, 'M' | 'm')) => (&t[..i], 20),
+        Some((i, 'G' | 'g')) => (&t[..i], 30),
+        _ => (t, 0),
+    };
+    match digits.parse::<u64>() {
+        Ok(n) if n > 0 => n
+            .checked_mul(1 << shift)
+            .ok_or_else(|| format!("'{s}' is too large")),
+        _ => Err(format!(
+            "'{s}' is not a size (bytes, or a number with K, M or G)"
+        )),
+    }
+}
+
+fn fraction(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!("'{s}' is not a fraction from 0 to 1")),
+    }
+}
+
+fn key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("'{s}' is not K=V")),
+    }
+}
+
+/// clap's error as one line (its own rendering is several lines with usage), or `None` for
+/// `--help` and `--version`, which it prints itself.
+pub(crate) fn one_line(e: clap::Error, command: &str) -> Option<String> {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return None;
+    }
+    let text = e.to_string();
+    let mut lines = text.lines();
+    let mut first = lines
+        .next()
+        .unwrap_or("bad arguments")
+        .trim_start_matches("error: ")
+        .to_string();
+    // "the following required arguments were not provided:" names them on the next lines.
+    if first.ends_with(':') {
+        let named: Vec<&str> = lines.map(str::trim).take_while(|l| !l.is_empty()).collect();
+        first = format!("{first} {}", named.join(", "));
+    }
+    Some(format!("{first} (see {command} --help)"))
+}
