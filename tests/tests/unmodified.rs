@@ -106,13 +106,12 @@ fn through_a_pipe_the_fork_program_prints_its_first_line_twice_and_says_why() {
     );
 }
 
-/// Through a pipe the Pool workers' lines all arrive as each worker exits, so by the output alone
-/// every task ran alone. A worker counts toward the pool's capacity only while it is still
-/// starting (before its first line), or a pool of idle workers running tasks one at a time would
-/// pass too: so the program fails here, and the report names the cause (at a terminal, the
-/// default, it passes).
+/// Through a pipe each worker's lines stay in its buffer until it exits, so by the text alone
+/// every task ran alone; the trace sees the four workers alive at once while lines were open
+/// (`capacity = "processes"`), so the notes' correct program still passes.
 #[test]
-fn through_a_pipe_the_pool_workers_lines_come_at_their_exit_and_it_says_why() {
+fn through_a_pipe_the_pool_workers_lines_come_at_their_exit_and_the_trace_still_sees_four_workers()
+{
     let r = grade(
         "pool",
         "orig_pool.py",
@@ -120,11 +119,7 @@ fn through_a_pipe_the_pool_workers_lines_come_at_their_exit_and_it_says_why() {
         false,
     );
     assert_eq!(r["facts"]["stdout"], "pipe");
-    let m = first_failure(&r, "N tasks run at once at some point");
-    assert!(
-        m.contains("in one burst as it exited") && m.contains("never flushed"),
-        "{r:#}"
-    );
+    assert!(failed(&r).is_empty(), "{r:#}");
 }
 
 #[test]

@@ -139,7 +139,7 @@ fn workers_alive(ctx: &Ctx<'_>, open: usize, close: usize) -> i64 {
         .filter(|l| l.kind == open || l.kind == close)
         .map(|l| l.at)
         .collect();
-    let (Some(from), Some(to)) = (times.iter().min(), times.iter().max()) else {
+    let (Some(&first), Some(to)) = (times.iter().min(), times.iter().max()) else {
         return 0;
     };
     let main = ctx.run.main_pid;
@@ -150,6 +150,13 @@ fn workers_alive(ctx: &Ctx<'_>, open: usize, close: usize) -> i64 {
         .find(|t| t.tid == main)
         .and_then(|t| t.last_exec_at)
         .unwrap_or_default();
+    // Lines flushed together at a process's exit (buffered output) say nothing of when the work
+    // was done: then the window opens with the program.
+    let buffered = ctx
+        .lines
+        .iter()
+        .any(|l| (l.kind == open || l.kind == close) && l.writer.is_some_and(|w| w.burst));
+    let from = &if buffered { program_start } else { first };
     // +1 at a birth, -1 at a death, within [from, to]; a death sorts before a birth at one time.
     let mut events: Vec<(Duration, i64)> = Vec::new();
     for t in ctx.run.tasks.iter().filter(|t| {
