@@ -5,16 +5,6 @@ use std::fmt::Write;
 use crate::report::Report;
 use crate::text::xml_escape;
 
-/// Text: `fence: ...` under the heading, then one `note: ...` line per note.
-pub(crate) fn text_lines(report: &Report, out: &mut String) {
-    if !report.fence.is_empty() {
-        let _ = writeln!(out, "fence: {}", report.fence);
-    }
-    for note in &report.notes {
-        let _ = writeln!(out, "note: {note}");
-    }
-}
-
 /// JUnit: `<properties>` with `fence` and one `note` per note.
 pub(crate) fn junit_properties(report: &Report, out: &mut String) {
     if report.fence.is_empty() && report.notes.is_empty() {

@@ -37,6 +37,7 @@ mod class;
 mod cli_args;
 mod diff;
 mod error;
+mod failure;
 mod fence_report;
 mod fencing;
 mod grade;

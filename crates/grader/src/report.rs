@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::failure::Failure;
 use crate::run_diff::RunDiff;
 use crate::run_facts::RunFacts;
 
@@ -37,15 +38,6 @@ pub enum CheckStatus {
     /// and every run was shaken). It scores nothing, fails nothing, and is never "passed".
     #[serde(rename = "not checked")]
     NotChecked,
-}
-
-/// One failing run of a check.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Failure {
-    /// The run's number, from 1.
-    pub run: usize,
-    /// What was wrong, quoting the offending lines with their line numbers.
-    pub message: String,
 }
 
 /// The verdict of one check over all runs.
@@ -202,7 +194,12 @@ impl Report {
         }
         out.push('\n');
         out.push_str(&self.facts.text());
-        crate::fence_report::text_lines(self, &mut out);
+        if !self.fence.is_empty() {
+            let _ = writeln!(out, "fence: {}", self.fence);
+        }
+        for note in &self.notes {
+            let _ = writeln!(out, "note: {note}");
+        }
         for c in &self.checks {
             let tag = match c.status {
                 CheckStatus::Passed => paint("PASS", "32"),

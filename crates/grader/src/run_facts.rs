@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
+use crate::failure::Failure;
 use crate::outcome::RunOutcome;
-use crate::report::Failure;
 use crate::writer::Tracing;
 
 /// Facts of the runs of a grading.

@@ -88,16 +88,6 @@ impl Shake {
             create_chance: 0.25,
         }
     }
-
-    /// The chance of holding at `point`, and the shortest hold there as a fraction of
-    /// `max_hold`.
-    pub(crate) fn at(&self, point: crate::record::HoldPoint) -> (f64, f64) {
-        match point {
-            crate::record::HoldPoint::Write => (self.chance, 0.0),
-            crate::record::HoldPoint::Start => (self.start_chance, 0.5),
-            crate::record::HoldPoint::Create => (self.create_chance, 0.0),
-        }
-    }
 }
 
 /// How to trace one run.

@@ -149,6 +149,19 @@ impl Holds {
     }
 }
 
+/// The chance of holding at `point`, and the shortest hold there as a fraction of the shake's
+/// `max_hold`.
+pub(crate) fn chance_at(
+    shake: &crate::options::Shake,
+    point: crate::record::HoldPoint,
+) -> (f64, f64) {
+    match point {
+        crate::record::HoldPoint::Write => (shake.chance, 0.0),
+        crate::record::HoldPoint::Start => (shake.start_chance, 0.5),
+        crate::record::HoldPoint::Create => (shake.create_chance, 0.0),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

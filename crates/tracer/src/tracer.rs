@@ -115,7 +115,7 @@ impl Tracer {
             // Creations outside the program proper (a launcher's) are no hold points.
             (Some(_), Some(live)) if point != HoldPoint::Write && !live.in_program => None,
             (Some(shake), Some(live)) => {
-                let (chance, min_part) = shake.at(point);
+                let (chance, min_part) = crate::shake::chance_at(&shake, point);
                 live.dice.decide(chance, min_part, shake.max_hold)
             }
             _ => None,
