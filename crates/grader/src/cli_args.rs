@@ -170,16 +170,17 @@ impl GradingArgs {
     }
 }
 
-/// A clap value parser: a finite number above 0.
-pub(crate) fn positive(s: &str) -> Result<f64, String> {
+/// A clap value parser for the command line's seconds and scales: a finite number above 0.
+pub fn positive(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
         _ => Err(format!("'{s}' is not a positive number")),
     }
 }
 
-/// A size in bytes: digits, optionally followed by K, M or G (powers of 1024).
-fn size(s: &str) -> Result<u64, String> {
+/// A clap value parser for `--max-memory` and `--max-disk`: a size in bytes, digits optionally
+/// followed by K, M or G (powers of 1024).
+pub fn size(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let (digits, shift) = match t.char_indices().last() {
         Some((i, 'K' | 'k')) => (&t[..i], 10),
@@ -197,14 +198,16 @@ fn size(s: &str) -> Result<u64, String> {
     }
 }
 
-fn fraction(s: &str) -> Result<f64, String> {
+/// A clap value parser for `--shake`: a fraction from 0 to 1.
+pub fn fraction(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
         _ => Err(format!("'{s}' is not a fraction from 0 to 1")),
     }
 }
 
-fn key_value(s: &str) -> Result<(String, String), String> {
+/// A clap value parser for `--param K=V`: the key (trimmed, not empty) and the value.
+pub fn key_value(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
         _ => Err(format!("'{s}' is not K=V")),

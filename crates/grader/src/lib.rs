@@ -64,6 +64,11 @@ pub use class::{
     BuildStatus, CSV_HEADER, ClassError, ClassErrorKind, ClassOptions, ClassResults, Form,
     RUST_EDITION, ReportFiles, SubmissionResult, Verdict, class_command, default_jobs, grade_class,
 };
+/// The command line's value parsers, shared by `grade` and its `class` and `gradescope`
+/// commands.
+pub mod value_parsers {
+    pub use crate::cli_args::{fraction, key_value, positive, size};
+}
 pub use error::{GradeError, GradeErrorKind};
 pub use fencing::{GradeFence, fence_status};
 pub use grade::{

@@ -144,45 +144,8 @@ struct Cli {
     command: Vec<OsString>,
 }
 
-pub(crate) fn positive(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
-        _ => Err(format!("'{s}' is not a positive number")),
-    }
-}
-
-/// A size in bytes: digits, optionally followed by K, M or G (powers of 1024).
-fn size(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let (digits, shift) = match t.char_indices().last() {
-        Some((i, 'K' | 'k')) => (&t[..i], 10),
-        Some((i, 'M' | 'm')) => (&t[..i], 20),
-        Some((i, 'G' | 'g')) => (&t[..i], 30),
-        _ => (t, 0),
-    };
-    match digits.parse::<u64>() {
-        Ok(n) if n > 0 => n
-            .checked_mul(1 << shift)
-            .ok_or_else(|| format!("'{s}' is too large")),
-        _ => Err(format!(
-            "'{s}' is not a size (bytes, or a number with K, M or G)"
-        )),
-    }
-}
-
-fn fraction(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
-        _ => Err(format!("'{s}' is not a fraction from 0 to 1")),
-    }
-}
-
-fn key_value(s: &str) -> Result<(String, String), String> {
-    match s.split_once('=') {
-        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
-        _ => Err(format!("'{s}' is not K=V")),
-    }
-}
+pub(crate) use grader::value_parsers::positive;
+use grader::value_parsers::{fraction, key_value, size};
 
 /// The grading could not be done: one line on stderr, status 2.
 fn fail(message: impl std::fmt::Display) -> ExitCode {
