@@ -92,11 +92,11 @@ pub struct RunTask {
     pub created_at: Duration,
     /// When it ended, if it did.
     pub ended_at: Option<Duration>,
-    /// Each program it exec'd: its path, then its whole command line (argv[0] included),
+    /// Each program it exec'd: its path, then its whole command line (`argv[0]` included),
     /// space-separated.
     pub execs: Vec<String>,
     /// The path of each program it exec'd (the executable, `/proc/PID/exe` right after the
-    /// exec; for a script, its interpreter): what `exec` patterns match, as argv[0] is the
+    /// exec; for a script, its interpreter): what `exec` patterns match, as `argv[0]` is the
     /// caller's to choose.
     pub exec_paths: Vec<String>,
     /// When it last exec'd, if it did.

@@ -1,5 +1,5 @@
 //! A Pool port on threads whose workers print made-up distinct pids (the parent's + 1 + the
-//! worker's number), one write per line. Usage: fake-pool-threads [SIZE].
+//! worker's number), one write per line. Usage: `fake-pool-threads [SIZE]`.
 
 use std::process::ExitCode;
 use std::sync::Mutex;
