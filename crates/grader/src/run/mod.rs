@@ -28,6 +28,7 @@ mod fenced;
 mod main_proc;
 mod pair_start;
 mod pty;
+pub(crate) use pty::open_pair;
 mod start;
 mod supervise;
 mod sys;

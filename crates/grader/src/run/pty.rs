@@ -19,18 +19,22 @@ pub(super) struct Pty {
 /// Opens a pseudo-terminal with output processing off, both ends close-on-exec (the slave
 /// reaches the port through dup2, which clears the flag on fd 1).
 pub(super) fn open() -> Result<Pty, RunError> {
-    let pair = openpty(None, None).map_err(|e| RunError::os("cannot open a pseudo-terminal", e))?;
+    let (master, slave) = open_pair().map_err(|(what, e)| RunError::os(what, e))?;
+    Ok(Pty { master, slave })
+}
+
+/// As [`open`], for every caller that runs a port at a terminal (a graded run, `grade trace`):
+/// (master, slave), or what failed and the errno.
+pub(crate) fn open_pair() -> Result<(OwnedFd, OwnedFd), (&'static str, nix::Error)> {
+    let pair = openpty(None, None).map_err(|e| ("cannot open a pseudo-terminal", e))?;
     for fd in [&pair.master, &pair.slave] {
         fcntl(fd.as_fd(), FcntlArg::F_SETFD(FdFlag::FD_CLOEXEC))
-            .map_err(|e| RunError::os("cannot set up the pseudo-terminal", e))?;
+            .map_err(|e| ("cannot set up the pseudo-terminal", e))?;
     }
     let mut t = tcgetattr(pair.slave.as_fd())
-        .map_err(|e| RunError::os("cannot read the pseudo-terminal's settings", e))?;
+        .map_err(|e| ("cannot read the pseudo-terminal's settings", e))?;
     t.output_flags.remove(OutputFlags::OPOST);
     tcsetattr(pair.slave.as_fd(), SetArg::TCSANOW, &t)
-        .map_err(|e| RunError::os("cannot set the pseudo-terminal's settings", e))?;
-    Ok(Pty {
-        master: pair.master,
-        slave: pair.slave,
-    })
+        .map_err(|e| ("cannot set the pseudo-terminal's settings", e))?;
+    Ok((pair.master, pair.slave))
 }

@@ -7,7 +7,6 @@
 use std::ffi::{OsStr, OsString};
 use std::fs::File;
 use std::io::{self, Read};
-use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -16,8 +15,6 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use nix::pty::openpty;
-use nix::sys::termios::{OutputFlags, SetArg, tcgetattr, tcsetattr};
 use tracer::{Trace, TraceError, TraceErrorKind, TraceOptions};
 
 use crate::run::StdoutKind;
@@ -105,7 +102,8 @@ pub fn trace_command(
         .stderr(Stdio::piped());
     let pty_master = match opts.stdout {
         StdoutKind::Pty => {
-            let (master, slave) = open_pty().map_err(TraceRunError::Pty)?;
+            let (master, slave) =
+                crate::run::open_pair().map_err(|(_, e)| TraceRunError::Pty(io::Error::from(e)))?;
             cmd.stdout(Stdio::from(slave));
             Some(master)
         }
@@ -156,20 +154,6 @@ pub fn trace_command(
         stderr: stderr.join().unwrap_or_default(),
         timed_out: timed_out.load(Ordering::Acquire),
     })
-}
-
-/// A pseudo-terminal (master, slave) with output processing off, so a line ends as written;
-/// both ends close-on-exec (the slave reaches the program through dup2, which clears it).
-fn open_pty() -> io::Result<(OwnedFd, OwnedFd)> {
-    use nix::fcntl::{FcntlArg, FdFlag, fcntl};
-    let pair = openpty(None, None)?;
-    for fd in [&pair.master, &pair.slave] {
-        fcntl(fd.as_fd(), FcntlArg::F_SETFD(FdFlag::FD_CLOEXEC))?;
-    }
-    let mut t = tcgetattr(pair.slave.as_fd())?;
-    t.output_flags.remove(OutputFlags::OPOST);
-    tcsetattr(pair.slave.as_fd(), SetArg::TCSANOW, &t)?;
-    Ok((pair.master, pair.slave))
 }
 
 /// Reads a pipe (or a pseudo-terminal's master) to its end on a thread of its own, keeping the
