@@ -35,6 +35,7 @@ mod causes;
 mod checks;
 mod class;
 mod cli_args;
+mod coverage;
 mod diff;
 mod error;
 mod failure;
@@ -69,6 +70,7 @@ pub use class::{
 pub mod value_parsers {
     pub use crate::cli_args::{fraction, key_value, positive, size};
 }
+pub use coverage::Coverage;
 pub use error::{GradeError, GradeErrorKind};
 pub use fencing::{GradeFence, fence_status};
 pub use grade::{
@@ -85,6 +87,7 @@ pub use run_checks::{
 };
 pub use run_diff::RunDiff;
 pub use run_facts::{LINES_KEPT, LineFact, RunFacts, RunLines, ShakenRun};
+pub use shaking::Scheduler;
 pub use spec::Spec;
 pub use spec::error::{SpecError, SpecErrorKind};
 pub use spec::params::{ParamError, Params};

@@ -42,6 +42,18 @@ pub(crate) enum StdoutArg {
     Pipe,
 }
 
+/// `--scheduler`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum SchedulerArg {
+    /// PCT (Burckhardt et al., ASPLOS 2010), with a stated bound (the default)
+    Pct,
+    /// Random holds of a bounded length (the grader's scheduler before PCT)
+    Random,
+}
+
+/// With `--confidence` and no `--runs`: the most runs made.
+const CONFIDENCE_RUNS_MAX: usize = 500;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "grade",
@@ -58,9 +70,9 @@ struct Cli {
     #[arg(long)]
     list: bool,
 
-    /// How many times to run COMMAND
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
-    runs: u32,
+    /// How many times to run COMMAND [default: 10; with --confidence, the ceiling, default 500]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    runs: Option<u32>,
 
     /// Limit per run in seconds; the whole process tree is killed past it
     #[arg(long, default_value_t = 30.0, value_parser = positive, allow_negative_numbers = true)]
@@ -133,6 +145,25 @@ struct Cli {
     /// Shake every run, run k with seed S+k-1: `--seed S --runs 1` replays a failing shaken run
     #[arg(long, value_name = "S")]
     seed: Option<u64>,
+
+    /// How shaken runs are scheduled: pct (random priorities, a task parked while one of higher
+    /// priority can go on; sleeps order nothing) or random (holds of a random, scaled length)
+    #[arg(long, value_enum, default_value_t = SchedulerArg::Pct)]
+    scheduler: SchedulerArg,
+
+    /// PCT's depth d: each shaken run shows a bug needing d orderings with probability at least
+    /// 1/(n*k^(d-1)) for n tasks and k stop points
+    #[arg(long, value_name = "D", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=8))]
+    depth: u32,
+
+    /// PCT's k (stop points per run) instead of learning it from the runs (a replay's)
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..))]
+    points: Option<u64>,
+
+    /// Run until PCT's bound says a bug of depth <= d would have shown with this probability
+    /// (e.g. 0.99); --runs is then the ceiling (default 500)
+    #[arg(long, value_name = "P", value_parser = fraction)]
+    confidence: Option<f64>,
 
     /// What the port's stdout is: a terminal (pseudo-terminal, lines flushed as printed) or a
     /// pipe (output buffered as when redirected)
@@ -232,7 +263,10 @@ fn main() -> ExitCode {
         return fail("no command given: grade EXAMPLE [OPTIONS] -- COMMAND [ARGS...]");
     }
     let opts = GradeOptions {
-        runs: cli.runs as usize,
+        runs: match (cli.confidence, cli.runs) {
+            (Some(_), None) => CONFIDENCE_RUNS_MAX,
+            (_, r) => r.unwrap_or(10) as usize,
+        },
         // Too large for a Duration is refused as too long by the grading's own check.
         timeout: Duration::try_from_secs_f64(cli.timeout).unwrap_or(Duration::MAX),
         time_scale: cli.time_scale,
@@ -244,6 +278,13 @@ fn main() -> ExitCode {
         trace: !cli.no_trace,
         shake: cli.shake,
         seed: cli.seed,
+        scheduler: match cli.scheduler {
+            SchedulerArg::Pct => grader::Scheduler::Pct,
+            SchedulerArg::Random => grader::Scheduler::Random,
+        },
+        depth: cli.depth,
+        points: cli.points,
+        confidence: cli.confidence,
         stdout: match cli.stdout {
             StdoutArg::Terminal => StdoutKind::Pty,
             StdoutArg::Pipe => StdoutKind::Pipe,

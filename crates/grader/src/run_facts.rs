@@ -25,6 +25,9 @@ pub struct RunFacts {
     /// Each run's stdout lines with their writers (JSON only), the first few hundred a run.
     #[serde(default)]
     pub lines: Vec<RunLines>,
+    /// What the runs scheduled by PCT covered, by its bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<crate::coverage::Coverage>,
 }
 
 /// The lines the checks judged in one run.
@@ -127,6 +130,7 @@ impl RunFacts {
                 })
                 .collect(),
             lines: runs.iter().map(lines_of).collect(),
+            coverage: crate::coverage::Coverage::of(runs),
         }
     }
 
@@ -142,6 +146,9 @@ impl RunFacts {
             let _ = write!(out, "; shaken runs: {}", runs.join(", "));
         }
         out.push('\n');
+        if let Some(c) = &self.coverage {
+            let _ = writeln!(out, "{}", c.text());
+        }
         for a in self.advice.iter().take(3) {
             let _ = writeln!(out, "note (run {}): {}", a.run, a.message);
         }

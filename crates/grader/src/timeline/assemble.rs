@@ -117,6 +117,7 @@ mod tests {
             shake: None,
             holds: Vec::new(),
             refusals: Vec::new(),
+            schedule: Default::default(),
         }
     }
 

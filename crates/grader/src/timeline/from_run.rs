@@ -125,6 +125,7 @@ fn trace_of(run: &RunOutcome) -> Trace {
         shake: None,
         holds: Vec::new(),
         refusals: Vec::new(),
+        schedule: Default::default(),
     }
 }
 

@@ -190,6 +190,7 @@ mod tests {
             shake: None,
             holds: Vec::new(),
             refusals: Vec::new(),
+            schedule: Default::default(),
         };
         let (lanes, hidden) = lanes(&trace, &[], &[11], 100);
         assert_eq!(hidden, 0);
@@ -245,6 +246,7 @@ mod tests {
             shake: None,
             holds: Vec::new(),
             refusals: Vec::new(),
+            schedule: Default::default(),
         };
         let (lanes, hidden) = lanes(&trace, &[40], &[], 100);
         let tids: Vec<i32> = lanes.iter().map(|l| l.task.tid).collect();
