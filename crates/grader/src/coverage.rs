@@ -31,7 +31,8 @@ pub struct Coverage {
     /// The same for a bug of depth 1 (one order between two tasks), which every run covers: a
     /// run at depth 1 with probability at least `1/n`, one at depth `d` at least `1/(n k^(d-1))`.
     pub depth_one: f64,
-    /// Parks ended by the safety valve (a task of higher priority went on for 2.5 s), over all runs.
+    /// Parks ended by the safety valve (tasks of higher priority went on for 2.5 s, or spun for
+    /// 0.2 s), over all runs.
     pub valves: u64,
     /// Runs that outlived PCT's budget (half the time limit) and went on unscheduled.
     pub over_budget: usize,
@@ -108,7 +109,7 @@ impl Coverage {
         if self.valves > 0 || self.over_budget > 0 {
             let _ = write!(
                 s,
-                " ({} park(s) cut short by the 2.5 s valve, {} run(s) over budget: the bound assumes neither)",
+                " ({} park(s) cut short by the valve (2.5 s, or 0.2 s of tasks above spinning), {} run(s) over budget: the bound assumes neither)",
                 self.valves, self.over_budget
             );
         }

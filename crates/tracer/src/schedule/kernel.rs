@@ -9,9 +9,10 @@
 /// A free (not parked) task as the scheduler sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Activity {
-    /// Running, runnable, sleeping a fixed time, or in a stop the tracer serves now: it can go on
-    /// without any other task.
-    Going,
+    /// Running, runnable, or in a stop the tracer serves now: it goes on without any other task.
+    Running,
+    /// Asleep for a fixed time (`nanosleep` and the like): it goes on by itself once it ends.
+    Sleeping,
     /// Blocked until another task acts (a wait, a read, a futex, a vfork), stopped for good, a
     /// zombie, or gone.
     Waiting,
@@ -74,11 +75,13 @@ pub(crate) fn activity(tid: i32) -> Activity {
         // Uninterruptible: a vfork parent waiting for its child, or a short disk wait.
         Some(b'D') => Activity::Waiting,
         Some(b'S' | b'I') => match syscall(tid) {
-            Some((nr, args)) if nr >= 0 && !is_sleep(nr, &args) => Activity::Waiting,
-            _ => Activity::Going,
+            Some((nr, args)) if nr >= 0 && is_sleep(nr, &args) => Activity::Sleeping,
+            Some((nr, _)) if nr >= 0 => Activity::Waiting,
+            // Between calls (a page fault, a signal): it goes on.
+            _ => Activity::Running,
         },
         // Running, or in a ptrace stop the tracer is about to serve.
-        Some(_) => Activity::Going,
+        Some(_) => Activity::Running,
     }
 }
 
@@ -107,7 +110,7 @@ mod tests {
                 got
             })
         };
-        assert!(settled(s, Activity::Going), "a sleep goes on by itself");
+        assert!(settled(s, Activity::Sleeping), "a sleep goes on by itself");
         assert!(settled(r, Activity::Waiting), "a read waits for a writer");
         let _ = sleeper.kill();
         let _ = reader.kill();

@@ -118,7 +118,7 @@ impl Scheduler {
         let mut out = Vec::with_capacity(ended.len());
         for (tid, p, why) in ended {
             match why {
-                Release::Valve => self.stats.valves += 1,
+                Release::Valve | Release::Spin => self.stats.valves += 1,
                 Release::Budget => self.stats.gave_up = true,
                 Release::Turn => {}
             }

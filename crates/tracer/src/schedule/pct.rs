@@ -25,6 +25,8 @@ pub(crate) struct Parked {
     pub(crate) how: Resume,
     pub(crate) since: Instant,
     pub(crate) point: HoldPoint,
+    /// Since when only running tasks (none asleep) of higher priority kept it parked.
+    spun: Option<Instant>,
 }
 
 /// Why a park ended.
@@ -36,6 +38,8 @@ pub(crate) enum Release {
     Valve,
     /// The run passed its budget: nothing is parked any more.
     Budget,
+    /// Only running tasks kept it parked, for `SPIN_PARK`: they spin on something it must do.
+    Spin,
 }
 
 #[derive(Debug)]
@@ -110,6 +114,7 @@ impl PctState {
                 how,
                 since: now,
                 point,
+                spun: None,
             },
         );
     }
@@ -143,18 +148,44 @@ impl PctState {
             .map(|&t| (t, self.prio.get(&t).copied().unwrap_or(0.0)))
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
         if let Some((tid, top)) = best {
-            let mut blocked_above = true;
+            let (mut running, mut sleeping) = (false, false);
             for (t, dice) in free {
-                if self.priority(t, dice) > top && activity(t) == Activity::Going {
-                    blocked_above = false;
-                    break;
+                if self.priority(t, dice) > top {
+                    match activity(t) {
+                        Activity::Running => running = true,
+                        Activity::Sleeping => sleeping = true,
+                        Activity::Waiting => {}
+                    }
+                    if sleeping {
+                        break;
+                    }
                 }
             }
-            if blocked_above && let Some(p) = self.parked.remove(&tid) {
-                out.push((tid, p, Release::Turn));
+            let why = match (running, sleeping) {
+                (false, false) => Some(Release::Turn),
+                (true, false) => self.spinning(tid, now),
+                _ => {
+                    if let Some(p) = self.parked.get_mut(&tid) {
+                        p.spun = None;
+                    }
+                    None
+                }
+            };
+            if let Some(why) = why
+                && let Some(p) = self.parked.remove(&tid)
+            {
+                out.push((tid, p, why));
             }
         }
         out
+    }
+
+    /// Only running tasks keep `tid` parked: let it go once that has lasted `SPIN_PARK` (a task
+    /// that spins on a flag only `tid` can set would spin for the whole `max_park`).
+    fn spinning(&mut self, tid: i32, now: Instant) -> Option<Release> {
+        let p = self.parked.get_mut(&tid)?;
+        let since = *p.spun.get_or_insert(now);
+        (now.saturating_duration_since(since) >= SPIN_PARK).then_some(Release::Spin)
     }
 
     fn take_all(&mut self, why: Release) -> Vec<(i32, Parked, Release)> {
@@ -195,6 +226,8 @@ impl PctState {
 
 /// How long a park may wait for a free task's state to settle before it is looked at again.
 pub(crate) const LOOK_EVERY: Duration = Duration::from_micros(300);
+/// How long running tasks alone may keep a task parked.
+const SPIN_PARK: Duration = Duration::from_millis(200);
 
 #[cfg(test)]
 mod tests {
