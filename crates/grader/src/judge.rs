@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::confidence::{Verdict, decide, wilson};
 use crate::outcome::{Line, RunOutcome};
 use crate::report::{CheckKind, CheckReport, CheckStatus, Failure, Report};
 use crate::run_checks::RUN_CHECKS;
@@ -87,9 +88,16 @@ pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
     for c in &mut checks {
         // Likely checks count the runs they judged: unshaken and traced (if they need it).
         let judged = c.runs_judged(runs.len());
-        let held = match c.threshold {
+        // A likely check is judged by its 95% interval over the runs it decided (held or failed).
+        let decided = c.runs_passed + c.failures.len();
+        let verdict = c.threshold.map(|t| {
+            let (low, high) = wilson(c.runs_passed, decided);
+            c.interval = Some([low, high]);
+            decide(c.runs_passed, decided, t)
+        });
+        let held = match verdict {
             None => c.failures.is_empty(),
-            Some(t) => c.runs_passed as f64 >= t * judged as f64 - 1e-9,
+            Some(v) => v == Verdict::Held,
         };
         c.status = if c.runs_passed == 0 && c.failures.is_empty() && judged == 0 {
             CheckStatus::NotChecked
@@ -97,12 +105,15 @@ pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
             CheckStatus::NotReached
         } else if held {
             CheckStatus::Passed
+        } else if let Some(Verdict::Undecided { more }) = verdict {
+            c.more_runs = Some(more);
+            CheckStatus::Undecided
         } else {
             CheckStatus::Failed
         };
         c.passed = c.status == CheckStatus::Passed;
-        if c.passed {
-            // A likely check that holds often enough has nothing to answer for.
+        if c.passed || c.status == CheckStatus::Undecided {
+            // A likely check that holds often enough, or may, has nothing to answer for.
             c.failures.clear();
         }
     }

@@ -33,6 +33,8 @@
 mod bundle;
 mod causes;
 mod checks;
+mod confidence;
+mod confidence_text;
 mod class;
 mod cli_args;
 mod coverage;

@@ -129,6 +129,17 @@ impl Report {
         }
         if let Some(t) = c.threshold {
             let _ = write!(s, " (likely check: needs {}%)", (t * 100.0).round());
+            if let Some([low, high]) = c.interval {
+                let _ = write!(
+                    s,
+                    " (95% interval {:.0}%-{:.0}%)",
+                    low * 100.0,
+                    high * 100.0
+                );
+            }
+            if let Some(m) = c.more_runs {
+                let _ = write!(s, "; undecided: about {m} more judged runs needed");
+            }
         }
         for f in &c.failures {
             let _ = write!(s, "\nrun {}: {}", f.run, f.message);

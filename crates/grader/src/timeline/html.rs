@@ -65,6 +65,7 @@ pub fn html_report(report: &Report, timeline: Option<(usize, &str)>) -> String {
             CheckStatus::Failed => ("FAIL", "failed"),
             CheckStatus::NotReached => ("not reached", "unreached"),
             CheckStatus::NotChecked => ("not checked", "unreached"),
+            CheckStatus::Undecided => ("undecided", "unreached"),
         };
         let kind = match (c.kind, c.threshold) {
             (CheckKind::Guaranteed, _) => "guaranteed".to_string(),
