@@ -85,7 +85,10 @@ mod tests {
         let (l, h) = wilson(0, 10);
         assert!(l.abs() < 1e-9 && (h - 0.2775).abs() < 1e-3, "{l} {h}");
         let (l, h) = wilson(5, 10);
-        assert!((l - 0.2366).abs() < 1e-3 && (h - 0.7634).abs() < 1e-3, "{l} {h}");
+        assert!(
+            (l - 0.2366).abs() < 1e-3 && (h - 0.7634).abs() < 1e-3,
+            "{l} {h}"
+        );
         assert_eq!(wilson(0, 0), (0.0, 1.0));
     }
 

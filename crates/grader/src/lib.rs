@@ -33,10 +33,10 @@
 mod bundle;
 mod causes;
 mod checks;
-mod confidence;
-mod confidence_text;
 mod class;
 mod cli_args;
+mod confidence;
+mod confidence_text;
 mod coverage;
 mod diff;
 mod error;

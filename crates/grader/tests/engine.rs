@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use grader::{CheckStatus, CheckKind, Params, Report, Spec, judge};
+use grader::{CheckKind, CheckStatus, Params, Report, Spec, judge};
 use grader::{Exit, LeftBehind, Line, RunOutcome};
 
 const MAIN: i32 = 4000;
@@ -147,7 +147,11 @@ fn likely_checks_are_judged_against_the_threshold() {
     let more = c.more_runs.expect("about how many more");
     assert!((15..=40).contains(&more), "{more}");
     assert!(r.passed, "undecided fails nothing: {}", r.text(false));
-    assert!(r.text(false).contains("undecided after 10 runs"), "{}", r.text(false));
+    assert!(
+        r.text(false).contains("undecided after 10 runs"),
+        "{}",
+        r.text(false)
+    );
     // With that many more, none concurrent: the interval lies below 10%, a failure.
     runs.extend((11..=10 + more).map(|i| outcome(i, &sequential)));
     let r = judged(&pool(), &[("processes", "2")], 0.01, &runs);
@@ -159,19 +163,29 @@ fn likely_checks_are_judged_against_the_threshold() {
         "{:?}",
         c.failures
     );
-    assert!(c.interval.is_some_and(|[_, high]| high < 0.1), "{:?}", c.interval);
+    assert!(
+        c.interval.is_some_and(|[_, high]| high < 0.1),
+        "{:?}",
+        c.interval
+    );
     // 1 in 10 may be a correct pool's share: undecided, not failed.
     let mut runs: Vec<RunOutcome> = (1..=10).map(|i| outcome(i, &sequential)).collect();
     runs[4] = outcome(5, &good_pool());
     let r = judged(&pool(), &[("processes", "2")], 0.01, &runs);
-    assert_eq!(r.check(check).expect("check").status, CheckStatus::Undecided);
+    assert_eq!(
+        r.check(check).expect("check").status,
+        CheckStatus::Undecided
+    );
     // 5 in 10: the interval (24% to 76%) lies above 10%, a pass that lists no failures.
     for i in [0, 2, 6, 8] {
         runs[i] = outcome(i + 1, &good_pool());
     }
     let r = judged(&pool(), &[("processes", "2")], 0.01, &runs);
     let c = r.check(check).expect("check");
-    assert!(c.passed && c.failures.is_empty() && c.runs_passed == 5, "{c:?}");
+    assert!(
+        c.passed && c.failures.is_empty() && c.runs_passed == 5,
+        "{c:?}"
+    );
     // A pool bigger than the number of tasks needs only as many at once as there are tasks.
     let all_at_once = [
         "Parent process 10.",
