@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Random holds against PCT (issue 19): grades each ordering fake G times (default 100) with the
-# default 10 runs under `--scheduler random` and `--scheduler pct`, and prints a Markdown table:
-# in how many gradings the fake was caught, and the median run of its first failure (runs that
-# failed before any shaking count too: the table is what a teacher gets).
+# default 10 runs (half shaken) under `--scheduler random` and `--scheduler pct`, and prints a
+# Markdown table: in how many gradings the fake was caught (by any run: what a teacher gets), in
+# how many by a shaken run (what the scheduler did), and the median number of the first failing
+# shaken run.
 #
 #   scripts/schedule-bench.sh [G]
 #
@@ -23,30 +24,35 @@ first_failure() {
   printf '%s' "$out" | python3 -c '
 import json, sys
 r = json.load(sys.stdin)
+shaken = {s["run"] for s in r["facts"]["shaken"]}
 runs = [f["run"] for c in r["checks"] if c["name"] == sys.argv[1] and c["status"] == "failed" for f in c["failures"]]
-print(min(runs) if runs else 0)' "$check" 2>/dev/null || echo 0
+first = min(runs) if runs else 0
+by_shaken = min([x for x in runs if x in shaken] or [0])
+print(first, by_shaken)' "$check" 2>/dev/null || echo 0 0
 }
 
 join="'Process end.' comes after the child line (join)"
 tjoin="MainThread ends after LoopThread (join)"
 getput="each Get comes after its Put"
 
-printf '| fake | example, time scale | random: caught | random: median first failing run | PCT: caught | PCT: median first failing run |\n'
-printf '|---|---|---|---|---|---|\n'
+printf '| fake | example, time scale | random: caught | random: caught by a shaken run | random: median first failing shaken run | PCT: caught | PCT: caught by a shaken run | PCT: median first failing shaken run |\n'
+printf '|---|---|---|---|---|---|---|---|\n'
 bench() {
   local name=$1 check=$2; shift 2
-  local cells=() sched i r caught firsts med
+  local cells=() sched i r first by caught shook firsts med
   for sched in random pct; do
     caught=0
+    shook=0
     firsts=()
     for ((i = 0; i < g; i++)); do
-      r=$(first_failure "$check" "$sched" "$@")
-      if [ "$r" -gt 0 ]; then caught=$((caught + 1)); firsts+=("$r"); fi
+      read -r first by <<<"$(first_failure "$check" "$sched" "$@")"
+      if [ "$first" -gt 0 ]; then caught=$((caught + 1)); fi
+      if [ "$by" -gt 0 ]; then shook=$((shook + 1)); firsts+=("$by"); fi
     done
     med=$(printf '%s\n' "${firsts[@]:-}" | grep . | sort -n | awk '{a[NR]=$1} END {print (NR ? a[int((NR+1)/2)] : "-")}')
-    cells+=("$caught of $g" "$med")
+    cells+=("$caught of $g" "$shook of $g" "$med")
   done
-  printf '| %s | %s | %s | %s | %s | %s |\n' "$name" "$EXAMPLE" "${cells[0]}" "${cells[1]}" "${cells[2]}" "${cells[3]}"
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$EXAMPLE" "${cells[@]}"
 }
 
 EXAMPLE="process, 0.1" bench "process/fake_sleeps_instead_of_join.py" "$join" process --time-scale 0.1 -- python3 $fx/process/fake_sleeps_instead_of_join.py
