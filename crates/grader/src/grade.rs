@@ -316,7 +316,7 @@ pub fn grade_runs(
         });
         plan.observe(&outcome.schedule);
         outcomes.push(outcome);
-        if confident(opts, spec, &params, &outcomes) {
+        if crate::until_confident::confident(opts, spec, &params, &outcomes) {
             break;
         }
     }
@@ -325,24 +325,6 @@ pub fn grade_runs(
     report.fence = fence_status(opts.fence.as_ref())?;
     report.notes = notes(&outcomes, opts.fence.as_ref());
     Ok((report, outcomes))
-}
-
-/// With `--confidence C`: PCT's bound over the runs so far reached `C` (when runs are shaken
-/// by PCT), no likely check is undecided any more, and at least two runs were made (one of them
-/// to learn `k`).
-fn confident(opts: &GradeOptions, spec: &Spec, params: &Params, outcomes: &[RunOutcome]) -> bool {
-    let Some(c) = opts.confidence else {
-        return false;
-    };
-    let pct_asked = opts.trace && opts.shake > 0.0 && opts.scheduler == shaking::Scheduler::Pct;
-    let covered = !pct_asked
-        || crate::coverage::Coverage::of(outcomes).is_some_and(|cov| cov.at_least_once >= c);
-    outcomes.len() >= 2
-        && covered
-        && judge(spec, params, outcomes)
-            .checks
-            .iter()
-            .all(|c| c.status != CheckStatus::Undecided)
 }
 
 /// Fails with "command not found" before any run when `program` names no file: a path that

@@ -58,6 +58,7 @@ mod shaking;
 mod spec;
 mod text;
 mod timeline;
+mod until_confident;
 mod writer;
 
 pub use bundle::{
