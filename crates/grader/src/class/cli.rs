@@ -45,6 +45,11 @@ struct ClassCli {
     #[arg(long, default_value_t = 600.0, value_parser = positive, allow_negative_numbers = true)]
     build_timeout: f64,
 
+    /// Fetch a Cargo submission's git dependencies over https (inside the fetch fence) instead
+    /// of refusing them
+    #[arg(long)]
+    allow_git: bool,
+
     /// Arguments for every submission's program, after `--`
     #[arg(last = true, value_name = "ARGS")]
     args: Vec<OsString>,
@@ -73,6 +78,7 @@ pub fn class_command(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         out: cli.out,
         build_timeout: Duration::try_from_secs_f64(cli.build_timeout).unwrap_or(Duration::MAX),
         args: cli.args,
+        allow_git: cli.allow_git,
     };
     let results = match grade_class(&opts) {
         Ok(r) => r,
