@@ -14,6 +14,7 @@ use fence::FenceOptions;
 use super::error::ClassError;
 use super::fence_hook::fence_step;
 use super::step::{StepEnd, prepare_step, run_step};
+use super::visible::visible_lines;
 
 /// The build log: every step's command line, then what it printed, then how it ended.
 pub(crate) struct Log {
@@ -47,6 +48,16 @@ impl Log {
             .try_clone()
             .map_err(|e| ClassError::io(&self.path, "cannot write", e))?;
         Ok(Stdio::from(f))
+    }
+
+    /// Rewrites the log with its control characters shown as escapes (`\x1b`): what a
+    /// submission's build printed is read in a terminal, and must not drive it.
+    pub(crate) fn finish(self) -> Result<(), ClassError> {
+        let text =
+            fs::read(&self.path).map_err(|e| ClassError::io(&self.path, "cannot read", e))?;
+        let shown = visible_lines(&String::from_utf8_lossy(&text));
+        drop(self.file);
+        fs::write(&self.path, shown).map_err(|e| ClassError::io(&self.path, "cannot write", e))
     }
 
     /// What the log holds from byte `from` on.

@@ -133,6 +133,7 @@ pub(crate) fn build(
         Built::Command(cmd) => job.log.line(&format!("build ok: runs {}", shown(cmd)))?,
         Built::Failed(why) => job.log.line(&format!("build failed: {why}"))?,
     }
+    job.log.finish()?;
     Ok(built)
 }
 

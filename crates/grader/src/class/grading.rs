@@ -38,6 +38,7 @@ use super::rows::{Against, graded_row, not_graded};
 use super::scratch::Scratch;
 use super::submission::{Form, Submission, discover};
 use super::toolchain::Toolchain;
+use super::visible::visible;
 
 /// How to grade a class.
 #[derive(Debug, Clone)]
@@ -95,7 +96,7 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
     }
     let (subs, skipped) = discover(&opts.dir, &opts.out)?;
     for line in &skipped {
-        eprintln!("grade class: {line}");
+        eprintln!("grade class: {}", visible(line));
     }
     if subs.is_empty() {
         return Err(ClassError::new(

@@ -29,6 +29,7 @@ mod scratch;
 mod step;
 mod submission;
 mod toolchain;
+mod visible;
 
 pub use cli::class_command;
 pub use compile::RUST_EDITION;
