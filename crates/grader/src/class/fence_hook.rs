@@ -79,6 +79,13 @@ pub(crate) fn step_options(
         StepKind::FetchOnline => {
             options.writable.push(paths.project.clone());
             options.host_network_tcp_ports = Some(vec![443]);
+            // HTTPS needs the public CA certificates (the fence hides /etc/ssl, which holds
+            // private keys too).
+            for public in ["/etc/ssl/certs", "/etc/ssl/openssl.cnf"] {
+                if std::path::Path::new(public).exists() {
+                    options.read_only.push(public.into());
+                }
+            }
             options.env.retain(|(k, _)| k != "CARGO_NET_OFFLINE");
         }
     }
