@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use common::{fixtures, grade};
+use common::{fixtures, grade_env};
 
 const TEACHER_SECRET: &str = "TEACHER-SECRET-789";
 const VICTIM_SECRET: &str = "VICTIM-SECRET-456";
@@ -219,6 +219,7 @@ fn every_attack_of_the_class_stays_in_its_submission() {
             "git-dependency",
             "path-dependency",
             "cargo-libc",
+            "env-snoop",
             "snoop.py",
             "victim.py",
         ],
@@ -228,14 +229,22 @@ fn every_attack_of_the_class_stays_in_its_submission() {
     let mut args = vec!["class", attack.class.to_str().expect("utf-8")];
     args.extend(GRADING);
     args.extend(["--jobs", "2", "--out", out.to_str().expect("utf-8")]);
-    let graded = grade(&args, Duration::from_secs(300));
+    // A token in the teacher's environment: no build may see it.
+    let token = [("TEACHER_TOKEN", OsStr::new(TEACHER_SECRET))];
+    let graded = grade_env(&args, &token, Duration::from_secs(300));
     assert_eq!(graded.code, Some(0), "{}", graded.stderr);
     attack.check_contained(&graded.stdout, &graded.stderr);
 
     let rows = csv_rows(&out);
     let verdict = |name: &str| rows.get(name).map(|r| r[1].as_str());
     // Graded on what they did: the toolchain they wanted was not used, they pass.
-    for name in ["toolchain-file", "cargo-libc", "snoop", "victim"] {
+    for name in [
+        "toolchain-file",
+        "cargo-libc",
+        "env-snoop",
+        "snoop",
+        "victim",
+    ] {
         assert_eq!(
             verdict(name),
             Some("pass"),
@@ -243,6 +252,8 @@ fn every_attack_of_the_class_stays_in_its_submission() {
             graded.stderr
         );
     }
+    let log = build_log(&out, "env-snoop");
+    assert!(log.contains("ENV CARGO_MANIFEST_DIR="), "{log}");
     let log = build_log(&out, "toolchain-file");
     assert!(
         log.contains("left out of the copy: rust-toolchain.toml"),

@@ -14,7 +14,6 @@
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use fence::RunAs;
 
@@ -79,7 +78,7 @@ pub(crate) fn build_cargo(sub: &Submission, job: &mut Job<'_>) -> Result<Built, 
         run_as: RunAs::Invoker,
     };
     let cargo = |args: &[&str]| {
-        let mut cmd = Command::new(&tc.cargo);
+        let mut cmd = job.ctx.command(&tc.cargo);
         cmd.args(args)
             .arg("--manifest-path")
             .arg(&manifest)

@@ -53,6 +53,34 @@ pub(crate) struct BuildContext {
     pub(crate) allow_git: bool,
     /// One deadline for all the steps of a build.
     pub(crate) timeout: Duration,
+    /// The environment every build step starts from (see [`build_env`]); the fence and the
+    /// step add theirs.
+    pub(crate) env: Vec<(OsString, OsString)>,
+}
+
+/// Variables of the teacher's environment a build step keeps: the locale and the time zone.
+/// Everything else (tokens, cloud keys, `CARGO_*` and `RUSTFLAGS` settings) stays out: a build
+/// script could print it into the build log, which the student's reports quote.
+const KEPT_ENV: [&str; 5] = ["LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TZ"];
+
+/// The environment of every build step: [`KEPT_ENV`] and the variables named by
+/// `--build-env`, from `grade`'s own environment, those that are set.
+pub(crate) fn build_env(named: &[String]) -> Vec<(OsString, OsString)> {
+    KEPT_ENV
+        .iter()
+        .copied()
+        .chain(named.iter().map(String::as_str))
+        .filter_map(|k| Some((OsString::from(k), std::env::var_os(k)?)))
+        .collect()
+}
+
+impl BuildContext {
+    /// A build step's command: `program` with an empty environment but [`BuildContext::env`].
+    pub(crate) fn command(&self, program: &Path) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.env_clear().envs(self.env.iter().map(|(k, v)| (k, v)));
+        cmd
+    }
 }
 
 /// One build under way: its log, its private folder, its deadline.
@@ -174,7 +202,7 @@ fn build_rust(file: &Path, job: &mut Job<'_>) -> Result<Built, ClassError> {
     let bin = job.work.join("port");
     let cargo_home = job.work.join("cargo-home");
     fs::create_dir_all(&cargo_home).map_err(|e| ClassError::io(&cargo_home, "cannot make", e))?;
-    let mut cmd = Command::new(&tc.rustc);
+    let mut cmd = job.ctx.command(&tc.rustc);
     cmd.args(["-O", "--edition", RUST_EDITION, "-o"])
         .arg(&bin)
         .arg(file)

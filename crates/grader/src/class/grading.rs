@@ -26,7 +26,7 @@ use crate::judge::judge;
 use crate::spec::params::Params;
 
 use super::cargo_home::teacher_registry;
-use super::compile::{BuildContext, Built, build};
+use super::compile::{BuildContext, Built, build, build_env};
 use super::error::{ClassError, ClassErrorKind};
 use super::html::index_html;
 use super::pool::{News, run_pool};
@@ -62,6 +62,9 @@ pub struct ClassOptions {
     /// `--allow-git`: a Cargo submission's git dependencies over `https://` are fetched
     /// (inside the fetch fence) instead of refused.
     pub allow_git: bool,
+    /// Variables of `grade`'s environment passed to every build step (`--build-env`); the
+    /// others are not, but the locale and time zone.
+    pub build_env: Vec<String>,
 }
 
 /// Builds and grades every submission of `opts.dir` and writes `results.csv`, `results.json`,
@@ -113,6 +116,7 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
         registry: teacher_registry(),
         allow_git: opts.allow_git,
         timeout: opts.build_timeout,
+        env: build_env(&opts.build_env),
     };
     ensure_subreaper()
         .map_err(|e| ClassError::with_cause(ClassErrorKind::Grader, "cannot supervise runs", e))?;
