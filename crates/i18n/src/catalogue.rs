@@ -72,10 +72,7 @@ impl Catalogue {
 }
 
 fn build(lang: Lang) -> (Catalogue, Vec<CatalogueError>) {
-    let tag: LanguageIdentifier = match lang.tag().parse() {
-        Ok(tag) => tag,
-        Err(_) => LanguageIdentifier::default(),
-    };
+    let tag: LanguageIdentifier = lang.tag().parse().unwrap_or_default();
     let mut bundle = FluentBundle::new_concurrent(vec![tag]);
     // Isolation marks (U+2068/U+2069) around variables show as garbage on terminals and in CSV.
     bundle.set_use_isolating(false);
