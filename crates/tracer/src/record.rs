@@ -142,7 +142,8 @@ pub struct Hold {
     /// When the hold began.
     #[serde(serialize_with = "json::secs")]
     pub at: Duration,
-    /// How long it was meant to last (the loop releases it at most one poll later).
+    /// How long it lasted: as meant (the loop releases it at most one poll later), or cut short
+    /// when the main process ended first.
     #[serde(serialize_with = "json::secs")]
     pub duration: Duration,
     /// Where.
