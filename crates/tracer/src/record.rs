@@ -169,7 +169,7 @@ pub struct Refusal {
 }
 
 /// Everything seen of one run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Trace {
     /// The main process's pid.
     pub main_pid: i32,
@@ -177,6 +177,11 @@ pub struct Trace {
     pub tasks: Vec<Task>,
     /// Every completed write to stdout or stderr, in order of return.
     pub writes: Vec<Write>,
+    /// Writes to stdout or stderr that entered but never returned: the writer was killed in
+    /// between, before or after its bytes went out (a pipe write of up to 4096 bytes goes out
+    /// whole or not at all). `len` is what was asked (the bytes kept, when cut), `at` when the
+    /// writer ended. Whether their bytes arrived is for whoever knows how many did.
+    pub unfinished: Vec<Write>,
     /// The shaking asked for, if any.
     pub shake: Option<Shake>,
     /// Every hold, in order.

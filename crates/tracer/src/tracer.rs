@@ -30,6 +30,7 @@ pub(crate) struct Tracer {
     holds: Holds,
     hold_log: Vec<Hold>,
     writes: Vec<Write>,
+    unfinished: Vec<Write>,
     /// Bytes kept in `writes` so far.
     kept: usize,
     refusals: Vec<Refusal>,
@@ -58,6 +59,7 @@ impl Tracer {
             holds: Holds::default(),
             hold_log: Vec::new(),
             writes: Vec::new(),
+            unfinished: Vec::new(),
             kept: 0,
             refusals: Vec::new(),
             main_ended: false,
@@ -98,6 +100,7 @@ impl Tracer {
             main_pid: self.main_pid,
             tasks: self.table.records,
             writes: self.writes,
+            unfinished: self.unfinished,
             shake: self.opts.shake,
             holds: self.hold_log,
             refusals: self.refusals,
@@ -158,6 +161,15 @@ impl Tracer {
 
     fn on_end(&mut self, pid: i32, end: End) {
         let at = self.now();
+        let tgid = self.table.tgid(pid);
+        if let Some(w) = self
+            .table
+            .live(pid)
+            .and_then(|l| l.pending.take())
+            .and_then(|p| calls::unfinished(pid, tgid, p, at))
+        {
+            self.unfinished.push(w);
+        }
         if self.table.drop_early(pid) {
             self.shared.remove_process(pid);
         }
