@@ -31,6 +31,7 @@
 mod child;
 mod children;
 mod codec;
+mod deadline;
 mod error;
 mod fork;
 mod frames;
@@ -55,6 +56,6 @@ pub use knobs::{
 };
 pub use os::{cpu_count, current_pid, parent_pid};
 pub use pipe::{Connection, Pipe};
-pub use pool::{AsyncResult, Pool};
+pub use pool::{AsyncResult, IMapIterator, Pool, PoolBuilder};
 pub use process::{Process, TargetOutput};
 pub use queue::Queue;

@@ -12,10 +12,10 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::codec;
 use crate::error::{Error, ErrorKind, Result};
 use crate::frames::{self, Filled, Inbox};
 use crate::per_process::PerProcess;
+use crate::{codec, deadline};
 
 /// One end of a [`Pipe`]: what it sends the other end receives, and the other way round.
 ///
@@ -131,7 +131,7 @@ impl<T: Serialize + DeserializeOwned> Connection<T> {
         self.recv_deadline(None)
     }
 
-    /// Like `recv`, but fails with `Timeout` after `timeout`.
+    /// Like `recv`, but fails with `Timeout` after `timeout` (`Duration::MAX`: never).
     ///
     /// ```
     /// use std::time::Duration;
@@ -140,7 +140,7 @@ impl<T: Serialize + DeserializeOwned> Connection<T> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn recv_timeout(&self, timeout: Duration) -> Result<T> {
-        self.recv_deadline(Some(Instant::now() + timeout))
+        self.recv_deadline(deadline::after(timeout))
     }
 
     fn recv_deadline(&self, deadline: Option<Instant>) -> Result<T> {
@@ -151,8 +151,8 @@ impl<T: Serialize + DeserializeOwned> Connection<T> {
             if let Some(frame) = inbox.next_frame() {
                 return codec::decode_as(frame, type_name::<T>());
             }
-            if let Some(deadline) = deadline {
-                let left = deadline.saturating_duration_since(Instant::now());
+            if deadline.is_some() {
+                let left = deadline::left(deadline);
                 if !frames::wait_readable(end.as_fd(), left) {
                     return Err(Error::new(ErrorKind::Timeout, "nothing arrived"));
                 }

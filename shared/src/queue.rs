@@ -9,11 +9,11 @@ use std::time::{Duration, Instant};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::codec;
 use crate::error::{Error, ErrorKind, Result};
 use crate::holders::Holders;
 use crate::per_process::PerProcess;
 use crate::ring::Messages;
+use crate::{codec, deadline};
 
 /// How often a blocked `get` looks whether any writer is still alive.
 const LIVENESS_CHECK: Duration = Duration::from_millis(50);
@@ -83,8 +83,10 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
 
     /// Puts one item (Python's `q.put(value)`). Blocks while the queue's 2 MiB ring is full:
     /// Python hands the item to a feeder thread instead, so a process that puts more than the
-    /// ring holds before anyone reads waits here for a reader. An item that serializes to more
-    /// than 1 MiB is an error (`Serialize`).
+    /// ring holds before anyone reads waits here for a reader. Fails with `Disconnected` when
+    /// the ring is full and every other process holding the queue has exited (nobody is left
+    /// to take an item), as `get` does in the mirror case. An item that serializes to more
+    /// than 1 MiB is an error (`Serialize`), found as it is encoded.
     ///
     /// ```
     /// let q = multitask::Queue::new()?;
@@ -93,7 +95,7 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn put(&self, item: T) -> Result<()> {
-        self.send(Packet::One(item))
+        self.send(Packet::One(item), None)
     }
 
     /// Puts many items as one message: far fewer system calls than one `put` each. All of them
@@ -109,25 +111,49 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
         if items.is_empty() {
             return Ok(());
         }
-        self.send(Packet::Many(items))
+        self.send(Packet::Many(items), None)
     }
 
-    fn send(&self, packet: Packet<T>) -> Result<()> {
+    fn send(&self, packet: Packet<T>, deadline: Option<Instant>) -> Result<()> {
         self.holders.register_me();
         let mut out = self.out.borrow_mut();
         out.clear();
-        *out = codec::encode_into(&packet, std::mem::take(&mut *out), type_name::<T>())?;
-        if out.len() > self.channel.max_message()
-            && let Packet::Many(mut items) = packet
-            && items.len() > 1
-        {
-            // Too big for one message: two halves, each split again if need be.
-            let tail = items.split_off(items.len() / 2);
+        let limit = self.channel.max_message();
+        if !codec::encode_within(&packet, &mut out, type_name::<T>(), limit)? {
             drop(out);
-            self.send(Packet::Many(items))?;
-            return self.send(Packet::Many(tail));
+            return match packet {
+                // Too big for one message: two halves, each split again if need be.
+                Packet::Many(mut items) if items.len() > 1 => {
+                    let tail = items.split_off(items.len() / 2);
+                    self.send(Packet::Many(items), deadline)?;
+                    self.send(Packet::Many(tail), deadline)
+                }
+                _ => Err(Error::new(
+                    ErrorKind::Serialize,
+                    format!(
+                        "a {} is over the {limit} bytes a queue message carries",
+                        type_name::<T>()
+                    ),
+                )),
+            };
         }
-        self.channel.send(&out)
+        // As a blocked `get` does: wait in slices, and between them look whether anyone who
+        // could make room (by taking an item) is still alive.
+        loop {
+            let slice = deadline::left(deadline).min(LIVENESS_CHECK);
+            if self.channel.send_within(&out, slice)? {
+                return Ok(());
+            }
+            if deadline::passed(deadline) {
+                return Err(Error::new(ErrorKind::Timeout, "the queue stayed full"));
+            }
+            if self.holders.all_gone() {
+                return Err(Error::new(
+                    ErrorKind::Disconnected,
+                    "the queue is full and every other process holding it has exited",
+                ));
+            }
+        }
     }
 
     /// Takes the next item, waiting as long as it takes (Python's `q.get(True)`).
@@ -167,7 +193,7 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn get_timeout(&self, timeout: Duration) -> Result<T> {
-        self.get_deadline(Some(Instant::now() + timeout))
+        self.get_deadline(deadline::after(timeout))
     }
 
     /// Takes up to `max` items that have arrived, waiting for the first one like `get`.
