@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::futex::{futex_wait, futex_wake};
 use crate::shm::{Shared, ZeroedAtomics};
 
 /// Bytes in the ring: messages of up to half of it, and room for many small ones.
@@ -250,32 +251,6 @@ impl Messages {
             std::ptr::copy_nonoverlapping(base, out.as_mut_ptr().add(first), out.len() - first);
         }
     }
-}
-
-/// Sleeps while `word` holds `expected`, at most `timeout` (a shared futex: the word is in
-/// memory other processes map).
-fn futex_wait(word: &AtomicU32, expected: u32, timeout: Duration) {
-    let ts = libc::timespec {
-        tv_sec: timeout.as_secs().min(i32::MAX as u64) as libc::time_t,
-        tv_nsec: timeout.subsec_nanos() as libc::c_long,
-    };
-    // SAFETY: `word` is a live, aligned u32; the timespec outlives the call. EINTR, EAGAIN (the
-    // word changed) and a timeout all just send the caller round its loop again.
-    unsafe {
-        libc::syscall(
-            libc::SYS_futex,
-            word.as_ptr(),
-            libc::FUTEX_WAIT,
-            expected,
-            &ts as *const libc::timespec,
-        )
-    };
-}
-
-/// Wakes up to `count` sleepers on `word`.
-fn futex_wake(word: &AtomicU32, count: i32) {
-    // SAFETY: `word` is a live, aligned u32.
-    unsafe { libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAKE, count) };
 }
 
 #[cfg(test)]

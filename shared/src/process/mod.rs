@@ -1,4 +1,7 @@
-//! `Process`: Python's `multiprocessing.Process`, a target run in a forked child.
+//! `Process`: Python's `multiprocessing.Process`, a target run in a forked child. Its name,
+//! `kill` and `sentinel` are in `python`.
+
+mod python;
 
 use std::cell::RefCell;
 use std::fmt;
@@ -66,11 +69,16 @@ pub struct Process<'a> {
     state: RefCell<State>,
     terminated: bool,
     daemon: bool,
+    /// Python's `_identity` as text ("2", or "1:2" in the first child): names it and its
+    /// children.
+    ident: String,
+    name: String,
 }
 
 impl fmt::Debug for Process<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Process")
+            .field("name", &self.name)
             .field("pid", &self.pid())
             .field("exitcode", &self.exitcode())
             .finish()
@@ -92,11 +100,14 @@ impl<'a> Process<'a> {
         F: FnOnce() -> T + 'a,
         T: TargetOutput,
     {
+        let ident = python::next_identity();
         Process {
             target: Some(Box::new(move || target().failure())),
             state: RefCell::new(State::New),
             terminated: false,
             daemon: false,
+            name: format!("Process-{ident}"),
+            ident,
         }
     }
 
@@ -150,7 +161,11 @@ impl<'a> Process<'a> {
             .take()
             .ok_or_else(|| Error::new(ErrorKind::State, "process already started"))?;
         children::reap_finished();
-        let child = spawn_child(self.daemon, target)?;
+        let ident = self.ident.clone();
+        let child = spawn_child(self.daemon, move || {
+            python::enter_child(&ident);
+            target()
+        })?;
         *self.state.borrow_mut() = State::Running(child);
         Ok(())
     }

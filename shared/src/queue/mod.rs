@@ -1,4 +1,7 @@
-//! `Queue`: Python's `multiprocessing.Queue`, a channel every forked process shares.
+//! `Queue`: Python's `multiprocessing.Queue`, a channel every forked process shares. Its
+//! sizes and Python's smaller names (`qsize`, `put_nowait`, `close`, ...) are in `python`.
+
+mod python;
 
 use std::any::type_name;
 use std::collections::VecDeque;
@@ -13,6 +16,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::holders::Holders;
 use crate::per_process::PerProcess;
 use crate::ring::Messages;
+use crate::shm::Shared;
 use crate::{codec, deadline};
 
 /// How often a blocked `get` looks whether any writer is still alive.
@@ -52,6 +56,12 @@ pub struct Queue<T> {
     /// Items of a batch received by this process but not yet taken (a child forked meanwhile
     /// starts with none: they are its parent's to hand out).
     pending: PerProcess<VecDeque<T>>,
+    /// Items in the queue, shared by every fork (Python's `qsize`).
+    sizes: Shared<python::Sizes>,
+    /// The most items the queue holds before a put waits (0: no bound).
+    maxsize: usize,
+    /// This process has called `close`.
+    closed: PerProcess<bool>,
     _items: PhantomData<T>,
 }
 
@@ -71,12 +81,29 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn new() -> Result<Self> {
+        Self::with_maxsize(0)
+    }
+
+    /// Python's `Queue(maxsize)`: a put waits while `maxsize` items are in the queue (0: no
+    /// bound but the ring's 2 MiB).
+    ///
+    /// ```
+    /// let q: multitask::Queue<u8> = multitask::Queue::with_maxsize(1)?;
+    /// q.put(1)?;
+    /// assert!(q.full());
+    /// assert!(q.put_nowait(2).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_maxsize(maxsize: usize) -> Result<Self> {
         Ok(Queue {
             channel: Messages::new()?,
             holders: Holders::new()?,
             out: PerProcess::default(),
             inbox: PerProcess::default(),
             pending: PerProcess::default(),
+            sizes: Shared::new()?,
+            maxsize,
+            closed: PerProcess::default(),
             _items: PhantomData,
         })
     }
@@ -95,7 +122,7 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn put(&self, item: T) -> Result<()> {
-        self.send(Packet::One(item), None)
+        self.put_deadline(Packet::One(item), 1, None)
     }
 
     /// Puts many items as one message: far fewer system calls than one `put` each. All of them
@@ -111,7 +138,22 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
         if items.is_empty() {
             return Ok(());
         }
-        self.send(Packet::Many(items), None)
+        let count = items.len();
+        self.put_deadline(Packet::Many(items), count, None)
+    }
+
+    /// Puts `count` items, waiting until `deadline` for room (`maxsize`, then the ring's).
+    fn put_deadline(
+        &self,
+        packet: Packet<T>,
+        count: usize,
+        deadline: Option<Instant>,
+    ) -> Result<()> {
+        self.check_open()?;
+        self.wait_for_room(deadline)?;
+        self.send(packet, deadline)?;
+        self.sizes.added(count);
+        Ok(())
     }
 
     fn send(&self, packet: Packet<T>, deadline: Option<Instant>) -> Result<()> {
@@ -207,6 +249,12 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn get_many(&self, max: usize) -> Result<Vec<T>> {
+        let out = self.take_many(max)?;
+        self.sizes.taken(out.len() - 1, self.maxsize > 0);
+        Ok(out)
+    }
+
+    fn take_many(&self, max: usize) -> Result<Vec<T>> {
         let mut out = vec![self.get()?];
         while out.len() < max {
             if let Some(item) = self.pending.borrow_mut().pop_front() {
@@ -233,6 +281,13 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     }
 
     fn get_deadline(&self, deadline: Option<Instant>) -> Result<T> {
+        self.check_open()?;
+        let item = self.take_one(deadline)?;
+        self.sizes.taken(1, self.maxsize > 0);
+        Ok(item)
+    }
+
+    fn take_one(&self, deadline: Option<Instant>) -> Result<T> {
         if let Some(item) = self.pending.borrow_mut().pop_front() {
             return Ok(item);
         }
