@@ -54,6 +54,7 @@ where
     let (report_read, report_write) = nix::unistd::pipe2(OFlag::O_CLOEXEC | OFlag::O_NONBLOCK)
         .map_err(|e| Error::os("pipe", e))?;
     let parent = getpid();
+    let identity = crate::current::next_child();
     match raw_fork()? {
         ForkResult::Parent { child } => {
             drop(report_write);
@@ -65,6 +66,7 @@ where
             })
         }
         ForkResult::Child => {
+            crate::current::enter_child(identity);
             drop(report_read);
             die_with_parent(parent);
             run_child_body(body, report_write)

@@ -31,9 +31,11 @@
 mod child;
 mod children;
 mod codec;
+mod current;
 mod error;
 mod fork;
 mod frames;
+mod futex;
 mod holders;
 mod knobs;
 mod os;
@@ -43,11 +45,15 @@ mod pipe;
 mod pool;
 mod process;
 mod queue;
+mod queues;
 mod ring;
+mod sharedctypes;
 mod shm;
 mod spin;
+mod synchronize;
 
 pub use children::active_children;
+pub use current::{ProcessInfo, current_process, parent_process};
 pub use error::{Error, ErrorKind, Result};
 pub use fork::fork;
 pub use knobs::{
@@ -58,3 +64,9 @@ pub use pipe::{Connection, Pipe};
 pub use pool::{AsyncResult, Pool};
 pub use process::{Process, TargetOutput};
 pub use queue::Queue;
+pub use queues::{JoinableQueue, SimpleQueue};
+pub use sharedctypes::{Array, CType, Value};
+pub use synchronize::{
+    Barrier, BoundedSemaphore, Condition, ConditionGuard, Event, Lock, LockGuard, RLock,
+    RLockGuard, Semaphore, SemaphoreGuard,
+};

@@ -1,0 +1,76 @@
+//! Futex words in memory that other processes map (a queue's ring, the locks of
+//! `synchronize`): sleep while a word holds a value, wake its sleepers, and turn a timeout into
+//! a deadline that saturates ("wait forever" is `Duration::MAX`, never an overflow).
+
+use std::sync::atomic::AtomicU32;
+use std::time::{Duration, Instant};
+
+/// Sleeps while `word` holds `expected`, at most `timeout`; true when the whole `timeout`
+/// passed (the kernel said ETIMEDOUT). A shared futex, not a private one: the word is in memory
+/// other processes map. EINTR, EAGAIN (the word changed) and a wake all return false, sending
+/// the caller round its loop again.
+pub(crate) fn wait(word: &AtomicU32, expected: u32, timeout: Duration) -> bool {
+    let ts = libc::timespec {
+        tv_sec: timeout.as_secs().min(i32::MAX as u64) as libc::time_t,
+        tv_nsec: timeout.subsec_nanos() as libc::c_long,
+    };
+    // SAFETY: `word` is a live, aligned u32; the timespec outlives the call.
+    let slept = unsafe {
+        libc::syscall(
+            libc::SYS_futex,
+            word.as_ptr(),
+            libc::FUTEX_WAIT,
+            expected,
+            &ts as *const libc::timespec,
+        )
+    };
+    slept == -1 && nix::errno::Errno::last() == nix::errno::Errno::ETIMEDOUT
+}
+
+/// Wakes up to `count` sleepers on `word`.
+pub(crate) fn wake(word: &AtomicU32, count: i32) {
+    // SAFETY: `word` is a live, aligned u32.
+    unsafe { libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAKE, count) };
+}
+
+/// The instant `timeout` from now, or `None` (forever) when that is past what an `Instant`
+/// holds: `Duration::MAX` means wait forever, as in std's channels.
+pub(crate) fn deadline(timeout: Duration) -> Option<Instant> {
+    Instant::now().checked_add(timeout)
+}
+
+/// How long to sleep next: `None` when the deadline has passed, else the time left capped at
+/// `slice` (forever is a run of slices).
+pub(crate) fn next_slice(deadline: Option<Instant>, slice: Duration) -> Option<Duration> {
+    match deadline {
+        None => Some(slice),
+        Some(d) => match d.checked_duration_since(Instant::now()) {
+            Some(left) if !left.is_zero() => Some(left.min(slice)),
+            _ => None,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::Ordering;
+
+    #[test]
+    fn a_wait_on_an_unchanged_word_times_out_and_a_changed_word_returns_at_once() {
+        let word = AtomicU32::new(5);
+        assert!(wait(&word, 5, Duration::from_millis(2)));
+        word.store(6, Ordering::SeqCst);
+        assert!(!wait(&word, 5, Duration::from_secs(60)));
+    }
+
+    #[test]
+    fn forever_saturates_and_a_past_deadline_has_no_slice_left() {
+        assert_eq!(deadline(Duration::MAX), None);
+        let slice = Duration::from_millis(50);
+        assert_eq!(next_slice(None, slice), Some(slice));
+        assert_eq!(next_slice(deadline(Duration::ZERO), slice), None);
+        let left = next_slice(deadline(Duration::from_secs(1)), Duration::from_secs(5));
+        assert!(left.is_some_and(|l| l <= Duration::from_secs(1)));
+    }
+}
