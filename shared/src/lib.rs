@@ -23,6 +23,12 @@
 //! the parent dies abnormally (killed by a signal: `PR_SET_PDEATHSIG`), where Python's would be
 //! left running.
 //!
+//! Across processes, as in Python: [`Lock`], [`RLock`], [`Semaphore`], [`BoundedSemaphore`],
+//! [`Event`], [`Condition`], [`Barrier`], [`Value`] and [`Array`] live in memory every later
+//! fork shares; [`JoinableQueue`] and [`SimpleQueue`] stand on [`Queue`];
+//! [`current_process`] and [`parent_process`] name the processes. [`python_names`] lists every
+//! public name of Python's `multiprocessing` with its counterpart here, or why there is none.
+//!
 //! Linux only: fork, the parent-death signal, pidfd waits, `/proc`.
 
 // Layers, bottom up (a module imports only from layers below it): error, os, shm, knobs;
@@ -44,6 +50,7 @@ mod pidfd;
 mod pipe;
 mod pool;
 mod process;
+pub mod python_names;
 mod queue;
 mod queues;
 mod ring;
