@@ -27,6 +27,12 @@
 //! the parent dies abnormally (killed by a signal: `PR_SET_PDEATHSIG`), where Python's would be
 //! left running.
 //!
+//! Across processes, as in Python: [`Lock`], [`RLock`], [`Semaphore`], [`BoundedSemaphore`],
+//! [`Event`], [`Condition`], [`Barrier`], [`Value`] and [`Array`] live in memory every later
+//! fork shares; [`JoinableQueue`] and [`SimpleQueue`] stand on [`Queue`];
+//! [`current_process`] and [`parent_process`] name the processes. [`python_names`] lists every
+//! public name of Python's `multiprocessing` with its counterpart here, or why there is none.
+//!
 //! Linux only: fork, the parent-death signal, pidfd waits, `/proc`.
 
 // Layers, bottom up (a module imports only from layers below it): error, os, shm, knobs,
@@ -35,6 +41,7 @@
 mod child;
 mod children;
 mod codec;
+mod current;
 mod deadline;
 mod error;
 mod fork;
@@ -48,12 +55,17 @@ mod pidfd;
 mod pipe;
 mod pool;
 mod process;
+pub mod python_names;
 mod queue;
+mod queues;
 mod ring;
+mod sharedctypes;
 mod shm;
 mod spin;
+mod synchronize;
 
 pub use children::active_children;
+pub use current::{ProcessInfo, current_process, parent_process};
 pub use error::{Error, ErrorKind, Result};
 pub use fork::fork;
 pub use knobs::{
@@ -64,3 +76,9 @@ pub use pipe::{Connection, Pipe};
 pub use pool::{AsyncResult, IMapIterator, Pool, PoolBuilder};
 pub use process::{Process, TargetOutput};
 pub use queue::Queue;
+pub use queues::{JoinableQueue, SimpleQueue};
+pub use sharedctypes::{Array, CType, Value};
+pub use synchronize::{
+    Barrier, BoundedSemaphore, Condition, ConditionGuard, Event, Lock, LockGuard, RLock,
+    RLockGuard, Semaphore, SemaphoreGuard,
+};
