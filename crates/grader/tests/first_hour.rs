@@ -144,3 +144,36 @@ fn one_run_is_singular_and_the_fence_line_is_said_once() {
     assert!(!out.stderr.contains(whole), "{}", out.stderr);
     assert!(out.stderr.lines().all(|l| l.len() < 120), "{}", out.stderr);
 }
+
+#[test]
+fn trace_runs_the_interpreter_graded_runs_run() {
+    let dir = std::env::temp_dir().join(format!("grade-shim-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let shim = dir.join("python3");
+    std::fs::write(&shim, "#!/bin/sh\necho shim python\n").expect("write");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&shim, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let path = format!(
+        "{}:{}",
+        dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let svg = dir.join("t.svg");
+    let out = common::grade_env(
+        &[
+            "trace",
+            "-o",
+            svg.to_str().expect("utf-8"),
+            "--",
+            "python3",
+            "-c",
+            "print('real python')",
+        ],
+        &[("PATH", path.as_ref())],
+        LIMIT,
+    );
+    assert_eq!(out.code, Some(0), "{out:?}");
+    assert!(out.stdout.contains("real python"), "{out:?}");
+    assert!(!out.stdout.contains("shim"), "{out:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
