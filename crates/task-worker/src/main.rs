@@ -1,11 +1,12 @@
 //! Ports 进程和线程 › 分布式进程 › task_worker.py: the worker connects to the master's queues,
-//! takes each task `n`, takes 1 s over it, and returns `n * n = m`.
+//! tries 10 times to take a task `n`, takes 1 s over each, and returns `n * n = m`; a try that
+//! finds the queue empty for 1 s prints `task queue is empty.` and goes on to the next try.
 //!
-//! Differences from the original, and why: it takes tasks until the queue has stayed empty for
-//! 1 s (the original tries exactly 10 times, so a second worker sits through empty waits), and
-//! it does print `task queue is empty.` (the original's `except Queue.Empty` names a module it
-//! never imported, so it dies there instead). A master that has gone away once every result is
-//! in also means no task is left: that too ends the loop normally.
+//! Differences from the original, and why: the original's `except Queue.Empty` names a module
+//! it never imported (it dies with a NameError where it means to print the line); the port
+//! prints it, as the Python 2 tutorial does. A master that has gone away (it shuts down once
+//! every result is in) ends the worker with one line on stderr and status 1, where the
+//! original dies with a traceback.
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -63,27 +64,20 @@ fn main() -> ExitCode {
         (Err(err), _) | (_, Err(err)) => fail(&err.to_string()),
     };
     // 从task队列取任务, 并把结果写入result队列:
-    loop {
+    for _ in 0..10 {
         match task.get::<i64>(Some(second)) {
             Ok(Some(n)) => {
                 println!("run task {n} * {n}...");
                 // i128: the square of any i64 fits, whatever a master sends.
-                let square = i128::from(n) * i128::from(n);
-                let r = format!("{n} * {n} = {square}");
+                let r = format!("{n} * {n} = {}", i128::from(n) * i128::from(n));
                 std::thread::sleep(second);
                 result
                     .put(&r)
                     .unwrap_or_else(|err| fail(&format!("cannot return {r:?}: {err}")));
             }
-            Ok(None) => {
-                println!("task queue is empty.");
-                break;
-            }
-            // The master closes once every result is in (or it gave up): no task is left, and
-            // that is a normal end, not an error to report.
+            Ok(None) => println!("task queue is empty."),
             Err(err) if err.kind() == ErrorKind::Closed => {
-                println!("task queue is empty.");
-                break;
+                fail("the master closed the connection (all its results are in, or it gave up)")
             }
             Err(err) => fail(&err.to_string()),
         }
