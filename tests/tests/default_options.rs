@@ -37,9 +37,9 @@ fn original(example: &'static str, file: &str) -> Port {
     }
 }
 
-/// Grades `port` `gradings` times in a row with `runs` runs each, default options otherwise;
-/// fails with the first failing report.
-fn passes(port: &Port, runs: usize, gradings: usize) {
+/// Grades `port` `gradings` times in a row with `runs` runs each, default options otherwise:
+/// the first failing report, if any.
+fn failure(port: &Port, runs: usize, gradings: usize) -> Option<String> {
     let spec = Spec::builtin(port.example).expect("a built-in spec");
     let opts = GradeOptions {
         runs,
@@ -53,61 +53,74 @@ fn passes(port: &Port, runs: usize, gradings: usize) {
     assert_eq!(opts.time_scale, None, "default options: no time scale");
     for k in 1..=gradings {
         let report = grader::grade(&spec, &opts, &port.command).expect("grading could be done");
-        assert!(
-            report.passed,
-            "{} {:?} failed grading {k} of {gradings} with default options:\n{}",
-            port.example,
-            port.command,
-            report.text(false)
-        );
+        if !report.passed {
+            return Some(format!(
+                "{} {:?} failed grading {k} of {gradings} with default options:\n{}",
+                port.example,
+                port.command,
+                report.text(false)
+            ));
+        }
     }
+    None
 }
 
-/// The default run: 2 runs, the second shaken.
-const RUNS: usize = 2;
-
-macro_rules! default_tests {
-    ($($name:ident, $slow:ident: $port:expr;)*) => {
-        $(
-            #[test]
-            fn $name() {
-                passes(&$port, RUNS, 1);
-            }
-
-            #[test]
-            #[ignore = "slow: 10 gradings of 10 runs at full time scale"]
-            fn $slow() {
-                passes(&$port, 10, 10);
-            }
-        )*
-    };
+/// Every port and original, each graded on its own thread: at full time scale they sleep most
+/// of the time, so grading them together takes about as long as the slowest (pool, thread).
+fn ports() -> Vec<Port> {
+    vec![
+        demo("fork", "fork-demo"),
+        demo("process", "process-demo"),
+        demo("pool", "pool-demo"),
+        demo("queue", "queue-demo"),
+        demo("thread", "thread-demo"),
+        demo("pipe", "pipe-demo"),
+        demo("lock", "lock-demo"),
+        demo("threadlocal", "threadlocal-demo"),
+        demo("subprocess", "subprocess-demo"),
+        original("fork", "ref_fork.py"),
+        original("process", "ref_process.py"),
+        original("pool", "ref_pool.py"),
+        original("queue", "ref_queue.py"),
+        original("thread", "ref_thread.py"),
+        original("pipe", "ref_pipe.py"),
+        original("lock", "ref_lock.py"),
+        original("threadlocal", "ref_threadlocal.py"),
+        original("subprocess", "ref_subprocess.py"),
+        original("fork", "unmodified/orig_fork.py"),
+        original("process", "unmodified/orig_process.py"),
+        Port {
+            params: &[("processes", "4")],
+            ..original("pool", "unmodified/orig_pool.py")
+        },
+        original("queue", "unmodified/orig_queue.py"),
+        original("thread", "unmodified/orig_thread.py"),
+    ]
 }
 
-default_tests! {
-    fork_demo, fork_demo_10_gradings: demo("fork", "fork-demo");
-    process_demo, process_demo_10_gradings: demo("process", "process-demo");
-    pool_demo, pool_demo_10_gradings: demo("pool", "pool-demo");
-    queue_demo, queue_demo_10_gradings: demo("queue", "queue-demo");
-    thread_demo, thread_demo_10_gradings: demo("thread", "thread-demo");
-    pipe_demo, pipe_demo_10_gradings: demo("pipe", "pipe-demo");
-    lock_demo, lock_demo_10_gradings: demo("lock", "lock-demo");
-    threadlocal_demo, threadlocal_demo_10_gradings: demo("threadlocal", "threadlocal-demo");
-    subprocess_demo, subprocess_demo_10_gradings: demo("subprocess", "subprocess-demo");
-    ref_fork, ref_fork_10_gradings: original("fork", "ref_fork.py");
-    ref_process, ref_process_10_gradings: original("process", "ref_process.py");
-    ref_pool, ref_pool_10_gradings: original("pool", "ref_pool.py");
-    ref_queue, ref_queue_10_gradings: original("queue", "ref_queue.py");
-    ref_thread, ref_thread_10_gradings: original("thread", "ref_thread.py");
-    ref_pipe, ref_pipe_10_gradings: original("pipe", "ref_pipe.py");
-    ref_lock, ref_lock_10_gradings: original("lock", "ref_lock.py");
-    ref_threadlocal, ref_threadlocal_10_gradings: original("threadlocal", "ref_threadlocal.py");
-    ref_subprocess, ref_subprocess_10_gradings: original("subprocess", "ref_subprocess.py");
-    orig_fork, orig_fork_10_gradings: original("fork", "unmodified/orig_fork.py");
-    orig_process, orig_process_10_gradings: original("process", "unmodified/orig_process.py");
-    orig_pool, orig_pool_10_gradings: Port {
-        params: &[("processes", "4")],
-        ..original("pool", "unmodified/orig_pool.py")
-    };
-    orig_queue, orig_queue_10_gradings: original("queue", "unmodified/orig_queue.py");
-    orig_thread, orig_thread_10_gradings: original("thread", "unmodified/orig_thread.py");
+fn all_pass(runs: usize, gradings: usize) {
+    let ports = ports();
+    let failures: Vec<String> = std::thread::scope(|s| {
+        let graders: Vec<_> = ports
+            .iter()
+            .map(|p| s.spawn(move || failure(p, runs, gradings)))
+            .collect();
+        graders
+            .into_iter()
+            .filter_map(|g| g.join().expect("a grading thread"))
+            .collect()
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The default run: 2 runs each, the second shaken.
+#[test]
+fn every_port_passes_with_default_options() {
+    all_pass(2, 1);
+}
+
+#[test]
+#[ignore = "slow (about 10 minutes): 10 gradings of 10 runs each at full time scale"]
+fn every_port_passes_10_gradings_in_a_row_with_default_options() {
+    all_pass(10, 10);
 }
