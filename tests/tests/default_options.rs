@@ -1,7 +1,8 @@
-//! Every demo and Python original (the tidy ones and the notes' unmodified ones) graded as a student grades it: default options, no
-//! `--time-scale` (sleeps at full length, holds of up to 1 s), default shaking. The default run
-//! affords 2 runs each (one unshaken, one shaken); `--ignored` grades each 10 times in a row at
-//! the default 10 runs (about half an hour: see the README's figures).
+//! Every demo and Python original (the tidy ones and the notes' unmodified ones) graded as a
+//! student grades it: default options, no `--time-scale` (sleeps at full length, holds of up to
+//! 1 s), default shaking. The default run affords 2 runs each (one unshaken, one shaken),
+//! every port on its own thread; `--ignored` grades each 10 times in a row at the default 10
+//! runs (about 12 minutes).
 //!
 //! Left out: multicore (it keeps every core busy for seconds: its own timing test judges it)
 //! and the distributed pair (its master waits seconds per result; `demos.rs` grades it scaled).
