@@ -1,4 +1,4 @@
-//! The fakes of issue 9, in Python (`tests/fixtures/*/fake_*.py`) and Rust (`crates/fake-ports`):
+//! The fakes of issues 9 and 18, in Python (`tests/fixtures/*/fake_*.py`) and Rust (`crates/fake-ports`):
 //! their stdout looks like a correct port's, and each must fail within the default 10 runs with
 //! the check that names its lie. Each fake's count of failing runs is printed (`--nocapture`).
 
@@ -89,6 +89,15 @@ const FAKES: &[Fake] = &[
         args: &[],
         scale: "0.1",
         check: "MainThread ends after LoopThread (join)",
+    },
+    // Issue 18: values the trace can know, made up. At full time scale (the default).
+    Fake {
+        example: "pool",
+        python: "pool/fake_made_up_seconds.py",
+        rust: "fake-pool-made-up-seconds",
+        args: &["2"],
+        scale: "1",
+        check: "each task's printed time is no longer than the traced time since its Run line",
     },
 ];
 

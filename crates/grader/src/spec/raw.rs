@@ -104,6 +104,8 @@ pub(crate) struct RawCheck {
     pub(crate) other_process: Option<Spanned<String>>,
     pub(crate) exec: Option<Spanned<String>>,
     pub(crate) capacity: Option<Spanned<String>>,
+    /// `duration`: the line kind whose line starts the span.
+    pub(crate) since: Option<Spanned<String>>,
 }
 
 impl RawCheck {
@@ -141,7 +143,8 @@ impl RawCheck {
             made_by,
             same_process,
             other_process,
-            exec
+            exec,
+            since
         );
         v
     }
