@@ -99,6 +99,14 @@ const FAKES: &[Fake] = &[
         scale: "1",
         check: "each task's printed time is no longer than the traced time since its Run line",
     },
+    Fake {
+        example: "subprocess",
+        python: "subprocess/fake_made_up_child_output.py",
+        rust: "fake-subprocess-made-up-output",
+        args: &[],
+        scale: "1",
+        check: "each exit code is that of the child the port waited for",
+    },
 ];
 
 /// Grades `command` with the default 10 runs; the failing runs of `check`, or why not.

@@ -34,6 +34,7 @@ check_types! {
     writer,
     tasks,
     duration,
+    exit_status,
 }
 
 #[cfg(test)]
