@@ -107,6 +107,14 @@ const FAKES: &[Fake] = &[
         scale: "1",
         check: "each exit code is that of the child the port waited for",
     },
+    Fake {
+        example: "fork",
+        python: "fork/fake_double_fork_grandchild.py",
+        rust: "fake-fork-grandchild",
+        args: &[],
+        scale: "1",
+        check: "the child line is written by the parent's own child",
+    },
 ];
 
 /// Grades `command` with the default 10 runs; the failing runs of `check`, or why not.

@@ -35,6 +35,8 @@ check_types! {
     tasks,
     duration,
     exit_status,
+    parent_pid,
+    direct_child,
 }
 
 #[cfg(test)]
