@@ -5,16 +5,29 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::values::same;
+use serde::Deserialize;
+use toml::Spanned;
+
 use crate::spec::fields::{Fields, Res};
+use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
 use crate::text::Problems;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "direct_child",
-    fields: &["line", "made_by", "per"],
+    fields: field_names::<DirectChildFields>,
     build,
     needs_trace: true,
 }];
+
+/// The fields a `direct_child` check takes besides `name`, `type` and `likely`: any other is refused.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DirectChildFields {
+    line: Option<Spanned<String>>,
+    made_by: Option<Spanned<String>>,
+    per: Option<Spanned<String>>,
+}
 
 /// Every `line` line's writer process was created by the process that wrote the `made_by`
 /// lines (`"main_pid"`: the main process) itself, not through another process; with `per`, only
@@ -28,7 +41,7 @@ struct DirectChildRule {
 }
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
-    let c = f.raw;
+    let c: DirectChildFields = f.read()?;
     let line = f.need_kind(&c.line, "line")?;
     let (by, span) = f.need(&c.made_by, "made_by")?;
     let made_by = match by.as_str() {

@@ -4,16 +4,31 @@
 use std::sync::Arc;
 
 use super::values::same;
+use serde::Deserialize;
+use toml::Spanned;
+
 use crate::spec::fields::{Fields, Res};
+use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
 use crate::text::Problems;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "duration",
-    fields: &["line", "capture", "since", "per", "slack"],
+    fields: field_names::<DurationFields>,
     build,
     needs_trace: true,
 }];
+
+/// The fields a `duration` check takes besides `name`, `type` and `likely`: any other is refused.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DurationFields {
+    line: Option<Spanned<String>>,
+    capture: Option<Spanned<String>>,
+    since: Option<Spanned<String>>,
+    per: Option<Spanned<String>>,
+    slack: Option<Spanned<f64>>,
+}
 
 /// A printed time rounded to 0.01 s is off by up to half of that.
 const ROUNDING: f64 = 0.005;
@@ -35,7 +50,7 @@ struct DurationRule {
 }
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
-    let c = f.raw;
+    let c: DurationFields = f.read()?;
     let line = f.need_kind(&c.line, "line")?;
     let capture = f.need_capture(line, &c.capture, "capture")?;
     let since = f.need_kind(&c.since, "since")?;

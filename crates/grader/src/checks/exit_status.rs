@@ -6,17 +6,30 @@ use std::time::Duration;
 
 use regex::Regex;
 
+use serde::Deserialize;
+use toml::Spanned;
+
 use crate::spec::fields::{Fields, Res};
+use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
 use crate::text::Problems;
 use crate::writer::RunTask;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "exit_status",
-    fields: &["line", "capture", "exec"],
+    fields: field_names::<ExitStatusFields>,
     build,
     needs_trace: true,
 }];
+
+/// The fields a `exit_status` check takes besides `name`, `type` and `likely`: any other is refused.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExitStatusFields {
+    line: Option<Spanned<String>>,
+    capture: Option<Spanned<String>>,
+    exec: Option<Spanned<String>>,
+}
 
 /// Each `line` line's `capture` is the exit code (Python's `returncode`: minus the signal for a
 /// killed child) of the child process its writer waited for: the last of the writer's own
@@ -30,7 +43,7 @@ struct ExitStatusRule {
 }
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
-    let c = f.raw;
+    let c: ExitStatusFields = f.read()?;
     let line = f.need_kind(&c.line, "line")?;
     let capture = f.need_capture(line, &c.capture, "capture")?;
     let exec = match &c.exec {

@@ -1,9 +1,10 @@
 //! The check types, one file each: how the type reads and validates its fields from a
 //! `[[check]]` table, how it judges one run, and its unit tests.
 //!
-//! Adding a check type is a new file here that defines `TYPES` (its [`CheckType`]s: name,
-//! fields, build function) and a rule implementing [`Rule`](crate::spec::rule::Rule), plus one
-//! line in the `check_types!` list below (the order there is the order messages list types in).
+//! Adding a check type is a new file here that defines the struct of the fields it takes,
+//! `TYPES` (its [`CheckType`]s: name, that struct's field names, build function) and a rule
+//! implementing [`Rule`](crate::spec::rule::Rule), plus one line in the `check_types!` list
+//! below (the order there is the order messages list types in) and a row in SPEC.md's table.
 
 mod values;
 
@@ -38,6 +39,9 @@ check_types! {
     parent_pid,
     direct_child,
 }
+
+#[cfg(test)]
+mod fields_tests;
 
 #[cfg(test)]
 mod testing {

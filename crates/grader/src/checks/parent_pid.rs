@@ -4,16 +4,28 @@
 use std::sync::Arc;
 
 use super::values::same;
+use serde::Deserialize;
+use toml::Spanned;
+
 use crate::spec::fields::{Fields, Res};
+use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
 use crate::text::Problems;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "parent_pid",
-    fields: &["line", "capture"],
+    fields: field_names::<ParentPidFields>,
     build,
     needs_trace: true,
 }];
+
+/// The fields a `parent_pid` check takes besides `name`, `type` and `likely`: any other is refused.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ParentPidFields {
+    line: Option<Spanned<String>>,
+    capture: Option<Spanned<String>>,
+}
 
 /// Each `line` line's `capture` is its writer's parent pid: the process that created the writer,
 /// or, if that process ended during the run, the adopter's (the grader, the run's child
@@ -27,7 +39,7 @@ struct ParentPidRule {
 }
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
-    let c = f.raw;
+    let c: ParentPidFields = f.read()?;
     let line = f.need_kind(&c.line, "line")?;
     let capture = f.need_capture(line, &c.capture, "capture")?;
     Ok(Arc::new(ParentPidRule { line, capture }))

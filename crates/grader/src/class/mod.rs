@@ -25,7 +25,7 @@ mod scratch;
 mod step;
 mod submission;
 
-pub use cli::class_command;
+pub use cli::{class_cli, class_command};
 pub use compile::RUST_EDITION;
 pub use error::{ClassError, ClassErrorKind};
 pub use grading::{ClassOptions, grade_class};
