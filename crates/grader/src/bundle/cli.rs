@@ -48,6 +48,11 @@ struct GradescopeCli {
     args: Vec<OsString>,
 }
 
+/// The `gradescope` command's clap definition, for `grade help gradescope` and `grade --help`.
+pub fn gradescope_cli() -> clap::Command {
+    <GradescopeCli as clap::CommandFactory>::command().name("gradescope")
+}
+
 /// Runs `grade gradescope` with `args` (what follows `gradescope` on the command line) and
 /// returns its exit status: 0 when the bundle was written, 2 when not (one line on stderr).
 pub fn gradescope_command(args: impl IntoIterator<Item = OsString>) -> ExitCode {

@@ -60,6 +60,11 @@ struct ClassCli {
     args: Vec<OsString>,
 }
 
+/// The `class` command's clap definition, for `grade help class` and `grade --help`.
+pub fn class_cli() -> clap::Command {
+    <ClassCli as clap::CommandFactory>::command().name("class")
+}
+
 /// Runs `grade class` with `args` (what follows `class` on the command line) and returns its
 /// exit status: 0 when every submission was graded whatever the verdicts, 2 when the class
 /// could not be graded (one line on stderr) or the grader failed on a submission.

@@ -31,7 +31,7 @@ mod submission;
 mod toolchain;
 mod visible;
 
-pub use cli::class_command;
+pub use cli::{class_cli, class_command};
 pub use compile::RUST_EDITION;
 pub use error::{ClassError, ClassErrorKind};
 pub use grading::{ClassOptions, grade_class};
