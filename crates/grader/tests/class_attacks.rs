@@ -220,6 +220,7 @@ fn every_attack_of_the_class_stays_in_its_submission() {
             "path-dependency",
             "cargo-libc",
             "env-snoop",
+            "env-print.py",
             "snoop.py",
             "victim.py",
         ],
@@ -252,6 +253,16 @@ fn every_attack_of_the_class_stays_in_its_submission() {
             graded.stderr
         );
     }
+    // A run's environment is scrubbed too, and what it printed is quoted in its reports.
+    assert_eq!(verdict("env-print"), Some("fail"), "{rows:?}");
+    let mut quoted = Vec::new();
+    walk(&out.join("env-print"), &mut quoted);
+    assert!(
+        quoted
+            .iter()
+            .any(|f| std::fs::read_to_string(f).is_ok_and(|t| t.contains("ENV HOME="))),
+        "the run's output is not quoted: {quoted:?}"
+    );
     let log = build_log(&out, "env-snoop");
     assert!(log.contains("ENV CARGO_MANIFEST_DIR="), "{log}");
     let log = build_log(&out, "toolchain-file");

@@ -35,6 +35,7 @@ use super::progress::{Phase, Progress};
 use super::reports::BUILD_LOG;
 use super::results::{BuildStatus, ClassResults, SubmissionResult, Verdict};
 use super::rows::{Against, graded_row, not_graded};
+use super::run_env::scrubbed;
 use super::scratch::Scratch;
 use super::submission::{Form, Submission, discover};
 use super::toolchain::Toolchain;
@@ -154,6 +155,7 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
     // Rows for what did not build; commands for what did.
     let mut rows: Vec<Option<SubmissionResult>> = Vec::with_capacity(subs.len());
     let mut to_grade: Vec<(usize, Vec<OsString>, f64)> = Vec::new();
+    let teacher_vars: Vec<OsString> = std::env::vars_os().map(|(k, _)| k).collect();
     for (i, (sub, b)) in subs.iter().zip(builds).enumerate() {
         let (outcome, secs) = match b {
             Ok((Ok(built), secs)) => (Ok(built), secs),
@@ -163,6 +165,7 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
         match outcome {
             Ok(Built::Command(mut cmd)) => {
                 cmd.extend(opts.args.iter().cloned());
+                let cmd = scrubbed(cmd, &teacher_vars);
                 to_grade.push((i, cmd, secs));
                 rows.push(None);
             }
