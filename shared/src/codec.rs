@@ -16,13 +16,14 @@ pub(crate) const MAX_VALUE: usize = u32::MAX as usize;
 
 /// Appends `value`'s bytes to `buf` (reusing its allocation) and gives the buffer back. An
 /// error names `item`, the type the caller sends (which `value` may wrap). A value over
-/// [`MAX_VALUE`] bytes is refused as soon as the encoder gets there, not once it is whole.
+/// [`MAX_VALUE`] bytes (besides what `buf` held) is refused as soon as the encoder gets there, not once it is whole.
 pub(crate) fn encode_into<T: Serialize + ?Sized>(
     value: &T,
     mut buf: Vec<u8>,
     item: &str,
 ) -> Result<Vec<u8>> {
-    if encode_within(value, &mut buf, item, MAX_VALUE)? {
+    let limit = buf.len().saturating_add(MAX_VALUE);
+    if encode_within(value, &mut buf, item, limit)? {
         return Ok(buf);
     }
     Err(Error::new(
