@@ -62,12 +62,18 @@ struct Limited<'a> {
 
 impl std::io::Write for Limited<'_> {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        if bytes.len() > self.limit.saturating_sub(self.buf.len()) {
+        self.write_all(bytes).map(|()| bytes.len())
+    }
+
+    // The encoder's call, once a value or less: no loop round `write`.
+    #[inline]
+    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        if self.buf.len() + bytes.len() > self.limit {
             self.over = true;
             return Err(std::io::Error::other("over the size limit"));
         }
         self.buf.extend_from_slice(bytes);
-        Ok(bytes.len())
+        Ok(())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
