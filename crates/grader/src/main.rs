@@ -228,6 +228,9 @@ fn main() -> ExitCode {
     if cli.list {
         let mut out = String::new();
         for (name, description) in Spec::builtin_names() {
+            // The spec's own description is in the reader's language.
+            let said = Spec::builtin(name).map(|s| s.description().to_string());
+            let description = said.unwrap_or_else(|_| description.to_string());
             out.push_str(&format!("{name:<12} {description}\n"));
         }
         print!("{out}");

@@ -95,6 +95,9 @@ pub struct Timeline<'a> {
     pub spans: Vec<OpenSpan>,
     /// The hand-offs.
     pub links: Vec<Link>,
+    /// What the legend calls each line kind: the spec's `label` in the reader's language
+    /// (kinds without one are named by their name).
+    pub labels: std::collections::BTreeMap<String, String>,
 }
 
 impl<'a> Timeline<'a> {
@@ -119,6 +122,7 @@ impl<'a> Timeline<'a> {
             lines,
             spans: Vec::new(),
             links: Vec::new(),
+            labels: Default::default(),
         }
     }
 
@@ -128,6 +132,12 @@ impl<'a> Timeline<'a> {
         let (spans, links) = pairing::pair_up(spec, &mut self.lines);
         self.spans = spans;
         self.links = links;
+        let lang = i18n::Lang::current();
+        self.labels = spec
+            .lines
+            .iter()
+            .map(|k| (k.name.clone(), k.label_in(lang).to_string()))
+            .collect();
         self
     }
 
