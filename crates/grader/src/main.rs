@@ -263,6 +263,14 @@ fn main() -> ExitCode {
         return fail(tr!(lang, "grade-no-command"));
     }
     let mut opts = cli.grading.options();
+    // The HTML page shows the first failing run beside a real correct run: the example's own
+    // demo, run once, when it is built beside this grader.
+    if matches!(cli.format, FormatArg::Html)
+        && opts.reference.is_none()
+        && let Some(demo) = cli.example.as_deref().and_then(main_hints::own_demo)
+    {
+        opts.reference = Some(vec![demo.into_os_string()]);
+    }
     opts.pair = cli.pair;
     opts.pair_after = cli.pair_after.clone();
     // Which fences the runs get: the report says it whole; stderr says it short as the first

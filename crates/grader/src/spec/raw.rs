@@ -45,6 +45,13 @@ pub(crate) struct RawLine {
     /// The label in Chinese.
     #[serde(default)]
     pub(crate) label_zh: Option<String>,
+    /// The role of the task that writes such lines (`writer`, `reader`, `worker`): pictures
+    /// name its lane by it.
+    #[serde(default)]
+    pub(crate) role: Option<String>,
+    /// The role in Chinese.
+    #[serde(default)]
+    pub(crate) role_zh: Option<String>,
 }
 
 /// A numeric field: whole, not whole, or a parameter's name.

@@ -85,6 +85,7 @@ pub fn run_timeline(spec: &Spec, report: &Report, run: &RunOutcome, standalone: 
         spans,
         links,
         labels,
+        roles: super::roles_of(spec, lang),
     };
     if standalone { t.svg() } else { t.svg_element() }
 }

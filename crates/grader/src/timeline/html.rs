@@ -99,10 +99,14 @@ pub fn html_report(report: &Report, timeline: Option<(usize, &str)>) -> String {
     if let Some(d) = &report.diff {
         let mut text = String::new();
         d.render(&mut text);
+        let beside = match d.beside == crate::run_diff::REFERENCE_RUN {
+            true => "html-beside",
+            false => "html-beside-spec",
+        };
         let _ = writeln!(
             out,
             "<h2>{}</h2>\n<pre>{}</pre>",
-            xml_escape(&tr!(lang, "html-beside", run = d.run)),
+            xml_escape(&tr!(lang, beside, run = d.run)),
             xml_escape(&text).replace("&#10;", "\n")
         );
     }

@@ -38,7 +38,8 @@ const STYLE: &str = "
 pub(super) fn document(t: &Timeline<'_>, standalone: bool) -> String {
     let workers: Vec<i32> = t.spans.iter().map(|s| s.tid).collect();
     let writers: Vec<i32> = t.lines.iter().map(|l| l.tid).collect();
-    let (lanes, hidden) = lanes(t.trace, &writers, &workers, MAX_LANES);
+    let (mut lanes, hidden) = lanes(t.trace, &writers, &workers, MAX_LANES);
+    super::lanes::name_by_role(&mut lanes, t);
     // Open spans and holds are never cut: their lengths are what they show.
     let open: Vec<(Duration, Duration)> = t
         .spans
@@ -127,31 +128,34 @@ fn heading(out: &mut String, t: &Timeline<'_>, hidden: usize) {
     let processes = tasks.iter().filter(|k| k.kind == TaskKind::Process).count();
     let threads = tasks.len() - processes;
     let end = tasks.iter().filter_map(|k| k.ended_at).max();
-    let mut sub = format!(
-        "{} process{}, {} thread{}, {} line{}",
-        processes,
-        if processes == 1 { "" } else { "es" },
-        threads,
-        if threads == 1 { "" } else { "s" },
-        t.lines.len(),
-        if t.lines.len() == 1 { "" } else { "s" },
+    let lang = i18n::Lang::current();
+    let mut sub = i18n::tr!(
+        lang,
+        "picture-counts",
+        processes = processes,
+        threads = threads,
+        lines = t.lines.len()
     );
     if let Some(e) = end {
-        let _ = write!(sub, ", {} in all", fmt_time(e));
-    }
-    if let Some(s) = &t.trace.shake {
         let _ = write!(
             sub,
-            ", shaken (seed {}, holds up to {})",
-            s.seed,
-            fmt_time(s.max_hold)
+            "{}",
+            i18n::tr!(lang, "picture-in-all", time = fmt_time(e))
+        );
+    }
+    if let Some(s) = &t.trace.shake {
+        let hold = fmt_time(s.max_hold);
+        let _ = write!(
+            sub,
+            "{}",
+            i18n::tr!(lang, "picture-shaken-holds", seed = s.seed, hold = hold)
         );
     }
     if hidden > 0 {
         let _ = write!(
             sub,
-            "; {hidden} task{} not drawn (printed nothing, or past {MAX_LANES} lanes)",
-            if hidden == 1 { "" } else { "s" }
+            "{}",
+            i18n::tr!(lang, "picture-hidden", hidden = hidden, lanes = MAX_LANES)
         );
     }
     if let Some(n) = &t.note {
@@ -333,9 +337,10 @@ fn axis(out: &mut String, scale: &Scale, y: f64) {
     }
     let _ = writeln!(
         out,
-        "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\">time since start</text></g>",
+        "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text></g>",
         PLOT_X0 - 8.0,
-        y + 16.0
+        y + 16.0,
+        xml_escape(&i18n::tr(i18n::Lang::current(), "picture-time-since-start"))
     );
 }
 

@@ -40,3 +40,6 @@ html-held = { $runs } 次中 { $held } 次
 html-timeline-passing = 第 { $run } 次运行（通过）：谁在何时打印了什么
 html-timeline-failing = 第 { $run } 次运行（第一次失败的运行）：谁在何时打印了什么
 html-beside = 第 { $run } 次运行与一次正确运行对照
+diff-beside-reference = 第 { $run } 次运行与一次正确运行（参照程序）对照（>> 标出两边第一处不同的行）：
+diff-beside-spec = 第 { $run } 次运行与规格中的行类型对照（>> 标出两边第一处不同的行）：
+html-beside-spec = 第 { $run } 次运行与规格期望的行类型对照
