@@ -66,6 +66,11 @@ pub(super) fn tasks(trace: &Trace) -> Vec<RunTask> {
             role: who.role(t.tgid, t.tid),
             created_at: t.created_at,
             ended_at: t.ended_at,
+            exit_code: match t.end {
+                Some(tracer::End::Exited(c)) => Some(c),
+                Some(tracer::End::Signaled(s)) => Some(-s),
+                Some(tracer::End::Replaced) | None => None,
+            },
             execs: t
                 .execs
                 .iter()
