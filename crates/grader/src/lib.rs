@@ -30,6 +30,7 @@
 
 #![deny(missing_docs)]
 
+mod assembler;
 mod bundle;
 mod causes;
 mod checks;
