@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::time::Duration;
 
-use tracer::{Stream, Trace};
+use tracer::{Stream, Trace, Write};
 
 /// One line as one writer wrote it, from a trace: what [`writer_lines`] gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,8 +36,13 @@ pub struct WriterLine {
 /// order of their last writes. Writes the tracer kept no bytes of (past its caps, or sendfile)
 /// add no text.
 pub fn writer_lines(trace: &Trace) -> Vec<WriterLine> {
+    lines_of_writes(&trace.writes)
+}
+
+/// As [`writer_lines`], of some of a trace's writes (a run's stdout writes, say), in order.
+pub(crate) fn lines_of_writes<'w>(writes: impl IntoIterator<Item = &'w Write>) -> Vec<WriterLine> {
     let mut lines = Assembler::default();
-    for w in &trace.writes {
+    for w in writes {
         lines.push((w.tid, stream_order(w.stream)), w.tgid, w.at, &w.bytes);
     }
     lines
@@ -179,7 +184,6 @@ fn line<K, W>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tracer::Write;
 
     fn write(tid: i32, stream: Stream, ms: u64, bytes: &[u8]) -> Write {
         Write {
@@ -198,9 +202,7 @@ mod tests {
             main_pid: 1,
             tasks: Vec::new(),
             writes,
-            shake: None,
-            holds: Vec::new(),
-            refusals: Vec::new(),
+            ..Trace::default()
         }
     }
 

@@ -74,9 +74,7 @@ pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
                         message.push_str(&note);
                     }
                     if let Some(seed) = run.shake_seed {
-                        message.push_str(&format!(
-                            "\n(a shaken run, seed {seed}: replay its holds with --seed {seed} --runs 1)"
-                        ));
+                        message.push_str(&replay_hint(seed, &run.schedule));
                     }
                     report.failures.push(Failure {
                         run: run.run,
@@ -142,4 +140,17 @@ fn stderr_note(spec: &Spec, run: &RunOutcome) -> Option<String> {
         first.text,
         spec.lines[first.kind].name
     ))
+}
+
+/// How to replay a shaken run: its seed, and for PCT the `k` it was given (its priority changes
+/// are drawn among 1..=k).
+fn replay_hint(seed: u64, schedule: &tracer::ScheduleStats) -> String {
+    if schedule.depth > 0 {
+        format!(
+            "\n(a run scheduled by PCT, seed {seed}: replay it with --seed {seed} --points {} --depth {} --runs 1)",
+            schedule.planned_points, schedule.depth
+        )
+    } else {
+        format!("\n(a shaken run, seed {seed}: replay its holds with --seed {seed} --runs 1)")
+    }
 }

@@ -25,6 +25,13 @@ pub struct RunFacts {
     /// Each run's stdout lines with their writers (JSON only), the first few hundred a run.
     #[serde(default)]
     pub lines: Vec<RunLines>,
+    /// The grading stopped after this many runs: a guaranteed check had failed in two of
+    /// them, so no further run could change the verdict (`--all-runs` makes them all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped_after: Option<usize>,
+    /// What the runs scheduled by PCT covered, by its bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<crate::coverage::Coverage>,
 }
 
 /// The lines the checks judged in one run.
@@ -127,6 +134,8 @@ impl RunFacts {
                 })
                 .collect(),
             lines: runs.iter().map(lines_of).collect(),
+            stopped_after: None,
+            coverage: crate::coverage::Coverage::of(runs),
         }
     }
 
@@ -142,6 +151,12 @@ impl RunFacts {
             let _ = write!(out, "; shaken runs: {}", runs.join(", "));
         }
         out.push('\n');
+        if let Some(k) = self.stopped_after {
+            let _ = writeln!(out, "{}", stopped_line(k));
+        }
+        if let Some(c) = &self.coverage {
+            let _ = writeln!(out, "{}", c.text());
+        }
         for a in self.advice.iter().take(3) {
             let _ = writeln!(out, "note (run {}): {}", a.run, a.message);
         }
@@ -150,4 +165,10 @@ impl RunFacts {
         }
         out
     }
+}
+
+/// "stopped after K runs: the verdict could not change (--all-runs makes them all)".
+pub fn stopped_line(runs: usize) -> String {
+    let lang = i18n::Lang::current();
+    i18n::tr!(lang, "grade-stopped-early", runs = runs)
 }

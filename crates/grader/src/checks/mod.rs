@@ -34,6 +34,10 @@ check_types! {
     range,
     writer,
     tasks,
+    duration,
+    exit_status,
+    parent_pid,
+    direct_child,
 }
 
 #[cfg(test)]
@@ -59,6 +63,21 @@ mod testing {
     /// A spec from `text`, or its error's message.
     pub(crate) fn spec(text: &str) -> Result<Spec, String> {
         build(text, "test.toml", &super::all()).map_err(|e| e.to_string())
+    }
+
+    /// The first check of spec `text` on `run` (its lines as they are, writers included), at
+    /// time scale 1.
+    pub(crate) fn judge_run(text: &str, run: &RunOutcome) -> Result<(), String> {
+        let spec = spec(text).unwrap_or_else(|e| panic!("spec: {e}"));
+        let params = Params::resolve(&spec, &[], 1.0).expect("params");
+        let classified = classify(&spec.lines, &run.lines);
+        let ctx = Ctx {
+            kinds: &spec.lines,
+            params: &params,
+            run,
+            lines: &classified,
+        };
+        spec.checks[0].rule.judge(&ctx)
     }
 
     /// The first check of spec `text` on one run whose stdout is `stdout`, at time scale 1.
