@@ -15,16 +15,26 @@ use crate::spec::rule::{Ctx, classify};
 ///
 /// The report lists the built-in run checks first, then the spec's checks in file order.
 pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
+    let lang = i18n::Lang::current();
     let mut checks: Vec<CheckReport> = RUN_CHECKS
         .iter()
-        .map(|c| CheckReport::new(c.name, CheckKind::Guaranteed, None))
+        .map(|c| {
+            let mut report = CheckReport::new(c.name, CheckKind::Guaranteed, None);
+            report.title = crate::run_checks::title(c.name, lang);
+            report
+        })
         .chain(spec.checks.iter().map(|c| {
             let kind = if c.likely.is_some() {
                 CheckKind::Likely
             } else {
                 CheckKind::Guaranteed
             };
-            CheckReport::new(&c.name, kind, c.likely)
+            let mut report = CheckReport::new(&c.name, kind, c.likely);
+            report.title = match lang {
+                i18n::Lang::Zh => c.name_zh.clone(),
+                i18n::Lang::En => None,
+            };
+            report
         }))
         .collect();
     let values = params.filled(&spec.params);

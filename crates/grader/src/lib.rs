@@ -77,6 +77,7 @@ pub mod value_parsers {
 }
 pub use coverage::Coverage;
 pub use error::{GradeError, GradeErrorKind};
+pub use fence_report::fence_short;
 pub use fencing::{GradeFence, fence_status};
 pub use grade::{
     GradeOptions, Progress, SEED_ENV, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,

@@ -141,14 +141,24 @@ impl RunFacts {
 
     /// The lines of the text report that say these facts.
     pub(crate) fn text(&self) -> String {
-        let mut out = format!("stdout: a {}; tracing: {}", self.stdout, self.tracing);
+        let lang = i18n::Lang::current();
+        let stdout = i18n::tr(lang, &format!("facts-stdout-{}", self.stdout));
+        let tracing = match self.tracing.as_str() {
+            "on" | "off" => i18n::tr(lang, &format!("facts-tracing-{}", self.tracing)),
+            other => other.to_string(),
+        };
+        let mut out = i18n::tr!(lang, "facts-line", stdout = stdout, tracing = tracing);
         if !self.shaken.is_empty() {
             let runs: Vec<String> = self
                 .shaken
                 .iter()
-                .map(|s| format!("{} (seed {})", s.run, s.seed))
+                .map(|s| i18n::tr!(lang, "facts-shaken-run", run = s.run, seed = s.seed))
                 .collect();
-            let _ = write!(out, "; shaken runs: {}", runs.join(", "));
+            let _ = write!(
+                out,
+                "{}",
+                i18n::tr!(lang, "facts-shaken", runs = runs.join(", "))
+            );
         }
         out.push('\n');
         if let Some(k) = self.stopped_after {
