@@ -29,6 +29,9 @@ pub struct Example {
     pub params: Vec<(String, String)>,
     /// The time scale its demo is graded at (0.01 unless it needs longer runs).
     pub time_scale: f64,
+    /// Its `example.toml` sets the time scale: its runs need a scale of their own (a CPU-bound
+    /// loop, a pair's waits), so gradings at full scale leave it out.
+    pub own_time_scale: bool,
     /// The time scale its Python original is graded at (its demo's unless given).
     pub original_time_scale: f64,
     /// The runs its demo is graded over, when not the test's own count.
@@ -95,6 +98,7 @@ fn example(name: &'static str) -> Example {
             .unwrap_or_else(|| vec![format!("ref_{name}.py")]),
         params,
         time_scale,
+        own_time_scale: settings.time_scale.is_some(),
         original_time_scale: settings.original_time_scale.unwrap_or(time_scale),
         runs: settings.runs,
         pair_after: settings.pair_after,
