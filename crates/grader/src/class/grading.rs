@@ -22,7 +22,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::grade::{GradeOptions, check_options, ensure_subreaper, grade_runs};
-use crate::judge::judge;
+use crate::judge::check_list;
 use crate::spec::params::Params;
 
 use super::cargo_home::teacher_registry;
@@ -86,11 +86,7 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
     let scale = opts.grading.time_scale.unwrap_or(1.0);
     let params = Params::resolve(&spec, &opts.grading.params, scale)
         .map_err(|e| ClassError::with_cause(ClassErrorKind::Grading, "bad --param", e))?;
-    let check_names: Vec<String> = judge(&spec, &params, &[])
-        .checks
-        .into_iter()
-        .map(|c| c.name)
-        .collect();
+    let check_names: Vec<String> = check_list(&spec).into_iter().map(|c| c.name).collect();
     let jobs = opts.jobs.unwrap_or_else(|| default_jobs(&params));
     if jobs == 0 {
         return Err(ClassError::new(
