@@ -21,11 +21,15 @@
 //! have a stream socket carrying length-prefixed frames. Values are MessagePack (serde's own
 //! messages survive a failure on either side).
 //!
-//! Children, as in Python: a finished child is reaped at the next `start` whether or not it was
-//! joined ([`active_children`] lists the live ones); when `main` returns, daemon children are
-//! terminated and every other child is joined; and a child is killed with its parent only when
-//! the parent dies abnormally (killed by a signal: `PR_SET_PDEATHSIG`), where Python's would be
-//! left running.
+//! Children, as in Python: a finished child is reaped at the next `start` or `join` whether or
+//! not it was joined ([`active_children`] lists the live ones); when `main` returns, or a
+//! child's target does, daemon children are terminated and every other child is joined; and a
+//! child is killed with its parent process only when the parent dies abnormally (killed by a
+//! signal), where Python's would be left running. The thread that started a child may end
+//! first: the child goes on (the parent-death signal, which fires when the forking *thread*
+//! ends, is armed only by the main thread; a child forked by another thread watches its
+//! parent's pidfd instead). With `SIGCHLD` ignored, joins return normally and exit codes are
+//! `None`, as CPython's. Timeouts of `Duration::MAX` mean "wait forever".
 //!
 //! Linux only: fork, the parent-death signal, pidfd waits, `/proc`.
 
