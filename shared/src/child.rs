@@ -58,6 +58,7 @@ where
     // The parent-death signal fires when the forking *thread* ends (prctl(2)): only the main
     // thread, which ends with the process, may arm it.
     let forked_by_main_thread = gettid() == parent;
+    let identity = crate::current::next_child();
     match raw_fork()? {
         ForkResult::Parent { child } => {
             drop(report_write);
@@ -69,6 +70,7 @@ where
             })
         }
         ForkResult::Child => {
+            crate::current::enter_child(identity);
             drop(report_read);
             die_with_parent(parent, forked_by_main_thread);
             run_child_body(body, report_write)

@@ -31,6 +31,12 @@
 //! parent's pidfd instead). With `SIGCHLD` ignored, joins return normally and exit codes are
 //! `None`, as CPython's. Timeouts of `Duration::MAX` mean "wait forever".
 //!
+//! Across processes, as in Python: [`Lock`], [`RLock`], [`Semaphore`], [`BoundedSemaphore`],
+//! [`Event`], [`Condition`], [`Barrier`], [`Value`] and [`Array`] live in memory every later
+//! fork shares; [`JoinableQueue`] and [`SimpleQueue`] stand on [`Queue`];
+//! [`current_process`] and [`parent_process`] name the processes. [`python_names`] lists every
+//! public name of Python's `multiprocessing` with its counterpart here, or why there is none.
+//!
 //! Linux only: fork, the parent-death signal, pidfd waits, `/proc`.
 
 // Layers, bottom up (a module imports only from layers below it): error, os, shm, knobs,
@@ -39,6 +45,7 @@
 mod child;
 mod children;
 mod codec;
+mod current;
 mod deadline;
 mod error;
 mod fork;
@@ -52,12 +59,17 @@ mod pidfd;
 mod pipe;
 mod pool;
 mod process;
+pub mod python_names;
 mod queue;
+mod queues;
 mod ring;
+mod sharedctypes;
 mod shm;
 mod spin;
+mod synchronize;
 
 pub use children::active_children;
+pub use current::{ProcessInfo, current_process, parent_process};
 pub use error::{Error, ErrorKind, Result};
 pub use fork::fork;
 pub use knobs::{
@@ -68,3 +80,9 @@ pub use pipe::{Connection, Pipe};
 pub use pool::{AsyncResult, IMapIterator, Pool, PoolBuilder};
 pub use process::{Process, TargetOutput};
 pub use queue::Queue;
+pub use queues::{JoinableQueue, SimpleQueue};
+pub use sharedctypes::{Array, CType, Value};
+pub use synchronize::{
+    Barrier, BoundedSemaphore, Condition, ConditionGuard, Event, Lock, LockGuard, RLock,
+    RLockGuard, Semaphore, SemaphoreGuard,
+};

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::futex::{futex_wait, futex_wake};
+use crate::futex;
 use crate::shm::{Shared, ZeroedAtomics};
 
 /// Bytes in the ring: messages of up to half of it, and room for many small ones.
@@ -154,7 +154,7 @@ impl Messages {
                 let wake = ring.readers_waiting.load(Ordering::Acquire) > 0;
                 drop(locked);
                 if wake {
-                    futex_wake(&ring.data_seq, 1);
+                    futex::wake(&ring.data_seq, 1);
                 }
                 return Ok(true);
             }
@@ -165,7 +165,7 @@ impl Messages {
             ring.writers_waiting.fetch_add(1, Ordering::AcqRel);
             drop(locked);
             let nap = crate::deadline::left(deadline).min(Duration::from_millis(50));
-            futex_wait(&ring.space_seq, seq, nap);
+            futex::wait(&ring.space_seq, seq, nap);
             ring.writers_waiting.fetch_sub(1, Ordering::AcqRel);
         }
     }
@@ -199,7 +199,7 @@ impl Messages {
             && CAPACITY as u64 - (tail - head) >= (CAPACITY / 2) as u64;
         drop(locked);
         if wake {
-            futex_wake(&ring.space_seq, i32::MAX);
+            futex::wake(&ring.space_seq, i32::MAX);
         }
         Ok(true)
     }
@@ -223,7 +223,7 @@ impl Messages {
         let seq = ring.data_seq.load(Ordering::Acquire);
         ring.readers_waiting.fetch_add(1, Ordering::AcqRel);
         drop(locked);
-        futex_wait(&ring.data_seq, seq, timeout);
+        futex::wait(&ring.data_seq, seq, timeout);
         ring.readers_waiting.fetch_sub(1, Ordering::AcqRel);
     }
 

@@ -48,6 +48,16 @@ pub struct GradeOptions {
     pub shake: f64,
     /// Shake every run, run k with seed `seed + k - 1` (`--seed`): replays a shaken run.
     pub seed: Option<u64>,
+    /// How shaken runs are scheduled (`--scheduler`, default PCT).
+    pub scheduler: crate::shaking::Scheduler,
+    /// PCT's depth `d` (`--depth`, default 2).
+    pub depth: u32,
+    /// PCT's `k`, fixed (`--points`: a replay gives the failing run's); learned from the runs
+    /// when `None`.
+    pub points: Option<u64>,
+    /// Run until PCT's bound says a bug of depth at most `depth` would have shown with this
+    /// probability (`--confidence`), `runs` being the ceiling.
+    pub confidence: Option<f64>,
     /// The port's stdout: a pseudo-terminal (default) or a pipe (`--stdout pipe`).
     pub stdout: StdoutKind,
     /// The fence of every run (default on); `None` for `--no-fence`, which the report names.
@@ -58,6 +68,10 @@ pub struct GradeOptions {
     /// With `pair`: the worker starts only once a stdout line starts with this text too
     /// (`--pair-after`, e.g. `Try get results`).
     pub pair_after: Option<String>,
+    /// Make every run even once the verdict is settled (`--all-runs`). Without it the grading
+    /// stops as soon as one guaranteed check has failed in two runs: the verdict is "failed"
+    /// whatever the other runs do, and a port that never ends costs two timeouts, not ten.
+    pub all_runs: bool,
 }
 
 impl Default for GradeOptions {
@@ -71,10 +85,15 @@ impl Default for GradeOptions {
             trace: true,
             shake: 0.5,
             seed: None,
+            scheduler: crate::shaking::Scheduler::Pct,
+            depth: 2,
+            points: None,
+            confidence: None,
             stdout: StdoutKind::Pty,
             fence: Some(GradeFence::default()),
             pair: false,
             pair_after: None,
+            all_runs: false,
         }
     }
 }
@@ -134,6 +153,16 @@ pub fn check_options(opts: &GradeOptions) -> Result<(), GradeError> {
     }
     if opts.reference.as_ref().is_some_and(Vec::is_empty) {
         return Err(GradeError::Option("--reference needs a command".into()));
+    }
+    if opts.depth == 0 {
+        return Err(GradeError::Option("--depth must be at least 1".into()));
+    }
+    if let Some(c) = opts.confidence
+        && !(c.is_finite() && c > 0.0 && c < 1.0)
+    {
+        return Err(GradeError::Option(format!(
+            "--confidence must be a probability above 0 and below 1, not {c}"
+        )));
     }
     if !(opts.shake.is_finite() && (0.0..=1.0).contains(&opts.shake)) {
         return Err(GradeError::Option(format!(
@@ -245,7 +274,9 @@ pub fn grade_runs(
         cfg.env
             .push((TIME_SCALE_ENV.into(), OsString::from(s.to_string())));
     }
-    let plan = shaking::Plan::new(opts.shake, opts.seed, scale);
+    let mut plan = shaking::Plan::new(opts.shake, opts.seed, scale)
+        .with(opts.scheduler, opts.depth, opts.timeout)
+        .with_points(opts.points);
     let reference = match opts.reference.as_deref() {
         Some([program, args @ ..]) => {
             let mut rcfg = cfg.clone();
@@ -258,6 +289,7 @@ pub fn grade_runs(
     let mut outcomes = Vec::with_capacity(opts.runs);
     let mut passed = 0;
     let mut refused: Option<Tracing> = None;
+    let mut settled = Settled::default();
     for run in 1..=opts.runs {
         progress(Progress::Started {
             run,
@@ -275,11 +307,7 @@ pub fn grade_runs(
         }
         // A run passes when it fails no guaranteed check; likely ones need all the runs.
         let alone = judge(spec, &params, std::slice::from_ref(&outcome));
-        if alone
-            .checks
-            .iter()
-            .all(|c| c.kind == CheckKind::Likely || c.status != CheckStatus::Failed)
-        {
+        if settled.add(&alone) {
             passed += 1;
         }
         progress(Progress::Ended {
@@ -288,13 +316,56 @@ pub fn grade_runs(
             passed,
             elapsed: outcome.elapsed,
         });
+        plan.observe(&outcome.schedule);
         outcomes.push(outcome);
+        if (settled.twice && !opts.all_runs && run < opts.runs) || confident(opts, &outcomes) {
+            break;
+        }
     }
     let mut report = judge(spec, &params, &outcomes);
+    if outcomes.len() < opts.runs {
+        report.facts.stopped_after = Some(outcomes.len());
+    }
     report.diff = first_failing(spec, &report, &outcomes, reference.as_ref());
     report.fence = fence_status(opts.fence.as_ref())?;
     report.notes = notes(&outcomes, opts.fence.as_ref());
     Ok((report, outcomes))
+}
+
+/// Whether the verdict is settled: which guaranteed checks have failed so far, and whether one
+/// of them has failed twice (then no later run can make the grading pass, and two runs agree
+/// on why it fails).
+#[derive(Debug, Default)]
+struct Settled {
+    failed_once: std::collections::BTreeSet<String>,
+    twice: bool,
+}
+
+impl Settled {
+    /// Counts one run's verdict (`alone`: the run judged by itself); true when the run failed
+    /// no guaranteed check.
+    fn add(&mut self, alone: &Report) -> bool {
+        let mut passed = true;
+        for c in &alone.checks {
+            if c.kind == CheckKind::Guaranteed && c.status == CheckStatus::Failed {
+                passed = false;
+                if !self.failed_once.insert(c.name.clone()) {
+                    self.twice = true;
+                }
+            }
+        }
+        passed
+    }
+}
+
+/// With `--confidence C`: PCT's bound over the runs so far reached `C` (and at least two runs
+/// were made, one of them to learn `k`).
+fn confident(opts: &GradeOptions, outcomes: &[RunOutcome]) -> bool {
+    let Some(c) = opts.confidence else {
+        return false;
+    };
+    outcomes.len() >= 2
+        && crate::coverage::Coverage::of(outcomes).is_some_and(|cov| cov.at_least_once >= c)
 }
 
 /// Fails with "command not found" before any run when `program` names no file: a path that

@@ -35,6 +35,7 @@ mod causes;
 mod checks;
 mod class;
 mod cli_args;
+mod coverage;
 mod diff;
 mod error;
 mod failure;
@@ -58,24 +59,31 @@ mod timeline;
 mod writer;
 
 pub use bundle::{
-    BundleError, BundleErrorKind, BundleOptions, SOURCE_DIR, gradescope_command, write_bundle,
+    BundleError, BundleErrorKind, BundleOptions, SOURCE_DIR, gradescope_cli, gradescope_command,
+    write_bundle,
 };
 pub use class::{
     BuildStatus, CSV_HEADER, ClassError, ClassErrorKind, ClassOptions, ClassResults, Form,
-    RUST_EDITION, ReportFiles, SubmissionResult, Verdict, class_command, default_jobs, grade_class,
+    RUST_EDITION, ReportFiles, SubmissionResult, Verdict, class_cli, class_command, default_jobs,
+    grade_class,
 };
 /// The command line's value parsers, shared by `grade` and its `class` and `gradescope`
 /// commands.
 pub mod value_parsers {
-    pub use crate::cli_args::{fraction, key_value, positive, size};
+    pub use crate::cli_args::{
+        CommandWords, GradingArgs, command_line, fraction, key_value, positive, runs, size,
+    };
 }
+pub use coverage::Coverage;
 pub use error::{GradeError, GradeErrorKind};
+pub use fence_report::fence_short;
 pub use fencing::{GradeFence, fence_status};
 pub use grade::{
     GradeOptions, Progress, SEED_ENV, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,
     ensure_subreaper, grade, grade_runs, grade_with_progress,
 };
 pub use judge::judge;
+pub use load::closest;
 pub use outcome::{Exit, LeftBehind, Line, RunOutcome};
 pub use report::{CheckKind, CheckReport, CheckStatus, Failure, Format, Report};
 pub use run::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind, run_once};
@@ -84,7 +92,9 @@ pub use run_checks::{
     TRACE_CHECK,
 };
 pub use run_diff::RunDiff;
+pub use run_facts::stopped_line;
 pub use run_facts::{LINES_KEPT, LineFact, RunFacts, RunLines, ShakenRun};
+pub use shaking::Scheduler;
 pub use spec::Spec;
 pub use spec::error::{SpecError, SpecErrorKind};
 pub use spec::params::{ParamError, Params};

@@ -74,19 +74,31 @@ impl Spec {
     pub fn builtin(name: &str) -> Result<Spec, SpecError> {
         match BUILTINS.iter().find(|(n, _, _)| *n == name) {
             Some((n, _, text)) => Spec::parse(text, &format!("builtin:{n}")),
-            None => Err(SpecError::new(
-                SpecErrorKind::UnknownExample,
-                "",
-                None,
-                format!(
-                    "unknown example '{name}' (known: {})",
-                    BUILTINS
-                        .iter()
-                        .map(|(n, _, _)| *n)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            )),
+            None => {
+                let known: Vec<&str> = BUILTINS.iter().map(|(n, _, _)| *n).collect();
+                let lang = i18n::Lang::current();
+                let message = match closest(name, &known) {
+                    Some(like) => i18n::tr!(
+                        lang,
+                        "grade-unknown-example-like",
+                        name = name,
+                        like = like,
+                        known = known.join(", ")
+                    ),
+                    None => i18n::tr!(
+                        lang,
+                        "grade-unknown-example",
+                        name = name,
+                        known = known.join(", ")
+                    ),
+                };
+                Err(SpecError::new(
+                    SpecErrorKind::UnknownExample,
+                    "",
+                    None,
+                    message,
+                ))
+            }
         }
     }
 
@@ -153,4 +165,46 @@ fn read_spec_text(path: &Path) -> Result<String, String> {
         ));
     }
     Ok(text)
+}
+
+/// The one of `names` closest to a mistyped `name` (at most two letters off, or a prefix of
+/// at least three), for "did you mean"; `None` when none is close.
+pub fn closest<'a>(name: &str, names: &[&'a str]) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    names
+        .iter()
+        .map(|n| (strsim::damerau_levenshtein(&lower, n), *n))
+        .filter(|(d, n)| *d <= 2.min(n.len() / 2) || (lower.len() >= 3 && n.starts_with(&lower)))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, n)| n)
+}
+
+#[cfg(test)]
+mod chinese {
+    use super::{BUILTINS, Spec};
+
+    /// Every built-in spec names its checks and line kinds in Chinese too, and says what it is.
+    #[test]
+    fn every_builtin_spec_has_chinese_names() {
+        for (name, _, _) in BUILTINS {
+            let spec = Spec::builtin(name).expect("a built-in spec");
+            assert!(spec.description_zh.is_some(), "{name}: no description_zh");
+            for c in &spec.checks {
+                let zh = c.name_zh.as_deref().unwrap_or("");
+                assert!(
+                    zh.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch)),
+                    "{name}: check '{}' has no Chinese name_zh",
+                    c.name
+                );
+            }
+            for k in &spec.lines {
+                assert!(
+                    k.label_zh.is_some(),
+                    "{name}: line '{}' has no label_zh",
+                    k.name
+                );
+                assert_ne!(k.label, k.name, "{name}: line '{}' has no label", k.name);
+            }
+        }
+    }
 }

@@ -142,7 +142,8 @@ pub struct Hold {
     /// When the hold began.
     #[serde(serialize_with = "json::secs")]
     pub at: Duration,
-    /// How long it was meant to last (the loop releases it at most one poll later).
+    /// How long it lasted: as meant (the loop releases it at most one poll later), or cut short
+    /// when the main process ended first.
     #[serde(serialize_with = "json::secs")]
     pub duration: Duration,
     /// Where.
@@ -168,7 +169,7 @@ pub struct Refusal {
 }
 
 /// Everything seen of one run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Trace {
     /// The main process's pid.
     pub main_pid: i32,
@@ -176,12 +177,39 @@ pub struct Trace {
     pub tasks: Vec<Task>,
     /// Every completed write to stdout or stderr, in order of return.
     pub writes: Vec<Write>,
+    /// Writes to stdout or stderr that entered but never returned: the writer was killed in
+    /// between, before or after its bytes went out (a pipe write of up to 4096 bytes goes out
+    /// whole or not at all). `len` is what was asked (the bytes kept, when cut), `at` when the
+    /// writer ended. Whether their bytes arrived is for whoever knows how many did.
+    pub unfinished: Vec<Write>,
     /// The shaking asked for, if any.
     pub shake: Option<Shake>,
     /// Every hold, in order.
     pub holds: Vec<Hold>,
     /// Every refused system call, in order (empty unless `watch_refusals`).
     pub refusals: Vec<Refusal>,
+    /// The run's stop points and what the schedule did at them.
+    pub schedule: ScheduleStats,
+}
+
+/// What the schedule saw and did in one run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ScheduleStats {
+    /// Stop points of the program proper (writes to stdout and stderr, starts and creations
+    /// once the program printed): `k` of PCT. Counted in unshaken runs too.
+    pub points: u64,
+    /// How many times a task was held or parked.
+    pub parks: u64,
+    /// How many parks ended by the safety valve (PCT's `max_park`).
+    pub valves: u64,
+    /// The run outlived PCT's budget: from then on nothing was parked.
+    pub gave_up: bool,
+    /// PCT's priority-change points (stop point numbers from 1).
+    pub change_points: Vec<u64>,
+    /// PCT's depth `d` in this run; 0 when it was not scheduled by PCT.
+    pub depth: u32,
+    /// The `k` PCT was given (its change points are drawn among 1..=k); 0 without PCT.
+    pub planned_points: u64,
 }
 
 impl Trace {

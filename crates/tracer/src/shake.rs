@@ -53,7 +53,7 @@ impl Dice {
     }
 
     /// A uniform draw in [0, 1).
-    fn unit(&mut self) -> f64 {
+    pub(crate) fn unit(&mut self) -> f64 {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
 
@@ -141,6 +141,16 @@ impl Holds {
             }
         }
         due
+    }
+
+    /// Takes every hold, due or not.
+    pub(crate) fn take_all(&mut self) -> Vec<(i32, Resume)> {
+        let mut all: Vec<_> = std::mem::take(&mut self.heap).into_sorted_vec();
+        // `Reverse` sorts latest-first: release in the order the holds would have ended.
+        all.reverse();
+        all.into_iter()
+            .map(|Reverse((_, _, tid, key))| (tid, Resume::from(key)))
+            .collect()
     }
 
     /// Forgets the holds of a task that is gone.

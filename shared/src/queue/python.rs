@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use super::{LIVENESS_CHECK, Packet, Queue};
 use crate::deadline;
 use crate::error::{Error, ErrorKind, Result};
-use crate::futex::{futex_wait, futex_wake};
+use crate::futex;
 use crate::shm::ZeroedAtomics;
 
 /// The items in a queue, in a page every fork shares.
@@ -38,7 +38,7 @@ impl Sizes {
         if bounded {
             self.taken_seq.fetch_add(1, Ordering::AcqRel);
             if self.putters_waiting.load(Ordering::Acquire) > 0 {
-                futex_wake(&self.taken_seq, i32::MAX);
+                futex::wake(&self.taken_seq, i32::MAX);
             }
         }
     }
@@ -219,7 +219,7 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
             sizes.putters_waiting.fetch_add(1, Ordering::AcqRel);
             if sizes.items() >= self.maxsize {
                 let nap = deadline::left(deadline).min(LIVENESS_CHECK);
-                futex_wait(&sizes.taken_seq, seq, nap);
+                futex::wait(&sizes.taken_seq, seq, nap);
             }
             sizes.putters_waiting.fetch_sub(1, Ordering::AcqRel);
         }

@@ -216,18 +216,20 @@ impl Supervisor {
         let mut tracing = tracing;
         let (mut tasks, mut advice) = (Vec::new(), Vec::new());
         let mut refused = Vec::new();
+        let mut schedule = tracer::ScheduleStats::default();
         match self.main.take_trace() {
             Some(Ok(trace)) => {
+                schedule = trace.schedule.clone();
                 tasks = attribute::tasks(&trace);
                 refused = super::fenced::refusals(&trace);
-                match attribute::incomplete(&trace, stdout_bytes) {
+                match attribute::stdout_writes(&trace, stdout_bytes) {
                     _ if output_limit_hit => {
                         tracing = Tracing::Incomplete("the output passed the limit".into())
                     }
-                    Some(why) => tracing = Tracing::Incomplete(why),
-                    None => {
-                        lines = attribute::writer_lines(&trace);
-                        advice = attribute::mixed_lines(&trace);
+                    Err(why) => tracing = Tracing::Incomplete(why),
+                    Ok(writes) => {
+                        lines = attribute::writer_lines(&trace, &writes);
+                        advice = attribute::mixed_lines(&writes);
                         tracing = Tracing::On;
                     }
                 }
@@ -252,6 +254,7 @@ impl Supervisor {
             shake_seed: cfg.shake.map(|s| s.seed).filter(|_| tracing.is_on()),
             tracing,
             tasks,
+            schedule,
             stdout_tty: false,
             advice,
             refused,
