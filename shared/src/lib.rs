@@ -7,9 +7,10 @@
 //! [`AsyncResult`] (`get`, `wait`, `ready`, `successful`, `callback`, `error_callback`),
 //! [`Queue`] (`put`, `get`, their `_nowait` and timed forms, `qsize`, `empty`, `full`,
 //! `maxsize`, `close`, `join_thread`), [`Pipe`] (`Pipe(duplex)`; `send`, `recv`, `poll`,
-//! `send_bytes`, `recv_bytes`), [`fork`], [`current_pid`], [`parent_pid`], [`cpu_count`]. Children are real processes made with
-//! `fork`, values cross between them serialized with serde (where Python pickles), and a
-//! child's panic comes back to the parent as an [`Error`] instead of being lost.
+//! `send_bytes`, `recv_bytes`), [`fork`], [`current_pid`], [`parent_pid`], [`cpu_count`].
+//! Children are real processes made with `fork`, values cross between them serialized with
+//! serde (where Python pickles), and a child's panic comes back to the parent as an [`Error`]
+//! instead of being lost.
 //!
 //! Two knobs, read once from the environment, only speed up or pin what the demos do:
 //! `MULTITASK_TIME_SCALE` multiplies every [`sleep`], and `MULTITASK_SEED` makes every
