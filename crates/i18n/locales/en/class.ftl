@@ -16,3 +16,27 @@ class-summary = { $submissions ->
     [one] { $jobs } job
    *[other] { $jobs } jobs
 }
+class-word-cargo = cargo
+class-word-rs = rs
+class-word-py = py
+class-word-unknown = unknown
+# The class's index page.
+class-html-at-scale = { " " }at time scale { $scale }
+class-html-intro = { $submissions ->
+    [one] { $submissions } submission
+   *[other] { $submissions } submissions
+}, { $runs ->
+    [one] { $runs } run
+   *[other] { $runs } runs
+} each{ $scale }, graded in { $seconds } s with { $jobs ->
+    [one] { $jobs } job
+   *[other] { $jobs } jobs
+}. Click a column to sort.
+class-html-form = form
+class-html-checks-passed = checks passed
+class-html-reports = reports
+class-html-seconds = seconds
+class-html-link-html = html
+class-html-link-text = text
+class-html-link-json = json
+class-html-link-build-log = build log
