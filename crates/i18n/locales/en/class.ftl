@@ -40,3 +40,13 @@ class-html-link-html = html
 class-html-link-text = text
 class-html-link-json = json
 class-html-link-build-log = build log
+# grade class: progress on stderr.
+class-progress-not-graded = not graded: { $why } ({ $seconds } s)
+class-progress-built = built in { $seconds } s
+class-progress-checks = { $passed }/{ $total } checks passed,{ " " }
+class-progress-seconds = { $seconds } s
+class-progress-still = still running: { $summary }
+class-progress-summary = { $pass } pass, { $fail } fail, { $not_graded } not graded | building { $building }, grading { $grading }
+class-progress-building = building
+class-progress-grading = grading
+class-progress-slowest = { " " }| slowest: { $name } ({ $what } { $seconds } s)
