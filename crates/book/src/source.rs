@@ -1,7 +1,9 @@
 //! A source file read line by line: each line's text without its alignment tag, the tag
 //! (`# [N]` in Python, `// [N]` in Rust, at the end of the line), and its comments told apart.
 //! A tag alone on its line tags the line above it: rustfmt moves a comment that ends a line
-//! opening a block or a call (`if pid == 0 { // [3]`) onto a line of its own.
+//! opening a block or a call (`if pid == 0 { // [3]`) onto a line of its own. A tag on a
+//! line that continues a method chain (`.unwrap_or_else(...); // [4]`, as rustfmt splits a long
+//! chain) tags the line the chain starts on.
 
 use std::path::Path;
 
@@ -75,6 +77,7 @@ impl Source {
                 _ => lines.push(line),
             }
         }
+        chain_tags_to_their_start(&mut lines);
         Source { language, lines }
     }
 
@@ -85,6 +88,21 @@ impl Source {
             .enumerate()
             .filter_map(|(i, l)| l.tag.map(|t| (t, i)))
             .collect()
+    }
+}
+
+/// Moves each tag on a `.method()` continuation line up to the line its chain starts on.
+fn chain_tags_to_their_start(lines: &mut [Line]) {
+    for i in 0..lines.len() {
+        if lines[i].tag.is_none() || !lines[i].code.trim_start().starts_with('.') {
+            continue;
+        }
+        let start = (0..i)
+            .rev()
+            .find(|&k| !lines[k].code.trim_start().starts_with('.'));
+        if let Some(k) = start.filter(|&k| lines[k].tag.is_none()) {
+            lines[k].tag = lines[i].tag.take();
+        }
     }
 }
 
@@ -178,6 +196,12 @@ mod tests {
         assert_eq!(rs.lines.len(), 2);
         assert_eq!((rs.lines[0].tag, rs.lines[0].number), (Some(3), 1));
         assert_eq!(rs.lines[1].code, "    x();");
+    }
+
+    #[test]
+    fn a_tag_on_a_chain_tags_its_first_line() {
+        let rs = Source::parse("let t = m\n    .get(1)\n    .unwrap(); // [4]\n", Language::Rust);
+        assert_eq!(rs.tags(), vec![(4, 0)]);
     }
 
     #[test]
