@@ -202,7 +202,7 @@ fn bounds(source: &Source) -> Vec<(Option<u32>, usize, usize)> {
 }
 
 fn is_comment_only(line: &Line) -> bool {
-    line.code.is_empty()
+    line.code.trim().is_empty()
         && line
             .comment
             .as_deref()
@@ -213,11 +213,11 @@ fn is_comment_only(line: &Line) -> bool {
 fn trim_blank(lines: &[Line]) -> &[Line] {
     let end = lines
         .iter()
-        .rposition(|l| !l.code.is_empty() || l.comment.is_some())
+        .rposition(|l| !l.code.trim().is_empty() || l.comment.is_some())
         .map_or(0, |i| i + 1);
     let start = lines[..end]
         .iter()
-        .position(|l| !l.code.is_empty() || l.comment.is_some())
+        .position(|l| !l.code.trim().is_empty() || l.comment.is_some())
         .unwrap_or(end);
     &lines[start..end]
 }

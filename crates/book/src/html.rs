@@ -70,7 +70,7 @@ pub fn code_cell(lines: &[Line], language: Language, side: &str, label: &str) ->
         }
         out.push_str(&escape(&line.code));
         if let Some(comment) = &line.comment {
-            if !line.code.is_empty() {
+            if !line.code.trim().is_empty() {
                 out.push_str("  ");
             }
             let kind = comment_kind(comment, language);

@@ -33,7 +33,8 @@ impl Language {
 pub struct Line {
     /// 1-based line number in the file.
     pub number: usize,
-    /// The code part (no tag, no trailing comment), trailing spaces removed.
+    /// The code part (no tag, no trailing comment), trailing spaces removed; on a line that is
+    /// only a comment, the comment's indentation.
     pub code: String,
     /// The comment on the line, leader included (`# 子进程要执行的代码`), if any.
     pub comment: Option<String>,
@@ -71,7 +72,7 @@ impl Source {
             .filter(|(_, l)| !l.starts_with(HEADER) && !l.starts_with(HEADER_NOTE))
             .map(|(i, l)| split_line(i + 1, l, language));
         for line in numbered {
-            let alone = line.code.is_empty() && line.comment.is_none() && line.tag.is_some();
+            let alone = line.code.trim().is_empty() && line.comment.is_none() && line.tag.is_some();
             match lines.last_mut() {
                 Some(above) if alone && above.tag.is_none() => above.tag = line.tag,
                 _ => lines.push(line),
@@ -110,8 +111,12 @@ fn chain_tags_to_their_start(lines: &mut [Line]) {
 fn split_line(number: usize, text: &str, language: Language) -> Line {
     let (rest, tag) = take_tag(text.trim_end(), language);
     let (code, comment) = match comment_start(rest, language) {
+        // A comment on a line of its own keeps its indentation as the line's code.
         Some(at) => (
-            rest[..at].trim_end().to_string(),
+            match rest[..at].trim_end() {
+                "" => rest[..at].to_string(),
+                code => code.to_string(),
+            },
             Some(rest[at..].trim_end().to_string()),
         ),
         None => (rest.to_string(), None),
@@ -200,7 +205,10 @@ mod tests {
 
     #[test]
     fn a_tag_on_a_chain_tags_its_first_line() {
-        let rs = Source::parse("let t = m\n    .get(1)\n    .unwrap(); // [4]\n", Language::Rust);
+        let rs = Source::parse(
+            "let t = m\n    .get(1)\n    .unwrap(); // [4]\n",
+            Language::Rust,
+        );
         assert_eq!(rs.tags(), vec![(4, 0)]);
     }
 
