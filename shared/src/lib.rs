@@ -1,9 +1,13 @@
 //! Python's `multiprocessing`, in Rust: the helper crate the notes' ports are written on.
 //!
 //! The names mirror Python's so a port reads like the notes: [`Process`] (`start`, `join`,
-//! `terminate`, `pid`, `is_alive`, `exitcode`), [`Pool`] (`apply_async`, `map`, `close`,
-//! `join`, `terminate`), [`Queue`] (`put`, `get`), [`Pipe`] (`send`, `recv`), [`fork`],
-//! [`current_pid`], [`parent_pid`], [`cpu_count`]. Children are real processes made with
+//! `terminate`, `kill`, `pid`, `name`, `daemon`, `sentinel`, `is_alive`, `exitcode`), [`Pool`]
+//! (`apply`, `apply_async`, `map`, `map_async`, `starmap`, `imap`, `imap_unordered`, `close`,
+//! `join`, `terminate`; `initializer` and `maxtasksperchild` through [`Pool::builder`]),
+//! [`AsyncResult`] (`get`, `wait`, `ready`, `successful`, `callback`, `error_callback`),
+//! [`Queue`] (`put`, `get`, their `_nowait` and timed forms, `qsize`, `empty`, `full`,
+//! `maxsize`, `close`, `join_thread`), [`Pipe`] (`Pipe(duplex)`; `send`, `recv`, `poll`,
+//! `send_bytes`, `recv_bytes`), [`fork`], [`current_pid`], [`parent_pid`], [`cpu_count`]. Children are real processes made with
 //! `fork`, values cross between them serialized with serde (where Python pickles), and a
 //! child's panic comes back to the parent as an [`Error`] instead of being lost.
 //!
@@ -23,17 +27,26 @@
 //! the parent dies abnormally (killed by a signal: `PR_SET_PDEATHSIG`), where Python's would be
 //! left running.
 //!
+//! Across processes, as in Python: [`Lock`], [`RLock`], [`Semaphore`], [`BoundedSemaphore`],
+//! [`Event`], [`Condition`], [`Barrier`], [`Value`] and [`Array`] live in memory every later
+//! fork shares; [`JoinableQueue`] and [`SimpleQueue`] stand on [`Queue`];
+//! [`current_process`] and [`parent_process`] name the processes. [`python_names`] lists every
+//! public name of Python's `multiprocessing` with its counterpart here, or why there is none.
+//!
 //! Linux only: fork, the parent-death signal, pidfd waits, `/proc`.
 
-// Layers, bottom up (a module imports only from layers below it): error, os, shm, knobs;
-// spin, pidfd, per_process, codec, frames; holders, children; fork; child; process,
-// ring; queue, pipe, pool.
+// Layers, bottom up (a module imports only from layers below it): error, os, shm, knobs,
+// deadline, futex; spin, pidfd, per_process, codec, frames; holders, children; fork; child;
+// process, ring; queue, pipe, pool.
 mod child;
 mod children;
 mod codec;
+mod current;
+mod deadline;
 mod error;
 mod fork;
 mod frames;
+mod futex;
 mod holders;
 mod knobs;
 mod os;
@@ -42,12 +55,17 @@ mod pidfd;
 mod pipe;
 mod pool;
 mod process;
+pub mod python_names;
 mod queue;
+mod queues;
 mod ring;
+mod sharedctypes;
 mod shm;
 mod spin;
+mod synchronize;
 
 pub use children::active_children;
+pub use current::{ProcessInfo, current_process, parent_process};
 pub use error::{Error, ErrorKind, Result};
 pub use fork::fork;
 pub use knobs::{
@@ -55,6 +73,12 @@ pub use knobs::{
 };
 pub use os::{cpu_count, current_pid, parent_pid};
 pub use pipe::{Connection, Pipe};
-pub use pool::{AsyncResult, Pool};
+pub use pool::{AsyncResult, IMapIterator, Pool, PoolBuilder};
 pub use process::{Process, TargetOutput};
 pub use queue::Queue;
+pub use queues::{JoinableQueue, SimpleQueue};
+pub use sharedctypes::{Array, CType, Value};
+pub use synchronize::{
+    Barrier, BoundedSemaphore, Condition, ConditionGuard, Event, Lock, LockGuard, RLock,
+    RLockGuard, Semaphore, SemaphoreGuard,
+};

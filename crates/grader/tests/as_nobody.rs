@@ -96,7 +96,7 @@ fn all_pass_as_nobody(cases: Vec<(String, Vec<&str>, Vec<String>)>) {
     let mut failed = Vec::new();
     for (example, extra, command) in cases {
         let (code, stdout, stderr) = finish(start(true, &args(&example, &extra, &command)));
-        if code != Some(0) || !stderr.starts_with("grade: fenced: ") {
+        if code != Some(0) || !stderr.starts_with("grade: runs fenced") {
             failed.push(format!(
                 "{example} {command:?}: {code:?}\n{stdout}\n{stderr}"
             ));

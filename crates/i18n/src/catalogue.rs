@@ -156,6 +156,11 @@ fn variables_of(lang: Lang, id: &str) -> Vec<String> {
         let mut inside = false;
         for line in text.lines() {
             let starts = line.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+            // A comment ends the message before it (it belongs to the next one).
+            if line.starts_with('#') {
+                inside = false;
+                continue;
+            }
             if starts {
                 inside = line.split_once('=').is_some_and(|(h, _)| h.trim() == id);
             }
