@@ -141,5 +141,8 @@ fn no_word_is_left_for_a_check_or_an_example_that_is_gone() {
         .filter(|id| id.starts_with("book-check-") || id.starts_with("book-about-"))
         .filter(|id| !live.contains(id))
         .collect();
-    assert!(stale.is_empty(), "remove from both book.ftl files: {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "remove from both book.ftl files: {stale:?}"
+    );
 }
