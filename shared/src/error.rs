@@ -43,6 +43,9 @@ pub enum ErrorKind {
     State,
     /// A knob in the environment (`MULTITASK_TIME_SCALE`, `MULTITASK_SEED`) is malformed.
     Environment,
+    /// A `Barrier` was broken (a waiter timed out, or `abort`/`reset` was called): Python's
+    /// `threading.BrokenBarrierError`.
+    BrokenBarrier,
 }
 
 /// An error of the `multitask` crate: a kind, the pid it is about, a message, and the error
@@ -181,6 +184,7 @@ impl fmt::Display for Error {
             ErrorKind::WorkerDied => "pool worker died",
             ErrorKind::State => "invalid state",
             ErrorKind::Environment => "bad environment",
+            ErrorKind::BrokenBarrier => "broken barrier",
         };
         match self.pid {
             Some(pid) => write!(f, "{what} (pid {pid}): {}", self.message),

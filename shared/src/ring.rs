@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::futex;
 use crate::shm::{Shared, ZeroedAtomics};
 
 /// Bytes in the ring: messages of up to half of it, and room for many small ones.
@@ -116,8 +117,16 @@ impl Messages {
         }
     }
 
-    /// Puts one message, waiting while the ring has no room for it.
+    /// Puts one message, waiting while the ring has no room for it (a test's shorthand).
+    #[cfg(test)]
     pub(crate) fn send(&self, bytes: &[u8]) -> Result<()> {
+        while !self.send_within(bytes, Duration::from_secs(3600))? {}
+        Ok(())
+    }
+
+    /// Puts one message, waiting at most `slice` for room: false when there was none (the
+    /// caller looks whether anyone is left to make room, then calls again).
+    pub(crate) fn send_within(&self, bytes: &[u8], slice: Duration) -> Result<bool> {
         if bytes.len() > self.max_message() {
             return Err(Error::new(
                 ErrorKind::Serialize,
@@ -130,6 +139,7 @@ impl Messages {
         }
         let need = (HEADER + bytes.len()) as u64;
         let ring: &Ring = &self.ring;
+        let deadline = crate::deadline::after(slice);
         loop {
             let locked = self.lock()?;
             let (head, tail) = (
@@ -144,14 +154,18 @@ impl Messages {
                 let wake = ring.readers_waiting.load(Ordering::Acquire) > 0;
                 drop(locked);
                 if wake {
-                    futex_wake(&ring.data_seq, 1);
+                    futex::wake(&ring.data_seq, 1);
                 }
-                return Ok(());
+                return Ok(true);
+            }
+            if crate::deadline::passed(deadline) {
+                return Ok(false);
             }
             let seq = ring.space_seq.load(Ordering::Acquire);
             ring.writers_waiting.fetch_add(1, Ordering::AcqRel);
             drop(locked);
-            futex_wait(&ring.space_seq, seq, Duration::from_millis(50));
+            let nap = crate::deadline::left(deadline).min(Duration::from_millis(50));
+            futex::wait(&ring.space_seq, seq, nap);
             ring.writers_waiting.fetch_sub(1, Ordering::AcqRel);
         }
     }
@@ -185,7 +199,7 @@ impl Messages {
             && CAPACITY as u64 - (tail - head) >= (CAPACITY / 2) as u64;
         drop(locked);
         if wake {
-            futex_wake(&ring.space_seq, i32::MAX);
+            futex::wake(&ring.space_seq, i32::MAX);
         }
         Ok(true)
     }
@@ -209,7 +223,7 @@ impl Messages {
         let seq = ring.data_seq.load(Ordering::Acquire);
         ring.readers_waiting.fetch_add(1, Ordering::AcqRel);
         drop(locked);
-        futex_wait(&ring.data_seq, seq, timeout);
+        futex::wait(&ring.data_seq, seq, timeout);
         ring.readers_waiting.fetch_sub(1, Ordering::AcqRel);
     }
 
@@ -237,32 +251,6 @@ impl Messages {
             std::ptr::copy_nonoverlapping(base, out.as_mut_ptr().add(first), out.len() - first);
         }
     }
-}
-
-/// Sleeps while `word` holds `expected`, at most `timeout` (a shared futex: the word is in
-/// memory other processes map).
-fn futex_wait(word: &AtomicU32, expected: u32, timeout: Duration) {
-    let ts = libc::timespec {
-        tv_sec: timeout.as_secs().min(i32::MAX as u64) as libc::time_t,
-        tv_nsec: timeout.subsec_nanos() as libc::c_long,
-    };
-    // SAFETY: `word` is a live, aligned u32; the timespec outlives the call. EINTR, EAGAIN (the
-    // word changed) and a timeout all just send the caller round its loop again.
-    unsafe {
-        libc::syscall(
-            libc::SYS_futex,
-            word.as_ptr(),
-            libc::FUTEX_WAIT,
-            expected,
-            &ts as *const libc::timespec,
-        )
-    };
-}
-
-/// Wakes up to `count` sleepers on `word`.
-fn futex_wake(word: &AtomicU32, count: i32) {
-    // SAFETY: `word` is a live, aligned u32.
-    unsafe { libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAKE, count) };
 }
 
 #[cfg(test)]

@@ -62,6 +62,12 @@ pub struct FenceOptions {
     /// Whether the run's own loopback is up (127.0.0.1 and ::1 inside the run only).
     /// Without a network namespace, TCP bind and connect are refused either way.
     pub loopback: bool,
+    /// `None` (the default): the run has a network namespace of its own (see `loopback`).
+    /// `Some(ports)`: the run stays on the host's network, and Landlock (ABI 4 and later)
+    /// lets it connect over TCP to these ports only and bind no TCP port. Meant for fetching
+    /// dependencies over HTTPS (`[443]`); UDP is not fenced (name lookups work), and a host
+    /// listener on an allowed port stays reachable.
+    pub host_network_tcp_ports: Option<Vec<u16>>,
     /// Whose ids the run gets.
     pub run_as: RunAs,
     /// Where the scratch directory is made; `None` for `std::env::temp_dir()`.
@@ -84,6 +90,7 @@ impl Default for FenceOptions {
             read_only: Vec::new(),
             writable: Vec::new(),
             loopback: true,
+            host_network_tcp_ports: None,
             run_as: RunAs::Nobody,
             scratch_parent: None,
             path: OsString::from(SYSTEM_PATH),
@@ -101,8 +108,9 @@ pub struct BuildPaths {
     /// The target directory (writable; it must exist).
     pub target_dir: PathBuf,
     /// `CARGO_HOME`, whose `registry`, `git` and `bin` folders and `config.toml` are readable
-    /// (not its `credentials.toml`). Dependencies must have been fetched before (`cargo fetch`
-    /// runs none of the project's code).
+    /// (not its `credentials.toml`). Dependencies must have been fetched before. For a
+    /// stranger's project, give a private `CARGO_HOME` (as `grade class` does): the invoker's
+    /// `git/` may hold clones of private repositories.
     pub cargo_home: PathBuf,
     /// `RUSTUP_HOME` (read-only), if the toolchain comes from rustup.
     pub rustup_home: Option<PathBuf>,
@@ -112,9 +120,10 @@ impl FenceOptions {
     /// The fence for building a submission: no network at all (not even loopback), the target
     /// directory and the scratch directory writable, the project and the toolchain read-only,
     /// CARGO_HOME and RUSTUP_HOME kept (HOME is the scratch directory) and `CARGO_NET_OFFLINE`
-    /// set. Run `cargo fetch` (which writes `Cargo.lock` and runs none of the project's code)
-    /// outside the fence first, then `cargo build --offline --locked` inside: the project is
-    /// read-only. Runs as the invoker ([`RunAs::Invoker`]) because a root toolchain lives under
+    /// set. Fetch first (`grade class` runs `cargo fetch` in this fence too, with the project
+    /// and its private `CARGO_HOME` writable: a project's toolchain file or a git dependency
+    /// must never be acted on with the invoker's rights), then `cargo build --offline --locked`
+    /// inside: the project is read-only. Runs as the invoker ([`RunAs::Invoker`]) because a root toolchain lives under
     /// `/root`, which `nobody` cannot enter.
     pub fn for_build(paths: &BuildPaths) -> FenceOptions {
         let mut read_only = vec![paths.project.clone()];

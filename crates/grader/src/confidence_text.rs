@@ -24,3 +24,10 @@ pub(crate) fn likely_tag(c: &CheckReport, runs: usize, threshold: f64) -> String
         c.runs_passed
     )
 }
+
+/// `, 95%: L%-U%` when the check has an interval, else nothing.
+pub(crate) fn interval(c: &CheckReport) -> String {
+    c.interval.map_or(String::new(), |[low, high]| {
+        format!(", 95%: {:.0}%-{:.0}%", low * 100.0, high * 100.0)
+    })
+}

@@ -3,18 +3,17 @@
 use std::ffi::OsString;
 use std::time::Duration;
 
-use crate::diff::first_failing;
 use crate::error::GradeError;
 use crate::fencing::{GradeFence, fence_status, notes};
-use crate::judge::judge;
+use crate::judge::{DiffWith, Grading, Judging};
 use crate::outcome::RunOutcome;
 use crate::pair::pair_command;
-use crate::report::{CheckKind, CheckStatus, Report};
+use crate::report::Report;
 use crate::run::{RunConfig, StdoutKind, become_subreaper, command_dirs, preflight, run_once};
-use crate::shaking;
 use crate::spec::Spec;
 use crate::spec::params::Params;
 use crate::writer::Tracing;
+use crate::{settle, shaking};
 
 /// The environment variable every demo multiplies its sleeps by.
 pub const TIME_SCALE_ENV: &str = "MULTITASK_TIME_SCALE";
@@ -68,6 +67,10 @@ pub struct GradeOptions {
     /// With `pair`: the worker starts only once a stdout line starts with this text too
     /// (`--pair-after`, e.g. `Try get results`).
     pub pair_after: Option<String>,
+    /// Make every run even once the verdict is settled (`--all-runs`). Without it the grading
+    /// stops as soon as one guaranteed check has failed in two runs: the verdict is "failed"
+    /// whatever the other runs do, and a port that never ends costs two timeouts, not ten.
+    pub all_runs: bool,
 }
 
 impl Default for GradeOptions {
@@ -89,6 +92,7 @@ impl Default for GradeOptions {
             fence: Some(GradeFence::default()),
             pair: false,
             pair_after: None,
+            all_runs: false,
         }
     }
 }
@@ -282,8 +286,10 @@ pub fn grade_runs(
         _ => None,
     };
     let mut outcomes = Vec::with_capacity(opts.runs);
+    let mut judging = Judging::new(spec, &params);
     let mut passed = 0;
     let mut refused: Option<Tracing> = None;
+    let mut settled = settle::Settled::default();
     for run in 1..=opts.runs {
         progress(Progress::Started {
             run,
@@ -300,12 +306,7 @@ pub fn grade_runs(
             cfg.trace = false;
         }
         // A run passes when it fails no guaranteed check; likely ones need all the runs.
-        let alone = judge(spec, &params, std::slice::from_ref(&outcome));
-        if alone
-            .checks
-            .iter()
-            .all(|c| c.kind == CheckKind::Likely || c.status != CheckStatus::Failed)
-        {
+        if settled.add(&judging.add(&outcome)) {
             passed += 1;
         }
         progress(Progress::Ended {
@@ -316,14 +317,19 @@ pub fn grade_runs(
         });
         plan.observe(&outcome.schedule);
         outcomes.push(outcome);
-        if crate::until_confident::confident(opts, spec, &params, &outcomes) {
+        if (settled.twice && !opts.all_runs && run < opts.runs)
+            || settle::confident(opts, spec, &params, &outcomes)
+        {
             break;
         }
     }
-    let mut report = judge(spec, &params, &outcomes);
-    report.diff = first_failing(spec, &report, &outcomes, reference.as_ref());
-    report.fence = fence_status(opts.fence.as_ref())?;
-    report.notes = notes(&outcomes, opts.fence.as_ref());
+    let report = judging.finish(Grading {
+        runs: &outcomes,
+        planned: opts.runs,
+        diff: DiffWith::beside(reference.as_ref()),
+        fence: fence_status(opts.fence.as_ref())?,
+        notes: notes(&outcomes, opts.fence.as_ref()),
+    });
     Ok((report, outcomes))
 }
 

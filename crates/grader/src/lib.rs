@@ -30,6 +30,7 @@
 
 #![deny(missing_docs)]
 
+mod assembler;
 mod bundle;
 mod causes;
 mod checks;
@@ -54,33 +55,39 @@ mod run;
 mod run_checks;
 mod run_diff;
 mod run_facts;
+mod settle;
 mod shaking;
 mod spec;
 mod text;
 mod timeline;
-mod until_confident;
 mod writer;
 
 pub use bundle::{
-    BundleError, BundleErrorKind, BundleOptions, SOURCE_DIR, gradescope_command, write_bundle,
+    BundleError, BundleErrorKind, BundleOptions, SOURCE_DIR, gradescope_cli, gradescope_command,
+    write_bundle,
 };
 pub use class::{
     BuildStatus, CSV_HEADER, ClassError, ClassErrorKind, ClassOptions, ClassResults, Form,
-    RUST_EDITION, ReportFiles, SubmissionResult, Verdict, class_command, default_jobs, grade_class,
+    RUST_EDITION, ReportFiles, SubmissionResult, Verdict, class_cli, class_command, default_jobs,
+    grade_class,
 };
 /// The command line's value parsers, shared by `grade` and its `class` and `gradescope`
 /// commands.
 pub mod value_parsers {
-    pub use crate::cli_args::{fraction, key_value, positive, size};
+    pub use crate::cli_args::{
+        CommandWords, GradingArgs, command_line, fraction, key_value, positive, runs, size,
+    };
 }
 pub use coverage::Coverage;
 pub use error::{GradeError, GradeErrorKind};
+pub use fence_report::fence_short;
 pub use fencing::{GradeFence, fence_status};
 pub use grade::{
     GradeOptions, Progress, SEED_ENV, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,
     ensure_subreaper, grade, grade_runs, grade_with_progress,
 };
 pub use judge::judge;
+pub use load::closest;
 pub use outcome::{Exit, LeftBehind, Line, RunOutcome};
 pub use report::{CheckKind, CheckReport, CheckStatus, Failure, Format, Report};
 pub use run::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind, run_once};
@@ -89,6 +96,7 @@ pub use run_checks::{
     TRACE_CHECK,
 };
 pub use run_diff::RunDiff;
+pub use run_facts::stopped_line;
 pub use run_facts::{LINES_KEPT, LineFact, RunFacts, RunLines, ShakenRun};
 pub use shaking::Scheduler;
 pub use spec::Spec;

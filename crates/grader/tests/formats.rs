@@ -18,6 +18,7 @@ fn graded(format: &str) -> common::Graded {
     let out = common::grade(
         &[
             "process",
+            "--all-runs",
             "--runs",
             "3",
             "--format",
@@ -253,6 +254,7 @@ fn junit_escapes_hostile_text() {
         params: BTreeMap::new(),
         checks: vec![CheckReport {
             name: "check \"<&>\"".into(),
+            title: None,
             kind: CheckKind::Guaranteed,
             passed: false,
             status: grader::CheckStatus::Failed,
@@ -280,5 +282,5 @@ fn junit_escapes_hostile_text() {
     let want = nasty.replace('\u{1}', "\u{FFFD}");
     let (message, text) = case.failure.as_ref().expect("failure");
     assert_eq!(message, &format!("run 1: {want}"));
-    assert_eq!(text, &format!("held in 0 of 1 runs\nrun 1: {want}"));
+    assert_eq!(text, &format!("held in 0 of 1 run\nrun 1: {want}"));
 }

@@ -27,6 +27,7 @@ pub(crate) struct Tracer {
     table: Table,
     schedule: Scheduler,
     writes: Vec<Write>,
+    unfinished: Vec<Write>,
     /// Bytes kept in `writes` so far.
     kept: usize,
     refusals: Vec<Refusal>,
@@ -53,6 +54,7 @@ impl Tracer {
             table,
             schedule,
             writes: Vec::new(),
+            unfinished: Vec::new(),
             kept: 0,
             refusals: Vec::new(),
         };
@@ -89,6 +91,7 @@ impl Tracer {
             main_pid: self.main_pid,
             tasks: self.table.records,
             writes: self.writes,
+            unfinished: self.unfinished,
             shake: self.opts.shake,
             holds,
             refusals: self.refusals,
@@ -140,6 +143,15 @@ impl Tracer {
 
     fn on_end(&mut self, pid: i32, end: End) {
         let at = self.now();
+        let tgid = self.table.tgid(pid);
+        if let Some(w) = self
+            .table
+            .live(pid)
+            .and_then(|l| l.pending.take())
+            .and_then(|p| calls::unfinished(pid, tgid, p, at))
+        {
+            self.unfinished.push(w);
+        }
         if self.table.drop_early(pid) {
             self.shared.remove_process(pid);
         }
@@ -150,10 +162,20 @@ impl Tracer {
                 self.shared.remove_process(pid);
             }
             if pid == self.main_pid {
+                self.on_main_end();
                 self.shared.set_main_end(end);
             }
         }
         self.adopt_orphaned_early();
+    }
+
+    /// The main process ended: whatever outlives it (a forked child left to finish, by design
+    /// in os.fork's example) now races the grader's grace period, and a hold of ours must not
+    /// make it lose that race. Every hold ends now and no new one starts.
+    fn on_main_end(&mut self) {
+        for (tid, how) in self.schedule.release_all() {
+            self.resume(tid, how);
+        }
     }
 
     /// An early tracee whose creator is gone will never be reported by it: take it in as it is,

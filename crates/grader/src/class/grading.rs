@@ -22,10 +22,11 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::grade::{GradeOptions, check_options, ensure_subreaper, grade_runs};
-use crate::judge::judge;
+use crate::judge::check_list;
 use crate::spec::params::Params;
 
-use super::compile::{Built, build};
+use super::cargo_home::teacher_registry;
+use super::compile::{BuildContext, Built, build, build_env};
 use super::error::{ClassError, ClassErrorKind};
 use super::html::index_html;
 use super::pool::{News, run_pool};
@@ -34,8 +35,11 @@ use super::progress::{Phase, Progress};
 use super::reports::BUILD_LOG;
 use super::results::{BuildStatus, ClassResults, SubmissionResult, Verdict};
 use super::rows::{Against, graded_row, not_graded};
+use super::run_env::scrubbed;
 use super::scratch::Scratch;
-use super::submission::{Submission, discover};
+use super::submission::{Form, Submission, discover};
+use super::toolchain::Toolchain;
+use super::visible::visible;
 
 /// How to grade a class.
 #[derive(Debug, Clone)]
@@ -56,6 +60,12 @@ pub struct ClassOptions {
     pub build_timeout: Duration,
     /// Arguments given to every submission's program (e.g. `5` for the notes' `Pool(5)`).
     pub args: Vec<OsString>,
+    /// `--allow-git`: a Cargo submission's git dependencies over `https://` are fetched
+    /// (inside the fetch fence) instead of refused.
+    pub allow_git: bool,
+    /// Variables of `grade`'s environment passed to every build step (`--build-env`); the
+    /// others are not, but the locale and time zone.
+    pub build_env: Vec<String>,
 }
 
 /// Builds and grades every submission of `opts.dir` and writes `results.csv`, `results.json`,
@@ -76,11 +86,7 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
     let scale = opts.grading.time_scale.unwrap_or(1.0);
     let params = Params::resolve(&spec, &opts.grading.params, scale)
         .map_err(|e| ClassError::with_cause(ClassErrorKind::Grading, "bad --param", e))?;
-    let check_names: Vec<String> = judge(&spec, &params, &[])
-        .checks
-        .into_iter()
-        .map(|c| c.name)
-        .collect();
+    let check_names: Vec<String> = check_list(&spec).into_iter().map(|c| c.name).collect();
     let jobs = opts.jobs.unwrap_or_else(|| default_jobs(&params));
     if jobs == 0 {
         return Err(ClassError::new(
@@ -90,7 +96,7 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
     }
     let (subs, skipped) = discover(&opts.dir, &opts.out)?;
     for line in &skipped {
-        eprintln!("grade class: {line}");
+        eprintln!("grade class: {}", visible(line));
     }
     if subs.is_empty() {
         return Err(ClassError::new(
@@ -99,6 +105,16 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
         ));
     }
     check_tools(&subs)?;
+    let needs_rust = subs
+        .iter()
+        .any(|s| matches!(s.form, Form::Cargo | Form::Rust));
+    let ctx = BuildContext {
+        toolchain: needs_rust.then(Toolchain::resolve).transpose()?,
+        registry: teacher_registry(),
+        allow_git: opts.allow_git,
+        timeout: opts.build_timeout,
+        env: build_env(&opts.build_env),
+    };
     ensure_subreaper()
         .map_err(|e| ClassError::with_cause(ClassErrorKind::Grader, "cannot supervise runs", e))?;
     prepare_out(&opts.out, &subs)?;
@@ -113,12 +129,7 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
         |i, sub: &Submission| {
             let t = Instant::now();
             let log = opts.out.join(&sub.name).join(BUILD_LOG);
-            let built = build(
-                sub,
-                &scratch.path().join(i.to_string()),
-                &log,
-                opts.build_timeout,
-            );
+            let built = build(sub, &scratch.path().join(i.to_string()), &log, &ctx);
             (built, t.elapsed().as_secs_f64())
         },
         |news| match news {
@@ -140,6 +151,7 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
     // Rows for what did not build; commands for what did.
     let mut rows: Vec<Option<SubmissionResult>> = Vec::with_capacity(subs.len());
     let mut to_grade: Vec<(usize, Vec<OsString>, f64)> = Vec::new();
+    let teacher_vars: Vec<OsString> = std::env::vars_os().map(|(k, _)| k).collect();
     for (i, (sub, b)) in subs.iter().zip(builds).enumerate() {
         let (outcome, secs) = match b {
             Ok((Ok(built), secs)) => (Ok(built), secs),
@@ -149,6 +161,7 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
         match outcome {
             Ok(Built::Command(mut cmd)) => {
                 cmd.extend(opts.args.iter().cloned());
+                let cmd = scrubbed(cmd, &teacher_vars);
                 to_grade.push((i, cmd, secs));
                 rows.push(None);
             }

@@ -208,7 +208,7 @@ impl Supervisor {
         let elapsed = start.elapsed();
         let output_limit_hit = cap.limit_hit;
         let stdout_bytes = cap.stdout_total;
-        let (mut lines, stderr_tail) = cap.finish(elapsed);
+        let (mut lines, stderr_tail) = cap.finish();
         let exit = match self.status {
             Some(st) if !killed_main => Some(st),
             _ => None,
@@ -222,14 +222,14 @@ impl Supervisor {
                 schedule = trace.schedule.clone();
                 tasks = attribute::tasks(&trace);
                 refused = super::fenced::refusals(&trace);
-                match attribute::incomplete(&trace, stdout_bytes) {
+                match attribute::stdout_writes(&trace, stdout_bytes) {
                     _ if output_limit_hit => {
                         tracing = Tracing::Incomplete("the output passed the limit".into())
                     }
-                    Some(why) => tracing = Tracing::Incomplete(why),
-                    None => {
-                        lines = attribute::writer_lines(&trace);
-                        advice = attribute::mixed_lines(&trace);
+                    Err(why) => tracing = Tracing::Incomplete(why),
+                    Ok(writes) => {
+                        lines = attribute::writer_lines(&trace, &writes);
+                        advice = attribute::mixed_lines(&writes);
                         tracing = Tracing::On;
                     }
                 }

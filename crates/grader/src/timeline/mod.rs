@@ -6,13 +6,12 @@
 //! knows nothing of how a grading stores its runs: [`Timeline::of_trace`] builds one from a
 //! trace alone (lines assembled per writer, [`writer_lines`]), `from_run` from a graded run.
 //!
-//! Inside: `assemble` (lines per writer), `pairing` (kinds, spans and hand-offs from a spec),
+//! Inside (lines per writer come from [`crate::assembler`]): `pairing` (kinds, spans and hand-offs from a spec),
 //! `lanes` (lane order and labels), `scale` (where time runs), `layout` (measures, where text
 //! fits), `place` (every lane's and text's place), `glyphs` (text as
 //! drawn), `draw`, `strip` and `svg` (the picture), `html` (a report page), `from_run` (a graded
 //! run's timeline), `trace_run` (one run traced, for `grade trace`).
 
-mod assemble;
 mod draw;
 mod from_run;
 mod glyphs;
@@ -32,7 +31,7 @@ use tracer::{Stream, Trace};
 
 use crate::spec::Spec;
 
-pub use assemble::{WriterLine, writer_lines};
+pub use crate::assembler::{WriterLine, writer_lines};
 pub use from_run::run_timeline;
 pub use html::html_report;
 pub use trace_run::{TraceRunError, TraceRunOptions, TracedRun, trace_command};
@@ -95,6 +94,12 @@ pub struct Timeline<'a> {
     pub spans: Vec<OpenSpan>,
     /// The hand-offs.
     pub links: Vec<Link>,
+    /// What the legend calls each line kind: the spec's `label` in the reader's language
+    /// (kinds without one are named by their name).
+    pub labels: std::collections::BTreeMap<String, String>,
+    /// The role of the task writing each line kind (the spec's `role`, in the reader's
+    /// language): a lane whose lines all have one role is named by it.
+    pub roles: std::collections::BTreeMap<String, String>,
 }
 
 impl<'a> Timeline<'a> {
@@ -119,6 +124,8 @@ impl<'a> Timeline<'a> {
             lines,
             spans: Vec::new(),
             links: Vec::new(),
+            labels: Default::default(),
+            roles: Default::default(),
         }
     }
 
@@ -128,6 +135,13 @@ impl<'a> Timeline<'a> {
         let (spans, links) = pairing::pair_up(spec, &mut self.lines);
         self.spans = spans;
         self.links = links;
+        let lang = i18n::Lang::current();
+        self.labels = spec
+            .lines
+            .iter()
+            .map(|k| (k.name.clone(), k.label_in(lang).to_string()))
+            .collect();
+        self.roles = roles_of(spec, lang);
         self
     }
 
@@ -140,4 +154,15 @@ impl<'a> Timeline<'a> {
     pub fn svg_element(&self) -> String {
         svg::document(self, false)
     }
+}
+
+/// Each line kind's writer role in `lang`, for the kinds whose spec names one.
+pub(super) fn roles_of(
+    spec: &Spec,
+    lang: i18n::Lang,
+) -> std::collections::BTreeMap<String, String> {
+    spec.lines
+        .iter()
+        .filter_map(|k| Some((k.name.clone(), k.role_in(lang)?.to_string())))
+        .collect()
 }

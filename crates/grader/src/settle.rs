@@ -1,5 +1,6 @@
-//! `--confidence C`: when a grading has run enough: PCT's bound reached `C` and no likely check
-//! is undecided.
+//! When a grading may stop before its last run: a guaranteed check failed twice (no later run
+//! can make it pass, and two runs agree on why), or, with `--confidence`, PCT's bound
+//! reached it and no likely check is undecided any more.
 
 use crate::grade::GradeOptions;
 use crate::judge::judge;
@@ -8,6 +9,27 @@ use crate::report::CheckStatus;
 use crate::shaking::Scheduler;
 use crate::spec::Spec;
 use crate::spec::params::Params;
+
+/// Whether the verdict is settled: which guaranteed checks have failed so far, and whether one
+/// of them has failed twice (then no later run can make the grading pass, and two runs agree
+/// on why it fails).
+#[derive(Debug, Default)]
+pub(crate) struct Settled {
+    failed_once: std::collections::BTreeSet<String>,
+    pub(crate) twice: bool,
+}
+
+impl Settled {
+    /// Counts one run's verdict: the guaranteed checks it failed; true when it failed none.
+    pub(crate) fn add(&mut self, failed: &[String]) -> bool {
+        for name in failed {
+            if !self.failed_once.insert(name.clone()) {
+                self.twice = true;
+            }
+        }
+        failed.is_empty()
+    }
+}
 
 /// With `--confidence C`: PCT's bound over the runs so far reached `C` (when runs are shaken
 /// by PCT), no likely check is undecided any more, and at least two runs were made (one of them

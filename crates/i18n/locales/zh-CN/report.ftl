@@ -1,0 +1,52 @@
+# 一次评分的报告：文本形式（HTML 页面和 Gradescope 也用这些词）。
+report-heading = grade { $example }：{ $runs } 次运行，时间缩放 { $scale }
+report-passed = 通过
+report-failed = 未通过
+report-all-passed = { $runs } 次运行中全部 { $total } 项检查通过
+report-some-passed = { $runs } 次运行中 { $total } 项检查有 { $passed } 项通过{ $also }
+report-some-failed = { $runs } 次运行中 { $total } 项检查有 { $failed } 项未通过{ $also }
+report-also-not-reached = ，{ $reached } 项未触及
+report-also-not-checked = ，{ $checked } 项未检查
+report-tag-pass = 通过
+report-tag-fail = 失败
+report-tag-not-reached = 未及
+report-tag-not-checked = 未查
+report-not-checked = 未检查：它需要跟踪，而没有一次运行被跟踪
+report-not-reached = 未触及：没有一次运行打印出它要评判的行
+report-likely = 大概率成立：在 { $judged } 次{ $unshaken ->
+    [yes] 未扰动的
+   *[no] {""}
+}运行中成立 { $held } 次，需要 { $percent }%
+report-failed-in = 第 { $run } 次运行（{ $runs } 次中有 { $failed } 次失败）：
+report-fence = 隔离：{ $fence }
+facts-line = 标准输出：{ $stdout }；跟踪：{ $tracing }
+facts-stdout-terminal = 终端
+facts-stdout-pipe = 管道
+facts-tracing-on = 开
+facts-tracing-off = 关
+facts-shaken = ；被扰动的运行：{ $runs }
+facts-shaken-run = 第 { $run } 次（种子 { $seed }）
+html-summary = { $runs } 次运行（时间缩放 { $scale }）中，{ $total } 项检查有 { $passed } 项通过，{ $failed } 项未通过，{ $unreached } 项未触及，{ $unchecked } 项未检查
+html-head-result = 结果
+html-head-check = 检查
+html-head-kind = 类别
+html-head-held = 成立的运行
+html-not-reached = 未触及
+html-not-checked = 未检查
+html-guaranteed = 必然成立
+html-likely = 大概率成立
+html-likely-needs = 大概率成立（需要 { $percent }%）
+html-held = { $runs } 次中 { $held } 次
+html-timeline-passing = 第 { $run } 次运行（通过）：谁在何时打印了什么
+html-timeline-failing = 第 { $run } 次运行（第一次失败的运行）：谁在何时打印了什么
+html-beside = 第 { $run } 次运行与一次正确运行对照
+diff-beside-reference = 第 { $run } 次运行与一次正确运行（参照程序）对照（>> 标出两边第一处不同的行）：
+diff-beside-spec = 第 { $run } 次运行与规格中的行类型对照（>> 标出两边第一处不同的行）：
+html-beside-spec = 第 { $run } 次运行与规格期望的行类型对照
+gradescope-summary = { $example }：{ $runs } 次运行中 { $total } 项检查有 { $passed } 项通过
+output-not-checked = 未检查：它需要跟踪，而 { $runs } 次运行都没有被跟踪（跟踪：{ $tracing }）
+output-not-reached = 未触及：{ $runs } 次运行都没有打印出它要评判的行
+output-held = { $runs } 次运行中成立 { $held } 次
+output-shaken = （大概率成立的检查不评判被扰动的运行）
+output-likely = （大概率成立的检查：需要 { $percent }%）
+output-run = 第 { $run } 次运行
