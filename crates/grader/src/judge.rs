@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use crate::confidence::{self, decide, wilson};
 use crate::diff::first_failing;
 use crate::outcome::{Line, RunOutcome};
 use crate::report::{CheckKind, CheckReport, CheckStatus, Failure, Report};
@@ -223,9 +224,16 @@ impl<'s> Judging<'s> {
 /// traced (if they need it).
 fn settle(c: &mut CheckReport, runs: usize) {
     let judged = c.runs_judged(runs);
-    let held = match c.threshold {
+    // A likely check is judged by its 95% interval over the runs it decided (held or failed).
+    let decided = c.runs_passed + c.failures.len();
+    let verdict = c.threshold.map(|t| {
+        let (low, high) = wilson(c.runs_passed, decided);
+        c.interval = Some([low, high]);
+        decide(c.runs_passed, decided, t)
+    });
+    let held = match verdict {
         None => c.failures.is_empty(),
-        Some(t) => c.runs_passed as f64 >= t * judged as f64 - 1e-9,
+        Some(v) => v == confidence::Verdict::Held,
     };
     c.status = if c.runs_passed == 0 && c.failures.is_empty() && judged == 0 {
         CheckStatus::NotChecked
@@ -233,12 +241,15 @@ fn settle(c: &mut CheckReport, runs: usize) {
         CheckStatus::NotReached
     } else if held {
         CheckStatus::Passed
+    } else if let Some(confidence::Verdict::Undecided { more }) = verdict {
+        c.more_runs = Some(more);
+        CheckStatus::Undecided
     } else {
         CheckStatus::Failed
     };
     c.passed = c.status == CheckStatus::Passed;
-    if c.passed {
-        // A likely check that holds often enough has nothing to answer for.
+    if c.passed || c.status == CheckStatus::Undecided {
+        // A likely check that holds often enough, or may, has nothing to answer for.
         c.failures.clear();
     }
 }

@@ -36,6 +36,8 @@ mod causes;
 mod checks;
 mod class;
 mod cli_args;
+mod confidence;
+mod confidence_text;
 mod coverage;
 mod diff;
 mod error;
@@ -58,6 +60,7 @@ mod shaking;
 mod spec;
 mod text;
 mod timeline;
+mod until_confident;
 mod writer;
 
 pub use bundle::{

@@ -38,6 +38,10 @@ pub enum CheckStatus {
     /// and every run was shaken). It scores nothing, fails nothing, and is never "passed".
     #[serde(rename = "not checked")]
     NotChecked,
+    /// A likely check whose 95% interval still holds its threshold: too few runs to tell. It
+    /// scores nothing and fails nothing; `more_runs` says about how many more would decide.
+    #[serde(rename = "undecided")]
+    Undecided,
 }
 
 /// The verdict of one check over all runs.
@@ -74,6 +78,12 @@ pub struct CheckReport {
     pub threshold: Option<f64>,
     /// The failing runs (empty when the check passed).
     pub failures: Vec<Failure>,
+    /// A likely check: the 95% Wilson interval of the share of judged runs it held in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<[f64; 2]>,
+    /// An undecided likely check: about how many more judged runs would decide it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub more_runs: Option<usize>,
 }
 
 impl CheckReport {
@@ -101,6 +111,8 @@ impl CheckReport {
             runs_shaken: 0,
             threshold,
             failures: Vec::new(),
+            interval: None,
+            more_runs: None,
         }
     }
 }
@@ -221,6 +233,7 @@ impl Report {
                 CheckStatus::Failed => paint(&i18n::tr(lang, "report-tag-fail"), "31;1"),
                 CheckStatus::NotReached => paint(&i18n::tr(lang, "report-tag-not-reached"), "33"),
                 CheckStatus::NotChecked => paint(&i18n::tr(lang, "report-tag-not-checked"), "33"),
+                CheckStatus::Undecided => paint(&i18n::tr(lang, "report-tag-undecided"), "33"),
             };
             let _ = write!(out, "{tag}  {}", c.shown());
             if c.status == CheckStatus::NotChecked {
@@ -228,18 +241,7 @@ impl Report {
             } else if c.status == CheckStatus::NotReached {
                 let _ = write!(out, "  [{}]", i18n::tr(lang, "report-not-reached"));
             } else if let Some(t) = c.threshold {
-                let _ = write!(
-                    out,
-                    "  [{}]",
-                    i18n::tr!(
-                        lang,
-                        "report-likely",
-                        held = c.runs_passed,
-                        judged = c.runs_judged(self.runs),
-                        unshaken = if c.runs_shaken > 0 { "yes" } else { "no" },
-                        percent = (t * 100.0).round()
-                    )
-                );
+                out.push_str(&crate::confidence_text::likely_tag(c, self.runs, t, lang));
             }
             out.push('\n');
             if let Some(f) = c.failures.first() {

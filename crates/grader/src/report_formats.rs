@@ -132,6 +132,17 @@ impl Report {
         if let Some(t) = c.threshold {
             let percent = (t * 100.0).round();
             let _ = write!(s, "{}", i18n::tr!(lang, "output-likely", percent = percent));
+            if let Some([low, high]) = c.interval {
+                let (low, high) = ((low * 100.0).round(), (high * 100.0).round());
+                let _ = write!(
+                    s,
+                    "{}",
+                    i18n::tr!(lang, "output-interval", low = low, high = high)
+                );
+            }
+            if let Some(more) = c.more_runs {
+                let _ = write!(s, "{}", i18n::tr!(lang, "output-undecided", more = more));
+            }
         }
         for f in &c.failures {
             let run = i18n::tr!(lang, "output-run", run = f.run);

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use grader::{CheckKind, Params, Report, Spec, judge};
+use grader::{CheckKind, CheckStatus, Params, Report, Spec, judge};
 use grader::{Exit, LeftBehind, Line, RunOutcome};
 
 const MAIN: i32 = 4000;
@@ -134,31 +134,58 @@ fn likely_checks_are_judged_against_the_threshold() {
         "All subprocesses done.",
     ];
     let check = "N tasks run at once at some point";
-    // No concurrent run in 10: below the 10% threshold.
+    // No concurrent run in 10: the 95% interval (0% to 28%) still holds the 10% threshold, so
+    // the check is undecided (it fails nothing) and says about how many more runs would decide.
     let mut runs: Vec<RunOutcome> = (1..=10).map(|i| outcome(i, &sequential)).collect();
     let r = judged(&pool(), &[("processes", "2")], 0.01, &runs);
     let c = r.check(check).expect("check");
     assert_eq!(c.kind, CheckKind::Likely);
     assert_eq!(c.threshold, Some(0.1));
     assert_eq!(c.runs_passed, 0);
-    assert!(!c.passed);
-    assert_eq!(c.failures.len(), 10);
+    assert_eq!(c.status, CheckStatus::Undecided);
+    assert!(!c.passed && c.failures.is_empty());
+    let more = c.more_runs.expect("about how many more");
+    assert!((15..=40).contains(&more), "{more}");
+    assert!(r.passed, "undecided fails nothing: {}", r.text(false));
+    assert!(
+        r.text(false).contains("undecided after 10 runs"),
+        "{}",
+        r.text(false)
+    );
+    // With that many more, none concurrent: the interval lies below 10%, a failure.
+    runs.extend((11..=10 + more).map(|i| outcome(i, &sequential)));
+    let r = judged(&pool(), &[("processes", "2")], 0.01, &runs);
+    let c = r.check(check).expect("check");
+    assert_eq!(c.status, CheckStatus::Failed);
+    assert_eq!(c.failures.len(), runs.len());
     assert!(
         c.failures[0].message.contains("expected 2 at some point"),
         "{:?}",
         c.failures
     );
-    // 1 in 10 is enough, and a passing likely check lists no failures.
+    assert!(
+        c.interval.is_some_and(|[_, high]| high < 0.1),
+        "{:?}",
+        c.interval
+    );
+    // 1 in 10 may be a correct pool's share: undecided, not failed.
+    let mut runs: Vec<RunOutcome> = (1..=10).map(|i| outcome(i, &sequential)).collect();
     runs[4] = outcome(5, &good_pool());
     let r = judged(&pool(), &[("processes", "2")], 0.01, &runs);
-    let c = r.check(check).expect("check");
-    assert!(c.passed && c.failures.is_empty() && c.runs_passed == 1);
-    assert!(r.passed, "{}", r.text(false));
-    // 1 in 20 is not.
-    let more: Vec<RunOutcome> = (11..=20).map(|i| outcome(i, &sequential)).collect();
-    runs.extend(more);
+    assert_eq!(
+        r.check(check).expect("check").status,
+        CheckStatus::Undecided
+    );
+    // 5 in 10: the interval (24% to 76%) lies above 10%, a pass that lists no failures.
+    for i in [0, 2, 6, 8] {
+        runs[i] = outcome(i + 1, &good_pool());
+    }
     let r = judged(&pool(), &[("processes", "2")], 0.01, &runs);
-    assert!(!r.check(check).expect("check").passed);
+    let c = r.check(check).expect("check");
+    assert!(
+        c.passed && c.failures.is_empty() && c.runs_passed == 5,
+        "{c:?}"
+    );
     // A pool bigger than the number of tasks needs only as many at once as there are tasks.
     let all_at_once = [
         "Parent process 10.",
@@ -182,12 +209,9 @@ fn likely_checks_are_judged_against_the_threshold() {
         &[outcome(1, &all_at_once)],
     );
     assert!(r.passed, "{}", r.text(false));
-    let r = judged(
-        &pool(),
-        &[("processes", "8")],
-        0.01,
-        &[outcome(1, &good_pool())],
-    );
+    // Two at once where five are due, in each of 40 runs: below 10% with 95% confidence.
+    let runs: Vec<RunOutcome> = (1..=40).map(|i| outcome(i, &good_pool())).collect();
+    let r = judged(&pool(), &[("processes", "8")], 0.01, &runs);
     assert!(
         failure(&r, check)
             .expect("2 of 5")

@@ -80,7 +80,8 @@ fn check_example_with(example: &str, env: &[(&str, &OsStr)], extra: &[&str]) {
             .as_array()
             .expect("checks")
             .iter()
-            .filter(|c| c["passed"] == false)
+            // An undecided likely check (too few runs to tell) fails nothing.
+            .filter(|c| c["passed"] == false && c["status"] != "undecided")
             .map(|c| c["name"].as_str().expect("name"))
             .collect();
         match expect.strip_prefix("fail ") {

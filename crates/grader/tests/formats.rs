@@ -267,6 +267,8 @@ fn junit_escapes_hostile_text() {
                 run: 1,
                 message: nasty.into(),
             }],
+            interval: None,
+            more_runs: None,
         }],
         diff: None,
         facts: Default::default(),

@@ -29,7 +29,14 @@ report-not-reached = not reached: no run printed a line it judges
 report-likely = likely: held in { $held } of { $judged } { $unshaken ->
     [yes] unshaken runs
    *[no] runs
-}, needs { $percent }%
+}{ $interval }, needs { $percent }%
+report-likely-undecided = likely: undecided after { $judged } { $unshaken ->
+    [yes] unshaken runs
+   *[no] runs
+}, held in { $held }{ $interval }, needs { $percent }%: about { $more } more needed (--confidence 0.99 runs them)
+# A likely check's 95% confidence interval (Wilson), in percent.
+report-interval = { " " }(95%: { $low }%-{ $high }%)
+report-tag-undecided = ~~~~
 report-failed-in = run { $run } (failed in { $failed } of { $runs ->
     [one] { $runs } run
    *[other] { $runs } runs
@@ -54,6 +61,7 @@ html-head-kind = kind
 html-head-held = runs held
 html-not-reached = not reached
 html-not-checked = not checked
+html-undecided = undecided
 html-guaranteed = guaranteed
 html-likely = likely
 html-likely-needs = likely (needs { $percent }%)
@@ -78,4 +86,6 @@ output-held = held in { $held } of { $runs ->
 }
 output-shaken = { " " }(shaken runs are not judged by likely checks)
 output-likely = { " " }(likely check: needs { $percent }%)
+output-interval = { " " }(95% interval { $low }%-{ $high }%)
+output-undecided = ; undecided: about { $more } more judged runs needed
 output-run = run { $run }
