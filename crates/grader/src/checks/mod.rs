@@ -38,6 +38,7 @@ check_types! {
     exit_status,
     parent_pid,
     direct_child,
+    cpu_time,
 }
 
 #[cfg(test)]

@@ -173,6 +173,7 @@ mod tests {
             } else {
                 "demo".into()
             }),
+            cpu_time: None,
         }
     }
 
