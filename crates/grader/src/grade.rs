@@ -301,7 +301,10 @@ pub fn grade_runs(
     }
     report.diff = first_failing(spec, &report, &outcomes, reference.as_ref());
     report.fence = fence_status(opts.fence.as_ref())?;
-    report.notes = notes(&outcomes, opts.fence.as_ref());
+    // The fence's notes first, then the checks' (runs that could not judge one).
+    let mut fence_notes = notes(&outcomes, opts.fence.as_ref());
+    fence_notes.append(&mut report.notes);
+    report.notes = fence_notes;
     Ok((report, outcomes))
 }
 

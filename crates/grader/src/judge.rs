@@ -28,6 +28,8 @@ pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
         }))
         .collect();
     let values = params.filled(&spec.params);
+    // Per spec check: how many runs could not judge it, and the first one's reason.
+    let mut unjudged: Vec<(usize, Option<String>)> = vec![(0, None); spec.checks.len()];
     for run in runs {
         let classified = classify(&spec.lines, &run.lines);
         let ctx = Ctx {
@@ -47,8 +49,13 @@ pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
                 (c.judge)(spec, run, &classified)
                     .map(|()| Some(!c.needs_lines || !run.lines.is_empty()))
             })
-            .chain(spec.checks.iter().map(|c| {
+            .chain(spec.checks.iter().zip(unjudged.iter_mut()).map(|(c, u)| {
                 if (c.needs_trace && !traced) || (c.likely.is_some() && shaken) {
+                    return Ok(None);
+                }
+                if let Some(why) = c.rule.not_judged(&ctx) {
+                    u.0 += 1;
+                    u.1.get_or_insert_with(|| format!("run {}: {why}", run.run));
                     return Ok(None);
                 }
                 c.rule.judge(&ctx).map(|()| Some(c.rule.reached(&ctx)))
@@ -118,7 +125,17 @@ pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
         diff: None,
         facts: RunFacts::of(runs),
         fence: String::new(),
-        notes: Vec::new(),
+        notes: spec
+            .checks
+            .iter()
+            .zip(unjudged)
+            .filter_map(|(c, (n, why))| {
+                Some(format!(
+                    "'{}' was not judged in {n} run(s) ({})",
+                    c.name, why?
+                ))
+            })
+            .collect(),
     }
 }
 

@@ -39,6 +39,7 @@ check_types! {
     parent_pid,
     direct_child,
     cpu_time,
+    cores_busy,
 }
 
 #[cfg(test)]
