@@ -75,6 +75,8 @@ pub struct RunOutcome {
     pub refused: Vec<String>,
     /// The machine's CPU counters as stdout arrived (traced runs): the cores others left free.
     pub machine: Vec<CpuSample>,
+    /// Stdout ended without a newline after its last line.
+    pub unterminated: bool,
 }
 
 /// The machine's CPU counters at one moment of a run (`/proc/stat`'s `cpu` line).

@@ -74,7 +74,7 @@ impl Stream {
 /// Stdout lines and stderr's tail, within the output limit.
 pub(super) struct Capture {
     lines: Vec<Line>,
-    partial: Vec<u8>,
+    pub(super) partial: Vec<u8>,
     stderr: Vec<u8>,
     /// Bytes seen so far, kept or not.
     pub(super) total: usize,
