@@ -301,8 +301,16 @@ pub fn grade_runs(
     }
     report.diff = first_failing(spec, &report, &outcomes, reference.as_ref());
     report.fence = fence_status(opts.fence.as_ref())?;
-    // The fence's notes first, then the checks' (runs that could not judge one).
+    if opts.fence.is_some() && opts.trace {
+        report.fence.push_str("; ");
+        report
+            .fence
+            .push_str(crate::trace_refusals::REFUSED_BY_THE_TRACE);
+    }
+    // The fence's notes first, then a call the trace refused, then the checks' (runs that could
+    // not judge one).
     let mut fence_notes = notes(&outcomes, opts.fence.as_ref());
+    fence_notes.extend(outcomes.iter().find_map(crate::trace_refusals::run_note));
     fence_notes.append(&mut report.notes);
     report.notes = fence_notes;
     Ok((report, outcomes))

@@ -55,6 +55,7 @@ mod shaking;
 mod spec;
 mod text;
 mod timeline;
+mod trace_refusals;
 mod writer;
 
 pub use bundle::{
