@@ -296,8 +296,9 @@ fn failed(report: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-/// One small defect fails one check: lines that would match but for a `\r` or a trailing space
-/// count as their kind everywhere else, and the line format check names the difference.
+/// One small defect fails one check: lines that would match but for a `\r`, a trailing space, a
+/// byte order mark, a tab, a full-width mark or a missing final newline count as their kind
+/// everywhere else, and the line format check names the difference.
 #[test]
 fn a_near_miss_fails_the_line_format_check_only() {
     for (example, script, extra, says) in [
@@ -312,6 +313,24 @@ fn a_near_miss_fails_the_line_format_check_only() {
             "pool/task_line_trailing_space.py",
             &["--param", "processes=2"][..],
             "ends with a space",
+        ),
+        (
+            "process",
+            "process/near_bom.py",
+            &[][..],
+            "begins with a byte order mark",
+        ),
+        (
+            "process",
+            "process/near_no_final_newline.py",
+            &[][..],
+            "has no newline after it",
+        ),
+        (
+            "process",
+            "process/near_full_width.py",
+            &[][..],
+            "has a tab where a space belongs, has the full-width '\u{3002}'",
         ),
     ] {
         let failed = failed(&graded(example, script, extra));
