@@ -3,9 +3,11 @@
 
 use std::fmt::Write as _;
 
+use crate::text::columns;
 use serde::{Deserialize, Serialize};
 
 use super::submission::Form;
+use super::visible::{csv_cell, visible};
 
 /// The header of `results.csv`, exactly.
 pub const CSV_HEADER: &str =
@@ -102,10 +104,16 @@ impl ClassResults {
         !self.submissions.iter().any(|s| s.grader_error)
     }
 
-    /// `results.csv`: [`CSV_HEADER`], then one line per submission; empty fields where a
-    /// submission was not graded.
+    /// `results.csv`: [`CSV_HEADER`], then one record per submission (RFC 4180, written by the
+    /// `csv` crate); empty fields where a submission was not graded. A field that a
+    /// spreadsheet would take for a formula (it starts with `=`, `+`, `-`, `@`, tab or
+    /// carriage return: a submission's name is its file's) starts with `'` instead.
     pub fn csv(&self) -> String {
-        let mut out = format!("{CSV_HEADER}\n");
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
+        let header: Vec<&str> = CSV_HEADER.split(',').collect();
+        let _ = w.write_record(&header);
         for s in &self.submissions {
             let fields = [
                 s.submission.clone(),
@@ -115,10 +123,12 @@ impl ClassResults {
                 s.checks_total.map(|n| n.to_string()).unwrap_or_default(),
                 s.first_failed_check.clone().unwrap_or_default(),
             ];
-            let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-            let _ = writeln!(out, "{}", line.join(","));
+            // Writing to a Vec cannot fail but for a record of the wrong length, which this
+            // fixed array is not.
+            let _ = w.write_record(fields.iter().map(|f| csv_cell(f)));
         }
-        out
+        let bytes = w.into_inner().unwrap_or_default();
+        String::from_utf8(bytes).unwrap_or_default()
     }
 
     /// `results.json`: these results, pretty-printed.
@@ -131,6 +141,8 @@ impl ClassResults {
     /// The table on stdout: submission, build, verdict, checks passed, and the first failed
     /// check or why it was not graded.
     pub fn table(&self) -> String {
+        let lang = i18n::Lang::current();
+        let say = |w: String| i18n::tr(lang, &format!("class-word-{w}"));
         let rows: Vec<[String; 5]> = self
             .submissions
             .iter()
@@ -145,49 +157,51 @@ impl ClassResults {
                     (None, None) => String::new(),
                 };
                 [
-                    s.submission.clone(),
-                    word(&s.build),
-                    word(&s.verdict),
+                    visible(&s.submission),
+                    say(word(&s.build)),
+                    say(word(&s.verdict)),
                     checks,
-                    detail,
+                    visible(&detail),
                 ]
             })
             .collect();
         let header = [
-            "submission",
-            "build",
-            "verdict",
-            "checks",
-            "first failed check / why not graded",
+            "class-head-submission",
+            "class-head-build",
+            "class-head-verdict",
+            "class-head-checks",
+            "class-head-detail",
         ]
-        .map(String::from);
+        .map(|id| i18n::tr(lang, id));
         let mut widths = [0; 4];
         for row in rows.iter().chain([&header]) {
             for (w, cell) in widths.iter_mut().zip(row.iter()) {
-                *w = (*w).max(cell.chars().count());
+                *w = (*w).max(columns(cell));
             }
         }
         let mut out = String::new();
         for row in [&header].into_iter().chain(rows.iter()) {
             let mut line = String::new();
             for (w, cell) in widths.iter().zip(row.iter()) {
-                let _ = write!(line, "{cell:<w$}  ");
+                let pad = w.saturating_sub(columns(cell));
+                let _ = write!(line, "{cell}{:pad$}  ", "");
             }
             line.push_str(&row[4]);
             let _ = writeln!(out, "{}", line.trim_end());
         }
         let count = |v: Verdict| self.submissions.iter().filter(|s| s.verdict == v).count();
-        let _ = writeln!(
-            out,
-            "{} submissions: {} pass, {} fail, {} not graded; {:.1} s with {} job{}",
-            self.submissions.len(),
-            count(Verdict::Pass),
-            count(Verdict::Fail),
-            count(Verdict::NotGraded),
-            self.seconds,
-            self.jobs,
-            if self.jobs == 1 { "" } else { "s" }
+        let seconds = format!("{:.1}", self.seconds);
+        let summary = i18n::tr!(
+            lang,
+            "class-summary",
+            submissions = self.submissions.len(),
+            pass = count(Verdict::Pass),
+            fail = count(Verdict::Fail),
+            not_graded = count(Verdict::NotGraded),
+            seconds = seconds,
+            jobs = self.jobs
         );
+        let _ = writeln!(out, "{summary}");
         out
     }
 }
@@ -197,15 +211,6 @@ pub(crate) fn word<T: Serialize>(v: &T) -> String {
     match serde_json::to_value(v) {
         Ok(serde_json::Value::String(s)) => s,
         _ => String::new(),
-    }
-}
-
-/// A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
     }
 }
 
@@ -260,6 +265,24 @@ mod tests {
             "a,ok,fail,8,9,\"'Process end.' comes after \"\"x\"\", then y\""
         );
         assert_eq!(lines[2], "b,failed,not-graded,,,");
+        // A formula and a newline in a name: neutralised, quoted, and read back whole.
+        let hostile = ClassResults {
+            submissions: vec![
+                row("=cmd|' /c calc'!A0", Verdict::Pass, None),
+                row("a\nb,\x1b[2J", Verdict::Pass, None),
+            ],
+            ..results.clone()
+        };
+        let csv = hostile.csv();
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let names: Vec<String> = reader
+            .records()
+            .map(|r| r.expect("a record")[0].to_string())
+            .collect();
+        assert_eq!(names, ["'=cmd|' /c calc'!A0", "a\nb,\x1b[2J"]);
+        let table = hostile.table();
+        assert!(!table.contains('\x1b'), "{table}");
+        assert!(table.contains("a\\nb,\\x1b[2J"), "{table}");
         let table = results.table();
         assert!(table.contains("error: expected `;`"), "{table}");
         assert!(table.contains("8/9"), "{table}");
