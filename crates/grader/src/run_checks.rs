@@ -193,6 +193,15 @@ fn check_format(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Res
         .unterminated
         .then(|| {
             let (n, last) = run.lines.iter().enumerate().max_by_key(|(_, l)| l.at)?;
+            // A writer killed mid-line (a terminated Queue reader) did not choose to stop there.
+            let killed = last.writer.is_some_and(|w| {
+                run.tasks
+                    .iter()
+                    .any(|t| t.pid == w.pid && t.tid == w.pid && t.exit_code.is_some_and(|c| c < 0))
+            });
+            if killed {
+                return None;
+            }
             Some(format!(
                 "line {} {:?} has no newline after it: end the last line with \\n",
                 n + 1,
