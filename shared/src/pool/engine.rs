@@ -110,7 +110,7 @@ impl Engine {
     fn spawn_worker(&self, slot: usize) -> Result<Worker> {
         let (link, worker_end) = frames::socket_pair()?;
         let parent_end = link.as_raw_fd();
-        let child = spawn_child(true, move || {
+        let child = spawn_child(true, None, move || {
             // SAFETY: the child's copy of the parent's end is closed once and never used or
             // dropped here (the child leaves with _exit): so the worker sees its socket closed
             // when the parent's end is.

@@ -212,9 +212,7 @@ impl Supervisor {
         machine.sample(elapsed);
         let output_limit_hit = cap.limit_hit;
         let stdout_bytes = cap.stdout_total;
-        // Stdout's last bytes without their newline (the limit's cut aside).
-        let unterminated = !cap.partial.is_empty() && !output_limit_hit;
-        let (mut lines, stderr_tail) = cap.finish(elapsed);
+        let (mut lines, stderr_tail, unterminated) = cap.finish();
         let exit = match self.status {
             Some(st) if !killed_main => Some(st),
             _ => None,
