@@ -60,6 +60,7 @@ mod shaking;
 mod spec;
 mod text;
 mod timeline;
+mod trace_refusals;
 mod until_confident;
 mod writer;
 

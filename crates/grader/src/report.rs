@@ -236,7 +236,12 @@ impl Report {
                 CheckStatus::Undecided => paint(&i18n::tr(lang, "report-tag-undecided"), "33"),
             };
             let _ = write!(out, "{tag}  {}", c.shown());
-            if c.status == CheckStatus::NotChecked {
+            let unjudged = format!("'{}' was not judged", c.name);
+            if c.status == CheckStatus::NotChecked
+                && self.notes.iter().any(|n| n.starts_with(&unjudged))
+            {
+                let _ = write!(out, "  [{}]", i18n::tr(lang, "report-not-judged"));
+            } else if c.status == CheckStatus::NotChecked {
                 let _ = write!(out, "  [{}]", i18n::tr(lang, "report-not-checked"));
             } else if c.status == CheckStatus::NotReached {
                 let _ = write!(out, "  [{}]", i18n::tr(lang, "report-not-reached"));

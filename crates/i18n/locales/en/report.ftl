@@ -24,6 +24,7 @@ report-tag-fail = FAIL
 report-tag-not-reached = ----
 report-tag-not-checked = ????
 report-not-checked = not checked: it needs the trace, and no run was traced
+report-not-judged = not checked: the machine could not judge it in any run (see the note)
 report-not-reached = not reached: no run printed a line it judges
 # $unshaken is "yes" when shaken runs were left out of the count.
 report-likely = likely: held in { $held } of { $judged } { $unshaken ->

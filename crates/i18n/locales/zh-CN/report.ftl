@@ -12,6 +12,7 @@ report-tag-fail = 失败
 report-tag-not-reached = 未及
 report-tag-not-checked = 未查
 report-not-checked = 未检查：它需要跟踪，而没有一次运行被跟踪
+report-not-judged = 未检查：机器在任何一次运行中都无法评判它（见注释）
 report-not-reached = 未触及：没有一次运行打印出它要评判的行
 report-likely = 大概率成立：在 { $judged } 次{ $unshaken ->
     [yes] 未扰动的
