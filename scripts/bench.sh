@@ -2,8 +2,8 @@
 # Runs the multitask benchmark (shared/benches/ipc.rs, release build) and its Python side
 # (scripts/bench_python.py) bench by bench, then prints one table: each figure, its ratio
 # to Python and to its limit (the fastest raw mechanism measured in the same run: raw fork +
-# waitpid, a raw pipe with one write per length-prefixed frame, a batched raw pipe), and the
-# floors of issues 5 and 13 with pass/fail.
+# waitpid, a raw pipe with one write per length-prefixed frame, a batched raw pipe, a raw futex
+# round trip), and the floors of issues 5, 13 and 20 with pass/fail.
 #
 #   scripts/bench.sh          the table
 #   scripts/bench.sh --json   one line per bench: {"bench","ours","python","raw","limit"}
@@ -35,7 +35,10 @@ fi
 # taken a minute apart measures the drift as much as the code.
 : >"$work/rust.jsonl"
 : >"$work/python.jsonl"
-for bench in process_start_join queue_single queue_batched pool_apply_async pool_map; do
+# Issue 20's names between processes follow; its `imap` of small items (the Pool's side of the
+# issue) goes in as "pool_imap" in this list, BASELINES and FLOORS when it lands.
+for bench in process_start_join queue_single queue_batched pool_apply_async pool_map \
+  lock_handoff event_round_trip value_increment; do
   cargo bench -q -p multitask --bench ipc -- --json "$bench" >>"$work/rust.jsonl" 2>"$work/rust.err" || {
     cat "$work/rust.err" >&2
     echo "bench.sh: the Rust bench $bench failed" >&2
@@ -77,8 +80,11 @@ BASELINES = {
     "queue_batched": (None, "raw_ipc_channel_vec", "raw_pipe_bufwriter"),
     "pool_apply_async": ("python", "raw_ipc_channel_pool", None),
     "pool_map": ("python", None, None),
+    "lock_handoff": ("python", "raw_futex_round_trip", "raw_futex_round_trip"),
+    "event_round_trip": ("python", None, None),
+    "value_increment": ("python", None, None),
 }
-# Floors of issues 5 and 13, as (text, test on ours, python, limit).
+# Floors of issues 5, 13 and 20, as (text, test on ours, python, limit).
 FLOORS = {
     "process_start_join": [("<= 2x limit time", lambda o, p, l: o / l >= 0.5),
                            (">= 10x python fork", lambda o, p, l: o / p >= 10)],
@@ -87,6 +93,11 @@ FLOORS = {
     "queue_batched": [(">= 10 M items/s", lambda o, p, l: o >= 10e6)],
     "pool_apply_async": [(">= 20x python", lambda o, p, l: o / p >= 20)],
     "pool_map": [(">= 1x python", lambda o, p, l: o / p >= 1)],
+    # Issue 20: between two processes, and Lock within 2x of a raw futex round trip.
+    "lock_handoff": [(">= 10x python", lambda o, p, l: o / p >= 10),
+                     ("<= 2x limit time", lambda o, p, l: o / l >= 0.5)],
+    "event_round_trip": [(">= 10x python", lambda o, p, l: o / p >= 10)],
+    "value_increment": [(">= 10x python", lambda o, p, l: o / p >= 10)],
 }
 
 rows = []

@@ -104,6 +104,100 @@ def pool_map(pool):
     return once
 
 
+# ---- issue 20: Lock, Event, Value between two processes (shared/benches/ipc/sync.rs) ----
+ROUND_TRIPS = 10_000
+INCREMENTS = 50_000
+
+
+def lock_partner(ping, pong, n):
+    for _ in range(n):
+        ping.acquire()
+        pong.release()
+
+
+def lock_handoff():
+    ctx = mp.get_context("fork")
+    ping, pong = ctx.Lock(), ctx.Lock()
+    ping.acquire()
+    pong.acquire()
+
+    def once():
+        p = ctx.Process(target=lock_partner, args=(ping, pong, ROUND_TRIPS))
+        p.start()
+        start = time.perf_counter()
+        for _ in range(ROUND_TRIPS):
+            ping.release()
+            pong.acquire()
+        took = time.perf_counter() - start
+        p.join()
+        if p.exitcode != 0:
+            raise RuntimeError("lock partner failed")
+        return took
+
+    return once
+
+
+def event_partner(ping, pong, n):
+    for _ in range(n):
+        ping.wait()
+        ping.clear()
+        pong.set()
+
+
+def event_round_trip():
+    ctx = mp.get_context("fork")
+    ping, pong = ctx.Event(), ctx.Event()
+
+    def once():
+        p = ctx.Process(target=event_partner, args=(ping, pong, ROUND_TRIPS))
+        p.start()
+        start = time.perf_counter()
+        for _ in range(ROUND_TRIPS):
+            ping.set()
+            pong.wait()
+            pong.clear()
+        took = time.perf_counter() - start
+        p.join()
+        if p.exitcode != 0:
+            raise RuntimeError("event partner failed")
+        return took
+
+    return once
+
+
+def add(counter, n):
+    for _ in range(n):
+        with counter.get_lock():
+            counter.value += 1
+
+
+def value_partner(counter, go, done, n):
+    go.wait()
+    add(counter, n)
+    done.set()
+
+
+def value_increment():
+    ctx = mp.get_context("fork")
+
+    def once():
+        counter = ctx.Value("q", 0)
+        go, done = ctx.Event(), ctx.Event()
+        p = ctx.Process(target=value_partner, args=(counter, go, done, INCREMENTS))
+        p.start()
+        start = time.perf_counter()
+        go.set()
+        add(counter, INCREMENTS)
+        done.wait()
+        took = time.perf_counter() - start
+        p.join()
+        if counter.value != 2 * INCREMENTS:
+            raise RuntimeError("lost increments")
+        return took
+
+    return once
+
+
 def measure(bench, impl, ops, once):
     once()
     times = sorted(once() for _ in range(REPS))
@@ -134,6 +228,11 @@ def main(filters):
                 ops = TASKS * (MAP_ROUNDS if bench == "pool_map" else 1)
                 figure = measure(bench, "python", ops, job(pool))
             yield figure
+    for bench, job, ops in (("lock_handoff", lock_handoff, ROUND_TRIPS),
+                            ("event_round_trip", event_round_trip, ROUND_TRIPS),
+                            ("value_increment", value_increment, 2 * INCREMENTS)):
+        if wanted(bench):
+            yield measure(bench, "python", ops, job())
 
 
 if __name__ == "__main__":

@@ -22,6 +22,9 @@ use multitask::{Pool, Process, Queue};
 use nix::sys::wait::{WaitStatus, waitpid};
 use nix::unistd::{ForkResult, Pid};
 
+#[path = "ipc/sync.rs"]
+mod sync;
+
 type BoxError = Box<dyn std::error::Error>;
 type Res<T> = Result<T, BoxError>;
 
@@ -449,6 +452,27 @@ fn plan() -> Vec<Group> {
             ops: TASKS * MAP_ROUNDS,
             imps: vec![("multitask", Box::new(with_pool(pool_map)))],
         },
+        // Issue 20's names between processes.
+        Group {
+            bench: "lock_handoff",
+            ops: sync::ROUND_TRIPS,
+            imps: vec![
+                ("multitask", Box::new(sync::lock_handoff)),
+                ("raw_futex_round_trip", Box::new(sync::raw_futex_round_trip)),
+            ],
+        },
+        Group {
+            bench: "event_round_trip",
+            ops: sync::ROUND_TRIPS,
+            imps: vec![("multitask", Box::new(sync::event_round_trip))],
+        },
+        Group {
+            bench: "value_increment",
+            ops: 2 * sync::INCREMENTS,
+            imps: vec![("multitask", Box::new(sync::value_increments))],
+        },
+        // Slot for issue 20's `imap` of small items (the Pool's side of the issue): a Group
+        // named "pool_imap" here, and the same name in scripts/bench_python.py and bench.sh.
     ]
 }
 

@@ -62,12 +62,21 @@ struct Identity {
     parent: Option<ProcessInfo>,
     /// Children started so far by this process (Python's `_children_counter`).
     started: u64,
+    /// The name its `Process` was given (`set_name`), instead of the one its path makes.
+    name: Option<String>,
+}
+
+impl Identity {
+    fn name(&self) -> String {
+        self.name.clone().unwrap_or_else(|| name_of(&self.path))
+    }
 }
 
 static IDENTITY: SpinLock<Identity> = SpinLock::new(Identity {
     path: Vec::new(),
     parent: None,
     started: 0,
+    name: None,
 });
 
 fn name_of(path: &[u64]) -> String {
@@ -98,7 +107,7 @@ fn name_of(path: &[u64]) -> String {
 /// ```
 pub fn current_process() -> ProcessInfo {
     ProcessInfo {
-        name: IDENTITY.with(|id| name_of(&id.path)),
+        name: IDENTITY.with(|id| id.name()),
         pid: current_pid(),
     }
 }
@@ -127,6 +136,20 @@ pub fn parent_process() -> Option<ProcessInfo> {
 pub(crate) struct ChildIdentity {
     path: Vec<u64>,
     parent: ProcessInfo,
+    /// A name given instead of the path's (`Process::set_name`).
+    name: Option<String>,
+}
+
+impl ChildIdentity {
+    /// The name the child will have: Python's `Process-N`, or the one given.
+    pub(crate) fn name(&self) -> String {
+        self.name.clone().unwrap_or_else(|| name_of(&self.path))
+    }
+
+    /// Names the child `name` (Python's `Process(name=...)`).
+    pub(crate) fn set_name(&mut self, name: String) {
+        self.name = Some(name);
+    }
 }
 
 /// Counts one more child of this process and says who it will be.
@@ -139,9 +162,10 @@ pub(crate) fn next_child() -> ChildIdentity {
         ChildIdentity {
             path,
             parent: ProcessInfo {
-                name: name_of(&id.path),
+                name: id.name(),
                 pid,
             },
+            name: None,
         }
     })
 }
@@ -158,6 +182,7 @@ pub(crate) fn enter_child(child: ChildIdentity) {
                 path: child.path,
                 parent: Some(child.parent),
                 started: 0,
+                name: child.name,
             },
         ));
     });

@@ -32,6 +32,44 @@ pub(crate) fn wake(word: &AtomicU32, count: i32) {
     unsafe { libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAKE, count) };
 }
 
+/// The most a waiter spins before it sleeps (a few microseconds): a partner running on another
+/// core usually answers within it, and then neither side makes a system call.
+const MAX_SPINS: u32 = 400;
+/// The least: a probe, cheap next to a futex wait.
+const MIN_SPINS: u32 = 8;
+
+/// How long spinning on one word pays, learnt as it goes and kept beside the word in shared
+/// memory: a spin that won after `k` tries sets the next budget to `2k + 16`, one that lost
+/// halves it. On a machine with a free core the partner answers while we spin; on a crowded
+/// one it is not running, and spinning would only keep it off the core it needs.
+#[repr(C)]
+#[derive(Debug, Default)]
+pub(crate) struct Spinner {
+    /// The budget; 0 before the first spin (then `MAX_SPINS`).
+    budget: AtomicU32,
+}
+
+impl Spinner {
+    /// Spins until `ready` is true, at most the current budget; whether it became true.
+    pub(crate) fn spin(&self, mut ready: impl FnMut() -> bool) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        let budget = match self.budget.load(Relaxed) {
+            0 => MAX_SPINS,
+            b => b,
+        };
+        for tries in 0..budget {
+            if ready() {
+                self.budget
+                    .store((2 * tries + 16).clamp(MIN_SPINS, MAX_SPINS), Relaxed);
+                return true;
+            }
+            std::hint::spin_loop();
+        }
+        self.budget.store((budget / 2).max(MIN_SPINS), Relaxed);
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,18 +3,17 @@
 use std::ffi::OsString;
 use std::time::Duration;
 
-use crate::diff::first_failing;
 use crate::error::GradeError;
 use crate::fencing::{GradeFence, fence_status, notes};
-use crate::judge::judge;
+use crate::judge::{DiffWith, Grading, Judging};
 use crate::outcome::RunOutcome;
 use crate::pair::pair_command;
-use crate::report::{CheckKind, CheckStatus, Report};
+use crate::report::Report;
 use crate::run::{RunConfig, StdoutKind, become_subreaper, command_dirs, preflight, run_once};
-use crate::shaking;
 use crate::spec::Spec;
 use crate::spec::params::Params;
 use crate::writer::Tracing;
+use crate::{settle, shaking};
 
 /// The environment variable every demo multiplies its sleeps by.
 pub const TIME_SCALE_ENV: &str = "MULTITASK_TIME_SCALE";
@@ -48,6 +47,16 @@ pub struct GradeOptions {
     pub shake: f64,
     /// Shake every run, run k with seed `seed + k - 1` (`--seed`): replays a shaken run.
     pub seed: Option<u64>,
+    /// How shaken runs are scheduled (`--scheduler`, default PCT).
+    pub scheduler: crate::shaking::Scheduler,
+    /// PCT's depth `d` (`--depth`, default 2).
+    pub depth: u32,
+    /// PCT's `k`, fixed (`--points`: a replay gives the failing run's); learned from the runs
+    /// when `None`.
+    pub points: Option<u64>,
+    /// Run until PCT's bound says a bug of depth at most `depth` would have shown with this
+    /// probability (`--confidence`), `runs` being the ceiling.
+    pub confidence: Option<f64>,
     /// The port's stdout: a pseudo-terminal (default) or a pipe (`--stdout pipe`).
     pub stdout: StdoutKind,
     /// The fence of every run (default on); `None` for `--no-fence`, which the report names.
@@ -75,6 +84,10 @@ impl Default for GradeOptions {
             trace: true,
             shake: 0.5,
             seed: None,
+            scheduler: crate::shaking::Scheduler::Pct,
+            depth: 2,
+            points: None,
+            confidence: None,
             stdout: StdoutKind::Pty,
             fence: Some(GradeFence::default()),
             pair: false,
@@ -139,6 +152,16 @@ pub fn check_options(opts: &GradeOptions) -> Result<(), GradeError> {
     }
     if opts.reference.as_ref().is_some_and(Vec::is_empty) {
         return Err(GradeError::Option("--reference needs a command".into()));
+    }
+    if opts.depth == 0 {
+        return Err(GradeError::Option("--depth must be at least 1".into()));
+    }
+    if let Some(c) = opts.confidence
+        && !(c.is_finite() && c > 0.0 && c < 1.0)
+    {
+        return Err(GradeError::Option(format!(
+            "--confidence must be a probability above 0 and below 1, not {c}"
+        )));
     }
     if !(opts.shake.is_finite() && (0.0..=1.0).contains(&opts.shake)) {
         return Err(GradeError::Option(format!(
@@ -250,7 +273,9 @@ pub fn grade_runs(
         cfg.env
             .push((TIME_SCALE_ENV.into(), OsString::from(s.to_string())));
     }
-    let plan = shaking::Plan::new(opts.shake, opts.seed, scale);
+    let mut plan = shaking::Plan::new(opts.shake, opts.seed, scale)
+        .with(opts.scheduler, opts.depth, opts.timeout)
+        .with_points(opts.points);
     let reference = match opts.reference.as_deref() {
         Some([program, args @ ..]) => {
             let mut rcfg = cfg.clone();
@@ -261,9 +286,10 @@ pub fn grade_runs(
         _ => None,
     };
     let mut outcomes = Vec::with_capacity(opts.runs);
+    let mut judging = Judging::new(spec, &params);
     let mut passed = 0;
     let mut refused: Option<Tracing> = None;
-    let mut settled = Settled::default();
+    let mut settled = settle::Settled::default();
     for run in 1..=opts.runs {
         progress(Progress::Started {
             run,
@@ -280,8 +306,7 @@ pub fn grade_runs(
             cfg.trace = false;
         }
         // A run passes when it fails no guaranteed check; likely ones need all the runs.
-        let alone = judge(spec, &params, std::slice::from_ref(&outcome));
-        if settled.add(&alone) {
+        if settled.add(&judging.add(&outcome)) {
             passed += 1;
         }
         progress(Progress::Ended {
@@ -290,45 +315,22 @@ pub fn grade_runs(
             passed,
             elapsed: outcome.elapsed,
         });
+        plan.observe(&outcome.schedule);
         outcomes.push(outcome);
-        if settled.twice && !opts.all_runs && run < opts.runs {
+        if (settled.twice && !opts.all_runs && run < opts.runs)
+            || settle::confident(opts.confidence, &outcomes)
+        {
             break;
         }
     }
-    let mut report = judge(spec, &params, &outcomes);
-    if outcomes.len() < opts.runs {
-        report.facts.stopped_after = Some(outcomes.len());
-    }
-    report.diff = first_failing(spec, &report, &outcomes, reference.as_ref());
-    report.fence = fence_status(opts.fence.as_ref())?;
-    report.notes = notes(&outcomes, opts.fence.as_ref());
+    let report = judging.finish(Grading {
+        runs: &outcomes,
+        planned: opts.runs,
+        diff: DiffWith::beside(reference.as_ref()),
+        fence: fence_status(opts.fence.as_ref())?,
+        notes: notes(&outcomes, opts.fence.as_ref()),
+    });
     Ok((report, outcomes))
-}
-
-/// Whether the verdict is settled: which guaranteed checks have failed so far, and whether one
-/// of them has failed twice (then no later run can make the grading pass, and two runs agree
-/// on why it fails).
-#[derive(Debug, Default)]
-struct Settled {
-    failed_once: std::collections::BTreeSet<String>,
-    twice: bool,
-}
-
-impl Settled {
-    /// Counts one run's verdict (`alone`: the run judged by itself); true when the run failed
-    /// no guaranteed check.
-    fn add(&mut self, alone: &Report) -> bool {
-        let mut passed = true;
-        for c in &alone.checks {
-            if c.kind == CheckKind::Guaranteed && c.status == CheckStatus::Failed {
-                passed = false;
-                if !self.failed_once.insert(c.name.clone()) {
-                    self.twice = true;
-                }
-            }
-        }
-        passed
-    }
 }
 
 /// Fails with "command not found" before any run when `program` names no file: a path that

@@ -30,11 +30,13 @@
 
 #![deny(missing_docs)]
 
+mod assembler;
 mod bundle;
 mod causes;
 mod checks;
 mod class;
 mod cli_args;
+mod coverage;
 mod diff;
 mod error;
 mod failure;
@@ -51,6 +53,7 @@ mod run;
 mod run_checks;
 mod run_diff;
 mod run_facts;
+mod settle;
 mod shaking;
 mod spec;
 mod text;
@@ -74,6 +77,7 @@ pub mod value_parsers {
         size,
     };
 }
+pub use coverage::Coverage;
 pub use error::{GradeError, GradeErrorKind};
 pub use fence_report::fence_short;
 pub use fencing::{GradeFence, fence_status};
@@ -93,6 +97,7 @@ pub use run_checks::{
 pub use run_diff::RunDiff;
 pub use run_facts::stopped_line;
 pub use run_facts::{LINES_KEPT, LineFact, RunFacts, RunLines, ShakenRun};
+pub use shaking::Scheduler;
 pub use spec::Spec;
 pub use spec::error::{SpecError, SpecErrorKind};
 pub use spec::params::{ParamError, Params};

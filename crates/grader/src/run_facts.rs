@@ -29,6 +29,9 @@ pub struct RunFacts {
     /// them, so no further run could change the verdict (`--all-runs` makes them all).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped_after: Option<usize>,
+    /// What the runs scheduled by PCT covered, by its bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<crate::coverage::Coverage>,
 }
 
 /// The lines the checks judged in one run.
@@ -132,6 +135,7 @@ impl RunFacts {
                 .collect(),
             lines: runs.iter().map(lines_of).collect(),
             stopped_after: None,
+            coverage: crate::coverage::Coverage::of(runs),
         }
     }
 
@@ -159,6 +163,9 @@ impl RunFacts {
         out.push('\n');
         if let Some(k) = self.stopped_after {
             let _ = writeln!(out, "{}", stopped_line(k));
+        }
+        if let Some(c) = &self.coverage {
+            let _ = writeln!(out, "{}", c.text());
         }
         for a in self.advice.iter().take(3) {
             let _ = writeln!(out, "note (run {}): {}", a.run, a.message);

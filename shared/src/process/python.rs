@@ -1,5 +1,6 @@
 //! The rest of Python's `multiprocessing.Process`: `name` (with Python's default
-//! "Process-N", "Process-1:N" in a child), `kill`, `sentinel`.
+//! "Process-N", "Process-1:N" in a child; what the child's `current_process()` says), `kill`,
+//! `sentinel`.
 
 use std::os::fd::{AsRawFd, RawFd};
 
@@ -7,30 +8,6 @@ use nix::sys::signal::Signal;
 
 use super::{Process, State};
 use crate::error::{Error, ErrorKind, Result};
-use crate::spin::SpinLock;
-
-/// This process's identity as text ("" in the main process, "1:" in its first child, ...)
-/// and how many `Process` objects it has made: Python's `_identity` and `_counter`.
-static IDENTITY: SpinLock<(String, usize)> = SpinLock::new((String::new(), 0));
-
-/// The identity of the next `Process` made here ("3", or "1:3" in the first child).
-pub(super) fn next_identity() -> String {
-    IDENTITY.with(|(prefix, counter)| {
-        *counter += 1;
-        format!("{prefix}{counter}")
-    })
-}
-
-/// In a child just forked for the process of identity `ident`: its own children count from 1.
-pub(super) fn enter_child(ident: &str) {
-    // The child's only thread: a lock held at the fork by a thread not copied here would
-    // never be released, and nobody else can hold it now.
-    IDENTITY.unlock();
-    IDENTITY.with(|(prefix, counter)| {
-        *prefix = format!("{ident}:");
-        *counter = 0;
-    });
-}
 
 impl Process<'_> {
     /// Python's `name`: "Process-N" by default, N counting the processes made here (in a
@@ -46,15 +23,24 @@ impl Process<'_> {
         &self.name
     }
 
-    /// Python's `p.name = "..."` (or `Process(name=...)`).
+    /// Python's `p.name = "..."` (or `Process(name=...)`); set before `start`, it is also
+    /// the child's [`current_process`](crate::current_process) name.
     ///
     /// ```
-    /// let mut p = multitask::Process::new(|| ());
+    /// let mut p = multitask::Process::new(|| {
+    ///     assert_eq!(multitask::current_process().name(), "worker")
+    /// });
     /// p.set_name("worker");
     /// assert_eq!(p.name(), "worker");
+    /// p.start()?;
+    /// p.join()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn set_name(&mut self, name: impl Into<String>) {
         self.name = name.into();
+        if let Some(identity) = &mut self.identity {
+            identity.set_name(self.name.clone());
+        }
     }
 
     /// Python's `kill()`: SIGKILL, which no child can ignore; then the child is reaped (its

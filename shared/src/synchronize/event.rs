@@ -7,9 +7,6 @@ use crate::error::Result;
 use crate::futex;
 use crate::shm::{Shared, ZeroedAtomics};
 
-/// Looks at the flag this many times before the first sleep: a setter on the other core
-/// usually comes within them, and neither side makes a system call.
-const SPINS: u32 = 400;
 /// A sleeper looks again this often (a set always wakes every sleeper; this bounds a lost one).
 const SLICE: Duration = Duration::from_millis(50);
 
@@ -18,6 +15,7 @@ const SLICE: Duration = Duration::from_millis(50);
 struct Flag {
     set: AtomicU32,
     sleepers: AtomicU32,
+    spinner: futex::Spinner,
 }
 
 // SAFETY: atomics only; all zero is a clear flag.
@@ -102,11 +100,8 @@ impl Event {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn wait(&self, timeout: Option<Duration>) -> bool {
-        for _ in 0..SPINS {
-            if self.is_set() {
-                return true;
-            }
-            std::hint::spin_loop();
+        if self.flag.spinner.spin(|| self.is_set()) {
+            return true;
         }
         let deadline = timeout.and_then(crate::deadline::after);
         loop {

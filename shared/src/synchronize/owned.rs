@@ -14,8 +14,6 @@ use crate::holders::is_alive;
 
 /// Set in the word while someone sleeps on it, or might: the releaser then wakes one.
 const WAITERS: u32 = 1 << 31;
-/// Tries before the first sleep (a few microseconds).
-const SPINS: u32 = 400;
 /// How long a taker sleeps before it looks whether the holder died.
 const LIVENESS_CHECK: Duration = Duration::from_millis(50);
 
@@ -35,6 +33,7 @@ pub(crate) enum Took {
 #[derive(Debug, Default)]
 pub(crate) struct OwnedWord {
     word: AtomicU32,
+    spinner: futex::Spinner,
 }
 
 impl OwnedWord {
@@ -52,11 +51,11 @@ impl OwnedWord {
 
     /// Takes the word for `me`, waiting until `deadline` (`None`: for ever).
     pub(crate) fn take(&self, me: u32, deadline: Option<Instant>) -> Took {
-        for _ in 0..SPINS {
-            if self.word.load(Ordering::Relaxed) == 0 && self.try_take(me) {
-                return Took::Free;
-            }
-            std::hint::spin_loop();
+        if self
+            .spinner
+            .spin(|| self.word.load(Ordering::Relaxed) == 0 && self.try_take(me))
+        {
+            return Took::Free;
         }
         loop {
             let seen = self.word.load(Ordering::Relaxed);

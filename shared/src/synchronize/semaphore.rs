@@ -8,8 +8,6 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::futex;
 use crate::shm::{Shared, ZeroedAtomics};
 
-/// Tries before the first sleep, as the locks do.
-const SPINS: u32 = 400;
 /// A sleeper looks again this often (a release always wakes one; this only bounds a lost one).
 const SLICE: Duration = Duration::from_millis(50);
 
@@ -18,6 +16,7 @@ const SLICE: Duration = Duration::from_millis(50);
 struct Count {
     value: AtomicU32,
     sleepers: AtomicU32,
+    spinner: futex::Spinner,
     /// One more than the most `value` may reach, 0 for no bound.
     bound: AtomicU32,
 }
@@ -138,11 +137,8 @@ impl Semaphore {
     }
 
     fn take(&self, deadline: Option<Instant>) -> bool {
-        for _ in 0..SPINS {
-            if self.try_take() {
-                return true;
-            }
-            std::hint::spin_loop();
+        if self.count.spinner.spin(|| self.try_take()) {
+            return true;
         }
         loop {
             if self.try_take() {
