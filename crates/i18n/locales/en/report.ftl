@@ -71,7 +71,7 @@ html-timeline-passing = Run { $run }, a passing run: who printed what, when
 html-timeline-failing = Run { $run }, the first failing run: who printed what, when
 html-beside = Run { $run } beside a correct run
 # The first failing run beside a correct one, as two columns.
-diff-beside-reference = run { $run } beside a correct run, the reference (>> marks the first line where they part):
+diff-beside-reference = run { $run } beside the reference run (>> marks the first line where they part):
 diff-beside-spec = run { $run } beside the spec's line kinds (>> marks the first line where they part):
 html-beside-spec = Run { $run } beside the line kinds the spec expects
 # Gradescope's and JUnit's words for a check.
