@@ -318,7 +318,7 @@ pub fn grade_runs(
         plan.observe(&outcome.schedule);
         outcomes.push(outcome);
         if (settled.twice && !opts.all_runs && run < opts.runs)
-            || crate::until_confident::confident(opts, spec, &params, &outcomes)
+            || settle::confident(opts, spec, &params, &outcomes)
         {
             break;
         }

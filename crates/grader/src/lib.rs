@@ -61,7 +61,6 @@ mod spec;
 mod text;
 mod timeline;
 mod trace_refusals;
-mod until_confident;
 mod writer;
 
 pub use bundle::{
