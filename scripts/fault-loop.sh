@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Runs multitask's fault tests (issue 13's five kinds, and the older faults) N times in a row
+# Runs multitask's fault tests (issue 20's kinds, issue 13's five, and the older faults) N times in a row
 # (default 20), stopping at the first failure, and prints how many runs passed.
 #   scripts/fault-loop.sh [N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-20}"
-tests=(--test faults --test pool_loads --test children --test after_fork)
+tests=(--test faults --test pool_loads --test children --test after_fork
+  --test faults_corners)
 cargo test -q -p multitask "${tests[@]}" --no-run 2>/dev/null
 log=$(mktemp)
 for ((i = 1; i <= runs; i++)); do

@@ -12,9 +12,10 @@ use std::time::{Duration, Instant};
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
 use nix::sys::signal::{Signal, kill};
-use nix::unistd::{ForkResult, Pid, getpid, getppid};
+use nix::unistd::{ForkResult, Pid, getpid, getppid, gettid};
 
 use crate::children::{self, Ended};
+use crate::deadline;
 use crate::error::{Error, Result};
 use crate::fork::raw_fork;
 use crate::os::current_pid;
@@ -54,7 +55,9 @@ where
     let (report_read, report_write) = nix::unistd::pipe2(OFlag::O_CLOEXEC | OFlag::O_NONBLOCK)
         .map_err(|e| Error::os("pipe", e))?;
     let parent = getpid();
-    let identity = crate::current::next_child();
+    // The parent-death signal fires when the forking *thread* ends (prctl(2)): only the main
+    // thread, which ends with the process, may arm it.
+    let forked_by_main_thread = gettid() == parent;
     match raw_fork()? {
         ForkResult::Parent { child } => {
             drop(report_write);
@@ -66,15 +69,17 @@ where
             })
         }
         ForkResult::Child => {
-            crate::current::enter_child(identity);
             drop(report_read);
-            die_with_parent(parent);
+            die_with_parent(parent, forked_by_main_thread);
             run_child_body(body, report_write)
         }
     }
 }
 
-fn die_with_parent(parent: Pid) {
+fn die_with_parent(parent: Pid, forked_by_main_thread: bool) {
+    if !forked_by_main_thread && watch_parent(parent) {
+        return;
+    }
     // SAFETY: prctl with PR_SET_PDEATHSIG takes a signal number and no pointers.
     let set = unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) };
     // The parent may have died between fork and prctl: then nobody will send the signal.
@@ -82,6 +87,33 @@ fn die_with_parent(parent: Pid) {
         // SAFETY: _exit ends the process without running the parent's atexit handlers.
         unsafe { libc::_exit(1) };
     }
+}
+
+/// For a child forked by a thread other than the parent's main one: a thread of the child
+/// that SIGKILLs it once the parent *process* has ended (its pidfd turns readable, or without
+/// pidfds its parent pid changes). False when no such thread could be started.
+fn watch_parent(parent: Pid) -> bool {
+    let parent_fd = PidFd::open(parent.as_raw());
+    // Opened after the parent died (and its pid may be another process's by now): leave.
+    if getppid() != parent {
+        // SAFETY: as in die_with_parent.
+        unsafe { libc::_exit(1) };
+    }
+    let watcher = std::thread::Builder::new()
+        .name("parent-watch".into())
+        .stack_size(64 << 10)
+        .spawn(move || {
+            match parent_fd {
+                Some(fd) => while !fd.wait_readable(None) {},
+                None => {
+                    while getppid() == parent {
+                        std::thread::sleep(Duration::from_millis(100));
+                    }
+                }
+            }
+            let _ = kill(getpid(), Signal::SIGKILL);
+        });
+    watcher.is_ok()
 }
 
 fn run_child_body<F>(body: F, report: OwnedFd) -> !
@@ -104,6 +136,8 @@ where
             1
         }
     };
+    // As Python's child does on its way out: terminate its daemons, join its other children.
+    children::join_at_exit();
     // Nothing to do about a failed flush of our own stdout but to leave.
     let _ = std::io::stdout().flush();
     let _ = std::io::stderr().flush();
@@ -128,22 +162,26 @@ impl Child {
         children::try_reap(self.pid.as_raw())
     }
 
-    /// Waits for the child to end, at most `timeout` (forever when `None`).
+    /// Waits for the child to end, at most `timeout` (forever when `None` or too long for
+    /// the clock).
     pub(crate) fn wait(&self, timeout: Option<Duration>) -> Result<Option<Ended>> {
-        let deadline = timeout.map(|t| Instant::now() + t);
+        self.wait_until(timeout.and_then(deadline::after))
+    }
+
+    /// Waits for the child to end, until `deadline` (forever when `None`).
+    pub(crate) fn wait_until(&self, deadline: Option<Instant>) -> Result<Option<Ended>> {
         loop {
             if let Some(ended) = self.try_wait()? {
                 return Ok(Some(ended));
             }
-            let left = match deadline {
-                Some(d) => match d.checked_duration_since(Instant::now()) {
-                    Some(left) if !left.is_zero() => left,
-                    _ => return Ok(None),
-                },
-                None => Duration::from_secs(3600),
-            };
+            if deadline::passed(deadline) {
+                return Ok(None);
+            }
+            let left = deadline::left(deadline);
             match &self.exit_fd {
-                Some(fd) => fd.wait_readable(left),
+                Some(fd) => {
+                    fd.wait_readable(Some(left));
+                }
                 // Kernels without pidfd: poll the status at a short interval.
                 None => std::thread::sleep(left.min(Duration::from_millis(2))),
             }

@@ -18,19 +18,32 @@ use crate::error::{Error, Result};
 use crate::pidfd::wait_for_end;
 use crate::spin::SpinLock;
 
-/// How a child ended: its exit status, or the signal that killed it.
+/// How a child ended: its exit status, or the signal that killed it, or `Unknown` when the
+/// kernel reaped it for us (`SIGCHLD` ignored, or `SA_NOCLDWAIT`: waitpid says ECHILD).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Ended {
     Exited(i32),
     Signaled(i32),
+    Unknown,
 }
 
 impl Ended {
-    /// Python's `exitcode`: the status, or minus the signal number.
-    pub(crate) fn exitcode(self) -> i32 {
+    /// Python's `exitcode`: the status, or minus the signal number; `None` when the status is
+    /// lost (CPython's `exitcode` stays `None` then too).
+    pub(crate) fn exitcode(self) -> Option<i32> {
         match self {
-            Ended::Exited(code) => code,
-            Ended::Signaled(signal) => -signal,
+            Ended::Exited(code) => Some(code),
+            Ended::Signaled(signal) => Some(-signal),
+            Ended::Unknown => None,
+        }
+    }
+
+    /// What a waitpid on a child of ours answered: ECHILD means the kernel already reaped it.
+    fn from_wait(answer: nix::Result<WaitStatus>) -> nix::Result<Option<Ended>> {
+        match answer {
+            Ok(status) => Ok(Ended::from_status(status)),
+            Err(Errno::ECHILD) => Ok(Some(Ended::Unknown)),
+            Err(e) => Err(e),
         }
     }
 
@@ -52,6 +65,7 @@ impl std::fmt::Display for Ended {
                 Ok(name) => write!(f, "killed by {}", name.as_str()),
                 Err(_) => write!(f, "killed by signal {signal}"),
             },
+            Ended::Unknown => write!(f, "ended, its status lost (SIGCHLD is ignored)"),
         }
     }
 }
@@ -122,10 +136,8 @@ pub(crate) fn try_reap(pid: i32) -> Result<Option<Ended>> {
         {
             return Ok(Some(*ended));
         }
-        let ended = match waitpid(Pid::from_raw(pid), Some(WaitPidFlag::WNOHANG)) {
-            Ok(status) => Ended::from_status(status),
-            Err(e) => return Err(Error::os("waitpid", e).with_pid(pid)),
-        };
+        let answer = waitpid(Pid::from_raw(pid), Some(WaitPidFlag::WNOHANG));
+        let ended = Ended::from_wait(answer).map_err(|e| Error::os("waitpid", e).with_pid(pid))?;
         if let (Some(entry), Some(_)) = (entry, ended) {
             entry.ended = ended;
         }
@@ -151,8 +163,9 @@ pub(crate) fn disown(pid: i32) {
 pub(crate) fn reap_finished() {
     TABLE.with(|table| {
         for entry in table.iter_mut().filter(|e| e.ended.is_none()) {
-            if let Ok(status) = waitpid(Pid::from_raw(entry.pid), Some(WaitPidFlag::WNOHANG)) {
-                entry.ended = Ended::from_status(status);
+            let answer = waitpid(Pid::from_raw(entry.pid), Some(WaitPidFlag::WNOHANG));
+            if let Ok(ended) = Ended::from_wait(answer) {
+                entry.ended = ended;
             }
         }
         table.retain(|e| e.owned || e.ended.is_none());
@@ -188,10 +201,11 @@ pub fn active_children() -> Vec<i32> {
     })
 }
 
-/// At a normal exit (`main` returned, `std::process::exit`): daemons get SIGTERM (SIGKILL a
-/// second later), every other child is waited for, as Python's exit handler does. An abnormal
-/// death of this process still takes them all at once (their parent-death signal).
-extern "C" fn join_at_exit() {
+/// At a normal exit (`main` returned, `std::process::exit`, or a child's target returned):
+/// daemons get SIGTERM (SIGKILL a second later), every other child is waited for, as Python's
+/// exit handler does. An abnormal death of this process still takes them all at once (their
+/// parent-death signal).
+pub(crate) extern "C" fn join_at_exit() {
     let alive: Vec<Entry> = TABLE.with(|table| {
         table
             .iter()
@@ -239,7 +253,8 @@ mod tests {
         assert_eq!(Ended::Exited(3).to_string(), "exited with status 3");
         assert_eq!(Ended::Signaled(9).to_string(), "killed by SIGKILL");
         assert_eq!(Ended::Signaled(64).to_string(), "killed by signal 64");
-        assert_eq!(Ended::Signaled(15).exitcode(), -15);
-        assert_eq!(Ended::Exited(1).exitcode(), 1);
+        assert_eq!(Ended::Signaled(15).exitcode(), Some(-15));
+        assert_eq!(Ended::Exited(1).exitcode(), Some(1));
+        assert_eq!(Ended::Unknown.exitcode(), None);
     }
 }

@@ -11,16 +11,67 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{Error, ErrorKind, Result};
 
+/// The most bytes one encoded value may take: what a frame's 4-byte length prefix carries.
+pub(crate) const MAX_VALUE: usize = u32::MAX as usize;
+
 /// Appends `value`'s bytes to `buf` (reusing its allocation) and gives the buffer back. An
-/// error names `item`, the type the caller sends (which `value` may wrap).
+/// error names `item`, the type the caller sends (which `value` may wrap). A value over
+/// [`MAX_VALUE`] bytes is refused as soon as the encoder gets there, not once it is whole.
 pub(crate) fn encode_into<T: Serialize + ?Sized>(
     value: &T,
     mut buf: Vec<u8>,
     item: &str,
 ) -> Result<Vec<u8>> {
-    rmp_serde::encode::write(&mut buf, value)
-        .map_err(|e| Error::caused(ErrorKind::Serialize, format!("a {item}"), e))?;
-    Ok(buf)
+    if encode_within(value, &mut buf, item, MAX_VALUE)? {
+        return Ok(buf);
+    }
+    Err(Error::new(
+        ErrorKind::Serialize,
+        format!("a {item} is over the {MAX_VALUE} bytes one value may take"),
+    ))
+}
+
+/// Appends `value`'s bytes to `buf`; false (and `buf` left half-written) as soon as they
+/// would pass `limit` bytes in all, so an oversized value costs at most `limit` bytes of
+/// memory and the time to encode that much.
+pub(crate) fn encode_within<T: Serialize + ?Sized>(
+    value: &T,
+    buf: &mut Vec<u8>,
+    item: &str,
+    limit: usize,
+) -> Result<bool> {
+    let mut writer = Limited {
+        buf,
+        limit,
+        over: false,
+    };
+    match rmp_serde::encode::write(&mut writer, value) {
+        Ok(()) => Ok(true),
+        Err(_) if writer.over => Ok(false),
+        Err(e) => Err(Error::caused(ErrorKind::Serialize, format!("a {item}"), e)),
+    }
+}
+
+/// A `Vec` that takes at most `limit` bytes in all, then refuses.
+struct Limited<'a> {
+    buf: &'a mut Vec<u8>,
+    limit: usize,
+    over: bool,
+}
+
+impl std::io::Write for Limited<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if bytes.len() > self.limit.saturating_sub(self.buf.len()) {
+            self.over = true;
+            return Err(std::io::Error::other("over the size limit"));
+        }
+        self.buf.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// `value`'s bytes.
@@ -141,6 +192,47 @@ mod tests {
                 .is_some_and(|s| s.is::<rmp_serde::decode::Error>())
         );
         assert_eq!(decode::<u32>(&bytes).unwrap(), u32::MAX);
+    }
+
+    /// A sequence as long as asked, made up as it is encoded: it holds no memory of its own,
+    /// and counts how many items the encoder asked for.
+    struct Endless {
+        len: usize,
+        asked: std::cell::Cell<usize>,
+    }
+
+    impl Serialize for Endless {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+            use serde::ser::SerializeSeq;
+            let mut seq = s.serialize_seq(Some(self.len))?;
+            for _ in 0..self.len {
+                self.asked.set(self.asked.get() + 1);
+                seq.serialize_element(&[7u8; 1000][..])?;
+            }
+            seq.end()
+        }
+    }
+
+    #[test]
+    fn a_value_over_the_limit_is_refused_while_it_is_encoded() {
+        let endless = Endless {
+            len: 1_000_000,
+            asked: std::cell::Cell::new(0),
+        };
+        let mut buf = Vec::new();
+        assert!(!encode_within(&endless, &mut buf, "Endless", 100_000).unwrap());
+        // About 100 items of 1 KB reach the limit: the encoder stopped there, not at a million.
+        assert!(
+            endless.asked.get() <= 101,
+            "{} items encoded",
+            endless.asked.get()
+        );
+        assert!(buf.len() <= 100_000);
+        let small = Endless {
+            len: 10,
+            asked: std::cell::Cell::new(0),
+        };
+        assert!(encode_within(&small, &mut Vec::new(), "Endless", 100_000).unwrap());
     }
 
     #[test]

@@ -1,9 +1,8 @@
 //! Futex words in memory that other processes map (a queue's ring, the locks of
-//! `synchronize`): sleep while a word holds a value, wake its sleepers, and turn a timeout into
-//! a deadline that saturates ("wait forever" is `Duration::MAX`, never an overflow).
+//! `synchronize`): sleep while a word holds a value, and wake its sleepers.
 
 use std::sync::atomic::AtomicU32;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Sleeps while `word` holds `expected`, at most `timeout`; true when the whole `timeout`
 /// passed (the kernel said ETIMEDOUT). A shared futex, not a private one: the word is in memory
@@ -71,24 +70,6 @@ impl Spinner {
     }
 }
 
-/// The instant `timeout` from now, or `None` (forever) when that is past what an `Instant`
-/// holds: `Duration::MAX` means wait forever, as in std's channels.
-pub(crate) fn deadline(timeout: Duration) -> Option<Instant> {
-    Instant::now().checked_add(timeout)
-}
-
-/// How long to sleep next: `None` when the deadline has passed, else the time left capped at
-/// `slice` (forever is a run of slices).
-pub(crate) fn next_slice(deadline: Option<Instant>, slice: Duration) -> Option<Duration> {
-    match deadline {
-        None => Some(slice),
-        Some(d) => match d.checked_duration_since(Instant::now()) {
-            Some(left) if !left.is_zero() => Some(left.min(slice)),
-            _ => None,
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,15 +81,5 @@ mod tests {
         assert!(wait(&word, 5, Duration::from_millis(2)));
         word.store(6, Ordering::SeqCst);
         assert!(!wait(&word, 5, Duration::from_secs(60)));
-    }
-
-    #[test]
-    fn forever_saturates_and_a_past_deadline_has_no_slice_left() {
-        assert_eq!(deadline(Duration::MAX), None);
-        let slice = Duration::from_millis(50);
-        assert_eq!(next_slice(None, slice), Some(slice));
-        assert_eq!(next_slice(deadline(Duration::ZERO), slice), None);
-        let left = next_slice(deadline(Duration::from_secs(1)), Duration::from_secs(5));
-        assert!(left.is_some_and(|l| l <= Duration::from_secs(1)));
     }
 }

@@ -108,6 +108,16 @@ impl Holders {
         }
     }
 
+    /// This process will use the queue no more (Python's `close`): a get elsewhere no longer
+    /// waits for it.
+    pub(crate) fn unregister_me(&self) {
+        let me = current_pid();
+        self.registered_as.store(me, Ordering::Relaxed);
+        for slot in &self.table.pids {
+            let _ = slot.compare_exchange(me, 0, Ordering::AcqRel, Ordering::Acquire);
+        }
+    }
+
     /// True when every holder but this process has exited: nobody is left to put.
     pub(crate) fn all_gone(&self) -> bool {
         if self.table.overflow.load(Ordering::Acquire) {

@@ -1,9 +1,13 @@
 //! Python's `multiprocessing`, in Rust: the helper crate the notes' ports are written on.
 //!
 //! The names mirror Python's so a port reads like the notes: [`Process`] (`start`, `join`,
-//! `terminate`, `pid`, `is_alive`, `exitcode`), [`Pool`] (`apply_async`, `map`, `close`,
-//! `join`, `terminate`), [`Queue`] (`put`, `get`), [`Pipe`] (`send`, `recv`), [`fork`],
-//! [`current_pid`], [`parent_pid`], [`cpu_count`]. Children are real processes made with
+//! `terminate`, `kill`, `pid`, `name`, `daemon`, `sentinel`, `is_alive`, `exitcode`), [`Pool`]
+//! (`apply`, `apply_async`, `map`, `map_async`, `starmap`, `imap`, `imap_unordered`, `close`,
+//! `join`, `terminate`; `initializer` and `maxtasksperchild` through [`Pool::builder`]),
+//! [`AsyncResult`] (`get`, `wait`, `ready`, `successful`, `callback`, `error_callback`),
+//! [`Queue`] (`put`, `get`, their `_nowait` and timed forms, `qsize`, `empty`, `full`,
+//! `maxsize`, `close`, `join_thread`), [`Pipe`] (`Pipe(duplex)`; `send`, `recv`, `poll`,
+//! `send_bytes`, `recv_bytes`), [`fork`], [`current_pid`], [`parent_pid`], [`cpu_count`]. Children are real processes made with
 //! `fork`, values cross between them serialized with serde (where Python pickles), and a
 //! child's panic comes back to the parent as an [`Error`] instead of being lost.
 //!
@@ -31,13 +35,14 @@
 //!
 //! Linux only: fork, the parent-death signal, pidfd waits, `/proc`.
 
-// Layers, bottom up (a module imports only from layers below it): error, os, shm, knobs;
-// spin, pidfd, per_process, codec, frames; holders, children; fork; child; process,
-// ring; queue, pipe, pool.
+// Layers, bottom up (a module imports only from layers below it): error, os, shm, knobs,
+// deadline, futex; spin, pidfd, per_process, codec, frames; holders, children; fork; child;
+// process, ring; queue, pipe, pool.
 mod child;
 mod children;
 mod codec;
 mod current;
+mod deadline;
 mod error;
 mod fork;
 mod frames;
@@ -68,7 +73,7 @@ pub use knobs::{
 };
 pub use os::{cpu_count, current_pid, parent_pid};
 pub use pipe::{Connection, Pipe};
-pub use pool::{AsyncResult, Pool};
+pub use pool::{AsyncResult, IMapIterator, Pool, PoolBuilder};
 pub use process::{Process, TargetOutput};
 pub use queue::Queue;
 pub use queues::{JoinableQueue, SimpleQueue};

@@ -25,16 +25,20 @@ impl PidFd {
         Ok(PidFd(unsafe { OwnedFd::from_raw_fd(fd as i32) }))
     }
 
-    /// Waits until the process has ended, at most `timeout`.
-    pub(crate) fn wait_readable(&self, timeout: Duration) {
+    /// Waits until the process has ended, at most `timeout` (forever when `None`): true when
+    /// it has (false on timeout or an interrupted wait).
+    pub(crate) fn wait_readable(&self, timeout: Option<Duration>) -> bool {
         let mut pfd = libc::pollfd {
             fd: self.0.as_raw_fd(),
             events: libc::POLLIN,
             revents: 0,
         };
-        let ms = timeout.as_millis().clamp(1, i32::MAX as u128) as i32;
+        let ms = match timeout {
+            Some(t) => t.as_millis().clamp(1, i32::MAX as u128) as i32,
+            None => -1,
+        };
         // SAFETY: one valid pollfd for the duration of the call.
-        unsafe { libc::poll(&mut pfd, 1, ms) };
+        unsafe { libc::poll(&mut pfd, 1, ms) > 0 }
     }
 }
 
@@ -47,14 +51,17 @@ impl AsFd for PidFd {
 /// Waits for `pid` to end, at most `timeout`: on its pidfd, or (without one) by looking every
 /// couple of milliseconds whether `ended()` says so.
 pub(crate) fn wait_for_end(pid: i32, timeout: Duration, mut ended: impl FnMut() -> bool) {
-    let deadline = std::time::Instant::now() + timeout;
+    let deadline = crate::deadline::after(timeout);
     let fd = PidFd::open(pid);
     while !ended() {
-        let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) else {
+        if crate::deadline::passed(deadline) {
             return;
-        };
+        }
+        let left = crate::deadline::left(deadline);
         match &fd {
-            Some(fd) => fd.wait_readable(left),
+            Some(fd) => {
+                fd.wait_readable(Some(left));
+            }
             None => std::thread::sleep(left.min(Duration::from_millis(2))),
         }
     }

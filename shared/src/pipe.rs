@@ -2,20 +2,22 @@
 //! stream socket pair carrying one length-prefixed frame a value, as Python's `Connection`
 //! does.
 
+mod python;
+
 use std::any::type_name;
 use std::cell::RefCell;
 use std::fmt;
 use std::marker::PhantomData;
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::codec;
 use crate::error::{Error, ErrorKind, Result};
 use crate::frames::{self, Filled, Inbox};
 use crate::per_process::PerProcess;
+use crate::{codec, deadline};
 
 /// One end of a [`Pipe`]: what it sends the other end receives, and the other way round.
 ///
@@ -31,6 +33,9 @@ pub struct Connection<T> {
     /// Bytes this process received and has not yet taken as values (a forked child starts
     /// with none: they were its parent's).
     inbox: PerProcess<Inbox>,
+    /// Python's `readable` and `writable` (one of them false for an end of `Pipe(false)`).
+    readable: bool,
+    writable: bool,
     _values: PhantomData<fn(T) -> T>,
 }
 
@@ -73,16 +78,51 @@ impl Pipe {
     /// ```
     #[allow(clippy::new_ret_no_self)]
     pub fn new<T: Serialize + DeserializeOwned>() -> Result<(Connection<T>, Connection<T>)> {
+        Pipe::with_duplex(true)
+    }
+
+    /// Python's `Pipe(duplex)`: with `false`, `(receiver, sender)`: the first end only
+    /// receives and the second only sends (the other way is a `State` error, as Python's
+    /// `OSError`).
+    ///
+    /// ```
+    /// let (r, w) = multitask::Pipe::with_duplex(false)?;
+    /// w.send(1u8)?;
+    /// assert_eq!(r.recv()?, 1);
+    /// assert!(r.send(2).is_err());
+    /// assert!(!r.writable() && !w.readable());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_duplex<T: Serialize + DeserializeOwned>(
+        duplex: bool,
+    ) -> Result<(Connection<T>, Connection<T>)> {
         let (a, b) = frames::socket_pair()?;
-        Ok((Connection::from(a), Connection::from(b)))
+        if duplex {
+            return Ok((
+                Connection::from(a, true, true),
+                Connection::from(b, true, true),
+            ));
+        }
+        // The kernel refuses the wrong way too, in every process that holds a copy.
+        // SAFETY: shutdown on two fds this function owns.
+        unsafe {
+            libc::shutdown(a.as_raw_fd(), libc::SHUT_WR);
+            libc::shutdown(b.as_raw_fd(), libc::SHUT_RD);
+        }
+        Ok((
+            Connection::from(a, true, false),
+            Connection::from(b, false, true),
+        ))
     }
 }
 
 impl<T: Serialize + DeserializeOwned> Connection<T> {
-    fn from(end: OwnedFd) -> Self {
+    fn from(end: OwnedFd, readable: bool, writable: bool) -> Self {
         Connection {
             end: RefCell::new(Some(end)),
             inbox: PerProcess::default(),
+            readable,
+            writable,
             _values: PhantomData,
         }
     }
@@ -110,10 +150,8 @@ impl<T: Serialize + DeserializeOwned> Connection<T> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn send(&self, value: T) -> Result<()> {
-        let end = self.end.borrow();
-        let end = end.as_ref().ok_or_else(closed)?;
         let bytes = codec::encode_into(&value, Vec::new(), type_name::<T>())?;
-        frames::send_frame(end.as_fd(), &bytes)
+        self.send_bytes(&bytes)
     }
 
     /// Receives the next value from the other end, waiting for it. Fails with
@@ -128,10 +166,10 @@ impl<T: Serialize + DeserializeOwned> Connection<T> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn recv(&self) -> Result<T> {
-        self.recv_deadline(None)
+        self.recv_with(None, |frame| codec::decode_as(frame, type_name::<T>()))
     }
 
-    /// Like `recv`, but fails with `Timeout` after `timeout`.
+    /// Like `recv`, but fails with `Timeout` after `timeout` (`Duration::MAX`: never).
     ///
     /// ```
     /// use std::time::Duration;
@@ -140,19 +178,29 @@ impl<T: Serialize + DeserializeOwned> Connection<T> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn recv_timeout(&self, timeout: Duration) -> Result<T> {
-        self.recv_deadline(Some(Instant::now() + timeout))
+        self.recv_with(deadline::after(timeout), |frame| {
+            codec::decode_as(frame, type_name::<T>())
+        })
     }
 
-    fn recv_deadline(&self, deadline: Option<Instant>) -> Result<T> {
+    /// Receives the next frame, waiting until `deadline`, and gives it to `take`.
+    fn recv_with<R>(
+        &self,
+        deadline: Option<Instant>,
+        take: impl FnOnce(&[u8]) -> Result<R>,
+    ) -> Result<R> {
+        if !self.readable {
+            return Err(Error::new(ErrorKind::State, "this end only sends"));
+        }
         let end = self.end.borrow();
         let end = end.as_ref().ok_or_else(closed)?;
         let mut inbox = self.inbox.borrow_mut();
         loop {
             if let Some(frame) = inbox.next_frame() {
-                return codec::decode_as(frame, type_name::<T>());
+                return take(frame);
             }
-            if let Some(deadline) = deadline {
-                let left = deadline.saturating_duration_since(Instant::now());
+            if deadline.is_some() {
+                let left = deadline::left(deadline);
                 if !frames::wait_readable(end.as_fd(), left) {
                     return Err(Error::new(ErrorKind::Timeout, "nothing arrived"));
                 }

@@ -6,18 +6,19 @@
 //! | `Process(target, args, name, daemon)` | [`Process::new`](crate::Process::new) | arguments are captured by the closure (a fork needs no pickling) |
 //! | `p.start()`, `p.join(timeout)`, `p.is_alive()`, `p.terminate()`, `p.pid`, `p.exitcode` | [`Process::start`](crate::Process::start), [`join`](crate::Process::join) / [`join_timeout`](crate::Process::join_timeout), [`is_alive`](crate::Process::is_alive), [`terminate`](crate::Process::terminate), [`pid`](crate::Process::pid), [`exitcode`](crate::Process::exitcode) | `join` also reports the child's panic or error |
 //! | `p.daemon` | [`Process::daemon`](crate::Process::daemon), [`set_daemon`](crate::Process::set_daemon) | |
-//! | `p.name`, `p.kill()`, `p.sentinel` | `Process::name`, `kill`, `sentinel` | added with issue 20's library faults |
+//! | `p.name`, `p.kill()`, `p.sentinel` | [`Process::name`](crate::Process::name) / [`set_name`](crate::Process::set_name), [`kill`](crate::Process::kill), [`sentinel`](crate::Process::sentinel) | the child sees its name in [`current_process`](crate::current_process) |
 //! | `Pool(processes)` | [`Pool::new`](crate::Pool::new) | |
 //! | `pool.apply_async`, `close`, `join`, `terminate` | [`Pool::apply_async`](crate::Pool::apply_async), [`close`](crate::Pool::close), [`join`](crate::Pool::join), [`terminate`](crate::Pool::terminate) | |
-//! | `pool.apply`, `map`, `starmap`, `map_async`, `imap`, `imap_unordered`, `initializer`, `maxtasksperchild`, `with Pool() as pool:` | `Pool::apply`, `map`, `starmap`, `map_async`, `imap`, `imap_unordered`, initializer, maxtasksperchild, close and join on drop | added with issue 20's library faults |
+//! | `pool.apply`, `map`, `starmap`, `map_async`, `starmap_async`, `imap`, `imap_unordered` | [`Pool::apply`](crate::Pool::apply), [`map`](crate::Pool::map), [`starmap`](crate::Pool::starmap), [`map_async`](crate::Pool::map_async), [`starmap_async`](crate::Pool::starmap_async), [`imap`](crate::Pool::imap), [`imap_unordered`](crate::Pool::imap_unordered) | |
+//! | `Pool(initializer, initargs, maxtasksperchild)`, `with Pool() as pool:` | [`Pool::builder`](crate::Pool::builder): [`PoolBuilder::initializer`](crate::PoolBuilder::initializer), [`maxtasksperchild`](crate::PoolBuilder::maxtasksperchild); a dropped `Pool` closes and joins | |
 //! | `AsyncResult.get(timeout)` | `AsyncResult::get`, `get_timeout` | |
-//! | `AsyncResult.ready()`, `successful()`, `wait(timeout)` | `AsyncResult::ready`, `successful`, `wait` | added with issue 20's library faults |
+//! | `AsyncResult.ready()`, `successful()`, `wait(timeout)` | [`AsyncResult::ready`](crate::AsyncResult::ready), [`successful`](crate::AsyncResult::successful), [`wait`](crate::AsyncResult::wait) / [`wait_timeout`](crate::AsyncResult::wait_timeout) | |
 //! | `Queue()`, `q.put`, `q.get(block, timeout)` | [`Queue::new`](crate::Queue::new), [`put`](crate::Queue::put), [`get`](crate::Queue::get), [`get_timeout`](crate::Queue::get_timeout) | a `get` with every writer gone answers `Disconnected` instead of hanging |
-//! | `Queue(maxsize)`, `qsize`, `empty`, `full`, `put_nowait`, `get_nowait`, `close`, `join_thread` | the same names on `Queue` | added with issue 20's library faults |
+//! | `Queue(maxsize)`, `qsize`, `empty`, `full`, `put(timeout)`, `put_nowait`, `get_nowait`, `close`, `join_thread` | [`Queue::with_maxsize`](crate::Queue::with_maxsize), [`qsize`](crate::Queue::qsize), [`empty`](crate::Queue::empty), [`full`](crate::Queue::full), [`put_timeout`](crate::Queue::put_timeout), [`put_nowait`](crate::Queue::put_nowait), [`get_nowait`](crate::Queue::get_nowait), [`close`](crate::Queue::close), [`join_thread`](crate::Queue::join_thread) | |
 //! | `JoinableQueue` (`task_done`, `join`) | [`JoinableQueue`](crate::JoinableQueue) | |
 //! | `SimpleQueue` (`put`, `get`, `empty`) | [`SimpleQueue`](crate::SimpleQueue) | `close` has nothing to do: dropping closes |
 //! | `Pipe(duplex)`, `conn.send`, `recv` | [`Pipe::new`](crate::Pipe::new), [`Connection::send`](crate::Connection::send), [`recv`](crate::Connection::recv) | |
-//! | `Pipe(duplex=False)`, `conn.poll`, `send_bytes`, `recv_bytes` | the same names on `Pipe` and `Connection` | added with issue 20's library faults |
+//! | `Pipe(duplex=False)`, `conn.poll`, `send_bytes`, `recv_bytes` | [`Pipe::with_duplex`](crate::Pipe::with_duplex), [`Connection::poll`](crate::Connection::poll), [`send_bytes`](crate::Connection::send_bytes), [`recv_bytes`](crate::Connection::recv_bytes) | |
 //! | `Lock` | [`Lock`](crate::Lock) | a holder that dies holding it is taken over ([`LockGuard::holder_died`](crate::LockGuard::holder_died)); Python's blocks for ever |
 //! | `RLock` | [`RLock`](crate::RLock) | the same takeover |
 //! | `Semaphore`, `BoundedSemaphore` | [`Semaphore`](crate::Semaphore), [`BoundedSemaphore`](crate::BoundedSemaphore) | |

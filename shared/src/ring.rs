@@ -117,8 +117,16 @@ impl Messages {
         }
     }
 
-    /// Puts one message, waiting while the ring has no room for it.
+    /// Puts one message, waiting while the ring has no room for it (a test's shorthand).
+    #[cfg(test)]
     pub(crate) fn send(&self, bytes: &[u8]) -> Result<()> {
+        while !self.send_within(bytes, Duration::from_secs(3600))? {}
+        Ok(())
+    }
+
+    /// Puts one message, waiting at most `slice` for room: false when there was none (the
+    /// caller looks whether anyone is left to make room, then calls again).
+    pub(crate) fn send_within(&self, bytes: &[u8], slice: Duration) -> Result<bool> {
         if bytes.len() > self.max_message() {
             return Err(Error::new(
                 ErrorKind::Serialize,
@@ -131,6 +139,7 @@ impl Messages {
         }
         let need = (HEADER + bytes.len()) as u64;
         let ring: &Ring = &self.ring;
+        let deadline = crate::deadline::after(slice);
         loop {
             let locked = self.lock()?;
             let (head, tail) = (
@@ -147,12 +156,16 @@ impl Messages {
                 if wake {
                     futex::wake(&ring.data_seq, 1);
                 }
-                return Ok(());
+                return Ok(true);
+            }
+            if crate::deadline::passed(deadline) {
+                return Ok(false);
             }
             let seq = ring.space_seq.load(Ordering::Acquire);
             ring.writers_waiting.fetch_add(1, Ordering::AcqRel);
             drop(locked);
-            futex::wait(&ring.space_seq, seq, Duration::from_millis(50));
+            let nap = crate::deadline::left(deadline).min(Duration::from_millis(50));
+            futex::wait(&ring.space_seq, seq, nap);
             ring.writers_waiting.fetch_sub(1, Ordering::AcqRel);
         }
     }

@@ -6,7 +6,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{is_reaped, is_running, within};
+use common::{has_ended, is_reaped, is_running, within};
 use multitask::{Pool, Process, Queue, active_children};
 use nix::sys::wait::{WaitStatus, waitpid};
 use nix::unistd::Pid;
@@ -40,7 +40,7 @@ fn twenty_processes_dropped_unjoined_leave_no_zombie_after_the_next_start() {
         assert!(
             eventually(Duration::from_secs(10), || pids
                 .iter()
-                .all(|&p| !is_running(p))),
+                .all(|&p| has_ended(p))),
             "the children did not end"
         );
         let mut next = Process::new(|| ());

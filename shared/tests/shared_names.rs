@@ -236,3 +236,29 @@ fn the_table_of_python_names_lists_every_public_name() {
         );
     }
 }
+
+#[test]
+fn a_child_knows_the_name_its_process_was_given_and_pool_workers_are_named_as_pythons() {
+    isolated(LIMIT, || {
+        let q = Queue::new().unwrap();
+        let mut p = Process::new(|| q.put(current_process().name().to_string()).unwrap());
+        let default = p.name().to_string();
+        let mut named = Process::new(|| q.put(current_process().name().to_string()).unwrap());
+        named.set_name("worker");
+        named.start().unwrap();
+        assert_eq!(q.get().unwrap(), "worker");
+        named.join().unwrap();
+        // Made first, started last: the name was given when it was made, as in Python.
+        p.start().unwrap();
+        assert_eq!(q.get().unwrap(), default);
+        p.join().unwrap();
+        let pool = multitask::Pool::new(Some(1)).unwrap();
+        fn my_name(_: ()) -> String {
+            current_process().name().to_string()
+        }
+        let worker_name = pool.apply_async(my_name, ()).unwrap().get().unwrap();
+        assert!(worker_name.starts_with("ForkPoolWorker-"), "{worker_name}");
+        pool.close().unwrap();
+        pool.join().unwrap();
+    });
+}

@@ -27,10 +27,10 @@ def say(line):
     sys.stdout.flush()
 
 
-def loop():
-    x = 0
-    while not stop:
-        x = x ^ 1
+def loop():  # [1]
+    x = 0  # [2]
+    while not stop:  # [3]
+        x = x ^ 1  # [4]
 
 
 def positive(text):
@@ -43,24 +43,24 @@ def positive(text):
     return value
 
 
-if __name__ == '__main__':
+if __name__ == '__main__':  # [5]
     parser = argparse.ArgumentParser(prog='ref_multicore.py')
     parser.add_argument('--seconds', type=positive, default=5.0)
-    seconds = parser.parse_args().seconds * SCALE
-    cores = multiprocessing.cpu_count()
-    say('Run %d busy threads for %.2f seconds...' % (cores, seconds))
-    wall_start = time.monotonic()
-    cpu_start = time.process_time()
-    threads = []
-    for i in range(cores):
-        t = threading.Thread(target=loop)
+    seconds = parser.parse_args().seconds * SCALE  # [6]
+    cores = multiprocessing.cpu_count()  # [7]
+    say('Run %d busy threads for %.2f seconds...' % (cores, seconds))  # [8]
+    wall_start = time.monotonic()  # [9]
+    cpu_start = time.process_time()  # [10]
+    threads = []  # [11]
+    for i in range(cores):  # [12]
+        t = threading.Thread(target=loop)  # [13]
         t.start()
-        threads.append(t)
-    time.sleep(seconds)
-    stop = True
-    for t in threads:
-        t.join()
-    wall = time.monotonic() - wall_start
-    cpu = time.process_time() - cpu_start
-    busy = cpu / wall if wall > 0 else 0.0
-    say('Cores kept busy: %.2f (CPU time %.2f s / wall time %.2f s).' % (busy, cpu, wall))
+        threads.append(t)  # [14]
+    time.sleep(seconds)  # [15]
+    stop = True  # [16]
+    for t in threads:  # [17]
+        t.join()  # [18]
+    wall = time.monotonic() - wall_start  # [19]
+    cpu = time.process_time() - cpu_start  # [20]
+    busy = cpu / wall if wall > 0 else 0.0  # [21]
+    say('Cores kept busy: %.2f (CPU time %.2f s / wall time %.2f s).' % (busy, cpu, wall))  # [22]

@@ -20,7 +20,7 @@ the end it does not use). The parent joins the child before its last line.
 import sys
 from multiprocessing import Pipe, Process
 
-ROUNDS = 3
+ROUNDS = 3  # [1]
 
 
 def say(line):
@@ -30,30 +30,30 @@ def say(line):
     sys.stdout.flush()
 
 
-def child(parent_end, child_end):
-    parent_end.close()
-    while True:
+def child(parent_end, child_end):  # [2]
+    parent_end.close()  # [3]
+    while True:  # [4]
         try:
-            message = child_end.recv()
-        except EOFError:
+            message = child_end.recv()  # [5]
+        except EOFError:  # [6]
             break
-        say('Child got: %s' % message)
-        answer = message.replace('ping', 'pong')
-        say('Child sent: %s' % answer)
-        child_end.send(answer)
-    say('Child: pipe closed, exit.')
+        say('Child got: %s' % message)  # [7]
+        answer = message.replace('ping', 'pong')  # [8]
+        say('Child sent: %s' % answer)  # [9]
+        child_end.send(answer)  # [10]
+    say('Child: pipe closed, exit.')  # [11]
 
 
-if __name__ == '__main__':
-    parent_end, child_end = Pipe()
-    p = Process(target=child, args=(parent_end, child_end))
-    p.start()
-    child_end.close()
-    for n in range(1, ROUNDS + 1):
-        message = 'ping %d' % n
-        say('Parent sent: %s' % message)
-        parent_end.send(message)
-        say('Parent got: %s' % parent_end.recv())
-    parent_end.close()
-    p.join()
-    say('Parent: child exited.')
+if __name__ == '__main__':  # [12]
+    parent_end, child_end = Pipe()  # [13]
+    p = Process(target=child, args=(parent_end, child_end))  # [14]
+    p.start()  # [15]
+    child_end.close()  # [16]
+    for n in range(1, ROUNDS + 1):  # [17]
+        message = 'ping %d' % n  # [18]
+        say('Parent sent: %s' % message)  # [19]
+        parent_end.send(message)  # [20]
+        say('Parent got: %s' % parent_end.recv())  # [21]
+    parent_end.close()  # [22]
+    p.join()  # [23]
+    say('Parent: child exited.')  # [24]

@@ -14,14 +14,14 @@ def say(line):
     sys.stdout.flush()
 
 
-say('$ uname -s')
+say('$ uname -s')  # [1]
 # The child writes straight to our stdout: say() has already flushed the header before it.
-r = subprocess.call(['uname', '-s'])
-say('Exit code: %d' % r)
+r = subprocess.call(['uname', '-s'])  # [2]
+say('Exit code: %d' % r)  # [3]
 
-say('$ sh')
-p = subprocess.Popen(['sh'], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-output, err = p.communicate(b'x=6\necho $((x * 7))\nexit\n')
+say('$ sh')  # [4]
+p = subprocess.Popen(['sh'], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # [5]
+output, err = p.communicate(b'x=6\necho $((x * 7))\nexit\n')  # [6]
 # As the chapter's print(output.decode('utf-8')): the output's own newline, then one more.
-say(output.decode('utf-8'))
-say('Exit code: %d' % p.returncode)
+say(output.decode('utf-8'))  # [7]
+say('Exit code: %d' % p.returncode)  # [8]

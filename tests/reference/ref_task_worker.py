@@ -1,10 +1,10 @@
 """The chapter's 分布式进程 task_worker.py, in Python 3 (reference for task-worker).
 
 Options as the Rust port: --server (default 127.0.0.1), --port (default 5000), --authkey
-(default abc). As the Rust port, and unlike the chapter, it takes tasks until the queue stays
-empty for 1 s (the chapter tries exactly 10 times) and does print 'task queue is empty.' (the
-chapter's 'except Queue.Empty' names a module it never imported). A master gone away once
-every result is in also means no task is left, and ends the loop the same way.
+(default abc). As the chapter, it tries 10 times to take a task; a try that finds the queue empty
+for 1 s prints 'task queue is empty.' (the chapter's 'except Queue.Empty' names a module it never
+imported, so it dies there instead). A master gone away (it shuts down once every result is in)
+ends the worker with one line on stderr and status 1, where the chapter dies with a traceback.
 """
 import argparse
 import multiprocessing
@@ -65,7 +65,7 @@ if __name__ == '__main__':
     task = m.get_task_queue()
     result = m.get_result_queue()
     # 从task队列取任务,并把结果写入result队列:
-    while True:
+    for i in range(10):
         try:
             n = task.get(timeout=1 * SCALE)
             say('run task %d * %d...' % (n, n))
@@ -74,11 +74,7 @@ if __name__ == '__main__':
             result.put(r)
         except queue.Empty:
             say('task queue is empty.')
-            break
         except (EOFError, OSError):
-            sys.stderr.write('task-worker: the master closed the connection '
-                             '(all its results are in, or it gave up)\n')
-            say('task queue is empty.')
-            break
+            fail('the master closed the connection (all its results are in, or it gave up)')
     # 处理结束:
     say('worker exit.')

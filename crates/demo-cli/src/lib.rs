@@ -47,6 +47,23 @@ pub fn parse<T: clap::Parser>() -> Result<T, ExitCode> {
     parse_from(std::env::args_os())
 }
 
+/// The demo's command with the environment knobs every demo reads listed at the end of its
+/// `--help` (after any text of its own).
+pub fn with_knobs(command: clap::Command) -> clap::Command {
+    let lang = i18n::Lang::current();
+    let knobs = i18n::tr!(
+        lang,
+        "demo-knobs",
+        scale = multitask::TIME_SCALE_VAR,
+        seed = multitask::SEED_VAR
+    );
+    let text = match command.get_after_help() {
+        Some(own) => format!("{own}\n\n{knobs}"),
+        None => knobs,
+    };
+    command.after_help(text)
+}
+
 /// [`parse`] from the given arguments (the first is the program name).
 pub fn parse_from<T, I, S>(args: I) -> Result<T, ExitCode>
 where
@@ -54,23 +71,26 @@ where
     I: IntoIterator<Item = S>,
     S: Into<std::ffi::OsString> + Clone,
 {
-    let parsed = T::try_parse_from(args).map_err(|e| {
-        use clap::error::ErrorKind;
-        match e.kind() {
-            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-                let _ = e.print();
-                ExitCode::SUCCESS
+    let parsed = with_knobs(T::command())
+        .try_get_matches_from(args)
+        .and_then(|m| T::from_arg_matches(&m))
+        .map_err(|e| {
+            use clap::error::ErrorKind;
+            match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                    let _ = e.print();
+                    ExitCode::SUCCESS
+                }
+                _ => {
+                    let program = program_name();
+                    let text = e.to_string();
+                    let first = text.lines().next().unwrap_or("bad arguments");
+                    let first = first.strip_prefix("error: ").unwrap_or(first);
+                    eprintln!("{program}: {first}");
+                    ExitCode::from(2)
+                }
             }
-            _ => {
-                let program = program_name();
-                let text = e.to_string();
-                let first = text.lines().next().unwrap_or("bad arguments");
-                let first = first.strip_prefix("error: ").unwrap_or(first);
-                eprintln!("{program}: {first}");
-                ExitCode::from(2)
-            }
-        }
-    })?;
+        })?;
     if let Err(e) = multitask::check_knobs() {
         eprintln!("{}: {e}", program_name());
         return Err(ExitCode::from(2));

@@ -39,6 +39,9 @@ fn help_and_version_answer_and_exit_0() {
         assert_eq!(help.status.code(), Some(0), "{demo} --help");
         assert!(text.contains("Usage:"), "{demo} --help: {text:?}");
         assert!(text.contains("--version"), "{demo} --help: {text:?}");
+        for knob in ["MULTITASK_TIME_SCALE", "MULTITASK_SEED"] {
+            assert!(text.contains(knob), "{demo} --help lacks {knob}: {text:?}");
+        }
         let version = run(demo, &["--version"], None);
         let text = String::from_utf8_lossy(&version.stdout);
         assert_eq!(version.status.code(), Some(0), "{demo} --version");

@@ -119,20 +119,29 @@ impl Fence {
                 "{why}: files, signals and abstract sockets not fenced"
             )),
             (Ok(abi), false) => {
-                let refuse_tcp = !namespaces;
+                let host_ports = options.host_network_tcp_ports.clone();
+                let refuse_tcp = !namespaces || host_ports.is_some();
                 let paths = landlock_rules::Paths {
                     read_only: options.read_only.clone(),
                     writable: options.writable.clone(),
                     scratch: scratch.path().to_path_buf(),
                     dev_shm: private_shm.then(|| dev_shm.to_path_buf()),
                     refuse_tcp,
+                    connect_ports: host_ports.clone().unwrap_or_default(),
                 };
                 // Built once here so that a bad path fails `prepare`.
                 landlock_rules::build(&paths)?;
                 landlock = Some((paths, *abi));
                 landlock_abi = Some(*abi);
                 covers.push("fs");
-                if refuse_tcp && *abi >= 4 {
+                if let (Some(ports), true) = (&host_ports, *abi >= 4) {
+                    let ports: Vec<String> = ports.iter().map(u16::to_string).collect();
+                    covers.push("tcp");
+                    missing.push(format!(
+                        "the host's network: TCP connect to port {} only, UDP not fenced",
+                        ports.join(", ")
+                    ));
+                } else if refuse_tcp && *abi >= 4 {
                     covers.push("tcp");
                 } else if refuse_tcp {
                     missing.push(format!(
@@ -293,7 +302,11 @@ impl Fence {
         if let Some(pidfd) = join {
             plan.join = Some((pidfd, NAMESPACES));
         } else if self.namespaces {
-            plan.unshare = NAMESPACES;
+            plan.unshare = if self.options.host_network_tcp_ports.is_some() {
+                NAMESPACES & !libc::CLONE_NEWNET
+            } else {
+                NAMESPACES
+            };
             plan.id_maps = Some(identity_maps(uid, gid));
             for (on_scratch, m) in &self.mounts {
                 let mut m = m.clone();
@@ -308,7 +321,7 @@ impl Fence {
                 }
                 plan.mounts.push(m);
             }
-            if self.options.loopback {
+            if self.options.loopback && self.options.host_network_tcp_ports.is_none() {
                 plan.loopback = Some(loopback_request());
             }
         }

@@ -6,7 +6,7 @@ use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
 
 use landlock::{
-    ABI, Access, AccessFs, AccessNet, BitFlags, PathBeneath, PathFd, Ruleset, RulesetAttr,
+    ABI, Access, AccessFs, AccessNet, BitFlags, NetPort, PathBeneath, PathFd, Ruleset, RulesetAttr,
     RulesetCreatedAttr, Scope,
 };
 
@@ -48,8 +48,11 @@ pub(crate) struct Paths {
     pub scratch: PathBuf,
     /// `/dev/shm`, writable when the run has a private one (a tmpfs too: a late rule).
     pub dev_shm: Option<PathBuf>,
-    /// Refuse TCP bind and connect (the run has no network namespace of its own).
+    /// Refuse TCP bind and connect (the run has no network namespace of its own), but
+    /// connecting to `connect_ports`.
     pub refuse_tcp: bool,
+    /// TCP ports the run may connect to when `refuse_tcp`.
+    pub connect_ports: Vec<u16>,
 }
 
 /// The access bits of a late rule (a tmpfs mounted by the child): every filesystem right the
@@ -102,6 +105,13 @@ pub(crate) fn build(paths: &Paths) -> Result<OwnedFd, FenceError> {
         rules.push((shm.clone(), all));
     }
 
+    if paths.refuse_tcp {
+        for port in &paths.connect_ports {
+            created = created
+                .add_rule(NetPort::new(*port, AccessNet::ConnectTcp))
+                .map_err(|e| err(&format!("allowing TCP connect to port {port}"), e))?;
+        }
+    }
     for (path, access) in rules {
         let fd = match PathFd::new(&path) {
             Ok(fd) => fd,

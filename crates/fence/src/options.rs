@@ -62,6 +62,12 @@ pub struct FenceOptions {
     /// Whether the run's own loopback is up (127.0.0.1 and ::1 inside the run only).
     /// Without a network namespace, TCP bind and connect are refused either way.
     pub loopback: bool,
+    /// `None` (the default): the run has a network namespace of its own (see `loopback`).
+    /// `Some(ports)`: the run stays on the host's network, and Landlock (ABI 4 and later)
+    /// lets it connect over TCP to these ports only and bind no TCP port. Meant for fetching
+    /// dependencies over HTTPS (`[443]`); UDP is not fenced (name lookups work), and a host
+    /// listener on an allowed port stays reachable.
+    pub host_network_tcp_ports: Option<Vec<u16>>,
     /// Whose ids the run gets.
     pub run_as: RunAs,
     /// Where the scratch directory is made; `None` for `std::env::temp_dir()`.
@@ -84,6 +90,7 @@ impl Default for FenceOptions {
             read_only: Vec::new(),
             writable: Vec::new(),
             loopback: true,
+            host_network_tcp_ports: None,
             run_as: RunAs::Nobody,
             scratch_parent: None,
             path: OsString::from(SYSTEM_PATH),

@@ -1,7 +1,8 @@
 //! The grading options `grade class` and `grade gradescope` share with `grade` itself
 //! (`--runs`, `--timeout`, `--time-scale`, `--param`, `--spec`, `--reference`, the fence's
 //! `--no-fence`, `--max-procs`, `--max-memory`, `--max-disk`, `--allow-read`, `--no-trace`,
-//! `--shake`, `--seed`, `--stdout`), parsed by clap. (`grade` itself parses its own copy.)
+//! `--shake`, `--seed`, `--stdout`, `--all-runs`), parsed by clap; `grade` itself flattens the
+//! same [`GradingArgs`].
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -13,10 +14,15 @@ use crate::run::StdoutKind;
 
 /// The grading options of one port, as on `grade`'s command line.
 #[derive(Debug, Clone, clap::Args)]
-pub(crate) struct GradingArgs {
-    /// How many times to run each port
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+pub struct GradingArgs {
+    /// How many times to run each port (at most; see --all-runs)
+    #[arg(long, default_value_t = 10, value_parser = runs, allow_negative_numbers = true)]
     pub(crate) runs: u32,
+
+    /// Make every run even once the verdict is settled (by default the grading stops once a
+    /// guaranteed check has failed in two runs)
+    #[arg(long)]
+    pub(crate) all_runs: bool,
 
     /// Limit per run in seconds; the whole process tree is killed past it
     #[arg(long, default_value_t = 30.0, value_parser = positive, allow_negative_numbers = true)]
@@ -34,10 +40,10 @@ pub(crate) struct GradingArgs {
     #[arg(long, value_name = "FILE")]
     pub(crate) spec: Option<PathBuf>,
 
-    /// A correct program (a command line, split at spaces), run once: the first failing run
-    /// is shown beside its run
-    #[arg(long, value_name = "COMMAND")]
-    pub(crate) reference: Option<String>,
+    /// A correct program (a command line, split as a shell would: quote a path with spaces),
+    /// run once: the first failing run is shown beside its run
+    #[arg(long, value_name = "COMMAND", value_parser = command_line)]
+    pub(crate) reference: Option<CommandWords>,
 
     /// Run the ports without the fence (namespaces, Landlock, seccomp, rlimits); the reports say
     /// so (builds stay fenced)
@@ -90,12 +96,17 @@ pub(crate) enum StdoutArg {
 }
 
 impl GradingArgs {
+    /// The spec file of `--spec`, if given (it replaces the built-in spec of the example).
+    pub fn spec(&self) -> Option<&std::path::Path> {
+        self.spec.as_deref()
+    }
+
     /// The options [`grade`](crate::grade) takes.
     #[allow(
         clippy::needless_update,
         reason = "options GradeOptions gains that these commands do not set keep their defaults"
     )]
-    pub(crate) fn options(&self) -> GradeOptions {
+    pub fn options(&self) -> GradeOptions {
         GradeOptions {
             runs: self.runs as usize,
             // Too large for a Duration is refused as too long by the grading's own check.
@@ -104,8 +115,9 @@ impl GradingArgs {
             params: self.params.clone(),
             reference: self
                 .reference
-                .as_deref()
-                .map(|r| r.split_whitespace().map(OsString::from).collect()),
+                .as_ref()
+                .map(|r| r.0.iter().map(OsString::from).collect()),
+            all_runs: self.all_runs,
             fence: (!self.no_fence).then(|| GradeFence {
                 max_procs: self.max_procs,
                 max_memory: self.max_memory,
@@ -152,7 +164,12 @@ impl GradingArgs {
             args.extend(["--param".into(), format!("{k}={v}")]);
         }
         if let Some(r) = &self.reference {
-            args.extend(["--reference".into(), r.clone()]);
+            let words = r.0.iter().map(String::as_str);
+            let joined = shlex::try_join(words).unwrap_or_else(|_| r.0.join(" "));
+            args.extend(["--reference".into(), joined]);
+        }
+        if self.all_runs {
+            args.push("--all-runs".into());
         }
         if self.no_fence {
             args.push("--no-fence".into());
@@ -178,23 +195,40 @@ pub fn positive(s: &str) -> Result<f64, String> {
     }
 }
 
-/// A clap value parser for `--max-memory` and `--max-disk`: a size in bytes, digits optionally
-/// followed by K, M or G (powers of 1024).
+/// A clap value parser for `--max-memory` and `--max-disk`: a size in bytes, or a number with
+/// a K, M or G suffix, read as powers of 1024 (`1G` is 2^30 bytes; `KiB`, `MB`... are taken
+/// too, all binary), by the `parse-size` crate.
 pub fn size(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let (digits, shift) = match t.char_indices().last() {
-        Some((i, 'K' | 'k')) => (&t[..i], 10),
-        Some((i, 'M' | 'm')) => (&t[..i], 20),
-        Some((i, 'G' | 'g')) => (&t[..i], 30),
-        _ => (t, 0),
-    };
-    match digits.parse::<u64>() {
-        Ok(n) if n > 0 => n
-            .checked_mul(1 << shift)
-            .ok_or_else(|| format!("'{s}' is too large")),
+    let config = parse_size::Config::new().with_binary();
+    match config.parse_size(s.trim()) {
+        Ok(n) if n > 0 => Ok(n),
+        Err(parse_size::Error::PosOverflow) => Err(format!("'{s}' is too large")),
         _ => Err(format!(
             "'{s}' is not a size (bytes, or a number with K, M or G)"
         )),
+    }
+}
+
+/// A clap value parser for `--runs`: a whole number from 1.
+pub fn runs(s: &str) -> Result<u32, String> {
+    match s.trim().parse::<i64>() {
+        Ok(n) if n >= 1 => u32::try_from(n).map_err(|_| format!("'{s}' runs are too many")),
+        Ok(_) => Err("the runs must be at least 1".to_string()),
+        Err(_) => Err(format!("'{s}' is not a whole number of runs")),
+    }
+}
+
+/// A command line given as one argument, split into its words (program first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandWords(pub Vec<String>);
+
+/// A clap value parser for a command line given as one argument (`--reference`): split as a
+/// POSIX shell would (`shlex`), so a path with spaces can be quoted; not empty.
+pub fn command_line(s: &str) -> Result<CommandWords, String> {
+    match shlex::split(s) {
+        Some(words) if !words.is_empty() => Ok(CommandWords(words)),
+        Some(_) => Err("--reference needs a command".to_string()),
+        None => Err(format!("'{s}' is not a command line (an unclosed quote?)")),
     }
 }
 

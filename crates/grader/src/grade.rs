@@ -58,6 +58,10 @@ pub struct GradeOptions {
     /// With `pair`: the worker starts only once a stdout line starts with this text too
     /// (`--pair-after`, e.g. `Try get results`).
     pub pair_after: Option<String>,
+    /// Make every run even once the verdict is settled (`--all-runs`). Without it the grading
+    /// stops as soon as one guaranteed check has failed in two runs: the verdict is "failed"
+    /// whatever the other runs do, and a port that never ends costs two timeouts, not ten.
+    pub all_runs: bool,
 }
 
 impl Default for GradeOptions {
@@ -75,6 +79,7 @@ impl Default for GradeOptions {
             fence: Some(GradeFence::default()),
             pair: false,
             pair_after: None,
+            all_runs: false,
         }
     }
 }
@@ -258,6 +263,7 @@ pub fn grade_runs(
     let mut outcomes = Vec::with_capacity(opts.runs);
     let mut passed = 0;
     let mut refused: Option<Tracing> = None;
+    let mut settled = Settled::default();
     for run in 1..=opts.runs {
         progress(Progress::Started {
             run,
@@ -275,11 +281,7 @@ pub fn grade_runs(
         }
         // A run passes when it fails no guaranteed check; likely ones need all the runs.
         let alone = judge(spec, &params, std::slice::from_ref(&outcome));
-        if alone
-            .checks
-            .iter()
-            .all(|c| c.kind == CheckKind::Likely || c.status != CheckStatus::Failed)
-        {
+        if settled.add(&alone) {
             passed += 1;
         }
         progress(Progress::Ended {
@@ -289,12 +291,44 @@ pub fn grade_runs(
             elapsed: outcome.elapsed,
         });
         outcomes.push(outcome);
+        if settled.twice && !opts.all_runs && run < opts.runs {
+            break;
+        }
     }
     let mut report = judge(spec, &params, &outcomes);
+    if outcomes.len() < opts.runs {
+        report.facts.stopped_after = Some(outcomes.len());
+    }
     report.diff = first_failing(spec, &report, &outcomes, reference.as_ref());
     report.fence = fence_status(opts.fence.as_ref())?;
     report.notes = notes(&outcomes, opts.fence.as_ref());
     Ok((report, outcomes))
+}
+
+/// Whether the verdict is settled: which guaranteed checks have failed so far, and whether one
+/// of them has failed twice (then no later run can make the grading pass, and two runs agree
+/// on why it fails).
+#[derive(Debug, Default)]
+struct Settled {
+    failed_once: std::collections::BTreeSet<String>,
+    twice: bool,
+}
+
+impl Settled {
+    /// Counts one run's verdict (`alone`: the run judged by itself); true when the run failed
+    /// no guaranteed check.
+    fn add(&mut self, alone: &Report) -> bool {
+        let mut passed = true;
+        for c in &alone.checks {
+            if c.kind == CheckKind::Guaranteed && c.status == CheckStatus::Failed {
+                passed = false;
+                if !self.failed_once.insert(c.name.clone()) {
+                    self.twice = true;
+                }
+            }
+        }
+        passed
+    }
 }
 
 /// Fails with "command not found" before any run when `program` names no file: a path that

@@ -58,16 +58,20 @@ mod timeline;
 mod writer;
 
 pub use bundle::{
-    BundleError, BundleErrorKind, BundleOptions, SOURCE_DIR, gradescope_command, write_bundle,
+    BundleError, BundleErrorKind, BundleOptions, SOURCE_DIR, gradescope_cli, gradescope_command,
+    write_bundle,
 };
 pub use class::{
     BuildStatus, CSV_HEADER, ClassError, ClassErrorKind, ClassOptions, ClassResults, Form,
-    RUST_EDITION, ReportFiles, SubmissionResult, Verdict, class_command, default_jobs, grade_class,
+    RUST_EDITION, ReportFiles, SubmissionResult, Verdict, class_cli, class_command, default_jobs,
+    grade_class,
 };
 /// The command line's value parsers, shared by `grade` and its `class` and `gradescope`
 /// commands.
 pub mod value_parsers {
-    pub use crate::cli_args::{fraction, key_value, positive, size};
+    pub use crate::cli_args::{
+        CommandWords, GradingArgs, command_line, fraction, key_value, positive, runs, size,
+    };
 }
 pub use error::{GradeError, GradeErrorKind};
 pub use fencing::{GradeFence, fence_status};
@@ -76,6 +80,7 @@ pub use grade::{
     ensure_subreaper, grade, grade_runs, grade_with_progress,
 };
 pub use judge::judge;
+pub use load::closest;
 pub use outcome::{Exit, LeftBehind, Line, RunOutcome};
 pub use report::{CheckKind, CheckReport, CheckStatus, Failure, Format, Report};
 pub use run::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind, run_once};
@@ -84,6 +89,7 @@ pub use run_checks::{
     TRACE_CHECK,
 };
 pub use run_diff::RunDiff;
+pub use run_facts::stopped_line;
 pub use run_facts::{LINES_KEPT, LineFact, RunFacts, RunLines, ShakenRun};
 pub use spec::Spec;
 pub use spec::error::{SpecError, SpecErrorKind};

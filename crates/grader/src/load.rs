@@ -74,19 +74,31 @@ impl Spec {
     pub fn builtin(name: &str) -> Result<Spec, SpecError> {
         match BUILTINS.iter().find(|(n, _, _)| *n == name) {
             Some((n, _, text)) => Spec::parse(text, &format!("builtin:{n}")),
-            None => Err(SpecError::new(
-                SpecErrorKind::UnknownExample,
-                "",
-                None,
-                format!(
-                    "unknown example '{name}' (known: {})",
-                    BUILTINS
-                        .iter()
-                        .map(|(n, _, _)| *n)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            )),
+            None => {
+                let known: Vec<&str> = BUILTINS.iter().map(|(n, _, _)| *n).collect();
+                let lang = i18n::Lang::current();
+                let message = match closest(name, &known) {
+                    Some(like) => i18n::tr!(
+                        lang,
+                        "grade-unknown-example-like",
+                        name = name,
+                        like = like,
+                        known = known.join(", ")
+                    ),
+                    None => i18n::tr!(
+                        lang,
+                        "grade-unknown-example",
+                        name = name,
+                        known = known.join(", ")
+                    ),
+                };
+                Err(SpecError::new(
+                    SpecErrorKind::UnknownExample,
+                    "",
+                    None,
+                    message,
+                ))
+            }
         }
     }
 
@@ -153,4 +165,16 @@ fn read_spec_text(path: &Path) -> Result<String, String> {
         ));
     }
     Ok(text)
+}
+
+/// The one of `names` closest to a mistyped `name` (at most two letters off, or a prefix of
+/// at least three), for "did you mean"; `None` when none is close.
+pub fn closest<'a>(name: &str, names: &[&'a str]) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    names
+        .iter()
+        .map(|n| (strsim::damerau_levenshtein(&lower, n), *n))
+        .filter(|(d, n)| *d <= 2.min(n.len() / 2) || (lower.len() >= 3 && n.starts_with(&lower)))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, n)| n)
 }

@@ -13,11 +13,13 @@ use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 
-use clap::{Parser, ValueEnum};
-use grader::{Format, GradeFence, GradeOptions, Progress, Report, RunOutcome, Spec, StdoutKind};
+use clap::{CommandFactory, FromArgMatches, Parser, ValueEnum};
+use grader::value_parsers::GradingArgs;
+use grader::{Format, Progress, Report, RunOutcome, Spec};
+use i18n::{Lang, tr};
 
+mod main_hints;
 mod main_progress;
 mod main_trace;
 
@@ -47,8 +49,9 @@ pub(crate) enum StdoutArg {
     name = "grade",
     version,
     about = "Grades a port of one of the notes' programs by its output over many runs",
-    override_usage = "grade EXAMPLE [OPTIONS] -- COMMAND [ARGS...]\n       grade trace [-o FILE] -- COMMAND [ARGS...]   (a timeline of one run; see grade trace --help)\n       grade --list\n       grade class DIR --example EXAMPLE [OPTIONS]   (a whole class; see grade class --help)\n       grade gradescope EXAMPLE [OPTIONS] -o autograder.zip   (see grade gradescope --help)",
-    after_help = "Exit status: 0 every check passed, 1 a check failed, 2 the grading could not be done."
+    override_usage = "grade EXAMPLE [OPTIONS] -- COMMAND [ARGS...]\n       grade trace [-o FILE] -- COMMAND [ARGS...]   (a timeline of one run)\n       grade --list\n       grade class DIR --example EXAMPLE [OPTIONS]   (a whole class)\n       grade gradescope EXAMPLE [OPTIONS] -o autograder.zip\n       grade help COMMAND",
+    after_help = "Environment: LANG=zh_CN.UTF-8 (or --lang zh) for Chinese messages and reports.\nExit status: 0 every check passed, 1 a check failed, 2 the grading could not be done.",
+    args_conflicts_with_subcommands = true
 )]
 struct Cli {
     /// The example to grade against (see --list); optional with --spec
@@ -58,30 +61,13 @@ struct Cli {
     #[arg(long)]
     list: bool,
 
-    /// How many times to run COMMAND
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
-    runs: u32,
+    /// The language of messages and reports: en or zh [default: from LC_ALL, LC_MESSAGES or
+    /// LANG; English unless it names Chinese]
+    #[arg(long, value_name = "LANG")]
+    lang: Option<String>,
 
-    /// Limit per run in seconds; the whole process tree is killed past it
-    #[arg(long, default_value_t = 30.0, value_parser = positive, allow_negative_numbers = true)]
-    timeout: f64,
-
-    /// Sets MULTITASK_TIME_SCALE for COMMAND and scales the spec's time ranges
-    #[arg(long, value_parser = positive, allow_negative_numbers = true)]
-    time_scale: Option<f64>,
-
-    /// A spec parameter, e.g. processes=5 for Pool(5) (repeatable)
-    #[arg(long = "param", value_name = "K=V", value_parser = key_value)]
-    params: Vec<(String, String)>,
-
-    /// A spec file instead of the built-in one
-    #[arg(long, value_name = "FILE")]
-    spec: Option<PathBuf>,
-
-    /// A correct program (a command line, split at spaces), run once: the first failing run
-    /// is shown beside its run
-    #[arg(long, value_name = "COMMAND")]
-    reference: Option<String>,
+    #[command(flatten)]
+    grading: GradingArgs,
 
     /// Write each run's timeline to DIR/run-K.svg
     #[arg(long, value_name = "DIR")]
@@ -90,27 +76,6 @@ struct Cli {
     /// Report format on stdout
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     format: FormatArg,
-
-    /// Run COMMAND without the fence (namespaces, Landlock, seccomp, rlimits); the report says so
-    #[arg(long)]
-    no_fence: bool,
-
-    /// Processes and threads per run (a fork bomb stops there)
-    #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..))]
-    max_procs: u64,
-
-    /// Data memory per process, in bytes or with a K, M or G suffix
-    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = size)]
-    max_memory: u64,
-
-    /// Scratch disk per run and largest file, in bytes or with a K, M or G suffix
-    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = size)]
-    max_disk: u64,
-
-    /// A path the port may also read (a submission's folder); the command's own folders are
-    /// readable anyway (repeatable)
-    #[arg(long, value_name = "PATH")]
-    allow_read: Vec<PathBuf>,
 
     /// COMMAND is MASTER [ARGS...] -- WORKER [ARGS...]: both in one fenced run, the worker
     /// started once the master listens (the distributed example as the notes write it)
@@ -121,31 +86,22 @@ struct Cli {
     /// notes start it after "Try get results...")
     #[arg(long, value_name = "TEXT")]
     pair_after: Option<String>,
-    /// Do not trace the runs (checks that need the trace are then "not checked")
-    #[arg(long)]
-    no_trace: bool,
-
-    /// The share of runs whose schedule is shaken: tasks held at random at their writes and
-    /// forks (0 to 1)
-    #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = fraction)]
-    shake: f64,
-
-    /// Shake every run, run k with seed S+k-1: `--seed S --runs 1` replays a failing shaken run
-    #[arg(long, value_name = "S")]
-    seed: Option<u64>,
-
-    /// What the port's stdout is: a terminal (pseudo-terminal, lines flushed as printed) or a
-    /// pipe (output buffered as when redirected)
-    #[arg(long, value_enum, default_value_t = StdoutArg::Terminal)]
-    stdout: StdoutArg,
 
     /// The port to run, after `--`
     #[arg(last = true, value_name = "COMMAND")]
     command: Vec<OsString>,
 }
 
+/// The whole command line: `grade`'s own options and its subcommands, so that `grade --help`
+/// lists them and `grade help class` shows the class's options.
+fn command_line() -> clap::Command {
+    Cli::command()
+        .subcommand(main_trace::TraceCli::command().name("trace"))
+        .subcommand(grader::class_cli())
+        .subcommand(grader::gradescope_cli())
+}
+
 pub(crate) use grader::value_parsers::positive;
-use grader::value_parsers::{fraction, key_value, size};
 
 /// The grading could not be done: one line on stderr, status 2.
 fn fail(message: impl std::fmt::Display) -> ExitCode {
@@ -153,14 +109,21 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// Bad arguments: clap's first line only (its rendering is several lines with usage); help
-/// and version are printed whole.
-fn bad_arguments(e: clap::Error, help: &str) -> ExitCode {
-    use clap::error::ErrorKind;
+/// Bad arguments: clap's first line only (its rendering is several lines with usage), with a
+/// hint when the port's command seems to lack its `--`; help and version are printed whole.
+fn bad_arguments(e: clap::Error, help: &str, args: &[OsString]) -> ExitCode {
+    use clap::error::{ContextKind, ErrorKind};
     if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
         let _ = e.print();
         return ExitCode::SUCCESS;
     }
+    let lang = Lang::current();
+    let stray = match (e.kind(), e.get(ContextKind::InvalidArg)) {
+        (ErrorKind::UnknownArgument, Some(clap::error::ContextValue::String(arg))) => {
+            Some(arg.clone())
+        }
+        _ => None,
+    };
     let text = e.to_string();
     let first = text
         .lines()
@@ -168,14 +131,30 @@ fn bad_arguments(e: clap::Error, help: &str) -> ExitCode {
         .unwrap_or("bad arguments")
         .trim_start_matches("error: ")
         .to_string();
-    fail(format_args!("{first} (see {help})"))
+    let has_dashes = args.iter().any(|a| a == "--");
+    let first_word = args.get(1).map(|a| a.to_string_lossy().into_owned());
+    if let Some(command) = first_word.as_deref().and_then(main_hints::command_named) {
+        let name = first_word.unwrap_or_default();
+        return fail(tr!(
+            lang,
+            "grade-example-is-command",
+            name = name,
+            command = command
+        ));
+    }
+    match stray {
+        Some(arg) if !has_dashes && !arg.starts_with('-') => {
+            fail(tr!(lang, "grade-needs-dashes", arg = arg, error = first))
+        }
+        _ => fail(tr!(lang, "grade-bad-arguments", error = first, help = help)),
+    }
 }
 
 /// `grade trace ...`: one traced run drawn.
 fn trace_main(args: Vec<OsString>) -> ExitCode {
-    let cli = match main_trace::TraceCli::try_parse_from(args) {
+    let cli = match main_trace::TraceCli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(e) => return bad_arguments(e, "grade trace --help"),
+        Err(e) => return bad_arguments(e, "grade trace --help", &args),
     };
     match main_trace::run(cli) {
         Ok(done) => {
@@ -186,8 +165,48 @@ fn trace_main(args: Vec<OsString>) -> ExitCode {
     }
 }
 
+/// Takes `--lang L` (or `--lang=L`) out of `args` wherever it stands before `--`, so every
+/// subcommand speaks the language; sets this process's language (the locale's without it).
+fn take_lang(args: &mut Vec<OsString>) -> Result<(), String> {
+    let end = args.iter().position(|a| a == "--").unwrap_or(args.len());
+    let mut chosen = None;
+    let mut i = 1;
+    while i < end.min(args.len()) {
+        let arg = args[i].to_string_lossy().into_owned();
+        if let Some(value) = arg.strip_prefix("--lang=") {
+            chosen = Some(value.to_string());
+            args.remove(i);
+        } else if arg == "--lang" {
+            args.remove(i);
+            if i < args.len() && args[i] != "--" {
+                chosen = Some(args.remove(i).to_string_lossy().into_owned());
+            } else {
+                chosen = Some(String::new());
+            }
+        } else {
+            i += 1;
+        }
+    }
+    let lang = match chosen {
+        None => Lang::from_env(),
+        Some(text) => match Lang::parse(&text) {
+            Some(lang) => lang,
+            None => {
+                Lang::set_current(Lang::from_env());
+                return Err(tr!(Lang::current(), "grade-bad-lang", value = text));
+            }
+        },
+    };
+    Lang::set_current(lang);
+    Ok(())
+}
+
 fn main() -> ExitCode {
-    let args: Vec<OsString> = std::env::args_os().collect();
+    let mut args: Vec<OsString> = std::env::args_os().collect();
+    if let Err(e) = take_lang(&mut args) {
+        return fail(e);
+    }
+    let lang = Lang::current();
     if args.get(1).is_some_and(|a| a == "trace") {
         let rest = std::iter::once(OsString::from("grade trace")).chain(args.into_iter().skip(2));
         return trace_main(rest.collect());
@@ -199,9 +218,12 @@ fn main() -> ExitCode {
     if args.get(1).is_some_and(|a| a == "gradescope") {
         return grader::gradescope_command(args.into_iter().skip(2));
     }
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match command_line()
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
         Ok(cli) => cli,
-        Err(e) => return bad_arguments(e, "grade --help"),
+        Err(e) => return bad_arguments(e, "grade --help", &args),
     };
     if cli.list {
         let mut out = String::new();
@@ -215,52 +237,35 @@ fn main() -> ExitCode {
     if let Err(e) = grader::ensure_subreaper() {
         return fail(e);
     }
-    let spec = match (&cli.spec, &cli.example) {
+    let spec = match (cli.grading.spec(), &cli.example) {
         (Some(path), _) => Spec::from_toml_file(path),
-        (None, Some(example)) => Spec::builtin(example),
-        (None, None) => {
-            return fail(
-                "no example given: grade EXAMPLE [OPTIONS] -- COMMAND [ARGS...] (see grade --list)",
-            );
-        }
+        (None, Some(example)) => match main_hints::command_named(example) {
+            Some(command) => {
+                return fail(tr!(
+                    lang,
+                    "grade-example-is-command",
+                    name = example.clone(),
+                    command = command
+                ));
+            }
+            None => Spec::builtin(example),
+        },
+        (None, None) => return fail(tr!(lang, "grade-no-example")),
     };
     let spec = match spec {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
     if cli.command.is_empty() {
-        return fail("no command given: grade EXAMPLE [OPTIONS] -- COMMAND [ARGS...]");
+        return fail(tr!(lang, "grade-no-command"));
     }
-    let opts = GradeOptions {
-        runs: cli.runs as usize,
-        // Too large for a Duration is refused as too long by the grading's own check.
-        timeout: Duration::try_from_secs_f64(cli.timeout).unwrap_or(Duration::MAX),
-        time_scale: cli.time_scale,
-        params: cli.params,
-        reference: cli
-            .reference
-            .as_deref()
-            .map(|r| r.split_whitespace().map(OsString::from).collect()),
-        trace: !cli.no_trace,
-        shake: cli.shake,
-        seed: cli.seed,
-        stdout: match cli.stdout {
-            StdoutArg::Terminal => StdoutKind::Pty,
-            StdoutArg::Pipe => StdoutKind::Pipe,
-        },
-        fence: (!cli.no_fence).then(|| GradeFence {
-            max_procs: cli.max_procs,
-            max_memory: cli.max_memory,
-            max_disk: cli.max_disk,
-            allow_read: cli.allow_read.clone(),
-        }),
-        pair: cli.pair,
-        pair_after: cli.pair_after,
-    };
-    // Which fences the runs get: said as the first run starts (a grading refused before any
-    // run says only why, in one line).
+    let mut opts = cli.grading.options();
+    opts.pair = cli.pair;
+    opts.pair_after = cli.pair_after.clone();
+    // Which fences the runs get: the report says it whole; stderr says it short as the first
+    // run starts (a grading refused before any run says only why, in one line).
     let mut fence_line = match grader::fence_status(opts.fence.as_ref()) {
-        Ok(line) => Some(line),
+        Ok(line) => Some(main_hints::fence_short(&line)),
         Err(e) => return fail(e),
     };
     let mut view = ProgressView::new();
@@ -284,9 +289,10 @@ fn main() -> ExitCode {
         report.example = example.clone();
     }
     if let Some(why) = report.facts.tracing.strip_prefix("refused: ") {
-        eprintln!(
-            "grade: cannot trace the runs ({why}): graded untraced, checks that need the trace are not checked"
-        );
+        eprintln!("grade: {}", tr!(lang, "grade-trace-refused", why = why));
+    }
+    if let Some(k) = report.facts.stopped_after {
+        eprintln!("grade: {}", grader::stopped_line(k));
     }
     if let Some(dir) = &cli.timeline
         && let Err(e) = write_timelines(dir, &spec, &report, &outcomes)

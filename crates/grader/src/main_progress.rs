@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use grader::Progress;
+use i18n::{Lang, tr};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// The grading's progress on stderr (stdout carries the report only): a live line on a
@@ -18,11 +19,15 @@ impl ProgressView {
     pub(crate) fn new() -> Self {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::new_spinner();
-            if let Ok(style) =
-                ProgressStyle::with_template("{spinner} grade: {msg}, this run {elapsed}")
-            {
+            let template = format!(
+                "{{spinner}} grade: {{msg}}{}",
+                tr(Lang::current(), "progress-this-run")
+            );
+            if let Ok(style) = ProgressStyle::with_template(&template) {
                 bar.set_style(style);
             }
+            // The message is set before the first tick: no line reads "grade: , this run 0s".
+            bar.set_message(tr(Lang::current(), "progress-starting"));
             bar.enable_steady_tick(Duration::from_millis(200));
             bar
         });
@@ -35,7 +40,13 @@ impl ProgressView {
     pub(crate) fn show(&mut self, p: Progress) {
         match (&self.bar, p) {
             (Some(bar), Progress::Started { run, runs, passed }) => {
-                bar.set_message(format!("run {run} of {runs}, {passed} passed so far"));
+                bar.set_message(tr!(
+                    Lang::current(),
+                    "progress-run",
+                    run = run,
+                    runs = runs,
+                    passed = passed
+                ));
                 bar.reset_elapsed();
             }
             (
@@ -50,10 +61,16 @@ impl ProgressView {
                 .last_line
                 .is_none_or(|t| t.elapsed() >= Duration::from_secs(1)) =>
             {
-                eprintln!(
-                    "grade: run {run} of {runs} took {:.1} s, {passed} passed so far",
-                    elapsed.as_secs_f64()
+                let seconds = format!("{:.1}", elapsed.as_secs_f64());
+                let line = tr!(
+                    Lang::current(),
+                    "progress-run-took",
+                    run = run,
+                    runs = runs,
+                    seconds = seconds,
+                    passed = passed
                 );
+                eprintln!("grade: {line}");
                 self.last_line = Some(Instant::now());
             }
             _ => {}

@@ -81,7 +81,9 @@ pub(crate) fn run(cli: TraceCli) -> Result<String, String> {
             TIMEOUT_MAX.as_secs()
         ));
     }
-    let mut env = Vec::new();
+    // The PATH graded runs get (the fence's): `python3` is then the same interpreter in the
+    // picture as in the grading, not a shim of the invoker's.
+    let mut env = vec![(OsString::from("PATH"), OsString::from(fence::SYSTEM_PATH))];
     if let Some(s) = cli.time_scale {
         if s > TIME_SCALE_MAX {
             return Err(format!(

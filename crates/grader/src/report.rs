@@ -182,12 +182,13 @@ impl Report {
                 s.to_string()
             }
         };
-        let mut out = format!(
-            "grade {}: {} run{}, time scale {}",
-            self.example,
-            self.runs,
-            if self.runs == 1 { "" } else { "s" },
-            self.time_scale
+        let lang = i18n::Lang::current();
+        let mut out = i18n::tr!(
+            lang,
+            "report-heading",
+            example = self.example.as_str(),
+            runs = self.runs,
+            scale = self.time_scale
         );
         for (k, v) in &self.params {
             let _ = write!(out, ", {k}={v}");
@@ -202,34 +203,42 @@ impl Report {
         }
         for c in &self.checks {
             let tag = match c.status {
-                CheckStatus::Passed => paint("PASS", "32"),
-                CheckStatus::Failed => paint("FAIL", "31;1"),
-                CheckStatus::NotReached => paint("----", "33"),
-                CheckStatus::NotChecked => paint("????", "33"),
+                CheckStatus::Passed => paint(&i18n::tr(lang, "report-tag-pass"), "32"),
+                CheckStatus::Failed => paint(&i18n::tr(lang, "report-tag-fail"), "31;1"),
+                CheckStatus::NotReached => paint(&i18n::tr(lang, "report-tag-not-reached"), "33"),
+                CheckStatus::NotChecked => paint(&i18n::tr(lang, "report-tag-not-checked"), "33"),
             };
             let _ = write!(out, "{tag}  {}", c.name);
             if c.status == CheckStatus::NotChecked {
-                out.push_str("  [not checked: it needs the trace, and no run was traced]");
+                let _ = write!(out, "  [{}]", i18n::tr(lang, "report-not-checked"));
             } else if c.status == CheckStatus::NotReached {
-                out.push_str("  [not reached: no run printed a line it judges]");
+                let _ = write!(out, "  [{}]", i18n::tr(lang, "report-not-reached"));
             } else if let Some(t) = c.threshold {
                 let _ = write!(
                     out,
-                    "  [likely: held in {} of {} {}runs, needs {}%]",
-                    c.runs_passed,
-                    c.runs_judged(self.runs),
-                    if c.runs_shaken > 0 { "unshaken " } else { "" },
-                    (t * 100.0).round()
+                    "  [{}]",
+                    i18n::tr!(
+                        lang,
+                        "report-likely",
+                        held = c.runs_passed,
+                        judged = c.runs_judged(self.runs),
+                        unshaken = if c.runs_shaken > 0 { "yes" } else { "no" },
+                        percent = (t * 100.0).round()
+                    )
                 );
             }
             out.push('\n');
             if let Some(f) = c.failures.first() {
                 let _ = writeln!(
                     out,
-                    "      run {} (failed in {} of {} runs):",
-                    f.run,
-                    c.failures.len(),
-                    self.runs
+                    "      {}",
+                    i18n::tr!(
+                        lang,
+                        "report-failed-in",
+                        run = f.run,
+                        failed = c.failures.len(),
+                        runs = self.runs
+                    )
                 );
                 for l in f.message.lines() {
                     let _ = writeln!(out, "        {l}");
@@ -247,31 +256,48 @@ impl Report {
             self.count(CheckStatus::NotChecked),
         ) {
             (0, 0) => String::new(),
-            (r, 0) => format!(", {r} not reached"),
-            (0, n) => format!(", {n} not checked"),
-            (r, n) => format!(", {r} not reached, {n} not checked"),
+            (r, 0) => i18n::tr!(lang, "report-also-not-reached", reached = r),
+            (0, n) => i18n::tr!(lang, "report-also-not-checked", checked = n),
+            (r, n) => format!(
+                "{}{}",
+                i18n::tr!(lang, "report-also-not-reached", reached = r),
+                i18n::tr!(lang, "report-also-not-checked", checked = n)
+            ),
         };
         if failed == 0 && unreached == 0 {
             let _ = writeln!(
                 out,
-                "{}: all {total} checks passed over {} runs",
-                paint("PASSED", "32;1"),
-                self.runs
+                "{}: {}",
+                paint(&i18n::tr(lang, "report-passed"), "32;1"),
+                i18n::tr!(lang, "report-all-passed", total = total, runs = self.runs)
             );
         } else if failed == 0 {
             let _ = writeln!(
                 out,
-                "{}: {} of {total} checks passed{also} over {} runs",
-                paint("PASSED", "32;1"),
-                self.count(CheckStatus::Passed),
-                self.runs
+                "{}: {}",
+                paint(&i18n::tr(lang, "report-passed"), "32;1"),
+                i18n::tr!(
+                    lang,
+                    "report-some-passed",
+                    passed = self.count(CheckStatus::Passed),
+                    total = total,
+                    also = also,
+                    runs = self.runs
+                )
             );
         } else {
             let _ = writeln!(
                 out,
-                "{}: {failed} of {total} checks failed{also} over {} runs",
-                paint("FAILED", "31;1"),
-                self.runs
+                "{}: {}",
+                paint(&i18n::tr(lang, "report-failed"), "31;1"),
+                i18n::tr!(
+                    lang,
+                    "report-some-failed",
+                    failed = failed,
+                    total = total,
+                    also = also,
+                    runs = self.runs
+                )
             );
         }
         out

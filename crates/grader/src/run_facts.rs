@@ -25,6 +25,10 @@ pub struct RunFacts {
     /// Each run's stdout lines with their writers (JSON only), the first few hundred a run.
     #[serde(default)]
     pub lines: Vec<RunLines>,
+    /// The grading stopped after this many runs: a guaranteed check had failed in two of
+    /// them, so no further run could change the verdict (`--all-runs` makes them all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped_after: Option<usize>,
 }
 
 /// The lines the checks judged in one run.
@@ -127,6 +131,7 @@ impl RunFacts {
                 })
                 .collect(),
             lines: runs.iter().map(lines_of).collect(),
+            stopped_after: None,
         }
     }
 
@@ -142,6 +147,9 @@ impl RunFacts {
             let _ = write!(out, "; shaken runs: {}", runs.join(", "));
         }
         out.push('\n');
+        if let Some(k) = self.stopped_after {
+            let _ = writeln!(out, "{}", stopped_line(k));
+        }
         for a in self.advice.iter().take(3) {
             let _ = writeln!(out, "note (run {}): {}", a.run, a.message);
         }
@@ -150,4 +158,10 @@ impl RunFacts {
         }
         out
     }
+}
+
+/// "stopped after K runs: the verdict could not change (--all-runs makes them all)".
+pub fn stopped_line(runs: usize) -> String {
+    let lang = i18n::Lang::current();
+    i18n::tr!(lang, "grade-stopped-early", runs = runs)
 }

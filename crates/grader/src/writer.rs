@@ -92,6 +92,9 @@ pub struct RunTask {
     pub created_at: Duration,
     /// When it ended, if it did.
     pub ended_at: Option<Duration>,
+    /// How it ended, as Python's `returncode` says it: its exit status, or minus the signal
+    /// that killed it (`None`: still running, or a thread ended by another's exec).
+    pub exit_code: Option<i32>,
     /// Each program it exec'd: its path, then its whole command line (`argv[0]` included),
     /// space-separated.
     pub execs: Vec<String>,

@@ -122,6 +122,13 @@ fn grade_class(class: &Path, out: &Path, canary: &Canary, args: &[&str]) -> comm
     let mut all = vec!["class", class.to_str().expect("utf-8 path")];
     all.extend(GRADING);
     all.extend(["--out", out.to_str().expect("utf-8 path")]);
+    // Builds get none of grade's environment but what is named.
+    all.extend([
+        "--build-env",
+        "CLASS_FIXTURE_ESCAPE",
+        "--build-env",
+        "CLASS_FIXTURE_CONNECT",
+    ]);
     all.extend(args);
     let env = canary.env();
     let env: Vec<(&str, &OsStr)> = env.iter().map(|(k, v)| (*k, v.as_os_str())).collect();

@@ -388,7 +388,7 @@ fn empty_output_scores_only_the_run_checks() {
         out.stdout
     );
     assert!(
-        out.stdout.contains("not reached over 1 runs"),
+        out.stdout.contains("not reached over 1 run\n"),
         "{}",
         out.stdout
     );
@@ -423,7 +423,7 @@ fn progress_goes_to_stderr_at_most_once_a_second() {
     // First the fence's line, then the progress.
     assert!(
         all.first()
-            .is_some_and(|l| l.starts_with("grade: fenced: ")),
+            .is_some_and(|l| l.starts_with("grade: runs fenced")),
         "{all:?}"
     );
     let lines = &all[1..];

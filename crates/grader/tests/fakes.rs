@@ -1,4 +1,4 @@
-//! The fakes of issue 9, in Python (`tests/fixtures/*/fake_*.py`) and Rust (`crates/fake-ports`):
+//! The fakes of issues 9 and 18, in Python (`tests/fixtures/*/fake_*.py`) and Rust (`crates/fake-ports`):
 //! their stdout looks like a correct port's, and each must fail within the default 10 runs with
 //! the check that names its lie. Each fake's count of failing runs is printed (`--nocapture`).
 
@@ -89,6 +89,31 @@ const FAKES: &[Fake] = &[
         args: &[],
         scale: "0.1",
         check: "MainThread ends after LoopThread (join)",
+    },
+    // Issue 18: values the trace can know, made up. At full time scale (the default).
+    Fake {
+        example: "pool",
+        python: "pool/fake_made_up_seconds.py",
+        rust: "fake-pool-made-up-seconds",
+        args: &["2"],
+        scale: "1",
+        check: "each task's printed time is no longer than the traced time since its Run line",
+    },
+    Fake {
+        example: "subprocess",
+        python: "subprocess/fake_made_up_child_output.py",
+        rust: "fake-subprocess-made-up-output",
+        args: &[],
+        scale: "1",
+        check: "each exit code is that of the child the port waited for",
+    },
+    Fake {
+        example: "fork",
+        python: "fork/fake_double_fork_grandchild.py",
+        rust: "fake-fork-grandchild",
+        args: &[],
+        scale: "1",
+        check: "the child line is written by the parent's own child",
     },
 ];
 

@@ -129,7 +129,7 @@ fn grade_hostile(seat: Seat, name: &str, env: &[(&str, String)], extra: &[&str])
     let fenced = !extra.contains(&"--no-fence");
     assert_eq!(fence.starts_with("fenced: "), fenced, "{fence}");
     assert_eq!(
-        stderr.lines().any(|l| l.starts_with("grade: fenced: ")),
+        stderr.lines().any(|l| l.starts_with("grade: runs fenced")),
         fenced,
         "{stderr}"
     );

@@ -194,7 +194,56 @@ fn the_bundle_grades_each_kind_of_submission() {
         tests[1..].iter().all(|t| t.1 == 0.0 && t.2 == 1.0),
         "{results}"
     );
+
+    // Issue 16's attacks, through Gradescope's flow: a toolchain file with a script of its own
+    // (not run: the teacher's toolchain builds it, full score) and a git dependency on the
+    // teacher's repository (refused, no score, the secret nowhere).
+    let teacher = tmp.join("teacher");
+    fs::create_dir_all(&teacher).expect("mkdir");
+    fs::write(teacher.join("secret.txt"), "TEACHER-SECRET-789").expect("write");
+    let marker = tmp.join("the-toolchain-script-ran.txt");
+    let attacks = tmp.join("attacks");
+    for name in ["toolchain-file", "git-dependency"] {
+        fill_in(
+            &fixtures().join("class-attacks").join(name),
+            &attacks.join(name),
+            &[
+                ("@MARKER@", marker.to_str().expect("utf-8")),
+                ("@PORT@", "9"),
+                ("@TEACHER@", teacher.to_str().expect("utf-8")),
+            ],
+        );
+    }
+    let results = run_autograder(&root, &attacks.join("toolchain-file"));
+    assert!(tests_of(&results).iter().all(|t| t.1 == t.2), "{results}");
+    assert!(!marker.exists(), "the submission's toolchain ran");
+    let results = run_autograder(&root, &attacks.join("git-dependency"));
+    assert_eq!(results["score"].as_f64(), Some(0.0), "{results}");
+    let text = results.to_string();
+    assert!(
+        text.contains("refused: Cargo.toml [dependencies] secret"),
+        "{text}"
+    );
+    assert!(!text.contains("TEACHER-SECRET"), "{text}");
     let _ = fs::remove_dir_all(&tmp);
+}
+
+/// Copies the fixture `from` to `to` with each placeholder replaced, modes kept.
+fn fill_in(from: &Path, to: &Path, values: &[(&str, &str)]) {
+    if from.is_dir() {
+        fs::create_dir_all(to).expect("mkdir");
+        for e in fs::read_dir(from).expect("read").flatten() {
+            fill_in(&e.path(), &to.join(e.file_name()), values);
+        }
+        return;
+    }
+    let mut text = fs::read_to_string(from).expect("read");
+    for (key, value) in values {
+        text = text.replace(key, value);
+    }
+    fs::write(to, text).expect("write");
+    let mode = fs::metadata(from).expect("mode").permissions().mode();
+    fs::set_permissions(to, fs::Permissions::from_mode(mode)).expect("chmod");
 }
 
 #[test]

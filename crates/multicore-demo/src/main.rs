@@ -5,6 +5,10 @@
 //! `MULTITASK_TIME_SCALE`) and reports the CPU time the process used divided by the wall time:
 //! the number of cores it kept busy.
 
+// The book (crates/book) pairs each statement tagged `// [N]` with the Python line tagged `# [N]`:
+// [book] order = 140, part = "chapter", section = "多线程 › 多核CPU", python = "tests/reference/ref_multicore.py", spec = "multicore"
+// [book] run = "cargo run -p multicore-demo -- --seconds 2"
+
 use std::hint::black_box;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -52,10 +56,12 @@ fn cpu_time() -> Duration {
 }
 
 fn dead_loop(stop: &AtomicBool) {
-    let mut x: u64 = 0;
+    // [1]
+    let mut x: u64 = 0; // [2]
     while !stop.load(Ordering::Relaxed) {
+        // [3]
         // black_box keeps the optimiser from deleting the chapter's `x = x ^ 1`.
-        x = black_box(x ^ 1);
+        x = black_box(x ^ 1); // [4]
     }
 }
 
@@ -64,17 +70,20 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> Result<(), String> {
-    let seconds = args.seconds * multitask::time_scale();
+    // [5]
+    let seconds = args.seconds * multitask::time_scale(); // [6]
     let stop = Arc::new(AtomicBool::new(false));
-    let cores = num_cpus::get();
-    println!("Run {cores} busy threads for {seconds:.2} seconds...");
-    let wall_start = Instant::now();
-    let cpu_start = cpu_time();
-    let mut threads = Vec::with_capacity(cores);
+    let cores = num_cpus::get(); // [7]
+    println!("Run {cores} busy threads for {seconds:.2} seconds..."); // [8]
+    let wall_start = Instant::now(); // [9]
+    let cpu_start = cpu_time(); // [10]
+    let mut threads = Vec::with_capacity(cores); // [11]
     for _ in 0..cores {
+        // [12]
         let flag = Arc::clone(&stop);
         match thread::Builder::new().spawn(move || dead_loop(&flag)) {
-            Ok(t) => threads.push(t),
+            // [13]
+            Ok(t) => threads.push(t), // [14]
             Err(err) => {
                 stop.store(true, Ordering::Relaxed);
                 return Err(format!("cannot start a thread: {err}"));
@@ -82,16 +91,18 @@ fn run(args: Args) -> Result<(), String> {
         }
     }
     // This sleep is the program's duration, not synchronisation: the threads stop on the flag.
-    thread::sleep(Duration::from_secs_f64(seconds));
-    stop.store(true, Ordering::Relaxed);
+    thread::sleep(Duration::from_secs_f64(seconds)); // [15]
+    stop.store(true, Ordering::Relaxed); // [16]
     for t in threads {
+        // [17]
         if t.join().is_err() {
+            // [18]
             return Err("a thread panicked".to_string());
         }
     }
-    let wall = wall_start.elapsed().as_secs_f64();
-    let cpu = (cpu_time().saturating_sub(cpu_start)).as_secs_f64();
-    let busy = if wall > 0.0 { cpu / wall } else { 0.0 };
-    println!("Cores kept busy: {busy:.2} (CPU time {cpu:.2} s / wall time {wall:.2} s).");
+    let wall = wall_start.elapsed().as_secs_f64(); // [19]
+    let cpu = (cpu_time().saturating_sub(cpu_start)).as_secs_f64(); // [20]
+    let busy = if wall > 0.0 { cpu / wall } else { 0.0 }; // [21]
+    println!("Cores kept busy: {busy:.2} (CPU time {cpu:.2} s / wall time {wall:.2} s)."); // [22]
     Ok(())
 }

@@ -7,6 +7,9 @@
 //! prints the same `Linux` everywhere), and `sh`, the one interpreter every Linux has, stands for
 //! the second: it too reads commands from its stdin until `exit`, so the shape is the same.
 
+// The book (crates/book) pairs each statement tagged `// [N]` with the Python line tagged `# [N]`:
+// [book] order = 110, part = "chapter", section = "多进程 › 子进程", python = "tests/reference/ref_subprocess.py", spec = "subprocess"
+
 use std::io::Write;
 use std::process::{Command, ExitCode, ExitStatus, Stdio};
 
@@ -37,16 +40,16 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), String> {
-    println!("$ uname -s");
+    println!("$ uname -s"); // [1]
     // subprocess.call: the child writes straight to our stdout, which it inherits.
-    let r = Command::new("uname")
+    let r = Command::new("uname") // [2]
         .arg("-s")
         .status()
         .map_err(fail("cannot run uname"))?;
-    println!("Exit code: {}", returncode(r));
+    println!("Exit code: {}", returncode(r)); // [3]
 
-    println!("$ sh");
-    let mut p = Command::new("sh")
+    println!("$ sh"); // [4]
+    let mut p = Command::new("sh") // [5]
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -54,6 +57,7 @@ fn run() -> Result<(), String> {
         .map_err(fail("cannot run sh"))?;
     // p.communicate(input): write all of stdin, close it, then read every output to the end.
     if let Some(mut stdin) = p.stdin.take() {
+        // [6]
         stdin
             .write_all(SH_INPUT)
             .map_err(fail("cannot write to sh"))?;
@@ -61,7 +65,7 @@ fn run() -> Result<(), String> {
     let output = p.wait_with_output().map_err(fail("cannot read from sh"))?;
     // Like Python's print(output.decode('utf-8')): the output ends in a newline and print adds
     // one more, hence the empty line before the exit code.
-    println!("{}", String::from_utf8_lossy(&output.stdout));
-    println!("Exit code: {}", returncode(output.status));
+    println!("{}", String::from_utf8_lossy(&output.stdout)); // [7]
+    println!("Exit code: {}", returncode(output.status)); // [8]
     Ok(())
 }

@@ -7,6 +7,9 @@
 //! on other machines); it prints the address it really bound on stderr (so `--port 0` is
 //! usable); and when no result comes within 10 s it says so and exits 1 instead of a traceback.
 
+// The book (crates/book) pairs each statement tagged `// [N]` with the Python line tagged `# [N]`:
+// [book] order = 160, part = "chapter", section = "分布式进程 › task_master.py", python = "tests/fixtures/distributed/tutorial/task_master.py", spec = "distributed"
+
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -44,42 +47,46 @@ fn main() -> ExitCode {
     };
 
     // 发送任务的队列:
-    let task_queue = SharedQueue::new();
+    let task_queue = SharedQueue::new(); // [1]
     // 接收结果的队列:
-    let result_queue = SharedQueue::new();
+    let result_queue = SharedQueue::new(); // [2]
 
     // 把两个Queue都注册到网络上, callable参数关联了Queue对象:
     let mut manager = QueueManager::new(args.authkey.as_bytes());
-    manager.register("get_task_queue", task_queue);
-    manager.register("get_result_queue", result_queue);
+    manager.register("get_task_queue", task_queue); // [3]
+    manager.register("get_result_queue", result_queue); // [4]
     // 绑定端口5000, 设置验证码'abc', 启动Queue:
     let manager = manager
         .start(SocketAddr::new(args.bind, args.port), |peer, err| {
+            // [5]
             eprintln!("task-master: refused a connection from {peer}: {err}");
         })
         .unwrap_or_else(|err| fail(&err.to_string()));
     eprintln!("listening on {}", manager.address());
     // 获得通过网络访问的Queue对象:
     let (task, result) = match (
-        manager.get_queue("get_task_queue"),
-        manager.get_queue("get_result_queue"),
+        manager.get_queue("get_task_queue"),   // [6]
+        manager.get_queue("get_result_queue"), // [7]
     ) {
         (Ok(task), Ok(result)) => (task, result),
         (Err(err), _) | (_, Err(err)) => fail(&err.to_string()),
     };
     // 放几个任务进去:
     for _ in 0..10 {
+        // [8]
         // random.randint(0, 10000); MULTITASK_SEED pins it.
-        let n = (multitask::random() * 10001.0) as u32;
-        println!("Put task {n}...");
-        task.put(&n).unwrap_or_else(|err| fail(&err.to_string()));
+        let n = (multitask::random() * 10001.0) as u32; // [9]
+        println!("Put task {n}..."); // [10]
+        task.put(&n).unwrap_or_else(|err| fail(&err.to_string())); // [11]
     }
     // 从result队列读取结果:
-    println!("Try get results...");
+    println!("Try get results..."); // [12]
     let timeout = Duration::from_secs_f64(RESULT_TIMEOUT_SECS * multitask::time_scale());
     for i in 0..10 {
+        // [13]
         match result.get::<String>(Some(timeout)) {
-            Ok(Some(r)) => println!("Result: {r}"),
+            // [14]
+            Ok(Some(r)) => println!("Result: {r}"), // [15]
             Ok(None) => fail(&format!(
                 "no result within {:.2} s ({i} of 10 received): is a worker running?",
                 timeout.as_secs_f64()
@@ -88,7 +95,7 @@ fn main() -> ExitCode {
         }
     }
     // 关闭:
-    manager.shutdown();
-    println!("master exit.");
+    manager.shutdown(); // [16]
+    println!("master exit."); // [17]
     ExitCode::SUCCESS
 }

@@ -1,11 +1,17 @@
 //! Ports 进程和线程 › 分布式进程 › task_worker.py: the worker connects to the master's queues,
-//! takes each task `n`, takes 1 s over it, and returns `n * n = m`.
+//! tries 10 times to take a task `n`, takes 1 s over each, and returns `n * n = m`; a try that
+//! finds the queue empty for 1 s prints `task queue is empty.` and goes on to the next try.
 //!
-//! Differences from the original, and why: it takes tasks until the queue has stayed empty for
-//! 1 s (the original tries exactly 10 times, so a second worker sits through empty waits), and
-//! it does print `task queue is empty.` (the original's `except Queue.Empty` names a module it
-//! never imported, so it dies there instead). A master that has gone away once every result is
-//! in also means no task is left: that too ends the loop normally.
+//! Differences from the original, and why: the original's `except Queue.Empty` names a module
+//! it never imported (it dies with a NameError where it means to print the line); the port
+//! prints it, as the Python 2 tutorial does. A master that has gone away (it shuts down once
+//! every result is in) ends the worker with one line on stderr and status 1, where the
+//! original dies with a traceback.
+
+// The book (crates/book) pairs each statement tagged `// [N]` with the Python line tagged `# [N]`:
+// [book] order = 170, part = "chapter", section = "分布式进程 › task_worker.py", python = "tests/fixtures/distributed/tutorial/task_worker.py", spec = "distributed"
+// [book] run = "cargo run -p task-worker  # beside a running task-master"
+// [book] picture = "crates/task-master/timeline.svg"
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -41,10 +47,10 @@ fn main() -> ExitCode {
     let second = Duration::from_secs_f64(multitask::time_scale());
 
     // 连接到服务器, 也就是运行task_master.py的机器:
-    let server_addr = &args.server;
-    println!("Connect to server {server_addr}...");
+    let server_addr = &args.server; // [1]
+    println!("Connect to server {server_addr}..."); // [2]
     // 端口和验证码注意保持与task_master.py设置的完全一致:
-    let m =
+    let m = // [3]
         Client::connect(server_addr, args.port, args.authkey.as_bytes()).unwrap_or_else(|err| {
             match err.kind() {
                 ErrorKind::Authentication => fail(&format!(
@@ -56,39 +62,37 @@ fn main() -> ExitCode {
         });
     // 获取Queue的对象:
     let (task, result) = match (
-        m.get_queue("get_task_queue"),
-        m.get_queue("get_result_queue"),
+        m.get_queue("get_task_queue"),   // [4]
+        m.get_queue("get_result_queue"), // [5]
     ) {
         (Ok(task), Ok(result)) => (task, result),
         (Err(err), _) | (_, Err(err)) => fail(&err.to_string()),
     };
     // 从task队列取任务, 并把结果写入result队列:
-    loop {
+    for _ in 0..10 {
+        // [6]
         match task.get::<i64>(Some(second)) {
+            // [7]
             Ok(Some(n)) => {
-                println!("run task {n} * {n}...");
+                println!("run task {n} * {n}..."); // [8]
                 // i128: the square of any i64 fits, whatever a master sends.
-                let square = i128::from(n) * i128::from(n);
-                let r = format!("{n} * {n} = {square}");
-                std::thread::sleep(second);
+                let r = format!("{n} * {n} = {}", i128::from(n) * i128::from(n)); // [9]
+                std::thread::sleep(second); // [10]
                 result
-                    .put(&r)
+                    .put(&r) // [11]
                     .unwrap_or_else(|err| fail(&format!("cannot return {r:?}: {err}")));
             }
             Ok(None) => {
-                println!("task queue is empty.");
-                break;
+                // [12]
+                println!("task queue is empty."); // [13]
             }
-            // The master closes once every result is in (or it gave up): no task is left, and
-            // that is a normal end, not an error to report.
             Err(err) if err.kind() == ErrorKind::Closed => {
-                println!("task queue is empty.");
-                break;
+                fail("the master closed the connection (all its results are in, or it gave up)")
             }
             Err(err) => fail(&err.to_string()),
         }
     }
     // 处理结束:
-    println!("worker exit.");
+    println!("worker exit."); // [14]
     ExitCode::SUCCESS
 }

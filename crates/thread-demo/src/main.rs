@@ -1,6 +1,9 @@
 //! 多线程 (the chapter's threading example): a thread named `LoopThread` counts to 5, one
 //! second a step, and the main thread joins it.
 
+// The book (crates/book) pairs each statement tagged `// [N]` with the Python line tagged `# [N]`:
+// [book] order = 120, part = "chapter", section = "多线程", python = "tests/reference/unmodified/orig_thread.py", spec = "thread"
+
 use std::thread;
 
 use clap::Parser;
@@ -11,14 +14,16 @@ use clap::Parser;
 struct Args {}
 
 fn loop_() {
-    println!("thread {} is running...", current_thread_name());
-    let mut n = 0;
+    // [1]
+    println!("thread {} is running...", current_thread_name()); // [2]
+    let mut n = 0; // [3]
     while n < 5 {
-        n += 1;
-        println!("thread {} >>> {}", current_thread_name(), n);
-        multitask::sleep(1.0);
+        // [4]
+        n += 1; // [5]
+        println!("thread {} >>> {}", current_thread_name(), n); // [6]
+        multitask::sleep(1.0); // [7]
     }
-    println!("thread {} ended.", current_thread_name());
+    println!("thread {} ended.", current_thread_name()); // [8]
 }
 
 /// `threading.current_thread().name`: Rust calls the main thread "main", Python "MainThread".
@@ -35,11 +40,11 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run() -> std::io::Result<()> {
-    println!("thread {} is running...", current_thread_name());
-    let t = thread::Builder::new().name("LoopThread".to_string());
-    let t = t.spawn(loop_)?;
-    t.join()
+    println!("thread {} is running...", current_thread_name()); // [9]
+    let t = thread::Builder::new().name("LoopThread".to_string()); // [10]
+    let t = t.spawn(loop_)?; // [11]
+    t.join() // [12]
         .map_err(|_| std::io::Error::other("LoopThread panicked"))?;
-    println!("thread {} ended.", current_thread_name());
+    println!("thread {} ended.", current_thread_name()); // [13]
     Ok(())
 }

@@ -117,6 +117,26 @@ pub(crate) enum Outcome {
     Nothing,
 }
 
+/// A write that entered but whose writer ended before its return (`at`: the end).
+pub(crate) fn unfinished(tid: i32, tgid: i32, pending: Pending, at: Duration) -> Option<Write> {
+    match pending {
+        Pending::Write {
+            stream,
+            syscall,
+            bytes,
+        } if !bytes.is_empty() => Some(Write {
+            tid,
+            tgid,
+            stream,
+            syscall,
+            at,
+            len: bytes.len(),
+            bytes,
+        }),
+        _ => None,
+    }
+}
+
 /// Settles a watched call at its return (`ret`: the raw return value, a negative errno on error).
 pub(crate) fn on_return(tid: i32, tgid: i32, pending: Pending, ret: i64, at: Duration) -> Outcome {
     match pending {

@@ -142,7 +142,8 @@ pub struct Hold {
     /// When the hold began.
     #[serde(serialize_with = "json::secs")]
     pub at: Duration,
-    /// How long it was meant to last (the loop releases it at most one poll later).
+    /// How long it lasted: as meant (the loop releases it at most one poll later), or cut short
+    /// when the main process ended first.
     #[serde(serialize_with = "json::secs")]
     pub duration: Duration,
     /// Where.
@@ -168,7 +169,7 @@ pub struct Refusal {
 }
 
 /// Everything seen of one run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Trace {
     /// The main process's pid.
     pub main_pid: i32,
@@ -176,6 +177,11 @@ pub struct Trace {
     pub tasks: Vec<Task>,
     /// Every completed write to stdout or stderr, in order of return.
     pub writes: Vec<Write>,
+    /// Writes to stdout or stderr that entered but never returned: the writer was killed in
+    /// between, before or after its bytes went out (a pipe write of up to 4096 bytes goes out
+    /// whole or not at all). `len` is what was asked (the bytes kept, when cut), `at` when the
+    /// writer ended. Whether their bytes arrived is for whoever knows how many did.
+    pub unfinished: Vec<Write>,
     /// The shaking asked for, if any.
     pub shake: Option<Shake>,
     /// Every hold, in order.

@@ -143,6 +143,16 @@ impl Holds {
         due
     }
 
+    /// Takes every hold, due or not.
+    pub(crate) fn take_all(&mut self) -> Vec<(i32, Resume)> {
+        let mut all: Vec<_> = std::mem::take(&mut self.heap).into_sorted_vec();
+        // `Reverse` sorts latest-first: release in the order the holds would have ended.
+        all.reverse();
+        all.into_iter()
+            .map(|Reverse((_, _, tid, key))| (tid, Resume::from(key)))
+            .collect()
+    }
+
     /// Forgets the holds of a task that is gone.
     pub(crate) fn forget(&mut self, tid: i32) {
         self.heap.retain(|Reverse((_, _, t, _))| *t != tid);

@@ -85,3 +85,31 @@ fn dropping_the_handle_kills_the_run() {
         }
     }
 }
+
+/// A writer killed inside its write (here: blocked on a full pipe, a third of its bytes read)
+/// never returns from it; the trace still has the write, as unfinished, with the bytes asked.
+#[test]
+fn a_write_killed_before_its_return_is_kept_as_unfinished() {
+    use std::io::Read;
+    const ASKED: usize = 200_000;
+    let mut cmd = std::process::Command::new(support::PYTHON);
+    cmd.args(["-c", &format!("import os; os.write(1, b'x' * {ASKED})")]);
+    support::piped(&mut cmd);
+    let mut run = tracer::spawn(cmd, &opts()).expect("spawn");
+    let mut out = run.take_stdout().expect("stdout pipe");
+    // A pipe holds 64 KiB: with a third read, the write is still inside the kernel.
+    let mut first = vec![0u8; ASKED / 3];
+    out.read_exact(&mut first).expect("the first bytes");
+    run.kill();
+    let trace = run.wait().expect("trace");
+    let mut rest = Vec::new();
+    out.read_to_end(&mut rest)
+        .expect("the bytes left in the pipe");
+    assert!(trace.writes.is_empty(), "{:?}", trace.writes.len());
+    let [w] = &trace.unfinished[..] else {
+        panic!("one unfinished write: {:?}", trace.unfinished.len());
+    };
+    assert_eq!((w.tid, w.len, w.syscall), (trace.main_pid, ASKED, "write"));
+    assert!(first.len() + rest.len() < ASKED);
+    assert_nothing_left(&trace);
+}

@@ -115,3 +115,37 @@ fn creations_before_any_output_are_no_hold_points() {
     assert_eq!(started, [children[1]], "{:#?}", got.trace.holds);
     assert_nothing_left(&got.trace);
 }
+
+/// A child left running when the main process exits (os.fork's example does it by design) is
+/// released from its hold at once: a hold of ours must not make it outlive the grader's grace.
+#[test]
+fn holds_end_when_the_main_process_ends() {
+    let mut cmd = std::process::Command::new("/bin/sh");
+    // The subshell outlives sh, which exits without waiting for it.
+    cmd.args(["-c", "echo parent; (echo child) &"]);
+    support::piped(&mut cmd);
+    let mut o = opts();
+    let max_hold = Duration::from_secs(60);
+    o.shake = Some(Shake {
+        chance: 0.0,
+        create_chance: 0.0,
+        ..Shake::new(3, max_hold)
+    });
+    let started = std::time::Instant::now();
+    let got = run(cmd, &o);
+    // Held as meant, the child would start 30 s late at the earliest.
+    assert!(started.elapsed() < max_hold / 4, "{:#?}", got.trace.holds);
+    assert_eq!(got.stdout, "parent\nchild\n");
+    let child_holds: Vec<_> = got
+        .trace
+        .holds
+        .iter()
+        .filter(|h| h.tid != got.trace.main_pid)
+        .collect();
+    assert_eq!(child_holds.len(), 1, "{:#?}", got.trace.holds);
+    assert!(
+        child_holds[0].duration < max_hold / 4,
+        "the log says the hold was cut short"
+    );
+    assert_nothing_left(&got.trace);
+}

@@ -2,7 +2,7 @@
 //! they are batched and to which worker (lane) each batch goes, what is out with each worker in
 //! tasks and bytes, the first answer for each task, and what goes out again when a worker dies.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
 use super::messages::{FromWorker, Outcome, Task};
@@ -39,9 +39,12 @@ pub(super) struct Book {
     lanes: Vec<Lane>,
     /// Recent task run time, in microseconds (None before the first reply).
     task_micros: Option<f64>,
-    /// Tasks whose caller still holds the handle; results of others are dropped on arrival.
-    wanted: HashSet<u64>,
-    done: HashMap<u64, Result<Vec<u8>>>,
+    /// Tasks whose answer someone still wants (a handle, a callback), and how many of them;
+    /// answers of others are dropped on arrival.
+    wanted: HashMap<u64, u32>,
+    /// Answers, with the order they arrived in.
+    done: HashMap<u64, (u64, Result<Vec<u8>>)>,
+    arrivals: u64,
     closed: bool,
     finished: bool,
 }
@@ -55,8 +58,9 @@ impl Book {
             sent: HashMap::new(),
             lanes: vec![Lane::default(); workers],
             task_micros: None,
-            wanted: HashSet::new(),
+            wanted: HashMap::new(),
             done: HashMap::new(),
+            arrivals: 0,
             closed: false,
             finished: false,
         }
@@ -69,7 +73,7 @@ impl Book {
         }
         let id = self.next_id;
         self.next_id += 1;
-        self.wanted.insert(id);
+        self.wanted.insert(id, 1);
         self.backlog.push_back(Task {
             id,
             call,
@@ -187,8 +191,9 @@ impl Book {
     /// Marks task `id` answered, the first answer wins (a result and the worker's death may
     /// both arrive for the same task).
     fn settle(&mut self, id: u64, answer: impl FnOnce() -> Result<Vec<u8>>) {
-        if self.take_sent(id).is_some() && self.wanted.contains(&id) {
-            self.done.insert(id, answer());
+        if self.take_sent(id).is_some() && self.wanted.contains_key(&id) {
+            self.arrivals += 1;
+            self.done.insert(id, (self.arrivals, answer()));
         }
     }
 
@@ -202,15 +207,33 @@ impl Book {
         Some(task)
     }
 
-    /// Task `id`'s answer, once, if it has come.
-    pub(super) fn take_result(&mut self, id: u64) -> Option<Result<Vec<u8>>> {
-        let result = self.done.remove(&id)?;
-        self.wanted.remove(&id);
-        Some(result)
+    /// Task `id`'s answer, if it has come: the same every time it is asked (Python's `get`
+    /// may be called again), kept while anyone wants it.
+    pub(super) fn result(&self, id: u64) -> Option<&Result<Vec<u8>>> {
+        self.done.get(&id).map(|(_, result)| result)
     }
 
-    /// Nobody will ask for task `id`'s answer any more.
+    /// Of `ids`, the one whose answer arrived first, if any has.
+    pub(super) fn first_arrived(&self, ids: &[u64]) -> Option<u64> {
+        ids.iter()
+            .filter_map(|id| self.done.get(id).map(|(seq, _)| (*seq, *id)))
+            .min()
+            .map(|(_, id)| id)
+    }
+
+    /// One more party (a callback) wants task `id`'s answer.
+    pub(super) fn want(&mut self, id: u64) {
+        *self.wanted.entry(id).or_insert(0) += 1;
+    }
+
+    /// One party no longer wants task `id`'s answer; dropped when nobody does.
     pub(super) fn forget(&mut self, id: u64) {
+        if let Some(count) = self.wanted.get_mut(&id) {
+            *count -= 1;
+            if *count > 0 {
+                return;
+            }
+        }
         self.wanted.remove(&id);
         self.done.remove(&id);
     }

@@ -71,9 +71,13 @@ fn the_first_answer_wins_and_unwanted_answers_are_dropped() {
     book.forget(b);
     answer(&mut book, 7, vec![reply(a, 5, 42), reply(b, 5, 43)]);
     book.worker_died(0, 7, Ended::Signaled(9), a);
-    assert_eq!(book.take_result(a).unwrap().unwrap(), vec![42]);
-    assert!(book.take_result(a).is_none());
-    assert!(book.take_result(b).is_none());
+    assert_eq!(book.result(a).unwrap().as_ref().unwrap(), &vec![42]);
+    assert_eq!(
+        book.result(a).unwrap().as_ref().unwrap(),
+        &vec![42],
+        "again"
+    );
+    assert!(book.result(b).is_none());
     assert!(book.idle());
 }
 
@@ -89,7 +93,7 @@ fn a_dead_workers_current_task_fails_and_the_rest_of_its_lane_goes_again_first()
     assert_eq!((lane, batch.len()), (0, 7));
     answer(&mut book, 7, vec![reply(2, 1, 0)]);
     book.worker_died(0, 7, Ended::Signaled(9), 3);
-    let err = book.take_result(3).unwrap().unwrap_err();
+    let err = book.result(3).unwrap().clone().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::WorkerDied);
     assert_eq!(err.pid(), Some(7));
     assert_eq!(
@@ -98,7 +102,7 @@ fn a_dead_workers_current_task_fails_and_the_rest_of_its_lane_goes_again_first()
     );
     let (_, again) = book.next_batch().unwrap();
     assert_eq!(again, vec![4, 5, 6, 7, 8]);
-    assert_eq!(book.take_result(2).unwrap().unwrap(), vec![0]);
+    assert_eq!(book.result(2).unwrap().as_ref().unwrap(), &vec![0]);
 }
 
 #[test]
@@ -107,7 +111,7 @@ fn a_worker_dead_before_it_started_its_batch_loses_nothing() {
     let id = submit(&mut book, 2 << 20);
     assert_eq!(book.next_batch(), Some((0, vec![id])));
     book.worker_died(0, 7, Ended::Signaled(9), 0);
-    assert!(book.take_result(id).is_none());
+    assert!(book.result(id).is_none());
     assert_eq!(book.next_batch(), Some((0, vec![id])), "sent again");
 }
 
@@ -137,10 +141,10 @@ fn a_failure_keeps_its_kind_and_closing_refuses_new_tasks() {
         8,
         vec![failed(unserializable, FailureKind::Serialize, message)],
     );
-    let err = book.take_result(panicked).unwrap().unwrap_err();
+    let err = book.result(panicked).unwrap().clone().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::ChildPanicked);
     assert_eq!(err.message(), "task 1 panicked: boom");
-    let err = book.take_result(unserializable).unwrap().unwrap_err();
+    let err = book.result(unserializable).unwrap().clone().unwrap_err();
     assert_eq!((err.kind(), err.message()), (ErrorKind::Serialize, message));
     assert_eq!(err.pid(), Some(8));
     book.close();

@@ -64,3 +64,17 @@ fn run_chunk<A, R>((func, chunk): (usize, Vec<A>)) -> Vec<R> {
     let func: fn(A) -> R = unsafe { std::mem::transmute::<usize, fn(A) -> R>(func) };
     chunk.into_iter().map(func).collect()
 }
+
+/// The address of `starmap`'s chunk runner for `fn(A, B) -> R`.
+/// A chunk runner: applies the function at the address to every item of the chunk.
+type ChunkRunner<A, R> = fn((usize, Vec<A>)) -> Vec<R>;
+
+pub(super) fn star_chunk_runner<A, B, R>() -> ChunkRunner<(A, B), R> {
+    run_star_chunk::<A, B, R>
+}
+
+fn run_star_chunk<A, B, R>((func, chunk): (usize, Vec<(A, B)>)) -> Vec<R> {
+    // SAFETY: as in trampoline: `func` is a `fn(A, B) -> R` of this program, sent by starmap.
+    let func: fn(A, B) -> R = unsafe { std::mem::transmute::<usize, fn(A, B) -> R>(func) };
+    chunk.into_iter().map(|(a, b)| func(a, b)).collect()
+}

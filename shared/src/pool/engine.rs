@@ -10,15 +10,19 @@ use std::time::{Duration, Instant};
 use nix::sys::signal::Signal;
 
 use super::book::Book;
+use super::callbacks::Callbacks;
 use super::messages::FromWorker;
 use super::worker::{self, MAX_WORKERS, Running};
 use crate::child::{Child, spawn_child};
 use crate::codec;
+use crate::deadline;
 use crate::error::{Error, ErrorKind, Result};
 use crate::frames::{self, Filled, Inbox, Outbox};
 use crate::os::current_pid;
 use crate::shm::Shared;
 
+/// How long `terminate` lets SIGTERM work before SIGKILL, for all the workers together.
+const TERMINATE_GRACE: Duration = Duration::from_secs(1);
 /// How often a waiting parent checks its workers when it has no pidfd to watch.
 const HEALTH_CHECK: Duration = Duration::from_millis(50);
 
@@ -40,11 +44,22 @@ pub(super) struct Engine {
     /// Index: the worker's slot, and its lane in the book.
     workers: RefCell<Vec<Worker>>,
     pub(super) book: RefCell<Book>,
+    pub(super) callbacks: RefCell<Callbacks>,
+    options: Options,
+}
+
+/// What Python's `Pool(...)` takes besides the size.
+#[derive(Default)]
+pub(super) struct Options {
+    /// Run in each worker when it starts (Python's `initializer(*initargs)`).
+    pub(super) initializer: Option<Box<dyn Fn() + Send>>,
+    /// A worker exits after this many tasks and a fresh one takes its place.
+    pub(super) max_tasks: Option<usize>,
 }
 
 impl Engine {
     /// `size` workers, forked now.
-    pub(super) fn new(size: usize) -> Result<Engine> {
+    pub(super) fn new(size: usize, options: Options) -> Result<Engine> {
         if size == 0 || size > MAX_WORKERS {
             return Err(Error::new(
                 ErrorKind::State,
@@ -57,6 +72,8 @@ impl Engine {
             size,
             workers: RefCell::new(Vec::with_capacity(size)),
             book: RefCell::new(Book::new(size)),
+            callbacks: RefCell::new(Callbacks::default()),
+            options,
         };
         for slot in 0..size {
             let worker = engine.spawn_worker(slot)?;
@@ -94,12 +111,22 @@ impl Engine {
     fn spawn_worker(&self, slot: usize) -> Result<Worker> {
         let (link, worker_end) = frames::socket_pair()?;
         let parent_end = link.as_raw_fd();
+        let ident = crate::current::next_identity();
+        let parent = crate::current::current_process();
         let child = spawn_child(true, move || {
+            crate::current::enter_child(&ident, format!("ForkPoolWorker-{ident}"), parent);
             // SAFETY: the child's copy of the parent's end is closed once and never used or
             // dropped here (the child leaves with _exit): so the worker sees its socket closed
             // when the parent's end is.
             unsafe { libc::close(parent_end) };
-            worker::work(&worker_end, &self.running.slots[slot]);
+            if let Some(init) = &self.options.initializer {
+                init();
+            }
+            worker::work(
+                &worker_end,
+                &self.running.slots[slot],
+                self.options.max_tasks,
+            );
             None
         })?;
         Ok(Worker {
@@ -121,12 +148,25 @@ impl Engine {
         Ok(id)
     }
 
-    /// Waits until every submitted task is answered.
+    /// Waits until every submitted task is answered and its callbacks have run.
     pub(super) fn drain(&self) -> Result<()> {
-        while !self.book.borrow().idle() {
+        while !self.book.borrow().idle() && !self.book.borrow().is_finished() {
             self.pump(None)?;
         }
+        self.fire_callbacks();
         Ok(())
+    }
+
+    /// Runs the callbacks whose results have come (the book let go first: they may call
+    /// into the pool).
+    pub(super) fn fire_callbacks(&self) {
+        let calls = {
+            let mut book = self.book.borrow_mut();
+            self.callbacks.borrow_mut().take_ready(&mut book)
+        };
+        for call in calls {
+            call();
+        }
     }
 
     /// Asks every worker to stop after its tasks (an empty frame), and waits for them.
@@ -160,11 +200,16 @@ impl Engine {
         for worker in &workers {
             worker.child.signal(Signal::SIGTERM)?;
         }
+        // One grace for them all, not one each: a pool of N that ignore SIGTERM takes a
+        // second to stop, not N.
+        let grace = Instant::now() + TERMINATE_GRACE;
         for worker in &workers {
-            if worker.child.wait(Some(Duration::from_secs(1)))?.is_none() {
+            if worker.child.wait_until(Some(grace))?.is_none() {
                 worker.child.signal(Signal::SIGKILL)?;
-                worker.child.wait(None)?;
             }
+        }
+        for worker in &workers {
+            worker.child.wait(None)?;
         }
         Ok(())
     }
@@ -223,7 +268,9 @@ impl Engine {
         if exited {
             self.check_workers()?;
         }
-        self.dispatch()
+        self.dispatch()?;
+        self.fire_callbacks();
+        Ok(())
     }
 
     /// One `poll` over every worker's socket (readable; writable when its outbox waits) and
@@ -299,12 +346,13 @@ impl Engine {
         Ok(())
     }
 
-    /// Waits for task `id`'s answer until `deadline` (forever when `None`).
-    pub(super) fn wait_for(&self, id: u64, deadline: Option<Instant>) -> Result<Vec<u8>> {
+    /// Waits for task `id`'s answer until `deadline` (forever when `None`): `Ok` once it is in
+    /// the book (read it there, as often as asked).
+    pub(super) fn wait_for(&self, id: u64, deadline: Option<Instant>) -> Result<()> {
         self.check_owner()?;
         loop {
-            if let Some(result) = self.book.borrow_mut().take_result(id) {
-                return result;
+            if self.book.borrow().result(id).is_some() {
+                return Ok(());
             }
             if self.book.borrow().is_finished() {
                 return Err(Error::new(
@@ -312,7 +360,7 @@ impl Engine {
                     format!("the pool was terminated before task {id} finished"),
                 ));
             }
-            if deadline.is_some_and(|d| Instant::now() >= d) {
+            if deadline::passed(deadline) {
                 return Err(Error::new(
                     ErrorKind::Timeout,
                     format!("task {id} has not finished"),
@@ -320,6 +368,32 @@ impl Engine {
             }
             self.pump(deadline)?;
         }
+    }
+
+    /// Waits until one of `ids` is answered: the one whose answer arrived first.
+    pub(super) fn wait_any(&self, ids: &[u64]) -> Result<u64> {
+        self.check_owner()?;
+        loop {
+            if let Some(id) = self.book.borrow().first_arrived(ids) {
+                return Ok(id);
+            }
+            if self.book.borrow().is_finished() {
+                return Err(Error::new(
+                    ErrorKind::State,
+                    "the pool was terminated before its tasks finished",
+                ));
+            }
+            self.pump(None)?;
+        }
+    }
+
+    /// Whether task `id`'s answer has come, taking what the workers sent without waiting.
+    pub(super) fn is_ready(&self, id: u64) -> Result<bool> {
+        self.check_owner()?;
+        if self.book.borrow().result(id).is_none() && !self.book.borrow().is_finished() {
+            self.pump(Some(Instant::now()))?;
+        }
+        Ok(self.book.borrow().result(id).is_some())
     }
 }
 

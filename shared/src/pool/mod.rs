@@ -4,22 +4,28 @@
 //! (`book`), the function-pointer casts that call a task (`call`), a worker's loop (`worker`),
 //! and the parent's side that drives them (`engine`); this file is the public API.
 
+mod async_result;
 mod book;
+mod builder;
 mod call;
+mod callbacks;
 mod engine;
+mod imap;
+mod maps;
 mod messages;
 mod worker;
 
 use std::fmt;
-use std::marker::PhantomData;
-use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::codec;
 use crate::error::{Error, ErrorKind, Result};
+pub use async_result::AsyncResult;
+pub use builder::PoolBuilder;
 use engine::Engine;
+pub use imap::IMapIterator;
 
 /// A pool of worker processes, like `multiprocessing.Pool(processes)`.
 ///
@@ -58,29 +64,6 @@ impl fmt::Debug for Pool {
     }
 }
 
-/// The pending result of one task, like Python's `AsyncResult`.
-///
-/// ```
-/// fn inc(x: i64) -> i64 { x + 1 }
-/// let pool = multitask::Pool::new(Some(1))?;
-/// let handle: multitask::AsyncResult<'_, i64> = pool.apply_async(inc, 1)?;
-/// assert_eq!(handle.get()?, 2);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub struct AsyncResult<'pool, R> {
-    pool: &'pool Pool,
-    id: u64,
-    _result: PhantomData<fn() -> R>,
-}
-
-impl<R> fmt::Debug for AsyncResult<'_, R> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AsyncResult")
-            .field("task", &self.id)
-            .finish()
-    }
-}
-
 impl Pool {
     /// A pool of `processes` workers, or one per CPU when `None` (Python's `Pool()`).
     ///
@@ -90,10 +73,19 @@ impl Pool {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn new(processes: Option<usize>) -> Result<Pool> {
-        let size = processes.unwrap_or_else(crate::os::cpu_count);
-        Ok(Pool {
-            engine: Engine::new(size)?,
-        })
+        Pool::builder().processes(processes).build()
+    }
+
+    /// Python's `Pool(processes, initializer, initargs, maxtasksperchild)`, one option at a
+    /// time: see [`PoolBuilder`].
+    ///
+    /// ```
+    /// let pool = multitask::Pool::builder().processes(Some(2)).maxtasksperchild(10).build()?;
+    /// assert_eq!(pool.size(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn builder() -> PoolBuilder {
+        PoolBuilder::default()
     }
 
     /// The number of worker processes.
@@ -117,7 +109,24 @@ impl Pool {
         self.engine.worker_pids()
     }
 
-    /// Runs `func(args)` in a worker (Python's `apply_async(func, args=(...))`).
+    /// Runs `func(args)` in a worker and waits for its result (Python's `apply`).
+    ///
+    /// ```
+    /// fn cube(x: i64) -> i64 { x * x * x }
+    /// let pool = multitask::Pool::new(Some(1))?;
+    /// assert_eq!(pool.apply(cube, 3)?, 27);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn apply<A, R>(&self, func: fn(A) -> R, args: A) -> Result<R>
+    where
+        A: Serialize + DeserializeOwned,
+        R: Serialize + DeserializeOwned,
+    {
+        self.apply_async(func, args)?.get()
+    }
+
+    /// Runs `func(args)` in a worker (Python's `apply_async(func, args=(...))`). For Python's
+    /// `callback` and `error_callback`, see [`AsyncResult::callback`].
     ///
     /// ```
     /// fn greet(name: String) -> String { format!("hi {name}") }
@@ -137,35 +146,9 @@ impl Pool {
             .submit(call::trampoline_address::<A, R>(), func as usize, args)?;
         Ok(AsyncResult {
             pool: self,
-            id,
-            _result: PhantomData,
+            ids: vec![id],
+            assemble: async_result::one::<R>,
         })
-    }
-
-    /// Python's `Pool.map`: `func` over every item, in order, `chunksize` items per message.
-    ///
-    /// ```
-    /// fn double(x: u32) -> u32 { 2 * x }
-    /// let pool = multitask::Pool::new(Some(2))?;
-    /// assert_eq!(pool.map(double, vec![1, 2, 3], 2)?, vec![2, 4, 6]);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn map<A, R>(&self, func: fn(A) -> R, items: Vec<A>, chunksize: usize) -> Result<Vec<R>>
-    where
-        A: Serialize + DeserializeOwned,
-        R: Serialize + DeserializeOwned,
-    {
-        let mut handles = Vec::new();
-        let mut items = items.into_iter().peekable();
-        while items.peek().is_some() {
-            let chunk: Vec<A> = items.by_ref().take(chunksize.max(1)).collect();
-            handles.push(self.apply_async(call::chunk_runner::<A, R>(), (func as usize, chunk))?);
-        }
-        let mut out = Vec::new();
-        for handle in handles {
-            out.extend(handle.get()?);
-        }
-        Ok(out)
     }
 
     /// No more tasks may be submitted (Python's `close()`).
@@ -225,48 +208,22 @@ impl Pool {
 
 impl Drop for Pool {
     fn drop(&mut self) {
-        // Like Python's Pool.__del__: workers must not outlive the pool. A copy of the pool in
-        // a forked child (that returns from main, say) leaves its parent's workers alone.
-        if self.engine.check_owner().is_ok() {
+        // The end of a scope closes and joins the pool: every task submitted runs and its
+        // callbacks are called (Python's `with Pool()` terminates instead, which drops the
+        // tasks still running; an explicit `terminate()` does that here). While a panic
+        // unwinds, the workers are stopped at once, as Python's `Pool.__del__` does. A copy of
+        // the pool in a forked child (that returns from main, say) leaves its parent's workers
+        // alone.
+        if self.engine.check_owner().is_err() {
+            return;
+        }
+        if std::thread::panicking() {
+            let _ = self.terminate();
+            return;
+        }
+        let _ = self.close();
+        if self.join().is_err() {
             let _ = self.terminate();
         }
-    }
-}
-
-impl<R: DeserializeOwned> AsyncResult<'_, R> {
-    /// Waits for the task's result (Python's `get()`): its value, or why it has none (the task
-    /// panicked, its worker died, the pool was terminated).
-    ///
-    /// ```
-    /// fn fail(_: ()) -> u8 { panic!("no") }
-    /// let pool = multitask::Pool::new(Some(1))?;
-    /// let err = pool.apply_async(fail, ())?.get().unwrap_err();
-    /// assert_eq!(err.kind(), multitask::ErrorKind::ChildPanicked);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn get(&self) -> Result<R> {
-        codec::decode(&self.pool.engine.wait_for(self.id, None)?)
-    }
-
-    /// Like `get`, but fails with `Timeout` after `timeout`; the result is kept for a later call.
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// fn nap(ms: u64) -> u64 { std::thread::sleep(Duration::from_millis(ms)); ms }
-    /// let pool = multitask::Pool::new(Some(1))?;
-    /// let r = pool.apply_async(nap, 200)?;
-    /// assert!(r.get_timeout(Duration::from_millis(1)).is_err());
-    /// assert_eq!(r.get_timeout(Duration::from_secs(10))?, 200);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn get_timeout(&self, timeout: Duration) -> Result<R> {
-        let deadline = Instant::now() + timeout;
-        codec::decode(&self.pool.engine.wait_for(self.id, Some(deadline))?)
-    }
-}
-
-impl<R> Drop for AsyncResult<'_, R> {
-    fn drop(&mut self) {
-        self.pool.engine.book.borrow_mut().forget(self.id);
     }
 }

@@ -40,11 +40,13 @@ pub(super) struct Running {
 unsafe impl ZeroedAtomics for Running {}
 
 /// The worker's loop: take a batch, run its tasks, report; until asked to stop (an empty
-/// frame) or the parent's end is closed.
-pub(super) fn work(link: &OwnedFd, slot: &Slot) {
+/// frame), the parent's end is closed, or `max_tasks` are done (Python's `maxtasksperchild`:
+/// the rest of the batch goes to the worker that replaces this one).
+pub(super) fn work(link: &OwnedFd, slot: &Slot, max_tasks: Option<usize>) {
     let me = current_pid();
     let mut inbox = Inbox::default();
-    loop {
+    let mut left = max_tasks.unwrap_or(usize::MAX);
+    while left > 0 {
         let batch: Vec<Task> = match inbox.next_frame() {
             Some([]) => return,
             Some(frame) => match codec::decode(frame) {
@@ -59,6 +61,10 @@ pub(super) fn work(link: &OwnedFd, slot: &Slot) {
         let mut replies = Vec::with_capacity(batch.len());
         let mut reported = Instant::now();
         for task in batch {
+            if left == 0 {
+                break;
+            }
+            left -= 1;
             slot.current.store(task.id, Ordering::SeqCst);
             let started = Instant::now();
             let outcome = call::run(&task);

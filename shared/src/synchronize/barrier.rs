@@ -142,7 +142,7 @@ impl Barrier {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn wait(&self, timeout: Option<Duration>) -> Result<u32> {
-        let deadline = timeout.and_then(futex::deadline);
+        let deadline = timeout.and_then(crate::deadline::after);
         let arrived = self.locked(|s| {
             if s.broken.load(Ordering::Acquire) != 0 {
                 return Err(broken_error());
@@ -161,7 +161,7 @@ impl Barrier {
             if let Some(outcome) = self.settled(round) {
                 return outcome.map(|()| index);
             }
-            let Some(slice) = futex::next_slice(deadline, SLICE) else {
+            let Some(slice) = crate::deadline::next_slice(deadline, SLICE) else {
                 return self.time_out(round, index);
             };
             futex::wait(&self.state.epoch, epoch, slice);

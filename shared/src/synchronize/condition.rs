@@ -135,7 +135,7 @@ impl ConditionGuard<'_> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn wait(&self, timeout: Option<Duration>) -> bool {
-        self.wait_until(timeout.and_then(futex::deadline))
+        self.wait_until(timeout.and_then(crate::deadline::after))
     }
 
     fn wait_until(&self, deadline: Option<Instant>) -> bool {
@@ -150,7 +150,7 @@ impl ConditionGuard<'_> {
                 notified = true;
                 break;
             }
-            match futex::next_slice(deadline, Duration::from_millis(50)) {
+            match crate::deadline::next_slice(deadline, Duration::from_millis(50)) {
                 Some(slice) => futex::wait(&notices.tokens, 0, slice),
                 None => break,
             };
@@ -176,12 +176,14 @@ impl ConditionGuard<'_> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn wait_for(&self, mut predicate: impl FnMut() -> bool, timeout: Option<Duration>) -> bool {
-        let deadline = timeout.and_then(futex::deadline);
+        let deadline = timeout.and_then(crate::deadline::after);
         loop {
             if predicate() {
                 return true;
             }
-            if !self.wait_until(deadline) && futex::next_slice(deadline, Duration::MAX).is_none() {
+            if !self.wait_until(deadline)
+                && crate::deadline::next_slice(deadline, Duration::MAX).is_none()
+            {
                 return predicate();
             }
         }

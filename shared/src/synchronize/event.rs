@@ -103,12 +103,12 @@ impl Event {
         if self.flag.spinner.spin(|| self.is_set()) {
             return true;
         }
-        let deadline = timeout.and_then(futex::deadline);
+        let deadline = timeout.and_then(crate::deadline::after);
         loop {
             if self.is_set() {
                 return true;
             }
-            let Some(slice) = futex::next_slice(deadline, SLICE) else {
+            let Some(slice) = crate::deadline::next_slice(deadline, SLICE) else {
                 return self.is_set();
             };
             self.flag.sleepers.fetch_add(1, Ordering::SeqCst);

@@ -4,7 +4,6 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::futex;
 use crate::os::current_pid;
 use crate::shm::{Shared, ZeroedAtomics};
 use crate::synchronize::owned::{OwnedWord, Took, thread_id};
@@ -101,7 +100,7 @@ impl Lock {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn acquire_timeout(&self, timeout: Duration) -> Option<LockGuard<'_>> {
-        self.take(futex::deadline(timeout))
+        self.take(crate::deadline::after(timeout))
     }
 
     /// Python's `lock.acquire(False)`: the lock if it is free now.
@@ -286,7 +285,7 @@ impl RLock {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn acquire_timeout(&self, timeout: Duration) -> Option<RLockGuard<'_>> {
-        self.take(futex::deadline(timeout))
+        self.take(crate::deadline::after(timeout))
     }
 
     /// Python's `rlock.acquire(False)`.

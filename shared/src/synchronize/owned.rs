@@ -78,7 +78,7 @@ impl OwnedWord {
             {
                 continue;
             }
-            let Some(slice) = futex::next_slice(deadline, LIVENESS_CHECK) else {
+            let Some(slice) = crate::deadline::next_slice(deadline, LIVENESS_CHECK) else {
                 return Took::TimedOut;
             };
             if futex::wait(&self.word, seen | WAITERS, slice) {
@@ -142,7 +142,7 @@ mod tests {
         assert!(word.try_take(7));
         assert!(!word.try_take(8));
         assert_eq!(word.holder(), 7);
-        let soon = futex::deadline(Duration::from_millis(5));
+        let soon = crate::deadline::after(Duration::from_millis(5));
         assert_eq!(word.take(8, soon), Took::TimedOut);
         assert_eq!(word.give(), 7);
         assert_eq!(word.take(8, None), Took::Free);

@@ -101,7 +101,8 @@ impl Semaphore {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn acquire_timeout(&self, timeout: Duration) -> Option<SemaphoreGuard<'_>> {
-        self.take(futex::deadline(timeout)).then(|| self.guard())
+        self.take(crate::deadline::after(timeout))
+            .then(|| self.guard())
     }
 
     /// Python's `sem.acquire(False)`.
@@ -143,7 +144,7 @@ impl Semaphore {
             if self.try_take() {
                 return true;
             }
-            let Some(slice) = futex::next_slice(deadline, SLICE) else {
+            let Some(slice) = crate::deadline::next_slice(deadline, SLICE) else {
                 return false;
             };
             self.count.sleepers.fetch_add(1, Ordering::SeqCst);

@@ -64,3 +64,16 @@ pub fn isolated(limit: Duration, body: fn()) {
         }
     })
 }
+
+/// True once child `pid` has ended and waits to be reaped (or is already reaped), read with
+/// `waitid(WNOWAIT)`, which leaves it a zombie: /proc shows a process as a zombie as soon as
+/// its main thread has exited, before its other threads have, and it cannot be reaped then.
+#[allow(dead_code)] // not every test file checks reaping
+pub fn has_ended(pid: i32) -> bool {
+    use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid};
+    let flags = WaitPidFlag::WEXITED | WaitPidFlag::WNOWAIT | WaitPidFlag::WNOHANG;
+    !matches!(
+        waitid(Id::Pid(nix::unistd::Pid::from_raw(pid)), flags),
+        Ok(WaitStatus::StillAlive)
+    )
+}

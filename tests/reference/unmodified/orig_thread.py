@@ -1,17 +1,17 @@
 import time, threading
 
 # 新线程执行的代码:
-def loop():
-    print('thread %s is running...' % threading.current_thread().name)
-    n = 0
-    while n < 5:
-        n = n + 1
-        print('thread %s >>> %s' % (threading.current_thread().name, n))
-        time.sleep(1)
-    print('thread %s ended.' % threading.current_thread().name)
+def loop():  # [1]
+    print('thread %s is running...' % threading.current_thread().name)  # [2]
+    n = 0  # [3]
+    while n < 5:  # [4]
+        n = n + 1  # [5]
+        print('thread %s >>> %s' % (threading.current_thread().name, n))  # [6]
+        time.sleep(1)  # [7]
+    print('thread %s ended.' % threading.current_thread().name)  # [8]
 
-print('thread %s is running...' % threading.current_thread().name)
-t = threading.Thread(target=loop, name='LoopThread')
-t.start()
-t.join()
-print('thread %s ended.' % threading.current_thread().name)
+print('thread %s is running...' % threading.current_thread().name)  # [9]
+t = threading.Thread(target=loop, name='LoopThread')  # [10]
+t.start()  # [11]
+t.join()  # [12]
+print('thread %s ended.' % threading.current_thread().name)  # [13]

@@ -38,9 +38,19 @@ struct GradescopeCli {
     #[arg(long, default_value = "stable")]
     toolchain: String,
 
+    /// Fetch a Cargo submission's git dependencies over https (inside the fetch fence) instead
+    /// of refusing them (grade class --allow-git)
+    #[arg(long)]
+    allow_git: bool,
+
     /// Arguments for the submission's program, after `--`
     #[arg(last = true, value_name = "ARGS")]
     args: Vec<OsString>,
+}
+
+/// The `gradescope` command's clap definition, for `grade help gradescope` and `grade --help`.
+pub fn gradescope_cli() -> clap::Command {
+    <GradescopeCli as clap::CommandFactory>::command().name("gradescope")
 }
 
 /// Runs `grade gradescope` with `args` (what follows `gradescope` on the command line) and
@@ -61,6 +71,9 @@ pub fn gradescope_command(args: impl IntoIterator<Item = OsString>) -> ExitCode 
         grade_args.extend([OsString::from("--example"), example.into()]);
     }
     grade_args.extend(cli.grading.to_args());
+    if cli.allow_git {
+        grade_args.push("--allow-git".into());
+    }
     let opts = BundleOptions {
         example: cli.example,
         spec: cli.grading.spec.clone(),

@@ -17,6 +17,6 @@ mod sources;
 mod write;
 mod zipfile;
 
-pub use cli::gradescope_command;
+pub use cli::{gradescope_cli, gradescope_command};
 pub use error::{BundleError, BundleErrorKind};
 pub use write::{BundleOptions, SOURCE_DIR, write_bundle};

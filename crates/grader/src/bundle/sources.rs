@@ -1,6 +1,7 @@
-//! This repository's sources, to build the grader elsewhere: the files git tracks (and new
-//! ones it does not ignore), or, outside a git checkout, every file but `target/` and hidden
-//! ones.
+//! This repository's sources, to build the grader elsewhere: the files git tracks, or,
+//! outside a git checkout, every file but `target/`, hidden ones and zips. Never what earlier
+//! commands left in the checkout (pictures, reports, `runs/`, an earlier `autograder.zip`):
+//! those are not tracked.
 
 use std::fs;
 use std::io;
@@ -48,13 +49,7 @@ fn git_files(dir: &Path) -> Result<Vec<PathBuf>, BundleError> {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
-        .args([
-            "ls-files",
-            "-z",
-            "--cached",
-            "--others",
-            "--exclude-standard",
-        ])
+        .args(["ls-files", "-z", "--cached"])
         .output()
         .map_err(|e| BundleError::with_cause(BundleErrorKind::Sources, "cannot run git", e))?;
     if !out.status.success() {
@@ -79,9 +74,10 @@ fn walk(root: &Path, rel: &Path, files: &mut Vec<PathBuf>) -> io::Result<()> {
     for entry in fs::read_dir(root.join(rel))? {
         let entry = entry?;
         let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.')
-            || (rel.as_os_str().is_empty() && name == "target")
-        {
+        let text = name.to_string_lossy();
+        // Build outputs and bundles are no sources (a bundle inside the next one would grow
+        // with every bundle made).
+        if text.starts_with('.') || name == "target" || text.ends_with(".zip") {
             continue;
         }
         let path = rel.join(&name);

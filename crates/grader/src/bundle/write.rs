@@ -58,8 +58,12 @@ pub fn write_bundle(opts: &BundleOptions) -> Result<usize, BundleError> {
             )
         })?,
     };
-    let files = list(&source)?;
+    let mut files = list(&source)?;
     let mut zip = Zip::create(&opts.output)?;
+    // The zip being written is never one of its own sources, tracked or not.
+    if let Ok(output) = opts.output.canonicalize() {
+        files.retain(|rel| source.join(rel).canonicalize().ok().as_ref() != Some(&output));
+    }
     zip.add("setup.sh", setup(&opts.toolchain).as_bytes(), 0o755)?;
     let script = run_autograder(&opts.grade_args, spec_text.is_some(), &opts.port_args);
     zip.add("run_autograder", script.as_bytes(), 0o755)?;

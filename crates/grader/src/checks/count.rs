@@ -3,18 +3,35 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use serde::Deserialize;
+use toml::Spanned;
+
 use super::values::{Expected, norm};
 use crate::spec::fields::{Fields, Res};
+use crate::spec::introspect::field_names;
+use crate::spec::raw::{RawNum, RawValues};
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
 use crate::spec::values::{Num, Values};
 use crate::text::{Problems, QUOTE_MAX, more};
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "count",
-    fields: &["line", "per", "values", "exactly", "min", "max"],
+    fields: field_names::<CountFields>,
     build,
     needs_trace: false,
 }];
+
+/// The fields a `count` check takes besides `name`, `type` and `likely`: any other is refused.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CountFields {
+    line: Option<Spanned<String>>,
+    per: Option<Spanned<String>>,
+    values: Option<Spanned<RawValues>>,
+    exactly: Option<Spanned<RawNum>>,
+    min: Option<Spanned<RawNum>>,
+    max: Option<Spanned<RawNum>>,
+}
 
 /// The number of `line` lines is within `min..=max`; with `per`, for each value of that
 /// capture; with `values` too, for each listed value, and no other value may appear.
@@ -28,7 +45,7 @@ struct Count {
 }
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
-    let c = f.raw;
+    let c: CountFields = f.read()?;
     let name = f.name;
     let line = f.need_kind(&c.line, "line")?;
     let per = f.opt_capture(line, &c.per)?;

@@ -3,17 +3,32 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use serde::Deserialize;
+use toml::Spanned;
+
 use super::values::norm;
 use crate::spec::fields::{Fields, Res};
+use crate::spec::introspect::field_names;
+use crate::spec::raw::{RawNum};
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
 use crate::spec::values::Num;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "distinct",
-    fields: &["line", "capture", "min", "max"],
+    fields: field_names::<DistinctFields>,
     build,
     needs_trace: false,
 }];
+
+/// The fields a `distinct` check takes besides `name`, `type` and `likely`: any other is refused.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DistinctFields {
+    line: Option<Spanned<String>>,
+    capture: Option<Spanned<String>>,
+    min: Option<Spanned<RawNum>>,
+    max: Option<Spanned<RawNum>>,
+}
 
 /// The number of distinct values of `capture` among `line` lines is within the bounds.
 #[derive(Debug)]
@@ -25,10 +40,10 @@ struct Distinct {
 }
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
-    let c = f.raw;
+    let c: DistinctFields = f.read()?;
     let line = f.need_kind(&c.line, "line")?;
     let capture = f.need_capture(line, &c.capture, "capture")?;
-    let (min, max) = f.min_max("a `distinct` check needs `max` or `min`")?;
+    let (min, max) = f.min_max(&c.min, &c.max, "a `distinct` check needs `max` or `min`")?;
     Ok(Arc::new(Distinct {
         line,
         capture,

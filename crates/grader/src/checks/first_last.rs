@@ -2,24 +2,35 @@
 
 use std::sync::Arc;
 
+use serde::Deserialize;
+use toml::Spanned;
+
 use crate::spec::fields::{Fields, Res};
+use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Ctx, Rule};
 use crate::text::cut;
 
 pub(super) const TYPES: &[CheckType] = &[
     CheckType {
         name: "first",
-        fields: &["line"],
+        fields: field_names::<EndLineFields>,
         build: build_first,
         needs_trace: false,
     },
     CheckType {
         name: "last",
-        fields: &["line"],
+        fields: field_names::<EndLineFields>,
         build: build_last,
         needs_trace: false,
     },
 ];
+
+/// The fields a `first` and `last` check takes besides `name`, `type` and `likely`: any other is refused.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EndLineFields {
+    line: Option<Spanned<String>>,
+}
 
 /// The first (or last) line of stdout is a `line` line; empty output fails.
 #[derive(Debug)]
@@ -29,12 +40,12 @@ struct EndLine {
 }
 
 fn build_first(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
-    let line = f.need_kind(&f.raw.line, "line")?;
+    let line = f.need_kind(&f.read::<EndLineFields>()?.line, "line")?;
     Ok(Arc::new(EndLine { line, first: true }))
 }
 
 fn build_last(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
-    let line = f.need_kind(&f.raw.line, "line")?;
+    let line = f.need_kind(&f.read::<EndLineFields>()?.line, "line")?;
     Ok(Arc::new(EndLine { line, first: false }))
 }
 

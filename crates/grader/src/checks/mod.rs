@@ -1,9 +1,10 @@
 //! The check types, one file each: how the type reads and validates its fields from a
 //! `[[check]]` table, how it judges one run, and its unit tests.
 //!
-//! Adding a check type is a new file here that defines `TYPES` (its [`CheckType`]s: name,
-//! fields, build function) and a rule implementing [`Rule`](crate::spec::rule::Rule), plus one
-//! line in the `check_types!` list below (the order there is the order messages list types in).
+//! Adding a check type is a new file here that defines the struct of the fields it takes,
+//! `TYPES` (its [`CheckType`]s: name, that struct's field names, build function) and a rule
+//! implementing [`Rule`](crate::spec::rule::Rule), plus one line in the `check_types!` list
+//! below (the order there is the order messages list types in) and a row in SPEC.md's table.
 
 mod values;
 
@@ -33,7 +34,14 @@ check_types! {
     range,
     writer,
     tasks,
+    duration,
+    exit_status,
+    parent_pid,
+    direct_child,
 }
+
+#[cfg(test)]
+mod fields_tests;
 
 #[cfg(test)]
 mod testing {
@@ -55,6 +63,21 @@ mod testing {
     /// A spec from `text`, or its error's message.
     pub(crate) fn spec(text: &str) -> Result<Spec, String> {
         build(text, "test.toml", &super::all()).map_err(|e| e.to_string())
+    }
+
+    /// The first check of spec `text` on `run` (its lines as they are, writers included), at
+    /// time scale 1.
+    pub(crate) fn judge_run(text: &str, run: &RunOutcome) -> Result<(), String> {
+        let spec = spec(text).unwrap_or_else(|e| panic!("spec: {e}"));
+        let params = Params::resolve(&spec, &[], 1.0).expect("params");
+        let classified = classify(&spec.lines, &run.lines);
+        let ctx = Ctx {
+            kinds: &spec.lines,
+            params: &params,
+            run,
+            lines: &classified,
+        };
+        spec.checks[0].rule.judge(&ctx)
     }
 
     /// The first check of spec `text` on one run whose stdout is `stdout`, at time scale 1.

@@ -4,18 +4,36 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
+use serde::Deserialize;
+use toml::Spanned;
+
 use super::values::norm;
 use crate::spec::fields::{Fields, Res};
+use crate::spec::introspect::field_names;
+use crate::spec::pairs::{Pair, PairKind};
+use crate::spec::raw::{RawNum};
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
 use crate::spec::values::Num;
 use crate::writer::Role;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "open",
-    fields: &["open", "close", "key", "min", "max", "capacity"],
+    fields: field_names::<OpenFields>,
     build,
     needs_trace: false,
 }];
+
+/// The fields an `open` check takes besides `name`, `type` and `likely`: any other is refused.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OpenFields {
+    open: Option<Spanned<String>>,
+    close: Option<Spanned<String>>,
+    key: Option<Spanned<String>>,
+    min: Option<Spanned<RawNum>>,
+    max: Option<Spanned<RawNum>>,
+    capacity: Option<Spanned<String>>,
+}
 
 /// Reading top to bottom, an `open` line opens its `key` value and the next `close` line with
 /// the same value closes it: never more than `max` open at once, and at some point at least
@@ -37,14 +55,14 @@ struct Open {
 }
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
-    let c = f.raw;
+    let c: OpenFields = f.read()?;
     let open = f.need_kind(&c.open, "open")?;
     let close = f.need_kind(&c.close, "close")?;
     let (key, kspan) = f.need(&c.key, "key")?;
     f.capture_in(open, &key, Some(kspan.clone()))?;
     f.capture_in(close, &key, Some(kspan))?;
     let (min, max) =
-        f.min_max("an `open` check needs `max` (a bound) or `min` (a peak to reach)")?;
+        f.min_max(&c.min, &c.max, "an `open` check needs `max` (a bound) or `min` (a peak to reach)")?;
     let capacity = match &c.capacity {
         None => false,
         Some(v) if v.get_ref() == "processes" && min.is_some() => true,
@@ -69,6 +87,15 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
 }
 
 impl Rule for Open {
+    fn pair(&self) -> Option<Pair> {
+        Some(Pair {
+            kind: PairKind::Open,
+            first: self.open,
+            second: self.close,
+            key: self.key.clone(),
+        })
+    }
+
     fn reached(&self, ctx: &Ctx<'_>) -> bool {
         ctx.has_any(&[self.open])
     }

@@ -3,17 +3,31 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use serde::Deserialize;
+use toml::Spanned;
+
 use super::values::norm;
 use crate::spec::fields::{Fields, Res};
+use crate::spec::introspect::field_names;
+use crate::spec::pairs::{Pair, PairKind};
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
 use crate::text::Problems;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "order",
-    fields: &["before", "after", "per"],
+    fields: field_names::<OrderFields>,
     build,
     needs_trace: false,
 }];
+
+/// The fields an `order` check takes besides `name`, `type` and `likely`: any other is refused.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrderFields {
+    before: Option<Spanned<String>>,
+    after: Option<Spanned<String>>,
+    per: Option<Spanned<String>>,
+}
 
 /// Every `after` line has a `before` line above it and no `before` line comes below an `after`
 /// line; with `per`, only lines with the same value of that capture are compared.
@@ -25,7 +39,7 @@ struct Order {
 }
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
-    let c = f.raw;
+    let c: OrderFields = f.read()?;
     let before = f.need_kind(&c.before, "before")?;
     let after = f.need_kind(&c.after, "after")?;
     let per = f.opt_capture(before, &c.per)?;
@@ -36,6 +50,15 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
 }
 
 impl Rule for Order {
+    fn pair(&self) -> Option<Pair> {
+        Some(Pair {
+            kind: PairKind::Order,
+            first: self.before,
+            second: self.after,
+            key: self.per.clone()?,
+        })
+    }
+
     fn reached(&self, ctx: &Ctx<'_>) -> bool {
         ctx.has_any(&[self.before, self.after])
     }

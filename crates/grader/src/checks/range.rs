@@ -4,7 +4,10 @@ use std::sync::Arc;
 
 use toml::Spanned;
 
+use serde::Deserialize;
+
 use crate::spec::fields::{Fields, Res};
+use crate::spec::introspect::field_names;
 use crate::spec::raw::RawNum;
 use crate::spec::rule::{CheckType, Ctx, Rule};
 use crate::spec::values::{Num, Real};
@@ -12,10 +15,22 @@ use crate::text::Problems;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "range",
-    fields: &["line", "capture", "min", "max", "scaled", "slack"],
+    fields: field_names::<RangeFields>,
     build,
     needs_trace: false,
 }];
+
+/// The fields a `range` check takes besides `name`, `type` and `likely`: any other is refused.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RangeFields {
+    line: Option<Spanned<String>>,
+    capture: Option<Spanned<String>>,
+    min: Option<Spanned<RawNum>>,
+    max: Option<Spanned<RawNum>>,
+    scaled: Option<Spanned<bool>>,
+    slack: Option<Spanned<f64>>,
+}
 
 /// Every value of `capture` among `line` lines is a number in `[min - slack, max + slack]`,
 /// `min` and `max` first multiplied by the time scale when `scaled`.
@@ -30,7 +45,7 @@ struct Range {
 }
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
-    let c = f.raw;
+    let c: RangeFields = f.read()?;
     let name = f.name;
     let line = f.need_kind(&c.line, "line")?;
     let capture = f.need_capture(line, &c.capture, "capture")?;

@@ -4,8 +4,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use serde::Deserialize;
+use toml::Spanned;
+
 use super::values::norm;
 use crate::spec::fields::{Fields, Res};
+use crate::spec::introspect::field_names;
 use crate::spec::raw::RawRight;
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
 use crate::spec::values::{Op, Operand};
@@ -13,10 +17,19 @@ use crate::text::Problems;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "relation",
-    fields: &["left", "op", "right"],
+    fields: field_names::<RelationFields>,
     build,
     needs_trace: false,
 }];
+
+/// The fields a `relation` check takes besides `name`, `type` and `likely`: any other is refused.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RelationFields {
+    left: Option<Spanned<String>>,
+    op: Option<Spanned<String>>,
+    right: Option<Spanned<RawRight>>,
+}
 
 /// `==` / `!=`: every value of `left` against every value of `right`; `in` / `not in`: each
 /// value of `left` is (not) among all values of `right`. No values: nothing to compare, it holds.
@@ -28,7 +41,7 @@ struct Relation {
 }
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
-    let c = f.raw;
+    let c: RelationFields = f.read()?;
     let name = f.name;
     let (left, lspan) = f.need(&c.left, "left")?;
     let left = f.operand(&left, lspan)?;

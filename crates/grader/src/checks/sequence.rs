@@ -2,18 +2,32 @@
 
 use std::sync::Arc;
 
+use serde::Deserialize;
+use toml::Spanned;
+
 use super::values::Expected;
 use crate::spec::fields::{Fields, Res};
+use crate::spec::introspect::field_names;
+use crate::spec::raw::{RawValues};
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
 use crate::spec::values::Values;
 use crate::text::Problems;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "sequence",
-    fields: &["line", "capture", "values"],
+    fields: field_names::<SequenceFields>,
     build,
     needs_trace: false,
 }];
+
+/// The fields a `sequence` check takes besides `name`, `type` and `likely`: any other is refused.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SequenceFields {
+    line: Option<Spanned<String>>,
+    capture: Option<Spanned<String>>,
+    values: Option<Spanned<RawValues>>,
+}
 
 /// The values of `capture` among `line` lines follow the order of `values`: repeats allowed,
 /// going back is not, and a value not in `values` fails.
@@ -25,7 +39,7 @@ struct Sequence {
 }
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
-    let c = f.raw;
+    let c: SequenceFields = f.read()?;
     let line = f.need_kind(&c.line, "line")?;
     let capture = f.need_capture(line, &c.capture, "capture")?;
     let values = match &c.values {

@@ -2,18 +2,32 @@
 
 use std::sync::Arc;
 
+use serde::Deserialize;
+use toml::Spanned;
+
 use crate::spec::fields::{Fields, Res};
-use crate::spec::raw::RawRight;
+use crate::spec::introspect::field_names;
+use crate::spec::raw::{RawNum, RawRight};
 use crate::spec::rule::{CheckType, Ctx, Rule};
 use crate::spec::values::Num;
 use crate::writer::{Role, RunTask};
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "tasks",
-    fields: &["role", "min", "max", "exec"],
+    fields: field_names::<TasksFields>,
     build,
     needs_trace: true,
 }];
+
+/// The fields a `tasks` check takes besides `name`, `type` and `likely`: any other is refused.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TasksFields {
+    role: Option<Spanned<RawRight>>,
+    min: Option<Spanned<RawNum>>,
+    max: Option<Spanned<RawNum>>,
+    exec: Option<Spanned<String>>,
+}
 
 /// The tasks of `role` (`process`: processes other than the main one; `thread`: threads other
 /// than a process's main thread) the program made number at least `min` and at most `max`;
@@ -31,7 +45,7 @@ struct Tasks {
 }
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
-    let c = f.raw;
+    let c: TasksFields = f.read()?;
     let name = f.name;
     let Some(r) = &c.role else {
         return Err(f.missing("a `tasks` check needs `role` (\"process\" or \"thread\")"));
@@ -46,7 +60,7 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
             ));
         }
     };
-    let (min, max) = f.min_max("a `tasks` check needs `min` or `max`")?;
+    let (min, max) = f.min_max(&c.min, &c.max, "a `tasks` check needs `min` or `max`")?;
     let exec = match &c.exec {
         None => None,
         Some(e) => Some(regex::Regex::new(e.get_ref()).map_err(|err| {

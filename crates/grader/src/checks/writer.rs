@@ -7,8 +7,12 @@ use std::sync::Arc;
 
 use regex::Regex;
 
+use serde::Deserialize;
+use toml::Spanned;
+
 use super::values::same;
 use crate::spec::fields::{Fields, Res};
+use crate::spec::introspect::field_names;
 use crate::spec::raw::RawRight;
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
 use crate::text::Problems;
@@ -16,21 +20,26 @@ use crate::writer::{Role, Writer};
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "writer",
-    fields: &[
-        "line",
-        "role",
-        "process",
-        "pid",
-        "tid",
-        "made_by",
-        "same_process",
-        "other_process",
-        "per",
-        "exec",
-    ],
+    fields: field_names::<WriterFields>,
     build,
     needs_trace: true,
 }];
+
+/// The fields a `writer` check takes besides `name`, `type` and `likely`: any other is refused.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WriterFields {
+    line: Option<Spanned<String>>,
+    role: Option<Spanned<RawRight>>,
+    process: Option<Spanned<String>>,
+    pid: Option<Spanned<String>>,
+    tid: Option<Spanned<String>>,
+    made_by: Option<Spanned<String>>,
+    same_process: Option<Spanned<String>>,
+    other_process: Option<Spanned<String>>,
+    per: Option<Spanned<String>>,
+    exec: Option<Spanned<String>>,
+}
 
 /// Every line of kind `line` is written as the fields say; `per` narrows `made_by`,
 /// `same_process` and `other_process` to the other kind's lines with the same value of that
@@ -60,7 +69,7 @@ enum MadeBy {
 }
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
-    let c = f.raw;
+    let c: WriterFields = f.read()?;
     let name = f.name;
     let line = f.need_kind(&c.line, "line")?;
     let roles = match &c.role {

@@ -45,9 +45,24 @@ struct ClassCli {
     #[arg(long, default_value_t = 600.0, value_parser = positive, allow_negative_numbers = true)]
     build_timeout: f64,
 
+    /// Fetch a Cargo submission's git dependencies over https (inside the fetch fence) instead
+    /// of refusing them
+    #[arg(long)]
+    allow_git: bool,
+
+    /// Pass this variable of grade's environment to every build step (repeatable); builds get
+    /// no other but the locale and time zone
+    #[arg(long, value_name = "NAME")]
+    build_env: Vec<String>,
+
     /// Arguments for every submission's program, after `--`
     #[arg(last = true, value_name = "ARGS")]
     args: Vec<OsString>,
+}
+
+/// The `class` command's clap definition, for `grade help class` and `grade --help`.
+pub fn class_cli() -> clap::Command {
+    <ClassCli as clap::CommandFactory>::command().name("class")
 }
 
 /// Runs `grade class` with `args` (what follows `class` on the command line) and returns its
@@ -73,6 +88,8 @@ pub fn class_command(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         out: cli.out,
         build_timeout: Duration::try_from_secs_f64(cli.build_timeout).unwrap_or(Duration::MAX),
         args: cli.args,
+        allow_git: cli.allow_git,
+        build_env: cli.build_env,
     };
     let results = match grade_class(&opts) {
         Ok(r) => r,

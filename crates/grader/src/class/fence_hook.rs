@@ -1,25 +1,46 @@
-//! Where the fence of issue 10 (crate `fence`) plugs into a submission's build.
+//! Where the fence of issue 10 (crate `fence`) plugs into a submission's build: every step
+//! (`cargo fetch`, `cargo build`, `rustc`) runs inside it.
 //!
-//! A build runs the student's code: a `build.rs`, procedural macros. The fence's build profile
-//! (`fence::FenceOptions::for_build`) lets it read the project and the toolchain, write only
-//! its target directory and a scratch directory, and reach no network at all (not even a
-//! loopback of its own). Dependencies are fetched before, outside the fence (`cargo fetch` runs
-//! none of the project's code).
+//! The profile is `fence::FenceOptions::for_build`, narrowed to what the class gives each
+//! submission: it reads its own copy and the teacher's toolchain folder (the sysroot, not the
+//! rest of `~/.rustup` or `~/.cargo`), writes its target folder and a private `CARGO_HOME`
+//! seeded from the teacher's registry cache (see `cargo_home`), and reaches no network. A fetch
+//! may also write the copy (`Cargo.lock`); a fetch that must download stays on the host's
+//! network with TCP connect allowed to port 443 only (crates.io is HTTPS), which is the one
+//! place a host listener on 443 could be reached: it runs cargo only, with no toolchain file,
+//! no cargo configuration and no dependency but crates.io's (see `deps`).
 
 use std::path::PathBuf;
 use std::process::Command;
 
-use fence::{Fence, FenceOptions};
+use fence::{Fence, FenceOptions, RunAs, SYSTEM_PATH};
 
 use super::error::{ClassError, ClassErrorKind};
+use super::toolchain::Toolchain;
 
-/// What a fenced build may touch.
+/// Which step a fence is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StepKind {
+    /// A build: the project read-only, no network.
+    Build,
+    /// `cargo fetch --offline`: the project writable (`Cargo.lock`), no network.
+    Fetch,
+    /// `cargo fetch`: the project writable, the host's network with TCP to port 443 only.
+    FetchOnline,
+}
+
+/// What a fenced step may touch.
 #[derive(Debug, Clone)]
 pub(crate) struct BuildPaths {
-    /// The project or the single file's folder: read-only.
+    /// The submission's copy, or the single file's private folder.
     pub(crate) project: PathBuf,
     /// Where the build writes: the target directory or the binary's folder.
     pub(crate) target_dir: PathBuf,
+    /// The submission's private `CARGO_HOME` (writable: the build unpacks sources there).
+    pub(crate) cargo_home: PathBuf,
+    /// Whose ids the step gets: `nobody` when root and the toolchain is reachable by `nobody`,
+    /// else the invoker's without any capability (a toolchain under `/root`).
+    pub(crate) run_as: RunAs,
 }
 
 /// A fence applied to one build step; dropping it after the step removes its scratch
@@ -31,38 +52,56 @@ pub(crate) struct BuildFence {
     _fence: Fence,
 }
 
-/// `CARGO_HOME`: the variable, else `~/.cargo`.
-fn cargo_home() -> PathBuf {
-    std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-        .unwrap_or_else(|| PathBuf::from("/nonexistent/.cargo"))
+/// The fence options of one step of `kind`.
+pub(crate) fn step_options(
+    paths: &BuildPaths,
+    toolchain: &Toolchain,
+    kind: StepKind,
+) -> FenceOptions {
+    let mut options = FenceOptions::for_build(&fence::BuildPaths {
+        project: paths.project.clone(),
+        target_dir: paths.target_dir.clone(),
+        cargo_home: paths.cargo_home.clone(),
+        rustup_home: None,
+    });
+    options.read_only.push(toolchain.sysroot.clone());
+    options.writable.push(paths.cargo_home.clone());
+    options.run_as = paths.run_as;
+    // The toolchain's own binaries first: no rustup proxy, which would read toolchain files.
+    let mut path = toolchain.sysroot.join("bin").into_os_string();
+    path.push(":");
+    path.push(SYSTEM_PATH);
+    options.path = path;
+    options.env.extend(toolchain.env());
+    match kind {
+        StepKind::Build => {}
+        StepKind::Fetch => options.writable.push(paths.project.clone()),
+        StepKind::FetchOnline => {
+            options.writable.push(paths.project.clone());
+            options.host_network_tcp_ports = Some(vec![443]);
+            // HTTPS needs the public CA certificates (the fence hides /etc/ssl, which holds
+            // private keys too).
+            for public in ["/etc/ssl/certs", "/etc/ssl/openssl.cnf"] {
+                if std::path::Path::new(public).exists() {
+                    options.read_only.push(public.into());
+                }
+            }
+            options.env.retain(|(k, _)| k != "CARGO_NET_OFFLINE");
+        }
+    }
+    options
 }
 
-/// `RUSTUP_HOME`: the variable, else `~/.rustup` when it exists (a toolchain from rustup).
-fn rustup_home() -> Option<PathBuf> {
-    std::env::var_os("RUSTUP_HOME")
-        .map(PathBuf::from)
-        .or_else(|| {
-            let home = PathBuf::from(std::env::var_os("HOME")?).join(".rustup");
-            home.is_dir().then_some(home)
-        })
-}
-
-/// Puts `cmd`, a build step that runs the student's code, inside the build fence
-/// (`fence::FenceOptions::for_build`): add hooks that must run before the fence's (a new
+/// Puts `cmd` inside the fence of `options`: add hooks that must run before the fence's (a new
 /// session) first, and keep the returned guard until the step is over.
 ///
 /// Errors: the fence cannot be prepared (a path it must open is missing, a ruleset cannot be
 /// built); kind [`ClassErrorKind::Io`], the cause kept.
-pub(crate) fn fence_build(cmd: &mut Command, paths: &BuildPaths) -> Result<BuildFence, ClassError> {
-    let options = FenceOptions::for_build(&fence::BuildPaths {
-        project: paths.project.clone(),
-        target_dir: paths.target_dir.clone(),
-        cargo_home: cargo_home(),
-        rustup_home: rustup_home(),
-    });
-    let fence = Fence::prepare(&options)
+pub(crate) fn fence_step(
+    cmd: &mut Command,
+    options: &FenceOptions,
+) -> Result<BuildFence, ClassError> {
+    let fence = Fence::prepare(options)
         .map_err(|e| ClassError::with_cause(ClassErrorKind::Io, "cannot fence the build", e))?;
     fence
         .apply(cmd)

@@ -25,7 +25,8 @@ use crate::grade::{GradeOptions, check_options, ensure_subreaper, grade_runs};
 use crate::judge::judge;
 use crate::spec::params::Params;
 
-use super::compile::{Built, build};
+use super::cargo_home::teacher_registry;
+use super::compile::{BuildContext, Built, build, build_env};
 use super::error::{ClassError, ClassErrorKind};
 use super::html::index_html;
 use super::pool::{News, run_pool};
@@ -35,7 +36,9 @@ use super::reports::BUILD_LOG;
 use super::results::{BuildStatus, ClassResults, SubmissionResult, Verdict};
 use super::rows::{Against, graded_row, not_graded};
 use super::scratch::Scratch;
-use super::submission::{Submission, discover};
+use super::submission::{Form, Submission, discover};
+use super::toolchain::Toolchain;
+use super::visible::visible;
 
 /// How to grade a class.
 #[derive(Debug, Clone)]
@@ -56,6 +59,12 @@ pub struct ClassOptions {
     pub build_timeout: Duration,
     /// Arguments given to every submission's program (e.g. `5` for the notes' `Pool(5)`).
     pub args: Vec<OsString>,
+    /// `--allow-git`: a Cargo submission's git dependencies over `https://` are fetched
+    /// (inside the fetch fence) instead of refused.
+    pub allow_git: bool,
+    /// Variables of `grade`'s environment passed to every build step (`--build-env`); the
+    /// others are not, but the locale and time zone.
+    pub build_env: Vec<String>,
 }
 
 /// Builds and grades every submission of `opts.dir` and writes `results.csv`, `results.json`,
@@ -90,7 +99,7 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
     }
     let (subs, skipped) = discover(&opts.dir, &opts.out)?;
     for line in &skipped {
-        eprintln!("grade class: {line}");
+        eprintln!("grade class: {}", visible(line));
     }
     if subs.is_empty() {
         return Err(ClassError::new(
@@ -99,6 +108,16 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
         ));
     }
     check_tools(&subs)?;
+    let needs_rust = subs
+        .iter()
+        .any(|s| matches!(s.form, Form::Cargo | Form::Rust));
+    let ctx = BuildContext {
+        toolchain: needs_rust.then(Toolchain::resolve).transpose()?,
+        registry: teacher_registry(),
+        allow_git: opts.allow_git,
+        timeout: opts.build_timeout,
+        env: build_env(&opts.build_env),
+    };
     ensure_subreaper()
         .map_err(|e| ClassError::with_cause(ClassErrorKind::Grader, "cannot supervise runs", e))?;
     prepare_out(&opts.out, &subs)?;
@@ -113,12 +132,7 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
         |i, sub: &Submission| {
             let t = Instant::now();
             let log = opts.out.join(&sub.name).join(BUILD_LOG);
-            let built = build(
-                sub,
-                &scratch.path().join(i.to_string()),
-                &log,
-                opts.build_timeout,
-            );
+            let built = build(sub, &scratch.path().join(i.to_string()), &log, &ctx);
             (built, t.elapsed().as_secs_f64())
         },
         |news| match news {

@@ -9,8 +9,12 @@
 //! written), `prepare` (spec, tools, output folder, jobs) and `rows` (a submission's row),
 //! `grading` (all of it), `cli` (the command line).
 
+mod buildlog;
+mod cargo;
+mod cargo_home;
 mod cli;
 mod compile;
+mod deps;
 mod error;
 mod fence_hook;
 mod grading;
@@ -24,8 +28,10 @@ mod rows;
 mod scratch;
 mod step;
 mod submission;
+mod toolchain;
+mod visible;
 
-pub use cli::class_command;
+pub use cli::{class_cli, class_command};
 pub use compile::RUST_EDITION;
 pub use error::{ClassError, ClassErrorKind};
 pub use grading::{ClassOptions, grade_class};

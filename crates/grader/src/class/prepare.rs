@@ -43,8 +43,9 @@ pub(super) fn load_spec(spec: Option<&Path>, example: Option<&str>) -> Result<Sp
 /// Fails when a tool some submission needs is not on PATH.
 pub(super) fn check_tools(subs: &[Submission]) -> Result<(), ClassError> {
     let mut missing = Vec::new();
+    // cargo and rustc are the toolchain's own, found by `Toolchain::resolve`.
     for (form, tool) in [
-        (Form::Cargo, "cargo"),
+        (Form::Cargo, "rustc"),
         (Form::Rust, "rustc"),
         (Form::Python, "python3"),
     ] {

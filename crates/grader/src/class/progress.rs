@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::results::Verdict;
+use super::visible::visible;
 
 /// Without a terminal, a "still running" line when nothing was printed for this long.
 const QUIET_MAX: Duration = Duration::from_secs(15);
@@ -59,8 +60,9 @@ impl Progress {
 
     /// Submission `i`, `name`, entered `phase`.
     pub(crate) fn started(&mut self, i: usize, name: &str, phase: Phase) {
+        // Shown on the live line: a name's control characters as escapes.
         self.running
-            .insert(i, (name.to_string(), phase, Instant::now()));
+            .insert(i, (visible(name), phase, Instant::now()));
         self.refresh();
     }
 
@@ -137,7 +139,10 @@ impl Progress {
         }
     }
 
+    /// Says `line` on stderr, its control characters (from a name, a compiler's message)
+    /// shown as escapes.
     fn say(&mut self, line: String) {
+        let line = visible(&line);
         match &self.bar {
             Some(bar) => bar.println(format!("grade class: {line}")),
             None => eprintln!("grade class: {line}"),

@@ -12,6 +12,7 @@ use crate::timeline::{html_report, run_timeline};
 
 use super::error::ClassError;
 use super::results::ReportFiles;
+use super::visible::visible_lines;
 
 /// The build log's name in a submission's folder.
 pub(crate) const BUILD_LOG: &str = "build.log";
@@ -94,7 +95,12 @@ pub(crate) fn write_graded(
 ) -> Result<ReportFiles, ClassError> {
     let dir = out.join(name);
     let rel = |file: &str| format!("{name}/{file}");
-    write(&dir, "report.txt", &report.render(Format::Text, false))?;
+    // What the port printed is quoted in the text report: shown, never sent to a terminal.
+    write(
+        &dir,
+        "report.txt",
+        &visible_lines(&report.render(Format::Text, false)),
+    )?;
     write(&dir, "report.json", &report.render(Format::Json, false))?;
     write(&dir, GRADESCOPE_FILE, &gradescope_body(report))?;
     write(&dir, "report.html", &html_page(spec, report, outcomes))?;

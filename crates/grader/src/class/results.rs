@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use super::submission::Form;
+use super::visible::{csv_cell, visible};
 
 /// The header of `results.csv`, exactly.
 pub const CSV_HEADER: &str =
@@ -102,10 +103,16 @@ impl ClassResults {
         !self.submissions.iter().any(|s| s.grader_error)
     }
 
-    /// `results.csv`: [`CSV_HEADER`], then one line per submission; empty fields where a
-    /// submission was not graded.
+    /// `results.csv`: [`CSV_HEADER`], then one record per submission (RFC 4180, written by the
+    /// `csv` crate); empty fields where a submission was not graded. A field that a
+    /// spreadsheet would take for a formula (it starts with `=`, `+`, `-`, `@`, tab or
+    /// carriage return: a submission's name is its file's) starts with `'` instead.
     pub fn csv(&self) -> String {
-        let mut out = format!("{CSV_HEADER}\n");
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
+        let header: Vec<&str> = CSV_HEADER.split(',').collect();
+        let _ = w.write_record(&header);
         for s in &self.submissions {
             let fields = [
                 s.submission.clone(),
@@ -115,10 +122,12 @@ impl ClassResults {
                 s.checks_total.map(|n| n.to_string()).unwrap_or_default(),
                 s.first_failed_check.clone().unwrap_or_default(),
             ];
-            let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-            let _ = writeln!(out, "{}", line.join(","));
+            // Writing to a Vec cannot fail but for a record of the wrong length, which this
+            // fixed array is not.
+            let _ = w.write_record(fields.iter().map(|f| csv_cell(f)));
         }
-        out
+        let bytes = w.into_inner().unwrap_or_default();
+        String::from_utf8(bytes).unwrap_or_default()
     }
 
     /// `results.json`: these results, pretty-printed.
@@ -145,11 +154,11 @@ impl ClassResults {
                     (None, None) => String::new(),
                 };
                 [
-                    s.submission.clone(),
+                    visible(&s.submission),
                     word(&s.build),
                     word(&s.verdict),
                     checks,
-                    detail,
+                    visible(&detail),
                 ]
             })
             .collect();
@@ -197,15 +206,6 @@ pub(crate) fn word<T: Serialize>(v: &T) -> String {
     match serde_json::to_value(v) {
         Ok(serde_json::Value::String(s)) => s,
         _ => String::new(),
-    }
-}
-
-/// A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
     }
 }
 
@@ -260,6 +260,24 @@ mod tests {
             "a,ok,fail,8,9,\"'Process end.' comes after \"\"x\"\", then y\""
         );
         assert_eq!(lines[2], "b,failed,not-graded,,,");
+        // A formula and a newline in a name: neutralised, quoted, and read back whole.
+        let hostile = ClassResults {
+            submissions: vec![
+                row("=cmd|' /c calc'!A0", Verdict::Pass, None),
+                row("a\nb,\x1b[2J", Verdict::Pass, None),
+            ],
+            ..results.clone()
+        };
+        let csv = hostile.csv();
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let names: Vec<String> = reader
+            .records()
+            .map(|r| r.expect("a record")[0].to_string())
+            .collect();
+        assert_eq!(names, ["'=cmd|' /c calc'!A0", "a\nb,\x1b[2J"]);
+        let table = hostile.table();
+        assert!(!table.contains('\x1b'), "{table}");
+        assert!(table.contains("a\\nb,\\x1b[2J"), "{table}");
         let table = results.table();
         assert!(table.contains("error: expected `;`"), "{table}");
         assert!(table.contains("8/9"), "{table}");

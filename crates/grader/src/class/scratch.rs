@@ -55,21 +55,40 @@ pub(crate) fn enclosing_manifest(dir: &Path) -> Option<PathBuf> {
         .find(|m| m.is_file())
 }
 
-/// Copies the project `from` into `to` (made), but its top-level `target/` and hidden entries
-/// (`.git`, editor folders); symbolic links are copied as links. Returns the bytes copied.
-///
-/// Errors: a file that cannot be read or written, or more than [`COPY_MAX_BYTES`].
-pub(crate) fn copy_project(from: &Path, to: &Path) -> io::Result<u64> {
-    let mut total = 0;
-    copy_dir(from, to, true, &mut total)?;
-    Ok(total)
+/// Files that choose a toolchain or configure cargo: never copied, at any depth (the
+/// toolchain is the teacher's, cargo's configuration the grader's).
+pub(crate) const DROPPED: [&str; 3] = ["rust-toolchain", "rust-toolchain.toml", ".cargo"];
+
+/// What a project copy left out on purpose: the [`DROPPED`] entries it found.
+#[derive(Debug, Default)]
+pub(crate) struct Copied {
+    /// Bytes copied.
+    pub(crate) bytes: u64,
+    /// The dropped entries, relative to the project.
+    pub(crate) dropped: Vec<PathBuf>,
 }
 
-fn copy_dir(from: &Path, to: &Path, top: bool, total: &mut u64) -> io::Result<()> {
+/// Copies the project `from` into `to` (made), but its top-level `target/` and hidden entries
+/// (`.git`, editor folders) and the [`DROPPED`] files anywhere; symbolic links are copied as
+/// links.
+///
+/// Errors: a file that cannot be read or written, or more than [`COPY_MAX_BYTES`].
+pub(crate) fn copy_project(from: &Path, to: &Path) -> io::Result<Copied> {
+    let mut copied = Copied::default();
+    copy_dir(from, to, Path::new(""), &mut copied)?;
+    Ok(copied)
+}
+
+fn copy_dir(from: &Path, to: &Path, rel: &Path, copied: &mut Copied) -> io::Result<()> {
+    let top = rel.as_os_str().is_empty();
     fs::create_dir_all(to)?;
     for entry in fs::read_dir(from)? {
         let entry = entry?;
         let name = entry.file_name();
+        if DROPPED.iter().any(|d| name == *d) {
+            copied.dropped.push(rel.join(&name));
+            continue;
+        }
         if top && (name == "target" || name.to_string_lossy().starts_with('.')) {
             continue;
         }
@@ -78,10 +97,10 @@ fn copy_dir(from: &Path, to: &Path, top: bool, total: &mut u64) -> io::Result<()
         if kind.is_symlink() {
             std::os::unix::fs::symlink(fs::read_link(&src)?, &dst)?;
         } else if kind.is_dir() {
-            copy_dir(&src, &dst, false, total)?;
+            copy_dir(&src, &dst, &rel.join(&name), copied)?;
         } else if kind.is_file() {
-            *total += entry.metadata()?.len();
-            if *total > COPY_MAX_BYTES {
+            copied.bytes += entry.metadata()?.len();
+            if copied.bytes > COPY_MAX_BYTES {
                 return Err(io::Error::other(format!(
                     "the project is larger than {} MiB without target/",
                     COPY_MAX_BYTES >> 20
@@ -109,9 +128,19 @@ mod tests {
         fs::write(from.join("src/main.rs"), "fn main() {}\n").expect("write");
         fs::write(from.join("target/release/big"), "x").expect("write");
         std::os::unix::fs::symlink("main.rs", from.join("src/link.rs")).expect("symlink");
+        fs::write(from.join("rust-toolchain.toml"), "[toolchain]\n").expect("write");
+        fs::create_dir_all(from.join("src/.cargo")).expect("mkdir");
+        fs::write(from.join("src/rust-toolchain"), "stable\n").expect("write");
         let to = scratch.path().join("to");
-        let bytes = copy_project(&from, &to).expect("copy");
-        assert_eq!(bytes, 10 + 13);
+        let copied = copy_project(&from, &to).expect("copy");
+        assert_eq!(copied.bytes, 10 + 13);
+        let mut dropped = copied.dropped.clone();
+        dropped.sort();
+        assert_eq!(
+            dropped,
+            ["rust-toolchain.toml", "src/.cargo", "src/rust-toolchain"].map(PathBuf::from)
+        );
+        assert!(!to.join("rust-toolchain.toml").exists());
         assert!(to.join("src/main.rs").is_file());
         assert_eq!(
             fs::read_link(to.join("src/link.rs")).expect("link"),

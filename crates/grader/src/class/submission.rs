@@ -151,9 +151,11 @@ fn classify_folder(dir: &Path) -> Result<(Form, PathBuf), String> {
         return Ok((Form::Cargo, dir.to_path_buf()));
     }
     let entries = visible_entries(dir).map_err(|e| e.to_string())?;
+    // A link is not the program: it could point at a file of the teacher's or of another
+    // submission, which would then be copied and run as this one.
     let files: Vec<(Form, &PathBuf)> = entries
         .iter()
-        .filter(|(_, p)| p.is_file())
+        .filter(|(_, p)| fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))
         .filter_map(|(_, p)| file_form(p).map(|f| (f, p)))
         .collect();
     let folders: Vec<&PathBuf> = entries

@@ -66,6 +66,11 @@ pub(super) fn tasks(trace: &Trace) -> Vec<RunTask> {
             role: who.role(t.tgid, t.tid),
             created_at: t.created_at,
             ended_at: t.ended_at,
+            exit_code: match t.end {
+                Some(tracer::End::Exited(c)) => Some(c),
+                Some(tracer::End::Signaled(s)) => Some(-s),
+                Some(tracer::End::Replaced) | None => None,
+            },
             execs: t
                 .execs
                 .iter()
@@ -84,49 +89,64 @@ pub(super) fn tasks(trace: &Trace) -> Vec<RunTask> {
         .collect()
 }
 
-/// Why the trace cannot stand for stdout, if it cannot: bytes the trace did not see or keep.
-pub(super) fn incomplete(trace: &Trace, stdout_bytes: usize) -> Option<String> {
+/// The writes that stand for stdout, in order: every completed one, plus those the trace saw
+/// enter but never return (the writer was killed in between) whose bytes, by the count that
+/// arrived, did arrive. `Err`: why the trace cannot stand for stdout (bytes it did not see or
+/// keep).
+pub(super) fn stdout_writes(trace: &Trace, stdout_bytes: usize) -> Result<Vec<Write>, String> {
     let (mut len, mut kept) = (0usize, 0usize);
     // The calls whose bytes the trace could not read (sendfile, splice, tee move bytes the
     // writer never held in its memory).
     let mut unread: Vec<&str> = Vec::new();
+    let mut writes: Vec<Write> = Vec::new();
     for w in trace.writes.iter().filter(|w| w.stream == Stream::Stdout) {
         len += w.len;
         kept += w.bytes.len();
         if w.bytes.len() < w.len && !unread.contains(&w.syscall) {
             unread.push(w.syscall);
         }
+        writes.push(w.clone());
     }
     if kept != len {
-        return Some(format!(
+        return Err(format!(
             "the trace could not attribute {} bytes of stdout: written with {}, which the grader cannot attribute (write them with write or writev)",
             len - kept,
             unread.join("/")
         ));
     }
     if len < stdout_bytes {
-        return Some(format!(
-            "the trace could not attribute {} bytes of stdout: written by no traced task (the trace saw {len} bytes written to stdout, {stdout_bytes} arrived)",
-            stdout_bytes - len
-        ));
+        let missing = stdout_bytes - len;
+        let unfinished: Vec<&Write> = trace
+            .unfinished
+            .iter()
+            .filter(|w| w.stream == Stream::Stdout)
+            .collect();
+        let Some(arrived) = super::unfinished::arrived(&unfinished, missing) else {
+            return Err(format!(
+                "the trace could not attribute {missing} bytes of stdout: written by no traced task (the trace saw {len} bytes written to stdout, {stdout_bytes} arrived)"
+            ));
+        };
+        writes.extend(arrived);
+        // Stable: an unfinished write is stamped with its writer's end, after its entry.
+        writes.sort_by_key(|w| w.at);
     }
     if len > stdout_bytes {
-        return Some(format!(
+        return Err(format!(
             "the trace saw {len} bytes written to stdout, only {stdout_bytes} arrived: {} bytes went elsewhere",
             len - stdout_bytes
         ));
     }
-    None
+    Ok(writes)
 }
 
 /// Stdout's lines as each writer (thread) wrote them: its bytes up to its newline, stamped
 /// with the time that newline was written, in the order of those times. A writer's last bytes
 /// without a newline are a line too, stamped with their last write.
-pub(super) fn writer_lines(trace: &Trace) -> Vec<Line> {
+pub(super) fn writer_lines(trace: &Trace, writes: &[Write]) -> Vec<Line> {
     let who = Who::new(trace);
     let mut partial: HashMap<i32, (Vec<u8>, Duration, Writer)> = HashMap::new();
     let mut lines: Vec<Line> = Vec::new();
-    for w in trace.writes.iter().filter(|w| w.stream == Stream::Stdout) {
+    for w in writes {
         let writer = who.writer(w);
         let entry = partial
             .entry(w.tid)
@@ -167,13 +187,13 @@ fn to_line(bytes: Vec<u8>, at: Duration, writer: Writer) -> Line {
 
 /// Advice for each line of the real stdout that holds bytes of more than one writer: the checks
 /// judged each writer's lines apart, so this fails nothing.
-pub(super) fn mixed_lines(trace: &Trace) -> Vec<String> {
+pub(super) fn mixed_lines(writes: &[Write]) -> Vec<String> {
     let mut advice = Vec::new();
     let mut line: Vec<u8> = Vec::new();
     let mut writers: Vec<(i32, i32)> = Vec::new();
     let mut number = 1usize;
     let mut mixed = 0usize;
-    for w in trace.writes.iter().filter(|w| w.stream == Stream::Stdout) {
+    for w in writes {
         for &b in &w.bytes {
             if !writers.contains(&(w.tgid, w.tid)) {
                 writers.push((w.tgid, w.tid));

@@ -33,6 +33,7 @@ mod start;
 mod supervise;
 mod sys;
 mod tree;
+mod unfinished;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -220,14 +220,14 @@ impl Supervisor {
             Some(Ok(trace)) => {
                 tasks = attribute::tasks(&trace);
                 refused = super::fenced::refusals(&trace);
-                match attribute::incomplete(&trace, stdout_bytes) {
+                match attribute::stdout_writes(&trace, stdout_bytes) {
                     _ if output_limit_hit => {
                         tracing = Tracing::Incomplete("the output passed the limit".into())
                     }
-                    Some(why) => tracing = Tracing::Incomplete(why),
-                    None => {
-                        lines = attribute::writer_lines(&trace);
-                        advice = attribute::mixed_lines(&trace);
+                    Err(why) => tracing = Tracing::Incomplete(why),
+                    Ok(writes) => {
+                        lines = attribute::writer_lines(&trace, &writes);
+                        advice = attribute::mixed_lines(&writes);
                         tracing = Tracing::On;
                     }
                 }

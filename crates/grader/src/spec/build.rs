@@ -1,28 +1,21 @@
 //! Building a [`Spec`] from TOML text: the file's syntax, then its parameters, line kinds and
 //! checks, each check read by its type from the list it is given.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
 
 use super::error::{SpecError, SpecErrorKind, invalid, line_of};
 use super::fields::{Fields, Res};
-use super::lines::line_kinds;
-use super::pairs::pair_of;
-use super::params::defaults;
-use super::raw::RawSpec;
+use super::lines::{LineKind, line_kinds};
+use super::params::{ParamDefault, defaults};
+use super::raw::{RawCheck, parse};
 use super::rule::CheckType;
 use super::{Check, Spec};
 
 /// Parses and validates spec `text`, its checks being of the given `types`; `origin` (a file
 /// name) is used in error messages.
 pub(crate) fn build(text: &str, origin: &str, types: &[CheckType]) -> Res<Spec> {
-    let raw: RawSpec = toml::from_str(text).map_err(|e| {
-        SpecError::new(
-            SpecErrorKind::Syntax,
-            origin,
-            e.span().map(|s| line_of(text, s.start)),
-            e.message().trim().replace('\n', " "),
-        )
-    })?;
+    let (raw, raw_checks) = parse(text, origin)?;
     let err = |span, message: &str| invalid(text, origin, span, message);
     if raw.name.get_ref().trim().is_empty() {
         return Err(err(raw.name.span(), "the spec's `name` is empty"));
@@ -34,77 +27,25 @@ pub(crate) fn build(text: &str, origin: &str, types: &[CheckType]) -> Res<Spec> 
     let lines = line_kinds(&raw.line, text, origin)?;
     let mut checks: Vec<Check> = Vec::new();
     let mut names = HashSet::new();
-    let mut pairs = Vec::new();
-    for c in &raw.check {
-        let span = c.span();
-        let c = c.get_ref();
-        let name = c.name.get_ref().trim().to_string();
-        if name.is_empty() {
-            return Err(err(c.name.span(), "a check's `name` is empty"));
+    let spec = Building {
+        text,
+        origin,
+        lines: &lines,
+        params: &params,
+        types,
+    };
+    for c in &raw_checks {
+        let name = c.name.get_ref().trim();
+        if !name.is_empty() && !names.insert(name) {
+            let message = format!("two checks are named '{name}'");
+            return Err(err(c.name.span(), &message));
         }
-        if !names.insert(name.clone()) {
-            return Err(err(
-                c.name.span(),
-                &format!("two checks are named '{name}'"),
-            ));
-        }
-        let likely = match &c.likely {
-            None => None,
-            Some(t) => {
-                let v = *t.get_ref();
-                if !(v > 0.0 && v <= 1.0) {
-                    return Err(err(
-                        t.span(),
-                        &format!(
-                            "check '{name}': `likely` is the fraction of runs that must pass, in (0, 1], not {v}"
-                        ),
-                    ));
-                }
-                Some(v)
-            }
-        };
-        let kind = c.kind.get_ref().as_str();
-        let Some(ty) = types.iter().find(|t| t.name == kind) else {
-            let known: Vec<&str> = types.iter().map(|t| t.name).collect();
-            return Err(err(
-                c.kind.span(),
-                &format!(
-                    "check '{name}': unknown type '{kind}' (known: {})",
-                    known.join(", ")
-                ),
-            ));
-        };
-        for (field, fspan) in c.present() {
-            if field != "likely" && !ty.fields.contains(&field) {
-                return Err(err(
-                    fspan,
-                    &format!("check '{name}': field `{field}` does not apply to a `{kind}` check"),
-                ));
-            }
-        }
-        let fields = Fields {
-            text,
-            origin,
-            lines: &lines,
-            params: &params,
-            raw: c,
-            name: &name,
-            span,
-            uses_trace: std::cell::Cell::new(false),
-        };
-        let rule = (ty.build)(&fields)?;
-        pairs.extend(pair_of(c, &lines));
-        let needs_trace = ty.needs_trace || fields.uses_trace.get();
-        checks.push(Check {
-            name,
-            likely,
-            rule,
-            needs_trace,
-        });
+        checks.push(spec.check(c)?);
     }
     if checks.is_empty() {
         return Err(err(raw.name.span(), "the spec has no [[check]]"));
     }
+    let pairs = checks.iter().filter_map(|c| c.rule.pair()).collect();
     Ok(Spec {
         name: raw.name.into_inner().trim().to_string(),
         description: raw.description,
@@ -114,4 +55,90 @@ pub(crate) fn build(text: &str, origin: &str, types: &[CheckType]) -> Res<Spec> 
         checks,
         pairs,
     })
+}
+
+/// What a check is built against: the spec's text, its line kinds and parameters, the types.
+struct Building<'a> {
+    text: &'a str,
+    origin: &'a str,
+    lines: &'a [LineKind],
+    params: &'a BTreeMap<String, ParamDefault>,
+    types: &'a [CheckType],
+}
+
+impl Building<'_> {
+    /// One check: its common fields, then its type's own, read by the type.
+    fn check(&self, c: &RawCheck<'_>) -> Res<Check> {
+        let err = |span, message: String| invalid(self.text, self.origin, span, message);
+        let name = c.name.get_ref().trim().to_string();
+        if name.is_empty() {
+            return Err(err(c.name.span(), "a check's `name` is empty".into()));
+        }
+        let likely = likely(c, &name).map_err(|(span, m)| err(span, m))?;
+        let kind = c.kind.get_ref().as_str();
+        let Some(ty) = self.types.iter().find(|t| t.name == kind) else {
+            let known: Vec<&str> = self.types.iter().map(|t| t.name).collect();
+            return Err(err(
+                c.kind.span(),
+                format!(
+                    "check '{name}': unknown type '{kind}' (known: {})",
+                    known.join(", ")
+                ),
+            ));
+        };
+        let takes = (ty.fields)();
+        let own = c.own.get_ref().iter().map(|(k, _)| k);
+        if let Some(key) = own
+            .into_iter()
+            .find(|k| !takes.contains(&k.get_ref().as_ref()))
+        {
+            // A field the type does not take is as wrong as one no type takes: a syntax error.
+            return Err(SpecError::new(
+                SpecErrorKind::Syntax,
+                self.origin,
+                Some(line_of(self.text, key.span().start)),
+                format!(
+                    "check '{name}': field `{}` does not apply to a `{kind}` check (it takes: name, type, likely, {})",
+                    key.get_ref(),
+                    takes.join(", ")
+                ),
+            ));
+        }
+        let fields = Fields {
+            text: self.text,
+            origin: self.origin,
+            lines: self.lines,
+            params: self.params,
+            kind,
+            own: &c.own,
+            name: &name,
+            span: c.span.clone(),
+            uses_trace: std::cell::Cell::new(false),
+        };
+        let rule = (ty.build)(&fields)?;
+        let needs_trace = ty.needs_trace || fields.uses_trace.get();
+        Ok(Check {
+            name,
+            likely,
+            rule,
+            needs_trace,
+        })
+    }
+}
+
+/// A check's `likely` threshold, or the problem with it (where, what).
+fn likely(c: &RawCheck<'_>, name: &str) -> Result<Option<f64>, (Range<usize>, String)> {
+    let Some(t) = &c.likely else {
+        return Ok(None);
+    };
+    let v = *t.get_ref();
+    if v > 0.0 && v <= 1.0 {
+        return Ok(Some(v));
+    }
+    Err((
+        t.span(),
+        format!(
+            "check '{name}': `likely` is the fraction of runs that must pass, in (0, 1], not {v}"
+        ),
+    ))
 }

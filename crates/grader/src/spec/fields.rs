@@ -6,13 +6,14 @@ use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use serde::de::DeserializeOwned;
 use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::error::{SpecError, invalid};
-use super::lines::LineKind;
+use super::lines::{LineKind, WRITER_FIELDS};
 use super::params::ParamDefault;
-use super::raw::{RawCheck, RawNum, RawScalar, RawValues};
-use super::rule::WRITER_FIELDS;
+use super::raw::{RawNum, RawScalar, RawValues, syntax};
 use super::values::{Num, Operand, Values};
 
 /// A result whose error is a spec problem.
@@ -24,8 +25,10 @@ pub(crate) struct Fields<'a> {
     pub(crate) origin: &'a str,
     pub(crate) lines: &'a [LineKind],
     pub(crate) params: &'a BTreeMap<String, ParamDefault>,
-    /// The check's fields as written.
-    pub(crate) raw: &'a RawCheck,
+    /// The check's type as written.
+    pub(crate) kind: &'a str,
+    /// The check's own fields (all but `name`, `type` and `likely`) as written.
+    pub(crate) own: &'a Spanned<DeTable<'a>>,
     /// The check's name, trimmed.
     pub(crate) name: &'a str,
     /// Where the whole table is, for problems of a missing field.
@@ -51,7 +54,15 @@ impl Fields<'_> {
 
     /// The check's type as written.
     pub(crate) fn kind(&self) -> &str {
-        self.raw.kind.get_ref()
+        self.kind
+    }
+
+    /// The check's own fields read into its type's struct `T` (build has refused a field that
+    /// is not one of `T`'s, at its line).
+    pub(crate) fn read<T: DeserializeOwned>(&self) -> Res<T> {
+        let table = Spanned::new(self.own.span(), DeValue::Table(self.own.get_ref().clone()));
+        T::deserialize(ValueDeserializer::from(table))
+            .map_err(|e| syntax(self.text, self.origin, &e))
     }
 
     /// A field the check's type cannot do without: its text and span.
@@ -185,9 +196,14 @@ impl Fields<'_> {
     }
 
     /// `min` and `max` as counts, at least one of them present (else `missing` is the error).
-    pub(crate) fn min_max(&self, missing: &str) -> Res<(Option<Num>, Option<Num>)> {
-        let min = self.opt_count(&self.raw.min)?;
-        let max = self.opt_count(&self.raw.max)?;
+    pub(crate) fn min_max(
+        &self,
+        min: &Option<Spanned<RawNum>>,
+        max: &Option<Spanned<RawNum>>,
+        missing: &str,
+    ) -> Res<(Option<Num>, Option<Num>)> {
+        let min = self.opt_count(min)?;
+        let max = self.opt_count(max)?;
         if min.is_none() && max.is_none() {
             return Err(self.missing(missing));
         }

@@ -6,6 +6,11 @@ use toml::Spanned;
 use super::error::{SpecError, invalid};
 use super::raw::{RawLine, is_ident};
 
+/// What the trace knows of a line's writer, usable wherever a check takes a capture
+/// (`KIND.writer.pid` in a relation, `capture = "writer.pid"` in distinct, ...).
+pub(crate) const WRITER_FIELDS: [&str; 4] =
+    ["writer.pid", "writer.tid", "writer.ppid", "writer.role"];
+
 /// A kind of output line: a name and the pattern a whole line must match.
 #[derive(Debug, Clone)]
 pub(crate) struct LineKind {

@@ -8,6 +8,7 @@
 pub(crate) mod build;
 pub(crate) mod error;
 pub(crate) mod fields;
+pub(crate) mod introspect;
 pub(crate) mod lines;
 pub(crate) mod near;
 pub(crate) mod pairs;

@@ -5,8 +5,11 @@ use std::ops::Range;
 
 use serde::Deserialize;
 use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
 
-/// A whole spec file.
+use super::error::{SpecError, SpecErrorKind, invalid, line_of};
+
+/// A whole spec file but its `[[check]]` tables (see [`parse`]).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawSpec {
@@ -17,8 +20,6 @@ pub(crate) struct RawSpec {
     pub(crate) params: BTreeMap<String, Spanned<RawParam>>,
     #[serde(default)]
     pub(crate) line: Vec<Spanned<RawLine>>,
-    #[serde(default)]
-    pub(crate) check: Vec<Spanned<RawCheck>>,
 }
 
 /// A parameter's default: a number or a word (`"cpus"`).
@@ -70,81 +71,91 @@ pub(crate) enum RawRight {
     Many(Vec<String>),
 }
 
-/// One `[[check]]` table: the union of every check type's fields (each type says which apply).
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawCheck {
+/// One `[[check]]` table: the fields every check has, and the rest, which its type reads into
+/// a struct of its own (so a field that does not apply to the type is refused by that struct).
+#[derive(Debug)]
+pub(crate) struct RawCheck<'i> {
+    /// Where the whole table is.
+    pub(crate) span: Range<usize>,
     pub(crate) name: Spanned<String>,
-    #[serde(rename = "type")]
     pub(crate) kind: Spanned<String>,
     pub(crate) likely: Option<Spanned<f64>>,
-    pub(crate) line: Option<Spanned<String>>,
-    pub(crate) capture: Option<Spanned<String>>,
-    pub(crate) per: Option<Spanned<String>>,
-    pub(crate) key: Option<Spanned<String>>,
-    pub(crate) values: Option<Spanned<RawValues>>,
-    pub(crate) exactly: Option<Spanned<RawNum>>,
-    pub(crate) min: Option<Spanned<RawNum>>,
-    pub(crate) max: Option<Spanned<RawNum>>,
-    pub(crate) before: Option<Spanned<String>>,
-    pub(crate) after: Option<Spanned<String>>,
-    pub(crate) open: Option<Spanned<String>>,
-    pub(crate) close: Option<Spanned<String>>,
-    pub(crate) left: Option<Spanned<String>>,
-    pub(crate) op: Option<Spanned<String>>,
-    pub(crate) right: Option<Spanned<RawRight>>,
-    pub(crate) scaled: Option<Spanned<bool>>,
-    pub(crate) slack: Option<Spanned<f64>>,
-    pub(crate) role: Option<Spanned<RawRight>>,
-    pub(crate) process: Option<Spanned<String>>,
-    pub(crate) pid: Option<Spanned<String>>,
-    pub(crate) tid: Option<Spanned<String>>,
-    pub(crate) made_by: Option<Spanned<String>>,
-    pub(crate) same_process: Option<Spanned<String>>,
-    pub(crate) other_process: Option<Spanned<String>>,
-    pub(crate) exec: Option<Spanned<String>>,
-    pub(crate) capacity: Option<Spanned<String>>,
+    /// The type's own fields, as written.
+    pub(crate) own: Spanned<DeTable<'i>>,
 }
 
-impl RawCheck {
-    /// The optional fields that are present, with their spans.
-    pub(crate) fn present(&self) -> Vec<(&'static str, Range<usize>)> {
-        let mut v = Vec::new();
-        macro_rules! field {
-            ($($f:ident),*) => {$(
-                if let Some(x) = &self.$f { v.push((stringify!($f), x.span())); }
-            )*};
+/// The fields every check has, besides its type's own.
+#[derive(Debug, Deserialize)]
+struct Common {
+    name: Spanned<String>,
+    #[serde(rename = "type")]
+    kind: Spanned<String>,
+    likely: Option<Spanned<f64>>,
+}
+
+/// The fields of [`Common`], as keys in a check's table.
+const COMMON: [&str; 3] = ["name", "type", "likely"];
+
+/// Parses spec `text` into its tables; `origin` (a file name) is for error messages.
+pub(crate) fn parse<'i>(
+    text: &'i str,
+    origin: &str,
+) -> Result<(RawSpec, Vec<RawCheck<'i>>), SpecError> {
+    let syntax = |e: toml::de::Error| syntax(text, origin, &e);
+    let mut doc = DeTable::parse(text).map_err(syntax)?;
+    let checks = doc.get_mut().remove("check");
+    let spec = RawSpec::deserialize(toml::de::Deserializer::from(doc)).map_err(syntax)?;
+    let Some(checks) = checks else {
+        return Ok((spec, Vec::new()));
+    };
+    let span = checks.span();
+    let not_tables = || {
+        invalid(
+            text,
+            origin,
+            span.clone(),
+            "`check` is a list of [[check]] tables",
+        )
+    };
+    let DeValue::Array(items) = checks.into_inner() else {
+        return Err(not_tables());
+    };
+    let mut out = Vec::new();
+    for item in items {
+        let span = item.span();
+        let DeValue::Table(mut own) = item.into_inner() else {
+            return Err(not_tables());
+        };
+        let mut common = DeTable::new();
+        for key in COMMON {
+            if let Some((k, v)) = own.remove_entry(key) {
+                common.insert(k, v);
+            }
         }
-        field!(
-            likely,
-            line,
-            capture,
-            per,
-            key,
-            values,
-            exactly,
-            min,
-            max,
-            before,
-            after,
-            open,
-            close,
-            left,
-            op,
-            right,
-            scaled,
-            slack,
-            role,
-            process,
-            pid,
-            tid,
-            made_by,
-            same_process,
-            other_process,
-            exec
-        );
-        v
+        let common = Common::deserialize(ValueDeserializer::from(Spanned::new(
+            span.clone(),
+            DeValue::Table(common),
+        )))
+        .map_err(syntax)?;
+        out.push(RawCheck {
+            span: span.clone(),
+            name: common.name,
+            kind: common.kind,
+            likely: common.likely,
+            own: Spanned::new(span, own),
+        });
     }
+    Ok((spec, out))
+}
+
+/// A TOML or serde error as a spec's syntax problem, at its line when it has a span.
+pub(crate) fn syntax(text: &str, origin: &str, e: &toml::de::Error) -> SpecError {
+    SpecError::new(
+        SpecErrorKind::Syntax,
+        origin,
+        e.span().map(|s| line_of(text, s.start)),
+        e.message().trim().replace('\n', " "),
+    )
 }
 
 /// A plain identifier: a letter or `_`, then letters, digits or `_`.

@@ -6,18 +6,14 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::fields::{Fields, Res};
-use super::lines::LineKind;
+use super::lines::{LineKind, WRITER_FIELDS};
 use super::near::{Difference, near_match};
+use super::pairs::Pair;
 use super::params::Params;
 use super::values::{Num, Real};
 use crate::outcome::{Line, RunOutcome};
 use crate::text::cut;
 use crate::writer::Writer;
-
-/// What the trace knows of a line's writer, usable wherever a check takes a capture
-/// (`KIND.writer.pid` in a relation, `capture = "writer.pid"` in distinct, ...).
-pub(crate) const WRITER_FIELDS: [&str; 4] =
-    ["writer.pid", "writer.tid", "writer.ppid", "writer.role"];
 
 /// A check's demand on one run, as its type reads it from the spec.
 pub(crate) trait Rule: fmt::Debug + Send + Sync {
@@ -28,14 +24,20 @@ pub(crate) trait Rule: fmt::Debug + Send + Sync {
     /// The run has something for this check to judge (a line of a kind it reads). A check that
     /// holds on a run it did not reach is reported "not reached", not "passed".
     fn reached(&self, run: &Ctx<'_>) -> bool;
+
+    /// The two line kinds this check pairs up, for pictures of a run (none by default).
+    fn pair(&self) -> Option<Pair> {
+        None
+    }
 }
 
 /// A check type: its name in the spec's `type` field, the fields it takes besides `name`,
-/// `type` and `likely`, and how it reads them into a rule.
+/// `type` and `likely` (the fields of the struct its `build` reads, through
+/// [`Fields::read`]), and how it reads them into a rule.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CheckType {
     pub(crate) name: &'static str,
-    pub(crate) fields: &'static [&'static str],
+    pub(crate) fields: fn() -> &'static [&'static str],
     pub(crate) build: fn(&Fields<'_>) -> Res<Arc<dyn Rule>>,
     /// Every check of this type judges what only the trace knows.
     pub(crate) needs_trace: bool,

@@ -116,7 +116,7 @@ mod tests {
             writes,
             shake: None,
             holds: Vec::new(),
-            refusals: Vec::new(),
+            ..Trace::default()
         }
     }
 

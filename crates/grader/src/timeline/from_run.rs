@@ -124,7 +124,7 @@ fn trace_of(run: &RunOutcome) -> Trace {
         writes: Vec::new(),
         shake: None,
         holds: Vec::new(),
-        refusals: Vec::new(),
+        ..Trace::default()
     }
 }
 

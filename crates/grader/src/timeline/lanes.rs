@@ -189,7 +189,7 @@ mod tests {
             writes: Vec::new(),
             shake: None,
             holds: Vec::new(),
-            refusals: Vec::new(),
+            ..Trace::default()
         };
         let (lanes, hidden) = lanes(&trace, &[], &[11], 100);
         assert_eq!(hidden, 0);
@@ -244,7 +244,7 @@ mod tests {
             writes: Vec::new(),
             shake: None,
             holds: Vec::new(),
-            refusals: Vec::new(),
+            ..Trace::default()
         };
         let (lanes, hidden) = lanes(&trace, &[40], &[], 100);
         let tids: Vec<i32> = lanes.iter().map(|l| l.task.tid).collect();

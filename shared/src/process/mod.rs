@@ -1,4 +1,7 @@
-//! `Process`: Python's `multiprocessing.Process`, a target run in a forked child.
+//! `Process`: Python's `multiprocessing.Process`, a target run in a forked child. Its name,
+//! `kill` and `sentinel` are in `python`.
+
+mod python;
 
 use std::cell::RefCell;
 use std::fmt;
@@ -66,11 +69,16 @@ pub struct Process<'a> {
     state: RefCell<State>,
     terminated: bool,
     daemon: bool,
+    /// Python's `_identity` as text ("2", or "1:2" in the first child): names it and its
+    /// children.
+    ident: String,
+    name: String,
 }
 
 impl fmt::Debug for Process<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Process")
+            .field("name", &self.name)
             .field("pid", &self.pid())
             .field("exitcode", &self.exitcode())
             .finish()
@@ -92,11 +100,14 @@ impl<'a> Process<'a> {
         F: FnOnce() -> T + 'a,
         T: TargetOutput,
     {
+        let ident = crate::current::next_identity();
         Process {
             target: Some(Box::new(move || target().failure())),
             state: RefCell::new(State::New),
             terminated: false,
             daemon: false,
+            name: format!("Process-{ident}"),
+            ident,
         }
     }
 
@@ -150,7 +161,13 @@ impl<'a> Process<'a> {
             .take()
             .ok_or_else(|| Error::new(ErrorKind::State, "process already started"))?;
         children::reap_finished();
-        let child = spawn_child(self.daemon, target)?;
+        let ident = self.ident.clone();
+        let name = self.name.clone();
+        let parent = crate::current::current_process();
+        let child = spawn_child(self.daemon, move || {
+            crate::current::enter_child(&ident, name, parent);
+            target()
+        })?;
         *self.state.borrow_mut() = State::Running(child);
         Ok(())
     }
@@ -174,6 +191,8 @@ impl<'a> Process<'a> {
 
     /// Waits for the child to end and reaps it. `Ok` when it exited 0 or was terminated by us;
     /// otherwise an error with the child's panic message, its error, or the signal that killed it.
+    /// With `SIGCHLD` ignored the exit status is lost: `Ok` unless the child reported a panic or
+    /// an error, as CPython's `join` returns normally then.
     ///
     /// ```
     /// let mut p = multitask::Process::new(|| Err::<(), _>("no input"));
@@ -227,7 +246,10 @@ impl<'a> Process<'a> {
     }
 
     /// Python's `exitcode`: `None` while running or before start, the exit status once ended,
-    /// or minus the signal number when a signal ended it (`-15` after `terminate`).
+    /// or minus the signal number when a signal ended it (`-15` after `terminate`). Also `None`
+    /// when this process ignores `SIGCHLD`: the kernel then reaps children itself and their
+    /// status is lost; CPython's `exitcode` stays `None` too (and its `is_alive()` stays true,
+    /// where this one sees the child has ended).
     ///
     /// ```
     /// fn boom() { panic!("boom") }
@@ -240,7 +262,7 @@ impl<'a> Process<'a> {
     pub fn exitcode(&self) -> Option<i32> {
         let _ = self.poll();
         match &*self.state.borrow() {
-            State::Ended { how, .. } => Some(how.exitcode()),
+            State::Ended { how, .. } => how.exitcode(),
             _ => None,
         }
     }
@@ -301,6 +323,8 @@ impl<'a> Process<'a> {
         match ended {
             Some(how) => {
                 self.finish(how);
+                // Children dropped unjoined that ended meanwhile are reaped here too.
+                children::reap_finished();
                 Ok(true)
             }
             None => Ok(false),
@@ -321,6 +345,8 @@ impl<'a> Process<'a> {
             State::Ended { pid, how, report } => {
                 let (kind, message) = match (how, report) {
                     (Ended::Exited(0), _) => return Ok(()),
+                    // The kernel reaped it (SIGCHLD ignored): Python's join returns normally.
+                    (Ended::Unknown, None) => return Ok(()),
                     (Ended::Signaled(_), _) if self.terminated => return Ok(()),
                     (_, Some(report)) if report.panicked => {
                         (ErrorKind::ChildPanicked, report.message.clone())

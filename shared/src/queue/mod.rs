@@ -1,4 +1,7 @@
-//! `Queue`: Python's `multiprocessing.Queue`, a channel every forked process shares.
+//! `Queue`: Python's `multiprocessing.Queue`, a channel every forked process shares. Its
+//! sizes and Python's smaller names (`qsize`, `put_nowait`, `close`, ...) are in `python`.
+
+mod python;
 
 use std::any::type_name;
 use std::collections::VecDeque;
@@ -9,11 +12,12 @@ use std::time::{Duration, Instant};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::codec;
 use crate::error::{Error, ErrorKind, Result};
 use crate::holders::Holders;
 use crate::per_process::PerProcess;
 use crate::ring::Messages;
+use crate::shm::Shared;
+use crate::{codec, deadline};
 
 /// How often a blocked `get` looks whether any writer is still alive.
 const LIVENESS_CHECK: Duration = Duration::from_millis(50);
@@ -52,6 +56,12 @@ pub struct Queue<T> {
     /// Items of a batch received by this process but not yet taken (a child forked meanwhile
     /// starts with none: they are its parent's to hand out).
     pending: PerProcess<VecDeque<T>>,
+    /// Items in the queue, shared by every fork (Python's `qsize`).
+    sizes: Shared<python::Sizes>,
+    /// The most items the queue holds before a put waits (0: no bound).
+    maxsize: usize,
+    /// This process has called `close`.
+    closed: PerProcess<bool>,
     _items: PhantomData<T>,
 }
 
@@ -71,20 +81,39 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn new() -> Result<Self> {
+        Self::with_maxsize(0)
+    }
+
+    /// Python's `Queue(maxsize)`: a put waits while `maxsize` items are in the queue (0: no
+    /// bound but the ring's 2 MiB).
+    ///
+    /// ```
+    /// let q: multitask::Queue<u8> = multitask::Queue::with_maxsize(1)?;
+    /// q.put(1)?;
+    /// assert!(q.full());
+    /// assert!(q.put_nowait(2).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_maxsize(maxsize: usize) -> Result<Self> {
         Ok(Queue {
             channel: Messages::new()?,
             holders: Holders::new()?,
             out: PerProcess::default(),
             inbox: PerProcess::default(),
             pending: PerProcess::default(),
+            sizes: Shared::new()?,
+            maxsize,
+            closed: PerProcess::default(),
             _items: PhantomData,
         })
     }
 
     /// Puts one item (Python's `q.put(value)`). Blocks while the queue's 2 MiB ring is full:
     /// Python hands the item to a feeder thread instead, so a process that puts more than the
-    /// ring holds before anyone reads waits here for a reader. An item that serializes to more
-    /// than 1 MiB is an error (`Serialize`).
+    /// ring holds before anyone reads waits here for a reader. Fails with `Disconnected` when
+    /// the ring is full and every other process holding the queue has exited (nobody is left
+    /// to take an item), as `get` does in the mirror case. An item that serializes to more
+    /// than 1 MiB is an error (`Serialize`), found as it is encoded.
     ///
     /// ```
     /// let q = multitask::Queue::new()?;
@@ -93,7 +122,7 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn put(&self, item: T) -> Result<()> {
-        self.send(Packet::One(item))
+        self.put_deadline(Packet::One(item), 1, None)
     }
 
     /// Puts many items as one message: far fewer system calls than one `put` each. All of them
@@ -109,25 +138,64 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
         if items.is_empty() {
             return Ok(());
         }
-        self.send(Packet::Many(items))
+        let count = items.len();
+        self.put_deadline(Packet::Many(items), count, None)
     }
 
-    fn send(&self, packet: Packet<T>) -> Result<()> {
+    /// Puts `count` items, waiting until `deadline` for room (`maxsize`, then the ring's).
+    fn put_deadline(
+        &self,
+        packet: Packet<T>,
+        count: usize,
+        deadline: Option<Instant>,
+    ) -> Result<()> {
+        self.check_open()?;
+        self.wait_for_room(deadline)?;
+        self.send(packet, deadline)?;
+        self.sizes.added(count);
+        Ok(())
+    }
+
+    fn send(&self, packet: Packet<T>, deadline: Option<Instant>) -> Result<()> {
         self.holders.register_me();
         let mut out = self.out.borrow_mut();
         out.clear();
-        *out = codec::encode_into(&packet, std::mem::take(&mut *out), type_name::<T>())?;
-        if out.len() > self.channel.max_message()
-            && let Packet::Many(mut items) = packet
-            && items.len() > 1
-        {
-            // Too big for one message: two halves, each split again if need be.
-            let tail = items.split_off(items.len() / 2);
+        let limit = self.channel.max_message();
+        if !codec::encode_within(&packet, &mut out, type_name::<T>(), limit)? {
             drop(out);
-            self.send(Packet::Many(items))?;
-            return self.send(Packet::Many(tail));
+            return match packet {
+                // Too big for one message: two halves, each split again if need be.
+                Packet::Many(mut items) if items.len() > 1 => {
+                    let tail = items.split_off(items.len() / 2);
+                    self.send(Packet::Many(items), deadline)?;
+                    self.send(Packet::Many(tail), deadline)
+                }
+                _ => Err(Error::new(
+                    ErrorKind::Serialize,
+                    format!(
+                        "a {} is over the {limit} bytes a queue message carries",
+                        type_name::<T>()
+                    ),
+                )),
+            };
         }
-        self.channel.send(&out)
+        // As a blocked `get` does: wait in slices, and between them look whether anyone who
+        // could make room (by taking an item) is still alive.
+        loop {
+            let slice = deadline::left(deadline).min(LIVENESS_CHECK);
+            if self.channel.send_within(&out, slice)? {
+                return Ok(());
+            }
+            if deadline::passed(deadline) {
+                return Err(Error::new(ErrorKind::Timeout, "the queue stayed full"));
+            }
+            if self.holders.all_gone() {
+                return Err(Error::new(
+                    ErrorKind::Disconnected,
+                    "the queue is full and every other process holding it has exited",
+                ));
+            }
+        }
     }
 
     /// Takes the next item, waiting as long as it takes (Python's `q.get(True)`).
@@ -167,7 +235,7 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn get_timeout(&self, timeout: Duration) -> Result<T> {
-        self.get_deadline(Some(Instant::now() + timeout))
+        self.get_deadline(deadline::after(timeout))
     }
 
     /// Takes up to `max` items that have arrived, waiting for the first one like `get`.
@@ -181,6 +249,12 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn get_many(&self, max: usize) -> Result<Vec<T>> {
+        let out = self.take_many(max)?;
+        self.sizes.taken(out.len() - 1, self.maxsize > 0);
+        Ok(out)
+    }
+
+    fn take_many(&self, max: usize) -> Result<Vec<T>> {
         let mut out = vec![self.get()?];
         while out.len() < max {
             if let Some(item) = self.pending.borrow_mut().pop_front() {
@@ -207,6 +281,13 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     }
 
     fn get_deadline(&self, deadline: Option<Instant>) -> Result<T> {
+        self.check_open()?;
+        let item = self.take_one(deadline)?;
+        self.sizes.taken(1, self.maxsize > 0);
+        Ok(item)
+    }
+
+    fn take_one(&self, deadline: Option<Instant>) -> Result<T> {
         if let Some(item) = self.pending.borrow_mut().pop_front() {
             return Ok(item);
         }

@@ -1,0 +1,140 @@
+//! `direct_child`: a line's writer is the very child of another kind's writer, not a grandchild
+//! (os.fork returns twice: the process that prints the child's line is the forker's own child).
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use super::values::same;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::spec::fields::{Fields, Res};
+use crate::spec::introspect::field_names;
+use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
+use crate::text::Problems;
+
+pub(super) const TYPES: &[CheckType] = &[CheckType {
+    name: "direct_child",
+    fields: field_names::<DirectChildFields>,
+    build,
+    needs_trace: true,
+}];
+
+/// The fields a `direct_child` check takes besides `name`, `type` and `likely`: any other is refused.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DirectChildFields {
+    line: Option<Spanned<String>>,
+    made_by: Option<Spanned<String>>,
+    per: Option<Spanned<String>>,
+}
+
+/// Every `line` line's writer process was created by the process that wrote the `made_by`
+/// lines (`"main_pid"`: the main process) itself, not through another process; with `per`, only
+/// `made_by` lines with the same value of that capture count.
+#[derive(Debug)]
+struct DirectChildRule {
+    line: usize,
+    /// `None`: the main process.
+    made_by: Option<usize>,
+    per: Option<String>,
+}
+
+fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
+    let c: DirectChildFields = f.read()?;
+    let line = f.need_kind(&c.line, "line")?;
+    let (by, span) = f.need(&c.made_by, "made_by")?;
+    let made_by = match by.as_str() {
+        "main_pid" => None,
+        _ => Some(f.kind_of(&(by, span))?),
+    };
+    let per = f.opt_capture(line, &c.per)?;
+    if let (Some(p), Some(k)) = (&per, made_by) {
+        f.capture_in(k, p, c.per.as_ref().map(|s| s.span()))?;
+    }
+    Ok(Arc::new(DirectChildRule {
+        line,
+        made_by,
+        per,
+    }))
+}
+
+impl DirectChildRule {
+    fn fault(&self, ctx: &Ctx<'_>, l: &Classified<'_>) -> Option<String> {
+        let w = l.writer?;
+        let (parents, whose): (HashSet<i32>, String) = match self.made_by {
+            None => (HashSet::from([ctx.run.main_pid]), "the main process".into()),
+            Some(k) => (
+                ctx.of_kind(k)
+                    .filter(|o| self.per.as_ref().is_none_or(|p| same(o.cap(p), l.cap(p))))
+                    .filter_map(|o| o.writer.map(|w| w.pid))
+                    .collect(),
+                format!("the writer of the '{}' line", ctx.kind_name(k)),
+            ),
+        };
+        if parents.is_empty() || w.ppid.is_some_and(|p| parents.contains(&p)) {
+            return None;
+        }
+        let mut pids: Vec<i32> = parents.into_iter().collect();
+        pids.sort_unstable();
+        Some(format!(
+            "{} was written by {}: expected a child of {whose} (pid {}) itself, made by its own fork",
+            l.quote(),
+            w.describe(ctx.run.main_pid),
+            pids.iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join(", pid ")
+        ))
+    }
+}
+
+impl Rule for DirectChildRule {
+    fn reached(&self, ctx: &Ctx<'_>) -> bool {
+        ctx.has_any(&[self.line])
+    }
+
+    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+        let mut problems = Problems::default();
+        for l in ctx.of_kind(self.line) {
+            if let Some(fault) = self.fault(ctx, l) {
+                problems.add(|| fault);
+            }
+        }
+        problems.result()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::duration::traced_run;
+    use super::super::testing::{MAIN_PID, judge_run};
+
+    const SPEC: &str = r#"
+name = "t"
+[[line]]
+name = "start"
+pattern = 'start'
+[[line]]
+name = "child"
+pattern = 'child'
+[[check]]
+name = "c"
+type = "direct_child"
+line = "child"
+made_by = "start"
+"#;
+
+    #[test]
+    fn a_child_passes_and_a_grandchild_fails() {
+        let run = traced_run(&[("start", 0.1, MAIN_PID), ("child", 0.2, 7)]);
+        assert_eq!(judge_run(SPEC, &run), Ok(()));
+        let mut grandchild = run;
+        grandchild.lines[1].writer = grandchild.lines[1].writer.map(|w| crate::writer::Writer {
+            ppid: Some(6),
+            ..w
+        });
+        let e = judge_run(SPEC, &grandchild).unwrap_err();
+        assert!(e.contains("expected a child of the writer of the 'start' line (pid 100) itself"), "{e}");
+    }
+}

@@ -1,0 +1,217 @@
+//! `duration`: a time a line prints against the time the trace measured between that line and
+//! an earlier one (pool: `Task i runs S seconds.` against the span from task i's Run line).
+
+use std::sync::Arc;
+
+use super::values::same;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::spec::fields::{Fields, Res};
+use crate::spec::introspect::field_names;
+use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
+use crate::text::Problems;
+
+pub(super) const TYPES: &[CheckType] = &[CheckType {
+    name: "duration",
+    fields: field_names::<DurationFields>,
+    build,
+    needs_trace: true,
+}];
+
+/// The fields a `duration` check takes besides `name`, `type` and `likely`: any other is refused.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DurationFields {
+    line: Option<Spanned<String>>,
+    capture: Option<Spanned<String>>,
+    since: Option<Spanned<String>>,
+    per: Option<Spanned<String>>,
+    slack: Option<Spanned<f64>>,
+}
+
+/// A printed time rounded to 0.01 s is off by up to half of that.
+const ROUNDING: f64 = 0.005;
+/// The port's clock (wall time) and the tracer's (monotonic) may drift apart this much over a
+/// run (NTP slews at most 0.5 ms/s).
+const CLOCKS: f64 = 0.01;
+
+/// Every `line` line's `capture` (seconds) is at most the traced time since the last `since`
+/// line before it (with the same `per` value): a task measures its time between those two
+/// writes. With `slack`, it is also at least that span minus `slack`, on unshaken runs (a hold
+/// between the two lines lengthens the span but not the task).
+#[derive(Debug)]
+struct DurationRule {
+    line: usize,
+    capture: String,
+    since: usize,
+    per: Option<String>,
+    slack: Option<f64>,
+}
+
+fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
+    let c: DurationFields = f.read()?;
+    let line = f.need_kind(&c.line, "line")?;
+    let capture = f.need_capture(line, &c.capture, "capture")?;
+    let since = f.need_kind(&c.since, "since")?;
+    let per = f.opt_capture(line, &c.per)?;
+    if let Some(p) = &per {
+        f.capture_in(since, p, c.per.as_ref().map(|s| s.span()))?;
+    }
+    let slack = match &c.slack {
+        Some(s) if !(s.get_ref().is_finite() && *s.get_ref() >= 0.0) => {
+            return Err(f.err(
+                s.span(),
+                format!("check '{}': `slack` must be a number >= 0", f.name),
+            ));
+        }
+        s => s.as_ref().map(|s| *s.get_ref()),
+    };
+    Ok(Arc::new(DurationRule {
+        line,
+        capture,
+        since,
+        per,
+        slack,
+    }))
+}
+
+impl DurationRule {
+    /// The `since` line that starts `l`'s span: the last one at or before it.
+    fn start<'c>(&self, ctx: &'c Ctx<'_>, l: &Classified<'_>) -> Option<&'c Classified<'c>> {
+        ctx.of_kind(self.since)
+            .filter(|o| self.per.as_ref().is_none_or(|p| same(o.cap(p), l.cap(p))))
+            .filter(|o| o.at <= l.at && o.number < l.number)
+            .last()
+    }
+
+    fn fault(&self, ctx: &Ctx<'_>, l: &Classified<'_>) -> Option<String> {
+        let printed: f64 = l.cap(&self.capture).parse().ok()?;
+        let start = self.start(ctx, l)?;
+        // Lines flushed together at a process's exit carry its exit's time, not their own.
+        if [l, start]
+            .iter()
+            .any(|x| x.writer.is_none_or(|w| w.burst))
+        {
+            return None;
+        }
+        let span = l.at.saturating_sub(start.at).as_secs_f64();
+        let kind = ctx.kind_name(self.since);
+        if printed > span + ROUNDING + CLOCKS {
+            return Some(format!(
+                "{} prints {} = {printed} s, but only {span:.3} s passed since its '{kind}' line (line {}): the printed time is longer than the trace measured",
+                l.quote(),
+                self.capture,
+                start.number
+            ));
+        }
+        let slack = self.slack?;
+        if ctx.run.shake_seed.is_none() && printed < span - ROUNDING - slack {
+            return Some(format!(
+                "{} prints {} = {printed} s, but {span:.3} s passed since its '{kind}' line (line {}): the printed time is shorter than the trace measured by more than {slack} s",
+                l.quote(),
+                self.capture,
+                start.number
+            ));
+        }
+        None
+    }
+}
+
+impl Rule for DurationRule {
+    fn reached(&self, ctx: &Ctx<'_>) -> bool {
+        ctx.has_any(&[self.line])
+    }
+
+    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+        let mut problems = Problems::default();
+        for l in ctx.of_kind(self.line) {
+            if let Some(fault) = self.fault(ctx, l) {
+                problems.add(|| fault);
+            }
+        }
+        problems.result()
+    }
+}
+
+/// A run whose lines are `(text, seconds, pid)`, each written alone by that process.
+#[cfg(test)]
+pub(super) fn traced_run(lines: &[(&str, f64, i32)]) -> crate::outcome::RunOutcome {
+    use crate::outcome::{Line, RunOutcome};
+    use crate::writer::{Role, Writer};
+    RunOutcome {
+        main_pid: super::testing::MAIN_PID,
+        lines: lines
+            .iter()
+            .map(|(text, at, pid)| Line {
+                text: text.to_string(),
+                utf8: true,
+                at: std::time::Duration::from_secs_f64(*at),
+                writer: Some(Writer {
+                    pid: *pid,
+                    tid: *pid,
+                    ppid: Some(super::testing::MAIN_PID),
+                    role: if *pid == super::testing::MAIN_PID {
+                        Role::Main
+                    } else {
+                        Role::Process
+                    },
+                    burst: false,
+                }),
+            })
+            .collect(),
+        ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::judge_run;
+    use super::traced_run;
+
+    const SPEC: &str = r#"
+name = "t"
+[[line]]
+name = "run"
+pattern = 'Run task (?<i>\d+)'
+[[line]]
+name = "task"
+pattern = 'Task (?<i>\d+) runs (?<S>\d+\.\d\d) seconds\.'
+[[check]]
+name = "d"
+type = "duration"
+line = "task"
+capture = "S"
+since = "run"
+per = "i"
+slack = 0.1
+"#;
+
+    #[test]
+    fn a_printed_time_longer_than_the_traced_span_fails_and_a_true_one_passes() {
+        let honest = traced_run(&[
+            ("Run task 0", 0.10, 7),
+            ("Run task 1", 0.11, 8),
+            ("Task 1 runs 0.50 seconds.", 0.612, 8),
+            ("Task 0 runs 1.20 seconds.", 1.302, 7),
+        ]);
+        assert_eq!(judge_run(SPEC, &honest), Ok(()));
+        let invented = traced_run(&[
+            ("Run task 0", 0.10, 7),
+            ("Task 0 runs 1.73 seconds.", 0.101, 7),
+        ]);
+        let e = judge_run(SPEC, &invented).unwrap_err();
+        assert!(e.contains("longer than the trace measured"), "{e}");
+        let too_short = traced_run(&[
+            ("Run task 0", 0.10, 7),
+            ("Task 0 runs 0.20 seconds.", 1.10, 7),
+        ]);
+        let e = judge_run(SPEC, &too_short).unwrap_err();
+        assert!(e.contains("shorter than the trace measured"), "{e}");
+        let shaken = crate::outcome::RunOutcome {
+            shake_seed: Some(1),
+            ..too_short
+        };
+        assert_eq!(judge_run(SPEC, &shaken), Ok(()), "a hold lengthens the span");
+    }
+}

@@ -1,0 +1,194 @@
+//! Building a Cargo submission, every step inside a fence and with the teacher's toolchain:
+//!
+//! 1. copy the project into its private folder, leaving out `target/`, hidden entries and any
+//!    toolchain file or cargo configuration (each named in the build log);
+//! 2. read its manifests and lock file (see `deps`): a dependency that is not from crates.io or
+//!    a path inside the copy fails the build with one line naming it;
+//! 3. make a private `CARGO_HOME` seeded from the teacher's registry cache (see `cargo_home`);
+//! 4. `cargo fetch --offline` in the fetch fence (no network; writes `Cargo.lock` and the
+//!    private `CARGO_HOME`); when that fails, `cargo fetch` in the same fence on the host's
+//!    network with TCP to port 443 only;
+//! 5. `cargo build --release --offline --locked` in the build fence (no network, the copy
+//!    read-only), into a target folder of its own. Its binary is the one `bin` target built,
+//!    or the one named like the package.
+
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+
+use fence::RunAs;
+
+use super::cargo_home::seed;
+use super::compile::{Built, Job};
+use super::deps::refused_dependencies;
+use super::error::ClassError;
+use super::fence_hook::{BuildPaths, StepKind};
+use super::scratch::{copy_project, enclosing_manifest};
+use super::submission::Submission;
+
+pub(crate) fn build_cargo(sub: &Submission, job: &mut Job<'_>) -> Result<Built, ClassError> {
+    let Some(tc) = job.ctx.toolchain.clone() else {
+        return Ok(Built::Failed("no Rust toolchain".into()));
+    };
+    let project = job.work.join("src");
+    let target = job.work.join("target");
+    let cargo_home = job.work.join("cargo-home");
+    let manifest = project.join("Cargo.toml");
+    job.log.line(&format!(
+        "{}: a Cargo project, built from a copy in {} as its own workspace",
+        sub.source.display(),
+        project.display()
+    ))?;
+    job.log.line(&tc.describe())?;
+    if let Some(outer) = enclosing_manifest(&project) {
+        job.log.line(&format!(
+            "warning: {} encloses the copy: cargo may take it for the workspace",
+            outer.display()
+        ))?;
+    }
+    let copied = match copy_project(&sub.source, &project) {
+        Ok(c) => c,
+        Err(e) => return Ok(Built::Failed(format!("cannot copy the project: {e}"))),
+    };
+    for dropped in &copied.dropped {
+        job.log.line(&format!(
+            "left out of the copy: {} (the toolchain and cargo's configuration are the grader's)",
+            dropped.display()
+        ))?;
+    }
+    let refused = refused_dependencies(&project, job.ctx.allow_git);
+    for line in &refused {
+        job.log.line(line)?;
+    }
+    if let Some(first) = refused.first() {
+        return Ok(Built::Failed(first.clone()));
+    }
+    let seeded = seed(&cargo_home, job.ctx.registry.as_deref())
+        .map_err(|e| ClassError::io(&cargo_home, "cannot seed the private CARGO_HOME", e))?;
+    job.log.line(&format!(
+        "private CARGO_HOME {}: {} MiB of the teacher's registry cache copied",
+        cargo_home.display(),
+        seeded >> 20
+    ))?;
+    // The fence opens the folders it lets the build write: they must exist.
+    fs::create_dir_all(&target).map_err(|e| ClassError::io(&target, "cannot make", e))?;
+    let paths = BuildPaths {
+        project: project.clone(),
+        target_dir: target.clone(),
+        cargo_home: cargo_home.clone(),
+        run_as: RunAs::Invoker,
+    };
+    let cargo = |args: &[&str]| {
+        let mut cmd = job.ctx.command(&tc.cargo);
+        cmd.args(args)
+            .arg("--manifest-path")
+            .arg(&manifest)
+            .env("CARGO_HOME", &cargo_home)
+            .env("CARGO_TARGET_DIR", &target)
+            .current_dir(&project);
+        cmd
+    };
+    let offline = job.step(
+        &mut cargo(&["fetch", "--offline"]),
+        Some((&paths, StepKind::Fetch)),
+        None,
+    )?;
+    if offline.is_some() {
+        job.log.line(
+            "not all dependencies are in the teacher's registry cache: fetching from crates.io",
+        )?;
+        if let Some(failed) = job.step(
+            &mut cargo(&["fetch"]),
+            Some((&paths, StepKind::FetchOnline)),
+            None,
+        )? {
+            return Ok(Built::Failed(failed));
+        }
+    }
+    let messages = job.work.join("messages.json");
+    let out = File::create(&messages).map_err(|e| ClassError::io(&messages, "cannot write", e))?;
+    let mut cargo_build = cargo(&[
+        "build",
+        "--release",
+        "--offline",
+        "--locked",
+        "--message-format",
+        "json-render-diagnostics",
+    ]);
+    let built = job.step(&mut cargo_build, Some((&paths, StepKind::Build)), Some(out))?;
+    // The private CARGO_HOME is done with: the binary needs none of it.
+    let _ = fs::remove_dir_all(&cargo_home);
+    if let Some(failed) = built {
+        return Ok(Built::Failed(failed));
+    }
+    let text = fs::read_to_string(&messages).unwrap_or_default();
+    Ok(match pick_binary(&text, &manifest) {
+        Ok(bin) => Built::Command(vec![bin.into()]),
+        Err(why) => Built::Failed(why),
+    })
+}
+
+/// The binary of a `cargo build --message-format json` run: the only `bin` target built, or
+/// the one named like the package of `manifest`.
+fn pick_binary(messages: &str, manifest: &Path) -> Result<PathBuf, String> {
+    let mut bins: Vec<(String, PathBuf)> = Vec::new();
+    for line in messages.lines() {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let is_bin = v["target"]["kind"]
+            .as_array()
+            .is_some_and(|k| k.iter().any(|k| k == "bin"));
+        if v["reason"] == "compiler-artifact"
+            && is_bin
+            && let (Some(name), Some(exe)) =
+                (v["target"]["name"].as_str(), v["executable"].as_str())
+        {
+            bins.push((name.to_string(), PathBuf::from(exe)));
+        }
+    }
+    match bins.as_slice() {
+        [] => Err("the project has no binary target".into()),
+        [(_, exe)] => Ok(exe.clone()),
+        many => {
+            let package = fs::read_to_string(manifest)
+                .ok()
+                .and_then(|t| t.parse::<toml::Table>().ok())
+                .and_then(|t| t.get("package")?.get("name")?.as_str().map(str::to_string));
+            match many.iter().find(|(n, _)| Some(n) == package.as_ref()) {
+                Some((_, exe)) => Ok(exe.clone()),
+                None => Err(format!(
+                    "the project has {} binaries ({}) and none is named like the package",
+                    many.len(),
+                    many.iter()
+                        .map(|(n, _)| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_binary_is_the_only_one_or_the_package_s() {
+        let msg = |name: &str| {
+            format!(
+                r#"{{"reason":"compiler-artifact","target":{{"kind":["bin"],"name":"{name}"}},"executable":"/t/{name}"}}"#
+            )
+        };
+        let lib = r#"{"reason":"compiler-artifact","target":{"kind":["lib"],"name":"l"},"executable":null}"#;
+        let one = format!("{lib}\n{}\n", msg("port"));
+        assert_eq!(
+            pick_binary(&one, Path::new("/nonexistent")),
+            Ok(PathBuf::from("/t/port"))
+        );
+        assert!(pick_binary(lib, Path::new("/nonexistent")).is_err());
+        let two = format!("{}\n{}\n", msg("a"), msg("b"));
+        let e = pick_binary(&two, Path::new("/nonexistent")).expect_err("two");
+        assert!(e.contains("(a, b)"), "{e}");
+    }
+}

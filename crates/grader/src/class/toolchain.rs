@@ -1,0 +1,132 @@
+//! The teacher's Rust toolchain, chosen once per class and given to every build by path.
+//!
+//! A submission may ship `rust-toolchain.toml` (`[toolchain] path = ...`) naming a toolchain of
+//! its own, which rustup's proxies (`~/.cargo/bin/cargo`) would run. So no build step goes
+//! through a proxy: the toolchain is resolved once, in `grade`'s own environment (its working
+//! folder, `RUSTUP_TOOLCHAIN` if set), with `rustc --print sysroot`, and every step runs
+//! `SYSROOT/bin/cargo` or `SYSROOT/bin/rustc` by absolute path, with `RUSTC`, `RUSTDOC` and
+//! `RUSTUP_TOOLCHAIN` set so that whatever cargo starts uses the same one.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use super::error::{ClassError, ClassErrorKind};
+
+/// The toolchain every build of a class uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Toolchain {
+    /// `rustc --print sysroot`: the toolchain's folder (read-only to the fences).
+    pub(crate) sysroot: PathBuf,
+    /// `SYSROOT/bin/cargo`.
+    pub(crate) cargo: PathBuf,
+    /// `SYSROOT/bin/rustc`.
+    pub(crate) rustc: PathBuf,
+    /// The rustup toolchain name (the sysroot's folder name under `toolchains/`), if any.
+    pub(crate) name: Option<String>,
+}
+
+impl Toolchain {
+    /// The toolchain `rustc` resolves to where `grade` was started (the teacher's choice).
+    ///
+    /// Errors: `rustc` cannot be run or prints no sysroot, or the sysroot has no `bin/rustc`
+    /// ([`ClassErrorKind::Tool`]).
+    pub(crate) fn resolve() -> Result<Toolchain, ClassError> {
+        let out = Command::new("rustc")
+            .args(["--print", "sysroot"])
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .output()
+            .map_err(|e| {
+                ClassError::with_cause(ClassErrorKind::Tool, "cannot run rustc --print sysroot", e)
+            })?;
+        let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        if !out.status.success() || text.is_empty() {
+            return Err(ClassError::new(
+                ClassErrorKind::Tool,
+                "rustc --print sysroot printed no toolchain folder",
+            ));
+        }
+        Toolchain::at(Path::new(&text))
+    }
+
+    /// The toolchain whose sysroot is `sysroot`.
+    ///
+    /// Errors: no `bin/rustc` in it ([`ClassErrorKind::Tool`]).
+    pub(crate) fn at(sysroot: &Path) -> Result<Toolchain, ClassError> {
+        let sysroot = sysroot.canonicalize().map_err(|e| {
+            ClassError::with_cause(
+                ClassErrorKind::Tool,
+                format!("the toolchain folder {}", sysroot.display()),
+                e,
+            )
+        })?;
+        let rustc = sysroot.join("bin/rustc");
+        if !rustc.is_file() {
+            return Err(ClassError::new(
+                ClassErrorKind::Tool,
+                format!("no rustc in {}", sysroot.join("bin").display()),
+            ));
+        }
+        let name = sysroot
+            .parent()
+            .filter(|p| p.file_name().is_some_and(|n| n == "toolchains"))
+            .and_then(|_| sysroot.file_name())
+            .map(|n| n.to_string_lossy().into_owned());
+        Ok(Toolchain {
+            cargo: sysroot.join("bin/cargo"),
+            rustc,
+            sysroot,
+            name,
+        })
+    }
+
+    /// The variables every build step gets: `RUSTC`, `RUSTDOC`, and `RUSTUP_TOOLCHAIN` when
+    /// the toolchain is rustup's (it outranks any toolchain file a proxy would read).
+    pub(crate) fn env(&self) -> Vec<(OsString, OsString)> {
+        let mut env = vec![
+            (OsString::from("RUSTC"), self.rustc.clone().into()),
+            (
+                OsString::from("RUSTDOC"),
+                self.sysroot.join("bin/rustdoc").into(),
+            ),
+        ];
+        if let Some(name) = &self.name {
+            env.push((OsString::from("RUSTUP_TOOLCHAIN"), OsString::from(name)));
+        }
+        env
+    }
+
+    /// One line for the build log.
+    pub(crate) fn describe(&self) -> String {
+        match &self.name {
+            Some(name) => format!(
+                "toolchain: {name} ({}), the one grade runs with; a toolchain file in the submission is not used",
+                self.sysroot.display()
+            ),
+            None => format!(
+                "toolchain: {}, the one grade runs with; a toolchain file in the submission is not used",
+                self.sysroot.display()
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_toolchain_is_found_by_its_sysroot() {
+        let tc = Toolchain::resolve().expect("rustc is installed");
+        assert!(tc.rustc.is_absolute() && tc.rustc.is_file(), "{tc:?}");
+        assert!(tc.cargo.starts_with(&tc.sysroot), "{tc:?}");
+        let env = tc.env();
+        assert_eq!(env[0].1, tc.rustc.as_os_str());
+        let empty = std::env::temp_dir().join(format!("no-toolchain-{}", std::process::id()));
+        std::fs::create_dir_all(&empty).expect("mkdir");
+        let e = Toolchain::at(&empty).expect_err("no rustc there");
+        let _ = std::fs::remove_dir_all(&empty);
+        assert!(e.to_string().contains("no rustc in"), "{e}");
+    }
+}
