@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-20}"
 tests=(--test faults --test pool_loads --test children --test after_fork
-  --test faults_corners)
+  --test faults_corners --test synchronize)
 cargo test -q -p multitask "${tests[@]}" --no-run 2>/dev/null
 log=$(mktemp)
 for ((i = 1; i <= runs; i++)); do
