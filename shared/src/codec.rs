@@ -16,13 +16,14 @@ pub(crate) const MAX_VALUE: usize = u32::MAX as usize;
 
 /// Appends `value`'s bytes to `buf` (reusing its allocation) and gives the buffer back. An
 /// error names `item`, the type the caller sends (which `value` may wrap). A value over
-/// [`MAX_VALUE`] bytes is refused as soon as the encoder gets there, not once it is whole.
+/// [`MAX_VALUE`] bytes (besides what `buf` held) is refused as soon as the encoder gets there, not once it is whole.
 pub(crate) fn encode_into<T: Serialize + ?Sized>(
     value: &T,
     mut buf: Vec<u8>,
     item: &str,
 ) -> Result<Vec<u8>> {
-    if encode_within(value, &mut buf, item, MAX_VALUE)? {
+    let limit = buf.len().saturating_add(MAX_VALUE);
+    if encode_within(value, &mut buf, item, limit)? {
         return Ok(buf);
     }
     Err(Error::new(
@@ -61,12 +62,18 @@ struct Limited<'a> {
 
 impl std::io::Write for Limited<'_> {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        if bytes.len() > self.limit.saturating_sub(self.buf.len()) {
+        self.write_all(bytes).map(|()| bytes.len())
+    }
+
+    // The encoder's call, once a value or less: no loop round `write`.
+    #[inline]
+    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        if self.buf.len() + bytes.len() > self.limit {
             self.over = true;
             return Err(std::io::Error::other("over the size limit"));
         }
         self.buf.extend_from_slice(bytes);
-        Ok(bytes.len())
+        Ok(())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {

@@ -71,8 +71,20 @@ fn send_some(fd: BorrowedFd<'_>, bytes: &[u8], wait: bool) -> Result<Option<usiz
 /// Sends one whole frame, waiting while the socket's buffer is full.
 pub(crate) fn send_frame(fd: BorrowedFd<'_>, payload: &[u8]) -> Result<()> {
     let mut frame = Vec::with_capacity(HEADER + payload.len());
-    frame.extend_from_slice(&header(payload.len())?);
+    frame.extend_from_slice(&[0; HEADER]);
     frame.extend_from_slice(payload);
+    send_prefixed(fd, &mut frame)
+}
+
+/// Room for a frame's length prefix, to put at the start of a buffer the payload is then
+/// appended to, so that `send_prefixed` sends it with no copy.
+pub(crate) const PREFIX: [u8; HEADER] = [0; HEADER];
+
+/// Sends `frame`, whose first bytes are room for the length prefix (see `PREFIX`) and the rest
+/// the payload, waiting while the socket's buffer is full.
+pub(crate) fn send_prefixed(fd: BorrowedFd<'_>, frame: &mut [u8]) -> Result<()> {
+    let len = frame.len().saturating_sub(HEADER);
+    frame[..HEADER].copy_from_slice(&header(len)?);
     let mut done = 0;
     while done < frame.len() {
         done += send_some(fd, &frame[done..], true)?.unwrap_or(0);

@@ -31,7 +31,13 @@ unsafe impl ZeroedAtomics for Table {}
 
 impl Table {
     fn register(&self, pid: i32) {
-        if self.pids.iter().any(|p| p.load(Ordering::Acquire) == pid) {
+        // Present, or gone for good (-pid: it closed the queue, maybe before its parent got to
+        // register it after the fork).
+        if self
+            .pids
+            .iter()
+            .any(|p| p.load(Ordering::Acquire).abs() == pid)
+        {
             return;
         }
         // A free slot first; only when none is left, the slot of a holder that has exited.
@@ -109,13 +115,18 @@ impl Holders {
     }
 
     /// This process will use the queue no more (Python's `close`): a get elsewhere no longer
-    /// waits for it.
+    /// waits for it. Its slot keeps `-pid`, so that its parent's registration of it after the
+    /// fork, should that come later, does not count it again.
     pub(crate) fn unregister_me(&self) {
         let me = current_pid();
         self.registered_as.store(me, Ordering::Relaxed);
-        for slot in &self.table.pids {
-            let _ = slot.compare_exchange(me, 0, Ordering::AcqRel, Ordering::Acquire);
+        if self.table.pids.iter().any(|slot| {
+            slot.compare_exchange(me, -me, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+        }) {
+            return;
         }
+        self.table.register(-me);
     }
 
     /// True when every holder but this process has exited: nobody is left to put.
@@ -145,6 +156,9 @@ pub(crate) fn adopt_child(pid: i32) {
 /// whose /proc entry cannot be read is gone; one whose state cannot be parsed counts as alive
 /// (never report "all gone" on a doubt).
 pub(crate) fn is_alive(pid: i32) -> bool {
+    if pid <= 0 {
+        return false;
+    }
     match procfs::process::Process::new(pid).and_then(|p| p.stat()) {
         Ok(stat) => !matches!(stat.state(), Ok(ProcState::Zombie | ProcState::Dead)),
         Err(_) => false,

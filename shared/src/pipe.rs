@@ -150,8 +150,14 @@ impl<T: Serialize + DeserializeOwned> Connection<T> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn send(&self, value: T) -> Result<()> {
-        let bytes = codec::encode_into(&value, Vec::new(), type_name::<T>())?;
-        self.send_bytes(&bytes)
+        if !self.writable {
+            return Err(Error::new(ErrorKind::State, "this end only receives"));
+        }
+        let end = self.end.borrow();
+        let end = end.as_ref().ok_or_else(closed)?;
+        // Encoded after room for the frame's prefix: sent as it is, with no copy.
+        let mut frame = codec::encode_into(&value, frames::PREFIX.to_vec(), type_name::<T>())?;
+        frames::send_prefixed(end.as_fd(), &mut frame)
     }
 
     /// Receives the next value from the other end, waiting for it. Fails with

@@ -281,3 +281,56 @@ fn children_dropped_unjoined_are_reaped_by_the_next_join() {
         assert!(zombies.is_empty(), "zombies left: {zombies:?}");
     });
 }
+
+/// A sequence of `chunks` binaries of 1 MiB, made up as it is encoded: it holds no memory of
+/// its own, and counts in ASKED how many chunks the encoder asked for.
+struct Endless {
+    chunks: usize,
+}
+
+static ASKED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+impl serde::Serialize for Endless {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        static CHUNK: [u8; 1 << 20] = [0; 1 << 20];
+        struct Bytes;
+        impl serde::Serialize for Bytes {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_bytes(&CHUNK)
+            }
+        }
+        let mut seq = s.serialize_seq(Some(self.chunks))?;
+        for _ in 0..self.chunks {
+            ASKED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            seq.serialize_element(&Bytes)?;
+        }
+        seq.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Endless {
+    fn deserialize<D: serde::Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
+        Err(serde::de::Error::custom("never received"))
+    }
+}
+
+/// Needs about 4 GiB of memory for the part encoded before the refusal: run by hand
+/// (`cargo test -p multitask --test faults_corners -- --ignored`).
+#[test]
+#[ignore]
+fn a_value_over_4_gib_is_refused_once_encoded_that_far_not_after_encoding_it_whole() {
+    within(Duration::from_secs(300), || {
+        let (a, _b) = Pipe::new::<Endless>().unwrap();
+        // 8 GiB in all: the refusal comes at 4 GiB.
+        let t0 = Instant::now();
+        let err = a.send(Endless { chunks: 8 << 10 }).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Serialize, "{err}");
+        let asked = ASKED.load(std::sync::atomic::Ordering::Relaxed);
+        assert!(
+            asked <= (4 << 10) + 1,
+            "{asked} MiB encoded before the refusal"
+        );
+        eprintln!("refused after {:?} and {asked} MiB: {err}", t0.elapsed());
+    });
+}

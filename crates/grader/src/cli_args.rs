@@ -16,8 +16,9 @@ use crate::run::StdoutKind;
 #[derive(Debug, Clone, clap::Args)]
 pub struct GradingArgs {
     /// How many times to run each port (at most; see --all-runs)
-    #[arg(long, default_value_t = 10, value_parser = runs, allow_negative_numbers = true)]
-    pub(crate) runs: u32,
+    /// [default: 10; with --confidence, the ceiling, default 500]
+    #[arg(long, value_parser = runs, allow_negative_numbers = true)]
+    pub(crate) runs: Option<u32>,
 
     /// Make every run even once the verdict is settled (by default the grading stops once a
     /// guaranteed check has failed in two runs)
@@ -75,15 +76,46 @@ pub struct GradingArgs {
     #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = fraction)]
     pub(crate) shake: f64,
 
-    /// Shake every run, run k with seed S+k-1
+    /// Shake every run, run k with seed S+k-1: `--seed S --runs 1` replays a failing shaken run
     #[arg(long, value_name = "S")]
     pub(crate) seed: Option<u64>,
+
+    /// How shaken runs are scheduled: pct (random priorities, a task parked while one of higher
+    /// priority can go on; sleeps order nothing) or random (holds of a random, scaled length)
+    #[arg(long, value_enum, default_value_t = SchedulerArg::Pct)]
+    pub(crate) scheduler: SchedulerArg,
+
+    /// PCT's depth d: each shaken run shows a bug needing d orderings with probability at least
+    /// 1/(n*k^(d-1)) for n tasks and k stop points
+    #[arg(long, value_name = "D", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=8))]
+    pub(crate) depth: u32,
+
+    /// PCT's k (stop points per run) instead of learning it from the runs (a replay's)
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) points: Option<u64>,
+
+    /// Run until PCT's bound says a bug of depth <= d would have shown with this probability
+    /// (e.g. 0.99); --runs is then the ceiling (default 500)
+    #[arg(long, value_name = "P", value_parser = fraction)]
+    pub(crate) confidence: Option<f64>,
 
     /// What each port's stdout is: a terminal (pseudo-terminal, lines flushed as printed) or a
     /// pipe (output buffered as when redirected)
     #[arg(long, value_enum, default_value_t = StdoutArg::Terminal)]
     pub(crate) stdout: StdoutArg,
 }
+
+/// `--scheduler`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum SchedulerArg {
+    /// PCT (Burckhardt et al., ASPLOS 2010), with a stated bound (the default)
+    Pct,
+    /// Random holds of a bounded length (the grader's scheduler before PCT)
+    Random,
+}
+
+/// With `--confidence` and no `--runs`: the most runs made.
+const CONFIDENCE_RUNS_MAX: usize = 500;
 
 /// `--stdout`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -108,7 +140,10 @@ impl GradingArgs {
     )]
     pub fn options(&self) -> GradeOptions {
         GradeOptions {
-            runs: self.runs as usize,
+            runs: match (self.confidence, self.runs) {
+                (Some(_), None) => CONFIDENCE_RUNS_MAX,
+                (_, r) => r.unwrap_or(10) as usize,
+            },
             // Too large for a Duration is refused as too long by the grading's own check.
             timeout: Duration::try_from_secs_f64(self.timeout).unwrap_or(Duration::MAX),
             time_scale: self.time_scale,
@@ -127,6 +162,13 @@ impl GradingArgs {
             trace: !self.no_trace,
             shake: self.shake,
             seed: self.seed,
+            scheduler: match self.scheduler {
+                SchedulerArg::Pct => crate::Scheduler::Pct,
+                SchedulerArg::Random => crate::Scheduler::Random,
+            },
+            depth: self.depth,
+            points: self.points,
+            confidence: self.confidence,
             stdout: match self.stdout {
                 StdoutArg::Terminal => StdoutKind::Pty,
                 StdoutArg::Pipe => StdoutKind::Pipe,
@@ -139,8 +181,6 @@ impl GradingArgs {
     /// elsewhere, where the spec file has another path).
     pub(crate) fn to_args(&self) -> Vec<OsString> {
         let mut args: Vec<String> = vec![
-            "--runs".into(),
-            self.runs.to_string(),
             "--timeout".into(),
             self.timeout.to_string(),
             "--shake".into(),
@@ -156,7 +196,23 @@ impl GradingArgs {
                 StdoutArg::Terminal => "terminal".into(),
                 StdoutArg::Pipe => "pipe".into(),
             },
+            "--scheduler".into(),
+            match self.scheduler {
+                SchedulerArg::Pct => "pct".into(),
+                SchedulerArg::Random => "random".into(),
+            },
+            "--depth".into(),
+            self.depth.to_string(),
         ];
+        if let Some(runs) = self.runs {
+            args.extend(["--runs".into(), runs.to_string()]);
+        }
+        if let Some(points) = self.points {
+            args.extend(["--points".into(), points.to_string()]);
+        }
+        if let Some(confidence) = self.confidence {
+            args.extend(["--confidence".into(), confidence.to_string()]);
+        }
         if let Some(s) = self.time_scale {
             args.extend(["--time-scale".into(), s.to_string()]);
         }

@@ -39,3 +39,28 @@ pub(crate) fn gradescope_suffix(report: &Report) -> String {
     }
     s
 }
+
+/// The fence's status line (`fenced: user+net... namespaces, landlock ..., seccomp ...;
+/// missing: ...`, or `not fenced (--no-fence)`) in a few words of `lang`: whether the runs are
+/// fenced and whether a part is missing. What stderr says as the runs start.
+pub fn fence_short(line: &str, lang: i18n::Lang) -> String {
+    if line.starts_with("fenced") {
+        match line.contains("; missing:") {
+            true => i18n::tr(lang, "grade-fence-partial"),
+            false => i18n::tr(lang, "grade-fence-on"),
+        }
+    } else if line.contains("--no-fence") {
+        i18n::tr(lang, "grade-fence-off-asked")
+    } else {
+        i18n::tr!(lang, "grade-fence-off", why = line)
+    }
+}
+
+/// The report's fence line: whole in English (`fence: ...`); in another language, its short
+/// form (the fence's own words are English).
+pub(crate) fn fence_said(fence: &str, lang: i18n::Lang) -> String {
+    match lang {
+        i18n::Lang::En => format!("fence: {fence}"),
+        _ => i18n::tr!(lang, "report-fence", fence = fence_short(fence, lang)),
+    }
+}

@@ -48,6 +48,16 @@ pub struct GradeOptions {
     pub shake: f64,
     /// Shake every run, run k with seed `seed + k - 1` (`--seed`): replays a shaken run.
     pub seed: Option<u64>,
+    /// How shaken runs are scheduled (`--scheduler`, default PCT).
+    pub scheduler: crate::shaking::Scheduler,
+    /// PCT's depth `d` (`--depth`, default 2).
+    pub depth: u32,
+    /// PCT's `k`, fixed (`--points`: a replay gives the failing run's); learned from the runs
+    /// when `None`.
+    pub points: Option<u64>,
+    /// Run until PCT's bound says a bug of depth at most `depth` would have shown with this
+    /// probability (`--confidence`), `runs` being the ceiling.
+    pub confidence: Option<f64>,
     /// The port's stdout: a pseudo-terminal (default) or a pipe (`--stdout pipe`).
     pub stdout: StdoutKind,
     /// The fence of every run (default on); `None` for `--no-fence`, which the report names.
@@ -75,6 +85,10 @@ impl Default for GradeOptions {
             trace: true,
             shake: 0.5,
             seed: None,
+            scheduler: crate::shaking::Scheduler::Pct,
+            depth: 2,
+            points: None,
+            confidence: None,
             stdout: StdoutKind::Pty,
             fence: Some(GradeFence::default()),
             pair: false,
@@ -139,6 +153,16 @@ pub fn check_options(opts: &GradeOptions) -> Result<(), GradeError> {
     }
     if opts.reference.as_ref().is_some_and(Vec::is_empty) {
         return Err(GradeError::Option("--reference needs a command".into()));
+    }
+    if opts.depth == 0 {
+        return Err(GradeError::Option("--depth must be at least 1".into()));
+    }
+    if let Some(c) = opts.confidence
+        && !(c.is_finite() && c > 0.0 && c < 1.0)
+    {
+        return Err(GradeError::Option(format!(
+            "--confidence must be a probability above 0 and below 1, not {c}"
+        )));
     }
     if !(opts.shake.is_finite() && (0.0..=1.0).contains(&opts.shake)) {
         return Err(GradeError::Option(format!(
@@ -250,7 +274,9 @@ pub fn grade_runs(
         cfg.env
             .push((TIME_SCALE_ENV.into(), OsString::from(s.to_string())));
     }
-    let plan = shaking::Plan::new(opts.shake, opts.seed, scale);
+    let mut plan = shaking::Plan::new(opts.shake, opts.seed, scale)
+        .with(opts.scheduler, opts.depth, opts.timeout)
+        .with_points(opts.points);
     let reference = match opts.reference.as_deref() {
         Some([program, args @ ..]) => {
             let mut rcfg = cfg.clone();
@@ -290,8 +316,9 @@ pub fn grade_runs(
             passed,
             elapsed: outcome.elapsed,
         });
+        plan.observe(&outcome.schedule);
         outcomes.push(outcome);
-        if settled.twice && !opts.all_runs && run < opts.runs {
+        if (settled.twice && !opts.all_runs && run < opts.runs) || confident(opts, &outcomes) {
             break;
         }
     }
@@ -329,6 +356,16 @@ impl Settled {
         }
         passed
     }
+}
+
+/// With `--confidence C`: PCT's bound over the runs so far reached `C` (and at least two runs
+/// were made, one of them to learn `k`).
+fn confident(opts: &GradeOptions, outcomes: &[RunOutcome]) -> bool {
+    let Some(c) = opts.confidence else {
+        return false;
+    };
+    outcomes.len() >= 2
+        && crate::coverage::Coverage::of(outcomes).is_some_and(|cov| cov.at_least_once >= c)
 }
 
 /// Fails with "command not found" before any run when `program` names no file: a path that

@@ -15,16 +15,26 @@ use crate::spec::rule::{Ctx, classify};
 ///
 /// The report lists the built-in run checks first, then the spec's checks in file order.
 pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
+    let lang = i18n::Lang::current();
     let mut checks: Vec<CheckReport> = RUN_CHECKS
         .iter()
-        .map(|c| CheckReport::new(c.name, CheckKind::Guaranteed, None))
+        .map(|c| {
+            let mut report = CheckReport::new(c.name, CheckKind::Guaranteed, None);
+            report.title = crate::run_checks::title(c.name, lang);
+            report
+        })
         .chain(spec.checks.iter().map(|c| {
             let kind = if c.likely.is_some() {
                 CheckKind::Likely
             } else {
                 CheckKind::Guaranteed
             };
-            CheckReport::new(&c.name, kind, c.likely)
+            let mut report = CheckReport::new(&c.name, kind, c.likely);
+            report.title = match lang {
+                i18n::Lang::Zh => c.name_zh.clone(),
+                i18n::Lang::En => None,
+            };
+            report
         }))
         .collect();
     let values = params.filled(&spec.params);
@@ -74,9 +84,7 @@ pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
                         message.push_str(&note);
                     }
                     if let Some(seed) = run.shake_seed {
-                        message.push_str(&format!(
-                            "\n(a shaken run, seed {seed}: replay its holds with --seed {seed} --runs 1)"
-                        ));
+                        message.push_str(&replay_hint(seed, &run.schedule));
                     }
                     report.failures.push(Failure {
                         run: run.run,
@@ -142,4 +150,17 @@ fn stderr_note(spec: &Spec, run: &RunOutcome) -> Option<String> {
         first.text,
         spec.lines[first.kind].name
     ))
+}
+
+/// How to replay a shaken run: its seed, and for PCT the `k` it was given (its priority changes
+/// are drawn among 1..=k).
+fn replay_hint(seed: u64, schedule: &tracer::ScheduleStats) -> String {
+    if schedule.depth > 0 {
+        format!(
+            "\n(a run scheduled by PCT, seed {seed}: replay it with --seed {seed} --points {} --depth {} --runs 1)",
+            schedule.planned_points, schedule.depth
+        )
+    } else {
+        format!("\n(a shaken run, seed {seed}: replay its holds with --seed {seed} --runs 1)")
+    }
 }

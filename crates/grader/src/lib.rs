@@ -35,6 +35,7 @@ mod causes;
 mod checks;
 mod class;
 mod cli_args;
+mod coverage;
 mod diff;
 mod error;
 mod failure;
@@ -73,7 +74,9 @@ pub mod value_parsers {
         CommandWords, GradingArgs, command_line, fraction, key_value, positive, runs, size,
     };
 }
+pub use coverage::Coverage;
 pub use error::{GradeError, GradeErrorKind};
+pub use fence_report::fence_short;
 pub use fencing::{GradeFence, fence_status};
 pub use grade::{
     GradeOptions, Progress, SEED_ENV, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,
@@ -91,6 +94,7 @@ pub use run_checks::{
 pub use run_diff::RunDiff;
 pub use run_facts::stopped_line;
 pub use run_facts::{LINES_KEPT, LineFact, RunFacts, RunLines, ShakenRun};
+pub use shaking::Scheduler;
 pub use spec::Spec;
 pub use spec::error::{SpecError, SpecErrorKind};
 pub use spec::params::{ParamError, Params};

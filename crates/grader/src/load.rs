@@ -178,3 +178,33 @@ pub fn closest<'a>(name: &str, names: &[&'a str]) -> Option<&'a str> {
         .min_by_key(|(d, _)| *d)
         .map(|(_, n)| n)
 }
+
+#[cfg(test)]
+mod chinese {
+    use super::{BUILTINS, Spec};
+
+    /// Every built-in spec names its checks and line kinds in Chinese too, and says what it is.
+    #[test]
+    fn every_builtin_spec_has_chinese_names() {
+        for (name, _, _) in BUILTINS {
+            let spec = Spec::builtin(name).expect("a built-in spec");
+            assert!(spec.description_zh.is_some(), "{name}: no description_zh");
+            for c in &spec.checks {
+                let zh = c.name_zh.as_deref().unwrap_or("");
+                assert!(
+                    zh.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch)),
+                    "{name}: check '{}' has no Chinese name_zh",
+                    c.name
+                );
+            }
+            for k in &spec.lines {
+                assert!(
+                    k.label_zh.is_some(),
+                    "{name}: line '{}' has no label_zh",
+                    k.name
+                );
+                assert_ne!(k.label, k.name, "{name}: line '{}' has no label", k.name);
+            }
+        }
+    }
+}

@@ -228,6 +228,9 @@ fn main() -> ExitCode {
     if cli.list {
         let mut out = String::new();
         for (name, description) in Spec::builtin_names() {
+            // The spec's own description is in the reader's language.
+            let said = Spec::builtin(name).map(|s| s.description().to_string());
+            let description = said.unwrap_or_else(|_| description.to_string());
             out.push_str(&format!("{name:<12} {description}\n"));
         }
         print!("{out}");
@@ -260,6 +263,14 @@ fn main() -> ExitCode {
         return fail(tr!(lang, "grade-no-command"));
     }
     let mut opts = cli.grading.options();
+    // The HTML page shows the first failing run beside a real correct run: the example's own
+    // demo, run once, when it is built beside this grader.
+    if matches!(cli.format, FormatArg::Html)
+        && opts.reference.is_none()
+        && let Some(demo) = cli.example.as_deref().and_then(main_hints::own_demo)
+    {
+        opts.reference = Some(vec![demo.into_os_string()]);
+    }
     opts.pair = cli.pair;
     opts.pair_after = cli.pair_after.clone();
     // Which fences the runs get: the report says it whole; stderr says it short as the first

@@ -65,6 +65,8 @@ pub struct RunOutcome {
     pub tasks: Vec<RunTask>,
     /// The seed of the run's shaking, when its schedule was shaken.
     pub shake_seed: Option<u64>,
+    /// The run's stop points and what the schedule did at them (traced runs).
+    pub schedule: tracer::ScheduleStats,
     /// Stdout was a pseudo-terminal (else a pipe).
     pub stdout_tty: bool,
     /// Things worth knowing that fail no check (e.g. two writers' bytes mixed in one line of

@@ -45,6 +45,10 @@ pub enum CheckStatus {
 pub struct CheckReport {
     /// The check's name: a built-in run check's or the spec's `name`.
     pub name: String,
+    /// The name in the reader's language when it is not English (the spec's `name_zh`, a
+    /// built-in check's from the catalogue); `name` stays the check's English identity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// Guaranteed or likely.
     pub kind: CheckKind,
     /// The check passed: in every run (guaranteed) or in enough runs (likely). False when it
@@ -79,9 +83,15 @@ impl CheckReport {
         runs.saturating_sub(self.runs_shaken + self.runs_not_checked)
     }
 
+    /// The name a person reads: the title in their language, else the name.
+    pub fn shown(&self) -> &str {
+        self.title.as_deref().unwrap_or(&self.name)
+    }
+
     pub(crate) fn new(name: &str, kind: CheckKind, threshold: Option<f64>) -> Self {
         CheckReport {
             name: name.to_string(),
+            title: None,
             kind,
             passed: false,
             status: CheckStatus::Failed,
@@ -196,7 +206,11 @@ impl Report {
         out.push('\n');
         out.push_str(&self.facts.text());
         if !self.fence.is_empty() {
-            let _ = writeln!(out, "fence: {}", self.fence);
+            let _ = writeln!(
+                out,
+                "{}",
+                crate::fence_report::fence_said(&self.fence, lang)
+            );
         }
         for note in &self.notes {
             let _ = writeln!(out, "note: {note}");
@@ -208,7 +222,7 @@ impl Report {
                 CheckStatus::NotReached => paint(&i18n::tr(lang, "report-tag-not-reached"), "33"),
                 CheckStatus::NotChecked => paint(&i18n::tr(lang, "report-tag-not-checked"), "33"),
             };
-            let _ = write!(out, "{tag}  {}", c.name);
+            let _ = write!(out, "{tag}  {}", c.shown());
             if c.status == CheckStatus::NotChecked {
                 let _ = write!(out, "  [{}]", i18n::tr(lang, "report-not-checked"));
             } else if c.status == CheckStatus::NotReached {

@@ -263,3 +263,18 @@ fn cut_in_two<'t>(
         .find(|(a, b)| matches(b) && matches(&format!("{a}{}", next.text)))
         .map(|(a, _)| a)
 }
+
+/// A built-in check's name in `lang` when it is not English (from the catalogue).
+pub(crate) fn title(name: &str, lang: i18n::Lang) -> Option<String> {
+    let id = match name {
+        EXIT_CHECK => "check-exit",
+        TIMEOUT_CHECK => "check-timeout",
+        OUTPUT_LIMIT_CHECK => "check-output-limit",
+        TRACE_CHECK => "check-trace",
+        LEFT_BEHIND_CHECK => "check-left-behind",
+        LINES_CHECK => "check-lines",
+        FORMAT_CHECK => "check-format",
+        _ => return None,
+    };
+    (lang != i18n::Lang::En).then(|| i18n::tr(lang, id))
+}

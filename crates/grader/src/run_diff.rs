@@ -27,11 +27,12 @@ impl RunDiff {
     pub(crate) fn render(&self, out: &mut String) {
         let d = self;
         const WIDTH: usize = 48;
-        let _ = writeln!(
-            out,
-            "run {} beside {} (>> marks the first line where they part):",
-            d.run, d.beside
-        );
+        let lang = i18n::Lang::current();
+        let id = match d.beside == REFERENCE_RUN {
+            true => "diff-beside-reference",
+            false => "diff-beside-spec",
+        };
+        let _ = writeln!(out, "{}", i18n::tr!(lang, id, run = d.run));
         // The run's lines escaped, to show a stray \r or tab; the patterns as written.
         let fit = |s: &str, escape: bool| -> String {
             let shown: String = if escape {

@@ -29,6 +29,9 @@ pub struct RunFacts {
     /// them, so no further run could change the verdict (`--all-runs` makes them all).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped_after: Option<usize>,
+    /// What the runs scheduled by PCT covered, by its bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<crate::coverage::Coverage>,
 }
 
 /// The lines the checks judged in one run.
@@ -132,23 +135,37 @@ impl RunFacts {
                 .collect(),
             lines: runs.iter().map(lines_of).collect(),
             stopped_after: None,
+            coverage: crate::coverage::Coverage::of(runs),
         }
     }
 
     /// The lines of the text report that say these facts.
     pub(crate) fn text(&self) -> String {
-        let mut out = format!("stdout: a {}; tracing: {}", self.stdout, self.tracing);
+        let lang = i18n::Lang::current();
+        let stdout = i18n::tr(lang, &format!("facts-stdout-{}", self.stdout));
+        let tracing = match self.tracing.as_str() {
+            "on" | "off" => i18n::tr(lang, &format!("facts-tracing-{}", self.tracing)),
+            other => other.to_string(),
+        };
+        let mut out = i18n::tr!(lang, "facts-line", stdout = stdout, tracing = tracing);
         if !self.shaken.is_empty() {
             let runs: Vec<String> = self
                 .shaken
                 .iter()
-                .map(|s| format!("{} (seed {})", s.run, s.seed))
+                .map(|s| i18n::tr!(lang, "facts-shaken-run", run = s.run, seed = s.seed))
                 .collect();
-            let _ = write!(out, "; shaken runs: {}", runs.join(", "));
+            let _ = write!(
+                out,
+                "{}",
+                i18n::tr!(lang, "facts-shaken", runs = runs.join(", "))
+            );
         }
         out.push('\n');
         if let Some(k) = self.stopped_after {
             let _ = writeln!(out, "{}", stopped_line(k));
+        }
+        if let Some(c) = &self.coverage {
+            let _ = writeln!(out, "{}", c.text());
         }
         for a in self.advice.iter().take(3) {
             let _ = writeln!(out, "note (run {}): {}", a.run, a.message);

@@ -1,17 +1,34 @@
-//! Which runs of a grading are shaken, with which seed and how long a hold may last.
+//! Which runs of a grading are shaken, how (PCT or random holds), with which seed, and what PCT
+//! is told of the program: the number of stop points `k`, estimated from the runs so far.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use tracer::Shake;
+use tracer::{Pct, Shake};
 
-/// The longest hold at time scale 1: long enough that an order resting on a sleep of a fraction
-/// of a second instead of a join, a queue or a lock comes out wrong. Holds scale with the time
-/// scale, as the ports' sleeps do.
+/// The longest random hold at time scale 1: long enough that an order resting on a sleep of a
+/// fraction of a second instead of a join, a queue or a lock comes out wrong. Holds scale with
+/// the time scale, as the ports' sleeps do.
 const MAX_HOLD_AT_SCALE_1: Duration = Duration::from_secs(1);
 /// Holds never go below this: at tiny time scales a process's start alone takes longer.
 const MAX_HOLD_FLOOR: Duration = Duration::from_millis(2);
 /// Nor above this, whatever the time scale.
 const MAX_HOLD_CEILING: Duration = Duration::from_secs(2);
+/// PCT's safety valve: the longest a task stays parked while a task of higher priority goes on.
+/// It does not scale: a student's sleep does not either, and a sleep of 1 s must not outlast it.
+const MAX_PARK: Duration = Duration::from_millis(2500);
+/// `k` before any run has been seen (the first run is unshaken, so this is rarely used).
+const POINTS_GUESS: u64 = 20;
+
+/// How shaken runs are scheduled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scheduler {
+    /// PCT: random priorities, `depth - 1` priority drops, a task parked while one of higher
+    /// priority can go on (the default).
+    #[default]
+    Pct,
+    /// Random holds of a bounded, scaled length (the scheduler before PCT).
+    Random,
+}
 
 /// The shaking of a grading's runs.
 #[derive(Debug, Clone, Copy)]
@@ -20,19 +37,26 @@ pub(crate) struct Plan {
     base: u64,
     every_run: bool,
     max_hold: Duration,
+    scheduler: Scheduler,
+    depth: u32,
+    budget: Duration,
+    /// The most stop points seen in one run so far, or `--points`.
+    points: Option<u64>,
+    /// `--points`: fixed, not learned (a replay gives the `k` of the run it replays).
+    points_fixed: bool,
 }
 
 impl Plan {
     /// `share` of the runs shaken (spread evenly, the first run unshaken), seeds drawn at
-    /// random; with `seed`, every run shaken, run k with `seed + k - 1`.
+    /// random; with `seed`, every run shaken, run k with `seed + k - 1`. PCT of depth 2.
     pub(crate) fn new(share: f64, seed: Option<u64>, time_scale: f64) -> Plan {
         let base = seed.unwrap_or_else(|| {
             let nanos = SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .map(|d| d.as_nanos() as u64)
                 .unwrap_or_default();
-            // Seeds small enough to type back in.
-            (nanos ^ u64::from(std::process::id()).rotate_left(32)) % 1_000_000_007
+            // Seeds small enough to type back in; a multiple of 4, so runs group (`depth_of`).
+            ((nanos ^ u64::from(std::process::id()).rotate_left(32)) % 1_000_000_007) & !3
         });
         let max_hold = MAX_HOLD_AT_SCALE_1
             .mul_f64(time_scale.clamp(0.0, 1e6))
@@ -42,6 +66,35 @@ impl Plan {
             base,
             every_run: seed.is_some(),
             max_hold,
+            scheduler: Scheduler::Pct,
+            depth: 2,
+            budget: Duration::from_secs(15),
+            points: None,
+            points_fixed: false,
+        }
+    }
+
+    /// PCT's `k` fixed to `points` instead of learned from the runs.
+    pub(crate) fn with_points(mut self, points: Option<u64>) -> Plan {
+        if let Some(k) = points {
+            self.points = Some(k.max(1));
+            self.points_fixed = true;
+        }
+        self
+    }
+
+    /// The scheduler, PCT's depth, and the run's time limit (PCT parks nothing past half of it).
+    pub(crate) fn with(mut self, scheduler: Scheduler, depth: u32, timeout: Duration) -> Plan {
+        self.scheduler = scheduler;
+        self.depth = depth.max(1);
+        self.budget = timeout / 2;
+        self
+    }
+
+    /// Learns `k` from a finished run.
+    pub(crate) fn observe(&mut self, stats: &tracer::ScheduleStats) {
+        if stats.points > 0 && !self.points_fixed {
+            self.points = Some(self.points.unwrap_or(0).max(stats.points));
         }
     }
 
@@ -51,8 +104,34 @@ impl Plan {
             let f = self.share;
             (k as f64 * f).floor() > ((k - 1) as f64 * f).floor()
         };
-        shaken.then(|| Shake::new(self.base.wrapping_add(k as u64 - 1), self.max_hold))
+        // Shaken runs are numbered 0, 1, 2, ... so that seeds pair up (even, odd).
+        let nth = if self.every_run {
+            k as u64 - 1
+        } else {
+            ((k as f64 * self.share).floor() as u64).saturating_sub(1)
+        };
+        let seed = self.base.wrapping_add(nth);
+        shaken.then(|| match self.scheduler {
+            Scheduler::Random => Shake::new(seed, self.max_hold),
+            Scheduler::Pct => Shake::pct(
+                seed,
+                Pct {
+                    depth: depth_of(seed, self.depth),
+                    points: self.points.unwrap_or(POINTS_GUESS),
+                    max_park: MAX_PARK,
+                    budget: self.budget,
+                },
+            ),
+        })
     }
+}
+
+/// The depth of PCT in the run with `seed`, `depth` asked: seeds 4j and 4j+1 run at depth 1
+/// (no priority change: their two runs, priorities reversed, put every two tasks in both orders),
+/// seeds 4j+2 and 4j+3 at `depth`. A priority change helps a bug that needs one, and hides one that
+/// needs none in most runs; mixing both keeps each run's own bound and finds the common ones fast.
+pub(crate) fn depth_of(seed: u64, depth: u32) -> u32 {
+    if seed % 4 < 2 { 1 } else { depth.max(1) }
 }
 
 #[cfg(test)]
@@ -64,13 +143,49 @@ mod tests {
         let p = Plan::new(0.5, None, 1.0);
         let shaken: Vec<usize> = (1..=10).filter(|&k| p.shake(k).is_some()).collect();
         assert_eq!(shaken, [2, 4, 6, 8, 10]);
+        let seeds: Vec<u64> = shaken
+            .iter()
+            .filter_map(|&k| p.shake(k).map(|s| s.seed))
+            .collect();
+        assert_eq!(
+            seeds[0] % 4,
+            0,
+            "the first shaken run's seed starts a group of four"
+        );
+        assert_eq!(
+            seeds[1],
+            seeds[0] + 1,
+            "and the next one its antithetic twin"
+        );
         assert!(Plan::new(0.0, None, 1.0).shake(3).is_none());
-        let replay = Plan::new(0.5, Some(77), 0.01);
+        let replay =
+            Plan::new(0.5, Some(77), 0.01).with(Scheduler::Random, 2, Duration::from_secs(30));
         assert_eq!(replay.shake(1).map(|s| s.seed), Some(77));
         assert_eq!(replay.shake(2).map(|s| s.seed), Some(78));
         assert_eq!(
             replay.shake(1).map(|s| s.max_hold),
             Some(Duration::from_millis(10))
         );
+    }
+
+    #[test]
+    fn pct_learns_k_from_the_runs() {
+        let mut p = Plan::new(1.0, Some(6), 0.01).with(Scheduler::Pct, 3, Duration::from_secs(20));
+        let k = |p: &Plan| {
+            p.shake(1)
+                .and_then(|s| s.pct)
+                .map(|c| (c.points, c.depth, c.budget))
+        };
+        assert_eq!(p.shake(3).and_then(|s| s.pct).map(|c| c.depth), Some(1));
+        assert_eq!(k(&p), Some((POINTS_GUESS, 3, Duration::from_secs(10))));
+        p.observe(&tracer::ScheduleStats {
+            points: 9,
+            ..Default::default()
+        });
+        p.observe(&tracer::ScheduleStats {
+            points: 7,
+            ..Default::default()
+        });
+        assert_eq!(k(&p).map(|c| c.0), Some(9));
     }
 }

@@ -80,3 +80,23 @@ pub(crate) fn xml_escape(s: &str) -> String {
     }
     out
 }
+
+/// Columns a character takes in the monospace font: CJK and other wide characters two.
+pub(crate) fn width(c: char) -> usize {
+    match c as u32 {
+        0x1100..=0x115F
+        | 0x2E80..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x20000..=0x3FFFD => 2,
+        _ => 1,
+    }
+}
+
+/// Columns `s` takes in a monospace font or a terminal.
+pub(crate) fn columns(s: &str) -> usize {
+    s.chars().map(width).sum()
+}

@@ -18,6 +18,7 @@ fn graded(format: &str) -> common::Graded {
     let out = common::grade(
         &[
             "process",
+            "--all-runs",
             "--runs",
             "3",
             "--format",
@@ -253,6 +254,7 @@ fn junit_escapes_hostile_text() {
         params: BTreeMap::new(),
         checks: vec![CheckReport {
             name: "check \"<&>\"".into(),
+            title: None,
             kind: CheckKind::Guaranteed,
             passed: false,
             status: grader::CheckStatus::Failed,

@@ -71,7 +71,9 @@ impl SharedQueue {
     }
 
     pub(crate) fn get_value(&self, timeout: Option<Duration>) -> Option<Value> {
-        let deadline = timeout.map(|t| Instant::now() + t);
+        // A timeout past what the clock holds (a client may send u64::MAX ms) waits forever
+        // instead of panicking the server's thread.
+        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
         let mut items = self.items();
         loop {
             if let Some(value) = items.pop_front() {
@@ -96,5 +98,18 @@ impl SharedQueue {
                 }
             };
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timeout_past_the_clock_waits_instead_of_panicking() {
+        let q = SharedQueue::new();
+        q.put_value(Value::from(1));
+        assert_eq!(q.get_value(Some(Duration::MAX)), Some(Value::from(1)));
+        assert_eq!(q.get_value(Some(Duration::ZERO)), None);
     }
 }

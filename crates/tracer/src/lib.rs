@@ -47,6 +47,7 @@ mod options;
 mod proc_info;
 mod record;
 mod running;
+mod schedule;
 mod shake;
 mod spawn;
 mod sys;
@@ -54,7 +55,9 @@ mod tasks;
 mod tracer;
 
 pub use error::{TraceError, TraceErrorKind};
-pub use options::{FileId, Shake, TraceOptions};
-pub use record::{End, Exec, Hold, HoldPoint, Refusal, Stream, Task, TaskKind, Trace, Write};
+pub use options::{FileId, Pct, Shake, TraceOptions};
+pub use record::{
+    End, Exec, Hold, HoldPoint, Refusal, ScheduleStats, Stream, Task, TaskKind, Trace, Write,
+};
 pub use running::{Killer, Running};
 pub use spawn::spawn;

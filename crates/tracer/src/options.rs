@@ -74,6 +74,25 @@ pub struct Shake {
     pub start_chance: f64,
     /// The chance that a task is held right after it created a process or thread.
     pub create_chance: f64,
+    /// Schedule by PCT instead of random holds (then the chances and `max_hold` are unused).
+    pub pct: Option<Pct>,
+}
+
+/// PCT (Burckhardt, Kothari, Musuvathi, Nagarakatte, ASPLOS 2010) over the stop points of the
+/// run: random priorities per task, `depth - 1` priority drops among `points` stop points, and a
+/// task parked at a stop point until no free task of higher priority can go on (one waiting for
+/// an exit, a read or a futex cannot; one sleeping a fixed time can).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Pct {
+    /// `d`: the depth of bug each run has a stated chance to show (at least 1).
+    pub depth: u32,
+    /// `k`: how many stop points the run is expected to have (from an earlier run of the same
+    /// program); the `depth - 1` drops are drawn among them.
+    pub points: u64,
+    /// The longest a task stays parked (a safety valve against a task that spins on a flag).
+    pub max_park: Duration,
+    /// Past this much of the run nothing is parked any more (so a run finishes within its limit).
+    pub budget: Duration,
 }
 
 impl Shake {
@@ -86,6 +105,16 @@ impl Shake {
             chance: 0.5,
             start_chance: 1.0,
             create_chance: 0.25,
+            pct: None,
+        }
+    }
+
+    /// PCT scheduling with this seed (an odd seed reverses the first priorities of the even seed
+    /// below it, so a pair of runs covers both orders of two tasks).
+    pub fn pct(seed: u64, pct: Pct) -> Shake {
+        Shake {
+            pct: Some(pct),
+            ..Shake::new(seed, pct.max_park)
         }
     }
 }

@@ -188,6 +188,28 @@ pub struct Trace {
     pub holds: Vec<Hold>,
     /// Every refused system call, in order (empty unless `watch_refusals`).
     pub refusals: Vec<Refusal>,
+    /// The run's stop points and what the schedule did at them.
+    pub schedule: ScheduleStats,
+}
+
+/// What the schedule saw and did in one run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ScheduleStats {
+    /// Stop points of the program proper (writes to stdout and stderr, starts and creations
+    /// once the program printed): `k` of PCT. Counted in unshaken runs too.
+    pub points: u64,
+    /// How many times a task was held or parked.
+    pub parks: u64,
+    /// How many parks ended by the safety valve (PCT's `max_park`).
+    pub valves: u64,
+    /// The run outlived PCT's budget: from then on nothing was parked.
+    pub gave_up: bool,
+    /// PCT's priority-change points (stop point numbers from 1).
+    pub change_points: Vec<u64>,
+    /// PCT's depth `d` in this run; 0 when it was not scheduled by PCT.
+    pub depth: u32,
+    /// The `k` PCT was given (its change points are drawn among 1..=k); 0 without PCT.
+    pub planned_points: u64,
 }
 
 impl Trace {

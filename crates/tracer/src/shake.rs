@@ -53,7 +53,7 @@ impl Dice {
     }
 
     /// A uniform draw in [0, 1).
-    fn unit(&mut self) -> f64 {
+    pub(crate) fn unit(&mut self) -> f64 {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
 

@@ -174,6 +174,15 @@ impl Table {
         }
     }
 
+    /// Every live task not in `parked`, with its stream of draws.
+    pub(crate) fn free_streams(&mut self, parked: &[i32]) -> Vec<(i32, Option<&mut Dice>)> {
+        self.live
+            .iter_mut()
+            .filter(|(t, _)| !parked.contains(t))
+            .map(|(t, l)| (*t, Some(&mut l.dice)))
+            .collect()
+    }
+
     pub(crate) fn is_live(&self, tid: i32) -> bool {
         self.live.contains_key(&tid)
     }

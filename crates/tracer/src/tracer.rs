@@ -1,7 +1,7 @@
 //! The tracer thread's loop: every stop of every tracee, until no tracee is left.
 //!
-//! Stops are served one at a time. A shaken task is simply not resumed until its hold ends;
-//! meanwhile the loop polls (`WNOHANG`) so the other tasks keep running and being served.
+//! Stops are served one at a time. A shaken task is simply not resumed until the schedule lets
+//! it go on; meanwhile the loop polls (`WNOHANG`) so the other tasks keep running and being served.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -12,14 +12,12 @@ use crate::calls::{self, Outcome, Streams};
 use crate::error::TraceError;
 use crate::options::TraceOptions;
 use crate::proc_info;
-use crate::record::{End, Exec, Hold, HoldPoint, Refusal, TaskKind, Trace, Write};
+use crate::record::{End, Exec, HoldPoint, Refusal, TaskKind, Trace, Write};
 use crate::running::Shared;
-use crate::shake::{Dice, Holds, Resume};
+use crate::schedule::Scheduler;
+use crate::shake::{Dice, Resume};
 use crate::sys;
 use crate::tasks::Table;
-
-/// How often the loop looks for events while a task is held.
-const HOLD_POLL: Duration = Duration::from_micros(250);
 
 pub(crate) struct Tracer {
     opts: TraceOptions,
@@ -27,15 +25,12 @@ pub(crate) struct Tracer {
     shared: Arc<Shared>,
     main_pid: i32,
     table: Table,
-    holds: Holds,
-    hold_log: Vec<Hold>,
+    schedule: Scheduler,
     writes: Vec<Write>,
     unfinished: Vec<Write>,
     /// Bytes kept in `writes` so far.
     kept: usize,
     refusals: Vec<Refusal>,
-    /// Set once the main process ended: from then on no task is held (see `on_main_end`).
-    main_ended: bool,
 }
 
 impl Tracer {
@@ -47,22 +42,21 @@ impl Tracer {
         main_pid: i32,
     ) -> Tracer {
         let mut table = Table::default();
-        let dice = Dice::root(opts.shake.map_or(0, |s| s.seed));
+        let dice = Dice::root(crate::schedule::stream_seed(opts.shake));
         let at = opts.start.elapsed();
         table.add_main(main_pid, at, dice, proc_info::comm(main_pid));
+        let schedule = Scheduler::new(opts.shake, opts.start);
         let mut tracer = Tracer {
             opts,
             streams,
             shared,
             main_pid,
             table,
-            holds: Holds::default(),
-            hold_log: Vec::new(),
+            schedule,
             writes: Vec::new(),
             unfinished: Vec::new(),
             kept: 0,
             refusals: Vec::new(),
-            main_ended: false,
         };
         tracer.note_exec(main_pid, main_pid);
         tracer
@@ -77,16 +71,12 @@ impl Tracer {
     pub(crate) fn run(mut self) -> Result<Trace, TraceError> {
         self.resume(self.main_pid, Resume::Cont(0));
         loop {
-            for (tid, how) in self.holds.take_due(Instant::now()) {
+            for (tid, how) in self.schedule.due(&mut self.table, Instant::now()) {
                 self.resume(tid, how);
             }
-            match sys::wait_any(self.holds.pending()) {
+            match sys::wait_any(self.schedule.pending()) {
                 Ok(Some((pid, status))) => self.on_status(pid, status),
-                Ok(None) => {
-                    let now = Instant::now();
-                    let due = self.holds.next_due().unwrap_or(now);
-                    std::thread::sleep(due.saturating_duration_since(now).min(HOLD_POLL));
-                }
+                Ok(None) => std::thread::sleep(self.schedule.next_look(Instant::now())),
                 Err(Errno::EINTR) => {}
                 // No child or tracee of this thread is left.
                 Err(Errno::ECHILD) => break,
@@ -96,14 +86,16 @@ impl Tracer {
                 }
             }
         }
+        let (holds, schedule) = self.schedule.finish();
         Ok(Trace {
             main_pid: self.main_pid,
             tasks: self.table.records,
             writes: self.writes,
             unfinished: self.unfinished,
             shake: self.opts.shake,
-            holds: self.hold_log,
+            holds,
             refusals: self.refusals,
+            schedule,
         })
     }
 
@@ -115,29 +107,19 @@ impl Tracer {
         };
     }
 
-    /// Resumes now, or holds first when shaking says so.
+    /// Resumes now, or when the schedule lets it go on.
     fn resume_or_hold(&mut self, tid: i32, how: Resume, point: HoldPoint) {
-        let shake = self.opts.shake.filter(|_| !self.main_ended);
-        let held = match (shake, self.table.live(tid)) {
-            // Creations outside the program proper (a launcher's) are no hold points.
-            (Some(_), Some(live)) if point != HoldPoint::Write && !live.in_program => None,
-            (Some(shake), Some(live)) => {
-                let (chance, min_part) = crate::shake::chance_at(&shake, point);
-                live.dice.decide(chance, min_part, shake.max_hold)
-            }
-            _ => None,
-        };
-        match held {
-            Some(d) if !d.is_zero() => {
-                self.hold_log.push(Hold {
-                    tid,
-                    at: self.now(),
-                    duration: d,
-                    point,
-                });
-                self.holds.push(Instant::now() + d, tid, how);
-            }
-            _ => self.resume(tid, how),
+        // Creations outside the program proper (a launcher's) are no stop points.
+        let stop_point = self
+            .table
+            .live(tid)
+            .is_some_and(|live| point == HoldPoint::Write || live.in_program);
+        if !stop_point {
+            self.resume(tid, how);
+            return;
+        }
+        for (t, h) in self.schedule.arrive(&mut self.table, tid, how, point) {
+            self.resume(t, h);
         }
     }
 
@@ -175,7 +157,7 @@ impl Tracer {
         }
         // None: a pid we never traced (an orphan of another thread's run adopted by this thread).
         if let Some(kind) = self.table.end(pid, end, at) {
-            self.holds.forget(pid);
+            self.schedule.forget(pid);
             if kind == TaskKind::Process {
                 self.shared.remove_process(pid);
             }
@@ -191,13 +173,7 @@ impl Tracer {
     /// in os.fork's example) now races the grader's grace period, and a hold of ours must not
     /// make it lose that race. Every hold ends now and no new one starts.
     fn on_main_end(&mut self) {
-        self.main_ended = true;
-        let now = self.now();
-        for (tid, how) in self.holds.take_all() {
-            // The log says how long the hold really lasted.
-            if let Some(h) = self.hold_log.iter_mut().rev().find(|h| h.tid == tid) {
-                h.duration = h.duration.min(now.saturating_sub(h.at));
-            }
+        for (tid, how) in self.schedule.release_all() {
             self.resume(tid, how);
         }
     }

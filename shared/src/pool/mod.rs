@@ -2,7 +2,10 @@
 //!
 //! Inside: the messages between parent and workers (`messages`), the bookkeeping as plain data
 //! (`book`), the function-pointer casts that call a task (`call`), a worker's loop (`worker`),
-//! and the parent's side that drives them (`engine`); this file is the public API.
+//! the parent's side that drives them (`engine`) and waits for answers (`waits`), callbacks
+//! waiting for results (`callbacks`). The public API: this file (the pool's life and single
+//! tasks), `builder` (Python's `Pool(...)` arguments), `maps` (the `map` family), `imap` and
+//! `async_result`.
 
 mod async_result;
 mod book;
@@ -13,6 +16,7 @@ mod engine;
 mod imap;
 mod maps;
 mod messages;
+mod waits;
 mod worker;
 
 use std::fmt;

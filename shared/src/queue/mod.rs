@@ -249,13 +249,30 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn get_many(&self, max: usize) -> Result<Vec<T>> {
-        let out = self.take_many(max)?;
-        self.sizes.taken(out.len() - 1, self.maxsize > 0);
+        self.check_open()?;
+        let out = self.take_many(max.max(1))?;
+        self.sizes.taken(out.len(), self.maxsize > 0);
         Ok(out)
     }
 
     fn take_many(&self, max: usize) -> Result<Vec<T>> {
-        let mut out = vec![self.get()?];
+        let mut out = Vec::new();
+        {
+            let mut pending = self.pending.borrow_mut();
+            let n = pending.len().min(max);
+            out.extend(pending.drain(..n));
+        }
+        if out.is_empty() {
+            let packet = match self.try_take()? {
+                Some(packet) => packet,
+                None => self.wait_packet(None)?,
+            };
+            match packet {
+                // A whole batch that fits is handed out as it was decoded, not item by item.
+                Packet::Many(items) if items.len() <= max => out = items,
+                packet => self.unpack(packet, &mut out, max),
+            }
+        }
         while out.len() < max {
             if let Some(item) = self.pending.borrow_mut().pop_front() {
                 out.push(item);

@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use crate::text::columns;
 use serde::{Deserialize, Serialize};
 
 use super::submission::Form;
@@ -140,6 +141,8 @@ impl ClassResults {
     /// The table on stdout: submission, build, verdict, checks passed, and the first failed
     /// check or why it was not graded.
     pub fn table(&self) -> String {
+        let lang = i18n::Lang::current();
+        let say = |w: String| i18n::tr(lang, &format!("class-word-{w}"));
         let rows: Vec<[String; 5]> = self
             .submissions
             .iter()
@@ -155,48 +158,50 @@ impl ClassResults {
                 };
                 [
                     visible(&s.submission),
-                    word(&s.build),
-                    word(&s.verdict),
+                    say(word(&s.build)),
+                    say(word(&s.verdict)),
                     checks,
                     visible(&detail),
                 ]
             })
             .collect();
         let header = [
-            "submission",
-            "build",
-            "verdict",
-            "checks",
-            "first failed check / why not graded",
+            "class-head-submission",
+            "class-head-build",
+            "class-head-verdict",
+            "class-head-checks",
+            "class-head-detail",
         ]
-        .map(String::from);
+        .map(|id| i18n::tr(lang, id));
         let mut widths = [0; 4];
         for row in rows.iter().chain([&header]) {
             for (w, cell) in widths.iter_mut().zip(row.iter()) {
-                *w = (*w).max(cell.chars().count());
+                *w = (*w).max(columns(cell));
             }
         }
         let mut out = String::new();
         for row in [&header].into_iter().chain(rows.iter()) {
             let mut line = String::new();
             for (w, cell) in widths.iter().zip(row.iter()) {
-                let _ = write!(line, "{cell:<w$}  ");
+                let pad = w.saturating_sub(columns(cell));
+                let _ = write!(line, "{cell}{:pad$}  ", "");
             }
             line.push_str(&row[4]);
             let _ = writeln!(out, "{}", line.trim_end());
         }
         let count = |v: Verdict| self.submissions.iter().filter(|s| s.verdict == v).count();
-        let _ = writeln!(
-            out,
-            "{} submissions: {} pass, {} fail, {} not graded; {:.1} s with {} job{}",
-            self.submissions.len(),
-            count(Verdict::Pass),
-            count(Verdict::Fail),
-            count(Verdict::NotGraded),
-            self.seconds,
-            self.jobs,
-            if self.jobs == 1 { "" } else { "s" }
+        let seconds = format!("{:.1}", self.seconds);
+        let summary = i18n::tr!(
+            lang,
+            "class-summary",
+            submissions = self.submissions.len(),
+            pass = count(Verdict::Pass),
+            fail = count(Verdict::Fail),
+            not_graded = count(Verdict::NotGraded),
+            seconds = seconds,
+            jobs = self.jobs
         );
+        let _ = writeln!(out, "{summary}");
         out
     }
 }

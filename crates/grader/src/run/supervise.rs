@@ -216,8 +216,10 @@ impl Supervisor {
         let mut tracing = tracing;
         let (mut tasks, mut advice) = (Vec::new(), Vec::new());
         let mut refused = Vec::new();
+        let mut schedule = tracer::ScheduleStats::default();
         match self.main.take_trace() {
             Some(Ok(trace)) => {
+                schedule = trace.schedule.clone();
                 tasks = attribute::tasks(&trace);
                 refused = super::fenced::refusals(&trace);
                 match attribute::stdout_writes(&trace, stdout_bytes) {
@@ -252,6 +254,7 @@ impl Supervisor {
             shake_seed: cfg.shake.map(|s| s.seed).filter(|_| tracing.is_on()),
             tracing,
             tasks,
+            schedule,
             stdout_tty: false,
             advice,
             refused,

@@ -49,6 +49,7 @@ pub(crate) fn build(text: &str, origin: &str, types: &[CheckType]) -> Res<Spec> 
     Ok(Spec {
         name: raw.name.into_inner().trim().to_string(),
         description: raw.description,
+        description_zh: raw.description_zh,
         origin: origin.to_string(),
         lines,
         params,
@@ -119,6 +120,7 @@ impl Building<'_> {
         let needs_trace = ty.needs_trace || fields.uses_trace.get();
         Ok(Check {
             name,
+            name_zh: c.name_zh.as_ref().map(|n| n.trim().to_string()),
             likely,
             rule,
             needs_trace,

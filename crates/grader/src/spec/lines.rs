@@ -19,6 +19,30 @@ pub(crate) struct LineKind {
     /// The same pattern, letter case ignored: for near misses.
     pub(crate) loose: Regex,
     pub(crate) captures: Vec<String>,
+    /// What a reader calls such lines (`label`, else the name), and in Chinese (`label_zh`).
+    pub(crate) label: String,
+    pub(crate) label_zh: Option<String>,
+    /// The role of the task writing such lines (`role`), and in Chinese (`role_zh`).
+    pub(crate) role: Option<String>,
+    pub(crate) role_zh: Option<String>,
+}
+
+impl LineKind {
+    /// The label in the reader's language.
+    pub(crate) fn label_in(&self, lang: i18n::Lang) -> &str {
+        match (lang, &self.label_zh) {
+            (i18n::Lang::Zh, Some(zh)) => zh,
+            _ => &self.label,
+        }
+    }
+
+    /// The writer's role in the reader's language, if the spec names one.
+    pub(crate) fn role_in(&self, lang: i18n::Lang) -> Option<&str> {
+        match (lang, &self.role_zh) {
+            (i18n::Lang::Zh, Some(zh)) => Some(zh),
+            _ => self.role.as_deref(),
+        }
+    }
 }
 
 /// The line kinds of a spec, in file order (a line takes the first kind that matches it);
@@ -71,6 +95,10 @@ pub(crate) fn line_kinds(
             regex,
             loose,
             captures,
+            label: l.label.clone().unwrap_or_else(|| name.clone()),
+            label_zh: l.label_zh.clone(),
+            role: l.role.clone(),
+            role_zh: l.role_zh.clone(),
         });
     }
     Ok(kinds)

@@ -28,6 +28,8 @@ use rule::Rule;
 #[derive(Debug, Clone)]
 pub(crate) struct Check {
     pub(crate) name: String,
+    /// The name in Chinese (`name_zh`), when the spec gives one.
+    pub(crate) name_zh: Option<String>,
     /// `Some(threshold)`: a likely check, passed when at least this fraction of runs pass it.
     pub(crate) likely: Option<f64>,
     pub(crate) rule: Arc<dyn Rule>,
@@ -40,6 +42,7 @@ pub(crate) struct Check {
 pub struct Spec {
     pub(crate) name: String,
     pub(crate) description: String,
+    pub(crate) description_zh: Option<String>,
     pub(crate) origin: String,
     pub(crate) lines: Vec<LineKind>,
     pub(crate) params: BTreeMap<String, ParamDefault>,
@@ -54,9 +57,13 @@ impl Spec {
         &self.name
     }
 
-    /// One line saying what the example is.
+    /// One line saying what the example is, in the reader's language when the spec has it
+    /// (`description_zh`).
     pub fn description(&self) -> &str {
-        &self.description
+        match (i18n::Lang::current(), &self.description_zh) {
+            (i18n::Lang::Zh, Some(zh)) => zh,
+            _ => &self.description,
+        }
     }
 
     /// Where the spec came from: a file name or `builtin:NAME`.

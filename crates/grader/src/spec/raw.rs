@@ -16,6 +16,9 @@ pub(crate) struct RawSpec {
     pub(crate) name: Spanned<String>,
     #[serde(default)]
     pub(crate) description: String,
+    /// The description in Chinese (shown when the reader's language is Chinese).
+    #[serde(default)]
+    pub(crate) description_zh: Option<String>,
     #[serde(default)]
     pub(crate) params: BTreeMap<String, Spanned<RawParam>>,
     #[serde(default)]
@@ -36,6 +39,19 @@ pub(crate) enum RawParam {
 pub(crate) struct RawLine {
     pub(crate) name: Spanned<String>,
     pub(crate) pattern: Spanned<String>,
+    /// What a reader calls lines of this kind (legends of pictures); the name when absent.
+    #[serde(default)]
+    pub(crate) label: Option<String>,
+    /// The label in Chinese.
+    #[serde(default)]
+    pub(crate) label_zh: Option<String>,
+    /// The role of the task that writes such lines (`writer`, `reader`, `worker`): pictures
+    /// name its lane by it.
+    #[serde(default)]
+    pub(crate) role: Option<String>,
+    /// The role in Chinese.
+    #[serde(default)]
+    pub(crate) role_zh: Option<String>,
 }
 
 /// A numeric field: whole, not whole, or a parameter's name.
@@ -78,6 +94,8 @@ pub(crate) struct RawCheck<'i> {
     /// Where the whole table is.
     pub(crate) span: Range<usize>,
     pub(crate) name: Spanned<String>,
+    /// The check's name in Chinese.
+    pub(crate) name_zh: Option<String>,
     pub(crate) kind: Spanned<String>,
     pub(crate) likely: Option<Spanned<f64>>,
     /// The type's own fields, as written.
@@ -88,13 +106,14 @@ pub(crate) struct RawCheck<'i> {
 #[derive(Debug, Deserialize)]
 struct Common {
     name: Spanned<String>,
+    name_zh: Option<String>,
     #[serde(rename = "type")]
     kind: Spanned<String>,
     likely: Option<Spanned<f64>>,
 }
 
 /// The fields of [`Common`], as keys in a check's table.
-const COMMON: [&str; 3] = ["name", "type", "likely"];
+const COMMON: [&str; 4] = ["name", "name_zh", "type", "likely"];
 
 /// Parses spec `text` into its tables; `origin` (a file name) is for error messages.
 pub(crate) fn parse<'i>(
@@ -140,6 +159,7 @@ pub(crate) fn parse<'i>(
         out.push(RawCheck {
             span: span.clone(),
             name: common.name,
+            name_zh: common.name_zh,
             kind: common.kind,
             likely: common.likely,
             own: Spanned::new(span, own),

@@ -43,30 +43,49 @@ pub fn run_timeline(spec: &Spec, report: &Report, run: &RunOutcome, standalone: 
         .checks
         .iter()
         .filter(|c| c.status == CheckStatus::Failed && c.failures.iter().any(|f| f.run == run.run))
-        .map(|c| c.name.as_str())
+        .map(|c| c.shown())
         .collect();
+    let lang = i18n::Lang::current();
     let verdict = match failed.as_slice() {
-        [] => "passed".to_string(),
-        [one] => format!("failed: {one}"),
-        [first, rest @ ..] => format!("failed: {first}, and {} more", rest.len()),
+        [] => i18n::tr(lang, "picture-passed"),
+        [one] => i18n::tr!(lang, "picture-failed", check = *one),
+        [first, rest @ ..] => {
+            i18n::tr!(
+                lang,
+                "picture-failed-more",
+                check = *first,
+                more = rest.len()
+            )
+        }
     };
     let mut notes = Vec::new();
     if let Some(seed) = run.shake_seed {
-        notes.push(format!("shaken with seed {seed}"));
+        notes.push(i18n::tr!(lang, "picture-shaken", seed = seed));
     }
     if !run.tracing.is_on() {
-        notes.push("not traced: every line is on the main process's lane, at its arrival".into());
+        notes.push(i18n::tr(lang, "picture-untraced"));
     }
+    let labels = spec
+        .lines
+        .iter()
+        .map(|k| (k.name.clone(), k.label_in(lang).to_string()))
+        .collect();
     let t = Timeline {
         trace: &trace,
-        title: format!(
-            "{}: run {} of {}, {verdict}",
-            report.example, run.run, report.runs
+        title: i18n::tr!(
+            lang,
+            "picture-title",
+            example = report.example.as_str(),
+            run = run.run,
+            runs = report.runs,
+            verdict = verdict
         ),
         note: (!notes.is_empty()).then(|| notes.join("; ")),
         lines,
         spans,
         links,
+        labels,
+        roles: super::roles_of(spec, lang),
     };
     if standalone { t.svg() } else { t.svg_element() }
 }

@@ -4,7 +4,9 @@
 
 use std::fmt::Write as _;
 
-use crate::report::{CheckKind, CheckStatus, Report};
+use i18n::{Lang, tr};
+
+use crate::report::{CheckKind, CheckReport, CheckStatus, Report};
 use crate::text::xml_escape;
 
 const STYLE: &str = "
@@ -12,7 +14,7 @@ const STYLE: &str = "
   h1 { font-size: 1.4em } h2 { font-size: 1.15em; margin-top: 1.6em }
   .passed { color: #4e9a06 } .failed { color: #cc0000 } .unreached { color: #c4a000 }
   table { border-collapse: collapse } td, th { padding: 3px 10px; text-align: left; vertical-align: top }
-  tr.check td { border-top: 1px solid #d3d7cf }
+  tr.check td { border-top: 1px solid #d3d7cf } td:first-child, th:first-child { white-space: nowrap }
   pre { background: #f6f6f3; padding: 6px 10px; margin: 2px 0 6px; white-space: pre-wrap }
   .timeline { overflow-x: auto; border: 1px solid #d3d7cf }
 ";
@@ -20,14 +22,19 @@ const STYLE: &str = "
 /// The page: `report`, and `timeline` (the run's number and its SVG element, from
 /// [`run_timeline`](crate::run_timeline)) inline under the checks.
 pub fn html_report(report: &Report, timeline: Option<(usize, &str)>) -> String {
+    let lang = Lang::current();
     let failed = report.count(CheckStatus::Failed);
     let unreached = report.count(CheckStatus::NotReached);
     let unchecked = report.count(CheckStatus::NotChecked);
-    let verdict = if report.passed { "PASSED" } else { "FAILED" };
+    let verdict = match report.passed {
+        true => tr(lang, "report-passed"),
+        false => tr(lang, "report-failed"),
+    };
     let mut out = String::from("<!DOCTYPE html>\n");
     let _ = writeln!(
         out,
-        "<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head><meta charset=\"utf-8\"/><title>grade {}: {verdict}</title><style>{STYLE}</style></head>\n<body>",
+        "<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"{}\">\n<head><meta charset=\"utf-8\"/><title>grade {}: {verdict}</title><style>{STYLE}</style></head>\n<body>",
+        lang.tag(),
         xml_escape(&report.example)
     );
     let _ = writeln!(
@@ -36,19 +43,29 @@ pub fn html_report(report: &Report, timeline: Option<(usize, &str)>) -> String {
         xml_escape(&report.example),
         if report.passed { "passed" } else { "failed" }
     );
-    let mut summary = format!(
-        "{} of {} checks passed, {failed} failed, {unreached} not reached, {unchecked} not checked, over {} run{} at time scale {}",
-        report.score(),
-        report.checks.len(),
-        report.runs,
-        if report.runs == 1 { "" } else { "s" },
-        report.time_scale
+    let mut summary = tr!(
+        lang,
+        "html-summary",
+        passed = report.score(),
+        total = report.checks.len(),
+        failed = failed,
+        unreached = unreached,
+        unchecked = unchecked,
+        runs = report.runs,
+        scale = report.time_scale
     );
     for (k, v) in &report.params {
         let _ = write!(summary, ", {k}={v}");
     }
     let _ = writeln!(out, "<p>{}</p>", xml_escape(&summary));
-    let facts = report.facts.text();
+    let mut facts = report.facts.text();
+    if !report.fence.is_empty() {
+        let _ = writeln!(
+            facts,
+            "{}",
+            crate::fence_report::fence_said(&report.fence, lang)
+        );
+    }
     if !facts.trim().is_empty() {
         let _ = writeln!(
             out,
@@ -56,66 +73,89 @@ pub fn html_report(report: &Report, timeline: Option<(usize, &str)>) -> String {
             xml_escape(facts.trim_end()).replace("&#10;", "\n")
         );
     }
-    out.push_str(
-        "<table>\n<tr><th>result</th><th>check</th><th>kind</th><th>runs held</th></tr>\n",
+    let _ = writeln!(
+        out,
+        "<table>\n<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        tr(lang, "html-head-result"),
+        tr(lang, "html-head-check"),
+        tr(lang, "html-head-kind"),
+        tr(lang, "html-head-held")
     );
     for c in &report.checks {
-        let (tag, class) = match c.status {
-            CheckStatus::Passed => ("PASS", "passed"),
-            CheckStatus::Failed => ("FAIL", "failed"),
-            CheckStatus::NotReached => ("not reached", "unreached"),
-            CheckStatus::NotChecked => ("not checked", "unreached"),
-        };
-        let kind = match (c.kind, c.threshold) {
-            (CheckKind::Guaranteed, _) => "guaranteed".to_string(),
-            (CheckKind::Likely, Some(t)) => format!("likely (needs {}%)", (t * 100.0).round()),
-            (CheckKind::Likely, None) => "likely".to_string(),
-        };
-        let held = if c.status == CheckStatus::NotReached {
-            "no run printed a line it judges".to_string()
-        } else if c.status == CheckStatus::NotChecked {
-            "it needs the trace; no run could be judged by it".to_string()
-        } else {
-            format!("{} of {}", c.runs_passed, report.runs)
-        };
-        let _ = writeln!(
-            out,
-            "<tr class=\"check\"><td class=\"{class}\">{tag}</td><td>{}</td><td>{kind}</td><td>{held}</td></tr>",
-            xml_escape(&c.name)
-        );
-        if let Some(f) = c.failures.first() {
-            let _ = writeln!(
-                out,
-                "<tr><td></td><td colspan=\"3\"><pre>run {} (failed in {} of {} runs):\n{}</pre></td></tr>",
-                f.run,
-                c.failures.len(),
-                report.runs,
-                xml_escape(&f.message).replace("&#10;", "\n")
-            );
-        }
+        check_rows(&mut out, report, c, lang);
     }
     out.push_str("</table>\n");
     if let Some((run, svg)) = timeline {
-        let which = if report.passed {
-            "a passing run"
-        } else {
-            "the first failing run"
+        let id = match report.passed {
+            true => "html-timeline-passing",
+            false => "html-timeline-failing",
         };
         let _ = writeln!(
             out,
-            "<h2>Run {run}, {which}: who printed what, when</h2>\n<div class=\"timeline\">\n{svg}</div>"
+            "<h2>{}</h2>\n<div class=\"timeline\">\n{svg}</div>",
+            xml_escape(&tr!(lang, id, run = run))
         );
     }
     if let Some(d) = &report.diff {
         let mut text = String::new();
         d.render(&mut text);
+        let beside = match d.beside == crate::run_diff::REFERENCE_RUN {
+            true => "html-beside",
+            false => "html-beside-spec",
+        };
         let _ = writeln!(
             out,
-            "<h2>Run {} beside a correct run</h2>\n<pre>{}</pre>",
-            d.run,
+            "<h2>{}</h2>\n<pre>{}</pre>",
+            xml_escape(&tr!(lang, beside, run = d.run)),
             xml_escape(&text).replace("&#10;", "\n")
         );
     }
     out.push_str("</body>\n</html>\n");
     out
+}
+
+/// A check's row, and under it its first failing run.
+fn check_rows(out: &mut String, report: &Report, c: &CheckReport, lang: Lang) {
+    let (tag, class) = match c.status {
+        CheckStatus::Passed => (tr(lang, "report-tag-pass"), "passed"),
+        CheckStatus::Failed => (tr(lang, "report-tag-fail"), "failed"),
+        CheckStatus::NotReached => (tr(lang, "html-not-reached"), "unreached"),
+        CheckStatus::NotChecked => (tr(lang, "html-not-checked"), "unreached"),
+    };
+    let kind = match (c.kind, c.threshold) {
+        (CheckKind::Guaranteed, _) => tr(lang, "html-guaranteed"),
+        (CheckKind::Likely, Some(t)) => {
+            tr!(lang, "html-likely-needs", percent = (t * 100.0).round())
+        }
+        (CheckKind::Likely, None) => tr(lang, "html-likely"),
+    };
+    let held = if c.status == CheckStatus::NotReached {
+        tr(lang, "report-not-reached")
+    } else if c.status == CheckStatus::NotChecked {
+        tr(lang, "report-not-checked")
+    } else {
+        tr!(lang, "html-held", held = c.runs_passed, runs = report.runs)
+    };
+    let _ = writeln!(
+        out,
+        "<tr class=\"check\"><td class=\"{class}\">{tag}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        xml_escape(c.shown()),
+        xml_escape(&kind),
+        xml_escape(&held)
+    );
+    if let Some(f) = c.failures.first() {
+        let head = tr!(
+            lang,
+            "report-failed-in",
+            run = f.run,
+            failed = c.failures.len(),
+            runs = report.runs
+        );
+        let _ = writeln!(
+            out,
+            "<tr><td></td><td colspan=\"3\"><pre>{}\n{}</pre></td></tr>",
+            xml_escape(&head),
+            xml_escape(&f.message).replace("&#10;", "\n")
+        );
+    }
 }

@@ -82,22 +82,52 @@ pub(super) fn lanes<'a>(
     (lanes, hidden)
 }
 
+/// Puts the spec's role first on each lane whose lines all have one role (`writer · child of
+/// 12`), in place of the generic `worker`.
+pub(super) fn name_by_role(lanes: &mut [Lane<'_>], t: &super::Timeline<'_>) {
+    let worker = i18n::tr(i18n::Lang::current(), "lane-worker");
+    for lane in lanes.iter_mut() {
+        let mut roles: Vec<&str> = t
+            .lines
+            .iter()
+            .filter(|l| l.tid == lane.task.tid)
+            .filter_map(|l| t.roles.get(l.kind.as_ref()?).map(String::as_str))
+            .collect();
+        roles.sort_unstable();
+        roles.dedup();
+        if let [role] = roles.as_slice() {
+            let rest: Vec<&str> = lane
+                .role
+                .split(" · ")
+                .filter(|p| !p.is_empty() && *p != worker)
+                .collect();
+            lane.role = std::iter::once(*role)
+                .chain(rest)
+                .collect::<Vec<_>>()
+                .join(" · ");
+        }
+    }
+}
+
 fn label<'a>(trace: &Trace, t: &'a Task, workers: &[i32]) -> Lane<'a> {
     let creator_comm = t
         .creator
         .and_then(|c| trace.task(c))
         .and_then(|c| c.comm.clone());
     let mut parts = Vec::new();
+    let lang = i18n::Lang::current();
     let is_main = t.tid == trace.main_pid && t.kind == TaskKind::Process;
     if is_main {
-        parts.push("main".to_string());
+        parts.push(i18n::tr(lang, "lane-main"));
     } else if workers.contains(&t.tid) {
-        parts.push("worker".to_string());
+        parts.push(i18n::tr(lang, "lane-worker"));
     }
     match (t.kind, t.creator) {
         (_, None) => {}
-        (TaskKind::Process, Some(c)) => parts.push(format!("child of {c}")),
-        (TaskKind::Thread, Some(_)) => parts.push(format!("thread of {}", t.tgid)),
+        (TaskKind::Process, Some(c)) => parts.push(i18n::tr!(lang, "lane-child-of", pid = c)),
+        (TaskKind::Thread, Some(_)) => {
+            parts.push(i18n::tr!(lang, "lane-thread-of", pid = t.tgid));
+        }
     }
     // The name when it tells something: the program, a thread's name, an exec'd command. A
     // task whose name the trace did not keep is named by the program it exec'd, if any.

@@ -95,6 +95,12 @@ pub struct Timeline<'a> {
     pub spans: Vec<OpenSpan>,
     /// The hand-offs.
     pub links: Vec<Link>,
+    /// What the legend calls each line kind: the spec's `label` in the reader's language
+    /// (kinds without one are named by their name).
+    pub labels: std::collections::BTreeMap<String, String>,
+    /// The role of the task writing each line kind (the spec's `role`, in the reader's
+    /// language): a lane whose lines all have one role is named by it.
+    pub roles: std::collections::BTreeMap<String, String>,
 }
 
 impl<'a> Timeline<'a> {
@@ -119,6 +125,8 @@ impl<'a> Timeline<'a> {
             lines,
             spans: Vec::new(),
             links: Vec::new(),
+            labels: Default::default(),
+            roles: Default::default(),
         }
     }
 
@@ -128,6 +136,13 @@ impl<'a> Timeline<'a> {
         let (spans, links) = pairing::pair_up(spec, &mut self.lines);
         self.spans = spans;
         self.links = links;
+        let lang = i18n::Lang::current();
+        self.labels = spec
+            .lines
+            .iter()
+            .map(|k| (k.name.clone(), k.label_in(lang).to_string()))
+            .collect();
+        self.roles = roles_of(spec, lang);
         self
     }
 
@@ -140,4 +155,15 @@ impl<'a> Timeline<'a> {
     pub fn svg_element(&self) -> String {
         svg::document(self, false)
     }
+}
+
+/// Each line kind's writer role in `lang`, for the kinds whose spec names one.
+pub(super) fn roles_of(
+    spec: &Spec,
+    lang: i18n::Lang,
+) -> std::collections::BTreeMap<String, String> {
+    spec.lines
+        .iter()
+        .filter_map(|k| Some((k.name.clone(), k.role_in(lang)?.to_string())))
+        .collect()
 }

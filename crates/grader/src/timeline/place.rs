@@ -57,25 +57,26 @@ impl Geometry {
 
 /// How a task ended: a short label, the same in words, and its color.
 pub(super) fn end_words(task: &Task) -> (String, String, &'static str) {
+    let lang = i18n::Lang::current();
+    let say = |id: &str| i18n::tr(lang, id);
     match task.end {
-        Some(End::Exited(0)) => ("exit 0".into(), "exited with status 0".into(), "#4e9a06"),
         Some(End::Exited(c)) => (
-            format!("exit {c}"),
-            format!("exited with status {c}"),
-            "#cc0000",
+            i18n::tr!(lang, "picture-exit", status = c),
+            i18n::tr!(lang, "picture-exited", status = c),
+            if c == 0 { "#4e9a06" } else { "#cc0000" },
         ),
         // Not always a fault: a Queue's reader is terminated by design.
         Some(End::Signaled(s)) => (
             signal_name(s),
-            format!("killed by {}", signal_name(s)),
+            i18n::tr!(lang, "picture-killed", signal = signal_name(s)),
             "#ce5c00",
         ),
         Some(End::Replaced) => (
-            "replaced".into(),
-            "removed by another thread's exec".into(),
+            say("picture-replaced"),
+            say("picture-replaced-why"),
             "#555753",
         ),
-        None => (String::new(), "ended".into(), "#888a85"),
+        None => (String::new(), say("picture-ended"), "#888a85"),
     }
 }
 

@@ -38,7 +38,8 @@ const STYLE: &str = "
 pub(super) fn document(t: &Timeline<'_>, standalone: bool) -> String {
     let workers: Vec<i32> = t.spans.iter().map(|s| s.tid).collect();
     let writers: Vec<i32> = t.lines.iter().map(|l| l.tid).collect();
-    let (lanes, hidden) = lanes(t.trace, &writers, &workers, MAX_LANES);
+    let (mut lanes, hidden) = lanes(t.trace, &writers, &workers, MAX_LANES);
+    super::lanes::name_by_role(&mut lanes, t);
     // Open spans and holds are never cut: their lengths are what they show.
     let open: Vec<(Duration, Duration)> = t
         .spans
@@ -127,31 +128,34 @@ fn heading(out: &mut String, t: &Timeline<'_>, hidden: usize) {
     let processes = tasks.iter().filter(|k| k.kind == TaskKind::Process).count();
     let threads = tasks.len() - processes;
     let end = tasks.iter().filter_map(|k| k.ended_at).max();
-    let mut sub = format!(
-        "{} process{}, {} thread{}, {} line{}",
-        processes,
-        if processes == 1 { "" } else { "es" },
-        threads,
-        if threads == 1 { "" } else { "s" },
-        t.lines.len(),
-        if t.lines.len() == 1 { "" } else { "s" },
+    let lang = i18n::Lang::current();
+    let mut sub = i18n::tr!(
+        lang,
+        "picture-counts",
+        processes = processes,
+        threads = threads,
+        lines = t.lines.len()
     );
     if let Some(e) = end {
-        let _ = write!(sub, ", {} in all", fmt_time(e));
-    }
-    if let Some(s) = &t.trace.shake {
         let _ = write!(
             sub,
-            ", shaken (seed {}, holds up to {})",
-            s.seed,
-            fmt_time(s.max_hold)
+            "{}",
+            i18n::tr!(lang, "picture-in-all", time = fmt_time(e))
+        );
+    }
+    if let Some(s) = &t.trace.shake {
+        let hold = fmt_time(s.max_hold);
+        let _ = write!(
+            sub,
+            "{}",
+            i18n::tr!(lang, "picture-shaken-holds", seed = s.seed, hold = hold)
         );
     }
     if hidden > 0 {
         let _ = write!(
             sub,
-            "; {hidden} task{} not drawn (printed nothing, or past {MAX_LANES} lanes)",
-            if hidden == 1 { "" } else { "s" }
+            "{}",
+            i18n::tr!(lang, "picture-hidden", hidden = hidden, lanes = MAX_LANES)
         );
     }
     if let Some(n) = &t.note {
@@ -211,14 +215,18 @@ impl Symbol {
 /// One row of keys: what each color and shape means, for the things the picture has.
 /// Returns how much taller than one row the legend is.
 fn legend(out: &mut String, t: &Timeline<'_>, kinds: &[String]) -> f64 {
+    let lang = i18n::Lang::current();
+    let say = |id: &str| i18n::tr(lang, id);
     let mut keys: Vec<(Symbol, String)> = kinds
         .iter()
         .enumerate()
         .map(|(i, k)| {
-            (
-                Symbol::Dot(KIND_COLORS[i % KIND_COLORS.len()]),
-                format!("'{k}' line"),
-            )
+            let label = t.labels.get(k).filter(|l| *l != k);
+            let text = match label {
+                Some(label) => label.clone(),
+                None => i18n::tr!(lang, "picture-kind-line", kind = k.as_str()),
+            };
+            (Symbol::Dot(KIND_COLORS[i % KIND_COLORS.len()]), text)
         })
         .collect();
     let lines = &t.lines;
@@ -226,41 +234,47 @@ fn legend(out: &mut String, t: &Timeline<'_>, kinds: &[String]) -> f64 {
         .iter()
         .any(|l| l.kind.is_none() && l.stream == Stream::Stdout)
     {
-        keys.push((Symbol::Dot(UNKINDED_COLOR), "stdout line".into()));
+        keys.push((Symbol::Dot(UNKINDED_COLOR), say("picture-stdout-line")));
     }
     if lines.iter().any(|l| l.stream == Stream::Stderr) {
-        keys.push((Symbol::Square(STDERR_COLOR), "stderr line".into()));
+        keys.push((Symbol::Square(STDERR_COLOR), say("picture-stderr-line")));
     }
     if lines.iter().any(|l| l.highlighted) {
-        keys.push((Symbol::Ring, "quoted by a failing check".into()));
+        keys.push((Symbol::Ring, say("picture-quoted")));
     }
     let tasks = &t.trace.tasks;
     if tasks
         .iter()
         .any(|k| k.creator.is_some() && k.kind == TaskKind::Process)
     {
-        keys.push((Symbol::Arrow("#3465a4", "none"), "creates a process".into()));
+        keys.push((
+            Symbol::Arrow("#3465a4", "none"),
+            say("picture-creates-process"),
+        ));
     }
     if tasks.iter().any(|k| k.kind == TaskKind::Thread) {
-        keys.push((Symbol::Arrow("#75507b", "3 2"), "creates a thread".into()));
+        keys.push((
+            Symbol::Arrow("#75507b", "3 2"),
+            say("picture-creates-thread"),
+        ));
     }
     let across = |k: &&super::Link| match (lines.get(k.from), lines.get(k.to)) {
         (Some(a), Some(b)) => a.tid != b.tid,
         _ => false,
     };
     if t.links.iter().any(|k| across(&k)) {
-        keys.push((Symbol::Arrow("#4e9a06", "5 3"), "hand-off".into()));
+        keys.push((Symbol::Arrow("#4e9a06", "5 3"), say("picture-hand-off")));
     }
     if !t.spans.is_empty() {
-        keys.push((Symbol::Shade, "open (a task running)".into()));
+        keys.push((Symbol::Shade, say("picture-open")));
     }
     if !t.trace.holds.is_empty() {
-        keys.push((Symbol::Hold, "held (shaken)".into()));
+        keys.push((Symbol::Hold, say("picture-held")));
     }
     let mut y = 62.0;
     let mut x = 12.0;
     for (symbol, text) in keys {
-        let w = 26.0 + text.chars().count() as f64 * 6.0;
+        let w = 26.0 + super::glyphs::columns(&text) as f64 * 6.0;
         // A new row when the key would run off the picture.
         if x > 12.0 && x + w > WIDTH - 12.0 {
             x = 12.0;
@@ -323,9 +337,10 @@ fn axis(out: &mut String, scale: &Scale, y: f64) {
     }
     let _ = writeln!(
         out,
-        "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\">time since start</text></g>",
+        "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text></g>",
         PLOT_X0 - 8.0,
-        y + 16.0
+        y + 16.0,
+        xml_escape(&i18n::tr(i18n::Lang::current(), "picture-time-since-start"))
     );
 }
 

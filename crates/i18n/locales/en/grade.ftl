@@ -21,3 +21,4 @@ progress-starting = starting the first run
 progress-this-run = , this run {"{"}elapsed{"}"}
 progress-run = run { $run } of { $runs }, { $passed } passed so far
 progress-run-took = run { $run } of { $runs } took { $seconds } s, { $passed } passed so far
+grade-fence-off-asked = runs not fenced (--no-fence)

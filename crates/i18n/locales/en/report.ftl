@@ -34,3 +34,34 @@ report-failed-in = run { $run } (failed in { $failed } of { $runs ->
     [one] { $runs } run
    *[other] { $runs } runs
 }):
+report-fence = fence: { $fence }
+# The facts of the runs, a line under the heading.
+facts-line = stdout: a { $stdout }; tracing: { $tracing }
+facts-stdout-terminal = terminal
+facts-stdout-pipe = pipe
+facts-tracing-on = on
+facts-tracing-off = off
+facts-shaken = ; shaken runs: { $runs }
+facts-shaken-run = { $run } (seed { $seed })
+# The HTML page of a report.
+html-summary = { $passed } of { $total } checks passed, { $failed } failed, { $unreached } not reached, { $unchecked } not checked, over { $runs ->
+    [one] { $runs } run
+   *[other] { $runs } runs
+} at time scale { $scale }
+html-head-result = result
+html-head-check = check
+html-head-kind = kind
+html-head-held = runs held
+html-not-reached = not reached
+html-not-checked = not checked
+html-guaranteed = guaranteed
+html-likely = likely
+html-likely-needs = likely (needs { $percent }%)
+html-held = { $held } of { $runs }
+html-timeline-passing = Run { $run }, a passing run: who printed what, when
+html-timeline-failing = Run { $run }, the first failing run: who printed what, when
+html-beside = Run { $run } beside a correct run
+# The first failing run beside a correct one, as two columns.
+diff-beside-reference = run { $run } beside a correct run, the reference (>> marks the first line where they part):
+diff-beside-spec = run { $run } beside the spec's line kinds (>> marks the first line where they part):
+html-beside-spec = Run { $run } beside the line kinds the spec expects

@@ -16,3 +16,4 @@ progress-starting = 正在开始第一次运行
 progress-this-run = ，本次已用 {"{"}elapsed{"}"}
 progress-run = 第 { $run } / { $runs } 次运行，目前 { $passed } 次通过
 progress-run-took = 第 { $run } / { $runs } 次运行用时 { $seconds } 秒，目前 { $passed } 次通过
+grade-fence-off-asked = 运行未隔离（--no-fence）

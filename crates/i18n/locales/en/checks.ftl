@@ -1,0 +1,8 @@
+# The built-in checks every run gets (their English names are also their identities).
+check-exit = exits with status 0
+check-timeout = finishes within the timeout
+check-output-limit = output stays under the limit
+check-trace = the trace accounts for stdout
+check-left-behind = leaves no process behind
+check-lines = every line matches a pattern
+check-format = line format

@@ -1,0 +1,8 @@
+# 每次运行都有的内置检查。
+check-exit = 以状态 0 退出
+check-timeout = 在时限内结束
+check-output-limit = 输出不超过上限
+check-trace = 跟踪能说明标准输出的每个字节
+check-left-behind = 不留下任何进程
+check-lines = 每一行都匹配某个模式
+check-format = 行的格式

@@ -1,0 +1,130 @@
+//! What the kernel says a free task is doing: going on (running, or sleeping a fixed time), or
+//! waiting for something another task must provide (an exit, bytes in a pipe, a futex).
+//!
+//! Read from `/proc/TID/stat` (the state letter) and, for a task asleep in the kernel,
+//! `/proc/TID/syscall` (the call it sits in and its arguments). A sleep is not a wait: a task in
+//! `nanosleep`, `clock_nanosleep`, or a `select`/`poll` on no descriptor at all will go on by
+//! itself, whatever the other tasks do.
+
+/// A free (not parked) task as the scheduler sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Activity {
+    /// Running, runnable, or in a stop the tracer serves now: it goes on without any other task.
+    Running,
+    /// Asleep for a fixed time (`nanosleep` and the like): it goes on by itself once it ends.
+    Sleeping,
+    /// Blocked until another task acts (a wait, a read, a futex, a vfork), stopped for good, a
+    /// zombie, or gone.
+    Waiting,
+}
+
+/// The calls a task sleeps in for a fixed time (x86_64 and aarch64 numbers from libc).
+fn is_sleep(nr: i64, args: &[u64]) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if nr == libc::SYS_nanosleep {
+            return true;
+        }
+        // select(nfds, ...) and poll(fds, nfds, timeout) on nothing: a sleep.
+        if nr == libc::SYS_select {
+            return args.first() == Some(&0);
+        }
+        if nr == libc::SYS_poll {
+            return args.get(1) == Some(&0);
+        }
+    }
+    if nr == libc::SYS_clock_nanosleep {
+        return true;
+    }
+    if nr == libc::SYS_pselect6 {
+        return args.first() == Some(&0);
+    }
+    if nr == libc::SYS_ppoll {
+        return args.get(1) == Some(&0);
+    }
+    false
+}
+
+/// The state letter of `/proc/TID/stat` (after the name, which may hold spaces and parentheses).
+fn state(tid: i32) -> Option<u8> {
+    let stat = std::fs::read(format!("/proc/{tid}/stat")).ok()?;
+    let close = stat.iter().rposition(|&b| b == b')')?;
+    stat.get(close + 2).copied()
+}
+
+/// The call a sleeping task sits in and its arguments: `/proc/TID/syscall` is
+/// `NR ARG1 ... ARG6 SP PC` (numbers in hex after the first), or `running`, or `-1 SP PC`.
+fn syscall(tid: i32) -> Option<(i64, Vec<u64>)> {
+    let text = std::fs::read_to_string(format!("/proc/{tid}/syscall")).ok()?;
+    let mut fields = text.split_whitespace();
+    let nr: i64 = fields.next()?.parse().ok()?;
+    let args = fields
+        .take(6)
+        .filter_map(|f| u64::from_str_radix(f.trim_start_matches("0x"), 16).ok())
+        .collect();
+    Some((nr, args))
+}
+
+/// What task `tid` is doing now.
+pub(crate) fn activity(tid: i32) -> Activity {
+    match state(tid) {
+        // Gone, a zombie, or dead.
+        None | Some(b'Z' | b'X' | b'x') => Activity::Waiting,
+        // Stopped by a signal (group-stop): nothing goes on until someone continues it.
+        Some(b'T') => Activity::Waiting,
+        // Uninterruptible: a vfork parent waiting for its child, or a short disk wait.
+        Some(b'D') => Activity::Waiting,
+        Some(b'S' | b'I') => match syscall(tid) {
+            Some((nr, args)) if nr >= 0 && is_sleep(nr, &args) => Activity::Sleeping,
+            Some((nr, _)) if nr >= 0 => Activity::Waiting,
+            // Between calls (a page fault, a signal): it goes on.
+            _ => Activity::Running,
+        },
+        // Running, or in a ptrace stop the tracer is about to serve.
+        Some(_) => Activity::Running,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sleeps_go_on_and_waits_do_not() {
+        let mut sleeper = std::process::Command::new("sleep")
+            .arg("5")
+            .spawn()
+            .expect("sleep runs");
+        let mut reader = std::process::Command::new("cat")
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .expect("cat runs");
+        let (s, r) = (sleeper.id() as i32, reader.id() as i32);
+        // Each settles into its call within moments; look until it does (bounded).
+        let settled = |tid: i32, want: Activity| {
+            (0..500).any(|_| {
+                let got = state(tid) == Some(b'S') && activity(tid) == want;
+                if !got {
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                }
+                got
+            })
+        };
+        assert!(settled(s, Activity::Sleeping), "a sleep goes on by itself");
+        assert!(settled(r, Activity::Waiting), "a read waits for a writer");
+        let _ = sleeper.kill();
+        let _ = reader.kill();
+        let _ = sleeper.wait();
+        let _ = reader.wait();
+        assert_eq!(activity(s), Activity::Waiting, "a reaped task is gone");
+    }
+
+    #[test]
+    fn a_select_on_nothing_is_a_sleep() {
+        assert!(is_sleep(libc::SYS_pselect6, &[0, 0, 0]));
+        assert!(!is_sleep(libc::SYS_pselect6, &[3, 1, 0]));
+        assert!(is_sleep(libc::SYS_ppoll, &[0x7ff0, 0]));
+        assert!(!is_sleep(libc::SYS_ppoll, &[0x7ff0, 1]));
+        assert!(!is_sleep(libc::SYS_futex, &[0, 0]));
+    }
+}
