@@ -8,9 +8,12 @@ scale="${1:-1}"
 export MULTITASK_TIME_SCALE="$scale"
 cargo build --quiet --workspace --bins
 bin=target/debug
-for demo in fork process pool queue pipe thread lock threadlocal multicore subprocess; do
-  echo "== cargo run -p $demo-demo"
-  "$bin/$demo-demo"
+source scripts/examples.sh
+# Every example of one program (the pair below).
+for example in $(examples); do
+  is_pair "$example" && continue
+  echo "== cargo run -p $example-demo"
+  "$bin/$example-demo"
   echo
 done
 

@@ -33,23 +33,22 @@ draw() {
     --time-scale "$scale" -- "$@" >/dev/null
 }
 
-draw fork-demo fork 1 -- "$bin/fork-demo"
-draw process-demo process 1 -- "$bin/process-demo"
-# Pool(4), as the notes run it: five tasks, four workers, task 4 waits for a free worker.
-draw pool-demo pool 0.3 -- "$bin/pool-demo" 4
-draw queue-demo queue 0.3 -- "$bin/queue-demo"
-draw pipe-demo pipe 1 -- "$bin/pipe-demo"
-draw thread-demo thread 0.1 -- "$bin/thread-demo"
-draw lock-demo lock 1 -- "$bin/lock-demo"
-draw threadlocal-demo threadlocal 1 -- "$bin/threadlocal-demo"
-draw multicore-demo multicore 1 -- "$bin/multicore-demo" --seconds 0.5
-draw subprocess-demo subprocess 1 -- "$bin/subprocess-demo"
+# Every example of one program, at the time scale and with the arguments its example.toml gives
+# the picture (Pool(4) as the notes run it, half a second of multicore's busy loop...), else 1.
+source scripts/examples.sh
+for example in $(examples); do
+  is_pair "$example" && continue
+  scale=$(example_setting "$example" picture_time_scale)
+  read -r -a picture_args <<<"$(example_setting "$example" picture_args)"
+  draw "$example-demo" "$example" "${scale:-1}" -- "$bin/$example-demo" "${picture_args[@]}"
+done
 
 # The master and a worker in one picture: the master on a free port (bash's coproc reads its
 # stderr, where it says where it listens; its stdout is ours), then the worker against it.
 if want task-master; then
-  "$bin/grade" trace -o crates/task-master/timeline.svg --example distributed --time-scale 0.3 \
-    --title "task-master and task-worker (time scale 0.3)" -- bash -c '
+  scale=$(example_setting distributed picture_time_scale)
+  "$bin/grade" trace -o crates/task-master/timeline.svg --example distributed --time-scale "$scale" \
+    --title "task-master and task-worker (time scale $scale)" -- bash -c '
       exec 3>&1
       coproc master { exec "$0" --port 0 2>&1 1>&3; }
       port=

@@ -46,11 +46,17 @@ measure() {
     "$(awk -v t="$t" -v p="$p" 'BEGIN {r = t / p; printf "%.2f%s", r, (r <= 1.5 ? "" : " (over 1.5)")}')" "$s"
 }
 
-for demo in fork process pool queue pipe thread lock threadlocal subprocess; do
-  measure "$demo-demo" "$demo" "target/debug/$demo-demo"
+# Every example of one program, but those whose example.toml leaves them out (busy loops).
+source scripts/examples.sh
+measured=()
+for example in $(examples); do
+  is_pair "$example" || [[ $(example_setting "$example" no_overhead) == true ]] || measured+=("$example")
 done
-for demo in fork process pool queue pipe thread lock threadlocal subprocess; do
-  measure "ref_$demo.py" "$demo" python3 "tests/reference/ref_$demo.py"
+for example in "${measured[@]}"; do
+  measure "$example-demo" "$example" "target/debug/$example-demo"
+done
+for example in "${measured[@]}"; do
+  measure "ref_$example.py" "$example" python3 "tests/reference/ref_$example.py"
 done
 echo
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"

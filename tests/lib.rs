@@ -12,6 +12,9 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use grader::{GradeOptions, Spec};
+
+mod example_list;
+pub use example_list::{Example, examples, fixtures, for_each_example, missing_parts};
 use nix::errno::Errno;
 use nix::sys::signal::{Signal, killpg};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
@@ -90,12 +93,13 @@ pub fn assert_passes(
     );
 }
 
-/// Grades the distributed pair `master -- worker` in one fenced run (`--pair`: the master binds
-/// its fixed port 5000 in the run's own loopback; `--pair-after "Try get results"`: the worker
-/// starts once the master listens and has queued every task, as the notes start it) with the
-/// built-in spec `example`, and fails the test with the report unless every check passed.
+/// Grades a pair `master -- worker` in one fenced run (`--pair`: the master binds its fixed port
+/// in the run's own loopback; `--pair-after PAIR_AFTER`: the worker starts once the master has
+/// printed that line, as the notes start it) with the built-in spec `example`, and fails the
+/// test with the report unless every check passed.
 pub fn assert_pair_passes(
     example: &str,
+    pair_after: &str,
     runs: usize,
     scale: f64,
     master: &[OsString],
@@ -106,7 +110,7 @@ pub fn assert_pair_passes(
         runs,
         time_scale: Some(scale),
         pair: true,
-        pair_after: Some("Try get results".into()),
+        pair_after: Some(pair_after.into()),
         ..GradeOptions::default()
     };
     let mut command = master.to_vec();
@@ -232,5 +236,28 @@ pub fn run_with_deadline(command: &mut Command, limit: Duration) -> std::process
         status,
         stdout: stdout.join().unwrap_or_default(),
         stderr: stderr.join().unwrap_or_default(),
+    }
+}
+
+/// Grades an example's demo (or its Python original, `original`) with its spec over `runs` runs
+/// (or the example's own count), at the example's time scale and parameters; fails the test
+/// with the report unless every check passed.
+pub fn assert_example_passes(ex: &Example, original: bool, runs: usize) {
+    let (commands, scale) = if original {
+        (ex.original_commands(), ex.original_time_scale)
+    } else {
+        (ex.demo_commands(), ex.time_scale)
+    };
+    let runs = ex.runs.unwrap_or(runs);
+    match commands.as_slice() {
+        [one] => assert_passes(ex.name, &ex.param_pairs(), runs, scale, one),
+        [master, worker] => {
+            let after = ex
+                .pair_after
+                .as_deref()
+                .expect("a pair's example.toml sets pair_after");
+            assert_pair_passes(ex.name, after, runs, scale, master, worker);
+        }
+        _ => panic!("{}: one program or a pair", ex.name),
     }
 }

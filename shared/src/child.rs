@@ -47,7 +47,11 @@ const FAILED: u8 = b'E';
 /// `None`, 1 with a report when it returns `Some(message)` or panics. The child dies with its
 /// parent (SIGKILL on parent death, the race with an early parent exit closed). A `daemon` is
 /// terminated when this process exits normally; any other child is waited for then.
-pub(crate) fn spawn_child<F>(daemon: bool, body: F) -> Result<Child>
+pub(crate) fn spawn_child<F>(
+    daemon: bool,
+    identity: Option<crate::current::ChildIdentity>,
+    body: F,
+) -> Result<Child>
 where
     F: FnOnce() -> Option<String>,
 {
@@ -58,6 +62,8 @@ where
     // The parent-death signal fires when the forking *thread* ends (prctl(2)): only the main
     // thread, which ends with the process, may arm it.
     let forked_by_main_thread = gettid() == parent;
+    // A `Process` took its number when it was made, as Python's does; a pool's worker now.
+    let identity = identity.unwrap_or_else(crate::current::next_child);
     match raw_fork()? {
         ForkResult::Parent { child } => {
             drop(report_write);
@@ -69,6 +75,7 @@ where
             })
         }
         ForkResult::Child => {
+            crate::current::enter_child(identity);
             drop(report_read);
             die_with_parent(parent, forked_by_main_thread);
             run_child_body(body, report_write)

@@ -20,9 +20,8 @@ pub struct ProcessInfo {
 }
 
 impl ProcessInfo {
-    /// Python's `.name`: `"MainProcess"` for the first process; in a child, its `Process`'s
-    /// [`name`](crate::Process::name) (by default `"Process-N"` for the Nth process made, and
-    /// `"Process-N:M"` for the Mth made by that one, as Python names them).
+    /// Python's `.name`: `"MainProcess"` for the first process, `"Process-N"` for the Nth
+    /// child it started (`"Process-N:M"` for the Mth child of that one), as Python names them.
     ///
     /// ```
     /// use multitask::{Process, current_process};
@@ -55,37 +54,43 @@ impl ProcessInfo {
     }
 }
 
-/// Who this process is, as its maker told it at the fork: Python's `_identity`, `name`,
-/// `_parent_name` and `_parent_pid`, and its `_counter` of processes made.
+/// Who this process is, as its maker told it at the fork.
 struct Identity {
-    /// "" for the first process, "2" for the second `Process` it made, "2:1" for the first
-    /// that one made.
-    ident: String,
-    /// The name; empty for the first process ("MainProcess").
-    name: String,
+    /// Child ordinals from the first process down: empty for it.
+    path: Vec<u64>,
+    /// The parent's name and pid; `None` for the first process.
     parent: Option<ProcessInfo>,
-    /// Processes made here so far (`Process::new`, pool workers).
-    made: u64,
+    /// Children started so far by this process (Python's `_children_counter`).
+    started: u64,
+    /// The name its `Process` was given (`set_name`), instead of the one its path makes.
+    name: Option<String>,
+}
+
+impl Identity {
+    fn name(&self) -> String {
+        self.name.clone().unwrap_or_else(|| name_of(&self.path))
+    }
 }
 
 static IDENTITY: SpinLock<Identity> = SpinLock::new(Identity {
-    ident: String::new(),
-    name: String::new(),
+    path: Vec::new(),
     parent: None,
-    made: 0,
+    started: 0,
+    name: None,
 });
 
-fn name_of(id: &Identity) -> String {
-    if id.name.is_empty() {
-        "MainProcess".to_string()
-    } else {
-        id.name.clone()
+fn name_of(path: &[u64]) -> String {
+    if path.is_empty() {
+        return "MainProcess".to_string();
     }
+    let numbers: Vec<String> = path.iter().map(u64::to_string).collect();
+    format!("Process-{}", numbers.join(":"))
 }
 
 /// Python's `multiprocessing.current_process()`: this process's name and pid.
 ///
-/// In a child started by [`Process`](crate::Process) the name is its `Process`'s, and a
+/// In a child started by [`Process`](crate::Process) the name is its `Process`'s (Python's
+/// `Process-N` unless [`set_name`](crate::Process::set_name) gave another), and a
 /// [`Pool`](crate::Pool)'s worker is `ForkPoolWorker-N`, as in Python; a child of
 /// [`fork`](crate::fork) keeps its parent's name with its own pid, as after Python's
 /// `os.fork()`.
@@ -103,7 +108,7 @@ fn name_of(id: &Identity) -> String {
 /// ```
 pub fn current_process() -> ProcessInfo {
     ProcessInfo {
-        name: IDENTITY.with(|id| name_of(id)),
+        name: IDENTITY.with(|id| id.name()),
         pid: current_pid(),
     }
 }
@@ -127,32 +132,59 @@ pub fn parent_process() -> Option<ProcessInfo> {
     IDENTITY.with(|id| id.parent.clone())
 }
 
-/// The identity of the next process made here ("3", or "2:3" in the process "2"): what
-/// `Process::new` and a pool's new worker number themselves by, as Python's do.
-pub(crate) fn next_identity() -> String {
+/// What a child about to be forked will be: made in the parent, before the fork.
+#[derive(Debug)]
+pub(crate) struct ChildIdentity {
+    path: Vec<u64>,
+    parent: ProcessInfo,
+    /// A name given instead of the path's (`Process::set_name`).
+    name: Option<String>,
+}
+
+impl ChildIdentity {
+    /// The name the child will have: Python's `Process-N`, or the one given.
+    pub(crate) fn name(&self) -> String {
+        self.name.clone().unwrap_or_else(|| name_of(&self.path))
+    }
+
+    /// Names the child `name` (Python's `Process(name=...)`).
+    pub(crate) fn set_name(&mut self, name: String) {
+        self.name = Some(name);
+    }
+}
+
+/// Counts one more child of this process and says who it will be.
+pub(crate) fn next_child() -> ChildIdentity {
+    let pid = current_pid();
     IDENTITY.with(|id| {
-        id.made += 1;
-        if id.ident.is_empty() {
-            id.made.to_string()
-        } else {
-            format!("{}:{}", id.ident, id.made)
+        id.started += 1;
+        let mut path = id.path.clone();
+        path.push(id.started);
+        ChildIdentity {
+            path,
+            parent: ProcessInfo {
+                name: id.name(),
+                pid,
+            },
+            name: None,
         }
     })
 }
 
-/// Makes this freshly forked child the process `ident` named `name`, made by `parent` (taken
-/// in the parent before the fork). The child has one thread: the lock, if another thread of
-/// the parent held it at the fork, is nobody's now.
-pub(crate) fn enter_child(ident: &str, name: String, parent: ProcessInfo) {
+/// Makes this freshly forked child the process `child` says. The child has one thread: the
+/// lock, if another thread of the parent held it at the fork, is nobody's now.
+pub(crate) fn enter_child(child: ChildIdentity) {
     IDENTITY.unlock();
     IDENTITY.with(|id| {
-        let fresh = Identity {
-            ident: ident.to_string(),
-            name,
-            parent: Some(parent),
-            made: 0,
-        };
         // The old value may be mid-change by a thread the fork did not copy: leave it be.
-        std::mem::forget(std::mem::replace(id, fresh));
+        std::mem::forget(std::mem::replace(
+            id,
+            Identity {
+                path: child.path,
+                parent: Some(child.parent),
+                started: 0,
+                name: child.name,
+            },
+        ));
     });
 }

@@ -7,9 +7,10 @@
 //! [`AsyncResult`] (`get`, `wait`, `ready`, `successful`, `callback`, `error_callback`),
 //! [`Queue`] (`put`, `get`, their `_nowait` and timed forms, `qsize`, `empty`, `full`,
 //! `maxsize`, `close`, `join_thread`), [`Pipe`] (`Pipe(duplex)`; `send`, `recv`, `poll`,
-//! `send_bytes`, `recv_bytes`), [`fork`], [`current_pid`], [`parent_pid`], [`cpu_count`]. Children are real processes made with
-//! `fork`, values cross between them serialized with serde (where Python pickles), and a
-//! child's panic comes back to the parent as an [`Error`] instead of being lost.
+//! `send_bytes`, `recv_bytes`), [`fork`], [`current_pid`], [`parent_pid`], [`cpu_count`].
+//! Children are real processes made with `fork`, values cross between them serialized with
+//! serde (where Python pickles), and a child's panic comes back to the parent as an [`Error`]
+//! instead of being lost.
 //!
 //! Two knobs, read once from the environment, only speed up or pin what the demos do:
 //! `MULTITASK_TIME_SCALE` multiplies every [`sleep`], and `MULTITASK_SEED` makes every
@@ -21,11 +22,15 @@
 //! have a stream socket carrying length-prefixed frames. Values are MessagePack (serde's own
 //! messages survive a failure on either side).
 //!
-//! Children, as in Python: a finished child is reaped at the next `start` whether or not it was
-//! joined ([`active_children`] lists the live ones); when `main` returns, daemon children are
-//! terminated and every other child is joined; and a child is killed with its parent only when
-//! the parent dies abnormally (killed by a signal: `PR_SET_PDEATHSIG`), where Python's would be
-//! left running.
+//! Children, as in Python: a finished child is reaped at the next `start` or `join` whether or
+//! not it was joined ([`active_children`] lists the live ones); when `main` returns, or a
+//! child's target does, daemon children are terminated and every other child is joined; and a
+//! child is killed with its parent process only when the parent dies abnormally (killed by a
+//! signal), where Python's would be left running. The thread that started a child may end
+//! first: the child goes on (the parent-death signal, which fires when the forking *thread*
+//! ends, is armed only by the main thread; a child forked by another thread watches its
+//! parent's pidfd instead). With `SIGCHLD` ignored, joins return normally and exit codes are
+//! `None`, as CPython's. Timeouts of `Duration::MAX` mean "wait forever".
 //!
 //! Across processes, as in Python: [`Lock`], [`RLock`], [`Semaphore`], [`BoundedSemaphore`],
 //! [`Event`], [`Condition`], [`Barrier`], [`Value`] and [`Array`] live in memory every later

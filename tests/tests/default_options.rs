@@ -4,8 +4,9 @@
 //! every port on its own thread; `--ignored` grades each 10 times in a row at the default 10
 //! runs (about 12 minutes).
 //!
-//! Left out: multicore (it keeps every core busy for seconds: its own timing test judges it)
-//! and the distributed pair (its master waits seconds per result; `demos.rs` grades it scaled).
+//! Every example (`workspace_tests::examples`) but those whose `example.toml` sets a time scale:
+//! multicore (it keeps every core busy for seconds: its own timing test judges it) and the
+//! distributed pair (its master waits seconds per result; `demos.rs` grades it scaled).
 
 use std::ffi::OsString;
 
@@ -69,25 +70,21 @@ fn failure(port: &Port, runs: usize, gradings: usize) -> Option<String> {
 /// Every port and original, each graded on its own thread: at full time scale they sleep most
 /// of the time, so grading them together takes about as long as the slowest (pool, thread).
 fn ports() -> Vec<Port> {
-    vec![
-        demo("fork", "fork-demo"),
-        demo("process", "process-demo"),
-        demo("pool", "pool-demo"),
-        demo("queue", "queue-demo"),
-        demo("thread", "thread-demo"),
-        demo("pipe", "pipe-demo"),
-        demo("lock", "lock-demo"),
-        demo("threadlocal", "threadlocal-demo"),
-        demo("subprocess", "subprocess-demo"),
-        original("fork", "ref_fork.py"),
-        original("process", "ref_process.py"),
-        original("pool", "ref_pool.py"),
-        original("queue", "ref_queue.py"),
-        original("thread", "ref_thread.py"),
-        original("pipe", "ref_pipe.py"),
-        original("lock", "ref_lock.py"),
-        original("threadlocal", "ref_threadlocal.py"),
-        original("subprocess", "ref_subprocess.py"),
+    let examples: Vec<_> = workspace_tests::examples()
+        .into_iter()
+        .filter(|ex| !ex.own_time_scale)
+        .collect();
+    assert!(examples.len() >= 9, "{examples:?}");
+    let mut ports: Vec<Port> = examples
+        .iter()
+        .map(|ex| demo(ex.name, &ex.demos[0]))
+        .collect();
+    ports.extend(
+        examples
+            .iter()
+            .map(|ex| original(ex.name, &ex.originals[0])),
+    );
+    ports.extend([
         original("fork", "unmodified/orig_fork.py"),
         original("process", "unmodified/orig_process.py"),
         Port {
@@ -96,7 +93,8 @@ fn ports() -> Vec<Port> {
         },
         original("queue", "unmodified/orig_queue.py"),
         original("thread", "unmodified/orig_thread.py"),
-    ]
+    ]);
+    ports
 }
 
 fn all_pass(runs: usize, gradings: usize) {

@@ -1,11 +1,11 @@
-//! Every demo, run 20 times (10 for the rest of the chapter) at time scale 0.01 and graded with
-//! its built-in spec: every guarantee of its output on every run, likely properties over all
-//! runs together.
+//! Every example's demo (`workspace_tests::examples`: one per built-in spec), run 20 times at
+//! time scale 0.01 (or as its `example.toml` says) and graded with its built-in spec: every
+//! guarantee of its output on every run, likely properties over all runs together.
 
 use std::ffi::OsString;
 use std::process::Command;
 
-use workspace_tests::{assert_passes, bin};
+use workspace_tests::{assert_example_passes, assert_passes, bin, for_each_example, missing_parts};
 
 const RUNS: usize = 20;
 const SCALE: f64 = 0.01;
@@ -16,19 +16,17 @@ fn demo(name: &str, args: &[&str]) -> Vec<OsString> {
     command
 }
 
+/// A new example missing its demo crate, Python original or fixtures fails here, not silently
+/// elsewhere.
 #[test]
-fn fork_demo() {
-    assert_passes("fork", &[], RUNS, SCALE, &demo("fork-demo", &[]));
+fn every_example_has_its_demo_original_and_fixtures() {
+    let missing = missing_parts();
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
 
 #[test]
-fn process_demo() {
-    assert_passes("process", &[], RUNS, SCALE, &demo("process-demo", &[]));
-}
-
-#[test]
-fn pool_demo_default_size() {
-    assert_passes("pool", &[], RUNS, SCALE, &demo("pool-demo", &[]));
+fn every_demo_passes_its_spec() {
+    for_each_example(|ex| assert_example_passes(ex, false, RUNS));
 }
 
 #[test]
@@ -42,80 +40,6 @@ fn pool_demo_sizes_1_2_5() {
             &demo("pool-demo", &[n]),
         );
     }
-}
-
-#[test]
-fn queue_demo() {
-    assert_passes("queue", &[], RUNS, SCALE, &demo("queue-demo", &[]));
-}
-
-#[test]
-fn thread_demo() {
-    assert_passes("thread", &[], RUNS, SCALE, &demo("thread-demo", &[]));
-}
-
-#[test]
-fn pipe_demo() {
-    assert_passes("pipe", &[], RUNS, SCALE, &demo("pipe-demo", &[]));
-}
-
-// The rest of the chapter.
-const CHAPTER_RUNS: usize = 10;
-
-#[test]
-fn lock_demo() {
-    assert_passes("lock", &[], CHAPTER_RUNS, SCALE, &demo("lock-demo", &[]));
-}
-
-#[test]
-fn threadlocal_demo() {
-    assert_passes(
-        "threadlocal",
-        &[],
-        CHAPTER_RUNS,
-        SCALE,
-        &demo("threadlocal-demo", &[]),
-    );
-}
-
-#[test]
-fn subprocess_demo() {
-    assert_passes(
-        "subprocess",
-        &[],
-        CHAPTER_RUNS,
-        SCALE,
-        &demo("subprocess-demo", &[]),
-    );
-}
-
-#[test]
-fn multicore_demo() {
-    // Judged here for its lines and figures only (`cores=1`): the other tests keep both cores
-    // busy meanwhile. Whether it keeps every core busy is multicore-demo's own timing test.
-    assert_passes(
-        "multicore",
-        &[("cores", "1")],
-        CHAPTER_RUNS,
-        0.1,
-        &demo("multicore-demo", &[]),
-    );
-}
-
-#[test]
-fn task_master_and_worker() {
-    // The master waits 10 s (scaled) for each result, and the worker starts only after the
-    // master's last Put: 0.1 (1 s) leaves the worker's start room on a machine the other tests
-    // keep busy (0.05 passed on an idle one).
-    // Both in one fenced run, as the notes write them: the master on its fixed port 5000, the
-    // worker connecting to 127.0.0.1:5000, neither given an argument.
-    workspace_tests::assert_pair_passes(
-        "distributed",
-        CHAPTER_RUNS,
-        0.1,
-        &demo("task-master", &[]),
-        &demo("task-worker", &[]),
-    );
 }
 
 #[test]

@@ -175,27 +175,49 @@ pub fn rows<'a>(python: &'a Source, rust: &'a Source) -> Vec<Row<'a>> {
         .collect()
 }
 
-/// Each row's tag and line range: before the first tag, then from each tag to the next.
+/// Each row's tag and line range: before the first tag, then from each tag to the next. A row
+/// starts at the comment lines right above its tagged line: they explain that statement.
 fn bounds(source: &Source) -> Vec<(Option<u32>, usize, usize)> {
     let tags = source.tags();
+    let mut starts: Vec<usize> = Vec::with_capacity(tags.len());
+    for (k, (_, at)) in tags.iter().enumerate() {
+        let floor = if k == 0 { 0 } else { tags[k - 1].1 + 1 };
+        let mut start = *at;
+        while start > floor && is_comment_only(&source.lines[start - 1]) {
+            start -= 1;
+        }
+        starts.push(start);
+    }
     let mut out = Vec::with_capacity(tags.len() + 1);
-    let first = tags.first().map_or(source.lines.len(), |(_, i)| *i);
-    out.push((None, 0, first));
-    for (k, (tag, start)) in tags.iter().enumerate() {
-        let end = tags.get(k + 1).map_or(source.lines.len(), |(_, i)| *i);
-        out.push((Some(*tag), *start, end));
+    out.push((
+        None,
+        0,
+        starts.first().copied().unwrap_or(source.lines.len()),
+    ));
+    for (k, (tag, _)) in tags.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(source.lines.len());
+        out.push((Some(*tag), starts[k], end));
     }
     out
 }
 
+fn is_comment_only(line: &Line) -> bool {
+    line.code.trim().is_empty()
+        && line
+            .comment
+            .as_deref()
+            .is_some_and(|c| !c.starts_with("//!"))
+}
+
+/// `lines` without blank lines at either end.
 fn trim_blank(lines: &[Line]) -> &[Line] {
     let end = lines
         .iter()
-        .rposition(|l| !l.code.is_empty() || l.comment.is_some())
+        .rposition(|l| !l.code.trim().is_empty() || l.comment.is_some())
         .map_or(0, |i| i + 1);
     let start = lines[..end]
         .iter()
-        .position(|l| !l.code.is_empty() || l.comment.is_some())
+        .position(|l| !l.code.trim().is_empty() || l.comment.is_some())
         .unwrap_or(end);
     &lines[start..end]
 }
@@ -222,6 +244,22 @@ mod tests {
         assert_eq!(rows.len(), 3);
         assert_eq!((rows[1].python.len(), rows[1].rust.len()), (1, 4));
         assert_eq!(rows[1].tag, Some(1));
+    }
+
+    #[test]
+    fn the_comment_above_a_tagged_statement_goes_in_its_row() {
+        let p = py("import os\n\n# 子进程要执行的代码\ndef run(name):  # [1]\n    pass\n");
+        let r = rs("use x;\n\n// 子进程要执行的代码\nfn run() { // [1]\n}\n");
+        let rows = rows(&p, &r);
+        assert_eq!(rows[0].python.len(), 1, "{:?}", rows[0].python);
+        assert_eq!(
+            rows[1].python[0].comment.as_deref(),
+            Some("# 子进程要执行的代码")
+        );
+        assert_eq!(
+            rows[1].rust[0].comment.as_deref(),
+            Some("// 子进程要执行的代码")
+        );
     }
 
     #[test]

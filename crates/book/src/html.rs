@@ -30,12 +30,12 @@ pub enum CommentKind {
 
 /// The kind of `comment` (leader included) in a source of `language`.
 pub fn comment_kind(comment: &str, language: Language) -> CommentKind {
-    if has_cjk(comment) {
+    let doc = comment.starts_with("///") || comment.starts_with("//!");
+    if doc {
+        CommentKind::Plain
+    } else if has_cjk(comment) {
         CommentKind::Notes
-    } else if language == Language::Rust
-        && !comment.starts_with("///")
-        && !comment.starts_with("//!")
-    {
+    } else if language == Language::Rust {
         CommentKind::Differs
     } else {
         CommentKind::Plain
@@ -57,13 +57,20 @@ pub fn code_cell(lines: &[Line], language: Language, side: &str, label: &str) ->
         if lines.is_empty() { " empty" } else { "" },
         escape(label)
     );
+    let mut blank_before = false;
     for (i, line) in lines.iter().enumerate() {
+        // One blank line shows a gap as well as several.
+        let blank = line.code.trim().is_empty() && line.comment.is_none();
+        if blank && blank_before {
+            continue;
+        }
+        blank_before = blank;
         if i > 0 {
             out.push('\n');
         }
         out.push_str(&escape(&line.code));
         if let Some(comment) = &line.comment {
-            if !line.code.is_empty() {
+            if !line.code.trim().is_empty() {
                 out.push_str("  ");
             }
             let kind = comment_kind(comment, language);
@@ -94,6 +101,10 @@ mod tests {
             CommentKind::Differs
         );
         assert_eq!(comment_kind("/// docs", Language::Rust), CommentKind::Plain);
+        assert_eq!(
+            comment_kind("//! 进程 docs", Language::Rust),
+            CommentKind::Plain
+        );
         assert_eq!(comment_kind("# ours", Language::Python), CommentKind::Plain);
     }
 

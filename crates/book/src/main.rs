@@ -17,7 +17,8 @@ struct Args {
     #[arg(long)]
     missing_words: bool,
     /// The repository to read (default: the one this program was built from).
-    #[arg(long, value_name = "DIR", default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))]
+    #[arg(long, value_name = "DIR", hide_default_value = true,
+        default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))]
     root: PathBuf,
 }
 

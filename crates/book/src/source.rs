@@ -1,7 +1,9 @@
 //! A source file read line by line: each line's text without its alignment tag, the tag
 //! (`# [N]` in Python, `// [N]` in Rust, at the end of the line), and its comments told apart.
 //! A tag alone on its line tags the line above it: rustfmt moves a comment that ends a line
-//! opening a block or a call (`if pid == 0 { // [3]`) onto a line of its own.
+//! opening a block or a call (`if pid == 0 { // [3]`) onto a line of its own. A tag on a
+//! line that continues a method chain (`.unwrap_or_else(...); // [4]`, as rustfmt splits a long
+//! chain) tags the line the chain starts on.
 
 use std::path::Path;
 
@@ -31,7 +33,8 @@ impl Language {
 pub struct Line {
     /// 1-based line number in the file.
     pub number: usize,
-    /// The code part (no tag, no trailing comment), trailing spaces removed.
+    /// The code part (no tag, no trailing comment), trailing spaces removed; on a line that is
+    /// only a comment, the comment's indentation.
     pub code: String,
     /// The comment on the line, leader included (`# 子进程要执行的代码`), if any.
     pub comment: Option<String>,
@@ -69,12 +72,13 @@ impl Source {
             .filter(|(_, l)| !l.starts_with(HEADER) && !l.starts_with(HEADER_NOTE))
             .map(|(i, l)| split_line(i + 1, l, language));
         for line in numbered {
-            let alone = line.code.is_empty() && line.comment.is_none() && line.tag.is_some();
+            let alone = line.code.trim().is_empty() && line.comment.is_none() && line.tag.is_some();
             match lines.last_mut() {
                 Some(above) if alone && above.tag.is_none() => above.tag = line.tag,
                 _ => lines.push(line),
             }
         }
+        chain_tags_to_their_start(&mut lines);
         Source { language, lines }
     }
 
@@ -88,12 +92,31 @@ impl Source {
     }
 }
 
+/// Moves each tag on a `.method()` continuation line up to the line its chain starts on.
+fn chain_tags_to_their_start(lines: &mut [Line]) {
+    for i in 0..lines.len() {
+        if lines[i].tag.is_none() || !lines[i].code.trim_start().starts_with('.') {
+            continue;
+        }
+        let start = (0..i)
+            .rev()
+            .find(|&k| !lines[k].code.trim_start().starts_with('.'));
+        if let Some(k) = start.filter(|&k| lines[k].tag.is_none()) {
+            lines[k].tag = lines[i].tag.take();
+        }
+    }
+}
+
 /// Splits one line into code, comment and tag.
 fn split_line(number: usize, text: &str, language: Language) -> Line {
     let (rest, tag) = take_tag(text.trim_end(), language);
     let (code, comment) = match comment_start(rest, language) {
+        // A comment on a line of its own keeps its indentation as the line's code.
         Some(at) => (
-            rest[..at].trim_end().to_string(),
+            match rest[..at].trim_end() {
+                "" => rest[..at].to_string(),
+                code => code.to_string(),
+            },
             Some(rest[at..].trim_end().to_string()),
         ),
         None => (rest.to_string(), None),
@@ -178,6 +201,15 @@ mod tests {
         assert_eq!(rs.lines.len(), 2);
         assert_eq!((rs.lines[0].tag, rs.lines[0].number), (Some(3), 1));
         assert_eq!(rs.lines[1].code, "    x();");
+    }
+
+    #[test]
+    fn a_tag_on_a_chain_tags_its_first_line() {
+        let rs = Source::parse(
+            "let t = m\n    .get(1)\n    .unwrap(); // [4]\n",
+            Language::Rust,
+        );
+        assert_eq!(rs.tags(), vec![(4, 0)]);
     }
 
     #[test]

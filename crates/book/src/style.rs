@@ -46,6 +46,7 @@ figure img { max-width: 100%; height: auto; border: 1px solid #d0d7de; backgroun
 figcaption { color: #57606a; font-size: 14px; }
 pre.command { background: #f6f8fa; padding: 8px 12px; border-radius: 6px; white-space: pre-wrap;
   overflow-wrap: anywhere; }
+ol.toc, ul.toc { max-width: 60em; }
 ol.toc li, ul.toc li { margin: 8px 0; }
 .how { color: #57606a; margin-top: 2em; }
 @media (max-width: 760px) {

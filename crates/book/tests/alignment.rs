@@ -123,3 +123,26 @@ fn the_english_words_of_each_check_are_its_name() {
         }
     }
 }
+
+/// A word kept for a check or an example that no longer exists is found too (a renamed check
+/// leaves its old words behind).
+#[test]
+fn no_word_is_left_for_a_check_or_an_example_that_is_gone() {
+    let mut live = Vec::new();
+    for pair in pairs(&root()).expect("aligned pairs") {
+        live.push(book::site::about_id(&pair.example));
+        let spec = &pair.example.spec;
+        for check in book::spec::checks(&root(), spec).expect("the spec") {
+            live.push(book::spec::check_id(spec, &check.name));
+        }
+    }
+    let stale: Vec<String> = message_ids(Lang::En)
+        .into_keys()
+        .filter(|id| id.starts_with("book-check-") || id.starts_with("book-about-"))
+        .filter(|id| !live.contains(id))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "remove from both book.ftl files: {stale:?}"
+    );
+}

@@ -7,20 +7,15 @@ use std::time::Duration;
 
 use workspace_tests::{bin, run_with_deadline};
 
-const DEMOS: [&str; 12] = [
-    "fork-demo",
-    "process-demo",
-    "pool-demo",
-    "queue-demo",
-    "pipe-demo",
-    "thread-demo",
-    "lock-demo",
-    "threadlocal-demo",
-    "multicore-demo",
-    "subprocess-demo",
-    "task-master",
-    "task-worker",
-];
+/// Every example's demo binaries (`workspace_tests::examples`), a pair's two programs too.
+fn demos() -> Vec<String> {
+    let all: Vec<String> = workspace_tests::examples()
+        .into_iter()
+        .flat_map(|ex| ex.demos)
+        .collect();
+    assert!(all.len() >= 12, "{all:?}");
+    all
+}
 
 fn run(demo: &str, args: &[&str], env: Option<(&str, &str)>) -> std::process::Output {
     let mut command = Command::new(bin(demo));
@@ -33,7 +28,8 @@ fn run(demo: &str, args: &[&str], env: Option<(&str, &str)>) -> std::process::Ou
 
 #[test]
 fn help_and_version_answer_and_exit_0() {
-    for demo in DEMOS {
+    for demo in &demos() {
+        let demo = demo.as_str();
         let help = run(demo, &["--help"], None);
         let text = String::from_utf8_lossy(&help.stdout);
         assert_eq!(help.status.code(), Some(0), "{demo} --help");
@@ -64,14 +60,16 @@ fn assert_refused(demo: &str, out: &std::process::Output, what: &str) {
 
 #[test]
 fn an_unknown_argument_is_one_line_and_status_2() {
-    for demo in DEMOS {
+    for demo in &demos() {
+        let demo = demo.as_str();
         assert_refused(demo, &run(demo, &["--bogus"], None), "--bogus");
     }
 }
 
 #[test]
 fn a_knob_out_of_range_is_one_line_and_status_2() {
-    for demo in DEMOS {
+    for demo in &demos() {
+        let demo = demo.as_str();
         let out = run(demo, &[], Some(("MULTITASK_TIME_SCALE", "1e300")));
         assert_refused(demo, &out, "MULTITASK_TIME_SCALE=1e300");
         assert!(String::from_utf8_lossy(&out.stderr).contains("MULTITASK_TIME_SCALE"));

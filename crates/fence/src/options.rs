@@ -108,8 +108,9 @@ pub struct BuildPaths {
     /// The target directory (writable; it must exist).
     pub target_dir: PathBuf,
     /// `CARGO_HOME`, whose `registry`, `git` and `bin` folders and `config.toml` are readable
-    /// (not its `credentials.toml`). Dependencies must have been fetched before (`cargo fetch`
-    /// runs none of the project's code).
+    /// (not its `credentials.toml`). Dependencies must have been fetched before. For a
+    /// stranger's project, give a private `CARGO_HOME` (as `grade class` does): the invoker's
+    /// `git/` may hold clones of private repositories.
     pub cargo_home: PathBuf,
     /// `RUSTUP_HOME` (read-only), if the toolchain comes from rustup.
     pub rustup_home: Option<PathBuf>,
@@ -119,9 +120,10 @@ impl FenceOptions {
     /// The fence for building a submission: no network at all (not even loopback), the target
     /// directory and the scratch directory writable, the project and the toolchain read-only,
     /// CARGO_HOME and RUSTUP_HOME kept (HOME is the scratch directory) and `CARGO_NET_OFFLINE`
-    /// set. Run `cargo fetch` (which writes `Cargo.lock` and runs none of the project's code)
-    /// outside the fence first, then `cargo build --offline --locked` inside: the project is
-    /// read-only. Runs as the invoker ([`RunAs::Invoker`]) because a root toolchain lives under
+    /// set. Fetch first (`grade class` runs `cargo fetch` in this fence too, with the project
+    /// and its private `CARGO_HOME` writable: a project's toolchain file or a git dependency
+    /// must never be acted on with the invoker's rights), then `cargo build --offline --locked`
+    /// inside: the project is read-only. Runs as the invoker ([`RunAs::Invoker`]) because a root toolchain lives under
     /// `/root`, which `nobody` cannot enter.
     pub fn for_build(paths: &BuildPaths) -> FenceOptions {
         let mut read_only = vec![paths.project.clone()];

@@ -2,20 +2,20 @@
 //! when one was given, else the spec's line kinds in order, with the first line where they part.
 
 use crate::outcome::RunOutcome;
-use crate::report::{CheckStatus, Report};
+use crate::report::{CheckReport, CheckStatus};
 use crate::run_diff::{REFERENCE_RUN, RunDiff};
 use crate::spec::Spec;
 use crate::spec::rule::classify;
 
-/// The diff of the report's first failing run, if any run failed a check.
+/// The diff of the first failing run, if any run failed one of `checks` (settled: each with its
+/// status over all the runs).
 pub(crate) fn first_failing(
     spec: &Spec,
-    report: &Report,
+    checks: &[CheckReport],
     runs: &[RunOutcome],
     reference: Option<&RunOutcome>,
 ) -> Option<RunDiff> {
-    let failed = report
-        .checks
+    let failed = checks
         .iter()
         .filter(|c| c.status == CheckStatus::Failed)
         .flat_map(|c| c.failures.first())
@@ -44,8 +44,7 @@ pub(crate) fn first_failing(
         None => {
             // No correct run to compare: the first line of no kind, else the first line the
             // first failing check of this run quotes.
-            let quoted = report
-                .checks
+            let quoted = checks
                 .iter()
                 .filter_map(|c| c.failures.iter().find(|f| f.run == failed.run))
                 .find_map(|f| quoted_line(&f.message));

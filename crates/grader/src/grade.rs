@@ -3,18 +3,17 @@
 use std::ffi::OsString;
 use std::time::Duration;
 
-use crate::diff::first_failing;
 use crate::error::GradeError;
 use crate::fencing::{GradeFence, fence_status, notes};
-use crate::judge::judge;
+use crate::judge::{DiffWith, Grading, Judging};
 use crate::outcome::RunOutcome;
 use crate::pair::pair_command;
-use crate::report::{CheckKind, CheckStatus, Report};
+use crate::report::Report;
 use crate::run::{RunConfig, StdoutKind, become_subreaper, command_dirs, preflight, run_once};
-use crate::shaking;
 use crate::spec::Spec;
 use crate::spec::params::Params;
 use crate::writer::Tracing;
+use crate::{settle, shaking};
 
 /// The environment variable every demo multiplies its sleeps by.
 pub const TIME_SCALE_ENV: &str = "MULTITASK_TIME_SCALE";
@@ -287,9 +286,10 @@ pub fn grade_runs(
         _ => None,
     };
     let mut outcomes = Vec::with_capacity(opts.runs);
+    let mut judging = Judging::new(spec, &params);
     let mut passed = 0;
     let mut refused: Option<Tracing> = None;
-    let mut settled = Settled::default();
+    let mut settled = settle::Settled::default();
     for run in 1..=opts.runs {
         progress(Progress::Started {
             run,
@@ -306,8 +306,7 @@ pub fn grade_runs(
             cfg.trace = false;
         }
         // A run passes when it fails no guaranteed check; likely ones need all the runs.
-        let alone = judge(spec, &params, std::slice::from_ref(&outcome));
-        if settled.add(&alone) {
+        if settled.add(&judging.add(&outcome)) {
             passed += 1;
         }
         progress(Progress::Ended {
@@ -318,54 +317,20 @@ pub fn grade_runs(
         });
         plan.observe(&outcome.schedule);
         outcomes.push(outcome);
-        if (settled.twice && !opts.all_runs && run < opts.runs) || confident(opts, &outcomes) {
+        if (settled.twice && !opts.all_runs && run < opts.runs)
+            || settle::confident(opts.confidence, &outcomes)
+        {
             break;
         }
     }
-    let mut report = judge(spec, &params, &outcomes);
-    if outcomes.len() < opts.runs {
-        report.facts.stopped_after = Some(outcomes.len());
-    }
-    report.diff = first_failing(spec, &report, &outcomes, reference.as_ref());
-    report.fence = fence_status(opts.fence.as_ref())?;
-    report.notes = notes(&outcomes, opts.fence.as_ref());
+    let report = judging.finish(Grading {
+        runs: &outcomes,
+        planned: opts.runs,
+        diff: DiffWith::beside(reference.as_ref()),
+        fence: fence_status(opts.fence.as_ref())?,
+        notes: notes(&outcomes, opts.fence.as_ref()),
+    });
     Ok((report, outcomes))
-}
-
-/// Whether the verdict is settled: which guaranteed checks have failed so far, and whether one
-/// of them has failed twice (then no later run can make the grading pass, and two runs agree
-/// on why it fails).
-#[derive(Debug, Default)]
-struct Settled {
-    failed_once: std::collections::BTreeSet<String>,
-    twice: bool,
-}
-
-impl Settled {
-    /// Counts one run's verdict (`alone`: the run judged by itself); true when the run failed
-    /// no guaranteed check.
-    fn add(&mut self, alone: &Report) -> bool {
-        let mut passed = true;
-        for c in &alone.checks {
-            if c.kind == CheckKind::Guaranteed && c.status == CheckStatus::Failed {
-                passed = false;
-                if !self.failed_once.insert(c.name.clone()) {
-                    self.twice = true;
-                }
-            }
-        }
-        passed
-    }
-}
-
-/// With `--confidence C`: PCT's bound over the runs so far reached `C` (and at least two runs
-/// were made, one of them to learn `k`).
-fn confident(opts: &GradeOptions, outcomes: &[RunOutcome]) -> bool {
-    let Some(c) = opts.confidence else {
-        return false;
-    };
-    outcomes.len() >= 2
-        && crate::coverage::Coverage::of(outcomes).is_some_and(|cov| cov.at_least_once >= c)
 }
 
 /// Fails with "command not found" before any run when `program` names no file: a path that

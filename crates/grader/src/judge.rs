@@ -1,8 +1,11 @@
 //! Judging runs against a spec: the built-in run checks, then each spec check on each run, and
-//! likely checks against their threshold over all runs.
+//! likely checks against their threshold over all runs. A [`Judging`] takes each run once, as
+//! it ends (its pass feeds the progress line), and [`Judging::finish`] gives the whole
+//! [`Report`], with what the grading knows besides the verdicts ([`Grading`]) as inputs.
 
 use std::time::Duration;
 
+use crate::diff::first_failing;
 use crate::outcome::{Line, RunOutcome};
 use crate::report::{CheckKind, CheckReport, CheckStatus, Failure, Report};
 use crate::run_checks::RUN_CHECKS;
@@ -13,10 +16,28 @@ use crate::spec::rule::{Ctx, classify};
 
 /// Judges the outcomes of a port's runs against a spec, with the grading's parameters.
 ///
-/// The report lists the built-in run checks first, then the spec's checks in file order.
+/// The report lists the built-in run checks first, then the spec's checks in file order; it has
+/// no diff, fence or notes (a grading's: [`grade`](crate::grade) gives them).
 pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
+    let mut judging = Judging::new(spec, params);
+    for run in runs {
+        judging.add(run);
+    }
+    judging.finish(Grading {
+        runs,
+        planned: runs.len(),
+        diff: DiffWith::Nothing,
+        fence: String::new(),
+        notes: Vec::new(),
+    })
+}
+
+/// The checks a grading with `spec` reports, in order, none judged yet: the built-in run checks,
+/// then the spec's in file order.
+/// Each has its title in the reader's language when it has one.
+pub(crate) fn check_list(spec: &Spec) -> Vec<CheckReport> {
     let lang = i18n::Lang::current();
-    let mut checks: Vec<CheckReport> = RUN_CHECKS
+    RUN_CHECKS
         .iter()
         .map(|c| {
             let mut report = CheckReport::new(c.name, CheckKind::Guaranteed, None);
@@ -36,49 +57,92 @@ pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
             };
             report
         }))
-        .collect();
-    let values = params.filled(&spec.params);
-    for run in runs {
-        let classified = classify(&spec.lines, &run.lines);
-        let ctx = Ctx {
-            kinds: &spec.lines,
-            params: &values,
-            run,
-            lines: &classified,
-        };
-        // Each result: Some(whether the run had anything for the check to judge) when it held,
-        // Err when it failed, Ok(None) when this run cannot judge it (untraced, or shaken for a
-        // likely check).
-        let traced = run.tracing.is_on();
-        let shaken = run.shake_seed.is_some();
-        let results = RUN_CHECKS
-            .iter()
-            .map(|c| {
-                (c.judge)(spec, run, &classified)
-                    .map(|()| Some(!c.needs_lines || !run.lines.is_empty()))
-            })
-            .chain(spec.checks.iter().map(|c| {
-                if (c.needs_trace && !traced) || (c.likely.is_some() && shaken) {
-                    return Ok(None);
-                }
-                c.rule.judge(&ctx).map(|()| Some(c.rule.reached(&ctx)))
-            }));
+        .collect()
+}
+
+/// What the first failing run is set beside in the report, if anything.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum DiffWith<'a> {
+    /// No diff.
+    Nothing,
+    /// The spec's line kinds.
+    Kinds,
+    /// A correct program's run (`--reference`).
+    Reference(&'a RunOutcome),
+}
+
+impl<'a> DiffWith<'a> {
+    /// Beside the reference run when there is one, else beside the spec's line kinds.
+    pub(crate) fn beside(reference: Option<&'a RunOutcome>) -> Self {
+        match reference {
+            Some(r) => DiffWith::Reference(r),
+            None => DiffWith::Kinds,
+        }
+    }
+}
+
+/// What a grading knows besides its runs' verdicts: the inputs of its report.
+#[derive(Debug)]
+pub(crate) struct Grading<'a> {
+    /// Every run judged, in order (the runs' facts; the first failing run's lines).
+    pub(crate) runs: &'a [RunOutcome],
+    /// The runs asked for: fewer were made when the verdict settled early.
+    pub(crate) planned: usize,
+    pub(crate) diff: DiffWith<'a>,
+    /// Which fences the runs had, in one line.
+    pub(crate) fence: String,
+    /// What the fence refused the runs.
+    pub(crate) notes: Vec<String>,
+}
+
+/// The verdicts of a grading so far, one run at a time.
+#[derive(Debug)]
+pub(crate) struct Judging<'s> {
+    spec: &'s Spec,
+    params: &'s Params,
+    /// Every parameter the spec declares, with its value.
+    values: Params,
+    checks: Vec<CheckReport>,
+    runs: usize,
+}
+
+/// One check's verdict on one run: held (and reached or not), failed, or not judged.
+type Verdict = Result<Option<bool>, String>;
+
+impl<'s> Judging<'s> {
+    /// Nothing judged yet, with the grading's parameters.
+    pub(crate) fn new(spec: &'s Spec, params: &'s Params) -> Self {
+        Judging {
+            spec,
+            params,
+            values: params.filled(&spec.params),
+            checks: check_list(spec),
+            runs: 0,
+        }
+    }
+
+    /// Judges one run by every check; the names of the guaranteed checks it failed (a run
+    /// passes when it fails none: likely checks need all the runs).
+    pub(crate) fn add(&mut self, run: &RunOutcome) -> Vec<String> {
+        self.runs += 1;
+        let verdicts = self.verdicts(run);
+        let (spec, shaken) = (self.spec, run.shake_seed.is_some());
         // The first check to fail in this run says so when the expected lines went to stderr.
         let mut stderr_note = stderr_note(spec, run);
         let mut cause = crate::causes::cause_note(run);
-        for (i, (report, result)) in checks.iter_mut().zip(results).enumerate() {
-            match result {
+        let mut failed = Vec::new();
+        for (i, (report, verdict)) in self.checks.iter_mut().zip(verdicts).enumerate() {
+            let likely =
+                i >= RUN_CHECKS.len() && spec.checks[i - RUN_CHECKS.len()].likely.is_some();
+            match verdict {
                 Ok(Some(true)) => report.runs_passed += 1,
                 Ok(Some(false)) => report.runs_not_reached += 1,
-                Ok(None)
-                    if i >= RUN_CHECKS.len()
-                        && spec.checks[i - RUN_CHECKS.len()].likely.is_some()
-                        && shaken =>
-                {
-                    report.runs_shaken += 1
-                }
+                Ok(None) if likely && shaken => report.runs_shaken += 1,
                 Ok(None) => report.runs_not_checked += 1,
                 Err(mut message) => {
+                    if !likely {
+                        failed.push(report.name.clone());
+                    }
                     for note in [stderr_note.take(), cause.take()].into_iter().flatten() {
                         message.push('\n');
                         message.push_str(&note);
@@ -93,40 +157,89 @@ pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
                 }
             }
         }
+        failed
     }
-    for c in &mut checks {
-        // Likely checks count the runs they judged: unshaken and traced (if they need it).
-        let judged = c.runs_judged(runs.len());
-        let held = match c.threshold {
-            None => c.failures.is_empty(),
-            Some(t) => c.runs_passed as f64 >= t * judged as f64 - 1e-9,
+
+    /// Each check's verdict on `run`, in report order: `Ok(Some(reached))` when it held,
+    /// `Err` when it failed, `Ok(None)` when this run cannot judge it (untraced, or shaken for
+    /// a likely check).
+    fn verdicts(&self, run: &RunOutcome) -> Vec<Verdict> {
+        let spec = self.spec;
+        let classified = classify(&spec.lines, &run.lines);
+        let ctx = Ctx {
+            kinds: &spec.lines,
+            params: &self.values,
+            run,
+            lines: &classified,
         };
-        c.status = if c.runs_passed == 0 && c.failures.is_empty() && judged == 0 {
-            CheckStatus::NotChecked
-        } else if c.runs_passed == 0 && c.failures.is_empty() {
-            CheckStatus::NotReached
-        } else if held {
-            CheckStatus::Passed
-        } else {
-            CheckStatus::Failed
+        let (traced, shaken) = (run.tracing.is_on(), run.shake_seed.is_some());
+        RUN_CHECKS
+            .iter()
+            .map(|c| {
+                (c.judge)(spec, run, &classified)
+                    .map(|()| Some(!c.needs_lines || !run.lines.is_empty()))
+            })
+            .chain(spec.checks.iter().map(|c| {
+                if (c.needs_trace && !traced) || (c.likely.is_some() && shaken) {
+                    return Ok(None);
+                }
+                c.rule.judge(&ctx).map(|()| Some(c.rule.reached(&ctx)))
+            }))
+            .collect()
+    }
+
+    /// The report over every run added, complete: each check's status, then the first
+    /// failing run's diff, the runs' facts, the fence and its notes, from `grading`.
+    pub(crate) fn finish(mut self, grading: Grading<'_>) -> Report {
+        for c in &mut self.checks {
+            settle(c, self.runs);
+        }
+        let passed = self.checks.iter().all(|c| c.status != CheckStatus::Failed);
+        let diff = match grading.diff {
+            DiffWith::Nothing => None,
+            DiffWith::Kinds => first_failing(self.spec, &self.checks, grading.runs, None),
+            DiffWith::Reference(r) => first_failing(self.spec, &self.checks, grading.runs, Some(r)),
         };
-        c.passed = c.status == CheckStatus::Passed;
-        if c.passed {
-            // A likely check that holds often enough has nothing to answer for.
-            c.failures.clear();
+        let mut facts = RunFacts::of(grading.runs);
+        if grading.runs.len() < grading.planned {
+            facts.stopped_after = Some(grading.runs.len());
+        }
+        Report {
+            example: self.spec.name().to_string(),
+            runs: self.runs,
+            passed,
+            params: self.params.values().clone(),
+            time_scale: self.params.time_scale(),
+            checks: self.checks,
+            diff,
+            facts,
+            fence: grading.fence,
+            notes: grading.notes,
         }
     }
-    Report {
-        example: spec.name().to_string(),
-        runs: runs.len(),
-        passed: checks.iter().all(|c| c.status != CheckStatus::Failed),
-        params: params.values().clone(),
-        time_scale: params.time_scale(),
-        checks,
-        diff: None,
-        facts: RunFacts::of(runs),
-        fence: String::new(),
-        notes: Vec::new(),
+}
+
+/// A check's status over `runs` runs. Likely checks count the runs they judged: unshaken and
+/// traced (if they need it).
+fn settle(c: &mut CheckReport, runs: usize) {
+    let judged = c.runs_judged(runs);
+    let held = match c.threshold {
+        None => c.failures.is_empty(),
+        Some(t) => c.runs_passed as f64 >= t * judged as f64 - 1e-9,
+    };
+    c.status = if c.runs_passed == 0 && c.failures.is_empty() && judged == 0 {
+        CheckStatus::NotChecked
+    } else if c.runs_passed == 0 && c.failures.is_empty() {
+        CheckStatus::NotReached
+    } else if held {
+        CheckStatus::Passed
+    } else {
+        CheckStatus::Failed
+    };
+    c.passed = c.status == CheckStatus::Passed;
+    if c.passed {
+        // A likely check that holds often enough has nothing to answer for.
+        c.failures.clear();
     }
 }
 

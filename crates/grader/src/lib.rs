@@ -30,6 +30,7 @@
 
 #![deny(missing_docs)]
 
+mod assembler;
 mod bundle;
 mod causes;
 mod checks;
@@ -52,6 +53,7 @@ mod run;
 mod run_checks;
 mod run_diff;
 mod run_facts;
+mod settle;
 mod shaking;
 mod spec;
 mod text;

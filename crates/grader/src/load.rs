@@ -7,75 +7,27 @@ use crate::spec::Spec;
 use crate::spec::build::build;
 use crate::spec::error::{SpecError, SpecErrorKind};
 
-/// The built-in examples: name, one-line description, spec text.
-const BUILTINS: &[(&str, &str, &str)] = &[
-    (
-        "fork",
-        "os.fork: the parent and its child each print one line",
-        include_str!("../specs/fork.toml"),
-    ),
-    (
-        "process",
-        "multiprocessing.Process: start a child, join it",
-        include_str!("../specs/process.toml"),
-    ),
-    (
-        "pool",
-        "multiprocessing.Pool: 5 tasks on N worker processes (--param processes=N)",
-        include_str!("../specs/pool.toml"),
-    ),
-    (
-        "queue",
-        "multiprocessing.Queue: a writer puts A, B, C, a reader gets them",
-        include_str!("../specs/queue.toml"),
-    ),
-    (
-        "thread",
-        "threading.Thread: a LoopThread counts to 5, the main thread joins it",
-        include_str!("../specs/thread.toml"),
-    ),
-    (
-        "lock",
-        "threading.Lock: two threads change one balance under a lock; it ends at 0",
-        include_str!("../specs/lock.toml"),
-    ),
-    (
-        "threadlocal",
-        "threading.local: Thread-A greets Alice, Thread-B greets Bob",
-        include_str!("../specs/threadlocal.toml"),
-    ),
-    (
-        "multicore",
-        "multicore dead loop: one busy thread per core, then the cores kept busy (--param cores=N)",
-        include_str!("../specs/multicore.toml"),
-    ),
-    (
-        "subprocess",
-        "subprocess: uname -s and its exit code, then sh fed on stdin, its output and exit code",
-        include_str!("../specs/subprocess.toml"),
-    ),
-    (
-        "pipe",
-        "multiprocessing.Pipe: a parent pings, a child pongs, three rounds",
-        include_str!("../specs/pipe.toml"),
-    ),
-    (
-        "distributed",
-        "distributed processes: a master's 10 tasks done by a worker over TCP (run both)",
-        include_str!("../specs/distributed.toml"),
-    ),
-];
+/// A built-in example: its spec file `specs/NAME.toml`, found there by the build script.
+struct Builtin {
+    name: &'static str,
+    /// The spec's `description`, read from the file when the grader was built.
+    description: &'static str,
+    text: &'static str,
+}
+
+/// Every file of `specs/`, in file-name order (see `build.rs`).
+const BUILTINS: &[Builtin] = include!(concat!(env!("OUT_DIR"), "/builtins.rs"));
 
 impl Spec {
-    /// The built-in spec of an example (`grade --list`: `fork`, `process`, `pool`, `queue`, `thread`,
-    /// then the rest of the chapter).
+    /// The built-in spec of an example: one of [`Spec::builtin_names`] (`grade --list`), the
+    /// files of the grader's `specs/` folder.
     ///
     /// Errors: [`SpecErrorKind::UnknownExample`] for a name not in the table.
     pub fn builtin(name: &str) -> Result<Spec, SpecError> {
-        match BUILTINS.iter().find(|(n, _, _)| *n == name) {
-            Some((n, _, text)) => Spec::parse(text, &format!("builtin:{n}")),
+        match BUILTINS.iter().find(|b| b.name == name) {
+            Some(b) => Spec::parse(b.text, &format!("builtin:{}", b.name)),
             None => {
-                let known: Vec<&str> = BUILTINS.iter().map(|(n, _, _)| *n).collect();
+                let known: Vec<&str> = BUILTINS.iter().map(|b| b.name).collect();
                 let lang = i18n::Lang::current();
                 let message = match closest(name, &known) {
                     Some(like) => i18n::tr!(
@@ -102,9 +54,11 @@ impl Spec {
         }
     }
 
-    /// The built-in examples, each with a one-line description.
+    /// The built-in examples, each with its one-line description, in name order: one for each
+    /// file `specs/NAME.toml` of the grader (`grade --list`). Every test and script that goes
+    /// over the examples goes over this list.
     pub fn builtin_names() -> Vec<(&'static str, &'static str)> {
-        BUILTINS.iter().map(|(n, d, _)| (*n, *d)).collect()
+        BUILTINS.iter().map(|b| (b.name, b.description)).collect()
     }
 
     /// Reads and validates a spec file.
@@ -186,7 +140,7 @@ mod chinese {
     /// Every built-in spec names its checks and line kinds in Chinese too, and says what it is.
     #[test]
     fn every_builtin_spec_has_chinese_names() {
-        for (name, _, _) in BUILTINS {
+        for name in BUILTINS.iter().map(|b| b.name) {
             let spec = Spec::builtin(name).expect("a built-in spec");
             assert!(spec.description_zh.is_some(), "{name}: no description_zh");
             for c in &spec.checks {

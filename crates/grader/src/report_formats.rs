@@ -74,7 +74,7 @@ impl Report {
             .iter()
             .map(|c| {
                 let mut test = serde_json::json!({
-                    "name": c.name,
+                    "name": c.shown(),
                     "score": if c.status == CheckStatus::Passed { 1.0 } else { 0.0 },
                     "max_score": 1.0,
                     "status": if c.status == CheckStatus::Passed { "passed" } else { "failed" },
@@ -91,11 +91,15 @@ impl Report {
             .collect();
         let body = serde_json::json!({
             "output": format!(
-                "{}: {} of {} checks passed over {} runs{}",
-                self.example,
-                self.score(),
-                self.checks.len(),
-                self.runs,
+                "{}{}",
+                i18n::tr!(
+                    i18n::Lang::current(),
+                    "gradescope-summary",
+                    example = self.example.as_str(),
+                    passed = self.score(),
+                    total = self.checks.len(),
+                    runs = self.runs
+                ),
                 crate::fence_report::gradescope_suffix(self)
             ),
             "tests": tests,
@@ -107,31 +111,31 @@ impl Report {
 
     /// A check's verdict in words: how many runs held, and every failing run's message.
     fn check_output(&self, c: &CheckReport) -> String {
+        let lang = i18n::Lang::current();
         if c.status == CheckStatus::NotChecked {
-            return format!(
-                "not checked: it needs the trace, and none of the {} runs was traced (tracing {})",
-                self.runs, self.facts.tracing
+            let tracing = self.facts.tracing.as_str();
+            return i18n::tr!(
+                lang,
+                "output-not-checked",
+                runs = self.runs,
+                tracing = tracing
             );
         }
         if c.status == CheckStatus::NotReached {
-            return format!(
-                "not reached: none of the {} runs printed a line this check judges",
-                self.runs
-            );
+            return i18n::tr!(lang, "output-not-reached", runs = self.runs);
         }
-        let mut s = format!(
-            "held in {} of {} runs",
-            c.runs_passed,
-            c.runs_judged(self.runs)
-        );
+        let judged = c.runs_judged(self.runs);
+        let mut s = i18n::tr!(lang, "output-held", held = c.runs_passed, runs = judged);
         if c.runs_shaken > 0 {
-            let _ = write!(s, " (shaken runs are not judged by likely checks)");
+            let _ = write!(s, "{}", i18n::tr(lang, "output-shaken"));
         }
         if let Some(t) = c.threshold {
-            let _ = write!(s, " (likely check: needs {}%)", (t * 100.0).round());
+            let percent = (t * 100.0).round();
+            let _ = write!(s, "{}", i18n::tr!(lang, "output-likely", percent = percent));
         }
         for f in &c.failures {
-            let _ = write!(s, "\nrun {}: {}", f.run, f.message);
+            let run = i18n::tr!(lang, "output-run", run = f.run);
+            let _ = write!(s, "\n{run}: {}", f.message);
         }
         s
     }

@@ -10,13 +10,9 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use workspace_tests::{bin, repo_path};
+use workspace_tests::{Example, bin, examples, fixtures, repo_path};
 
-const RUNS: &str = "3";
-const SCALE: &str = "0.01";
-/// The multicore example judges CPU time over the busy loop: 0.05 s of it (time scale 0.01) is
-/// starved on a loaded machine, so it gets 0.5 s and 10 runs (its likely check needs 5%).
-const MULTICORE: [&str; 6] = ["--param", "cores=1", "--time-scale", "0.1", "--runs", "10"];
+const RUNS: usize = 3;
 
 /// The gradings of this file run one test at a time: the multicore example measures CPU time,
 /// which the other tests' gradings would take from it.
@@ -72,18 +68,27 @@ fn finish(mut child: Child) -> (Option<i32>, String, String) {
     (status.code(), stdout, t.join().expect("stderr"))
 }
 
-/// `EXAMPLE [--runs 3] [--time-scale 0.01] EXTRA -- COMMAND`, the defaults unless `extra`
-/// sets them.
-fn args(example: &str, extra: &[&str], command: &[String]) -> Vec<String> {
+/// `EXAMPLE OPTIONS -- COMMAND`.
+fn args(example: &str, options: &[String], command: &[String]) -> Vec<String> {
     let mut a = vec![example.to_string()];
-    for (option, value) in [("--runs", RUNS), ("--time-scale", SCALE)] {
-        if !extra.contains(&option) {
-            a.extend([option.to_string(), value.to_string()]);
-        }
-    }
-    a.extend(extra.iter().map(|s| s.to_string()));
+    a.extend_from_slice(options);
     a.push("--".into());
     a.extend_from_slice(command);
+    a
+}
+
+/// `--runs N --time-scale S`, unless `extra` sets them, then `extra`.
+fn options(runs: usize, scale: f64, extra: &[String]) -> Vec<String> {
+    let mut a = Vec::new();
+    for (option, value) in [
+        ("--runs", runs.to_string()),
+        ("--time-scale", scale.to_string()),
+    ] {
+        if !extra.iter().any(|e| e == option) {
+            a.extend([option.to_string(), value]);
+        }
+    }
+    a.extend_from_slice(extra);
     a
 }
 
@@ -92,10 +97,10 @@ fn path(p: PathBuf) -> String {
 }
 
 /// Grades each (example, extra options, command) as nobody and lists every one that failed.
-fn all_pass_as_nobody(cases: Vec<(String, Vec<&str>, Vec<String>)>) {
+fn all_pass_as_nobody(cases: Vec<(&str, Vec<String>, Vec<String>)>) {
     let mut failed = Vec::new();
-    for (example, extra, command) in cases {
-        let (code, stdout, stderr) = finish(start(true, &args(&example, &extra, &command)));
+    for (example, options, command) in cases {
+        let (code, stdout, stderr) = finish(start(true, &args(example, &options, &command)));
         if code != Some(0) || !stderr.starts_with("grade: runs fenced") {
             failed.push(format!(
                 "{example} {command:?}: {code:?}\n{stdout}\n{stderr}"
@@ -105,72 +110,58 @@ fn all_pass_as_nobody(cases: Vec<(String, Vec<&str>, Vec<String>)>) {
     assert!(failed.is_empty(), "{}", failed.join("\n\n"));
 }
 
+/// Every example of one program (a pair is graded side by side below), with `command` its
+/// command line: 3 runs (or the example's own count: a likely check over CPU time needs more)
+/// at the example's time scale and parameters.
+fn one_program_examples(
+    command: impl Fn(&Example) -> Vec<String>,
+) -> Vec<(&'static str, Vec<String>, Vec<String>)> {
+    examples()
+        .into_iter()
+        .filter(|ex| !ex.is_pair())
+        .map(|ex| {
+            let runs = ex.runs.unwrap_or(RUNS);
+            (
+                ex.name,
+                options(runs, ex.time_scale, &ex.param_args()),
+                command(&ex),
+            )
+        })
+        .collect()
+}
+
+fn strings(command: &[std::ffi::OsString]) -> Vec<String> {
+    command
+        .iter()
+        .map(|a| a.to_str().expect("utf-8").to_string())
+        .collect()
+}
+
 #[test]
 fn the_demos_pass_fenced_as_nobody() {
     let _one = one_at_a_time();
-    let demo = |name: &str| vec![path(bin(name))];
-    all_pass_as_nobody(vec![
-        ("fork".into(), vec![], demo("fork-demo")),
-        ("process".into(), vec![], demo("process-demo")),
-        ("pool".into(), vec![], demo("pool-demo")),
-        ("queue".into(), vec![], demo("queue-demo")),
-        ("thread".into(), vec![], demo("thread-demo")),
-        ("pipe".into(), vec![], demo("pipe-demo")),
-        ("lock".into(), vec![], demo("lock-demo")),
-        ("threadlocal".into(), vec![], demo("threadlocal-demo")),
-        ("subprocess".into(), vec![], demo("subprocess-demo")),
-        (
-            "multicore".into(),
-            MULTICORE.to_vec(),
-            demo("multicore-demo"),
-        ),
-    ]);
+    all_pass_as_nobody(one_program_examples(|ex| strings(&ex.demo_commands()[0])));
 }
 
 #[test]
 fn the_python_originals_pass_fenced_as_nobody() {
     let _one = one_at_a_time();
-    let original = |file: &str| {
-        vec![
-            "python3".to_string(),
-            path(repo_path("tests/reference").join(file)),
-        ]
-    };
-    all_pass_as_nobody(vec![
-        ("fork".into(), vec![], original("ref_fork.py")),
-        ("process".into(), vec![], original("ref_process.py")),
-        ("pool".into(), vec![], original("ref_pool.py")),
-        ("queue".into(), vec![], original("ref_queue.py")),
-        ("thread".into(), vec![], original("ref_thread.py")),
-        ("pipe".into(), vec![], original("ref_pipe.py")),
-        ("lock".into(), vec![], original("ref_lock.py")),
-        ("threadlocal".into(), vec![], original("ref_threadlocal.py")),
-        ("subprocess".into(), vec![], original("ref_subprocess.py")),
-        (
-            "multicore".into(),
-            MULTICORE.to_vec(),
-            original("ref_multicore.py"),
-        ),
-    ]);
+    all_pass_as_nobody(one_program_examples(|ex| {
+        strings(&ex.original_commands()[0])
+    }));
 }
 
 #[test]
 fn the_correct_fixtures_pass_fenced_as_nobody() {
     let _one = one_at_a_time();
     let mut cases = Vec::new();
-    for example in [
-        "fork",
-        "process",
-        "pool",
-        "queue",
-        "thread",
-        "pipe",
-        "lock",
-        "threadlocal",
-        "subprocess",
-    ] {
-        let dir = common::fixtures().join(example);
-        let mut scripts: Vec<PathBuf> = std::fs::read_dir(&dir)
+    // An example that sets its own runs has likely checks 3 runs cannot judge (multicore's CPU
+    // time); a pair's fixtures run the built pair (graded side by side below).
+    for ex in examples()
+        .into_iter()
+        .filter(|ex| !ex.is_pair() && ex.runs.is_none())
+    {
+        let mut scripts: Vec<PathBuf> = std::fs::read_dir(fixtures(ex.name))
             .expect("fixtures")
             .map(|e| e.expect("entry").path())
             .filter(|p| p.extension().is_some_and(|e| e == "py" || e == "sh"))
@@ -189,12 +180,12 @@ fn the_correct_fixtures_pass_fenced_as_nobody() {
                     .map(str::to_string),
             );
             // The fixture's own grade options (a spec parameter, more runs).
-            let grade_args: Vec<&'static str> = common::header(&text, "grade-args")
+            let grade_args: Vec<String> = common::header(&text, "grade-args")
                 .unwrap_or_default()
                 .split_whitespace()
-                .map(|a| &*Box::leak(a.to_string().into_boxed_str()))
+                .map(str::to_string)
                 .collect();
-            cases.push((example.to_string(), grade_args, command));
+            cases.push((ex.name, options(RUNS, 0.01, &grade_args), command));
         }
     }
     assert!(cases.len() >= 9, "{cases:?}");

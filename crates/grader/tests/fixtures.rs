@@ -29,16 +29,11 @@ fn scripts(example: &str) -> Vec<PathBuf> {
 
 /// Grades every fixture of an example.
 fn check_example(example: &str) {
-    check_example_env(example, &[]);
+    check_example_with(example, &[], &[]);
 }
 
 /// Grades every fixture of an example with `env` added to grade's environment (the ports
-/// inherit it).
-fn check_example_env(example: &str, env: &[(&str, &OsStr)]) {
-    check_example_with(example, env, &[]);
-}
-
-/// As [`check_example_env`], with `extra` grade options for every fixture.
+/// inherit it) and `extra` grade options for every fixture.
 fn check_example_with(example: &str, env: &[(&str, &OsStr)], extra: &[&str]) {
     let scripts = scripts(example);
     let expects: Vec<String> = scripts
@@ -111,79 +106,32 @@ fn check_example_with(example: &str, env: &[(&str, &OsStr)], extra: &[&str]) {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
+/// Every example's fixtures (`workspace_tests::examples`). A pair's correct port is a wrapper
+/// that runs the built programs it is pointed at (`TASK_MASTER`, `TASK_WORKER`: each demo's
+/// binary name in capitals, `-` as `_`), and may read their folder in the fenced run; its broken
+/// ones run the Python originals with one program broken.
 #[test]
-fn fork_fixtures() {
-    check_example("fork");
-}
-
-#[test]
-fn process_fixtures() {
-    check_example("process");
-}
-
-#[test]
-fn pool_fixtures() {
-    check_example("pool");
-}
-
-#[test]
-fn queue_fixtures() {
-    check_example("queue");
-}
-
-#[test]
-fn thread_fixtures() {
-    check_example("thread");
-}
-
-#[test]
-fn lock_fixtures() {
-    check_example("lock");
-}
-
-#[test]
-fn threadlocal_fixtures() {
-    check_example("threadlocal");
-}
-
-#[test]
-fn multicore_fixtures() {
-    check_example("multicore");
-}
-
-#[test]
-fn subprocess_fixtures() {
-    check_example("subprocess");
-}
-
-#[test]
-fn pipe_fixtures() {
-    check_example("pipe");
-}
-
-/// The master and the worker belong to other packages (built by workspace_tests::bin).
-fn task_binaries() -> (PathBuf, PathBuf) {
-    (
-        workspace_tests::bin("task-master"),
-        workspace_tests::bin("task-worker"),
-    )
-}
-
-/// The distributed example's correct port is a wrapper that runs the Rust master and worker it
-/// is pointed at; the broken ones run the Python originals with one program broken.
-#[test]
-fn distributed_fixtures() {
-    let (master, worker) = task_binaries();
-    // The wrappers start the built binaries: the fenced run may read their folder.
-    let bin_dir = master.parent().expect("the binaries' folder");
-    check_example_with(
-        "distributed",
-        &[
-            ("TASK_MASTER", master.as_os_str()),
-            ("TASK_WORKER", worker.as_os_str()),
-        ],
-        &["--allow-read", bin_dir.to_str().expect("utf-8")],
-    );
+fn every_examples_fixtures() {
+    workspace_tests::for_each_example(|ex| {
+        if !ex.is_pair() {
+            return check_example(ex.name);
+        }
+        let bins: Vec<(String, PathBuf)> = ex
+            .demos
+            .iter()
+            .map(|d| (d.to_uppercase().replace('-', "_"), workspace_tests::bin(d)))
+            .collect();
+        let env: Vec<(&str, &OsStr)> = bins
+            .iter()
+            .map(|(var, path)| (var.as_str(), path.as_os_str()))
+            .collect();
+        let bin_dir = bins[0].1.parent().expect("the binaries' folder");
+        check_example_with(
+            ex.name,
+            &env,
+            &["--allow-read", bin_dir.to_str().expect("utf-8")],
+        );
+    });
 }
 
 /// The multicore spec's `cores` parameter is what a port is held to: the one-busy-process port
@@ -218,7 +166,8 @@ fn multicore_cores_parameter_sets_the_likely_figure() {
 /// fixture's expectation into a silent mismatch).
 #[test]
 fn fixture_expectations_name_real_checks() {
-    for (example, _) in grader::Spec::builtin_names() {
+    for ex in workspace_tests::examples() {
+        let example = ex.name;
         let spec = grader::Spec::builtin(example).expect("builtin spec");
         let mut names = spec.check_names();
         names.extend([

@@ -280,5 +280,5 @@ fn junit_escapes_hostile_text() {
     let want = nasty.replace('\u{1}', "\u{FFFD}");
     let (message, text) = case.failure.as_ref().expect("failure");
     assert_eq!(message, &format!("run 1: {want}"));
-    assert_eq!(text, &format!("held in 0 of 1 runs\nrun 1: {want}"));
+    assert_eq!(text, &format!("held in 0 of 1 run\nrun 1: {want}"));
 }

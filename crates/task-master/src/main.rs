@@ -64,13 +64,12 @@ fn main() -> ExitCode {
         .unwrap_or_else(|err| fail(&err.to_string()));
     eprintln!("listening on {}", manager.address());
     // 获得通过网络访问的Queue对象:
-    let (task, result) = match (
-        manager.get_queue("get_task_queue"),   // [6]
-        manager.get_queue("get_result_queue"), // [7]
-    ) {
-        (Ok(task), Ok(result)) => (task, result),
-        (Err(err), _) | (_, Err(err)) => fail(&err.to_string()),
-    };
+    let task = manager
+        .get_queue("get_task_queue")
+        .unwrap_or_else(|e| fail(&e.to_string())); // [6]
+    let result = manager
+        .get_queue("get_result_queue")
+        .unwrap_or_else(|e| fail(&e.to_string())); // [7]
     // 放几个任务进去:
     for _ in 0..10 {
         // [8]

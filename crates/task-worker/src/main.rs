@@ -61,13 +61,12 @@ fn main() -> ExitCode {
             }
         });
     // 获取Queue的对象:
-    let (task, result) = match (
-        m.get_queue("get_task_queue"),   // [4]
-        m.get_queue("get_result_queue"), // [5]
-    ) {
-        (Ok(task), Ok(result)) => (task, result),
-        (Err(err), _) | (_, Err(err)) => fail(&err.to_string()),
-    };
+    let task = m
+        .get_queue("get_task_queue")
+        .unwrap_or_else(|e| fail(&e.to_string())); // [4]
+    let result = m
+        .get_queue("get_result_queue")
+        .unwrap_or_else(|e| fail(&e.to_string())); // [5]
     // 从task队列取任务, 并把结果写入result队列:
     for _ in 0..10 {
         // [6]

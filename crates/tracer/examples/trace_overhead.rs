@@ -3,9 +3,9 @@
 //!
 //!     trace_overhead [--runs N] [--bin-dir DIR] [--scale F] [-- EXTRA COMMAND...]
 //!
-//! The demos are the workspace's `*-demo` binaries in DIR (default: the folder above this
-//! example's), run with `MULTITASK_TIME_SCALE=F` (default 0.01). Build them first
-//! (`cargo build --workspace --bins`).
+//! The demos are the `NAME-demo` binaries in DIR (default: the folder above this example's), one
+//! for each built-in spec `crates/grader/specs/NAME.toml`, run with `MULTITASK_TIME_SCALE=F`
+//! (default 0.01). Build them first (`cargo build --workspace --bins`).
 
 use std::ffi::OsString;
 use std::io::Read;
@@ -15,18 +15,21 @@ use std::time::{Duration, Instant};
 
 use tracer::TraceOptions;
 
-const DEMOS: &[&str] = &[
-    "fork-demo",
-    "process-demo",
-    "pool-demo",
-    "queue-demo",
-    "pipe-demo",
-    "thread-demo",
-    "lock-demo",
-    "threadlocal-demo",
-    "subprocess-demo",
-    "multicore-demo",
-];
+/// The demos: `NAME-demo` for each example, one per built-in spec `crates/grader/specs/NAME.toml`
+/// (an example of two programs has no `NAME-demo` and is left out), in name order.
+fn demos() -> Vec<String> {
+    let specs = concat!(env!("CARGO_MANIFEST_DIR"), "/../grader/specs");
+    let mut names: Vec<String> = std::fs::read_dir(specs)
+        .unwrap_or_else(|e| usage(&format!("cannot read {specs}: {e}")))
+        .filter_map(|e| {
+            let path = e.ok()?.path();
+            let stem = path.file_stem()?.to_str()?.to_string();
+            (path.extension()? == "toml").then(|| format!("{stem}-demo"))
+        })
+        .collect();
+    names.sort();
+    names
+}
 
 fn usage(msg: &str) -> ! {
     eprintln!(
@@ -106,9 +109,12 @@ fn main() {
             _ => usage(&format!("unknown option {}", a.to_string_lossy())),
         }
     }
-    let mut commands: Vec<(String, Vec<OsString>)> = DEMOS
-        .iter()
-        .map(|d| (d.to_string(), vec![bin_dir.join(d).into_os_string()]))
+    let mut commands: Vec<(String, Vec<OsString>)> = demos()
+        .into_iter()
+        .map(|d| {
+            let argv = vec![bin_dir.join(&d).into_os_string()];
+            (d, argv)
+        })
         .filter(|(_, argv)| PathBuf::from(&argv[0]).is_file())
         .collect();
     if !extra.is_empty() {

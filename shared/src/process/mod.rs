@@ -11,6 +11,7 @@ use nix::sys::signal::Signal;
 
 use crate::child::{Child, Report, spawn_child};
 use crate::children::{self, Ended};
+use crate::current::ChildIdentity;
 use crate::error::{Error, ErrorKind, Result};
 
 /// What a process target may return: nothing, or a `Result` whose error fails the child.
@@ -69,9 +70,9 @@ pub struct Process<'a> {
     state: RefCell<State>,
     terminated: bool,
     daemon: bool,
-    /// Python's `_identity` as text ("2", or "1:2" in the first child): names it and its
-    /// children.
-    ident: String,
+    /// Who the child will be (its number, its name), taken when it was made, as Python's;
+    /// handed to the child at `start`.
+    identity: Option<ChildIdentity>,
     name: String,
 }
 
@@ -100,14 +101,14 @@ impl<'a> Process<'a> {
         F: FnOnce() -> T + 'a,
         T: TargetOutput,
     {
-        let ident = crate::current::next_identity();
+        let identity = crate::current::next_child();
         Process {
             target: Some(Box::new(move || target().failure())),
             state: RefCell::new(State::New),
             terminated: false,
             daemon: false,
-            name: format!("Process-{ident}"),
-            ident,
+            name: identity.name(),
+            identity: Some(identity),
         }
     }
 
@@ -161,13 +162,7 @@ impl<'a> Process<'a> {
             .take()
             .ok_or_else(|| Error::new(ErrorKind::State, "process already started"))?;
         children::reap_finished();
-        let ident = self.ident.clone();
-        let name = self.name.clone();
-        let parent = crate::current::current_process();
-        let child = spawn_child(self.daemon, move || {
-            crate::current::enter_child(&ident, name, parent);
-            target()
-        })?;
+        let child = spawn_child(self.daemon, self.identity.take(), target)?;
         *self.state.borrow_mut() = State::Running(child);
         Ok(())
     }

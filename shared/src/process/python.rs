@@ -1,5 +1,6 @@
 //! The rest of Python's `multiprocessing.Process`: `name` (with Python's default
-//! "Process-N", "Process-1:N" in a child), `kill`, `sentinel`.
+//! "Process-N", "Process-1:N" in a child; what the child's `current_process()` says), `kill`,
+//! `sentinel`.
 
 use std::os::fd::{AsRawFd, RawFd};
 
@@ -22,15 +23,24 @@ impl Process<'_> {
         &self.name
     }
 
-    /// Python's `p.name = "..."` (or `Process(name=...)`).
+    /// Python's `p.name = "..."` (or `Process(name=...)`); set before `start`, it is also
+    /// the child's [`current_process`](crate::current_process) name.
     ///
     /// ```
-    /// let mut p = multitask::Process::new(|| ());
+    /// let mut p = multitask::Process::new(|| {
+    ///     assert_eq!(multitask::current_process().name(), "worker")
+    /// });
     /// p.set_name("worker");
     /// assert_eq!(p.name(), "worker");
+    /// p.start()?;
+    /// p.join()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn set_name(&mut self, name: impl Into<String>) {
         self.name = name.into();
+        if let Some(identity) = &mut self.identity {
+            identity.set_name(self.name.clone());
+        }
     }
 
     /// Python's `kill()`: SIGKILL, which no child can ignore; then the child is reaped (its

@@ -29,62 +29,30 @@ pub(crate) fn build_cargo(sub: &Submission, job: &mut Job<'_>) -> Result<Built, 
     let Some(tc) = job.ctx.toolchain.clone() else {
         return Ok(Built::Failed("no Rust toolchain".into()));
     };
-    let project = job.work.join("src");
-    let target = job.work.join("target");
-    let cargo_home = job.work.join("cargo-home");
-    let manifest = project.join("Cargo.toml");
+    let paths = BuildPaths {
+        project: job.work.join("src"),
+        target_dir: job.work.join("target"),
+        cargo_home: job.work.join("cargo-home"),
+        run_as: RunAs::Invoker,
+    };
     job.log.line(&format!(
         "{}: a Cargo project, built from a copy in {} as its own workspace",
         sub.source.display(),
-        project.display()
+        paths.project.display()
     ))?;
     job.log.line(&tc.describe())?;
-    if let Some(outer) = enclosing_manifest(&project) {
-        job.log.line(&format!(
-            "warning: {} encloses the copy: cargo may take it for the workspace",
-            outer.display()
-        ))?;
+    if let Some(failed) = prepare_copy(sub, job, &paths)? {
+        return Ok(Built::Failed(failed));
     }
-    let copied = match copy_project(&sub.source, &project) {
-        Ok(c) => c,
-        Err(e) => return Ok(Built::Failed(format!("cannot copy the project: {e}"))),
-    };
-    for dropped in &copied.dropped {
-        job.log.line(&format!(
-            "left out of the copy: {} (the toolchain and cargo's configuration are the grader's)",
-            dropped.display()
-        ))?;
-    }
-    let refused = refused_dependencies(&project, job.ctx.allow_git);
-    for line in &refused {
-        job.log.line(line)?;
-    }
-    if let Some(first) = refused.first() {
-        return Ok(Built::Failed(first.clone()));
-    }
-    let seeded = seed(&cargo_home, job.ctx.registry.as_deref())
-        .map_err(|e| ClassError::io(&cargo_home, "cannot seed the private CARGO_HOME", e))?;
-    job.log.line(&format!(
-        "private CARGO_HOME {}: {} MiB of the teacher's registry cache copied",
-        cargo_home.display(),
-        seeded >> 20
-    ))?;
-    // The fence opens the folders it lets the build write: they must exist.
-    fs::create_dir_all(&target).map_err(|e| ClassError::io(&target, "cannot make", e))?;
-    let paths = BuildPaths {
-        project: project.clone(),
-        target_dir: target.clone(),
-        cargo_home: cargo_home.clone(),
-        run_as: RunAs::Invoker,
-    };
+    let manifest = paths.project.join("Cargo.toml");
     let cargo = |args: &[&str]| {
         let mut cmd = job.ctx.command(&tc.cargo);
         cmd.args(args)
             .arg("--manifest-path")
             .arg(&manifest)
-            .env("CARGO_HOME", &cargo_home)
-            .env("CARGO_TARGET_DIR", &target)
-            .current_dir(&project);
+            .env("CARGO_HOME", &paths.cargo_home)
+            .env("CARGO_TARGET_DIR", &paths.target_dir)
+            .current_dir(&paths.project);
         cmd
     };
     let offline = job.step(
@@ -116,7 +84,7 @@ pub(crate) fn build_cargo(sub: &Submission, job: &mut Job<'_>) -> Result<Built, 
     ]);
     let built = job.step(&mut cargo_build, Some((&paths, StepKind::Build)), Some(out))?;
     // The private CARGO_HOME is done with: the binary needs none of it.
-    let _ = fs::remove_dir_all(&cargo_home);
+    let _ = fs::remove_dir_all(&paths.cargo_home);
     if let Some(failed) = built {
         return Ok(Built::Failed(failed));
     }
@@ -125,6 +93,51 @@ pub(crate) fn build_cargo(sub: &Submission, job: &mut Job<'_>) -> Result<Built, 
         Ok(bin) => Built::Command(vec![bin.into()]),
         Err(why) => Built::Failed(why),
     })
+}
+
+/// Steps 1 to 3, done by the grader itself (it reads and copies, runs nothing): the copy, the
+/// dependency check, the private `CARGO_HOME`, the target folder. `Some` says why the build
+/// failed.
+fn prepare_copy(
+    sub: &Submission,
+    job: &mut Job<'_>,
+    paths: &BuildPaths,
+) -> Result<Option<String>, ClassError> {
+    if let Some(outer) = enclosing_manifest(&paths.project) {
+        job.log.line(&format!(
+            "warning: {} encloses the copy: cargo may take it for the workspace",
+            outer.display()
+        ))?;
+    }
+    let copied = match copy_project(&sub.source, &paths.project) {
+        Ok(c) => c,
+        Err(e) => return Ok(Some(format!("cannot copy the project: {e}"))),
+    };
+    for dropped in &copied.dropped {
+        job.log.line(&format!(
+            "left out of the copy: {} (the toolchain and cargo's configuration are the grader's)",
+            dropped.display()
+        ))?;
+    }
+    let refused = refused_dependencies(&paths.project, job.ctx.allow_git);
+    for line in &refused {
+        job.log.line(line)?;
+    }
+    if let Some(first) = refused.first() {
+        return Ok(Some(first.clone()));
+    }
+    let home = &paths.cargo_home;
+    let seeded = seed(home, job.ctx.registry.as_deref())
+        .map_err(|e| ClassError::io(home, "cannot seed the private CARGO_HOME", e))?;
+    job.log.line(&format!(
+        "private CARGO_HOME {}: {} MiB of the teacher's registry cache copied",
+        home.display(),
+        seeded >> 20
+    ))?;
+    // The fence opens the folders it lets the build write: they must exist.
+    let target = &paths.target_dir;
+    fs::create_dir_all(target).map_err(|e| ClassError::io(target, "cannot make", e))?;
+    Ok(None)
 }
 
 /// The binary of a `cargo build --message-format json` run: the only `bin` target built, or

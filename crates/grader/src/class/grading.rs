@@ -22,7 +22,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::grade::{GradeOptions, check_options, ensure_subreaper, grade_runs};
-use crate::judge::judge;
+use crate::judge::check_list;
 use crate::spec::params::Params;
 
 use super::cargo_home::teacher_registry;
@@ -35,6 +35,7 @@ use super::progress::{Phase, Progress};
 use super::reports::BUILD_LOG;
 use super::results::{BuildStatus, ClassResults, SubmissionResult, Verdict};
 use super::rows::{Against, graded_row, not_graded};
+use super::run_env::scrubbed;
 use super::scratch::Scratch;
 use super::submission::{Form, Submission, discover};
 use super::toolchain::Toolchain;
@@ -85,11 +86,7 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
     let scale = opts.grading.time_scale.unwrap_or(1.0);
     let params = Params::resolve(&spec, &opts.grading.params, scale)
         .map_err(|e| ClassError::with_cause(ClassErrorKind::Grading, "bad --param", e))?;
-    let check_names: Vec<String> = judge(&spec, &params, &[])
-        .checks
-        .into_iter()
-        .map(|c| c.name)
-        .collect();
+    let check_names: Vec<String> = check_list(&spec).into_iter().map(|c| c.name).collect();
     let jobs = opts.jobs.unwrap_or_else(|| default_jobs(&params));
     if jobs == 0 {
         return Err(ClassError::new(
@@ -154,6 +151,7 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
     // Rows for what did not build; commands for what did.
     let mut rows: Vec<Option<SubmissionResult>> = Vec::with_capacity(subs.len());
     let mut to_grade: Vec<(usize, Vec<OsString>, f64)> = Vec::new();
+    let teacher_vars: Vec<OsString> = std::env::vars_os().map(|(k, _)| k).collect();
     for (i, (sub, b)) in subs.iter().zip(builds).enumerate() {
         let (outcome, secs) = match b {
             Ok((Ok(built), secs)) => (Ok(built), secs),
@@ -163,6 +161,7 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
         match outcome {
             Ok(Built::Command(mut cmd)) => {
                 cmd.extend(opts.args.iter().cloned());
+                let cmd = scrubbed(cmd, &teacher_vars);
                 to_grade.push((i, cmd, secs));
                 rows.push(None);
             }

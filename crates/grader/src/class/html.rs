@@ -3,7 +3,10 @@
 
 use std::fmt::Write as _;
 
+use i18n::{Lang, tr};
+
 use super::results::{ClassResults, SubmissionResult, word};
+use crate::text::xml_escape as esc;
 
 /// Sorts the table by the clicked column, numbers as numbers; a second click reverses.
 const SORT_SCRIPT: &str = r#"
@@ -28,34 +31,52 @@ th[data-dir=desc]::after{content:' \\25BC'}.pass{color:#070}.fail{color:#b00}\
 
 /// The page.
 pub(crate) fn index_html(results: &ClassResults) -> String {
-    let mut out =
-        String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    let lang = Lang::current();
+    let mut out = format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n",
+        lang.tag()
+    );
     let _ = writeln!(
         out,
         "<title>grade class: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>",
         esc(&results.example)
     );
+    let scale = results
+        .time_scale
+        .map(|s| tr!(lang, "class-html-at-scale", scale = s))
+        .unwrap_or_default();
+    let seconds = format!("{:.1}", results.seconds);
+    let intro = tr!(
+        lang,
+        "class-html-intro",
+        submissions = results.submissions.len(),
+        runs = results.runs,
+        scale = scale,
+        seconds = seconds,
+        jobs = results.jobs
+    );
     let _ = writeln!(
         out,
-        "<h1>{}</h1>\n<p>{} submissions, {} runs each{}, graded in {:.1} s with {} jobs. \
-         Click a column to sort.</p>",
+        "<h1>{}</h1>\n<p>{}</p>",
         esc(&results.example),
-        results.submissions.len(),
-        results.runs,
-        results
-            .time_scale
-            .map(|s| format!(" at time scale {s}"))
-            .unwrap_or_default(),
-        results.seconds,
-        results.jobs
+        esc(&intro)
     );
-    out.push_str(
-        "<table>\n<thead><tr><th>submission</th><th>form</th><th>build</th><th>verdict</th>\
-         <th>checks passed</th><th>first failed check / why not graded</th><th>reports</th>\
-         <th>seconds</th></tr></thead>\n<tbody>\n",
-    );
+    out.push_str("<table>\n<thead><tr>");
+    for id in [
+        "class-head-submission",
+        "class-html-form",
+        "class-head-build",
+        "class-head-verdict",
+        "class-html-checks-passed",
+        "class-head-detail",
+        "class-html-reports",
+        "class-html-seconds",
+    ] {
+        let _ = write!(out, "<th>{}</th>", esc(&tr(lang, id)));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
     for s in &results.submissions {
-        row(&mut out, s);
+        row(&mut out, s, lang);
     }
     let _ = write!(
         out,
@@ -64,26 +85,29 @@ pub(crate) fn index_html(results: &ClassResults) -> String {
     out
 }
 
-fn row(out: &mut String, s: &SubmissionResult) {
+fn row(out: &mut String, s: &SubmissionResult, lang: Lang) {
     let verdict = word(&s.verdict);
+    let say = |w: String| esc(&tr(lang, &format!("class-word-{w}")));
     let (checks, sort) = match (s.checks_passed, s.checks_total) {
         (Some(p), Some(t)) => (format!("{p}/{t}"), format!("{p}")),
         _ => ("-".into(), "-1".into()),
     };
     let detail = s
-        .first_failed_check
+        .first_failed_title
         .as_ref()
+        .or(s.first_failed_check.as_ref())
         .or(s.note.as_ref())
         .map(|d| esc(d))
         .unwrap_or_default();
     let mut links = Vec::new();
     for (label, path) in [
-        ("html", s.files.html.as_ref()),
-        ("text", s.files.text.as_ref()),
-        ("json", s.files.json.as_ref()),
-        ("build log", Some(&s.files.build_log)),
+        ("class-html-link-html", s.files.html.as_ref()),
+        ("class-html-link-text", s.files.text.as_ref()),
+        ("class-html-link-json", s.files.json.as_ref()),
+        ("class-html-link-build-log", Some(&s.files.build_log)),
     ] {
         if let Some(p) = path {
+            let label = esc(&tr(lang, label));
             links.push(format!("<a href=\"{}\">{label}</a>", esc(&href(p))));
         }
     }
@@ -97,12 +121,13 @@ fn row(out: &mut String, s: &SubmissionResult) {
     let _ = writeln!(
         out,
         "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td>\
-         <td class=\"{verdict}\">{verdict}</td><td data-sort=\"{sort}\">{checks}</td><td>{detail}</td>\
+         <td class=\"{verdict}\">{}</td><td data-sort=\"{sort}\">{checks}</td><td>{detail}</td>\
          <td>{}</td><td>{seconds:.1}</td></tr>",
         esc(&href(main)),
         esc(&s.submission),
-        word(&s.form),
-        word(&s.build),
+        say(word(&s.form)),
+        say(word(&s.build)),
+        say(verdict.clone()),
         links.join(" ")
     );
 }
@@ -123,22 +148,13 @@ fn href(path: &str) -> String {
     out
 }
 
-/// Text safe inside HTML content and attribute values.
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn names_are_escaped_and_links_encoded() {
-        assert_eq!(esc("<a href='x'>&"), "&lt;a href=&#39;x&#39;&gt;&amp;");
+        assert_eq!(esc("<a href='x'>&"), "&lt;a href=&apos;x&apos;&gt;&amp;");
         assert_eq!(href("bob smith/report.txt"), "bob%20smith/report.txt");
     }
 }

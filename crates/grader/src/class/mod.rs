@@ -25,6 +25,7 @@ mod progress;
 mod reports;
 mod results;
 mod rows;
+mod run_env;
 mod scratch;
 mod step;
 mod submission;

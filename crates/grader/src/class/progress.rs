@@ -3,6 +3,7 @@
 //! printed above it; otherwise plain lines (one per finished submission, and a "still running"
 //! line when nothing has finished for a while).
 
+use i18n::{Lang, tr};
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
@@ -74,12 +75,20 @@ impl Progress {
         if let Some(why) = failed {
             self.done += 1;
             self.not_graded += 1;
-            self.say(format!(
-                "[{}/{}] {name}: not graded: {why} ({seconds:.1} s)",
-                self.done, self.total
-            ));
+            let seconds = format!("{seconds:.1}");
+            let line = tr!(
+                lang(),
+                "class-progress-not-graded",
+                why = why,
+                seconds = seconds
+            );
+            self.say(format!("[{}/{}] {name}: {line}", self.done, self.total));
         } else if self.bar.is_none() {
-            self.say(format!("{name}: built in {seconds:.1} s"));
+            let seconds = format!("{seconds:.1}");
+            self.say(format!(
+                "{name}: {}",
+                tr!(lang(), "class-progress-built", seconds = seconds)
+            ));
         }
         self.refresh();
     }
@@ -100,24 +109,27 @@ impl Progress {
         let word = match verdict {
             Verdict::Pass => {
                 self.pass += 1;
-                "pass"
+                "class-word-pass"
             }
             Verdict::Fail => {
                 self.fail += 1;
-                "fail"
+                "class-word-fail"
             }
             Verdict::NotGraded => {
                 self.not_graded += 1;
-                "not graded"
+                "class-word-not-graded"
             }
         };
+        let word = tr(lang(), word);
         let detail = match (checks, note) {
-            (Some((p, t)), _) => format!("{p}/{t} checks passed, "),
+            (Some((p, t)), _) => tr!(lang(), "class-progress-checks", passed = p, total = t),
             (None, Some(n)) => format!("{n}, "),
             (None, None) => String::new(),
         };
+        let seconds = format!("{seconds:.1}");
+        let took = tr!(lang(), "class-progress-seconds", seconds = seconds);
         self.say(format!(
-            "[{}/{}] {name}: {word} ({detail}{seconds:.1} s)",
+            "[{}/{}] {name}: {word} ({detail}{took})",
             self.done, self.total
         ));
         self.refresh();
@@ -128,7 +140,8 @@ impl Progress {
         if self.bar.is_some() {
             self.refresh();
         } else if self.last_line.elapsed() >= QUIET_MAX && !self.running.is_empty() {
-            self.say(format!("still running: {}", self.summary()));
+            let summary = self.summary();
+            self.say(tr!(lang(), "class-progress-still", summary = summary));
         }
     }
 
@@ -153,22 +166,27 @@ impl Progress {
     /// Done, passing, failing, building, grading, and the slowest one running.
     fn summary(&self) -> String {
         let count = |p: Phase| self.running.values().filter(|r| r.1 == p).count();
-        let mut s = format!(
-            "{} pass, {} fail, {} not graded | building {}, grading {}",
-            self.pass,
-            self.fail,
-            self.not_graded,
-            count(Phase::Building),
-            count(Phase::Grading)
+        let mut s = tr!(
+            lang(),
+            "class-progress-summary",
+            pass = self.pass,
+            fail = self.fail,
+            not_graded = self.not_graded,
+            building = count(Phase::Building),
+            grading = count(Phase::Grading)
         );
         if let Some((name, phase, since)) = self.running.values().min_by_key(|r| r.2) {
             let what = match phase {
-                Phase::Building => "building",
-                Phase::Grading => "grading",
+                Phase::Building => "class-progress-building",
+                Phase::Grading => "class-progress-grading",
             };
-            s.push_str(&format!(
-                " | slowest: {name} ({what} {:.0} s)",
-                since.elapsed().as_secs_f64()
+            let seconds = format!("{:.0}", since.elapsed().as_secs_f64());
+            s.push_str(&tr!(
+                lang(),
+                "class-progress-slowest",
+                name = name.as_str(),
+                what = tr(lang(), what),
+                seconds = seconds
             ));
         }
         s
@@ -180,4 +198,9 @@ impl Progress {
             bar.set_message(self.summary());
         }
     }
+}
+
+/// The reader's language.
+fn lang() -> Lang {
+    Lang::current()
 }

@@ -69,6 +69,9 @@ pub struct SubmissionResult {
     pub checks_total: Option<usize>,
     /// The first check that failed (in the report's order), if any.
     pub first_failed_check: Option<String>,
+    /// That check's name in the reader's language when not English (the spec's `name_zh`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_failed_title: Option<String>,
     /// Why it was not graded: the build's first error line, or the grader's error.
     pub note: Option<String>,
     /// The grader itself failed on it (not the student's doing): the class is then incomplete.
@@ -151,7 +154,11 @@ impl ClassResults {
                     (Some(p), Some(t)) => format!("{p}/{t}"),
                     _ => "-".into(),
                 };
-                let detail = match (&s.first_failed_check, &s.note) {
+                let shown = s
+                    .first_failed_title
+                    .as_ref()
+                    .or(s.first_failed_check.as_ref());
+                let detail = match (shown, &s.note) {
                     (Some(check), _) => check.clone(),
                     (None, Some(note)) => note.clone(),
                     (None, None) => String::new(),
@@ -232,6 +239,7 @@ mod tests {
             checks_passed: graded.then_some(8),
             checks_total: graded.then_some(9),
             first_failed_check: failed.map(String::from),
+            first_failed_title: None,
             note: (!graded).then(|| "error: expected `;`".into()),
             grader_error: false,
             build_seconds: 0.0,

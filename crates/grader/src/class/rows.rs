@@ -32,6 +32,7 @@ pub(super) fn not_graded(
         checks_passed: None,
         checks_total: None,
         first_failed_check: None,
+        first_failed_title: None,
         note: Some(why),
         grader_error,
         build_seconds,
@@ -95,6 +96,11 @@ pub(super) fn graded_row(
             .iter()
             .find(|c| c.status == CheckStatus::Failed)
             .map(|c| c.name.clone()),
+        first_failed_title: report
+            .checks
+            .iter()
+            .find(|c| c.status == CheckStatus::Failed)
+            .and_then(|c| c.title.clone()),
         note: None,
         grader_error: false,
         build_seconds,

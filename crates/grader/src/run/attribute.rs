@@ -2,10 +2,10 @@
 //! every task, and advice where writers' bytes mixed on the real stdout.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use tracer::{Stream, TaskKind, Trace, Write};
 
+use crate::assembler;
 use crate::outcome::Line;
 use crate::text::cut;
 use crate::writer::{Role, RunTask, Writer};
@@ -42,13 +42,14 @@ impl<'t> Who<'t> {
         }
     }
 
-    fn writer(&self, w: &Write) -> Writer {
+    /// The writer of a line thread `tid` of process `pid` ended, in a burst or not.
+    fn writer(&self, pid: i32, tid: i32, burst: bool) -> Writer {
         Writer {
-            pid: w.tgid,
-            tid: w.tid,
-            ppid: self.parent.get(&w.tgid).copied(),
-            role: self.role(w.tgid, w.tid),
-            burst: w.bytes.iter().filter(|&&b| b == b'\n').count() >= 2,
+            pid,
+            tid,
+            ppid: self.parent.get(&pid).copied(),
+            role: self.role(pid, tid),
+            burst,
         }
     }
 }
@@ -139,50 +140,24 @@ pub(super) fn stdout_writes(trace: &Trace, stdout_bytes: usize) -> Result<Vec<Wr
     Ok(writes)
 }
 
-/// Stdout's lines as each writer (thread) wrote them: its bytes up to its newline, stamped
-/// with the time that newline was written, in the order of those times. A writer's last bytes
-/// without a newline are a line too, stamped with their last write.
+/// Stdout's lines as each writer (thread) wrote them in `writes` (the run's stdout writes, as
+/// [`stdout_writes`] gives them), each with its writer, in the order of their times (a writer's
+/// rest without a newline at its last write's).
 pub(super) fn writer_lines(trace: &Trace, writes: &[Write]) -> Vec<Line> {
     let who = Who::new(trace);
-    let mut partial: HashMap<i32, (Vec<u8>, Duration, Writer)> = HashMap::new();
-    let mut lines: Vec<Line> = Vec::new();
-    for w in writes {
-        let writer = who.writer(w);
-        let entry = partial
-            .entry(w.tid)
-            .or_insert_with(|| (Vec::new(), w.at, writer));
-        entry.1 = w.at;
-        entry.2 = writer;
-        let mut rest = &w.bytes[..];
-        while let Some(i) = rest.iter().position(|&b| b == b'\n') {
-            entry.0.extend_from_slice(&rest[..i]);
-            lines.push(to_line(std::mem::take(&mut entry.0), w.at, writer));
-            rest = &rest[i + 1..];
-        }
-        entry.0.extend_from_slice(rest);
-    }
-    let mut tails: Vec<(Vec<u8>, Duration, Writer)> = partial
-        .into_values()
-        .filter(|(b, ..)| !b.is_empty())
+    let mut lines: Vec<Line> = assembler::lines_of_writes(writes)
+        .into_iter()
+        .filter(|l| l.stream == Stream::Stdout)
+        .map(|l| Line {
+            writer: Some(who.writer(l.tgid, l.tid, l.burst)),
+            text: l.text,
+            utf8: l.utf8,
+            at: l.at,
+        })
         .collect();
-    tails.sort_by_key(|(_, at, w)| (*at, w.tid));
-    lines.extend(tails.into_iter().map(|(b, at, w)| to_line(b, at, w)));
     // Stable: lines whose newlines were written at the same instant keep the trace's order.
     lines.sort_by_key(|l| l.at);
     lines
-}
-
-fn to_line(bytes: Vec<u8>, at: Duration, writer: Writer) -> Line {
-    let (text, utf8) = match String::from_utf8(bytes) {
-        Ok(t) => (t, true),
-        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), false),
-    };
-    Line {
-        text,
-        utf8,
-        at,
-        writer: Some(writer),
-    }
 }
 
 /// Advice for each line of the real stdout that holds bytes of more than one writer: the checks

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use nix::fcntl::{FcntlArg, OFlag, fcntl};
 
+use crate::assembler::{Assembled, Assembler};
 use crate::outcome::Line;
 
 /// How much of stderr's end is kept for messages.
@@ -73,8 +74,8 @@ impl Stream {
 
 /// Stdout lines and stderr's tail, within the output limit.
 pub(super) struct Capture {
-    lines: Vec<Line>,
-    partial: Vec<u8>,
+    /// Stdout as it arrives: one writer, as far as a pipe or terminal can tell.
+    lines: Assembler<(), ()>,
     stderr: Vec<u8>,
     /// Bytes seen so far, kept or not.
     pub(super) total: usize,
@@ -88,8 +89,7 @@ pub(super) struct Capture {
 impl Capture {
     pub(super) fn new(limit: usize) -> Self {
         Capture {
-            lines: Vec::new(),
-            partial: Vec::new(),
+            lines: Assembler::default(),
             stderr: Vec::new(),
             total: 0,
             stdout_total: 0,
@@ -109,8 +109,8 @@ impl Capture {
     }
 
     /// The stdout lines captured so far.
-    pub(super) fn lines(&self) -> &[Line] {
-        &self.lines
+    pub(super) fn lines(&self) -> &[Assembled<(), ()>] {
+        self.lines.lines()
     }
 
     pub(super) fn stdout(&mut self, data: &[u8], at: Duration) {
@@ -119,14 +119,7 @@ impl Capture {
             return;
         }
         let keep = self.admit(data.len());
-        let mut rest = &data[..keep];
-        while let Some(i) = rest.iter().position(|&b| b == b'\n') {
-            self.partial.extend_from_slice(&rest[..i]);
-            let bytes = std::mem::take(&mut self.partial);
-            self.lines.push(to_line(bytes, at));
-            rest = &rest[i + 1..];
-        }
-        self.partial.extend_from_slice(rest);
+        self.lines.push((), (), at, &data[..keep]);
     }
 
     pub(super) fn stderr(&mut self, data: &[u8]) {
@@ -141,32 +134,25 @@ impl Capture {
         }
     }
 
-    pub(super) fn finish(mut self, at: Duration) -> (Vec<Line>, String) {
-        // A last line without its newline is still a line, unless the limit cut it short.
-        if !self.partial.is_empty() && !self.limit_hit {
-            let bytes = std::mem::take(&mut self.partial);
-            self.lines.push(to_line(bytes, at));
-        }
+    /// The stdout lines (a last line without its newline too, at its last bytes' time, unless
+    /// the limit cut it short) and stderr's tail.
+    pub(super) fn finish(self) -> (Vec<Line>, String) {
+        let limit_hit = self.limit_hit;
+        let lines = self
+            .lines
+            .finish()
+            .into_iter()
+            .filter(|l| l.terminated || !limit_hit)
+            .map(|l| Line {
+                text: l.text,
+                utf8: l.utf8,
+                at: l.at,
+                writer: None,
+            })
+            .collect();
         let tail_start = self.stderr.len().saturating_sub(STDERR_TAIL);
         let tail = String::from_utf8_lossy(&self.stderr[tail_start..]).into_owned();
-        (self.lines, tail)
-    }
-}
-
-fn to_line(bytes: Vec<u8>, at: Duration) -> Line {
-    match String::from_utf8(bytes) {
-        Ok(text) => Line {
-            text,
-            utf8: true,
-            at,
-            writer: None,
-        },
-        Err(e) => Line {
-            text: String::from_utf8_lossy(e.as_bytes()).into_owned(),
-            utf8: false,
-            at,
-            writer: None,
-        },
+        (lines, tail)
     }
 }
 
@@ -180,7 +166,7 @@ mod tests {
         c.stdout(b"ab\ncd", Duration::from_millis(1));
         c.stdout(b"e\nfghijk", Duration::from_millis(2));
         assert!(c.limit_hit);
-        let (lines, _) = c.finish(Duration::from_millis(3));
+        let (lines, _) = c.finish();
         let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(texts, ["ab", "cde"]);
         assert_eq!(lines[1].at, Duration::from_millis(2));
@@ -190,7 +176,7 @@ mod tests {
     fn last_line_without_newline_and_bad_utf8() {
         let mut c = Capture::new(1000);
         c.stdout(b"ok\nbad \xff", Duration::ZERO);
-        let (lines, _) = c.finish(Duration::from_millis(5));
+        let (lines, _) = c.finish();
         assert_eq!(lines.len(), 2);
         assert!(lines[0].utf8);
         assert!(!lines[1].utf8);
@@ -203,7 +189,7 @@ mod tests {
         for i in 0..10_000 {
             c.stderr(format!("{i}\n").as_bytes());
         }
-        let (_, tail) = c.finish(Duration::ZERO);
+        let (_, tail) = c.finish();
         assert!(tail.len() <= STDERR_TAIL);
         assert!(tail.ends_with("9999\n"));
     }

@@ -6,7 +6,7 @@
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
-use crate::outcome::Line;
+use crate::assembler::Assembled;
 
 /// Watches stdout for the line that starts the worker.
 pub(super) struct PairStart<'a> {
@@ -21,7 +21,7 @@ impl<'a> PairStart<'a> {
     }
 
     /// Signals the launcher (`main_pid`) once a line starts with the prefix; then never again.
-    pub(super) fn check(&mut self, lines: &[Line], main_pid: i32) {
+    pub(super) fn check(&mut self, lines: &[Assembled<(), ()>], main_pid: i32) {
         let Some(prefix) = self.prefix else {
             return;
         };

@@ -208,7 +208,7 @@ impl Supervisor {
         let elapsed = start.elapsed();
         let output_limit_hit = cap.limit_hit;
         let stdout_bytes = cap.stdout_total;
-        let (mut lines, stderr_tail) = cap.finish(elapsed);
+        let (mut lines, stderr_tail) = cap.finish();
         let exit = match self.status {
             Some(st) if !killed_main => Some(st),
             _ => None,

@@ -6,13 +6,12 @@
 //! knows nothing of how a grading stores its runs: [`Timeline::of_trace`] builds one from a
 //! trace alone (lines assembled per writer, [`writer_lines`]), `from_run` from a graded run.
 //!
-//! Inside: `assemble` (lines per writer), `pairing` (kinds, spans and hand-offs from a spec),
+//! Inside (lines per writer come from [`crate::assembler`]): `pairing` (kinds, spans and hand-offs from a spec),
 //! `lanes` (lane order and labels), `scale` (where time runs), `layout` (measures, where text
 //! fits), `place` (every lane's and text's place), `glyphs` (text as
 //! drawn), `draw`, `strip` and `svg` (the picture), `html` (a report page), `from_run` (a graded
 //! run's timeline), `trace_run` (one run traced, for `grade trace`).
 
-mod assemble;
 mod draw;
 mod from_run;
 mod glyphs;
@@ -32,7 +31,7 @@ use tracer::{Stream, Trace};
 
 use crate::spec::Spec;
 
-pub use assemble::{WriterLine, writer_lines};
+pub use crate::assembler::{WriterLine, writer_lines};
 pub use from_run::run_timeline;
 pub use html::html_report;
 pub use trace_run::{TraceRunError, TraceRunOptions, TracedRun, trace_command};

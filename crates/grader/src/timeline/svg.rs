@@ -53,7 +53,8 @@ pub(super) fn document(t: &Timeline<'_>, standalone: bool) -> String {
     // The heading and legend first, to know how tall they are.
     let mut head = String::new();
     heading(&mut head, t, hidden);
-    let header = HEADER_H + legend(&mut head, t, &kinds);
+    let cut = !scale.breaks().is_empty();
+    let header = HEADER_H + legend(&mut head, t, &kinds, cut);
     let strip = if t.spans.is_empty() { 0.0 } else { STRIP_H };
     let top = header + strip;
     let canvas = Canvas::new(t, &lanes, &scale, top, &kinds);
@@ -177,6 +178,8 @@ enum Symbol {
     Arrow(&'static str, &'static str),
     Shade,
     Hold,
+    /// A quiet stretch cut out of the axis: two dashed edges.
+    Cut,
 }
 
 impl Symbol {
@@ -208,13 +211,21 @@ impl Symbol {
                 "<rect x=\"{x}\" y=\"{}\" width=\"11\" height=\"8\" fill=\"url(#hold)\" stroke=\"#555753\" stroke-width=\"0.5\"/>",
                 y - 4.0
             ),
+            Symbol::Cut => format!(
+                "<path d=\"M{x},{} V{} M{},{} V{}\" stroke=\"#888a85\" stroke-dasharray=\"2 2\"/>",
+                y - 6.0,
+                y + 6.0,
+                x + 10.0,
+                y - 6.0,
+                y + 6.0
+            ),
         }
     }
 }
 
 /// One row of keys: what each color and shape means, for the things the picture has.
 /// Returns how much taller than one row the legend is.
-fn legend(out: &mut String, t: &Timeline<'_>, kinds: &[String]) -> f64 {
+fn legend(out: &mut String, t: &Timeline<'_>, kinds: &[String], cut: bool) -> f64 {
     let lang = i18n::Lang::current();
     let say = |id: &str| i18n::tr(lang, id);
     let mut keys: Vec<(Symbol, String)> = kinds
@@ -271,6 +282,9 @@ fn legend(out: &mut String, t: &Timeline<'_>, kinds: &[String]) -> f64 {
     if !t.trace.holds.is_empty() {
         keys.push((Symbol::Hold, say("picture-held")));
     }
+    if cut {
+        keys.push((Symbol::Cut, say("picture-cut")));
+    }
     let mut y = 62.0;
     let mut x = 12.0;
     for (symbol, text) in keys {
@@ -309,8 +323,12 @@ fn breaks(out: &mut String, scale: &Scale, top: f64, bottom: f64) {
     for (x0, x1, long) in scale.breaks() {
         let _ = writeln!(
             out,
-            "<g class=\"break\"><title>nothing happens for {}: the axis is cut here</title><rect x=\"{x0:.1}\" y=\"{top}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#ffffff\" fill-opacity=\"0.75\"/><path d=\"M{x0:.1},{top} V{bottom:.1} M{x1:.1},{top} V{bottom:.1}\" stroke=\"#888a85\" stroke-dasharray=\"2 3\"/><text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">// {} //</text></g>",
-            fmt_time(long),
+            "<g class=\"break\"><title>{}</title><rect x=\"{x0:.1}\" y=\"{top}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#ffffff\" fill-opacity=\"0.75\"/><path d=\"M{x0:.1},{top} V{bottom:.1} M{x1:.1},{top} V{bottom:.1}\" stroke=\"#888a85\" stroke-dasharray=\"2 3\"/><text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">// {} //</text></g>",
+            xml_escape(&i18n::tr!(
+                i18n::Lang::current(),
+                "picture-cut-why",
+                time = fmt_time(long)
+            )),
             x1 - x0,
             bottom - top,
             (x0 + x1) / 2.0,

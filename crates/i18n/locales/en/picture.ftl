@@ -41,3 +41,5 @@ picture-killed = killed by { $signal }
 picture-replaced = replaced
 picture-replaced-why = removed by another thread's exec
 picture-ended = ended
+picture-cut = // N // a quiet stretch cut out of the time axis (N: its real length)
+picture-cut-why = nothing happens for { $time }: the axis is cut here

@@ -65,3 +65,17 @@ html-beside = Run { $run } beside a correct run
 diff-beside-reference = run { $run } beside a correct run, the reference (>> marks the first line where they part):
 diff-beside-spec = run { $run } beside the spec's line kinds (>> marks the first line where they part):
 html-beside-spec = Run { $run } beside the line kinds the spec expects
+# Gradescope's and JUnit's words for a check.
+gradescope-summary = { $example }: { $passed } of { $total } checks passed over { $runs ->
+    [one] { $runs } run
+   *[other] { $runs } runs
+}
+output-not-checked = not checked: it needs the trace, and none of the { $runs } runs was traced (tracing { $tracing })
+output-not-reached = not reached: none of the { $runs } runs printed a line this check judges
+output-held = held in { $held } of { $runs ->
+    [one] { $runs } run
+   *[other] { $runs } runs
+}
+output-shaken = { " " }(shaken runs are not judged by likely checks)
+output-likely = { " " }(likely check: needs { $percent }%)
+output-run = run { $run }

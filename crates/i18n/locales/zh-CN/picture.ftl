@@ -29,3 +29,5 @@ picture-killed = 被 { $signal } 杀死
 picture-replaced = 被替换
 picture-replaced-why = 被另一个线程的 exec 移除
 picture-ended = 已结束
+picture-cut = // N // 时间轴上剪掉的一段空闲（N：它的实际长度）
+picture-cut-why = 这 { $time } 内什么都没发生：时间轴在此剪断
