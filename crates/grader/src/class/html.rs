@@ -123,13 +123,10 @@ fn href(path: &str) -> String {
     out
 }
 
-/// Text safe inside HTML content and attribute values.
+/// Text safe inside HTML content and attribute values: the one escaper of HTML and XML, which
+/// also keeps out the control characters a submission's names may hold.
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
+    crate::text::xml_escape(s)
 }
 
 #[cfg(test)]
@@ -138,7 +135,8 @@ mod tests {
 
     #[test]
     fn names_are_escaped_and_links_encoded() {
-        assert_eq!(esc("<a href='x'>&"), "&lt;a href=&#39;x&#39;&gt;&amp;");
+        assert_eq!(esc("<a href='x'>&"), "&lt;a href=&apos;x&apos;&gt;&amp;");
+        assert_eq!(esc("a\u{1b}[2J"), "a\u{fffd}[2J");
         assert_eq!(href("bob smith/report.txt"), "bob%20smith/report.txt");
     }
 }
