@@ -18,7 +18,7 @@ use crate::spec::rule::{Ctx, classify};
 /// Judges the outcomes of a port's runs against a spec, with the grading's parameters.
 ///
 /// The report lists the built-in run checks first, then the spec's checks in file order; it has
-/// no diff, fence or notes (a grading's: [`grade`](crate::grade) gives them).
+/// no diff, fence or notes (a grading's: [`grade`](fn@crate::grade) gives them).
 pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
     let mut judging = Judging::new(spec, params);
     for run in runs {
