@@ -10,7 +10,7 @@ runs="${1:-20}"
 release=()
 [[ ${2:-} == --release ]] && release=(--release)
 tests=(--test faults --test pool_loads --test children --test after_fork
-  --test faults_corners)
+  --test faults_corners --test synchronize)
 cargo test -q "${release[@]}" -p multitask "${tests[@]}" --no-run 2>/dev/null
 log=$(mktemp)
 for ((i = 1; i <= runs; i++)); do

@@ -89,8 +89,9 @@ fn name_of(path: &[u64]) -> String {
 
 /// Python's `multiprocessing.current_process()`: this process's name and pid.
 ///
-/// In a child started by [`Process`](crate::Process) or a [`Pool`](crate::Pool) the name is
-/// Python's `Process-N` (Python names pool workers `ForkPoolWorker-N` instead); a child of
+/// In a child started by [`Process`](crate::Process) the name is its `Process`'s (Python's
+/// `Process-N` unless [`set_name`](crate::Process::set_name) gave another), and a
+/// [`Pool`](crate::Pool)'s worker is `ForkPoolWorker-N`, as in Python; a child of
 /// [`fork`](crate::fork) keeps its parent's name with its own pid, as after Python's
 /// `os.fork()`.
 ///

@@ -22,8 +22,8 @@
 //! | `RLock` | [`RLock`](crate::RLock) | the same takeover |
 //! | `Semaphore`, `BoundedSemaphore` | [`Semaphore`](crate::Semaphore), [`BoundedSemaphore`](crate::BoundedSemaphore) | |
 //! | `Event` | [`Event`](crate::Event) | |
-//! | `Condition` | [`Condition`](crate::Condition) | on its own `RLock` (Python's default); wait and notify are methods of the held guard |
-//! | `Barrier` | [`Barrier`](crate::Barrier) | `BrokenBarrierError` is [`ErrorKind::BrokenBarrier`](crate::ErrorKind::BrokenBarrier); no `action` |
+//! | `Condition` | [`Condition`](crate::Condition) | on its own `RLock` (Python's default; `Condition(lock)` with a lock of one's own is not offered); wait and notify are methods of the held guard |
+//! | `Barrier` | [`Barrier`](crate::Barrier) | `BrokenBarrierError` is [`ErrorKind::BrokenBarrier`](crate::ErrorKind::BrokenBarrier); `action` is [`Barrier::with_action`](crate::Barrier::with_action); a default `timeout` is not offered (give it to `wait`) |
 //! | `Value`, `Array` | [`Value`](crate::Value), [`Array`](crate::Array) | the typecode is a Rust type ([`CType`](crate::CType)): `Value('i', 0)` is `Value::new(0i32)` |
 //! | `RawValue`, `RawArray` | none | a value without a lock is a data race in Rust: use `Value`/`Array`, or an atomic |
 //! | `active_children()` | [`active_children`](crate::active_children) | pids, not `Process` objects |

@@ -12,6 +12,16 @@ use crate::synchronize::RLock;
 /// A plain value that can live in shared memory: what a ctypes typecode names in Python
 /// (`'i'` is `i32`, `'d'` is `f64`, `'c'` is `u8`, ...), and arrays of them.
 ///
+/// ```
+/// use multitask::{CType, Value};
+/// fn shared<T: CType>(first: T) -> multitask::Result<Value<T>> {
+///     Value::new(first)
+/// }
+/// let point = shared([1.0f64, 2.0])?; // a ctypes array of 2 doubles
+/// assert_eq!(point.get(), [1.0, 2.0]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
 /// # Safety
 /// All-zero bytes must be a valid value, and the type must hold no pointer, reference or
 /// handle (another process reads the bytes as they are).

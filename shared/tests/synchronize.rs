@@ -267,3 +267,53 @@ fn notify_wakes_at_most_n_waiters() {
         assert!(!held.wait(Some(Duration::from_millis(10))));
     });
 }
+
+#[test]
+fn a_barrier_action_runs_once_a_round_before_anyone_goes_on_and_a_panicking_one_breaks_it() {
+    within(LIMIT, || {
+        // Shared by every fork: the mapping is made before them, the static copied to them.
+        static ACTIONS: std::sync::OnceLock<Value<u32>> = std::sync::OnceLock::new();
+        fn count() {
+            if let Some(actions) = ACTIONS.get() {
+                let _held = actions.get_lock().acquire();
+                actions.set(actions.get() + 1);
+            }
+        }
+        let actions = ACTIONS.get_or_init(|| Value::new(0).unwrap());
+        let barrier = Barrier::with_action(3, count).unwrap();
+        let party = || {
+            for round in 1..=20 {
+                // Two waits a round, an action each: after the first, its action has run
+                // (before the release) and the second's cannot have (it needs us there).
+                barrier.wait(None).unwrap();
+                assert_eq!(
+                    actions.get(),
+                    2 * round - 1,
+                    "one action a wait, before the release"
+                );
+                barrier.wait(None).unwrap();
+            }
+        };
+        let mut children: Vec<Process> = (0..2).map(|_| Process::new(party)).collect();
+        start_all(&mut children);
+        party();
+        join_all(&children);
+        assert_eq!(actions.get(), 40);
+
+        fn boom() {
+            panic!("the action failed");
+        }
+        let broken = Barrier::with_action(2, boom).unwrap();
+        let mut p = Process::new(|| {
+            let err = broken.wait(None).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::BrokenBarrier);
+        });
+        p.start().unwrap();
+        assert_eq!(
+            broken.wait(None).unwrap_err().kind(),
+            ErrorKind::BrokenBarrier
+        );
+        p.join().unwrap();
+        assert!(broken.broken());
+    });
+}

@@ -1,6 +1,7 @@
 //! Every demo and Python original (the tidy ones and the notes' unmodified ones) graded as a
 //! student grades it: default options, no `--time-scale` (sleeps at full length, holds of up to
-//! 1 s), default shaking. The default run affords 2 runs each (one unshaken, one shaken),
+//! 1 s), default shaking. The default run affords 2 runs each (one unshaken, one shaken; its
+//! guaranteed checks must hold, a likely one judged on one run is left to the slow test),
 //! every port on its own thread; `--ignored` grades each 10 times in a row at the default 10
 //! runs (about 12 minutes).
 //!
@@ -10,7 +11,7 @@
 
 use std::ffi::OsString;
 
-use grader::{GradeOptions, Spec};
+use grader::{CheckKind, CheckStatus, GradeOptions, Spec};
 use workspace_tests::{bin, repo_path};
 
 /// A port to grade: the example, its spec parameters, its command line.
@@ -40,8 +41,9 @@ fn original(example: &'static str, file: &str) -> Port {
 }
 
 /// Grades `port` `gradings` times in a row with `runs` runs each, default options otherwise:
-/// the first failing report, if any.
-fn failure(port: &Port, runs: usize, gradings: usize) -> Option<String> {
+/// the first failing report, if any. With `likely` false, a failed likely check is no failure
+/// (two runs leave it one unshaken run to judge: a tendency, not a guarantee).
+fn failure(port: &Port, runs: usize, gradings: usize, likely: bool) -> Option<String> {
     let spec = Spec::builtin(port.example).expect("a built-in spec");
     let opts = GradeOptions {
         runs,
@@ -55,7 +57,10 @@ fn failure(port: &Port, runs: usize, gradings: usize) -> Option<String> {
     assert_eq!(opts.time_scale, None, "default options: no time scale");
     for k in 1..=gradings {
         let report = grader::grade(&spec, &opts, &port.command).expect("grading could be done");
-        if !report.passed {
+        let failed = report.checks.iter().any(|c| {
+            c.status == CheckStatus::Failed && (likely || c.kind == CheckKind::Guaranteed)
+        });
+        if failed {
             return Some(format!(
                 "{} {:?} failed grading {k} of {gradings} with default options:\n{}",
                 port.example,
@@ -97,12 +102,12 @@ fn ports() -> Vec<Port> {
     ports
 }
 
-fn all_pass(runs: usize, gradings: usize) {
+fn all_pass(runs: usize, gradings: usize, likely: bool) {
     let ports = ports();
     let failures: Vec<String> = std::thread::scope(|s| {
         let graders: Vec<_> = ports
             .iter()
-            .map(|p| s.spawn(move || failure(p, runs, gradings)))
+            .map(|p| s.spawn(move || failure(p, runs, gradings, likely)))
             .collect();
         graders
             .into_iter()
@@ -112,14 +117,14 @@ fn all_pass(runs: usize, gradings: usize) {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-/// The default run: 2 runs each, the second shaken.
+/// The default run: 2 runs each, the second shaken; every guaranteed check holds.
 #[test]
 fn every_port_passes_with_default_options() {
-    all_pass(2, 1);
+    all_pass(2, 1, false);
 }
 
 #[test]
 #[ignore = "slow (about 10 minutes): 10 gradings of 10 runs each at full time scale"]
 fn every_port_passes_10_gradings_in_a_row_with_default_options() {
-    all_pass(10, 10);
+    all_pass(10, 10, true);
 }

@@ -247,7 +247,7 @@ impl GradingArgs {
 pub fn positive(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
-        _ => Err(format!("'{s}' is not a positive number")),
+        _ => Err(say("cli-not-positive", s)),
     }
 }
 
@@ -258,10 +258,8 @@ pub fn size(s: &str) -> Result<u64, String> {
     let config = parse_size::Config::new().with_binary();
     match config.parse_size(s.trim()) {
         Ok(n) if n > 0 => Ok(n),
-        Err(parse_size::Error::PosOverflow) => Err(format!("'{s}' is too large")),
-        _ => Err(format!(
-            "'{s}' is not a size (bytes, or a number with K, M or G)"
-        )),
+        Err(parse_size::Error::PosOverflow) => Err(say("cli-too-large", s)),
+        _ => Err(say("cli-not-size", s)),
     }
 }
 
@@ -269,8 +267,8 @@ pub fn size(s: &str) -> Result<u64, String> {
 pub fn runs(s: &str) -> Result<u32, String> {
     match s.trim().parse::<i64>() {
         Ok(n) if n >= 1 => u32::try_from(n).map_err(|_| format!("'{s}' runs are too many")),
-        Ok(_) => Err("the runs must be at least 1".to_string()),
-        Err(_) => Err(format!("'{s}' is not a whole number of runs")),
+        Ok(_) => Err(say("cli-runs-at-least-1", s)),
+        Err(_) => Err(say("cli-not-runs", s)),
     }
 }
 
@@ -283,8 +281,8 @@ pub struct CommandWords(pub Vec<String>);
 pub fn command_line(s: &str) -> Result<CommandWords, String> {
     match shlex::split(s) {
         Some(words) if !words.is_empty() => Ok(CommandWords(words)),
-        Some(_) => Err("--reference needs a command".to_string()),
-        None => Err(format!("'{s}' is not a command line (an unclosed quote?)")),
+        Some(_) => Err(say("cli-reference-empty", s)),
+        None => Err(say("cli-not-command-line", s)),
     }
 }
 
@@ -292,7 +290,7 @@ pub fn command_line(s: &str) -> Result<CommandWords, String> {
 pub fn fraction(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
-        _ => Err(format!("'{s}' is not a fraction from 0 to 1")),
+        _ => Err(say("cli-not-fraction", s)),
     }
 }
 
@@ -300,7 +298,7 @@ pub fn fraction(s: &str) -> Result<f64, String> {
 pub fn key_value(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
-        _ => Err(format!("'{s}' is not K=V")),
+        _ => Err(say("cli-not-key-value", s)),
     }
 }
 
@@ -314,15 +312,67 @@ pub(crate) fn one_line(e: clap::Error, command: &str) -> Option<String> {
     }
     let text = e.to_string();
     let mut lines = text.lines();
-    let mut first = lines
-        .next()
-        .unwrap_or("bad arguments")
-        .trim_start_matches("error: ")
-        .to_string();
+    lines.next();
+    let mut first = clap_line(&e);
     // "the following required arguments were not provided:" names them on the next lines.
     if first.ends_with(':') {
         let named: Vec<&str> = lines.map(str::trim).take_while(|l| !l.is_empty()).collect();
         first = format!("{first} {}", named.join(", "));
     }
-    Some(format!("{first} (see {command} --help)"))
+    let help = format!("{command} --help");
+    Some(i18n::tr!(
+        i18n::Lang::current(),
+        "grade-bad-arguments",
+        error = first,
+        help = help
+    ))
+}
+
+/// A value parser's complaint about `value`, in the reader's language.
+fn say(id: &str, value: &str) -> String {
+    i18n::tr!(i18n::Lang::current(), id, value = value)
+}
+
+/// clap's complaint in one line of the reader's language: clap's own words in English, ours
+/// for the common kinds in another language (clap speaks English only).
+pub fn clap_line(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let text = e.to_string();
+    let first = text
+        .lines()
+        .next()
+        .unwrap_or("bad arguments")
+        .trim_start_matches("error: ")
+        .to_string();
+    let lang = i18n::Lang::current();
+    if lang == i18n::Lang::En {
+        return first;
+    }
+    let get = |k| match e.get(k) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    let said = match e.kind() {
+        ErrorKind::UnknownArgument => get(ContextKind::InvalidArg)
+            .map(|arg| i18n::tr!(lang, "cli-unknown-argument", arg = arg)),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            match (get(ContextKind::InvalidArg), get(ContextKind::InvalidValue)) {
+                (Some(arg), Some(value)) => {
+                    let why = std::error::Error::source(e)
+                        .map(|s| format!("：{s}"))
+                        .unwrap_or_default();
+                    Some(i18n::tr!(
+                        lang,
+                        "cli-invalid-value",
+                        arg = arg,
+                        value = value,
+                        why = why
+                    ))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    said.unwrap_or(first)
 }

@@ -323,12 +323,21 @@ pub fn grade_runs(
             break;
         }
     }
+    let mut fence = fence_status(opts.fence.as_ref())?;
+    if opts.fence.is_some() && opts.trace {
+        fence.push_str("; ");
+        fence.push_str(crate::trace_refusals::REFUSED_BY_THE_TRACE);
+    }
+    // The fence's notes, then a call the trace refused (the checks add runs that could not
+    // judge one).
+    let mut run_notes = notes(&outcomes, opts.fence.as_ref());
+    run_notes.extend(outcomes.iter().find_map(crate::trace_refusals::run_note));
     let report = judging.finish(Grading {
         runs: &outcomes,
         planned: opts.runs,
         diff: DiffWith::beside(reference.as_ref()),
-        fence: fence_status(opts.fence.as_ref())?,
-        notes: notes(&outcomes, opts.fence.as_ref()),
+        fence,
+        notes: run_notes,
     });
     Ok((report, outcomes))
 }

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::confidence::{Verdict as Likely, decide, wilson};
+use crate::confidence::{self, decide, wilson};
 use crate::diff::first_failing;
 use crate::outcome::{Line, RunOutcome};
 use crate::report::{CheckKind, CheckReport, CheckStatus, Failure, Report};
@@ -18,7 +18,7 @@ use crate::spec::rule::{Ctx, classify};
 /// Judges the outcomes of a port's runs against a spec, with the grading's parameters.
 ///
 /// The report lists the built-in run checks first, then the spec's checks in file order; it has
-/// no diff, fence or notes (a grading's: [`grade`](crate::grade) gives them).
+/// no diff, fence or notes (a grading's: [`grade`](fn@crate::grade) gives them).
 pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
     let mut judging = Judging::new(spec, params);
     for run in runs {
@@ -105,6 +105,8 @@ pub(crate) struct Judging<'s> {
     values: Params,
     checks: Vec<CheckReport>,
     runs: usize,
+    /// Per spec check: how many runs could not judge it, and the first one's reason.
+    unjudged: Vec<(usize, Option<String>)>,
 }
 
 /// One check's verdict on one run: held (and reached or not), failed, or not judged.
@@ -119,6 +121,7 @@ impl<'s> Judging<'s> {
             values: params.filled(&spec.params),
             checks: check_list(spec),
             runs: 0,
+            unjudged: vec![(0, None); spec.checks.len()],
         }
     }
 
@@ -164,7 +167,7 @@ impl<'s> Judging<'s> {
     /// Each check's verdict on `run`, in report order: `Ok(Some(reached))` when it held,
     /// `Err` when it failed, `Ok(None)` when this run cannot judge it (untraced, or shaken for
     /// a likely check).
-    fn verdicts(&self, run: &RunOutcome) -> Vec<Verdict> {
+    fn verdicts(&mut self, run: &RunOutcome) -> Vec<Verdict> {
         let spec = self.spec;
         let classified = classify(&spec.lines, &run.lines);
         let ctx = Ctx {
@@ -180,12 +183,23 @@ impl<'s> Judging<'s> {
                 (c.judge)(spec, run, &classified)
                     .map(|()| Some(!c.needs_lines || !run.lines.is_empty()))
             })
-            .chain(spec.checks.iter().map(|c| {
-                if (c.needs_trace && !traced) || (c.likely.is_some() && shaken) {
-                    return Ok(None);
-                }
-                c.rule.judge(&ctx).map(|()| Some(c.rule.reached(&ctx)))
-            }))
+            .chain(
+                spec.checks
+                    .iter()
+                    .zip(self.unjudged.iter_mut())
+                    .map(|(c, u)| {
+                        if (c.needs_trace && !traced) || (c.likely.is_some() && shaken) {
+                            return Ok(None);
+                        }
+                        // The machine could not judge it (too few free cores): not checked, and why.
+                        if let Some(why) = c.rule.not_judged(&ctx) {
+                            u.0 += 1;
+                            u.1.get_or_insert_with(|| format!("run {}: {why}", run.run));
+                            return Ok(None);
+                        }
+                        c.rule.judge(&ctx).map(|()| Some(c.rule.reached(&ctx)))
+                    }),
+            )
             .collect()
     }
 
@@ -215,7 +229,22 @@ impl<'s> Judging<'s> {
             diff,
             facts,
             fence: grading.fence,
-            notes: grading.notes,
+            notes: grading
+                .notes
+                .into_iter()
+                .chain(
+                    self.spec
+                        .checks
+                        .iter()
+                        .zip(self.unjudged)
+                        .filter_map(|(c, (n, why))| {
+                            Some(format!(
+                                "'{}' was not judged in {n} run(s) ({})",
+                                c.name, why?
+                            ))
+                        }),
+                )
+                .collect(),
         }
     }
 }
@@ -233,7 +262,7 @@ fn settle(c: &mut CheckReport, runs: usize) {
     });
     let held = match verdict {
         None => c.failures.is_empty(),
-        Some(v) => v == Likely::Held,
+        Some(v) => v == confidence::Verdict::Held,
     };
     c.status = if c.runs_passed == 0 && c.failures.is_empty() && judged == 0 {
         CheckStatus::NotChecked
@@ -241,7 +270,7 @@ fn settle(c: &mut CheckReport, runs: usize) {
         CheckStatus::NotReached
     } else if held {
         CheckStatus::Passed
-    } else if let Some(Likely::Undecided { more }) = verdict {
+    } else if let Some(confidence::Verdict::Undecided { more }) = verdict {
         c.more_runs = Some(more);
         CheckStatus::Undecided
     } else {

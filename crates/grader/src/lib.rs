@@ -60,6 +60,7 @@ mod shaking;
 mod spec;
 mod text;
 mod timeline;
+mod trace_refusals;
 mod writer;
 
 pub use bundle::{
@@ -75,7 +76,8 @@ pub use class::{
 /// commands.
 pub mod value_parsers {
     pub use crate::cli_args::{
-        CommandWords, GradingArgs, command_line, fraction, key_value, positive, runs, size,
+        CommandWords, GradingArgs, clap_line, command_line, fraction, key_value, positive, runs,
+        size,
     };
 }
 pub use coverage::Coverage;

@@ -124,13 +124,7 @@ fn bad_arguments(e: clap::Error, help: &str, args: &[OsString]) -> ExitCode {
         }
         _ => None,
     };
-    let text = e.to_string();
-    let first = text
-        .lines()
-        .next()
-        .unwrap_or("bad arguments")
-        .trim_start_matches("error: ")
-        .to_string();
+    let first = grader::value_parsers::clap_line(&e);
     let has_dashes = args.iter().any(|a| a == "--");
     let first_word = args.get(1).map(|a| a.to_string_lossy().into_owned());
     if let Some(command) = first_word.as_deref().and_then(main_hints::command_named) {

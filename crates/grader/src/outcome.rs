@@ -75,4 +75,19 @@ pub struct RunOutcome {
     /// System calls the trace saw refused with EPERM or EACCES (a fenced run's escapes that
     /// the fence stopped): `kill (EPERM): SIGKILL to pid 123`, in order.
     pub refused: Vec<String>,
+    /// The machine's CPU counters as stdout arrived (traced runs): the cores others left free.
+    pub machine: Vec<CpuSample>,
+    /// Stdout ended without a newline after its last line.
+    pub unterminated: bool,
+}
+
+/// The machine's CPU counters at one moment of a run (`/proc/stat`'s `cpu` line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CpuSample {
+    /// When, from the start of the run.
+    pub at: Duration,
+    /// Every CPU's time so far, in clock ticks (`USER_HZ`, 100 a second).
+    pub total: u64,
+    /// Of it, idle (idle + iowait).
+    pub idle: u64,
 }

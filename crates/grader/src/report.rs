@@ -233,31 +233,20 @@ impl Report {
                 CheckStatus::Failed => paint(&i18n::tr(lang, "report-tag-fail"), "31;1"),
                 CheckStatus::NotReached => paint(&i18n::tr(lang, "report-tag-not-reached"), "33"),
                 CheckStatus::NotChecked => paint(&i18n::tr(lang, "report-tag-not-checked"), "33"),
-                CheckStatus::Undecided => paint("~~~~", "33"),
+                CheckStatus::Undecided => paint(&i18n::tr(lang, "report-tag-undecided"), "33"),
             };
             let _ = write!(out, "{tag}  {}", c.shown());
-            if c.status == CheckStatus::NotChecked {
+            let unjudged = format!("'{}' was not judged", c.name);
+            if c.status == CheckStatus::NotChecked
+                && self.notes.iter().any(|n| n.starts_with(&unjudged))
+            {
+                let _ = write!(out, "  [{}]", i18n::tr(lang, "report-not-judged"));
+            } else if c.status == CheckStatus::NotChecked {
                 let _ = write!(out, "  [{}]", i18n::tr(lang, "report-not-checked"));
             } else if c.status == CheckStatus::NotReached {
                 let _ = write!(out, "  [{}]", i18n::tr(lang, "report-not-reached"));
             } else if let Some(t) = c.threshold {
-                if c.status == CheckStatus::Undecided {
-                    out.push_str(&crate::confidence_text::likely_tag(c, self.runs, t));
-                } else {
-                    let _ = write!(
-                        out,
-                        "  [{}{}]",
-                        i18n::tr!(
-                            lang,
-                            "report-likely",
-                            held = c.runs_passed,
-                            judged = c.runs_judged(self.runs),
-                            unshaken = if c.runs_shaken > 0 { "yes" } else { "no" },
-                            percent = (t * 100.0).round()
-                        ),
-                        crate::confidence_text::interval(c)
-                    );
-                }
+                out.push_str(&crate::confidence_text::likely_tag(c, self.runs, t, lang));
             }
             out.push('\n');
             if let Some(f) = c.failures.first() {

@@ -133,15 +133,15 @@ impl Report {
             let percent = (t * 100.0).round();
             let _ = write!(s, "{}", i18n::tr!(lang, "output-likely", percent = percent));
             if let Some([low, high]) = c.interval {
+                let (low, high) = ((low * 100.0).round(), (high * 100.0).round());
                 let _ = write!(
                     s,
-                    " (95% interval {:.0}%-{:.0}%)",
-                    low * 100.0,
-                    high * 100.0
+                    "{}",
+                    i18n::tr!(lang, "output-interval", low = low, high = high)
                 );
             }
-            if let Some(m) = c.more_runs {
-                let _ = write!(s, "; undecided: about {m} more judged runs needed");
+            if let Some(more) = c.more_runs {
+                let _ = write!(s, "{}", i18n::tr!(lang, "output-undecided", more = more));
             }
         }
         for f in &c.failures {

@@ -188,8 +188,29 @@ fn check_lines(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Resu
 
 fn check_format(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Result<(), String> {
     let near: Vec<&Classified> = classified.iter().filter(|c| !c.near.is_empty()).collect();
+    // The last line's missing newline is named once, the line judged as if it had one.
+    let unterminated = run
+        .unterminated
+        .then(|| {
+            let (n, last) = run.lines.iter().enumerate().max_by_key(|(_, l)| l.at)?;
+            // A writer killed mid-line (a terminated Queue reader) did not choose to stop there.
+            let killed = last.writer.is_some_and(|w| {
+                run.tasks
+                    .iter()
+                    .any(|t| t.pid == w.pid && t.tid == w.pid && t.exit_code.is_some_and(|c| c < 0))
+            });
+            if killed {
+                return None;
+            }
+            Some(format!(
+                "line {} {:?} has no newline after it: end the last line with \\n",
+                n + 1,
+                cut(&last.text)
+            ))
+        })
+        .flatten();
     let Some(first) = near.first() else {
-        return Ok(());
+        return unterminated.map_or(Ok(()), Err);
     };
     // One defect on every line is said once: "every line ends with \r\n".
     if near.len() == run.lines.len()
@@ -205,6 +226,9 @@ fn check_format(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Res
         ));
     }
     let mut problems = Problems::default();
+    if let Some(u) = unterminated {
+        problems.add(|| u);
+    }
     for c in &near {
         problems.add(|| {
             let said: Vec<String> = c.near.iter().map(|d| d.describe()).collect();

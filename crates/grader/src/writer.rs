@@ -95,6 +95,9 @@ pub struct RunTask {
     /// How it ended, as Python's `returncode` says it: its exit status, or minus the signal
     /// that killed it (`None`: still running, or a thread ended by another's exec).
     pub exit_code: Option<i32>,
+    /// The CPU time it used (user + system, as the kernel counts it in 10 ms ticks), read at its
+    /// exit; `None` when the trace did not see it exit.
+    pub cpu_time: Option<Duration>,
     /// Each program it exec'd: its path, then its whole command line (`argv[0]` included),
     /// space-separated.
     pub execs: Vec<String>,

@@ -115,6 +115,15 @@ const FAKES: &[Fake] = &[
         scale: "1",
         check: "the child line is written by the parent's own child",
     },
+    // Half a second a run: the sleeping threads' made-up CPU time is a second.
+    Fake {
+        example: "multicore",
+        python: "multicore/fake_sleeping_threads.py",
+        rust: "fake-multicore-sleeps",
+        args: &[],
+        scale: "0.1",
+        check: "the CPU time printed was used, as the kernel counted it",
+    },
 ];
 
 /// Grades `command` with the default 10 runs; the failing runs of `check`, or why not.

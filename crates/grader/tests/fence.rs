@@ -352,7 +352,8 @@ fn no_fence_is_named_in_the_report() {
     let report: Value = serde_json::from_str(&out.stdout).expect("json");
     assert_eq!(report["fence"], "not fenced (--no-fence)");
     assert!(
-        out.stderr.starts_with("grade: not fenced (--no-fence)"),
+        out.stderr
+            .starts_with("grade: runs not fenced (--no-fence)"),
         "{out:?}"
     );
 }

@@ -43,7 +43,7 @@ impl fmt::Debug for Catalogue {
 
 impl Catalogue {
     /// Builds `lang`'s catalogue, failing on the first file that does not parse or that
-    /// defines a message twice. [`tr`](crate::tr) uses a lenient build that keeps what parsed.
+    /// defines a message twice. [`tr()`](crate::tr()) uses a lenient build that keeps what parsed.
     pub fn load(lang: Lang) -> Result<Catalogue, CatalogueError> {
         let (catalogue, mut errors) = build(lang);
         match errors.is_empty() {

@@ -3,7 +3,7 @@
 //! files under `crates/i18n/locales/<lang>/<domain>.ftl`.
 //!
 //! A program picks its language once ([`Lang::set_current`], from `--lang` or the environment
-//! through [`Lang::from_env`]) and then asks for messages by id with [`tr`] or the [`tr!`]
+//! through [`Lang::from_env`]) and then asks for messages by id with [`tr()`] or the [`tr!`]
 //! macro. Adding a domain is adding a `.ftl` file to both folders; a test checks that every
 //! message exists in both languages with the same variables.
 //!

@@ -80,3 +80,20 @@ pub(crate) fn cmdline(pid: i32) -> Vec<String> {
         .map(|a| String::from_utf8_lossy(&a[..a.len().min(ARG_BYTES_MAX)]).into_owned())
         .collect()
 }
+
+/// The CPU time task `tid` of process `tgid` used so far: `utime + stime` of its own
+/// `/proc/TGID/task/TID/stat` (`/proc/PID/stat` sums a process's threads).
+pub(crate) fn cpu_time(tgid: i32, tid: i32) -> Option<std::time::Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{tgid}/task/{tid}/stat")).ok()?;
+    // The name may hold spaces and parentheses: the fields start after the last ')'.
+    let mut rest = stat[stat.rfind(')')? + 1..].split_whitespace();
+    // Fields 14 and 15 of the line, 12th and 13th after the name.
+    let utime: u64 = rest.nth(11)?.parse().ok()?;
+    let stime: u64 = rest.next()?.parse().ok()?;
+    // SAFETY: sysconf only reads a configuration value.
+    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    let ticks = u64::try_from(ticks).ok().filter(|&t| t > 0)?;
+    Some(std::time::Duration::from_secs_f64(
+        (utime + stime) as f64 / ticks as f64,
+    ))
+}

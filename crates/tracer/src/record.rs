@@ -88,6 +88,11 @@ pub struct Task {
     pub end: Option<End>,
     /// Its name (`comm`, at most 15 bytes) as last seen: at its exit, else at its creation.
     pub comm: Option<String>,
+    /// The CPU time it used (`utime + stime` of `/proc/PID/task/TID/stat`, in clock ticks of
+    /// 10 ms) as last seen, at its exit; `None` when the tracer never saw it exit (a task killed
+    /// by SIGKILL may end without stopping).
+    #[serde(serialize_with = "json::opt_secs")]
+    pub cpu_time: Option<Duration>,
 }
 
 /// Which of the run's streams a write went to.

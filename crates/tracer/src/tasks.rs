@@ -60,6 +60,7 @@ impl Table {
             ended_at: None,
             end: None,
             comm,
+            cpu_time: None,
         });
         self.live.insert(
             pid,
@@ -105,6 +106,7 @@ impl Table {
             ended_at: None,
             end: None,
             comm,
+            cpu_time: None,
         });
         let started = self.early.remove(&tid);
         self.live.insert(
@@ -149,6 +151,7 @@ impl Table {
             ended_at: None,
             end: None,
             comm: None,
+            cpu_time: None,
         });
         self.live.insert(
             tid,

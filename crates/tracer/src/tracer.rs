@@ -256,12 +256,14 @@ impl Tracer {
                 self.resume(pid, Resume::Cont(0));
             }
             libc::PTRACE_EVENT_EXIT => {
-                // The last moment the task's final name can be read.
+                // The last moment the task's final name and CPU time can be read.
                 let comm = proc_info::comm(pid);
-                if let Some(rec) = self.table.record_mut(pid)
-                    && comm.is_some()
-                {
-                    rec.comm = comm;
+                let cpu_time = proc_info::cpu_time(self.table.tgid(pid), pid);
+                if let Some(rec) = self.table.record_mut(pid) {
+                    if comm.is_some() {
+                        rec.comm = comm;
+                    }
+                    rec.cpu_time = cpu_time;
                 }
                 self.resume(pid, Resume::Cont(0));
             }

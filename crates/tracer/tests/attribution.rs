@@ -5,6 +5,7 @@ mod support;
 
 use std::collections::HashMap;
 use std::process::Command;
+use std::time::Duration;
 
 use support::{assert_nothing_left, field, opts, python, run};
 use tracer::{End, Stream, TaskKind, Trace};
@@ -212,4 +213,37 @@ fn tracing_under_a_tracer_is_refused() {
         "a named thread's name is kept"
     );
     assert_nothing_left(&got.trace);
+}
+
+/// Each task's CPU time is read at its exit: a thread that spins 0.2 s of CPU shows it, the
+/// main thread that waits for it shows less.
+#[test]
+fn cpu_time_is_read_at_each_tasks_exit() {
+    let mut cmd = std::process::Command::new(support::PYTHON);
+    cmd.args([
+        "-c",
+        "import threading, time\n\
+         def spin():\n    t = time.thread_time()\n    while time.thread_time() - t < 0.2: pass\n\
+         th = threading.Thread(target=spin); th.start(); th.join()",
+    ]);
+    support::piped(&mut cmd);
+    let got = support::run(cmd, &support::opts());
+    let spinner = got
+        .trace
+        .tasks
+        .iter()
+        .find(|t| t.kind == tracer::TaskKind::Thread)
+        .expect("the spinning thread");
+    let cpu = spinner.cpu_time.expect("read at its exit");
+    // The kernel counts in 10 ms ticks.
+    assert!(cpu >= Duration::from_millis(190), "{cpu:?}");
+    let elapsed = spinner
+        .ended_at
+        .zip(Some(spinner.created_at))
+        .map(|(e, c)| e - c);
+    assert!(
+        elapsed.is_some_and(|e| cpu <= e + Duration::from_millis(10)),
+        "{cpu:?} {elapsed:?}"
+    );
+    assert!(got.trace.main_task().and_then(|t| t.cpu_time).is_some());
 }

@@ -134,7 +134,12 @@ fn holds_end_when_the_main_process_ends() {
     let started = std::time::Instant::now();
     let got = run(cmd, &o);
     // Held as meant, the child would start 30 s late at the earliest.
-    assert!(started.elapsed() < max_hold / 4, "{:#?}", got.trace.holds);
+    assert!(
+        started.elapsed() < max_hold / 4,
+        "{:#?}\n{:#?}",
+        got.trace.holds,
+        got.trace.tasks
+    );
     assert_eq!(got.stdout, "parent\nchild\n");
     let child_holds: Vec<_> = got
         .trace

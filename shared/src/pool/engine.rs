@@ -110,7 +110,11 @@ impl Engine {
     fn spawn_worker(&self, slot: usize) -> Result<Worker> {
         let (link, worker_end) = frames::socket_pair()?;
         let parent_end = link.as_raw_fd();
-        let child = spawn_child(true, None, move || {
+        // Python's: a worker is a process of the pool's fork context, renamed
+        // (`w.name.replace('Process', 'PoolWorker')`): "ForkPoolWorker-N".
+        let mut identity = crate::current::next_child();
+        identity.set_name(identity.name().replacen("Process", "ForkPoolWorker", 1));
+        let child = spawn_child(true, Some(identity), move || {
             // SAFETY: the child's copy of the parent's end is closed once and never used or
             // dropped here (the child leaves with _exit): so the worker sees its socket closed
             // when the parent's end is.

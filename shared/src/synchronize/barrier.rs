@@ -57,6 +57,9 @@ unsafe impl ZeroedAtomics for State {}
 #[derive(Debug)]
 pub struct Barrier {
     state: Shared<State>,
+    /// Run by the last to arrive, before the others are let go (the same function in every
+    /// fork: a fork keeps the program's addresses).
+    action: Option<fn()>,
 }
 
 impl Barrier {
@@ -77,7 +80,33 @@ impl Barrier {
         }
         let state = Shared::<State>::new()?;
         state.parties.store(parties, Ordering::Release);
-        Ok(Barrier { state })
+        Ok(Barrier {
+            state,
+            action: None,
+        })
+    }
+
+    /// Python's `Barrier(parties, action)`: `action` is run by the last party to arrive in
+    /// each round, before any is let go. An action that panics breaks the barrier: that
+    /// `wait` and every other get `BrokenBarrier`, as Python's raise `BrokenBarrierError`.
+    ///
+    /// ```
+    /// use multitask::{Barrier, Process};
+    /// fn all_here() {
+    ///     println!("all here");
+    /// }
+    /// let barrier = Barrier::with_action(2, all_here)?;
+    /// let mut p = Process::new(|| barrier.wait(None).map(|_| ()));
+    /// p.start()?;
+    /// barrier.wait(None)?; // "all here" is printed once, by whichever came last
+    /// p.join()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_action(parties: u32, action: fn()) -> Result<Self> {
+        Ok(Barrier {
+            action: Some(action),
+            ..Barrier::new(parties)?
+        })
     }
 
     /// Python's `barrier.parties`.
@@ -150,6 +179,16 @@ impl Barrier {
             let index = s.count.fetch_add(1, Ordering::AcqRel);
             let round = s.generation.load(Ordering::Acquire);
             if index + 1 == s.parties.load(Ordering::Acquire) {
+                if let Some(action) = self.action
+                    && std::panic::catch_unwind(action).is_err()
+                {
+                    s.broken.store(1, Ordering::Release);
+                    Self::wake_all(s);
+                    return Err(Error::new(
+                        ErrorKind::BrokenBarrier,
+                        "the barrier's action panicked",
+                    ));
+                }
                 s.count.store(0, Ordering::Release);
                 s.generation.fetch_add(1, Ordering::AcqRel);
                 Self::wake_all(s);

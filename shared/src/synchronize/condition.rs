@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use crate::error::Result;
 use crate::futex;
 use crate::shm::{Shared, ZeroedAtomics};
-use crate::synchronize::lock::{RLock, RLockGuard};
+use crate::synchronize::rlock::{RLock, RLockGuard};
 
 #[repr(C)]
 #[derive(Debug)]
@@ -70,6 +70,14 @@ pub struct Condition {
 }
 
 /// A held [`Condition`]; lets go of its lock when dropped.
+///
+/// ```
+/// let cond = multitask::Condition::new()?;
+/// let held = cond.acquire(); // with cond:
+/// held.notify_all();
+/// drop(held);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 #[must_use = "the lock is released at once if the guard is not kept"]
 pub struct ConditionGuard<'a> {

@@ -8,10 +8,12 @@ mod condition;
 mod event;
 mod lock;
 mod owned;
+mod rlock;
 mod semaphore;
 
 pub use barrier::Barrier;
 pub use condition::{Condition, ConditionGuard};
 pub use event::Event;
-pub use lock::{Lock, LockGuard, RLock, RLockGuard};
+pub use lock::{Lock, LockGuard};
+pub use rlock::{RLock, RLockGuard};
 pub use semaphore::{BoundedSemaphore, Semaphore, SemaphoreGuard};

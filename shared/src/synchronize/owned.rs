@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::futex;
-use crate::holders::is_alive;
 
 /// Set in the word while someone sleeps on it, or might: the releaser then wakes one.
 const WAITERS: u32 = 1 << 31;
@@ -83,7 +82,7 @@ impl OwnedWord {
             };
             if futex::wait(&self.word, seen | WAITERS, slice) {
                 let holder = seen & !WAITERS;
-                if !is_alive(holder as i32)
+                if holder_gone(holder)
                     && self
                         .word
                         .compare_exchange(
@@ -109,6 +108,25 @@ impl OwnedWord {
         }
         was & !WAITERS
     }
+}
+
+/// True when the holder `id` (a pid or a thread id) has ended: no such task (`kill(id, 0)`
+/// says ESRCH), or a zombie not yet reaped. When it cannot be told (a `/proc` that hides other
+/// users' processes), it counts as alive: taking a lock from a live holder would be far worse
+/// than waiting.
+fn holder_gone(id: u32) -> bool {
+    use procfs::process::{ProcState, Process};
+    let Ok(pid) = i32::try_from(id) else {
+        return false;
+    };
+    if nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None)
+        == Err(nix::errno::Errno::ESRCH)
+    {
+        return true;
+    }
+    Process::new(pid)
+        .and_then(|p| p.stat())
+        .is_ok_and(|stat| matches!(stat.state(), Ok(ProcState::Zombie | ProcState::Dead)))
 }
 
 /// The calling thread's kernel id: unique among the tasks alive on the machine, so it names a
@@ -148,6 +166,14 @@ mod tests {
         assert_eq!(word.take(8, None), Took::Free);
         assert_eq!(word.give(), 8);
         assert_eq!(word.give(), 0);
+    }
+
+    #[test]
+    fn a_live_holder_is_not_gone_and_a_missing_one_is() {
+        assert!(!holder_gone(std::process::id()));
+        assert!(!holder_gone(thread_id()));
+        // Past pid_max (at most 2^22): no task has this id.
+        assert!(holder_gone(1 << 30));
     }
 
     #[test]

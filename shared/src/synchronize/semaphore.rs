@@ -49,6 +49,16 @@ pub struct Semaphore {
 }
 
 /// A unit taken from a [`Semaphore`]; given back when dropped.
+///
+/// ```
+/// let sem = multitask::Semaphore::new(1)?;
+/// {
+///     let _unit = sem.acquire();
+///     assert_eq!(sem.get_value(), 0);
+/// }
+/// assert_eq!(sem.get_value(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 #[must_use = "the unit is given back at once if the guard is not kept"]
 pub struct SemaphoreGuard<'a> {

@@ -180,6 +180,7 @@ capture = "code"
             execs: vec!["/bin/sh sh".into()],
             exec_paths: vec!["/bin/sh".into()],
             last_exec_at: None,
+            cpu_time: None,
         }
     }
 

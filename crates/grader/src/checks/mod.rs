@@ -38,6 +38,8 @@ check_types! {
     exit_status,
     parent_pid,
     direct_child,
+    cpu_time,
+    cores_busy,
 }
 
 #[cfg(test)]

@@ -125,6 +125,7 @@ capture = "Q"
             execs: Vec::new(),
             exec_paths: Vec::new(),
             last_exec_at: None,
+            cpu_time: None,
         }
     }
 

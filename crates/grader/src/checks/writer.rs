@@ -68,43 +68,55 @@ enum MadeBy {
     Kind(usize),
 }
 
+/// `role`: one role or a list (none: any role).
+fn roles(f: &Fields<'_>, role: &Option<Spanned<RawRight>>) -> Res<Vec<Role>> {
+    let Some(r) = role else {
+        return Ok(Vec::new());
+    };
+    let words: Vec<&String> = match r.get_ref() {
+        RawRight::One(s) => vec![s],
+        RawRight::Many(v) => v.iter().collect(),
+    };
+    words
+        .into_iter()
+        .map(|w| {
+            Role::parse(w).ok_or_else(|| {
+                f.err(
+                    r.span(),
+                    format!(
+                        "check '{}': unknown role '{w}' (known: main, process, thread)",
+                        f.name
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+/// `process`: "main" (Some(true)) or "other" (Some(false)).
+fn main_process(f: &Fields<'_>, process: &Option<Spanned<String>>) -> Res<Option<bool>> {
+    let Some(p) = process else {
+        return Ok(None);
+    };
+    match p.get_ref().as_str() {
+        "main" => Ok(Some(true)),
+        "other" => Ok(Some(false)),
+        w => Err(f.err(
+            p.span(),
+            format!(
+                "check '{}': `process` is \"main\" or \"other\", not '{w}'",
+                f.name
+            ),
+        )),
+    }
+}
+
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     let c: WriterFields = f.read()?;
     let name = f.name;
     let line = f.need_kind(&c.line, "line")?;
-    let roles = match &c.role {
-        None => Vec::new(),
-        Some(r) => {
-            let words: Vec<&String> = match r.get_ref() {
-                RawRight::One(s) => vec![s],
-                RawRight::Many(v) => v.iter().collect(),
-            };
-            words
-                .into_iter()
-                .map(|w| {
-                    Role::parse(w).ok_or_else(|| {
-                        f.err(
-                            r.span(),
-                            format!("check '{name}': unknown role '{w}' (known: main, process, thread)"),
-                        )
-                    })
-                })
-                .collect::<Res<Vec<Role>>>()?
-        }
-    };
-    let main_process = match &c.process {
-        None => None,
-        Some(p) => match p.get_ref().as_str() {
-            "main" => Some(true),
-            "other" => Some(false),
-            w => {
-                return Err(f.err(
-                    p.span(),
-                    format!("check '{name}': `process` is \"main\" or \"other\", not '{w}'"),
-                ));
-            }
-        },
-    };
+    let roles = roles(f, &c.role)?;
+    let main_process = main_process(f, &c.process)?;
     let pid = f.opt_capture(line, &c.pid)?;
     let tid = f.opt_capture(line, &c.tid)?;
     let kind = |field: &Option<toml::Spanned<String>>| -> Res<Option<usize>> {

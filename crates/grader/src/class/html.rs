@@ -155,6 +155,7 @@ mod tests {
     #[test]
     fn names_are_escaped_and_links_encoded() {
         assert_eq!(esc("<a href='x'>&"), "&lt;a href=&apos;x&apos;&gt;&amp;");
+        assert_eq!(esc("a\u{1b}[2J"), "a\u{fffd}[2J");
         assert_eq!(href("bob smith/report.txt"), "bob%20smith/report.txt");
     }
 }

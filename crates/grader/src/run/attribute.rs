@@ -72,6 +72,7 @@ pub(super) fn tasks(trace: &Trace) -> Vec<RunTask> {
                 Some(tracer::End::Signaled(s)) => Some(-s),
                 Some(tracer::End::Replaced) | None => None,
             },
+            cpu_time: t.cpu_time,
             execs: t
                 .execs
                 .iter()

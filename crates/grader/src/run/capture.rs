@@ -136,11 +136,12 @@ impl Capture {
 
     /// The stdout lines (a last line without its newline too, at its last bytes' time, unless
     /// the limit cut it short) and stderr's tail.
-    pub(super) fn finish(self) -> (Vec<Line>, String) {
+    /// The flag: stdout's last line has no newline after it (the limit's cut aside).
+    pub(super) fn finish(self) -> (Vec<Line>, String, bool) {
         let limit_hit = self.limit_hit;
-        let lines = self
-            .lines
-            .finish()
+        let assembled = self.lines.finish();
+        let unterminated = !limit_hit && assembled.last().is_some_and(|l| !l.terminated);
+        let lines = assembled
             .into_iter()
             .filter(|l| l.terminated || !limit_hit)
             .map(|l| Line {
@@ -152,7 +153,7 @@ impl Capture {
             .collect();
         let tail_start = self.stderr.len().saturating_sub(STDERR_TAIL);
         let tail = String::from_utf8_lossy(&self.stderr[tail_start..]).into_owned();
-        (lines, tail)
+        (lines, tail, unterminated)
     }
 }
 
@@ -166,7 +167,7 @@ mod tests {
         c.stdout(b"ab\ncd", Duration::from_millis(1));
         c.stdout(b"e\nfghijk", Duration::from_millis(2));
         assert!(c.limit_hit);
-        let (lines, _) = c.finish();
+        let (lines, _, _) = c.finish();
         let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(texts, ["ab", "cde"]);
         assert_eq!(lines[1].at, Duration::from_millis(2));
@@ -176,7 +177,7 @@ mod tests {
     fn last_line_without_newline_and_bad_utf8() {
         let mut c = Capture::new(1000);
         c.stdout(b"ok\nbad \xff", Duration::ZERO);
-        let (lines, _) = c.finish();
+        let (lines, _, _) = c.finish();
         assert_eq!(lines.len(), 2);
         assert!(lines[0].utf8);
         assert!(!lines[1].utf8);
@@ -189,7 +190,7 @@ mod tests {
         for i in 0..10_000 {
             c.stderr(format!("{i}\n").as_bytes());
         }
-        let (_, tail) = c.finish();
+        let (_, tail, _) = c.finish();
         assert!(tail.len() <= STDERR_TAIL);
         assert!(tail.ends_with("9999\n"));
     }

@@ -25,6 +25,7 @@ mod attribute;
 mod capture;
 mod config;
 mod fenced;
+mod machine;
 mod main_proc;
 mod pair_start;
 mod pty;

@@ -90,6 +90,8 @@ impl Supervisor {
         let mut main_exit_at: Option<Instant> = None;
         let mut rescan: Option<Duration> = None;
         let mut buf = vec![0u8; READ_CHUNK];
+        let mut machine = super::machine::Machine::default();
+        machine.sample(start.elapsed());
 
         let reason = loop {
             if cap.limit_hit {
@@ -148,6 +150,7 @@ impl Supervisor {
 
             if ready(0) {
                 pump(&mut out, &mut buf, |data| cap.stdout(data, start.elapsed()));
+                machine.sample(start.elapsed());
                 pair.check(cap.lines(), self.tree.main_pid);
             }
             if ready(1) {
@@ -206,9 +209,10 @@ impl Supervisor {
             }
         }
         let elapsed = start.elapsed();
+        machine.sample(elapsed);
         let output_limit_hit = cap.limit_hit;
         let stdout_bytes = cap.stdout_total;
-        let (mut lines, stderr_tail) = cap.finish();
+        let (mut lines, stderr_tail, unterminated) = cap.finish();
         let exit = match self.status {
             Some(st) if !killed_main => Some(st),
             _ => None,
@@ -258,6 +262,8 @@ impl Supervisor {
             stdout_tty: false,
             advice,
             refused,
+            machine: machine.samples,
+            unterminated,
         })
     }
 

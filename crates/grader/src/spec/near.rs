@@ -1,5 +1,6 @@
 //! Near misses: a line that would match a line kind but for whitespace at either end, a `\r`,
-//! letter case, or missing final punctuation. Such a line counts as that kind for every check
+//! letter case, missing final punctuation, a byte order mark, a tab for a space, or full-width
+//! punctuation (`：` for `:`). Such a line counts as that kind for every check
 //! but one: the built-in line format check names the difference, so one small defect fails one
 //! check instead of every check that reads that kind.
 
@@ -24,6 +25,12 @@ pub(crate) enum Difference {
     Case,
     /// The final punctuation mark is missing.
     Punctuation(char),
+    /// A byte order mark (U+FEFF) before the text.
+    Bom,
+    /// A tab where the kind has a space.
+    Tab,
+    /// A full-width mark (`：`, `，`, `（`, `。` ...) where the kind has its ASCII one.
+    FullWidth(char),
 }
 
 impl Difference {
@@ -35,6 +42,9 @@ impl Difference {
             Difference::CarriageReturn => "ends with \\r\\n".into(),
             Difference::Case => "differs in letter case".into(),
             Difference::Punctuation(p) => format!("lacks its final '{p}'"),
+            Difference::Bom => "begins with a byte order mark (U+FEFF)".into(),
+            Difference::Tab => "has a tab where a space belongs".into(),
+            Difference::FullWidth(c) => format!("has the full-width '{c}' for an ASCII mark"),
         }
     }
 }
@@ -47,12 +57,64 @@ pub(crate) struct NearMatch<'k> {
     pub(crate) differences: Vec<Difference>,
 }
 
+/// `text` with a leading byte order mark dropped, tabs made spaces and full-width marks made
+/// ASCII, and how it was mended (each kind of mending once).
+fn mend_chars(text: &str) -> (Cow<'_, str>, Vec<Difference>) {
+    let (text, bom) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, vec![Difference::Bom]),
+        None => (text, Vec::new()),
+    };
+    let odd = |c: char| c == '\t' || full_width(c).is_some();
+    if !text.contains(odd) {
+        return (Cow::Borrowed(text), bom);
+    }
+    let mut differences = bom;
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let d = match (c, full_width(c)) {
+            ('\t', _) => {
+                out.push(' ');
+                Difference::Tab
+            }
+            (_, Some(ascii)) => {
+                out.push(ascii);
+                Difference::FullWidth(c)
+            }
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        if !differences.contains(&d) {
+            differences.push(d);
+        }
+    }
+    (Cow::Owned(out), differences)
+}
+
+/// The ASCII mark a full-width punctuation mark stands for (U+FF01..U+FF0F, U+FF1A..U+FF20,
+/// U+FF3B..U+FF40, U+FF5B..U+FF5E, the ideographic full stop and space); letters and digits are
+/// not marks.
+fn full_width(c: char) -> Option<char> {
+    match c {
+        '\u{3002}' => Some('.'),
+        '\u{3000}' => Some(' '),
+        '\u{ff01}'..='\u{ff5e}' => {
+            let ascii = char::from_u32(c as u32 - 0xfee0)?;
+            ascii.is_ascii_punctuation().then_some(ascii)
+        }
+        _ => None,
+    }
+}
+
 /// `text` as a near miss of a kind (None when it matches one exactly); the first kind in file order that
 /// matches the mended text, mending as little as possible.
 pub(crate) fn near_match<'k>(kinds: &'k [LineKind], text: &str) -> Option<NearMatch<'k>> {
     if kinds.iter().any(|k| k.regex.is_match(text)) {
         return None;
     }
+    let (text, chars) = mend_chars(text);
+    let text = text.as_ref();
     let core = text.trim();
     let mut spacing = Vec::new();
     if core.len() + (text.len() - text.trim_start().len()) < text.len() {
@@ -67,6 +129,7 @@ pub(crate) fn near_match<'k>(kinds: &'k [LineKind], text: &str) -> Option<NearMa
     if text.trim_start().len() < text.len() {
         spacing.insert(0, Difference::Leading);
     }
+    spacing.splice(0..0, chars);
     let mut mended: Vec<(Cow<str>, Option<char>)> = vec![(Cow::Borrowed(core), None)];
     if !core.ends_with(PUNCTUATION) {
         mended.extend(
@@ -142,6 +205,21 @@ mod tests {
                 Case,
                 Punctuation('.')
             ])
+        );
+        assert_eq!(diffs("\u{feff}Task 1 done."), Some(vec![Bom]));
+        assert_eq!(diffs("Task\t1 done."), Some(vec![Tab]));
+        assert_eq!(
+            diffs("Task 1 done\u{3002}"),
+            Some(vec![FullWidth('\u{3002}')])
+        );
+        assert_eq!(
+            diffs("Task 1 done\u{ff0e}"),
+            Some(vec![FullWidth('\u{ff0e}')])
+        );
+        assert_eq!(
+            diffs("Task \u{ff11} done."),
+            None,
+            "a full-width digit is no mark"
         );
         assert_eq!(diffs("Task one done."), None);
         assert_eq!(diffs("Task 1 done."), None, "an exact line is no near miss");

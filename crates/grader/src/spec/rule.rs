@@ -25,6 +25,12 @@ pub(crate) trait Rule: fmt::Debug + Send + Sync {
     /// holds on a run it did not reach is reported "not reached", not "passed".
     fn reached(&self, run: &Ctx<'_>) -> bool;
 
+    /// Why this run cannot judge the check (the machine left too few cores free), if it cannot:
+    /// the run is then "not checked" for it, never passed or failed, and the report says why.
+    fn not_judged(&self, _run: &Ctx<'_>) -> Option<String> {
+        None
+    }
+
     /// The two line kinds this check pairs up, for pictures of a run (none by default).
     fn pair(&self) -> Option<Pair> {
         None

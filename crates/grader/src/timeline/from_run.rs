@@ -134,6 +134,7 @@ fn trace_of(run: &RunOutcome) -> Trace {
                 ended_at: Some(run.elapsed),
                 end: main_end,
                 comm: None,
+                cpu_time: None,
             },
         ),
     }
@@ -175,6 +176,7 @@ fn task_of(t: &RunTask) -> Task {
         ended_at: t.ended_at,
         end: None,
         comm: None,
+        cpu_time: t.cpu_time,
     }
 }
 

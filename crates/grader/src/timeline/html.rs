@@ -121,7 +121,7 @@ fn check_rows(out: &mut String, report: &Report, c: &CheckReport, lang: Lang) {
         CheckStatus::Failed => (tr(lang, "report-tag-fail"), "failed"),
         CheckStatus::NotReached => (tr(lang, "html-not-reached"), "unreached"),
         CheckStatus::NotChecked => (tr(lang, "html-not-checked"), "unreached"),
-        CheckStatus::Undecided => ("undecided".to_string(), "unreached"),
+        CheckStatus::Undecided => (tr(lang, "html-undecided"), "unreached"),
     };
     let kind = match (c.kind, c.threshold) {
         (CheckKind::Guaranteed, _) => tr(lang, "html-guaranteed"),

@@ -203,6 +203,7 @@ mod tests {
             } else {
                 "demo".into()
             }),
+            cpu_time: None,
         }
     }
 

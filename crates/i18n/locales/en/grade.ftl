@@ -22,3 +22,15 @@ progress-this-run = , this run {"{"}elapsed{"}"}
 progress-run = run { $run } of { $runs }, { $passed } passed so far
 progress-run-took = run { $run } of { $runs } took { $seconds } s, { $passed } passed so far
 grade-fence-off-asked = runs not fenced (--no-fence)
+# The command line's complaints about a value (clap's own words are used in English).
+cli-not-positive = '{ $value }' is not a positive number
+cli-too-large = '{ $value }' is too large
+cli-not-size = '{ $value }' is not a size (bytes, or a number with K, M or G)
+cli-runs-at-least-1 = the runs must be at least 1
+cli-not-runs = '{ $value }' is not a whole number of runs
+cli-reference-empty = --reference needs a command
+cli-not-command-line = '{ $value }' is not a command line (an unclosed quote?)
+cli-not-fraction = '{ $value }' is not a fraction from 0 to 1
+cli-not-key-value = '{ $value }' is not K=V
+cli-unknown-argument = unexpected argument '{ $arg }' found
+cli-invalid-value = invalid value '{ $value }' for '{ $arg }'{ $why }

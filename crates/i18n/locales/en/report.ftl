@@ -24,12 +24,20 @@ report-tag-fail = FAIL
 report-tag-not-reached = ----
 report-tag-not-checked = ????
 report-not-checked = not checked: it needs the trace, and no run was traced
+report-not-judged = not checked: the machine could not judge it in any run (see the note)
 report-not-reached = not reached: no run printed a line it judges
 # $unshaken is "yes" when shaken runs were left out of the count.
 report-likely = likely: held in { $held } of { $judged } { $unshaken ->
     [yes] unshaken runs
    *[no] runs
-}, needs { $percent }%
+}{ $interval }, needs { $percent }%
+report-likely-undecided = likely: undecided after { $judged } { $unshaken ->
+    [yes] unshaken runs
+   *[no] runs
+}, held in { $held }{ $interval }, needs { $percent }%: about { $more } more needed (--confidence 0.99 runs them)
+# A likely check's 95% confidence interval (Wilson), in percent.
+report-interval = { " " }(95%: { $low }%-{ $high }%)
+report-tag-undecided = ~~~~
 report-failed-in = run { $run } (failed in { $failed } of { $runs ->
     [one] { $runs } run
    *[other] { $runs } runs
@@ -54,6 +62,7 @@ html-head-kind = kind
 html-head-held = runs held
 html-not-reached = not reached
 html-not-checked = not checked
+html-undecided = undecided
 html-guaranteed = guaranteed
 html-likely = likely
 html-likely-needs = likely (needs { $percent }%)
@@ -62,7 +71,7 @@ html-timeline-passing = Run { $run }, a passing run: who printed what, when
 html-timeline-failing = Run { $run }, the first failing run: who printed what, when
 html-beside = Run { $run } beside a correct run
 # The first failing run beside a correct one, as two columns.
-diff-beside-reference = run { $run } beside a correct run, the reference (>> marks the first line where they part):
+diff-beside-reference = run { $run } beside the reference run (>> marks the first line where they part):
 diff-beside-spec = run { $run } beside the spec's line kinds (>> marks the first line where they part):
 html-beside-spec = Run { $run } beside the line kinds the spec expects
 # Gradescope's and JUnit's words for a check.
@@ -78,4 +87,6 @@ output-held = held in { $held } of { $runs ->
 }
 output-shaken = { " " }(shaken runs are not judged by likely checks)
 output-likely = { " " }(likely check: needs { $percent }%)
+output-interval = { " " }(95% interval { $low }%-{ $high }%)
+output-undecided = ; undecided: about { $more } more judged runs needed
 output-run = run { $run }

@@ -17,3 +17,14 @@ progress-this-run = ，本次已用 {"{"}elapsed{"}"}
 progress-run = 第 { $run } / { $runs } 次运行，目前 { $passed } 次通过
 progress-run-took = 第 { $run } / { $runs } 次运行用时 { $seconds } 秒，目前 { $passed } 次通过
 grade-fence-off-asked = 运行未隔离（--no-fence）
+cli-not-positive = “{ $value }”不是正数
+cli-too-large = “{ $value }”太大了
+cli-not-size = “{ $value }”不是大小（字节数，或带 K、M、G 的数）
+cli-runs-at-least-1 = 运行次数至少为 1
+cli-not-runs = “{ $value }”不是运行次数（整数）
+cli-reference-empty = --reference 需要一条命令
+cli-not-command-line = “{ $value }”不是一条命令（引号没有闭合？）
+cli-not-fraction = “{ $value }”不是 0 到 1 之间的比例
+cli-not-key-value = “{ $value }”不是 K=V 的形式
+cli-unknown-argument = 未知的参数“{ $arg }”
+cli-invalid-value = 选项“{ $arg }”的值“{ $value }”无效{ $why }

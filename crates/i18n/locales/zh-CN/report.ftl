@@ -12,11 +12,18 @@ report-tag-fail = 失败
 report-tag-not-reached = 未及
 report-tag-not-checked = 未查
 report-not-checked = 未检查：它需要跟踪，而没有一次运行被跟踪
+report-not-judged = 未检查：机器在任何一次运行中都无法评判它（见注释）
 report-not-reached = 未触及：没有一次运行打印出它要评判的行
 report-likely = 大概率成立：在 { $judged } 次{ $unshaken ->
     [yes] 未扰动的
    *[no] {""}
-}运行中成立 { $held } 次，需要 { $percent }%
+}运行中成立 { $held } 次{ $interval }，需要 { $percent }%
+report-likely-undecided = 大概率成立：{ $judged } 次{ $unshaken ->
+    [yes] 未扰动的
+   *[no] {""}
+}运行后仍未定，成立 { $held } 次{ $interval }，需要 { $percent }%：大约还需 { $more } 次（--confidence 0.99 会运行它们）
+report-interval = （95% 置信区间：{ $low }%-{ $high }%）
+report-tag-undecided = 未定
 report-failed-in = 第 { $run } 次运行（{ $runs } 次中有 { $failed } 次失败）：
 report-fence = 隔离：{ $fence }
 facts-line = 标准输出：{ $stdout }；跟踪：{ $tracing }
@@ -33,6 +40,7 @@ html-head-kind = 类别
 html-head-held = 成立的运行
 html-not-reached = 未触及
 html-not-checked = 未检查
+html-undecided = 未定
 html-guaranteed = 必然成立
 html-likely = 大概率成立
 html-likely-needs = 大概率成立（需要 { $percent }%）
@@ -49,4 +57,6 @@ output-not-reached = 未触及：{ $runs } 次运行都没有打印出它要评�
 output-held = { $runs } 次运行中成立 { $held } 次
 output-shaken = （大概率成立的检查不评判被扰动的运行）
 output-likely = （大概率成立的检查：需要 { $percent }%）
+output-interval = （95% 置信区间 { $low }%-{ $high }%）
+output-undecided = ；未定：大约还需 { $more } 次被评判的运行
 output-run = 第 { $run } 次运行

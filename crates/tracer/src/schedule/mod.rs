@@ -179,10 +179,11 @@ impl Scheduler {
     pub(crate) fn next_look(&self, now: Instant) -> Duration {
         match &self.pct {
             Some(_) => LOOK_EVERY,
-            None => self
-                .random
-                .next_due()
-                .map_or(LOOK_EVERY, |d| d.saturating_duration_since(now)),
+            // Never past LOOK_EVERY: the other tasks' stops must be served while one is held
+            // (sleeping to the hold's end froze them all, and a main process's end with them).
+            None => self.random.next_due().map_or(LOOK_EVERY, |d| {
+                d.saturating_duration_since(now).min(LOOK_EVERY)
+            }),
         }
     }
 
