@@ -1,14 +1,17 @@
 //! The system calls a tracee stops at: which are writes to the run's stdout or stderr (and their
-//! bytes), which are watched for refusal; and what each turned out to be at its return.
+//! bytes), which are reads and writes on pipes and sockets, which are watched for refusal; and
+//! what each turned out to be at its return.
 
 use std::time::Duration;
 
+use nix::sys::stat::FileStat;
+
 use crate::describe::{detail, syscall_name};
-use crate::filter::WRITE_CALLS;
+use crate::filter::{CHANNEL_CALLS, WRITE_CALLS};
 use crate::memory::{read_bytes, read_iov_bytes, read_iovecs};
 use crate::options::FileId;
-use crate::proc_info::{controlling_tty, fd_identity};
-use crate::record::{Refusal, Stream, Write};
+use crate::proc_info::{channel, controlling_tty, fd_stat, identity};
+use crate::record::{Direction, Refusal, Stream, Transfer, Write};
 use crate::tasks::Pending;
 
 #[cfg(target_arch = "x86_64")]
@@ -26,10 +29,10 @@ pub(crate) struct Streams {
 }
 
 impl Streams {
-    /// Which stream descriptor `fd` of `tid` writes to, looked up now (a cache would go stale at
-    /// every dup2 or close the tracer does not stop at).
-    fn of_fd(&self, tid: i32, fd: u64) -> Option<Stream> {
-        let id = fd_identity(tid, fd)?;
+    /// Which stream a descriptor of `tid` open on `st` writes to (looked up at every call: a
+    /// cache would go stale at every dup2 or close the tracer does not stop at).
+    fn of_stat(&self, tid: i32, st: &FileStat) -> Option<Stream> {
+        let id = identity(st);
         // `/dev/tty` (5:0) writes to the writer's controlling terminal, whatever it is: on a pty
         // run, the run's pty, its stdout.
         let id = match id.rdev == libc::makedev(5, 0) {
@@ -68,22 +71,150 @@ pub(crate) fn return_of(info: &libc::ptrace_syscall_info) -> Option<i64> {
     Some(unsafe { info.u.exit.sval })
 }
 
+/// Where the bytes of a read or write on a channel are in the tracee's memory: read at the call's
+/// return, when a read's buffers hold them and its count says how many.
+#[derive(Debug)]
+pub(crate) enum Buffers {
+    /// One buffer (read, write, recvfrom, sendto).
+    Flat(u64),
+    /// An iovec array and its count (readv, writev, ...).
+    Iov(u64, u64),
+    /// A `struct msghdr` (recvmsg, sendmsg).
+    Msg(u64),
+    /// An array of `struct mmsghdr` (recvmmsg, sendmmsg): the return value counts messages.
+    Mmsg(u64),
+    /// Bytes the caller never held (sendfile, splice, tee).
+    Unread,
+}
+
+/// `struct msghdr`: `msg_iov` and `msg_iovlen` at these offsets, 56 bytes in all (LP64).
+const MSG_IOV: usize = 16;
+const MSG_IOVLEN: usize = 24;
+const MSGHDR_SIZE: usize = 56;
+/// `struct mmsghdr`: a msghdr, then `msg_len` (u32), padded to 64 bytes.
+const MMSGHDR_SIZE: u64 = 64;
+/// Messages of one recvmmsg or sendmmsg read at most.
+const MMSG_MAX: i64 = 64;
+
+fn u64_at(raw: &[u8], at: usize) -> Option<u64> {
+    let b: [u8; 8] = raw.get(at..at + 8)?.try_into().ok()?;
+    Some(u64::from_ne_bytes(b))
+}
+
+/// The iovec array of the msghdr at `addr`.
+fn msg_iov(tid: i32, addr: u64) -> Vec<(u64, u64)> {
+    let hdr = read_bytes(tid, addr, MSGHDR_SIZE);
+    match (u64_at(&hdr, MSG_IOV), u64_at(&hdr, MSG_IOVLEN)) {
+        (Some(iov), Some(n)) => read_iovecs(tid, iov, n),
+        _ => Vec::new(),
+    }
+}
+
+impl Buffers {
+    /// The call moved `ret` (bytes, or messages for the mmsg calls): how many bytes, and the
+    /// first `room` of them.
+    fn take(&self, tid: i32, ret: usize, room: usize) -> (usize, Vec<u8>) {
+        match *self {
+            Buffers::Flat(addr) => (ret, read_bytes(tid, addr, ret.min(room))),
+            Buffers::Iov(addr, n) => (
+                ret,
+                read_iov_bytes(tid, &read_iovecs(tid, addr, n), ret.min(room)),
+            ),
+            Buffers::Msg(addr) => (ret, read_iov_bytes(tid, &msg_iov(tid, addr), ret.min(room))),
+            Buffers::Mmsg(addr) => {
+                let (mut len, mut bytes) = (0usize, Vec::new());
+                for i in 0..(ret as u64).min(MMSG_MAX as u64) {
+                    let at = addr + i * MMSGHDR_SIZE;
+                    let raw = read_bytes(tid, at + MSGHDR_SIZE as u64, 4);
+                    let Ok(n) = <[u8; 4]>::try_from(raw.as_slice()) else {
+                        break;
+                    };
+                    let n = u32::from_ne_bytes(n) as usize;
+                    len += n;
+                    let left = room.saturating_sub(bytes.len()).min(n);
+                    if left > 0 {
+                        bytes.extend(read_iov_bytes(tid, &msg_iov(tid, at), left));
+                    }
+                }
+                (len, bytes)
+            }
+            Buffers::Unread => (ret, Vec::new()),
+        }
+    }
+}
+
+/// What the tracer watches of calls: the run's streams, the bytes it may keep of a write to
+/// them now, refusals, channels.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Watching<'a> {
+    pub(crate) streams: &'a Streams,
+    pub(crate) max_bytes: usize,
+    pub(crate) watch_refusals: bool,
+    pub(crate) channels: bool,
+}
+
+/// A read or send on a channel entering now, if `nr` is one and its descriptor is a pipe or
+/// socket (a peek, which leaves the bytes for the next read, is none).
+fn channel_call(tid: i32, nr: i64, args: &[u64; 6]) -> Option<Pending> {
+    let peek = |flags: u64| flags & libc::MSG_PEEK as u64 != 0;
+    let (direction, buffers) = match nr {
+        libc::SYS_read => (Direction::Read, Buffers::Flat(args[1])),
+        libc::SYS_readv | libc::SYS_preadv2 => (Direction::Read, Buffers::Iov(args[1], args[2])),
+        libc::SYS_recvfrom if !peek(args[3]) => (Direction::Read, Buffers::Flat(args[1])),
+        libc::SYS_recvmsg if !peek(args[2]) => (Direction::Read, Buffers::Msg(args[1])),
+        libc::SYS_recvmmsg if !peek(args[3]) => (Direction::Read, Buffers::Mmsg(args[1])),
+        libc::SYS_sendto => (Direction::Write, Buffers::Flat(args[1])),
+        libc::SYS_sendmsg => (Direction::Write, Buffers::Msg(args[1])),
+        libc::SYS_sendmmsg => (Direction::Write, Buffers::Mmsg(args[1])),
+        _ => return None,
+    };
+    let channel = channel(&fd_stat(tid, args[0])?)?;
+    Some(Pending::Transfer {
+        channel,
+        direction,
+        syscall: syscall_name(nr),
+        buffers,
+    })
+}
+
 /// What the tracer must watch of a call entering now: `None` lets it run unwatched.
 pub(crate) fn on_entry(
     tid: i32,
     nr: i64,
     args: &[u64; 6],
-    streams: &Streams,
-    max_bytes: usize,
-    watch_refusals: bool,
+    watching: &Watching<'_>,
 ) -> Option<Pending> {
+    let Watching {
+        streams,
+        max_bytes,
+        watch_refusals,
+        channels,
+    } = *watching;
     if WRITE_CALLS.contains(&nr) {
         let fd = match nr {
             libc::SYS_splice => args[2],
             libc::SYS_tee => args[1],
             _ => args[0],
         };
-        let stream = streams.of_fd(tid, fd)?;
+        let st = fd_stat(tid, fd)?;
+        let Some(stream) = streams.of_stat(tid, &st) else {
+            if !channels {
+                return None;
+            }
+            let buffers = match nr {
+                libc::SYS_write | libc::SYS_pwrite64 => Buffers::Flat(args[1]),
+                libc::SYS_writev | libc::SYS_pwritev | libc::SYS_pwritev2 | libc::SYS_vmsplice => {
+                    Buffers::Iov(args[1], args[2])
+                }
+                _ => Buffers::Unread,
+            };
+            return Some(Pending::Transfer {
+                channel: channel(&st)?,
+                direction: Direction::Write,
+                syscall: syscall_name(nr),
+                buffers,
+            });
+        };
         let bytes = match nr {
             libc::SYS_write | libc::SYS_pwrite64 => {
                 read_bytes(tid, args[1], (args[2] as usize).min(max_bytes))
@@ -100,6 +231,11 @@ pub(crate) fn on_entry(
             bytes,
         });
     }
+    // A datagram sent to an address is a refusal-prone call when refusals are watched.
+    let addressed = nr == libc::SYS_sendto && args[4] != 0;
+    if channels && CHANNEL_CALLS.contains(&nr) && !(addressed && watch_refusals) {
+        return channel_call(tid, nr, args);
+    }
     if watch_refusals {
         return Some(Pending::Watch {
             syscall: syscall_name(nr),
@@ -113,6 +249,7 @@ pub(crate) fn on_entry(
 #[derive(Debug)]
 pub(crate) enum Outcome {
     Write(Write),
+    Transfer(Transfer),
     Refusal(Refusal),
     Nothing,
 }
@@ -137,9 +274,41 @@ pub(crate) fn unfinished(tid: i32, tgid: i32, pending: Pending, at: Duration) ->
     }
 }
 
-/// Settles a watched call at its return (`ret`: the raw return value, a negative errno on error).
-pub(crate) fn on_return(tid: i32, tgid: i32, pending: Pending, ret: i64, at: Duration) -> Outcome {
+/// Settles a watched call at its return (`ret`: the raw return value, a negative errno on error;
+/// `room`: the bytes a channel transfer may keep).
+pub(crate) fn on_return(
+    tid: i32,
+    tgid: i32,
+    pending: Pending,
+    ret: i64,
+    at: Duration,
+    room: usize,
+) -> Outcome {
     match pending {
+        Pending::Transfer {
+            channel,
+            direction,
+            syscall,
+            buffers,
+        } => {
+            if ret <= 0 {
+                return Outcome::Nothing;
+            }
+            let (len, bytes) = buffers.take(tid, ret as usize, room);
+            if len == 0 {
+                return Outcome::Nothing;
+            }
+            Outcome::Transfer(Transfer {
+                tid,
+                tgid,
+                channel,
+                direction,
+                syscall,
+                at,
+                len,
+                bytes,
+            })
+        }
         Pending::Write {
             stream,
             syscall,

@@ -25,6 +25,20 @@ pub(crate) const WRITE_CALLS: &[i64] = &[
     libc::SYS_vmsplice,
 ];
 
+/// The system calls that read from a pipe or socket, and those that send on a socket beside the
+/// write family: stopped at when channels are recorded.
+pub(crate) const CHANNEL_CALLS: &[i64] = &[
+    libc::SYS_read,
+    libc::SYS_readv,
+    libc::SYS_preadv2,
+    libc::SYS_recvfrom,
+    libc::SYS_recvmsg,
+    libc::SYS_recvmmsg,
+    libc::SYS_sendto,
+    libc::SYS_sendmsg,
+    libc::SYS_sendmmsg,
+];
+
 /// Calls watched without conditions when refusals are asked for.
 const REFUSAL_CALLS: &[i64] = &[
     libc::SYS_connect,
@@ -96,8 +110,9 @@ fn write_flag_rules(arg: u8) -> Result<Vec<SeccompRule>, TraceError> {
         .collect()
 }
 
-/// The filter whose matches stop the tracee: writes always, refusal-prone calls when asked.
-fn trace_filter(watch_refusals: bool) -> Result<BpfProgram, TraceError> {
+/// The filter whose matches stop the tracee: writes always, refusal-prone calls and channel
+/// calls when asked.
+fn trace_filter(watch_refusals: bool, channels: bool) -> Result<BpfProgram, TraceError> {
     let mut rules: BTreeMap<i64, Vec<SeccompRule>> = BTreeMap::new();
     for &nr in WRITE_CALLS {
         rules.insert(nr, Vec::new());
@@ -118,6 +133,12 @@ fn trace_filter(watch_refusals: bool) -> Result<BpfProgram, TraceError> {
                 )?,
             ])?],
         );
+    }
+    if channels {
+        // Unconditional: sendto without an address sends on a connected socket.
+        for &nr in CHANNEL_CALLS {
+            rules.insert(nr, Vec::new());
+        }
     }
     compile(rules, SeccompAction::Trace(0))
 }
@@ -166,11 +187,11 @@ fn x32_filter() -> BpfProgram {
 
 impl Filters {
     /// Compiles every filter (allocates: call before the fork).
-    pub(crate) fn build(watch_refusals: bool) -> Result<Filters, TraceError> {
+    pub(crate) fn build(watch_refusals: bool, channels: bool) -> Result<Filters, TraceError> {
         let mut programs = vec![enosys_filter()?, untraced_filter()?];
         #[cfg(target_arch = "x86_64")]
         programs.push(x32_filter());
-        programs.push(trace_filter(watch_refusals)?);
+        programs.push(trace_filter(watch_refusals, channels)?);
         Ok(Filters { programs })
     }
 }

@@ -1,7 +1,8 @@
 //! Traces a program's whole process tree from outside, with ptrace: every task (process or
 //! thread), who created it, what it exec'd, how it ended; every byte it wrote to its stdout and
-//! stderr, attributed to the pid and tid that wrote it; optionally, seeded holds that shake its
-//! schedule, and the system calls the system refused it.
+//! stderr, attributed to the pid and tid that wrote it; optionally, the bytes its tasks moved
+//! through pipes and sockets (which task wrote what into which channel, which task read it),
+//! seeded holds that shake its schedule, and the system calls the system refused it.
 //!
 //! ```no_run
 //! use std::process::{Command, Stdio};
@@ -30,6 +31,12 @@
 //! the run's stdout or stderr (a dup, an inherited copy, an exec'd program's: all the same file),
 //! reads the buffer, and takes the count at the call's return.
 //!
+//! With `channels` on, every read stops too (seccomp cannot tell a pipe from a file): the same
+//! stat tells a pipe (`S_IFIFO`) or a socket (`S_IFSOCK`) from anything else, and only reads and
+//! writes on those are followed to their return, where the bytes moved are read. A pipe's two
+//! ends are one inode; a TCP socket is paired with its other end from the run's
+//! `/proc/PID/net/tcp` (local and remote swapped); Unix sockets have no such table.
+//!
 //! Limits: x86_64 and aarch64 only; clone3 and io_uring_setup fail with ENOSYS and clone with
 //! `CLONE_UNTRACED` with EPERM inside the trace (they would hide tasks or writes); 32-bit and x32
 //! system calls are refused. A call another seccomp filter refuses with an errno never reaches the
@@ -57,7 +64,8 @@ mod tracer;
 pub use error::{TraceError, TraceErrorKind};
 pub use options::{FileId, Pct, Shake, TraceOptions};
 pub use record::{
-    End, Exec, Hold, HoldPoint, Refusal, ScheduleStats, Stream, Task, TaskKind, Trace, Write,
+    Channel, ChannelKind, Direction, End, Exec, Hold, HoldPoint, Refusal, ScheduleStats,
+    SharedMemory, Stream, Task, TaskKind, Trace, Transfer, Write,
 };
 pub use running::{Killer, Running};
 pub use spawn::spawn;

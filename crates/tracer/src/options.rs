@@ -35,7 +35,7 @@ impl FileId {
         Ok(Self::from_stat(&stat(path)?))
     }
 
-    fn from_stat(st: &FileStat) -> FileId {
+    pub(crate) fn from_stat(st: &FileStat) -> FileId {
         let is_char = st.st_mode & libc::S_IFMT == libc::S_IFCHR;
         FileId {
             dev: st.st_dev,
@@ -138,6 +138,15 @@ pub struct TraceOptions {
     /// Bytes kept of all writes together at most: past it, writes are still recorded, with
     /// their length but no bytes (a flood cannot fill the tracer's memory).
     pub max_total_bytes: usize,
+    /// Record reads and writes on pipes and sockets (other than stdout and stderr): which task
+    /// moved which bytes through which channel. Every read then stops the tracee at its entry
+    /// (a read of a file runs on at once; one of a pipe or socket is followed to its return).
+    pub channels: bool,
+    /// Bytes kept of one read or write on a channel at most.
+    pub max_channel_bytes: usize,
+    /// Bytes kept of all reads and writes on channels together at most; past it, they are
+    /// recorded with their length but no bytes.
+    pub max_channel_total: usize,
 }
 
 impl TraceOptions {
@@ -151,6 +160,9 @@ impl TraceOptions {
             watch_refusals: false,
             max_write_bytes: 1024 * 1024,
             max_total_bytes: 16 * 1024 * 1024,
+            channels: false,
+            max_channel_bytes: 64 * 1024,
+            max_channel_total: 8 * 1024 * 1024,
         }
     }
 }

@@ -1,17 +1,133 @@
 //! What /proc says of a stopped tracee: what a descriptor is open on, its process, name, program.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 
+use nix::sys::stat::{FileStat, stat};
+
 use crate::options::FileId;
+use crate::record::{Channel, ChannelKind, SharedMemory};
 
 const ARGS_MAX: usize = 16;
 const ARG_BYTES_MAX: usize = 256;
 
 /// What descriptor `fd` of task `tid` is open on (`stat` follows the magic link, so a dup, an
 /// inherited copy or a reopened terminal all give the file's own identity).
-pub(crate) fn fd_identity(tid: i32, fd: u64) -> Option<FileId> {
+pub(crate) fn fd_stat(tid: i32, fd: u64) -> Option<FileStat> {
     let fd = i32::try_from(fd).ok()?;
-    FileId::of_path(&PathBuf::from(format!("/proc/{tid}/fd/{fd}"))).ok()
+    stat(&PathBuf::from(format!("/proc/{tid}/fd/{fd}"))).ok()
+}
+
+/// What descriptor `fd` of task `tid` is open on, as an identity.
+pub(crate) fn fd_identity(tid: i32, fd: u64) -> Option<FileId> {
+    fd_stat(tid, fd).map(|st| identity(&st))
+}
+
+/// The file's identity, from its `stat`.
+pub(crate) fn identity(st: &FileStat) -> FileId {
+    FileId::from_stat(st)
+}
+
+/// The channel a file is, if it is a pipe, a FIFO or a socket.
+pub(crate) fn channel(st: &FileStat) -> Option<Channel> {
+    let kind = match st.st_mode & libc::S_IFMT {
+        libc::S_IFIFO => ChannelKind::Pipe,
+        libc::S_IFSOCK => ChannelKind::Socket,
+        _ => return None,
+    };
+    Some(Channel {
+        kind,
+        dev: st.st_dev,
+        ino: st.st_ino,
+    })
+}
+
+/// One row of `/proc/PID/net/tcp` or `tcp6`: the local and remote addresses as the table
+/// writes them (hex), and the socket's inode (0 for a connection not yet accepted).
+struct TcpRow {
+    local: String,
+    remote: String,
+    ino: u64,
+}
+
+fn tcp_rows(tid: i32) -> Vec<TcpRow> {
+    let mut rows = Vec::new();
+    for table in ["tcp", "tcp6"] {
+        let Ok(text) = std::fs::read_to_string(format!("/proc/{tid}/net/{table}")) else {
+            continue;
+        };
+        for line in text.lines().skip(1) {
+            // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+            let f: Vec<&str> = line.split_whitespace().take(10).collect();
+            if let [_, local, remote, _, _, _, _, _, _, ino] = f[..]
+                && let Ok(ino) = ino.parse()
+            {
+                rows.push(TcpRow {
+                    local: local.to_string(),
+                    remote: remote.to_string(),
+                    ino,
+                });
+            }
+        }
+    }
+    rows
+}
+
+/// What the TCP tables of `tid`'s network namespace say of socket `ino`: `None` when it is no
+/// TCP socket there; `Some(None)` when it is one whose other end has no inode yet (not
+/// accepted) or is not in the run's namespace; `Some(Some(peer))` the inode of its other end.
+pub(crate) fn tcp_peer(tid: i32, ino: u64) -> Option<Option<u64>> {
+    let rows = tcp_rows(tid);
+    let me = rows.iter().find(|r| r.ino == ino)?;
+    Some(
+        rows.iter()
+            .find(|r| r.ino != 0 && r.ino != ino && r.local == me.remote && r.remote == me.local)
+            .map(|r| r.ino),
+    )
+}
+
+/// The writable shared memory process `pid` maps now (`rw-s` rows of `/proc/PID/maps` with an
+/// inode), one entry per object, POSIX semaphores (`/dev/shm/sem.*`: a counter, no data) left out.
+pub(crate) fn shared_memory(pid: i32) -> Vec<SharedMemory> {
+    let Ok(text) = std::fs::read_to_string(format!("/proc/{pid}/maps")) else {
+        return Vec::new();
+    };
+    let mut seen: HashSet<(u64, u64)> = HashSet::new();
+    let mut out = Vec::new();
+    for line in text.lines() {
+        // address perms offset dev inode [path]
+        let mut f = line.splitn(6, ' ');
+        let (Some(_), Some(perms), Some(_), Some(dev), Some(ino)) =
+            (f.next(), f.next(), f.next(), f.next(), f.next())
+        else {
+            continue;
+        };
+        let p = perms.as_bytes();
+        if p.len() < 4 || p[1] != b'w' || p[3] != b's' {
+            continue;
+        }
+        let Ok(ino) = ino.parse::<u64>() else {
+            continue;
+        };
+        let name = f.next().unwrap_or("").trim().to_string();
+        if ino == 0 || name.starts_with("/dev/shm/sem.") {
+            continue;
+        }
+        let Some((major, minor)) = dev.split_once(':') else {
+            continue;
+        };
+        let (Ok(major), Ok(minor)) = (
+            u32::from_str_radix(major, 16),
+            u32::from_str_radix(minor, 16),
+        ) else {
+            continue;
+        };
+        let dev = libc::makedev(major, minor);
+        if seen.insert((dev, ino)) {
+            out.push(SharedMemory { dev, ino, name });
+        }
+    }
+    out
 }
 
 /// The controlling terminal of task `tid` (`tty_nr` of `/proc/TID/stat`) as an `st_rdev`, if

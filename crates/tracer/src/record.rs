@@ -1,4 +1,5 @@
-//! What a finished trace holds: tasks, writes to stdout and stderr, holds, refusals.
+//! What a finished trace holds: tasks, writes to stdout and stderr, bytes through pipes and
+//! sockets between the run's tasks, holds, refusals.
 //!
 //! Every time is a `Duration` since the `start` instant of the [`crate::TraceOptions`].
 
@@ -93,6 +94,22 @@ pub struct Task {
     /// by SIGKILL may end without stopping).
     #[serde(serialize_with = "json::opt_secs")]
     pub cpu_time: Option<Duration>,
+    /// For a process, when channels are recorded: the writable shared memory it mapped (`rw-s`
+    /// in `/proc/PID/maps`, POSIX semaphores `/dev/shm/sem.*` left out), as seen at its first
+    /// write to stdout or stderr and at its exit. Two processes that map one object can pass
+    /// values through it without a system call the trace sees.
+    pub shared_memory: Vec<SharedMemory>,
+}
+
+/// A writable shared memory object a process mapped.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct SharedMemory {
+    /// The device of its inode (anonymous shared memory: the kernel's shmem device).
+    pub dev: u64,
+    /// Its inode: each anonymous shared mapping has one of its own, shared with every fork.
+    pub ino: u64,
+    /// Its name in the maps (`/dev/zero (deleted)` for anonymous shared memory, a path else).
+    pub name: String,
 }
 
 /// Which of the run's streams a write went to.
@@ -123,6 +140,65 @@ pub struct Write {
     pub len: usize,
     /// The bytes written: all `len` of them, unless cut at the options' `max_write_bytes` or
     /// `max_total_bytes`, or unreadable (sendfile and splice move bytes the caller never held: then empty).
+    #[serde(serialize_with = "json::text")]
+    pub bytes: Vec<u8>,
+}
+
+/// What kind of kernel object a channel is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChannelKind {
+    /// A pipe or a FIFO: both ends are the one object.
+    Pipe,
+    /// A socket (a socketpair's end, a connected Unix or TCP socket): each end is an object of
+    /// its own, and what one end writes the other reads.
+    Socket,
+}
+
+/// The kernel object a descriptor of a channel is open on (`stat` of `/proc/TID/fd/N`: a pipe
+/// is `pipe:[ino]`, a socket `socket:[ino]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Channel {
+    /// Pipe or socket.
+    pub kind: ChannelKind,
+    /// `st_dev` (pipefs, sockfs, or a FIFO's file system).
+    pub dev: u64,
+    /// `st_ino`.
+    pub ino: u64,
+}
+
+/// Which way bytes went through a channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// The task read them from the channel.
+    Read,
+    /// The task wrote them into the channel.
+    Write,
+}
+
+/// One completed read from, or write into, a pipe or socket other than the run's stdout and
+/// stderr (recorded when [`crate::TraceOptions::channels`] is on).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Transfer {
+    /// The reading or writing thread.
+    pub tid: i32,
+    /// Its process.
+    pub tgid: i32,
+    /// The end it read or wrote.
+    pub channel: Channel,
+    /// Read or write.
+    pub direction: Direction,
+    /// The system call (`read`, `recvmsg`, `write`, `sendto`, ...).
+    pub syscall: &'static str,
+    /// When the system call returned.
+    #[serde(serialize_with = "json::secs")]
+    pub at: Duration,
+    /// How many bytes it moved (its return value; for `recvmmsg` and `sendmmsg`, the messages'
+    /// lengths added).
+    pub len: usize,
+    /// The first of those bytes, up to the options' caps (empty for sendfile, splice and tee,
+    /// which move bytes the caller never held).
     #[serde(serialize_with = "json::text")]
     pub bytes: Vec<u8>,
 }
@@ -193,6 +269,13 @@ pub struct Trace {
     pub holds: Vec<Hold>,
     /// Every refused system call, in order (empty unless `watch_refusals`).
     pub refusals: Vec<Refusal>,
+    /// Every completed read and write on a pipe or socket, in order of return (empty unless
+    /// `channels`).
+    pub transfers: Vec<Transfer>,
+    /// The two ends of each connected TCP socket the tracer paired (socket inodes; from
+    /// `/proc/PID/net/tcp` and `tcp6`, local and remote addresses swapped). Unix sockets have
+    /// no such table: their ends are for the reader of the trace to pair.
+    pub socket_peers: Vec<[u64; 2]>,
     /// The run's stop points and what the schedule did at them.
     pub schedule: ScheduleStats,
 }

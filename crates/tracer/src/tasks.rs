@@ -3,7 +3,8 @@
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
-use crate::record::{End, Exec, Stream, Task, TaskKind};
+use crate::calls::Buffers;
+use crate::record::{Channel, Direction, End, Exec, Stream, Task, TaskKind};
 use crate::shake::Dice;
 
 /// A system call a tracee is inside, whose return the tracer waits for.
@@ -14,6 +15,13 @@ pub(crate) enum Pending {
         stream: Stream,
         syscall: &'static str,
         bytes: Vec<u8>,
+    },
+    /// A read or write on a pipe or socket: its bytes are read at its return.
+    Transfer {
+        channel: Channel,
+        direction: Direction,
+        syscall: &'static str,
+        buffers: Buffers,
     },
     /// A watched call that may be refused.
     Watch {
@@ -61,6 +69,7 @@ impl Table {
             end: None,
             comm,
             cpu_time: None,
+            shared_memory: Vec::new(),
         });
         self.live.insert(
             pid,
@@ -107,6 +116,7 @@ impl Table {
             end: None,
             comm,
             cpu_time: None,
+            shared_memory: Vec::new(),
         });
         let started = self.early.remove(&tid);
         self.live.insert(
@@ -152,6 +162,7 @@ impl Table {
             end: None,
             comm: None,
             cpu_time: None,
+            shared_memory: Vec::new(),
         });
         self.live.insert(
             tid,

@@ -3,16 +3,17 @@
 //! Stops are served one at a time. A shaken task is simply not resumed until the schedule lets
 //! it go on; meanwhile the loop polls (`WNOHANG`) so the other tasks keep running and being served.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
 
-use crate::calls::{self, Outcome, Streams};
+use crate::calls::{self, Outcome, Streams, Watching};
 use crate::error::TraceError;
 use crate::options::TraceOptions;
 use crate::proc_info;
-use crate::record::{End, Exec, HoldPoint, Refusal, TaskKind, Trace, Write};
+use crate::record::{ChannelKind, End, Exec, HoldPoint, Refusal, TaskKind, Trace, Transfer, Write};
 use crate::running::Shared;
 use crate::schedule::Scheduler;
 use crate::shake::{Dice, Resume};
@@ -31,7 +32,28 @@ pub(crate) struct Tracer {
     /// Bytes kept in `writes` so far.
     kept: usize,
     refusals: Vec<Refusal>,
+    transfers: Vec<Transfer>,
+    /// Bytes kept in `transfers` so far.
+    channel_kept: usize,
+    /// What is known of each socket the run moved bytes through (by inode).
+    sockets: HashMap<u64, Socket>,
+    socket_peers: Vec<[u64; 2]>,
+    /// Processes whose shared memory was read at a write to stdout or stderr.
+    maps_read: HashSet<i32>,
 }
+
+/// What the tracer knows of a socket's other end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Socket {
+    /// A TCP socket whose other end is not known yet: looked up again at its next transfer, this
+    /// many lookups made.
+    Looking(u8),
+    /// Paired, or no TCP socket (Unix), or looked up often enough: never looked up again.
+    Settled,
+}
+
+/// Lookups of a TCP socket's other end at most (an end not accepted yet has no inode).
+const PEER_LOOKUPS: u8 = 8;
 
 impl Tracer {
     /// A tracer for `main_pid`, stopped after its exec with the options set.
@@ -57,6 +79,11 @@ impl Tracer {
             unfinished: Vec::new(),
             kept: 0,
             refusals: Vec::new(),
+            transfers: Vec::new(),
+            channel_kept: 0,
+            sockets: HashMap::new(),
+            socket_peers: Vec::new(),
+            maps_read: HashSet::new(),
         };
         tracer.note_exec(main_pid, main_pid);
         tracer
@@ -95,6 +122,8 @@ impl Tracer {
             shake: self.opts.shake,
             holds,
             refusals: self.refusals,
+            transfers: self.transfers,
+            socket_peers: self.socket_peers,
             schedule,
         })
     }
@@ -259,6 +288,9 @@ impl Tracer {
                 // The last moment the task's final name and CPU time can be read.
                 let comm = proc_info::comm(pid);
                 let cpu_time = proc_info::cpu_time(self.table.tgid(pid), pid);
+                if self.opts.channels && self.table.tgid(pid) == pid {
+                    self.note_shared_memory(pid);
+                }
                 if let Some(rec) = self.table.record_mut(pid) {
                     if comm.is_some() {
                         rec.comm = comm;
@@ -318,20 +350,23 @@ impl Tracer {
             self.resume(pid, Resume::Cont(0));
             return;
         };
-        let pending = calls::on_entry(
-            pid,
-            nr,
-            &args,
-            &self.streams,
-            self.opts
+        let watching = Watching {
+            streams: &self.streams,
+            max_bytes: self
+                .opts
                 .max_write_bytes
                 .min(self.opts.max_total_bytes.saturating_sub(self.kept)),
-            self.opts.watch_refusals,
-        );
+            watch_refusals: self.opts.watch_refusals,
+            channels: self.opts.channels,
+        };
+        let pending = calls::on_entry(pid, nr, &args, &watching);
         let is_write = matches!(pending, Some(crate::tasks::Pending::Write { .. }));
         if is_write {
             let tgid = self.table.tgid(pid);
             self.table.mark_in_program(tgid);
+            if self.opts.channels && self.maps_read.insert(tgid) {
+                self.note_shared_memory(tgid);
+            }
         }
         match (pending, self.table.live(pid)) {
             (Some(p), Some(live)) => live.pending = Some(p),
@@ -354,15 +389,60 @@ impl Tracer {
         let tgid = self.table.tgid(pid);
         let pending = self.table.live(pid).and_then(|l| l.pending.take());
         if let (Some(p), Some(ret)) = (pending, ret) {
-            match calls::on_return(pid, tgid, p, ret, self.now()) {
+            let room = self.opts.max_channel_bytes.min(
+                self.opts
+                    .max_channel_total
+                    .saturating_sub(self.channel_kept),
+            );
+            match calls::on_return(pid, tgid, p, ret, self.now(), room) {
                 Outcome::Write(w) => {
                     self.kept += w.bytes.len();
                     self.writes.push(w);
+                }
+                Outcome::Transfer(t) => {
+                    self.channel_kept += t.bytes.len();
+                    if t.channel.kind == ChannelKind::Socket {
+                        self.note_socket(pid, t.channel.ino);
+                    }
+                    self.transfers.push(t);
                 }
                 Outcome::Refusal(r) => self.refusals.push(r),
                 Outcome::Nothing => {}
             }
         }
         self.resume(pid, Resume::Cont(0));
+    }
+
+    /// A socket the run moved bytes through: its other end, if it is a TCP socket whose other
+    /// end is in the TCP tables of the run's network namespace, is paired with it.
+    fn note_socket(&mut self, tid: i32, ino: u64) {
+        let tries = match self.sockets.get(&ino) {
+            Some(Socket::Settled) => return,
+            Some(Socket::Looking(n)) => *n,
+            None => 0,
+        };
+        let state = match proc_info::tcp_peer(tid, ino) {
+            None => Socket::Settled,
+            Some(Some(peer)) => {
+                self.socket_peers.push([ino, peer]);
+                self.sockets.insert(peer, Socket::Settled);
+                Socket::Settled
+            }
+            Some(None) if tries + 1 >= PEER_LOOKUPS => Socket::Settled,
+            Some(None) => Socket::Looking(tries + 1),
+        };
+        self.sockets.insert(ino, state);
+    }
+
+    /// Adds what shared memory process `pid` maps now to its record.
+    fn note_shared_memory(&mut self, pid: i32) {
+        let found = proc_info::shared_memory(pid);
+        if let Some(rec) = self.table.record_mut(pid) {
+            for m in found {
+                if !rec.shared_memory.contains(&m) {
+                    rec.shared_memory.push(m);
+                }
+            }
+        }
     }
 }

@@ -135,6 +135,7 @@ fn trace_of(run: &RunOutcome) -> Trace {
                 end: main_end,
                 comm: None,
                 cpu_time: None,
+                shared_memory: Vec::new(),
             },
         ),
     }
@@ -177,6 +178,7 @@ fn task_of(t: &RunTask) -> Task {
         end: None,
         comm: None,
         cpu_time: t.cpu_time,
+        shared_memory: Vec::new(),
     }
 }
 

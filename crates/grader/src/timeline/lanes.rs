@@ -204,6 +204,7 @@ mod tests {
                 "demo".into()
             }),
             cpu_time: None,
+            shared_memory: Vec::new(),
         }
     }
 
