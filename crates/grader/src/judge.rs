@@ -105,8 +105,9 @@ pub(crate) struct Judging<'s> {
     values: Params,
     checks: Vec<CheckReport>,
     runs: usize,
-    /// Per spec check: how many runs could not judge it, and the first one's reason.
-    unjudged: Vec<(usize, Option<String>)>,
+    /// Per spec check: how many runs could not judge it, and the first one's reason and its
+    /// report words' catalogue id.
+    unjudged: Vec<(usize, Option<String>, Option<&'static str>)>,
 }
 
 /// One check's verdict on one run: held (and reached or not), failed, or not judged.
@@ -121,7 +122,7 @@ impl<'s> Judging<'s> {
             values: params.filled(&spec.params),
             checks: check_list(spec),
             runs: 0,
-            unjudged: vec![(0, None); spec.checks.len()],
+            unjudged: vec![(0, None, None); spec.checks.len()],
         }
     }
 
@@ -191,10 +192,12 @@ impl<'s> Judging<'s> {
                         if (c.needs_trace && !traced) || (c.likely.is_some() && shaken) {
                             return Ok(None);
                         }
-                        // The machine could not judge it (too few free cores): not checked, and why.
-                        if let Some(why) = c.rule.not_judged(&ctx) {
+                        // The run could not judge it (too few free cores, values through shared
+                        // memory): not checked, and why.
+                        if let Some(n) = c.rule.not_judged(&ctx) {
                             u.0 += 1;
-                            u.1.get_or_insert_with(|| format!("run {}: {why}", run.run));
+                            u.1.get_or_insert_with(|| format!("run {}: {}", run.run, n.why));
+                            u.2.get_or_insert(n.tag);
                             return Ok(None);
                         }
                         c.rule.judge(&ctx).map(|()| Some(c.rule.reached(&ctx)))
@@ -206,6 +209,12 @@ impl<'s> Judging<'s> {
     /// The report over every run added, complete: each check's status, then the first
     /// failing run's diff, the runs' facts, the fence and its notes, from `grading`.
     pub(crate) fn finish(mut self, grading: Grading<'_>) -> Report {
+        for (c, u) in self.checks[RUN_CHECKS.len()..]
+            .iter_mut()
+            .zip(&self.unjudged)
+        {
+            c.not_judged = u.2.map(String::from);
+        }
         for c in &mut self.checks {
             settle(c, self.runs);
         }
@@ -237,7 +246,7 @@ impl<'s> Judging<'s> {
                         .checks
                         .iter()
                         .zip(self.unjudged)
-                        .filter_map(|(c, (n, why))| {
+                        .filter_map(|(c, (n, why, _))| {
                             Some(format!(
                                 "'{}' was not judged in {n} run(s) ({})",
                                 c.name, why?

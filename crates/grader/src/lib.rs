@@ -33,6 +33,7 @@
 mod assembler;
 mod bundle;
 mod causes;
+mod channels;
 mod checks;
 mod class;
 mod cli_args;
@@ -80,6 +81,7 @@ pub mod value_parsers {
         size,
     };
 }
+pub use channels::{Channels, Flow, Piece, SharedWith};
 pub use coverage::Coverage;
 pub use error::{GradeError, GradeErrorKind};
 pub use fence_report::fence_short;

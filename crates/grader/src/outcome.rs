@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::channels::Channels;
 use crate::writer::{RunTask, Tracing, Writer};
 
 /// One line of the port's stdout: as it arrived, or, when the run was traced, as one writer
@@ -79,6 +80,8 @@ pub struct RunOutcome {
     pub machine: Vec<CpuSample>,
     /// Stdout ended without a newline after its last line.
     pub unterminated: bool,
+    /// What went through the run's pipes and sockets, and who shares memory (traced runs).
+    pub channels: Channels,
 }
 
 /// The machine's CPU counters at one moment of a run (`/proc/stat`'s `cpu` line).

@@ -84,6 +84,11 @@ pub struct CheckReport {
     /// An undecided likely check: about how many more judged runs would decide it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub more_runs: Option<usize>,
+    /// Runs could not judge it (the report's notes say why): the catalogue id of the words that
+    /// say so (`report-not-judged`: the machine; `came-through-shared-memory`: the values went
+    /// through shared memory).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_judged: Option<String>,
 }
 
 impl CheckReport {
@@ -113,6 +118,7 @@ impl CheckReport {
             failures: Vec::new(),
             interval: None,
             more_runs: None,
+            not_judged: None,
         }
     }
 }
@@ -236,11 +242,8 @@ impl Report {
                 CheckStatus::Undecided => paint(&i18n::tr(lang, "report-tag-undecided"), "33"),
             };
             let _ = write!(out, "{tag}  {}", c.shown());
-            let unjudged = format!("'{}' was not judged", c.name);
-            if c.status == CheckStatus::NotChecked
-                && self.notes.iter().any(|n| n.starts_with(&unjudged))
-            {
-                let _ = write!(out, "  [{}]", i18n::tr(lang, "report-not-judged"));
+            if let (CheckStatus::NotChecked, Some(tag)) = (c.status, &c.not_judged) {
+                let _ = write!(out, "  [{}]", i18n::tr(lang, tag));
             } else if c.status == CheckStatus::NotChecked {
                 let _ = write!(out, "  [{}]", i18n::tr(lang, "report-not-checked"));
             } else if c.status == CheckStatus::NotReached {

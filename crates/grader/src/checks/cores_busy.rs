@@ -11,7 +11,7 @@ use crate::outcome::CpuSample;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::raw::RawNum;
-use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
+use crate::spec::rule::{CheckType, Classified, Ctx, NotJudged, Rule};
 use crate::spec::values::Num;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
@@ -134,12 +134,9 @@ impl CoresBusyRule {
     }
 }
 
-impl Rule for CoresBusyRule {
-    fn reached(&self, ctx: &Ctx<'_>) -> bool {
-        self.ends(ctx).is_some()
-    }
-
-    fn not_judged(&self, ctx: &Ctx<'_>) -> Option<String> {
+impl CoresBusyRule {
+    /// Why the run cannot judge the check: too few free cores, or CPU times unknown.
+    fn why_not_judged(&self, ctx: &Ctx<'_>) -> Option<String> {
         let need = ctx.num(&self.min) as f64 - self.slack;
         let Some(span) = self.span(ctx) else {
             // No span (a line missing: other checks say so) or no counts: nothing to judge.
@@ -159,6 +156,19 @@ impl Rule for CoresBusyRule {
                 "the trace missed the CPU time of {} task(s) (they ended without an exit stop)",
                 span.unknown
             )
+        })
+    }
+}
+
+impl Rule for CoresBusyRule {
+    fn reached(&self, ctx: &Ctx<'_>) -> bool {
+        self.ends(ctx).is_some()
+    }
+
+    fn not_judged(&self, ctx: &Ctx<'_>) -> Option<NotJudged> {
+        self.why_not_judged(ctx).map(|why| NotJudged {
+            tag: "report-not-judged",
+            why,
         })
     }
 
@@ -240,7 +250,7 @@ slack = 0.5
         let params = Params::resolve(&s, &[], 1.0).expect("params");
         let lines = classify(&s.lines, &r.lines);
         let ctx = Ctx { kinds: &s.lines, params: &params, run: r, lines: &lines };
-        s.checks[0].rule.not_judged(&ctx)
+        s.checks[0].rule.not_judged(&ctx).map(|n| n.why)
     }
 
     #[test]

@@ -40,6 +40,7 @@ check_types! {
     direct_child,
     cpu_time,
     cores_busy,
+    came_through,
 }
 
 #[cfg(test)]

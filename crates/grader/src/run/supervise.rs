@@ -221,10 +221,12 @@ impl Supervisor {
         let (mut tasks, mut advice) = (Vec::new(), Vec::new());
         let mut refused = Vec::new();
         let mut schedule = tracer::ScheduleStats::default();
+        let mut channels = crate::channels::Channels::default();
         match self.main.take_trace() {
             Some(Ok(trace)) => {
                 schedule = trace.schedule.clone();
                 tasks = attribute::tasks(&trace);
+                channels = crate::channels::Channels::of(&trace);
                 refused = super::fenced::refusals(&trace);
                 match attribute::stdout_writes(&trace, stdout_bytes) {
                     _ if output_limit_hit => {
@@ -264,6 +266,7 @@ impl Supervisor {
             refused,
             machine: machine.samples,
             unterminated,
+            channels,
         })
     }
 

@@ -25,9 +25,10 @@ pub(crate) trait Rule: fmt::Debug + Send + Sync {
     /// holds on a run it did not reach is reported "not reached", not "passed".
     fn reached(&self, run: &Ctx<'_>) -> bool;
 
-    /// Why this run cannot judge the check (the machine left too few cores free), if it cannot:
-    /// the run is then "not checked" for it, never passed or failed, and the report says why.
-    fn not_judged(&self, _run: &Ctx<'_>) -> Option<String> {
+    /// Why this run cannot judge the check (the machine left too few cores free, the values went
+    /// through memory the trace cannot see), if it cannot: the run is then "not checked" for it,
+    /// never passed or failed, and the report says why.
+    fn not_judged(&self, _run: &Ctx<'_>) -> Option<NotJudged> {
         None
     }
 
@@ -35,6 +36,16 @@ pub(crate) trait Rule: fmt::Debug + Send + Sync {
     fn pair(&self) -> Option<Pair> {
         None
     }
+}
+
+/// Why a run cannot judge a check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NotJudged {
+    /// The catalogue's id of the report's words for a check no run could judge for this reason
+    /// (`report-not-judged`: "the machine could not judge it in any run").
+    pub(crate) tag: &'static str,
+    /// This run's reason, in the report's note.
+    pub(crate) why: String,
 }
 
 /// A check type: its name in the spec's `type` field, the fields it takes besides `name`,

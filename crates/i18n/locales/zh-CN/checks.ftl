@@ -6,3 +6,6 @@ check-trace = 跟踪能说明标准输出的每个字节
 check-left-behind = 不留下任何进程
 check-lines = 每一行都匹配某个模式
 check-format = 行的格式
+
+# 没有一次运行能评判的 `came_through` 检查：值经由进程共享的内存传递。
+came-through-shared-memory = 未检查：通道是共享内存，跟踪看不到（见注释）
