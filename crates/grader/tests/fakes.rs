@@ -10,14 +10,17 @@ use std::time::Duration;
 use common::{fixtures, grade};
 use serde_json::Value;
 
-/// One fake: the example, how to run it, the time scale, and the check that must fail.
+/// One fake: the example, how to run it, the time scale, and the checks that must fail.
 struct Fake {
     example: &'static str,
     python: &'static str,
     rust: &'static str,
     args: &'static [&'static str],
+    /// The Rust twin is a master and a worker in one binary (`master` / `worker`), graded as a
+    /// pair (the Python twin runs the pair itself).
+    rust_pair: bool,
     scale: &'static str,
-    check: &'static str,
+    checks: &'static [&'static str],
 }
 
 const CHILD_LINE: &str =
@@ -30,7 +33,8 @@ const FAKES: &[Fake] = &[
         rust: "fake-process-no-child",
         args: &[],
         scale: "0.01",
-        check: CHILD_LINE,
+        rust_pair: false,
+        checks: &[CHILD_LINE],
     },
     Fake {
         example: "pool",
@@ -38,7 +42,10 @@ const FAKES: &[Fake] = &[
         rust: "fake-pool-threads",
         args: &["2"],
         scale: "0.01",
-        check: "each Run line is written by a worker process made by the parent, whose pid it prints",
+        rust_pair: false,
+        checks: &[
+            "each Run line is written by a worker process made by the parent, whose pid it prints",
+        ],
     },
     Fake {
         example: "fork",
@@ -46,7 +53,8 @@ const FAKES: &[Fake] = &[
         rust: "fake-fork-parent-prints",
         args: &[],
         scale: "0.01",
-        check: CHILD_LINE,
+        rust_pair: false,
+        checks: &[CHILD_LINE],
     },
     Fake {
         example: "queue",
@@ -54,7 +62,8 @@ const FAKES: &[Fake] = &[
         rust: "fake-queue-thread-reader",
         args: &[],
         scale: "0.01",
-        check: "the Gets are written by a child process (the reader)",
+        rust_pair: false,
+        checks: &["the Gets are written by a child process (the reader)"],
     },
     Fake {
         example: "pipe",
@@ -62,7 +71,8 @@ const FAKES: &[Fake] = &[
         rust: "fake-pipe-thread-child",
         args: &[],
         scale: "0.01",
-        check: "the child's got lines are written by a child process made by the parent",
+        rust_pair: false,
+        checks: &["the child's got lines are written by a child process made by the parent"],
     },
     Fake {
         example: "thread",
@@ -70,7 +80,8 @@ const FAKES: &[Fake] = &[
         rust: "fake-thread-child-process",
         args: &[],
         scale: "0.01",
-        check: "LoopThread's running line is written by another thread of the main process",
+        rust_pair: false,
+        checks: &["LoopThread's running line is written by another thread of the main process"],
     },
     // Sleeps instead of joins: at this time scale the sleep always covers the other task in an
     // unshaken run; only the shaken runs (half of them) hold it long enough to show.
@@ -80,7 +91,8 @@ const FAKES: &[Fake] = &[
         rust: "fake-process-sleeps",
         args: &[],
         scale: "0.1",
-        check: "'Process end.' comes after the child line (join)",
+        rust_pair: false,
+        checks: &["'Process end.' comes after the child line (join)"],
     },
     Fake {
         example: "thread",
@@ -88,7 +100,8 @@ const FAKES: &[Fake] = &[
         rust: "fake-thread-sleeps",
         args: &[],
         scale: "0.1",
-        check: "MainThread ends after LoopThread (join)",
+        rust_pair: false,
+        checks: &["MainThread ends after LoopThread (join)"],
     },
     // Issue 18: values the trace can know, made up. At full time scale (the default).
     Fake {
@@ -97,7 +110,8 @@ const FAKES: &[Fake] = &[
         rust: "fake-pool-made-up-seconds",
         args: &["2"],
         scale: "1",
-        check: "each task's printed time is no longer than the traced time since its Run line",
+        rust_pair: false,
+        checks: &["each task's printed time is no longer than the traced time since its Run line"],
     },
     Fake {
         example: "subprocess",
@@ -105,7 +119,11 @@ const FAKES: &[Fake] = &[
         rust: "fake-subprocess-made-up-output",
         args: &[],
         scale: "1",
-        check: "each exit code is that of the child the port waited for",
+        rust_pair: false,
+        checks: &[
+            "each exit code is that of the child the port waited for",
+            "sh's output 42 came from sh through a pipe",
+        ],
     },
     Fake {
         example: "fork",
@@ -113,7 +131,18 @@ const FAKES: &[Fake] = &[
         rust: "fake-fork-grandchild",
         args: &[],
         scale: "1",
-        check: "the child line is written by the parent's own child",
+        rust_pair: false,
+        checks: &["the child line is written by the parent's own child"],
+    },
+    // The worker takes its tasks from a file the master writes, not from the master.
+    Fake {
+        example: "distributed",
+        python: "distributed/fake_worker_reads_file.py",
+        rust: "fake-distributed-file-worker",
+        args: &[],
+        rust_pair: true,
+        scale: "0.15",
+        checks: &["the worker read each task's number from another process before running it"],
     },
     // Half a second a run: the sleeping threads' made-up CPU time is a second.
     Fake {
@@ -122,14 +151,18 @@ const FAKES: &[Fake] = &[
         rust: "fake-multicore-sleeps",
         args: &[],
         scale: "0.1",
-        check: "the CPU time printed was used, as the kernel counted it",
+        rust_pair: false,
+        checks: &["the CPU time printed was used, as the kernel counted it"],
     },
 ];
 
-/// Grades `command` with the default 10 runs; the failing runs of `check`, or why not.
-fn failing_runs(f: &Fake, command: &[OsString]) -> Result<usize, String> {
-    let mut args: Vec<String> = [f.example, "--time-scale", f.scale, "--format", "json", "--"]
+/// Grades `command` (with `options` before it) with the default 10 runs; the failing runs of
+/// each of the fake's checks, or why not.
+fn failing_runs(f: &Fake, options: &[&str], command: &[OsString]) -> Result<Vec<usize>, String> {
+    let mut args: Vec<String> = [f.example, "--time-scale", f.scale, "--format", "json"]
         .iter()
+        .chain(options)
+        .chain(&["--"])
         .map(|s| s.to_string())
         .collect();
     args.extend(command.iter().map(|c| c.to_string_lossy().into_owned()));
@@ -138,27 +171,48 @@ fn failing_runs(f: &Fake, command: &[OsString]) -> Result<usize, String> {
     let out = grade(&refs, Duration::from_secs(300));
     let report: Value = serde_json::from_str(&out.stdout)
         .map_err(|e| format!("no JSON report ({e}); stderr: {}", out.stderr))?;
-    let check = report["checks"]
-        .as_array()
-        .and_then(|cs| cs.iter().find(|c| c["name"] == f.check))
-        .ok_or_else(|| format!("no check named {:?}", f.check))?;
-    if check["status"] != "failed" {
-        return Err(format!("{:?} did not fail: {check}", f.check));
-    }
-    Ok(check["failures"].as_array().map_or(0, Vec::len))
+    f.checks
+        .iter()
+        .map(|name| {
+            let check = report["checks"]
+                .as_array()
+                .and_then(|cs| cs.iter().find(|c| c["name"] == *name))
+                .ok_or_else(|| format!("no check named {name:?}"))?;
+            if check["status"] != "failed" {
+                return Err(format!("{name:?} did not fail: {check}"));
+            }
+            Ok(check["failures"].as_array().map_or(0, Vec::len))
+        })
+        .collect()
 }
 
 fn check_all(rust: bool) {
     let mut wrong = Vec::new();
     for f in FAKES {
-        let command: Vec<OsString> = if rust {
-            vec![workspace_tests::bin(f.rust).into_os_string()]
-        } else {
-            vec![fixtures().join(f.python).into_os_string()]
+        let (options, command): (&[&str], Vec<OsString>) = match (rust, f.rust_pair) {
+            (true, true) => {
+                let bin = workspace_tests::bin(f.rust).into_os_string();
+                (
+                    &["--pair", "--pair-after", "Try get results"],
+                    vec![
+                        bin.clone(),
+                        "master".into(),
+                        "--".into(),
+                        bin,
+                        "worker".into(),
+                    ],
+                )
+            }
+            (true, false) => (&[], vec![workspace_tests::bin(f.rust).into_os_string()]),
+            (false, _) => (&[], vec![fixtures().join(f.python).into_os_string()]),
         };
         let name = if rust { f.rust } else { f.python };
-        match failing_runs(f, &command) {
-            Ok(n) => println!("{name}: '{}' failed in {n} of 10 runs", f.check),
+        match failing_runs(f, options, &command) {
+            Ok(counts) => {
+                for (check, n) in f.checks.iter().zip(counts) {
+                    println!("{name}: '{check}' failed in {n} of 10 runs");
+                }
+            }
             Err(e) => wrong.push(format!("{name}: {e}")),
         }
     }

@@ -269,6 +269,7 @@ fn junit_escapes_hostile_text() {
             }],
             interval: None,
             more_runs: None,
+            not_judged: None,
         }],
         diff: None,
         facts: Default::default(),
