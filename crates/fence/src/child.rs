@@ -19,6 +19,7 @@ pub(crate) enum Step {
     Join,
     IdMaps,
     Mount,
+    Bind,
     Loopback,
     Capabilities,
     Rlimit,
@@ -39,6 +40,7 @@ impl Step {
             Step::Join => b"fence: could not join the run's namespaces\n",
             Step::IdMaps => b"fence: could not write uid/gid maps\n",
             Step::Mount => b"fence: could not mount the scratch tmpfs\n",
+            Step::Bind => b"fence: could not bind a read-only folder into the run\n",
             Step::Loopback => b"fence: could not bring the loopback up\n",
             Step::Capabilities => b"fence: could not drop capabilities\n",
             Step::Rlimit => b"fence: could not set a resource limit\n",
@@ -89,6 +91,8 @@ pub(crate) struct Plan {
     pub id_maps: Option<IdMaps>,
     /// Mounts, in order (the first makes `/` private).
     pub mounts: Vec<Mount>,
+    /// Folders bound read-only, after the mounts.
+    pub binds: Vec<crate::bind::ChildBind>,
     /// Bring `lo` up.
     pub loopback: Option<IfReqFlags>,
     /// Ids to switch to after the namespaces (root without a user namespace).
@@ -188,6 +192,9 @@ impl Plan {
             check(Step::Mount, unsafe {
                 libc::mount(m.source.as_ptr(), m.target.as_ptr(), fstype, m.flags, data)
             })?;
+        }
+        for bind in &self.binds {
+            crate::bind::bind_in_child(bind).map_err(|e| (Step::Bind, e))?;
         }
         if let Some(ifreq) = self.loopback {
             loopback_up(ifreq).map_err(|e| (Step::Loopback, e))?;

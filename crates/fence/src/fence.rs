@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use seccompiler::BpfProgram;
 
+use crate::bind::{Bind, ChildBind, clone_tree, plan_bind};
 use crate::child::{Mount, Plan};
 use crate::error::{FenceError, FenceErrorKind};
 use crate::options::{FenceOptions, RunAs};
@@ -32,6 +33,8 @@ pub struct Fence {
     ids: (libc::uid_t, libc::gid_t, bool),
     namespaces: bool,
     mounts: Vec<(Option<PathBuf>, Mount)>,
+    /// Folders bound read-only into the run (those its ids cannot reach on the host).
+    binds: Vec<Bind>,
     /// The ruleset's paths, and the kernel's Landlock ABI (a ruleset is built per child).
     landlock: Option<(landlock_rules::Paths, i32)>,
     seccomp: Vec<BpfProgram>,
@@ -108,6 +111,26 @@ impl Fence {
             }
         }
 
+        let mut binds = Vec::new();
+        if drop {
+            for path in &options.bound_read_only {
+                let bind = plan_bind(path)?;
+                if bind.cover.is_none() {
+                    continue;
+                }
+                if !namespaces {
+                    return Err(FenceError::new(
+                        FenceErrorKind::InvalidOption,
+                        format!(
+                            "{} is out of nobody's reach and cannot be bound without namespaces",
+                            path.display()
+                        ),
+                    ));
+                }
+                binds.push(bind);
+            }
+        }
+
         let mut landlock = None;
         let mut covers = Vec::new();
         let mut landlock_abi = None;
@@ -122,7 +145,12 @@ impl Fence {
                 let host_ports = options.host_network_tcp_ports.clone();
                 let refuse_tcp = !namespaces || host_ports.is_some();
                 let paths = landlock_rules::Paths {
-                    read_only: options.read_only.clone(),
+                    read_only: options
+                        .read_only
+                        .iter()
+                        .chain(&options.bound_read_only)
+                        .cloned()
+                        .collect(),
                     writable: options.writable.clone(),
                     scratch: scratch.path().to_path_buf(),
                     dev_shm: private_shm.then(|| dev_shm.to_path_buf()),
@@ -173,6 +201,14 @@ impl Fence {
         let root_keeps_uid = probe.root && options.run_as == RunAs::Invoker;
         let drop_capabilities = root_keeps_uid.then(cap_last_cap);
         let ids = match (drop, root_keeps_uid) {
+            (true, _) if !binds.is_empty() => format!(
+                "nobody (65534), with {} bound read-only",
+                binds
+                    .iter()
+                    .map(|b| b.path.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             (true, _) => "nobody (65534)".to_string(),
             (false, true) => "uid 0 without capabilities".to_string(),
             (false, false) => format!("uid {uid}"),
@@ -198,6 +234,7 @@ impl Fence {
             ids: (uid, gid, drop),
             namespaces,
             mounts,
+            binds,
             landlock,
             seccomp: seccomp_programs,
             drop_capabilities,
@@ -321,6 +358,22 @@ impl Fence {
                 }
                 plan.mounts.push(m);
             }
+            let mut covered: Vec<&std::ffi::CStr> = Vec::new();
+            for bind in &self.binds {
+                let cover = bind
+                    .cover
+                    .as_ref()
+                    .filter(|c| !covered.contains(&c.as_c_str()));
+                if let Some(c) = cover {
+                    covered.push(c);
+                }
+                plan.binds.push(ChildBind {
+                    cover: cover.cloned(),
+                    mkdirs: bind.mkdirs.clone(),
+                    target: bind.target.clone(),
+                    tree: clone_tree(bind)?,
+                });
+            }
             if self.options.loopback && self.options.host_network_tcp_ports.is_none() {
                 plan.loopback = Some(loopback_request());
             }
@@ -335,7 +388,12 @@ fn validate(options: &FenceOptions) -> Result<(), FenceError> {
     if options.max_procs == 0 || options.max_memory == 0 || options.max_disk == 0 {
         return bad("max_procs, max_memory and max_disk must be above 0".to_string());
     }
-    for p in options.read_only.iter().chain(&options.writable) {
+    for p in options
+        .read_only
+        .iter()
+        .chain(&options.writable)
+        .chain(&options.bound_read_only)
+    {
         if !p.is_absolute() {
             return bad(format!("{} is not an absolute path", p.display()));
         }

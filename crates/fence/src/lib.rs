@@ -21,6 +21,7 @@
 
 #![deny(missing_docs)]
 
+mod bind;
 mod child;
 mod error;
 mod fence;

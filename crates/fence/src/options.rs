@@ -59,6 +59,15 @@ pub struct FenceOptions {
     pub read_only: Vec<PathBuf>,
     /// Extra paths the run may also write below (a build's target directory). Absolute.
     pub writable: Vec<PathBuf>,
+    /// Folders the run may read and execute below (as `read_only`) that its ids may not
+    /// reach on the host: a toolchain under `/root` (mode 0700) for a run that root drops to
+    /// `nobody`. Each is bound read-only at the same path inside the run's mount namespace,
+    /// over a private tmpfs on the first folder above it that `nobody` cannot search (which
+    /// hides the rest of that folder); the host's modes are left as they are. A folder the
+    /// run's ids reach already is only read-only. Needs the namespaces when a bind is needed
+    /// ([`Fence::prepare`](crate::Fence::prepare) fails without them), and the folder itself
+    /// must give others read and search.
+    pub bound_read_only: Vec<PathBuf>,
     /// Whether the run's own loopback is up (127.0.0.1 and ::1 inside the run only).
     /// Without a network namespace, TCP bind and connect are refused either way.
     pub loopback: bool,
@@ -89,6 +98,7 @@ impl Default for FenceOptions {
             cpu_time: None,
             read_only: Vec::new(),
             writable: Vec::new(),
+            bound_read_only: Vec::new(),
             loopback: true,
             host_network_tcp_ports: None,
             run_as: RunAs::Nobody,
