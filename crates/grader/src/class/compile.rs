@@ -26,7 +26,7 @@ use super::buildlog::{Log, shown, step};
 use super::cargo::build_cargo;
 use super::error::ClassError;
 use super::fence_hook::{BuildPaths, StepKind, step_options};
-use super::scratch::copy_project;
+use super::scratch::{copy_project, give_to_nobody};
 use super::submission::{Form, Submission};
 use super::toolchain::Toolchain;
 
@@ -211,8 +211,14 @@ fn build_rust(file: &Path, job: &mut Job<'_>) -> Result<Built, ClassError> {
         project: job.work.join("src"),
         target_dir: job.work.clone(),
         cargo_home,
-        run_as: RunAs::Invoker,
     };
+    if tc.run_as == RunAs::Nobody {
+        // rustc writes the binary (and its temporary files) into the work folder.
+        for dir in [&job.work, &paths.cargo_home] {
+            give_to_nobody(dir, false)
+                .map_err(|e| ClassError::io(dir, "cannot give to nobody", e))?;
+        }
+    }
     if let Some(failed) = job.step(&mut cmd, Some((&paths, StepKind::Build)), None)? {
         return Ok(Built::Failed(failed));
     }

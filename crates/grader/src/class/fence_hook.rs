@@ -13,7 +13,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use fence::{Fence, FenceOptions, RunAs, SYSTEM_PATH};
+use fence::{Fence, FenceOptions, SYSTEM_PATH};
 
 use super::error::{ClassError, ClassErrorKind};
 use super::toolchain::Toolchain;
@@ -38,9 +38,6 @@ pub(crate) struct BuildPaths {
     pub(crate) target_dir: PathBuf,
     /// The submission's private `CARGO_HOME` (writable: the build unpacks sources there).
     pub(crate) cargo_home: PathBuf,
-    /// Whose ids the step gets: `nobody` when root and the toolchain is reachable by `nobody`,
-    /// else the invoker's without any capability (a toolchain under `/root`).
-    pub(crate) run_as: RunAs,
 }
 
 /// A fence applied to one build step; dropping it after the step removes its scratch
@@ -64,9 +61,10 @@ pub(crate) fn step_options(
         cargo_home: paths.cargo_home.clone(),
         rustup_home: None,
     });
-    options.read_only.push(toolchain.sysroot.clone());
+    // Bound into the fence when its ids cannot reach it (a rustup toolchain under /root).
+    options.bound_read_only.push(toolchain.sysroot.clone());
     options.writable.push(paths.cargo_home.clone());
-    options.run_as = paths.run_as;
+    options.run_as = toolchain.run_as;
     // The toolchain's own binaries first: no rustup proxy, which would read toolchain files.
     let mut path = toolchain.sysroot.join("bin").into_os_string();
     path.push(":");

@@ -113,6 +113,27 @@ fn copy_dir(from: &Path, to: &Path, rel: &Path, copied: &mut Copied) -> io::Resu
     Ok(())
 }
 
+/// Gives `path`, and when `deep` everything below it (links themselves, never followed), to
+/// `nobody`: what a build step that root runs as `nobody` must write (the target folder, the
+/// private `CARGO_HOME`, the copy whose `Cargo.lock` a fetch writes). Nothing when `grade`
+/// does not run as root (the steps keep its ids).
+///
+/// Errors: an entry whose owner cannot be changed.
+pub(crate) fn give_to_nobody(path: &Path, deep: bool) -> io::Result<()> {
+    // SAFETY: geteuid cannot fail.
+    if unsafe { libc::geteuid() } != 0 {
+        return Ok(());
+    }
+    let nobody = Some(fence::NOBODY);
+    std::os::unix::fs::lchown(path, nobody, nobody)?;
+    if deep && fs::symlink_metadata(path)?.is_dir() {
+        for entry in fs::read_dir(path)? {
+            give_to_nobody(&entry?.path(), true)?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
