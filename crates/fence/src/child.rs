@@ -21,6 +21,7 @@ pub(crate) enum Step {
     Mount,
     Bind,
     Loopback,
+    Relay,
     Capabilities,
     Rlimit,
     NoNewPrivs,
@@ -42,6 +43,7 @@ impl Step {
             Step::Mount => b"fence: could not mount the scratch tmpfs\n",
             Step::Bind => b"fence: could not bind a read-only folder into the run\n",
             Step::Loopback => b"fence: could not bring the loopback up\n",
+            Step::Relay => b"fence: could not hand the relay listener over\n",
             Step::Capabilities => b"fence: could not drop capabilities\n",
             Step::Rlimit => b"fence: could not set a resource limit\n",
             Step::NoNewPrivs => b"fence: could not set no_new_privs\n",
@@ -95,6 +97,8 @@ pub(crate) struct Plan {
     pub binds: Vec<crate::bind::ChildBind>,
     /// Bring `lo` up.
     pub loopback: Option<IfReqFlags>,
+    /// Listen on the run's loopback and hand the listener to the parent (after `lo` is up).
+    pub relay: Option<crate::relay::ChildRelay>,
     /// Ids to switch to after the namespaces (root without a user namespace).
     pub drop_after: Option<(libc::uid_t, libc::gid_t)>,
     /// Drop every capability for good (root keeping uid 0): the highest capability number.
@@ -198,6 +202,9 @@ impl Plan {
         }
         if let Some(ifreq) = self.loopback {
             loopback_up(ifreq).map_err(|e| (Step::Loopback, e))?;
+        }
+        if let Some(relay) = &self.relay {
+            crate::relay::listen_and_send(relay).map_err(|e| (Step::Relay, e))?;
         }
         if let Some(ruleset) = &self.landlock {
             for dir in &self.landlock_late {

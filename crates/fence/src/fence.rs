@@ -2,12 +2,13 @@
 //! that puts the forked child inside it.
 
 use std::ffi::CString;
+use std::net::TcpListener;
 use std::os::fd::{FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use seccompiler::BpfProgram;
 
@@ -40,6 +41,8 @@ pub struct Fence {
     seccomp: Vec<BpfProgram>,
     rlimits: Vec<(libc::__rlimit_resource_t, libc::rlimit)>,
     drop_capabilities: Option<libc::c_int>,
+    /// Our end of the socket pair the last child applied hands its relay listener through.
+    relay_end: Mutex<Option<OwnedFd>>,
 }
 
 impl Fence {
@@ -111,6 +114,13 @@ impl Fence {
             }
         }
 
+        if options.relay_port.is_some() && (!namespaces || options.host_network_tcp_ports.is_some())
+        {
+            return Err(FenceError::new(
+                FenceErrorKind::InvalidOption,
+                "a relay needs a network namespace of the run's own (namespaces, no host network)",
+            ));
+        }
         let mut binds = Vec::new();
         if drop {
             for path in &options.bound_read_only {
@@ -225,6 +235,7 @@ impl Fence {
             seccomp: !seccomp_programs.is_empty(),
             ids,
             missing,
+            relay: options.relay_port,
         };
         Ok(Fence {
             rlimits: rlimits(options),
@@ -238,6 +249,7 @@ impl Fence {
             landlock,
             seccomp: seccomp_programs,
             drop_capabilities,
+            relay_end: Mutex::new(None),
         })
     }
 
@@ -257,7 +269,19 @@ impl Fence {
     /// brings its loopback up, sets the rlimits, and enforces Landlock and seccomp. Add other
     /// hooks (the tracer's) after this one.
     pub fn apply(&self, command: &mut Command) -> Result<(), FenceError> {
-        let plan = self.plan(None)?;
+        let mut plan = self.plan(None)?;
+        if let Some(port) = self.options.relay_port {
+            let (ours, theirs) = std::os::unix::net::UnixStream::pair().map_err(|e| {
+                FenceError::with_source(FenceErrorKind::InvalidOption, "a relay socket pair", e)
+            })?;
+            plan.relay = Some(crate::relay::ChildRelay {
+                addr: crate::relay::loopback_addr(port),
+                to_parent: theirs.into(),
+            });
+            if let Ok(mut end) = self.relay_end.lock() {
+                *end = Some(ours.into());
+            }
+        }
         self.set_env(command);
         let plan = Arc::new(plan);
         // SAFETY: the hook only runs Plan::enforce, which makes raw syscalls on data prepared
@@ -294,6 +318,25 @@ impl Fence {
         // SAFETY: as in `apply`.
         unsafe { command.pre_exec(move || plan.enforce()) };
         Ok(())
+    }
+
+    /// The relay listener of the run last started with [`apply`](Self::apply) (with
+    /// [`FenceOptions::relay_port`]): call it once the spawn has returned. `None` when there is
+    /// no relay, or the child failed before it listened.
+    ///
+    /// Errors: the socket pair cannot be read.
+    pub fn take_relay(&self) -> Result<Option<TcpListener>, FenceError> {
+        let end = self.relay_end.lock().ok().and_then(|mut e| e.take());
+        let Some(end) = end else {
+            return Ok(None);
+        };
+        crate::relay::receive_listener(&end).map_err(|e| {
+            FenceError::with_source(
+                FenceErrorKind::InvalidOption,
+                "receiving the relay listener",
+                e,
+            )
+        })
     }
 
     fn set_env(&self, command: &mut Command) {
@@ -374,7 +417,8 @@ impl Fence {
                     tree: clone_tree(bind)?,
                 });
             }
-            if self.options.loopback && self.options.host_network_tcp_ports.is_none() {
+            let wants_lo = self.options.loopback || self.options.relay_port.is_some();
+            if wants_lo && self.options.host_network_tcp_ports.is_none() {
                 plan.loopback = Some(loopback_request());
             }
         }

@@ -31,6 +31,7 @@ mod landlock_rules;
 mod options;
 mod parts;
 mod probe;
+mod relay;
 mod scratch;
 mod seccomp;
 mod status;

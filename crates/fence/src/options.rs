@@ -77,6 +77,13 @@ pub struct FenceOptions {
     /// dependencies over HTTPS (`[443]`); UDP is not fenced (name lookups work), and a host
     /// listener on an allowed port stays reachable.
     pub host_network_tcp_ports: Option<Vec<u16>>,
+    /// `Some(port)`: the run has a network namespace of its own with its loopback up, and
+    /// nothing else: before the program starts, the fence listens on `127.0.0.1:port` inside
+    /// it and hands that listener to the invoker ([`Fence::take_relay`](crate::Fence::take_relay),
+    /// after the spawn), which relays what it accepts to what it allows (an HTTPS proxy for a
+    /// dependency fetch). The run reaches nothing else of the host's network, UDP included.
+    /// Needs the namespaces; not with `host_network_tcp_ports`.
+    pub relay_port: Option<u16>,
     /// Whose ids the run gets.
     pub run_as: RunAs,
     /// Where the scratch directory is made; `None` for `std::env::temp_dir()`.
@@ -101,6 +108,7 @@ impl Default for FenceOptions {
             bound_read_only: Vec::new(),
             loopback: true,
             host_network_tcp_ports: None,
+            relay_port: None,
             run_as: RunAs::Nobody,
             scratch_parent: None,
             path: OsString::from(SYSTEM_PATH),
