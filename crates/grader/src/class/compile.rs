@@ -26,6 +26,7 @@ use super::buildlog::{Log, shown, step};
 use super::cargo::build_cargo;
 use super::error::ClassError;
 use super::fence_hook::{BuildPaths, StepKind, step_options};
+use super::relay::Policy;
 use super::scratch::{copy_project, give_to_nobody};
 use super::submission::{Form, Submission};
 use super::toolchain::Toolchain;
@@ -104,10 +105,14 @@ impl Job<'_> {
             (Some((paths, kind)), Some(tc)) => Some(step_options(paths, tc, kind)),
             _ => None,
         };
+        let policy = Policy {
+            any_host: self.ctx.allow_git,
+        };
         step(
             &mut self.log,
             cmd,
             options.as_ref(),
+            policy,
             stdout,
             self.deadline,
             self.ctx.timeout,
