@@ -112,9 +112,9 @@ fn prepare_copy(
         Ok(c) => c,
         Err(e) => return Ok(Some(format!("cannot copy the project: {e}"))),
     };
-    for dropped in &copied.dropped {
+    for (dropped, why) in &copied.dropped {
         job.log.line(&format!(
-            "left out of the copy: {} (the toolchain and cargo's configuration are the grader's)",
+            "left out of the copy: {} ({why})",
             dropped.display()
         ))?;
     }
@@ -168,8 +168,11 @@ fn pick_binary(messages: &str, manifest: &Path) -> Result<PathBuf, String> {
         [] => Err("the project has no binary target".into()),
         [(_, exe)] => Ok(exe.clone()),
         many => {
-            let package = fs::read_to_string(manifest)
-                .ok()
+            // The copy's own manifest only, never what a link there points at.
+            let regular = fs::symlink_metadata(manifest).is_ok_and(|m| m.is_file());
+            let package = regular
+                .then(|| fs::read_to_string(manifest).ok())
+                .flatten()
                 .and_then(|t| t.parse::<toml::Table>().ok())
                 .and_then(|t| t.get("package")?.get("name")?.as_str().map(str::to_string));
             match many.iter().find(|(n, _)| Some(n) == package.as_ref()) {
