@@ -141,8 +141,9 @@ impl FenceOptions {
     /// set. Fetch first (`grade class` runs `cargo fetch` in this fence too, with the project
     /// and its private `CARGO_HOME` writable: a project's toolchain file or a git dependency
     /// must never be acted on with the invoker's rights), then `cargo build --offline --locked`
-    /// inside: the project is read-only. Runs as the invoker ([`RunAs::Invoker`]) because a root toolchain lives under
-    /// `/root`, which `nobody` cannot enter.
+    /// inside: the project is read-only. Runs as the invoker ([`RunAs::Invoker`]) because a root
+    /// toolchain lives under `/root`, which `nobody` cannot enter: to run it as `nobody`, set
+    /// [`RunAs::Nobody`] and put the toolchain in `bound_read_only` (as `grade class` does).
     pub fn for_build(paths: &BuildPaths) -> FenceOptions {
         let mut read_only = vec![paths.project.clone()];
         for sub in ["registry", "git", "bin", "config.toml", "config"] {
