@@ -88,7 +88,8 @@ pub(crate) fn step(
     let mut line = format!("$ {}", shown_cmd(cmd));
     // The step's own session first: the fence's hook must come after it.
     let marker = prepare_step(cmd);
-    let _guard = match fence {
+    // Kept until the step is over (dropping it removes the fence's scratch folder).
+    let guard = match fence {
         Some(options) => {
             let guard = fence_step(cmd, options)?;
             line = format!("{}\n{line}", guard.status);
@@ -107,8 +108,8 @@ pub(crate) fn step(
     let mut relay = None;
     let mut relay_failed = None;
     let mut spawned = || {
-        let Some(guard) = &_guard else { return };
-        match guard.take_relay() {
+        let Some(fenced) = &guard else { return };
+        match fenced.take_relay() {
             Ok(Some(listener)) => match Relay::start(listener, policy) {
                 Ok(r) => relay = Some(r),
                 Err(e) => relay_failed = Some(format!("relay: cannot start: {e}")),
