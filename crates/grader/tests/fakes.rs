@@ -141,7 +141,7 @@ const FAKES: &[Fake] = &[
         rust: "fake-distributed-file-worker",
         args: &[],
         rust_pair: true,
-        scale: "0.15",
+        scale: "0.3",
         checks: &["the worker read each task's number from another process before running it"],
     },
     // Half a second a run: the sleeping threads' made-up CPU time is a second.
