@@ -1,6 +1,6 @@
 //! Traces one command and prints what it wrote and the trace as one JSON object.
 //!
-//!     trace_once [--shake SEED,MAX_MS] [--refusals] [--kill-at-first-line] -- COMMAND [ARGS...]
+//!     trace_once [--shake SEED,MAX_MS] [--refusals] [--channels] [--kill-at-first-line] -- COMMAND [ARGS...]
 //!
 //! `--kill-at-first-line` kills the whole run through the handle once its first stdout line is in.
 //! Output: `{"stdout": "...", "stderr": "...", "trace": {...}}`. Bad usage or a command that
@@ -14,7 +14,7 @@ use tracer::{Shake, TraceOptions};
 
 fn usage(msg: &str) -> ! {
     eprintln!(
-        "trace_once: {msg} (usage: trace_once [--shake SEED,MAX_MS] [--refusals] -- COMMAND [ARGS...])"
+        "trace_once: {msg} (usage: trace_once [--shake SEED,MAX_MS] [--refusals] [--channels] [--kill-at-first-line] -- COMMAND [ARGS...])"
     );
     std::process::exit(2);
 }
@@ -41,6 +41,7 @@ fn main() {
                 opts.shake = Some(parse_shake(&v).unwrap_or_else(|| usage("bad --shake")));
             }
             "--refusals" => opts.watch_refusals = true,
+            "--channels" => opts.channels = true,
             "--kill-at-first-line" => kill_at_first_line = true,
             "--" => {
                 command.extend(args.by_ref());

@@ -1,5 +1,7 @@
 //! What tracing costs: the wall time of each demo (and any extra command) run traced against
-//! untraced, alternating, in one run of this benchmark; medians and their ratio.
+//! untraced, and traced with channel traffic recorded (every read stopped, the bytes through
+//! pipes and sockets kept, as the grader traces), alternating, in one run of this benchmark;
+//! medians and their ratios.
 //!
 //!     trace_overhead [--runs N] [--bin-dir DIR] [--scale F] [-- EXTRA COMMAND...]
 //!
@@ -48,12 +50,23 @@ fn command(argv: &[OsString], scale: &str) -> Command {
     cmd
 }
 
+/// How a run is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Plain,
+    Traced,
+    /// Traced, channel traffic recorded.
+    Channels,
+}
+
 /// One run to its end, stdout drained; its wall time.
-fn once(argv: &[OsString], scale: &str, traced: bool) -> Result<Duration, String> {
+fn once(argv: &[OsString], scale: &str, mode: Mode) -> Result<Duration, String> {
     let start = Instant::now();
     let mut cmd = command(argv, scale);
-    if traced {
-        let mut run = tracer::spawn(cmd, &TraceOptions::new(start)).map_err(|e| e.to_string())?;
+    if mode != Mode::Plain {
+        let mut opts = TraceOptions::new(start);
+        opts.channels = mode == Mode::Channels;
+        let mut run = tracer::spawn(cmd, &opts).map_err(|e| e.to_string())?;
         let mut out = Vec::new();
         if let Some(mut o) = run.take_stdout() {
             o.read_to_end(&mut out).map_err(|e| e.to_string())?;
@@ -128,14 +141,21 @@ fn main() {
     if commands.is_empty() {
         usage(&format!("no demo binary in {}", bin_dir.display()));
     }
-    println!("| program | untraced (ms, median of {runs}) | traced (ms) | ratio |");
-    println!("|---|---|---|---|");
+    println!(
+        "| program | untraced (ms, median of {runs}) | traced (ms) | ratio | traced, channels recorded (ms) | ratio | channels / traced |"
+    );
+    println!("|---|---|---|---|---|---|---|");
     for (name, argv) in &commands {
         let mut plain = Vec::new();
         let mut traced = Vec::new();
+        let mut channels = Vec::new();
         for _ in 0..runs {
-            for (is_traced, into) in [(false, &mut plain), (true, &mut traced)] {
-                match once(argv, &scale, is_traced) {
+            for (mode, into) in [
+                (Mode::Plain, &mut plain),
+                (Mode::Traced, &mut traced),
+                (Mode::Channels, &mut channels),
+            ] {
+                match once(argv, &scale, mode) {
                     Ok(d) => into.push(d),
                     Err(e) => {
                         eprintln!("trace_overhead: {name}: {e}");
@@ -144,12 +164,15 @@ fn main() {
                 }
             }
         }
-        let (p, t) = (median(plain), median(traced));
+        let (p, t, c) = (median(plain), median(traced), median(channels));
         println!(
-            "| {name} | {:.1} | {:.1} | {:.2} |",
+            "| {name} | {:.1} | {:.1} | {:.2} | {:.1} | {:.2} | {:.2} |",
             p.as_secs_f64() * 1e3,
             t.as_secs_f64() * 1e3,
-            t.as_secs_f64() / p.as_secs_f64()
+            t.as_secs_f64() / p.as_secs_f64(),
+            c.as_secs_f64() * 1e3,
+            c.as_secs_f64() / p.as_secs_f64(),
+            c.as_secs_f64() / t.as_secs_f64()
         );
     }
 }

@@ -170,6 +170,7 @@ fn channel_call(tid: i32, nr: i64, args: &[u64; 6]) -> Option<Pending> {
     };
     let channel = channel(&fd_stat(tid, args[0])?)?;
     Some(Pending::Transfer {
+        fd: args[0],
         channel,
         direction,
         syscall: syscall_name(nr),
@@ -209,6 +210,7 @@ pub(crate) fn on_entry(
                 _ => Buffers::Unread,
             };
             return Some(Pending::Transfer {
+                fd,
                 channel: channel(&st)?,
                 direction: Direction::Write,
                 syscall: syscall_name(nr),
@@ -290,6 +292,7 @@ pub(crate) fn on_return(
             direction,
             syscall,
             buffers,
+            ..
         } => {
             if ret <= 0 {
                 return Outcome::Nothing;

@@ -34,8 +34,9 @@
 //! With `channels` on, every read stops too (seccomp cannot tell a pipe from a file): the same
 //! stat tells a pipe (`S_IFIFO`) or a socket (`S_IFSOCK`) from anything else, and only reads and
 //! writes on those are followed to their return, where the bytes moved are read. A pipe's two
-//! ends are one inode; a TCP socket is paired with its other end from the run's
-//! `/proc/PID/net/tcp` (local and remote swapped); Unix sockets have no such table.
+//! ends are one inode; a TCP socket is paired with its other end by their addresses
+//! (`getsockname` and `getpeername` on a `pidfd_getfd` copy: `/proc/net/tcp` costs
+//! milliseconds a read); a Unix socket's peer has no name to pair by.
 //!
 //! Limits: x86_64 and aarch64 only; clone3 and io_uring_setup fail with ENOSYS and clone with
 //! `CLONE_UNTRACED` with EPERM inside the trace (they would hide tasks or writes); 32-bit and x32

@@ -42,48 +42,18 @@ pub(crate) fn channel(st: &FileStat) -> Option<Channel> {
     })
 }
 
-/// One row of `/proc/PID/net/tcp` or `tcp6`: the local and remote addresses as the table
-/// writes them (hex), and the socket's inode (0 for a connection not yet accepted).
-struct TcpRow {
-    local: String,
-    remote: String,
-    ino: u64,
-}
-
-fn tcp_rows(tid: i32) -> Vec<TcpRow> {
-    let mut rows = Vec::new();
-    for table in ["tcp", "tcp6"] {
-        let Ok(text) = std::fs::read_to_string(format!("/proc/{tid}/net/{table}")) else {
-            continue;
-        };
-        for line in text.lines().skip(1) {
-            // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
-            let f: Vec<&str> = line.split_whitespace().take(10).collect();
-            if let [_, local, remote, _, _, _, _, _, _, ino] = f[..]
-                && let Ok(ino) = ino.parse()
-            {
-                rows.push(TcpRow {
-                    local: local.to_string(),
-                    remote: remote.to_string(),
-                    ino,
-                });
-            }
-        }
+/// The local and peer addresses of socket `fd` of process `pid`, if it is a connected IPv4 or
+/// IPv6 socket (TCP, or connected UDP): read from a copy of the descriptor (`pidfd_getfd`), not
+/// from `/proc/net/tcp`, whose every read walks the kernel's whole connection table (milliseconds).
+pub(crate) fn inet_names(pid: i32, fd: u64) -> Option<(Vec<u8>, Vec<u8>)> {
+    let copy = crate::sys::fd_of(pid, i32::try_from(fd).ok()?).ok()?;
+    let local = crate::sys::socket_name(&copy, false)?;
+    let family = i32::from(u16::from_ne_bytes([*local.first()?, *local.get(1)?]));
+    if family != libc::AF_INET && family != libc::AF_INET6 {
+        return None;
     }
-    rows
-}
-
-/// What the TCP tables of `tid`'s network namespace say of socket `ino`: `None` when it is no
-/// TCP socket there; `Some(None)` when it is one whose other end has no inode yet (not
-/// accepted) or is not in the run's namespace; `Some(Some(peer))` the inode of its other end.
-pub(crate) fn tcp_peer(tid: i32, ino: u64) -> Option<Option<u64>> {
-    let rows = tcp_rows(tid);
-    let me = rows.iter().find(|r| r.ino == ino)?;
-    Some(
-        rows.iter()
-            .find(|r| r.ino != 0 && r.ino != ino && r.local == me.remote && r.remote == me.local)
-            .map(|r| r.ino),
-    )
+    let peer = crate::sys::socket_name(&copy, true)?;
+    Some((local, peer))
 }
 
 /// The writable shared memory process `pid` maps now (`rw-s` rows of `/proc/PID/maps` with an

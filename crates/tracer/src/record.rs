@@ -272,9 +272,10 @@ pub struct Trace {
     /// Every completed read and write on a pipe or socket, in order of return (empty unless
     /// `channels`).
     pub transfers: Vec<Transfer>,
-    /// The two ends of each connected TCP socket the tracer paired (socket inodes; from
-    /// `/proc/PID/net/tcp` and `tcp6`, local and remote addresses swapped). Unix sockets have
-    /// no such table: their ends are for the reader of the trace to pair.
+    /// The two ends of each connected IPv4 or IPv6 socket (TCP, connected UDP) the tracer
+    /// paired (socket inodes): the local and peer addresses of one are the other's swapped, read
+    /// from a copy of the descriptor (`pidfd_getfd`) at its first transfer. A Unix socket's peer
+    /// has no such name: its ends are for the reader of the trace to pair.
     pub socket_peers: Vec<[u64; 2]>,
     /// The run's stop points and what the schedule did at them.
     pub schedule: ScheduleStats,

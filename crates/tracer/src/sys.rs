@@ -113,3 +113,43 @@ pub(crate) fn pidfd_kill(fd: &OwnedFd) -> Result<(), Errno> {
     };
     if rc == -1 { Err(Errno::last()) } else { Ok(()) }
 }
+
+/// A copy of descriptor `fd` of process `pid` (`pidfd_getfd`: the tracer may, as the tracee's
+/// ptracer), close-on-exec.
+pub(crate) fn fd_of(pid: i32, fd: i32) -> Result<OwnedFd, Errno> {
+    let pidfd = pidfd_open(pid)?;
+    // SAFETY: pidfd_getfd takes a pidfd, a descriptor number and flags (0); it returns a new
+    // descriptor or -1.
+    let got = unsafe { libc::syscall(libc::SYS_pidfd_getfd, pidfd.as_raw_fd(), fd, 0) };
+    if got < 0 {
+        return Err(Errno::last());
+    }
+    // SAFETY: the kernel just gave us this descriptor; nothing else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(got as i32) })
+}
+
+/// A socket's local or peer address (`getsockname` / `getpeername`) as raw bytes: family,
+/// port and address (Unix paths included). `None` when the call fails (not connected).
+pub(crate) fn socket_name(fd: &OwnedFd, peer: bool) -> Option<Vec<u8>> {
+    // SAFETY: sockaddr_storage is plain bytes; all zeros is a valid value.
+    let mut addr: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+    let mut len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+    let ptr = (&mut addr as *mut libc::sockaddr_storage).cast::<libc::sockaddr>();
+    // SAFETY: `ptr` and `len` describe the storage above, which outlives the call.
+    let rc = unsafe {
+        if peer {
+            libc::getpeername(fd.as_raw_fd(), ptr, &mut len)
+        } else {
+            libc::getsockname(fd.as_raw_fd(), ptr, &mut len)
+        }
+    };
+    if rc == -1 {
+        return None;
+    }
+    let len = (len as usize).min(std::mem::size_of::<libc::sockaddr_storage>());
+    // SAFETY: the kernel wrote `len` bytes of the storage, which is at least that long.
+    let bytes = unsafe {
+        std::slice::from_raw_parts((&addr as *const libc::sockaddr_storage).cast::<u8>(), len)
+    };
+    Some(bytes.to_vec())
+}

@@ -18,6 +18,8 @@ pub(crate) enum Pending {
     },
     /// A read or write on a pipe or socket: its bytes are read at its return.
     Transfer {
+        /// The descriptor.
+        fd: u64,
         channel: Channel,
         direction: Direction,
         syscall: &'static str,

@@ -35,25 +35,14 @@ pub(crate) struct Tracer {
     transfers: Vec<Transfer>,
     /// Bytes kept in `transfers` so far.
     channel_kept: usize,
-    /// What is known of each socket the run moved bytes through (by inode).
-    sockets: HashMap<u64, Socket>,
+    /// Every socket the run moved bytes through (by inode), looked at once.
+    sockets: HashSet<u64>,
+    /// The connected IPv4 and IPv6 sockets among them, by (local, peer) address.
+    inet: HashMap<(Vec<u8>, Vec<u8>), u64>,
     socket_peers: Vec<[u64; 2]>,
     /// Processes whose shared memory was read at a write to stdout or stderr.
     maps_read: HashSet<i32>,
 }
-
-/// What the tracer knows of a socket's other end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Socket {
-    /// A TCP socket whose other end is not known yet: looked up again at its next transfer, this
-    /// many lookups made.
-    Looking(u8),
-    /// Paired, or no TCP socket (Unix), or looked up often enough: never looked up again.
-    Settled,
-}
-
-/// Lookups of a TCP socket's other end at most (an end not accepted yet has no inode).
-const PEER_LOOKUPS: u8 = 8;
 
 impl Tracer {
     /// A tracer for `main_pid`, stopped after its exec with the options set.
@@ -81,7 +70,8 @@ impl Tracer {
             refusals: Vec::new(),
             transfers: Vec::new(),
             channel_kept: 0,
-            sockets: HashMap::new(),
+            sockets: HashSet::new(),
+            inet: HashMap::new(),
             socket_peers: Vec::new(),
             maps_read: HashSet::new(),
         };
@@ -389,6 +379,10 @@ impl Tracer {
         let tgid = self.table.tgid(pid);
         let pending = self.table.live(pid).and_then(|l| l.pending.take());
         if let (Some(p), Some(ret)) = (pending, ret) {
+            let fd = match &p {
+                crate::tasks::Pending::Transfer { fd, .. } => *fd,
+                _ => 0,
+            };
             let room = self.opts.max_channel_bytes.min(
                 self.opts
                     .max_channel_total
@@ -402,7 +396,7 @@ impl Tracer {
                 Outcome::Transfer(t) => {
                     self.channel_kept += t.bytes.len();
                     if t.channel.kind == ChannelKind::Socket {
-                        self.note_socket(pid, t.channel.ino);
+                        self.note_socket(tgid, fd, t.channel.ino);
                     }
                     self.transfers.push(t);
                 }
@@ -413,25 +407,22 @@ impl Tracer {
         self.resume(pid, Resume::Cont(0));
     }
 
-    /// A socket the run moved bytes through: its other end, if it is a TCP socket whose other
-    /// end is in the TCP tables of the run's network namespace, is paired with it.
-    fn note_socket(&mut self, tid: i32, ino: u64) {
-        let tries = match self.sockets.get(&ino) {
-            Some(Socket::Settled) => return,
-            Some(Socket::Looking(n)) => *n,
-            None => 0,
+    /// A socket the run moved bytes through (descriptor `fd` of process `pid`): a connected
+    /// IPv4 or IPv6 socket is paired with the socket whose addresses are its own swapped, once
+    /// both have moved bytes.
+    fn note_socket(&mut self, pid: i32, fd: u64, ino: u64) {
+        if !self.sockets.insert(ino) {
+            return;
+        }
+        let Some((local, peer)) = proc_info::inet_names(pid, fd) else {
+            return;
         };
-        let state = match proc_info::tcp_peer(tid, ino) {
-            None => Socket::Settled,
-            Some(Some(peer)) => {
-                self.socket_peers.push([ino, peer]);
-                self.sockets.insert(peer, Socket::Settled);
-                Socket::Settled
-            }
-            Some(None) if tries + 1 >= PEER_LOOKUPS => Socket::Settled,
-            Some(None) => Socket::Looking(tries + 1),
-        };
-        self.sockets.insert(ino, state);
+        if let Some(&other) = self.inet.get(&(peer.clone(), local.clone()))
+            && other != ino
+        {
+            self.socket_peers.push([ino, other]);
+        }
+        self.inet.insert((local, peer), ino);
     }
 
     /// Adds what shared memory process `pid` maps now to its record.

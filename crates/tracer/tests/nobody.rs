@@ -183,3 +183,34 @@ fn killing_works_as_nobody() {
         }
     }
 }
+
+#[test]
+fn channels_are_recorded_and_tcp_ends_paired_as_nobody() {
+    let channels = program("channels.py");
+    let v = trace_once_as_nobody(&[
+        "--channels",
+        "--",
+        PYTHON,
+        channels.to_str().expect("utf-8 path"),
+    ]);
+    assert!(
+        v["stdout"].as_str().is_some_and(|s| s.ends_with("ok\n")),
+        "{v}"
+    );
+    let trace = &v["trace"];
+    let transfers = trace["transfers"].as_array().expect("transfers");
+    for tag in ["pipe-", "pair-", "tcp-"] {
+        for direction in ["read", "write"] {
+            assert!(
+                transfers.iter().any(|t| t["direction"] == direction
+                    && t["bytes"].as_str().is_some_and(|b| b.starts_with(tag))),
+                "no {direction} of {tag}: {transfers:?}"
+            );
+        }
+    }
+    assert_eq!(
+        trace["socket_peers"].as_array().map(Vec::len),
+        Some(1),
+        "the TCP connection's two ends: {trace}"
+    );
+}
