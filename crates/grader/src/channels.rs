@@ -211,6 +211,8 @@ pub struct Channels {
     pub peers: Vec<[u64; 2]>,
     /// The processes that share writable memory with another process of the run.
     pub shared: Vec<SharedWith>,
+    /// The trace stopped recording channel traffic (too many reads and writes) from this time.
+    pub cut_at: Option<Duration>,
 }
 
 impl Channels {
@@ -240,6 +242,7 @@ impl Channels {
             flows,
             peers: peers(trace),
             shared: shared(trace),
+            cut_at: trace.transfers_dropped_from,
         }
     }
 

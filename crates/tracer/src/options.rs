@@ -147,6 +147,9 @@ pub struct TraceOptions {
     /// Bytes kept of all reads and writes on channels together at most; past it, they are
     /// recorded with their length but no bytes.
     pub max_channel_total: usize,
+    /// Reads and writes on channels recorded at most: past it, none is recorded (a flood of
+    /// small messages cannot fill the tracer's memory) and the trace counts the rest.
+    pub max_transfers: usize,
 }
 
 impl TraceOptions {
@@ -163,6 +166,7 @@ impl TraceOptions {
             channels: false,
             max_channel_bytes: 64 * 1024,
             max_channel_total: 8 * 1024 * 1024,
+            max_transfers: 100_000,
         }
     }
 }

@@ -270,8 +270,13 @@ pub struct Trace {
     /// Every refused system call, in order (empty unless `watch_refusals`).
     pub refusals: Vec<Refusal>,
     /// Every completed read and write on a pipe or socket, in order of return (empty unless
-    /// `channels`).
+    /// `channels`), up to the options' `max_transfers`.
     pub transfers: Vec<Transfer>,
+    /// Reads and writes on channels past `max_transfers`: not recorded.
+    pub transfers_dropped: u64,
+    /// When the first transfer past `max_transfers` returned.
+    #[serde(serialize_with = "json::opt_secs")]
+    pub transfers_dropped_from: Option<Duration>,
     /// The two ends of each connected IPv4 or IPv6 socket (TCP, connected UDP) the tracer
     /// paired (socket inodes): the local and peer addresses of one are the other's swapped, read
     /// from a copy of the descriptor (`pidfd_getfd`) at its first transfer. A Unix socket's peer

@@ -33,6 +33,8 @@ pub(crate) struct Tracer {
     kept: usize,
     refusals: Vec<Refusal>,
     transfers: Vec<Transfer>,
+    transfers_dropped: u64,
+    transfers_dropped_from: Option<Duration>,
     /// Bytes kept in `transfers` so far.
     channel_kept: usize,
     /// Every socket the run moved bytes through (by inode), looked at once.
@@ -69,6 +71,8 @@ impl Tracer {
             kept: 0,
             refusals: Vec::new(),
             transfers: Vec::new(),
+            transfers_dropped: 0,
+            transfers_dropped_from: None,
             channel_kept: 0,
             sockets: HashSet::new(),
             inet: HashMap::new(),
@@ -113,6 +117,8 @@ impl Tracer {
             holds,
             refusals: self.refusals,
             transfers: self.transfers,
+            transfers_dropped: self.transfers_dropped,
+            transfers_dropped_from: self.transfers_dropped_from,
             socket_peers: self.socket_peers,
             schedule,
         })
@@ -392,6 +398,10 @@ impl Tracer {
                 Outcome::Write(w) => {
                     self.kept += w.bytes.len();
                     self.writes.push(w);
+                }
+                Outcome::Transfer(t) if self.transfers.len() >= self.opts.max_transfers => {
+                    self.transfers_dropped += 1;
+                    self.transfers_dropped_from.get_or_insert(t.at);
                 }
                 Outcome::Transfer(t) => {
                     self.channel_kept += t.bytes.len();

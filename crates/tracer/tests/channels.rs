@@ -117,3 +117,19 @@ fn without_channels_nothing_is_recorded() {
     assert!(got.trace.socket_peers.is_empty());
     assert!(got.trace.tasks.iter().all(|t| t.shared_memory.is_empty()));
 }
+
+#[test]
+fn past_the_cap_transfers_are_counted_not_kept() {
+    let mut o = opts();
+    o.channels = true;
+    o.max_transfers = 3;
+    let got = run(python("channels.py", &[]), &o);
+    assert!(got.stdout.ends_with("ok\n"), "{}{}", got.stdout, got.stderr);
+    let trace = &got.trace;
+    assert_eq!(trace.transfers.len(), 3);
+    assert!(trace.transfers_dropped > 0, "{trace:#?}");
+    let from = trace
+        .transfers_dropped_from
+        .expect("when the cap was passed");
+    assert!(trace.transfers.iter().all(|t| t.at <= from));
+}

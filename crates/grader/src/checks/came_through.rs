@@ -26,6 +26,8 @@ pub(super) const TYPES: &[CheckType] = &[CheckType {
 /// The catalogue's words for a check no run could judge because the values went through memory
 /// the processes share.
 const SHARED_MEMORY: &str = "came-through-shared-memory";
+/// ... because the trace stopped recording the channels' traffic (a flood).
+const CUT: &str = "came-through-cut";
 
 /// The fields a `came_through` check takes besides `name`, `type` and `likely`: any other is
 /// refused.
@@ -78,6 +80,15 @@ struct Unmet {
     message: String,
     /// Its writer's process shares memory: (with whom, the object's name).
     shared: Option<(Vec<i32>, String)>,
+    /// The trace had stopped recording channel traffic by the line.
+    cut: bool,
+}
+
+impl Unmet {
+    /// The run cannot tell whether its value came through a channel.
+    fn unknown(&self) -> bool {
+        self.shared.is_some() || self.cut
+    }
 }
 
 impl CameThroughRule {
@@ -124,6 +135,7 @@ impl CameThroughRule {
                 None => String::new(),
             };
             out.push(Unmet {
+                cut: ch.cut_at.is_some_and(|c| c <= l.at),
                 pid: w.pid,
                 message: format!(
                     "{} prints {:?}, but its writer (pid {}) read it from no pipe or socket another process wrote it into before the line{by_exec}: {why}",
@@ -197,9 +209,22 @@ impl Rule for CameThroughRule {
 
     fn not_judged(&self, ctx: &Ctx<'_>) -> Option<NotJudged> {
         let unmet = self.unmet(ctx);
+        if unmet.is_empty() || !unmet.iter().all(Unmet::unknown) {
+            return None;
+        }
+        if let (Some(cut), Some(u)) = (ctx.run.channels.cut_at, unmet.iter().find(|u| u.cut)) {
+            return Some(NotJudged {
+                tag: CUT,
+                why: format!(
+                    "the trace stopped recording reads and writes on pipes and sockets at {:.2} s (too many of them), before a line of pid {} whose value it did not see come through one",
+                    cut.as_secs_f64(),
+                    u.pid
+                ),
+            });
+        }
         let first = unmet.first()?;
         let (with, name) = first.shared.clone()?;
-        unmet.iter().all(|u| u.shared.is_some()).then(|| NotJudged {
+        Some(NotJudged {
             tag: SHARED_MEMORY,
             why: format!(
                 "the channel is shared memory: pid {}, whose {} line(s) got their value through no pipe or socket, maps {name} with pid {}, and values can pass through it without a system call the trace sees",
@@ -215,7 +240,7 @@ impl Rule for CameThroughRule {
 
     fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
         let mut problems = Problems::default();
-        for u in self.unmet(ctx).into_iter().filter(|u| u.shared.is_none()) {
+        for u in self.unmet(ctx).into_iter().filter(|u| !u.unknown()) {
             problems.add(|| u.message);
         }
         problems.result()
@@ -369,6 +394,18 @@ capture = "N"
         );
         let e = judge_run(SPEC, &own).unwrap_err();
         assert!(e.contains("no other process wrote it"), "{e}");
+    }
+
+    #[test]
+    fn a_line_after_the_trace_stopped_recording_channels_is_not_judged() {
+        let mut flood = run(Vec::new(), false);
+        flood.channels.cut_at = Some(Duration::from_millis(500));
+        let why = not_judged(&flood).expect("not judged");
+        assert!(why.contains("stopped recording"), "{why}");
+        // Cut after the line: the line is judged.
+        flood.channels.cut_at = Some(Duration::from_secs(2));
+        assert_eq!(not_judged(&flood), None);
+        assert!(judge_run(SPEC, &flood).is_err());
     }
 
     #[test]

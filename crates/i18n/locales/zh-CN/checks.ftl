@@ -9,3 +9,5 @@ check-format = 行的格式
 
 # 没有一次运行能评判的 `came_through` 检查：值经由进程共享的内存传递。
 came-through-shared-memory = 未检查：通道是共享内存，跟踪看不到（见注释）
+# 没有一次运行能评判的 `came_through` 检查：跟踪停止了记录通道流量（流量过大）。
+came-through-cut = 未检查：程序经由管道和套接字传递的数据太多，跟踪无法全部保留（见注释）
