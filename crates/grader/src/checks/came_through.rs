@@ -162,7 +162,7 @@ fn came(ch: &Channels, pid: i32, value: &str, until: std::time::Duration) -> Res
     let mut only_own: Option<String> = None;
     for f in &reads {
         for needle in &all {
-            if !f.first_holding(needle).is_some_and(|at| at <= until) {
+            if f.first_holding(needle).is_none_or(|at| at > until) {
                 continue;
             }
             if from_another(ch, f, pid, needle) {
