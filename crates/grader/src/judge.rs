@@ -273,7 +273,10 @@ fn settle(c: &mut CheckReport, runs: usize) {
         None => c.failures.is_empty(),
         Some(v) => v == confidence::Verdict::Held,
     };
-    c.status = if c.runs_passed == 0 && c.failures.is_empty() && judged == 0 {
+    // Not judged in some runs (too few free cores, shared memory) and not reached in the rest:
+    // no run judged it, and the note says why.
+    let unjudged = c.not_judged.is_some() && c.runs_passed == 0;
+    c.status = if c.runs_passed == 0 && c.failures.is_empty() && (judged == 0 || unjudged) {
         CheckStatus::NotChecked
     } else if c.runs_passed == 0 && c.failures.is_empty() {
         CheckStatus::NotReached

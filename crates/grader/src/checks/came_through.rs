@@ -409,6 +409,27 @@ capture = "N"
     }
 
     #[test]
+    fn a_check_no_run_judged_is_not_checked_and_says_why() {
+        let s = spec(SPEC).expect("spec");
+        let params = Params::resolve(&s, &[], 1.0).expect("params");
+        // One run through shared memory, one without a line to judge.
+        let mut shared = run(Vec::new(), true);
+        let mut quiet = traced_run(&[]);
+        for r in [&mut shared, &mut quiet] {
+            r.tracing = crate::writer::Tracing::On;
+        }
+        let report = crate::judge::judge(&s, &params, &[shared, quiet]);
+        let c = report.checks.last().expect("the check");
+        assert_eq!(c.status, crate::report::CheckStatus::NotChecked);
+        assert_eq!(c.not_judged.as_deref(), Some(super::SHARED_MEMORY));
+        assert!(
+            report.text(false).contains("not checked: the channel is shared memory"),
+            "{}",
+            report.text(false)
+        );
+    }
+
+    #[test]
     fn shared_memory_is_not_judged_and_a_channel_still_counts() {
         let quiet = run(Vec::new(), true);
         let why = not_judged(&quiet).expect("not judged");
