@@ -13,6 +13,9 @@ use tracer::{Channel, ChannelKind, Direction, Trace, Transfer};
 
 /// Bytes of a socket's reads compared with a candidate other end's writes, at most.
 const ALIGN_MAX: usize = 64 * 1024;
+/// Bytes compared in pairing a run's sockets, at most (thousands of sockets stay cheap; past it,
+/// the rest stay unpaired).
+const ALIGN_BUDGET: usize = 64 << 20;
 
 /// One read or write of a flow.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +59,11 @@ impl Flow {
     /// It moved no byte.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// The bytes the trace kept of it: what a search reads.
+    pub(crate) fn kept_len(&self) -> usize {
+        self.pieces.iter().map(|p| p.bytes.len()).sum()
     }
 
     /// The trace kept every byte.
@@ -116,18 +124,12 @@ impl Flow {
         !self.whole() || self.first_holding(needle).is_some()
     }
 
-    /// Its bytes with gaps unknown, up to `max` of them.
-    fn known(&self, max: usize) -> Vec<Option<u8>> {
-        let mut out = Vec::new();
-        for p in &self.pieces {
-            for i in 0..p.len {
-                if out.len() >= max {
-                    return out;
-                }
-                out.push(p.bytes.get(i).copied());
-            }
-        }
-        out
+    /// Its bytes in order, those the trace did not keep `None`, up to `max` of them.
+    fn known(&self, max: usize) -> impl Iterator<Item = Option<u8>> + '_ {
+        self.pieces
+            .iter()
+            .flat_map(|p| (0..p.len).map(move |i| p.bytes.get(i).copied()))
+            .take(max)
     }
 }
 
@@ -144,12 +146,11 @@ impl Needle {
     /// The end offset of its first match in `hay`.
     fn find(&self, hay: &[u8]) -> Option<usize> {
         let n = self.bytes.len();
-        if n == 0 || hay.len() < n {
+        if n == 0 {
             return None;
         }
-        (0..=hay.len() - n).find_map(|i| {
-            let ok = hay[i..i + n] == self.bytes[..]
-                && !(self.digit_edges.0 && i > 0 && hay[i - 1].is_ascii_digit())
+        memchr::memmem::find_iter(hay, &self.bytes).find_map(|i| {
+            let ok = !(self.digit_edges.0 && i > 0 && hay[i - 1].is_ascii_digit())
                 && !(self.digit_edges.1 && hay.get(i + n).is_some_and(u8::is_ascii_digit));
             ok.then_some(i + n)
         })
@@ -321,24 +322,48 @@ fn peers(trace: &Trace) -> Vec<[u64; 2]> {
         .filter(|((_, d), _)| *d == Direction::Write)
         .map(|(_, ts)| flow(ts))
         .collect();
+    // Each end's writes indexed by their first byte: a read stream can only come from a write
+    // stream that starts as it does.
+    let mut by_first: HashMap<Option<u8>, Vec<&Flow>> = HashMap::new();
+    for w in &writes {
+        by_first
+            .entry(w.known(1).next().flatten())
+            .or_default()
+            .push(w);
+    }
+    let mut budget = ALIGN_BUDGET;
     for r in &reads {
-        let got = r.known(ALIGN_MAX);
-        for w in writes
-            .iter()
-            .filter(|w| w.channel.ino != r.channel.ino && w.channel.dev == r.channel.dev)
-        {
-            if r.len() > w.len() {
+        let first = r.known(1).next().flatten();
+        let candidates: Vec<&Flow> = match first {
+            Some(_) => [None, first]
+                .iter()
+                .filter_map(|k| by_first.get(k))
+                .flatten()
+                .copied()
+                .collect(),
+            None => writes.iter().collect(),
+        };
+        for w in candidates {
+            if w.channel.ino == r.channel.ino || w.channel.dev != r.channel.dev || r.len() > w.len()
+            {
                 continue;
             }
-            let sent = w.known(ALIGN_MAX);
+            let cost = r.len().min(ALIGN_MAX);
+            if budget < cost {
+                return pairs.into_iter().collect();
+            }
+            budget -= cost;
             let mut compared = 0usize;
-            let agree = got.iter().zip(&sent).all(|(a, b)| match (a, b) {
-                (Some(a), Some(b)) => {
-                    compared += 1;
-                    a == b
-                }
-                _ => true,
-            });
+            let agree = r
+                .known(ALIGN_MAX)
+                .zip(w.known(ALIGN_MAX))
+                .all(|(a, b)| match (a, b) {
+                    (Some(a), Some(b)) => {
+                        compared += 1;
+                        a == b
+                    }
+                    _ => true,
+                });
             if agree && compared > 0 {
                 let (a, b) = (r.channel.ino, w.channel.ino);
                 pairs.insert([a.min(b), a.max(b)]);

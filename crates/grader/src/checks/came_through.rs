@@ -26,8 +26,12 @@ pub(super) const TYPES: &[CheckType] = &[CheckType {
 /// The catalogue's words for a check no run could judge because the values went through memory
 /// the processes share.
 const SHARED_MEMORY: &str = "came-through-shared-memory";
-/// ... because the trace stopped recording the channels' traffic (a flood).
+/// ... because the trace stopped recording the channels' traffic, or it was too much to search
+/// (a flood).
 const CUT: &str = "came-through-cut";
+/// Bytes of channel traffic one check searches in one run at most: a flood of lines and bytes
+/// stays cheap to judge.
+const SEARCH_BUDGET: usize = 64 << 20;
 
 /// The fields a `came_through` check takes besides `name`, `type` and `likely`: any other is
 /// refused.
@@ -80,14 +84,15 @@ struct Unmet {
     message: String,
     /// Its writer's process shares memory: (with whom, the object's name).
     shared: Option<(Vec<i32>, String)>,
-    /// The trace had stopped recording channel traffic by the line.
-    cut: bool,
+    /// Why the trace cannot tell: it had stopped recording channel traffic by the line, or the
+    /// traffic was too much to search.
+    cut: Option<String>,
 }
 
 impl Unmet {
     /// The run cannot tell whether its value came through a channel.
     fn unknown(&self) -> bool {
-        self.shared.is_some() || self.cut
+        self.shared.is_some() || self.cut.is_some()
     }
 }
 
@@ -115,6 +120,7 @@ impl CameThroughRule {
     /// Every line whose value did not come through a channel.
     fn unmet(&self, ctx: &Ctx<'_>) -> Vec<Unmet> {
         let ch = &ctx.run.channels;
+        let mut budget = SEARCH_BUDGET;
         let mut out = Vec::new();
         for l in ctx.of_kind(self.line) {
             let Some(w) = l.writer else {
@@ -124,8 +130,24 @@ impl CameThroughRule {
             if value.is_empty() || self.exec_ok(ctx, w.pid) {
                 continue;
             }
-            let Err(why) = came(ch, w.pid, value, l.at) else {
-                continue;
+            let (why, unknown) = match came(ch, w.pid, value, l.at, &mut budget) {
+                Came::Yes => continue,
+                Came::No(why) => {
+                    let cut = ch.cut_at.filter(|c| *c <= l.at).map(|c| {
+                        format!(
+                            "the trace stopped recording reads and writes on pipes and sockets at {:.2} s (too many of them)",
+                            c.as_secs_f64()
+                        )
+                    });
+                    (why, cut)
+                }
+                Came::TooMuch => {
+                    let why = format!(
+                        "the run moved more through its pipes and sockets than a check searches ({} MiB)",
+                        SEARCH_BUDGET >> 20
+                    );
+                    (why.clone(), Some(why))
+                }
             };
             let shared = ch
                 .shared_by(w.pid)
@@ -135,7 +157,7 @@ impl CameThroughRule {
                 None => String::new(),
             };
             out.push(Unmet {
-                cut: ch.cut_at.is_some_and(|c| c <= l.at),
+                cut: unknown,
                 pid: w.pid,
                 message: format!(
                     "{} prints {:?}, but its writer (pid {}) read it from no pipe or socket another process wrote it into before the line{by_exec}: {why}",
@@ -150,9 +172,35 @@ impl CameThroughRule {
     }
 }
 
-/// Ok when process `pid` read `value` from a channel another process wrote it into, the last
-/// byte of it by `until`; else what it did read, in words.
-fn came(ch: &Channels, pid: i32, value: &str, until: std::time::Duration) -> Result<(), String> {
+/// Whether a value came through a channel.
+enum Came {
+    Yes,
+    /// No: what the process did read, in words.
+    No(String),
+    /// The search budget ran out first.
+    TooMuch,
+}
+
+/// Takes `cost` bytes of search from `budget`; false when it ran out.
+fn charge(budget: &mut usize, cost: usize) -> bool {
+    match budget.checked_sub(cost) {
+        Some(left) => {
+            *budget = left;
+            true
+        }
+        None => false,
+    }
+}
+
+/// Whether process `pid` read `value` from a channel another process wrote it into, the last
+/// byte of it by `until`.
+fn came(
+    ch: &Channels,
+    pid: i32,
+    value: &str,
+    until: std::time::Duration,
+    budget: &mut usize,
+) -> Came {
     let all = needles(value);
     let reads: Vec<_> = ch
         .flows
@@ -162,22 +210,27 @@ fn came(ch: &Channels, pid: i32, value: &str, until: std::time::Duration) -> Res
     let mut only_own: Option<String> = None;
     for f in &reads {
         for needle in &all {
+            if !charge(budget, f.kept_len()) {
+                return Came::TooMuch;
+            }
             if f.first_holding(needle).is_none_or(|at| at > until) {
                 continue;
             }
-            if from_another(ch, f, pid, needle) {
-                return Ok(());
+            match from_another(ch, f, pid, needle, budget) {
+                Some(true) => return Came::Yes,
+                Some(false) => {}
+                None => return Came::TooMuch,
             }
             only_own.get_or_insert_with(|| end_name(f.channel.kind, f.channel.ino));
         }
     }
     if let Some(end) = only_own {
-        return Err(format!(
+        return Came::No(format!(
             "it read it from {end}, but no other process wrote it into that channel"
         ));
     }
     let bytes: usize = reads.iter().map(|f| f.len()).sum();
-    Err(match reads.len() {
+    Came::No(match reads.len() {
         0 => "it read nothing from any pipe or socket".to_string(),
         n => format!(
             "none of the {bytes} bytes it read from {n} pipe or socket end(s) by then holds it"
@@ -185,13 +238,26 @@ fn came(ch: &Channels, pid: i32, value: &str, until: std::time::Duration) -> Res
     })
 }
 
-/// Another process than `pid` wrote `needle` into the channel `f` reads (or bytes the trace did
-/// not keep).
-fn from_another(ch: &Channels, f: &crate::channels::Flow, pid: i32, needle: &Needle) -> bool {
-    ch.sources(&f.channel).into_iter().any(|ino| {
-        ch.writes_into(&f.channel, ino)
-            .any(|w| w.pid != pid && w.may_hold(needle))
-    })
+/// Whether another process than `pid` wrote `needle` into the channel `f` reads (or bytes the
+/// trace did not keep); `None` when the search budget ran out.
+fn from_another(
+    ch: &Channels,
+    f: &crate::channels::Flow,
+    pid: i32,
+    needle: &Needle,
+    budget: &mut usize,
+) -> Option<bool> {
+    for ino in ch.sources(&f.channel) {
+        for w in ch.writes_into(&f.channel, ino).filter(|w| w.pid != pid) {
+            if !charge(budget, w.kept_len()) {
+                return None;
+            }
+            if w.may_hold(needle) {
+                return Some(true);
+            }
+        }
+    }
+    Some(false)
 }
 
 /// `pipe:[INO]` or `socket:[INO]`, as /proc names them.
@@ -212,12 +278,11 @@ impl Rule for CameThroughRule {
         if unmet.is_empty() || !unmet.iter().all(Unmet::unknown) {
             return None;
         }
-        if let (Some(cut), Some(u)) = (ctx.run.channels.cut_at, unmet.iter().find(|u| u.cut)) {
+        if let Some((u, why)) = unmet.iter().find_map(|u| Some((u, u.cut.as_ref()?))) {
             return Some(NotJudged {
                 tag: CUT,
                 why: format!(
-                    "the trace stopped recording reads and writes on pipes and sockets at {:.2} s (too many of them), before a line of pid {} whose value it did not see come through one",
-                    cut.as_secs_f64(),
+                    "{why}, before a line of pid {} whose value it did not see come through one",
                     u.pid
                 ),
             });
