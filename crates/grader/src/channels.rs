@@ -150,9 +150,9 @@ impl Needle {
             return None;
         }
         memchr::memmem::find_iter(hay, &self.bytes).find_map(|i| {
-            let ok = !(self.digit_edges.0 && i > 0 && hay[i - 1].is_ascii_digit())
-                && !(self.digit_edges.1 && hay.get(i + n).is_some_and(u8::is_ascii_digit));
-            ok.then_some(i + n)
+            let digit_before = self.digit_edges.0 && i > 0 && hay[i - 1].is_ascii_digit();
+            let digit_after = self.digit_edges.1 && hay.get(i + n).is_some_and(u8::is_ascii_digit);
+            (!digit_before && !digit_after).then_some(i + n)
         })
     }
 }
