@@ -96,8 +96,8 @@ pub struct Task {
     pub cpu_time: Option<Duration>,
     /// For a process, when channels are recorded: the writable shared memory it mapped (`rw-s`
     /// in `/proc/PID/maps`, POSIX semaphores `/dev/shm/sem.*` left out), as seen at its first
-    /// write to stdout or stderr and at its exit. Two processes that map one object can pass
-    /// values through it without a system call the trace sees.
+    /// write to stdout or stderr, or at its exit if it wrote none. Two processes that map one
+    /// object can pass values through it without a system call the trace sees.
     pub shared_memory: Vec<SharedMemory>,
 }
 

@@ -42,7 +42,8 @@ pub(crate) struct Tracer {
     /// The connected IPv4 and IPv6 sockets among them, by (local, peer) address.
     inet: HashMap<(Vec<u8>, Vec<u8>), u64>,
     socket_peers: Vec<[u64; 2]>,
-    /// Processes whose shared memory was read at a write to stdout or stderr.
+    /// Processes whose shared memory was read (at their first write to stdout or stderr, else at
+    /// their exit: a read of a Python process's maps costs a millisecond on a busy machine).
     maps_read: HashSet<i32>,
 }
 
@@ -284,7 +285,8 @@ impl Tracer {
                 // The last moment the task's final name and CPU time can be read.
                 let comm = proc_info::comm(pid);
                 let cpu_time = proc_info::cpu_time(self.table.tgid(pid), pid);
-                if self.opts.channels && self.table.tgid(pid) == pid {
+                // Once per process: at its first write to stdout or stderr, else at its exit.
+                if self.opts.channels && self.table.tgid(pid) == pid && self.maps_read.insert(pid) {
                     self.note_shared_memory(pid);
                 }
                 if let Some(rec) = self.table.record_mut(pid) {
