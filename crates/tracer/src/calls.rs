@@ -94,7 +94,7 @@ const MSGHDR_SIZE: usize = 56;
 /// `struct mmsghdr`: a msghdr, then `msg_len` (u32), padded to 64 bytes.
 const MMSGHDR_SIZE: u64 = 64;
 /// Messages of one recvmmsg or sendmmsg read at most.
-const MMSG_MAX: i64 = 64;
+const MMSG_MAX: u64 = 64;
 
 fn u64_at(raw: &[u8], at: usize) -> Option<u64> {
     let b: [u8; 8] = raw.get(at..at + 8)?.try_into().ok()?;
@@ -123,9 +123,9 @@ impl Buffers {
             Buffers::Msg(addr) => (ret, read_iov_bytes(tid, &msg_iov(tid, addr), ret.min(room))),
             Buffers::Mmsg(addr) => {
                 let (mut len, mut bytes) = (0usize, Vec::new());
-                for i in 0..(ret as u64).min(MMSG_MAX as u64) {
-                    let at = addr + i * MMSGHDR_SIZE;
-                    let raw = read_bytes(tid, at + MSGHDR_SIZE as u64, 4);
+                for i in 0..(ret as u64).min(MMSG_MAX) {
+                    let at = addr.wrapping_add(i * MMSGHDR_SIZE);
+                    let raw = read_bytes(tid, at.wrapping_add(MSGHDR_SIZE as u64), 4);
                     let Ok(n) = <[u8; 4]>::try_from(raw.as_slice()) else {
                         break;
                     };
