@@ -15,7 +15,7 @@ const MAX_HOLD_FLOOR: Duration = Duration::from_millis(2);
 const MAX_HOLD_CEILING: Duration = Duration::from_secs(2);
 /// PCT's safety valve: the longest a task stays parked while a task of higher priority goes on.
 /// It does not scale: a student's sleep does not either, and a sleep of 1 s must not outlast it.
-const MAX_PARK: Duration = Duration::from_millis(2500);
+pub(crate) const MAX_PARK: Duration = Duration::from_millis(2500);
 /// `k` before any run has been seen (the first run is unshaken, so this is rarely used).
 const POINTS_GUESS: u64 = 20;
 

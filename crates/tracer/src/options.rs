@@ -95,6 +95,20 @@ pub struct Pct {
     pub budget: Duration,
 }
 
+/// An explored schedule (`grade explore`): the run is ordered as PCT orders it (a task parked at
+/// each stop point, one going on per decision, decisions taken once the run settled), but each
+/// decision is the script's where it has one, else the default (see
+/// [`crate::Decision::default`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Explore {
+    /// The choices that differ from the default: (decision number from 0, task label).
+    pub choices: Vec<(usize, crate::Choice)>,
+    /// The longest a task stays parked (a safety valve).
+    pub max_park: Duration,
+    /// Past this much of the run nothing is parked any more.
+    pub budget: Duration,
+}
+
 impl Shake {
     /// Holds of up to `max_hold`: at half of the writes, at every new task's start, at a quarter
     /// of the creations.
@@ -130,6 +144,8 @@ pub struct TraceOptions {
     pub stderr: Option<FileId>,
     /// Shake the schedule (`None`: never hold a task).
     pub shake: Option<Shake>,
+    /// Follow an explored schedule (it outranks `shake`).
+    pub explore: Option<Explore>,
     /// Stop at connect, bind, kill, tkill, tgkill, pidfd_send_signal, open for writing and the
     /// like, and note those that fail with `EPERM` or `EACCES`.
     pub watch_refusals: bool,
@@ -148,6 +164,7 @@ impl TraceOptions {
             stdout: None,
             stderr: None,
             shake: None,
+            explore: None,
             watch_refusals: false,
             max_write_bytes: 1024 * 1024,
             max_total_bytes: 16 * 1024 * 1024,

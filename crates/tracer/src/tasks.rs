@@ -37,6 +37,20 @@ pub(crate) struct Live {
     pub(crate) in_program: bool,
     /// The call whose return is awaited.
     pub(crate) pending: Option<Pending>,
+    /// Its name in the schedule: its place in the tree of creations (`0` the main process, `2`
+    /// its second child, `2.1` that one's first), the same in every run of the same program.
+    pub(crate) label: String,
+    /// How many stop points of the program proper it reached so far.
+    pub(crate) stops: u32,
+}
+
+/// The label of the `rank`-th task (from 1) created by the task labelled `creator`.
+fn child_label(creator: &str, rank: u64) -> String {
+    if creator == "0" {
+        rank.to_string()
+    } else {
+        format!("{creator}.{rank}")
+    }
 }
 
 /// Every task of the run.
@@ -71,6 +85,8 @@ impl Table {
                 awaiting_start: false,
                 in_program: false,
                 pending: None,
+                label: "0".to_string(),
+                stops: 0,
             },
         );
     }
@@ -84,7 +100,7 @@ impl Table {
         kind: TaskKind,
         at: Duration,
     ) -> bool {
-        let (tgid, dice, comm, in_program) = match self.live.get_mut(&creator) {
+        let (tgid, dice, comm, in_program, label) = match self.live.get_mut(&creator) {
             Some(c) => {
                 let comm = self.records[c.record].comm.clone();
                 let tgid = if kind == TaskKind::Thread {
@@ -92,9 +108,11 @@ impl Table {
                 } else {
                     tid
                 };
-                (tgid, c.dice.child(), comm, c.in_program)
+                let dice = c.dice.child();
+                let label = child_label(&c.label, c.dice.rank());
+                (tgid, dice, comm, c.in_program, label)
             }
-            None => (tid, Dice::root(tid as u64), None, false),
+            None => (tid, Dice::root(tid as u64), None, false, format!("?{tid}")),
         };
         self.records.push(Task {
             tid,
@@ -118,6 +136,8 @@ impl Table {
                 awaiting_start: !started,
                 in_program,
                 pending: None,
+                label,
+                stops: 0,
             },
         );
         started
@@ -162,6 +182,8 @@ impl Table {
                 awaiting_start: false,
                 in_program: false,
                 pending: None,
+                label: format!("?{tid}"),
+                stops: 0,
             },
         );
     }
@@ -177,13 +199,22 @@ impl Table {
         }
     }
 
-    /// Every live task not in `parked`, with its stream of draws.
-    pub(crate) fn free_streams(&mut self, parked: &[i32]) -> Vec<(i32, Option<&mut Dice>)> {
+    /// Every live task not in `parked`, with its process id.
+    pub(crate) fn free(&self, parked: &[i32]) -> Vec<(i32, i32)> {
         self.live
-            .iter_mut()
+            .iter()
             .filter(|(t, _)| !parked.contains(t))
-            .map(|(t, l)| (*t, Some(&mut l.dice)))
+            .map(|(t, l)| (*t, l.tgid))
             .collect()
+    }
+
+    /// How many live tasks each process has.
+    pub(crate) fn group_sizes(&self) -> HashMap<i32, usize> {
+        let mut sizes = HashMap::new();
+        for l in self.live.values() {
+            *sizes.entry(l.tgid).or_insert(0) += 1;
+        }
+        sizes
     }
 
     pub(crate) fn is_live(&self, tid: i32) -> bool {

@@ -106,7 +106,7 @@ impl DurationRule {
             ));
         }
         let slack = self.slack?;
-        if ctx.run.shake_seed.is_none() && printed < span - ROUNDING - slack {
+        if !ctx.run.shaken() && printed < span - ROUNDING - slack {
             return Some(format!(
                 "{} prints {} = {printed} s, but {span:.3} s passed since its '{kind}' line (line {}): the printed time is shorter than the trace measured by more than {slack} s",
                 l.quote(),

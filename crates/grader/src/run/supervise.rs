@@ -221,9 +221,11 @@ impl Supervisor {
         let (mut tasks, mut advice) = (Vec::new(), Vec::new());
         let mut refused = Vec::new();
         let mut schedule = tracer::ScheduleStats::default();
+        let mut holds = Vec::new();
         match self.main.take_trace() {
             Some(Ok(trace)) => {
                 schedule = trace.schedule.clone();
+                holds = trace.holds.clone();
                 tasks = attribute::tasks(&trace);
                 refused = super::fenced::refusals(&trace);
                 match attribute::stdout_writes(&trace, stdout_bytes) {
@@ -255,7 +257,21 @@ impl Supervisor {
             output_limit_hit,
             left_behind,
             elapsed,
-            shake_seed: cfg.shake.map(|s| s.seed).filter(|_| tracing.is_on()),
+            shake_seed: cfg
+                .shake
+                .map(|s| s.seed)
+                .filter(|_| tracing.is_on() && cfg.explore.is_none()),
+            // The choices that differ from the defaults: what replays this run's order.
+            explored: cfg
+                .explore
+                .as_ref()
+                .map(|_| {
+                    crate::explore::schedule_string(&crate::explore::deviations(
+                        &schedule.decisions,
+                    ))
+                })
+                .filter(|_| tracing.is_on()),
+            holds,
             tracing,
             tasks,
             schedule,

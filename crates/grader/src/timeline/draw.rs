@@ -147,6 +147,7 @@ impl<'t, 'a> Canvas<'t, 'a> {
                 HoldPoint::Write => "before a write",
                 HoldPoint::Create => "after creating a task",
                 HoldPoint::Start => "at its start",
+                HoldPoint::Sleep => "before a sleep",
             };
             let _ = writeln!(
                 out,

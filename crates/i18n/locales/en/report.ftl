@@ -51,6 +51,7 @@ facts-tracing-on = on
 facts-tracing-off = off
 facts-shaken = ; shaken runs: { $runs }
 facts-shaken-run = { $run } (seed { $seed })
+facts-explored-run = { $run } (schedule { $schedule })
 # The HTML page of a report.
 html-summary = { $passed } of { $total } checks passed, { $failed } failed, { $unreached } not reached, { $unchecked } not checked, over { $runs ->
     [one] { $runs } run

@@ -33,6 +33,7 @@ facts-tracing-on = 开
 facts-tracing-off = 关
 facts-shaken = ；被扰动的运行：{ $runs }
 facts-shaken-run = 第 { $run } 次（种子 { $seed }）
+facts-explored-run = 第 { $run } 次（调度 { $schedule }）
 html-summary = { $runs } 次运行（时间缩放 { $scale }）中，{ $total } 项检查有 { $passed } 项通过，{ $failed } 项未通过，{ $unreached } 项未触及，{ $unchecked } 项未检查
 html-head-result = 结果
 html-head-check = 检查

@@ -13,9 +13,11 @@ pub(crate) enum Activity {
     Running,
     /// Asleep for a fixed time (`nanosleep` and the like): it goes on by itself once it ends.
     Sleeping,
-    /// Blocked until another task acts (a wait, a read, a futex, a vfork), stopped for good, a
-    /// zombie, or gone.
+    /// Blocked until another task acts (a wait, a read, a futex, a vfork), stopped for good, or
+    /// gone.
     Waiting,
+    /// Ended, not reaped yet.
+    Zombie,
 }
 
 /// The calls a task sleeps in for a fixed time (x86_64 and aarch64 numbers from libc).
@@ -68,8 +70,9 @@ fn syscall(tid: i32) -> Option<(i64, Vec<u64>)> {
 /// What task `tid` is doing now.
 pub(crate) fn activity(tid: i32) -> Activity {
     match state(tid) {
-        // Gone, a zombie, or dead.
-        None | Some(b'Z' | b'X' | b'x') => Activity::Waiting,
+        Some(b'Z') => Activity::Zombie,
+        // Gone, or dead.
+        None | Some(b'X' | b'x') => Activity::Waiting,
         // Stopped by a signal (group-stop): nothing goes on until someone continues it.
         Some(b'T') => Activity::Waiting,
         // Uninterruptible: a vfork parent waiting for its child, or a short disk wait.
@@ -117,6 +120,7 @@ mod tests {
         let _ = sleeper.wait();
         let _ = reader.wait();
         assert_eq!(activity(s), Activity::Waiting, "a reaped task is gone");
+        assert_eq!(activity(-1), Activity::Waiting);
     }
 
     #[test]
