@@ -3,6 +3,7 @@ picture-passed = passed
 picture-failed = failed: { $check }
 picture-failed-more = failed: { $check }, and { $more } more
 picture-shaken = shaken with seed { $seed }
+picture-explored = an explored order, schedule { $schedule }
 picture-untraced = not traced: every line is on the main process's lane, at its arrival
 picture-title = { $example }: run { $run } of { $runs }, { $verdict }
 picture-kind-line = '{ $kind }' line

@@ -3,6 +3,7 @@ picture-passed = 通过
 picture-failed = 未通过：{ $check }
 picture-failed-more = 未通过：{ $check }，另有 { $more } 项
 picture-shaken = 以种子 { $seed } 扰动
+picture-explored = 一个穷举出的顺序，调度 { $schedule }
 picture-untraced = 未跟踪：每一行都画在主进程的泳道上，位置是它到达的时刻
 picture-title = { $example }：第 { $run } / { $runs } 次运行，{ $verdict }
 picture-kind-line = “{ $kind }”行
