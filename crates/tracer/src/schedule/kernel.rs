@@ -54,6 +54,16 @@ fn state(tid: i32) -> Option<u8> {
     stat.get(close + 2).copied()
 }
 
+/// The CPU time task `tid` used so far, in clock ticks (`utime + stime` of `/proc/TID/stat`).
+pub(crate) fn cpu_ticks(tid: i32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{tid}/stat")).ok()?;
+    let mut rest = stat[stat.rfind(')')? + 1..].split_whitespace();
+    // Fields 14 and 15 of the line, 12th and 13th after the name.
+    let utime: u64 = rest.nth(11)?.parse().ok()?;
+    let stime: u64 = rest.next()?.parse().ok()?;
+    Some(utime + stime)
+}
+
 /// The call a sleeping task sits in and its arguments: `/proc/TID/syscall` is
 /// `NR ARG1 ... ARG6 SP PC` (numbers in hex after the first), or `running`, or `-1 SP PC`.
 fn syscall(tid: i32) -> Option<(i64, Vec<u64>)> {
@@ -121,6 +131,20 @@ mod tests {
         let _ = reader.wait();
         assert_eq!(activity(s), Activity::Waiting, "a reaped task is gone");
         assert_eq!(activity(-1), Activity::Waiting);
+    }
+
+    #[test]
+    fn cpu_ticks_grow_as_a_task_computes() {
+        // SAFETY: gettid takes nothing and cannot fail.
+        let me = unsafe { libc::gettid() };
+        let before = cpu_ticks(me).expect("our own stat");
+        let t0 = std::time::Instant::now();
+        let mut x = 0u64;
+        while t0.elapsed() < std::time::Duration::from_millis(60) {
+            x = std::hint::black_box(x.wrapping_add(1));
+        }
+        assert!(cpu_ticks(me).is_some_and(|after| after >= before));
+        assert_eq!(cpu_ticks(-1), None);
     }
 
     #[test]

@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 use crate::record::{Choice, Decision, HoldPoint};
 use crate::shake::{Dice, Resume};
 
-use super::kernel::{Activity, activity};
+use super::kernel::{Activity, activity, cpu_ticks};
 use super::pct::PctState;
 use super::script::ScriptState;
 
@@ -71,8 +71,12 @@ pub(crate) enum Policy {
     Script(ScriptState),
 }
 
-/// How long running tasks alone may keep a decision from being taken.
-const SPIN_PARK: Duration = Duration::from_millis(500);
+/// How much CPU time (clock ticks of 10 ms) a task may run for while a decision waits for it:
+/// past it, it spins (or computes at length) and is let be. CPU time, not wall time: on a
+/// loaded machine a task that waits for a core is no spinner.
+const SPIN_TICKS: u64 = 30;
+/// However loaded the machine, running tasks keep a decision from being taken this long at most.
+const SPIN_PARK: Duration = Duration::from_secs(10);
 /// How many sleeps in a row of other tasks a parked task may be passed over at.
 const STARVE: u32 = 20;
 
@@ -87,6 +91,8 @@ pub(crate) struct Ordered {
     spinners: HashSet<i32>,
     /// Since when running tasks keep the run from settling.
     unsettled: Option<Instant>,
+    /// The CPU time of each task seen running since then, when it was first seen.
+    running_since: HashMap<i32, u64>,
     /// The task released last.
     current: Option<String>,
     /// Per parked task: at how many sleeps in a row of others it was passed over.
@@ -119,6 +125,7 @@ impl Ordered {
             gave_up: false,
             spinners: HashSet::new(),
             unsettled: None,
+            running_since: HashMap::new(),
             current: None,
             passed: HashMap::new(),
             decisions: Vec::new(),
@@ -135,8 +142,9 @@ impl Ordered {
     }
 
     /// Whether the free tasks let a decision be taken now: none runs (but those let be as
-    /// spinners) or sleeps, and no exit waits to be reaped. Past `SPIN_PARK` of running tasks
-    /// alone, they are let be and the decision is forced (`Some(true)`).
+    /// spinners) or sleeps, and no exit waits to be reaped. A running task that used
+    /// `SPIN_TICKS` of CPU meanwhile is let be, and the decision is forced (`Some(true)`); so
+    /// are all past `SPIN_PARK`.
     fn settled(&mut self, now: Instant, free: &[Free]) -> Option<bool> {
         let mut running = Vec::new();
         let mut sleeping = false;
@@ -153,13 +161,28 @@ impl Ordered {
         let mut forced = false;
         if running.is_empty() {
             self.unsettled = None;
+            self.running_since.clear();
         } else {
             let since = *self.unsettled.get_or_insert(now);
-            if now.saturating_duration_since(since) < SPIN_PARK {
+            let late = now.saturating_duration_since(since) >= SPIN_PARK;
+            let mut spun = Vec::new();
+            for &t in &running {
+                let Some(ticks) = cpu_ticks(t) else { continue };
+                let first = *self.running_since.entry(t).or_insert(ticks);
+                if late || ticks.saturating_sub(first) >= SPIN_TICKS {
+                    spun.push(t);
+                }
+            }
+            if spun.is_empty() && !late {
+                return None;
+            }
+            self.spinners.extend(spun);
+            if !late && running.iter().any(|t| !self.spinners.contains(t)) {
                 return None;
             }
             self.spinners.extend(running);
             self.unsettled = None;
+            self.running_since.clear();
             forced = true;
         }
         // A sleep ends by itself: wait for it.
