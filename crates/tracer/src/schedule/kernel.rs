@@ -47,6 +47,17 @@ fn is_sleep(nr: i64, args: &[u64]) -> bool {
     false
 }
 
+/// The calls a vfork parent sits in until its child execs or exits.
+fn is_vfork(nr: i64) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if nr == libc::SYS_vfork {
+            return true;
+        }
+    }
+    nr == libc::SYS_clone || nr == libc::SYS_clone3
+}
+
 /// The state letter of `/proc/TID/stat` (after the name, which may hold spaces and parentheses).
 fn state(tid: i32) -> Option<u8> {
     let stat = std::fs::read(format!("/proc/{tid}/stat")).ok()?;
@@ -85,8 +96,12 @@ pub(crate) fn activity(tid: i32) -> Activity {
         None | Some(b'X' | b'x') => Activity::Waiting,
         // Stopped by a signal (group-stop): nothing goes on until someone continues it.
         Some(b'T') => Activity::Waiting,
-        // Uninterruptible: a vfork parent waiting for its child, or a short disk wait.
-        Some(b'D') => Activity::Waiting,
+        // Uninterruptible: a vfork parent waits for its child (in the call that made it); any
+        // other (a page fault, a short disk wait) goes on by itself.
+        Some(b'D') => match syscall(tid) {
+            Some((nr, _)) if is_vfork(nr) => Activity::Waiting,
+            _ => Activity::Running,
+        },
         Some(b'S' | b'I') => match syscall(tid) {
             Some((nr, args)) if nr >= 0 && is_sleep(nr, &args) => Activity::Sleeping,
             Some((nr, _)) if nr >= 0 => Activity::Waiting,
