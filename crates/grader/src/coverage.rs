@@ -109,7 +109,7 @@ impl Coverage {
         if self.valves > 0 || self.over_budget > 0 {
             let _ = write!(
                 s,
-                " ({} park(s) cut short by the valve (2.5 s, or 0.2 s of tasks above spinning), {} run(s) over budget: the bound assumes neither)",
+                " ({} decision(s) forced by a valve (a task running on for 300 ms of CPU, or a park of 10 s), {} run(s) over budget: the bound assumes neither)",
                 self.valves, self.over_budget
             );
         }

@@ -27,7 +27,7 @@ enum ExploreFormat {
 #[derive(Debug, Parser)]
 #[command(
     name = "grade explore",
-    about = "Runs a small port in every order of its stop points (writes, starts, creations) up to a number of preemptions, and reports the first order that broke a guaranteed check",
+    about = "Runs a small port in every order of its stop points (writes, starts, creations, sleeps) up to a number of preemptions, and reports the first order that broke a guaranteed check",
     override_usage = "grade explore EXAMPLE [OPTIONS] -- COMMAND [ARGS...]",
     after_help = "Exit status: 0 no order broke a guaranteed check, 1 one did (its --schedule string replays it with grade EXAMPLE --schedule STRING --runs 1 -- COMMAND), 2 the exploration could not be done."
 )]

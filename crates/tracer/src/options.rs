@@ -79,17 +79,17 @@ pub struct Shake {
 }
 
 /// PCT (Burckhardt, Kothari, Musuvathi, Nagarakatte, ASPLOS 2010) over the stop points of the
-/// run: random priorities per task, `depth - 1` priority drops among `points` stop points, and a
-/// task parked at a stop point until no free task of higher priority can go on (one waiting for
-/// an exit, a read or a futex cannot; one sleeping a fixed time can).
+/// run: random priorities per task, `depth - 1` priority drops among `points` decisions, every
+/// task parked at its stop points (sleeps included), and at each decision, taken once every other
+/// task is parked, blocked on another or gone, the parked task of highest priority let go on.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Pct {
     /// `d`: the depth of bug each run has a stated chance to show (at least 1).
     pub depth: u32,
-    /// `k`: how many stop points the run is expected to have (from an earlier run of the same
-    /// program); the `depth - 1` drops are drawn among them.
+    /// `k`: how many stop points (decisions) the run is expected to have (from an earlier run of
+    /// the same program); the `depth - 1` drops are drawn among them.
     pub points: u64,
-    /// The longest a task stays parked (a safety valve against a task that spins on a flag).
+    /// The longest a task stays parked (a safety valve for what the model misses).
     pub max_park: Duration,
     /// Past this much of the run nothing is parked any more (so a run finishes within its limit).
     pub budget: Duration,
