@@ -89,8 +89,24 @@ fn syscall(tid: i32) -> Option<(i64, Vec<u64>)> {
 }
 
 /// What task `tid` is doing now.
+#[cfg(test)]
 pub(crate) fn activity(tid: i32) -> Activity {
-    match state(tid) {
+    observe(tid).0
+}
+
+/// What task `tid` is doing now, and the call it is blocked in (-1 when none). The state and
+/// the call are two reads: a task blocked at the first and past the second is moving (running).
+pub(crate) fn observe(tid: i32) -> (Activity, i64) {
+    let before = state(tid);
+    let call = match before {
+        Some(b'S' | b'I' | b'D') => syscall(tid),
+        _ => None,
+    };
+    if call.is_some() && state(tid) != before {
+        return (Activity::Running, -1);
+    }
+    let nr = call.as_ref().map_or(-1, |c| c.0);
+    let a = match before {
         Some(b'Z') => Activity::Zombie,
         // Gone, or dead.
         None | Some(b'X' | b'x') => Activity::Waiting,
@@ -98,11 +114,11 @@ pub(crate) fn activity(tid: i32) -> Activity {
         Some(b'T') => Activity::Waiting,
         // Uninterruptible: a vfork parent waits for its child (in the call that made it); any
         // other (a page fault, a short disk wait) goes on by itself.
-        Some(b'D') => match syscall(tid) {
+        Some(b'D') => match call {
             Some((nr, _)) if is_vfork(nr) => Activity::Waiting,
             _ => Activity::Running,
         },
-        Some(b'S' | b'I') => match syscall(tid) {
+        Some(b'S' | b'I') => match call {
             Some((nr, args)) if nr >= 0 && is_sleep(nr, &args) => Activity::Sleeping,
             Some((nr, _)) if nr >= 0 => Activity::Waiting,
             // Between calls (a page fault, a signal): it goes on.
@@ -110,7 +126,8 @@ pub(crate) fn activity(tid: i32) -> Activity {
         },
         // Running, or in a ptrace stop the tracer is about to serve.
         Some(_) => Activity::Running,
-    }
+    };
+    (a, nr)
 }
 
 #[cfg(test)]

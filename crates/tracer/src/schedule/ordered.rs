@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 use crate::record::{Choice, Decision, HoldPoint};
 use crate::shake::{Dice, Resume};
 
-use super::kernel::{Activity, activity, cpu_ticks};
+use super::kernel::{Activity, cpu_ticks, observe};
 use super::pct::PctState;
 use super::script::ScriptState;
 
@@ -93,6 +93,9 @@ pub(crate) struct Ordered {
     unsettled: Option<Instant>,
     /// The CPU time of each task seen running since then, when it was first seen.
     running_since: HashMap<i32, u64>,
+    /// What the free tasks were doing at the last look: a run is settled only when two looks
+    /// in a row see the same (a task caught in a passing wait has moved on by the second).
+    last_look: Vec<(i32, Activity, i64)>,
     /// The task released last.
     current: Option<String>,
     /// Per parked task: at how many sleeps in a row of others it was passed over.
@@ -126,6 +129,7 @@ impl Ordered {
             spinners: HashSet::new(),
             unsettled: None,
             running_since: HashMap::new(),
+            last_look: Vec::new(),
             current: None,
             passed: HashMap::new(),
             decisions: Vec::new(),
@@ -148,8 +152,11 @@ impl Ordered {
     fn settled(&mut self, now: Instant, free: &[Free]) -> Option<bool> {
         let mut running = Vec::new();
         let mut sleeping = false;
+        let mut look = Vec::with_capacity(free.len());
         for f in free {
-            match activity(f.tid) {
+            let (a, nr) = observe(f.tid);
+            look.push((f.tid, a, nr));
+            match a {
                 Activity::Running if self.spinners.contains(&f.tid) => {}
                 Activity::Running => running.push(f.tid),
                 // An exit the tracer has not reaped yet: reaping it may wake a waiter.
@@ -159,9 +166,15 @@ impl Ordered {
             }
         }
         let mut forced = false;
+        look.sort_unstable_by_key(|l| l.0);
+        let same = look == self.last_look;
+        self.last_look = look;
         if running.is_empty() {
             self.unsettled = None;
             self.running_since.clear();
+            if !same {
+                return None;
+            }
         } else {
             let since = *self.unsettled.get_or_insert(now);
             let late = now.saturating_duration_since(since) >= SPIN_PARK;
