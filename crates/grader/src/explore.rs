@@ -237,20 +237,6 @@ pub fn explore(
             )));
         }
         let points = choice_points(&run.schedule.decisions);
-        if std::env::var_os("GRADE_EXPLORE_DEBUG").is_some() {
-            eprintln!("prefix {prefix:?} missed {:?}", run.schedule.missed);
-            for d in &points {
-                eprintln!(
-                    "   {:?} {:?} -> {} {} cur {:?}{}",
-                    d.options,
-                    d.stops,
-                    d.chosen,
-                    d.at,
-                    d.current,
-                    if d.forced { " FORCED" } else { "" }
-                );
-            }
-        }
         report.decisions = report.decisions.max(points.len());
         if run.schedule.missed.is_some() {
             report.diverged += 1;

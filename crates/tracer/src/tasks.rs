@@ -199,12 +199,13 @@ impl Table {
         }
     }
 
-    /// Every live task not in `parked`, with its process id.
-    pub(crate) fn free(&self, parked: &[i32]) -> Vec<(i32, i32)> {
+    /// Every live task not in `parked`: its tid, its process id, whether it is part of the
+    /// program proper.
+    pub(crate) fn free(&self, parked: &[i32]) -> Vec<(i32, i32, bool)> {
         self.live
             .iter()
             .filter(|(t, _)| !parked.contains(t))
-            .map(|(t, l)| (*t, l.tgid))
+            .map(|(t, l)| (*t, l.tgid, l.in_program))
             .collect()
     }
 

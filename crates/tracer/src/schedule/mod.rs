@@ -201,9 +201,10 @@ impl Scheduler {
         let free: Vec<Free> = table
             .free(&parked)
             .into_iter()
-            .map(|(tid, tgid)| Free {
+            .map(|(tid, tgid, in_program)| Free {
                 tid,
                 group_alive: sizes.get(&tgid).is_some_and(|&n| n > 1),
+                in_program,
             })
             .collect();
         let ended = o.due(now, &free);

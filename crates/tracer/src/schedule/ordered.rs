@@ -60,6 +60,8 @@ pub(crate) struct Free {
     pub(crate) tid: i32,
     /// Another task of its process is alive (a zombie leader waits for them, not for us).
     pub(crate) group_alive: bool,
+    /// Part of the program proper (its sleeps are stop points); a launcher's task is not.
+    pub(crate) in_program: bool,
 }
 
 /// Who decides.
@@ -161,6 +163,9 @@ impl Ordered {
                 Activity::Running => running.push(f.tid),
                 // An exit the tracer has not reaped yet: reaping it may wake a waiter.
                 Activity::Zombie if !f.group_alive => running.push(f.tid),
+                // A launcher's sleep (its sleeps are no stop points: no decision let it start)
+                // does not hold the program back.
+                Activity::Sleeping if !f.in_program => {}
                 Activity::Sleeping => sleeping = true,
                 Activity::Zombie | Activity::Waiting => {}
             }
@@ -349,6 +354,7 @@ mod tests {
         for _ in 0..=STARVE {
             o.arrive(-5, park("0", HoldPoint::Sleep), None);
             let got = o.due(now, &[]);
+            assert!(!got.is_empty(), "{order:?}");
             order.push(got[0].1.label.clone());
             if got[0].0 == -7 {
                 break;
