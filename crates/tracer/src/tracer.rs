@@ -42,6 +42,8 @@ impl Tracer {
         main_pid: i32,
     ) -> Tracer {
         let mut table = Table::default();
+        table.main_image_counts =
+            opts.explore.is_some() || opts.shake.is_some_and(|s| s.pct.is_some());
         let dice = Dice::root(crate::schedule::stream_seed(opts.shake));
         let at = opts.start.elapsed();
         table.add_main(main_pid, at, dice, proc_info::comm(main_pid));
@@ -116,10 +118,8 @@ impl Tracer {
     /// Resumes now, or when the schedule lets it go on.
     fn resume_or_hold(&mut self, tid: i32, how: Resume, point: HoldPoint) {
         // Creations outside the program proper (a launcher's) are no stop points.
-        let stop_point = self
-            .table
-            .live(tid)
-            .is_some_and(|live| point == HoldPoint::Write || live.in_program);
+        let stop_point =
+            self.table.is_live(tid) && (point == HoldPoint::Write || self.table.in_program(tid));
         if !stop_point {
             self.resume(tid, how);
             return;
