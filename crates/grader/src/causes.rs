@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use crate::say::say;
 use crate::outcome::RunOutcome;
 use crate::text::cut;
 use crate::writer::Role;
@@ -50,11 +51,12 @@ pub(crate) fn cause_note(run: &RunOutcome) -> Option<String> {
             .iter()
             .any(|l| l.text == line.text && l.writer.is_some_and(|p| p.pid == parent));
         if earlier {
-            return Some(format!(
-                "cause: line {} {:?} was written again by pid {} as it exited: the line was still in pid {parent}'s output buffer when it forked, so both processes flushed it (flush stdout before fork; at a terminal the line is flushed at once)",
-                n + 1,
-                cut(&line.text),
-                w.pid
+            return Some(say!(
+                "cause-written-again",
+                n = n + 1,
+                text = format!("{:?}", cut(&line.text)),
+                pid = w.pid.to_string(),
+                parent = parent.to_string()
             ));
         }
     }
@@ -72,7 +74,5 @@ pub(crate) fn cause_note(run: &RunOutcome) -> Option<String> {
         .collect();
     bursts.sort_unstable();
     let (pid, _, count) = bursts.first()?;
-    Some(format!(
-        "cause: pid {pid} wrote its {count} lines in one burst as it exited: its output was never flushed until then (flush after each line, e.g. print(..., flush=True); at a terminal lines are flushed as printed)"
-    ))
+    Some(say!("cause-burst", pid = pid.to_string(), count = *count))
 }

@@ -15,13 +15,17 @@ pub(crate) fn cut(s: &str) -> String {
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}... ({} bytes)", &s[..end], s.len())
+    crate::say::say!("quote-cut", text = &s[..end], bytes = s.len())
 }
 
 /// Appends " and N more" when `total` items were more than the quoted ones.
 pub(crate) fn more(m: &mut String, total: usize) {
     if total > QUOTE_MAX {
-        let _ = write!(m, " and {} more", total - QUOTE_MAX);
+        let _ = write!(
+            m,
+            " {}",
+            crate::say::say!("quote-more", count = total - QUOTE_MAX)
+        );
     }
 }
 
@@ -53,7 +57,11 @@ impl Problems {
         }
         let mut m = self.shown.join("\n");
         if self.total > QUOTE_MAX {
-            let _ = write!(m, "\n(and {} more)", self.total - QUOTE_MAX);
+            let _ = write!(
+                m,
+                "\n{}",
+                crate::say::say!("problems-more", count = self.total - QUOTE_MAX)
+            );
         }
         Err(m)
     }

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::values::{Expected, norm};
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::raw::{RawNum, RawValues};
@@ -99,22 +100,21 @@ impl Rule for Count {
             min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m)
         };
         let want = match (min, max) {
-            (Some(a), Some(b)) if a == b => format!("exactly {a}"),
-            (Some(a), Some(b)) => format!("between {a} and {b}"),
-            (Some(a), None) => format!("at least {a}"),
-            (None, Some(b)) => format!("at most {b}"),
-            (None, None) => "any number".to_string(),
+            (Some(a), Some(b)) if a == b => say!("count-exactly", n = a.to_string()),
+            (Some(a), Some(b)) => say!("count-between", min = a.to_string(), max = b.to_string()),
+            (Some(a), None) => say!("count-at-least", n = a.to_string()),
+            (None, Some(b)) => say!("count-at-most", n = b.to_string()),
+            (None, None) => say!("count-any"),
         };
         let kind = ctx.kind_name(self.line);
         let found = |ls: &[&Classified]| -> String {
             if ls.is_empty() {
-                "found none".to_string()
+                say!("count-found-none")
             } else {
-                let mut m = format!("found {}: ", ls.len());
                 let q: Vec<String> = ls.iter().take(QUOTE_MAX).map(|l| l.quote()).collect();
-                m.push_str(&q.join(", "));
+                let mut m = q.join(", ");
                 more(&mut m, ls.len());
-                m
+                say!("count-found", count = ls.len(), lines = m)
             }
         };
         let Some(per) = self.per.as_deref() else {
@@ -122,7 +122,12 @@ impl Rule for Count {
             return if ok(ls.len()) {
                 Ok(())
             } else {
-                Err(format!("expected {want} '{kind}' line(s), {}", found(&ls)))
+                Err(say!(
+                    "count-expected",
+                    want = want.as_str(),
+                    kind = kind,
+                    found = found(&ls)
+                ))
             };
         };
         let mut groups: BTreeMap<String, Vec<&Classified>> = BTreeMap::new();
@@ -140,10 +145,12 @@ impl Rule for Count {
                 for (v, ls) in &groups {
                     if exp.index(v).is_none() {
                         problems.add(|| {
-                            format!(
-                                "{} has {per}={v}, not one of {}",
-                                ls[0].quote(),
-                                exp.describe()
+                            say!(
+                                "value-not-listed",
+                                line = ls[0].quote(),
+                                capture = per,
+                                value = v.as_str(),
+                                listed = exp.describe()
                             )
                         });
                     }
@@ -157,9 +164,13 @@ impl Rule for Count {
                     let ls: Vec<&Classified> = groups.get(&norm(&v)).cloned().unwrap_or_default();
                     if !ok(ls.len()) {
                         problems.add(|| {
-                            format!(
-                                "expected {want} '{kind}' line(s) with {per}={v}, {}",
-                                found(&ls)
+                            say!(
+                                "count-expected-per",
+                                want = want.as_str(),
+                                kind = kind,
+                                capture = per,
+                                value = v.as_str(),
+                                found = found(&ls)
                             )
                         });
                     }
@@ -168,9 +179,13 @@ impl Rule for Count {
                     for (v, ls) in &groups {
                         if exp.index(v).is_some() && !ok(ls.len()) {
                             problems.add(|| {
-                                format!(
-                                    "expected {want} '{kind}' line(s) with {per}={v}, {}",
-                                    found(ls)
+                                say!(
+                                    "count-expected-per",
+                                    want = want.as_str(),
+                                    kind = kind,
+                                    capture = per,
+                                    value = v.as_str(),
+                                    found = found(ls)
                                 )
                             });
                         }
@@ -182,9 +197,13 @@ impl Rule for Count {
                     let ls = &groups[v];
                     if !ok(ls.len()) {
                         problems.add(|| {
-                            format!(
-                                "expected {want} '{kind}' line(s) with {per}={v}, {}",
-                                found(ls)
+                            say!(
+                                "count-expected-per",
+                                want = want.as_str(),
+                                kind = kind,
+                                capture = per,
+                                value = v.as_str(),
+                                found = found(ls)
                             )
                         });
                     }

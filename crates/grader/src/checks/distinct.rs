@@ -7,6 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::values::norm;
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::raw::{RawNum};
@@ -86,19 +87,26 @@ impl Rule for Distinct {
             }
         );
         if let Some(l) = over {
-            return Err(format!(
-                "{} distinct {capture} among '{kind}' lines ({list}): at most {} allowed; the one too many first at {}",
-                seen.len(),
-                max.unwrap_or_default(),
-                l.quote()
+            return Err(say!(
+                "distinct-too-many",
+                count = seen.len(),
+                capture = capture,
+                kind = kind,
+                list = list,
+                max = max.unwrap_or_default().to_string(),
+                line = l.quote()
             ));
         }
         if let Some(m) = min
             && (seen.len() as i64) < m
         {
-            return Err(format!(
-                "{} distinct {capture} among '{kind}' lines ({list}): at least {m} expected",
-                seen.len()
+            return Err(say!(
+                "distinct-too-few",
+                count = seen.len(),
+                capture = capture,
+                kind = kind,
+                list = list,
+                min = m.to_string()
             ));
         }
         Ok(())

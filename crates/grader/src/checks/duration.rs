@@ -7,6 +7,7 @@ use super::values::same;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
@@ -98,20 +99,27 @@ impl DurationRule {
         let span = l.at.saturating_sub(start.at).as_secs_f64();
         let kind = ctx.kind_name(self.since);
         if printed > span + ROUNDING + CLOCKS {
-            return Some(format!(
-                "{} prints {} = {printed} s, but only {span:.3} s passed since its '{kind}' line (line {}): the printed time is longer than the trace measured",
-                l.quote(),
-                self.capture,
-                start.number
+            return Some(say!(
+                "duration-longer",
+                line = l.quote(),
+                capture = self.capture.as_str(),
+                printed = printed.to_string(),
+                span = format!("{span:.3}"),
+                kind = kind,
+                n = start.number
             ));
         }
         let slack = self.slack?;
         if ctx.run.shake_seed.is_none() && printed < span - ROUNDING - slack {
-            return Some(format!(
-                "{} prints {} = {printed} s, but {span:.3} s passed since its '{kind}' line (line {}): the printed time is shorter than the trace measured by more than {slack} s",
-                l.quote(),
-                self.capture,
-                start.number
+            return Some(say!(
+                "duration-shorter",
+                line = l.quote(),
+                capture = self.capture.as_str(),
+                printed = printed.to_string(),
+                span = format!("{span:.3}"),
+                kind = kind,
+                n = start.number,
+                slack = slack.to_string()
             ));
         }
         None

@@ -9,6 +9,7 @@ use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
@@ -94,31 +95,39 @@ impl ExitStatusRule {
         let w = l.writer?;
         let printed: i64 = l.cap(&self.capture).parse().ok()?;
         let which = match &self.exec {
-            Some(re) => format!(" that exec'd a program matching /{re}/"),
+            Some(re) => format!(" {}", say!("exit-code-exec", pattern = re.to_string())),
             None => String::new(),
         };
         let since = match after {
-            Some(_) => format!(" since its previous '{}' line", ctx.kind_name(self.line)),
+            Some(_) => format!(
+                " {}",
+                say!("exit-code-since", kind = ctx.kind_name(self.line))
+            ),
             None => String::new(),
         };
         let Some(child) = self.ended(ctx, w.pid, after, l.at).pop() else {
-            return Some(format!(
-                "{} prints the exit code {printed}, but no child process of its writer (pid {}){which} ended{since}: it is no child's exit code",
-                l.quote(),
-                w.pid
+            return Some(say!(
+                "exit-code-no-child",
+                line = l.quote(),
+                printed = printed.to_string(),
+                pid = w.pid.to_string(),
+                which = which,
+                since = since
             ));
         };
         let code = child.exit_code?;
         (i64::from(code) != printed).then(|| {
-            format!(
-                "{} prints the exit code {printed}, but the child it waited for (pid {}{}) ended with {code}",
-                l.quote(),
-                child.pid,
-                child
+            say!(
+                "exit-code-wrong",
+                line = l.quote(),
+                printed = printed.to_string(),
+                pid = child.pid.to_string(),
+                exec = child
                     .execs
                     .last()
                     .map(|e| format!(", {e:?}"))
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
+                code = code.to_string()
             )
         })
     }

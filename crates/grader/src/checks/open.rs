@@ -8,6 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::values::norm;
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::pairs::{Pair, PairKind};
@@ -129,14 +130,17 @@ impl Rule for Open {
                     let shown: Vec<String> = list
                         .iter()
                         .take(8)
-                        .map(|o| format!("{key}={} at line {}", o.cap(key), o.number))
+                        .map(|o| say!("open-at", capture = key, value = o.cap(key), n = o.number))
                         .collect();
-                    problem = Some(format!(
-                        "at {}, {count} '{ok}' lines are open without their '{ck}' line ({}{}): at most {} allowed",
-                        l.quote(),
-                        shown.join(", "),
-                        if list.len() > 8 { ", ..." } else { "" },
-                        max.unwrap_or_default()
+                    let etc = if list.len() > 8 { ", ..." } else { "" };
+                    problem = Some(say!(
+                        "open-too-many",
+                        line = l.quote(),
+                        count = count,
+                        open = ok,
+                        close = ck,
+                        list = format!("{}{etc}", shown.join(", ")),
+                        max = max.unwrap_or_default().to_string()
                     ));
                 }
             }
@@ -147,8 +151,12 @@ impl Rule for Open {
         if let Some(m) = min {
             let need = m.min(opens as i64);
             if (peak as i64) < need && !(self.capacity && workers_alive(ctx, open, close) >= need) {
-                return Err(format!(
-                    "at most {peak} '{ok}' line(s) were open at once (without their '{ck}' line); expected {need} at some point"
+                return Err(say!(
+                    "open-too-few",
+                    peak = peak,
+                    open = ok,
+                    close = ck,
+                    need = need.to_string()
                 ));
             }
         }

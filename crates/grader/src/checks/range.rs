@@ -6,6 +6,7 @@ use toml::Spanned;
 
 use serde::Deserialize;
 
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::raw::RawNum;
@@ -114,10 +115,30 @@ impl Rule for Range {
         };
         let (lo, hi) = (min * scale - slack, max * scale + slack);
         let how = match (scaled, slack > 0.0) {
-            (true, true) => format!(" ([{min}, {max}] x time scale {scale}, +/- slack {slack})"),
-            (true, false) => format!(" ([{min}, {max}] x time scale {scale})"),
-            (false, true) => format!(" ([{min}, {max}] +/- slack {slack})"),
+            (true, true) => say!(
+                "range-scaled-slack",
+                min = min.to_string(),
+                max = max.to_string(),
+                scale = scale.to_string(),
+                slack = slack.to_string()
+            ),
+            (true, false) => say!(
+                "range-scaled",
+                min = min.to_string(),
+                max = max.to_string(),
+                scale = scale.to_string()
+            ),
+            (false, true) => say!(
+                "range-slack",
+                min = min.to_string(),
+                max = max.to_string(),
+                slack = slack.to_string()
+            ),
             (false, false) => String::new(),
+        };
+        let how = match how.is_empty() {
+            true => how,
+            false => format!(" {how}"),
         };
         let mut problems = Problems::default();
         for l in ctx.of_kind(self.line) {
@@ -125,15 +146,25 @@ impl Rule for Range {
             match v.parse::<f64>() {
                 Ok(x) if x >= lo && x <= hi => {}
                 Ok(_) => problems.add(|| {
-                    format!(
-                        "{} has {capture} = {v}, outside [{}, {}]{how}",
-                        l.quote(),
-                        round(lo),
-                        round(hi)
+                    say!(
+                        "range-outside",
+                        line = l.quote(),
+                        capture = capture,
+                        value = v,
+                        lo = round(lo).to_string(),
+                        hi = round(hi).to_string(),
+                        how = how.as_str()
                     )
                 }),
                 Err(_) => {
-                    problems.add(|| format!("{} has {capture} = {v:?}, not a number", l.quote()))
+                    problems.add(|| {
+                        say!(
+                            "range-not-number",
+                            line = l.quote(),
+                            capture = capture,
+                            value = format!("{v:?}")
+                        )
+                    })
                 }
             }
         }

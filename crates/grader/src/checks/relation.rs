@@ -8,6 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::values::norm;
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::raw::RawRight;
@@ -86,7 +87,11 @@ impl Source<'_> {
     fn describe(&self) -> String {
         match self {
             Source::Builtin(name) => (*name).to_string(),
-            Source::Line(l, kind, capture) => format!("{} has {kind}.{capture}", l.quote()),
+            Source::Line(l, kind, capture) => say!(
+                "relation-source",
+                line = l.quote(),
+                operand = format!("{kind}.{capture}")
+            ),
         }
     }
 }
@@ -165,15 +170,19 @@ impl Rule for Relation {
                                 .take(8)
                                 .map(|(rv, src)| format!("{rv} ({})", src.describe()))
                                 .collect();
-                            format!(
-                                "{} = {lv}: expected {lname} {} [{rname}], which here {}",
-                                lsrc.describe(),
-                                op.symbol(),
-                                if set.is_empty() {
-                                    "is empty".to_string()
-                                } else {
-                                    format!("are {}", set.join(", "))
-                                }
+                            let here = if set.is_empty() {
+                                say!("relation-set-empty")
+                            } else {
+                                say!("relation-set-are", values = set.join(", "))
+                            };
+                            say!(
+                                "relation-set",
+                                left = lsrc.describe(),
+                                value = lv.as_str(),
+                                lname = lname.as_str(),
+                                op = op.symbol(),
+                                rname = rname.as_str(),
+                                set = here
                             )
                         });
                     }
@@ -183,11 +192,15 @@ impl Rule for Relation {
             if let Some(i) = bad {
                 let (rv, rsrc) = &rights[i];
                 problems.add(|| {
-                    format!(
-                        "{} = {lv} and {} = {rv}: expected {lname} {} {rname}",
-                        lsrc.describe(),
-                        rsrc.describe(),
-                        op.symbol()
+                    say!(
+                        "relation-pair",
+                        left = lsrc.describe(),
+                        lvalue = lv.as_str(),
+                        right = rsrc.describe(),
+                        rvalue = rv.as_str(),
+                        lname = lname.as_str(),
+                        op = op.symbol(),
+                        rname = rname.as_str()
                     )
                 });
             }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::raw::{RawNum, RawRight};
@@ -118,10 +119,18 @@ impl Rule for Tasks {
                 .iter()
                 .take(5)
                 .map(|t| match self.role {
-                    Role::Thread => format!("tid {} of pid {}", t.tid, t.pid),
+                    Role::Thread => say!(
+                        "tasks-thread",
+                        tid = t.tid.to_string(),
+                        pid = t.pid.to_string()
+                    ),
                     _ => match t.execs.last() {
-                        Some(e) => format!("pid {} ({e})", t.pid),
-                        None => format!("pid {}", t.pid),
+                        Some(e) => say!(
+                            "tasks-process-exec",
+                            pid = t.pid.to_string(),
+                            exec = e.as_str()
+                        ),
+                        None => say!("tasks-process", pid = t.pid.to_string()),
                     },
                 })
                 .collect();
@@ -130,20 +139,24 @@ impl Rule for Tasks {
         if let Some(m) = self.min.as_ref().map(|m| ctx.num(m))
             && n < m
         {
-            return Err(format!(
-                "the program made {n} {what}(es){}; expected at least {m}",
-                shown()
-            )
-            .replace("thread(es)", "thread(s)"));
+            return Err(say!(
+                "tasks-too-few",
+                count = n.to_string(),
+                role = what,
+                list = shown(),
+                min = m.to_string()
+            ));
         }
         if let Some(m) = self.max.as_ref().map(|m| ctx.num(m))
             && n > m
         {
-            return Err(format!(
-                "the program made {n} {what}(es){}; expected at most {m}",
-                shown()
-            )
-            .replace("thread(es)", "thread(s)"));
+            return Err(say!(
+                "tasks-too-many",
+                count = n.to_string(),
+                role = what,
+                list = shown(),
+                max = m.to_string()
+            ));
         }
         Ok(())
     }

@@ -74,7 +74,11 @@ impl Classified<'_> {
 
     /// `line N "TEXT"`, for messages.
     pub(crate) fn quote(&self) -> String {
-        format!("line {} {:?}", self.number, cut(self.text))
+        crate::say::say!(
+            "line-quote",
+            n = self.number,
+            text = format!("{:?}", cut(self.text))
+        )
     }
 }
 
