@@ -139,7 +139,8 @@ impl Messages {
         }
         let need = (HEADER + bytes.len()) as u64;
         let ring: &Ring = &self.ring;
-        let deadline = crate::deadline::after(slice);
+        // Read the clock only once the ring is full: a put that finds room makes no call.
+        let mut deadline = None;
         loop {
             let locked = self.lock()?;
             let (head, tail) = (
@@ -158,6 +159,7 @@ impl Messages {
                 }
                 return Ok(true);
             }
+            let deadline = *deadline.get_or_insert_with(|| crate::deadline::after(slice));
             if crate::deadline::passed(deadline) {
                 return Ok(false);
             }

@@ -232,9 +232,14 @@ fn a_worker_killed_inside_a_batch_loses_only_its_current_task() {
         // Tasks before the hang may have run already; wait for the hang to start.
         let first = handles[0].get().unwrap();
         assert_eq!(first, 0);
+        // The pool sends more tasks only while this process calls into it (no feeder thread):
+        // answering task 0 may have left the hang's batch unsent, so keep waiting on the hang.
+        let hang = &handles[HANG as usize];
         assert!(
-            eventually(Duration::from_secs(10), || std::fs::read_to_string(&path)
-                .is_ok_and(|s| !s.is_empty())),
+            eventually(Duration::from_secs(10), || {
+                let _ = hang.wait_timeout(Duration::from_millis(20));
+                std::fs::read_to_string(&path).is_ok_and(|s| !s.is_empty())
+            }),
             "the hanging task never started"
         );
         let victim: i32 = std::fs::read_to_string(&path).unwrap().parse().unwrap();

@@ -42,7 +42,11 @@ fn a_fixed_sleep_instead_of_a_join_fails_at_a_small_time_scale() {
     assert_eq!(check["status"], "failed", "{check:#}");
     let cov = &r["facts"]["coverage"];
     assert_eq!(cov["depth"], 2, "{cov:#}");
-    assert_eq!(cov["runs"], 5, "{cov:#}");
+    // Half of the runs made are shaken (the grading stops once the join check failed twice).
+    assert!(
+        cov["runs"].as_u64().is_some_and(|n| (1..=5).contains(&n)),
+        "{cov:#}"
+    );
     assert!(cov["tasks"].as_u64().is_some_and(|n| n >= 2), "{cov:#}");
     assert!(cov["points"].as_u64().is_some_and(|k| k >= 4), "{cov:#}");
 }

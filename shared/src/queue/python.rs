@@ -14,27 +14,32 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::futex;
 use crate::shm::ZeroedAtomics;
 
-/// The items in a queue, in a page every fork shares.
+/// The items in a queue, in a page every fork shares: counts of items put and taken, each on
+/// a cache line of its own, so that a writer and a reader on two cores do not pass one line
+/// back and forth at every item (one shared count did, and cost the one-item queue a third).
 #[repr(C)]
 pub(super) struct Sizes {
-    /// Put and not yet handed out by a get (signed: a get may count before its put does).
-    items: AtomicI64,
+    put: Line,
+    taken: Line,
     /// Bumped at every get of a bounded queue, for puts waiting for room (a futex word).
     taken_seq: AtomicU32,
     putters_waiting: AtomicU32,
 }
+
+#[repr(C, align(64))]
+struct Line(AtomicI64);
 
 // SAFETY: only atomics; all zero is an empty queue with nobody waiting.
 unsafe impl ZeroedAtomics for Sizes {}
 
 impl Sizes {
     pub(super) fn added(&self, count: usize) {
-        self.items.fetch_add(count as i64, Ordering::AcqRel);
+        self.put.0.fetch_add(count as i64, Ordering::Release);
     }
 
     /// `count` items handed out; `bounded` queues wake a put waiting for room.
     pub(super) fn taken(&self, count: usize, bounded: bool) {
-        self.items.fetch_sub(count as i64, Ordering::AcqRel);
+        self.taken.0.fetch_add(count as i64, Ordering::Release);
         if bounded {
             self.taken_seq.fetch_add(1, Ordering::AcqRel);
             if self.putters_waiting.load(Ordering::Acquire) > 0 {
@@ -43,8 +48,12 @@ impl Sizes {
         }
     }
 
+    /// Put and not yet handed out by a get (a get may count before its put does: never
+    /// below zero).
     fn items(&self) -> usize {
-        self.items.load(Ordering::Acquire).max(0) as usize
+        let taken = self.taken.0.load(Ordering::Acquire);
+        let put = self.put.0.load(Ordering::Acquire);
+        (put - taken).max(0) as usize
     }
 }
 
