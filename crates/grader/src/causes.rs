@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use crate::say::say;
 use crate::outcome::RunOutcome;
+use crate::say::say;
 use crate::text::cut;
 use crate::writer::Role;
 

@@ -113,7 +113,7 @@ impl Report {
     fn check_output(&self, c: &CheckReport) -> String {
         let lang = i18n::Lang::current();
         if c.status == CheckStatus::NotChecked {
-            let tracing = self.facts.tracing.as_str();
+            let tracing = self.facts.tracing_said(lang);
             return i18n::tr!(
                 lang,
                 "output-not-checked",

@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
-use crate::say::say;
 use crate::outcome::{Exit, Line, RunOutcome};
+use crate::say::say;
 use crate::spec::Spec;
 use crate::spec::near::Difference;
 use crate::spec::rule::Classified;
@@ -136,7 +136,13 @@ fn check_left_behind(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(),
         .left_behind
         .iter()
         .take(QUOTE_MAX)
-        .map(|p| say!("left-behind-pid", pid = p.pid.to_string(), cmdline = cut(&p.cmdline)))
+        .map(|p| {
+            say!(
+                "left-behind-pid",
+                pid = p.pid.to_string(),
+                cmdline = cut(&p.cmdline)
+            )
+        })
         .collect();
     let mut m = say!("left-behind", count = n, list = shown.join(", "));
     more(&mut m, n);
@@ -155,26 +161,28 @@ fn check_lines(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Resu
         let n = i + 1;
         let text = &line.text;
         // Only the lines quoted are searched for the cause: a flood of bad lines stays cheap.
-        problems.add(|| if !line.utf8 {
-            say!("line-not-utf8", n = n, text = format!("{:?}", cut(text)))
-        } else if let Some((a, b)) = run_together(text, &matches) {
-            say!(
-                "line-run-together",
-                n = n,
-                text = format!("{:?}", cut(text)),
-                first = format!("{a:?}"),
-                second = format!("{b:?}")
-            )
-        } else if let Some(prefix) = cut_in_two(text, run.lines.get(i + 1), &matches) {
-            say!(
-                "line-cut-in-two",
-                n = n,
-                text = format!("{:?}", cut(text)),
-                prefix = format!("{prefix:?}"),
-                next = n + 1
-            )
-        } else {
-            say!("line-no-pattern", n = n, text = format!("{:?}", cut(text)))
+        problems.add(|| {
+            if !line.utf8 {
+                say!("line-not-utf8", n = n, text = format!("{:?}", cut(text)))
+            } else if let Some((a, b)) = run_together(text, &matches) {
+                say!(
+                    "line-run-together",
+                    n = n,
+                    text = format!("{:?}", cut(text)),
+                    first = format!("{a:?}"),
+                    second = format!("{b:?}")
+                )
+            } else if let Some(prefix) = cut_in_two(text, run.lines.get(i + 1), &matches) {
+                say!(
+                    "line-cut-in-two",
+                    n = n,
+                    text = format!("{:?}", cut(text)),
+                    prefix = format!("{prefix:?}"),
+                    next = n + 1
+                )
+            } else {
+                say!("line-no-pattern", n = n, text = format!("{:?}", cut(text)))
+            }
         });
     }
     problems.result()

@@ -8,6 +8,7 @@ use super::values::same;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
@@ -63,13 +64,13 @@ impl DirectChildRule {
     fn fault(&self, ctx: &Ctx<'_>, l: &Classified<'_>) -> Option<String> {
         let w = l.writer?;
         let (parents, whose): (HashSet<i32>, String) = match self.made_by {
-            None => (HashSet::from([ctx.run.main_pid]), "the main process".into()),
+            None => (HashSet::from([ctx.run.main_pid]), say!("role-main")),
             Some(k) => (
                 ctx.of_kind(k)
                     .filter(|o| self.per.as_ref().is_none_or(|p| same(o.cap(p), l.cap(p))))
                     .filter_map(|o| o.writer.map(|w| w.pid))
                     .collect(),
-                format!("the writer of the '{}' line", ctx.kind_name(k)),
+                say!("writer-of-kind", kind = ctx.kind_name(k), per = ""),
             ),
         };
         if parents.is_empty() || w.ppid.is_some_and(|p| parents.contains(&p)) {
@@ -77,14 +78,16 @@ impl DirectChildRule {
         }
         let mut pids: Vec<i32> = parents.into_iter().collect();
         pids.sort_unstable();
-        Some(format!(
-            "{} was written by {}: expected a child of {whose} (pid {}) itself, made by its own fork",
-            l.quote(),
-            w.describe(ctx.run.main_pid),
-            pids.iter()
-                .map(i32::to_string)
+        Some(say!(
+            "direct-child-not",
+            line = l.quote(),
+            writer = w.describe(ctx.run.main_pid),
+            whose = whose,
+            pids = pids
+                .iter()
+                .map(|p| say!("pid-n", pid = p.to_string()))
                 .collect::<Vec<_>>()
-                .join(", pid ")
+                .join(", ")
         ))
     }
 }

@@ -95,14 +95,11 @@ impl ExitStatusRule {
         let w = l.writer?;
         let printed: i64 = l.cap(&self.capture).parse().ok()?;
         let which = match &self.exec {
-            Some(re) => format!(" {}", say!("exit-code-exec", pattern = re.to_string())),
+            Some(re) => say!("exit-code-exec", pattern = re.to_string()),
             None => String::new(),
         };
         let since = match after {
-            Some(_) => format!(
-                " {}",
-                say!("exit-code-since", kind = ctx.kind_name(self.line))
-            ),
+            Some(_) => say!("exit-code-since", kind = ctx.kind_name(self.line)),
             None => String::new(),
         };
         let Some(child) = self.ended(ctx, w.pid, after, l.at).pop() else {
@@ -125,7 +122,7 @@ impl ExitStatusRule {
                 exec = child
                     .execs
                     .last()
-                    .map(|e| format!(", {e:?}"))
+                    .map(|e| say!("exit-code-child-exec", exec = format!("{e:?}")))
                     .unwrap_or_default(),
                 code = code.to_string()
             )

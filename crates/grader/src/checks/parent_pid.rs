@@ -7,6 +7,7 @@ use super::values::same;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
@@ -62,16 +63,21 @@ impl ParentPidRule {
         let adopter = ctx.run.adopter_pid;
         match ended {
             Some(_) => (!same(printed, &adopter.to_string())).then(|| {
-                format!(
-                    "{} prints {printed} as its parent, but its writer (pid {}) was made by pid {creator}, which ended: its parent was pid {creator} or, adopted, pid {adopter}",
-                    l.quote(),
-                    w.pid
+                say!(
+                    "parent-pid-ended",
+                    line = l.quote(),
+                    printed = printed,
+                    pid = w.pid.to_string(),
+                    creator = creator.to_string(),
+                    adopter = adopter.to_string()
                 )
             }),
-            _ => Some(format!(
-                "{} prints {printed} as its parent, but its writer (pid {}) was made by pid {creator}, alive to the end: its parent was pid {creator}",
-                l.quote(),
-                w.pid
+            _ => Some(say!(
+                "parent-pid-alive",
+                line = l.quote(),
+                printed = printed,
+                pid = w.pid.to_string(),
+                creator = creator.to_string()
             )),
         }
     }

@@ -134,7 +134,11 @@ impl Rule for Tasks {
                     },
                 })
                 .collect();
-            if v.is_empty() { String::new() } else { format!(": {}", v.join(", ")) }
+            if v.is_empty() {
+                String::new()
+            } else {
+                say!("tasks-list", list = v.join(", "))
+            }
         };
         if let Some(m) = self.min.as_ref().map(|m| ctx.num(m))
             && n < m

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::values::same;
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::raw::RawRight;
@@ -186,7 +187,7 @@ impl WriterRule {
     /// What is wrong with one line's writer, if anything.
     fn fault(&self, ctx: &Ctx<'_>, l: &Classified<'_>, w: &Writer) -> Option<String> {
         let main = ctx.run.main_pid;
-        let who = || format!("{} was written by {}", l.quote(), w.describe(main));
+        let who = || say!("writer-who", line = l.quote(), writer = w.describe(main));
         // In a flushed buffer the process is known, not the thread: main and thread are alike.
         // Only block-buffered stdio (stdout a pipe) flushes such buffers; at a terminal stdio
         // flushes each line, so a burst there is one thread's write. The process must still be
@@ -206,74 +207,79 @@ impl WriterRule {
         };
         if !self.roles.is_empty() && !self.roles.contains(&w.role) && !thread_unknown(&self.roles)
         {
-            let want: Vec<&str> = self.roles.iter().map(|r| role_words(*r)).collect();
-            return Some(format!("{}: expected {}", who(), want.join(" or ")));
+            let want = self
+                .roles
+                .iter()
+                .map(|r| role_words(*r))
+                .reduce(|first, second| say!("either", first = first, second = second))
+                .unwrap_or_default();
+            return Some(say!("writer-expected", who = who(), want = want));
         }
         if let Some(m) = self.main_process
             && (w.pid == main) != m
         {
-            let want = if m { "the main process" } else { "a process other than the main one" };
-            return Some(format!("{}: expected {want}", who()));
+            let want = role_words(if m { Role::Main } else { Role::Process });
+            return Some(say!("writer-expected", who = who(), want = want));
         }
         if let Some(c) = &self.pid
             && !same(l.cap(c), &w.pid.to_string())
         {
-            return Some(format!(
-                "{}, but prints {} as {c}: the printed pid is not the writer's",
-                who(),
-                l.cap(c)
+            return Some(say!(
+                "writer-wrong-pid",
+                who = who(),
+                printed = l.cap(c),
+                capture = c.as_str()
             ));
         }
         if let Some(c) = &self.tid
             && (!w.burst || ctx.run.stdout_tty)
             && !same(l.cap(c), &w.tid.to_string())
         {
-            return Some(format!(
-                "{}, but prints {} as {c}: the printed thread id is not the writer's",
-                who(),
-                l.cap(c)
+            return Some(say!(
+                "writer-wrong-tid",
+                who = who(),
+                printed = l.cap(c),
+                capture = c.as_str()
             ));
         }
         let kname = |k: usize| ctx.kind_name(k).to_string();
         if let Some(by) = self.made_by {
             let (pids, whose) = match by {
-                MadeBy::Main => (
-                    HashSet::from([main]),
-                    "the main process".to_string(),
-                ),
+                MadeBy::Main => (HashSet::from([main]), say!("role-main")),
                 MadeBy::Kind(k) => (
                     self.pids_of(ctx, k, l),
-                    format!("the writer of the '{}' line{}", kname(k), self.per_words(l)),
+                    say!("writer-of-kind", kind = kname(k), per = self.per_words(l)),
                 ),
             };
             if !pids.is_empty() && !ancestors(ctx, w.pid).iter().any(|p| pids.contains(p)) {
-                return Some(format!(
-                    "{}: expected a process made by {whose} ({}), directly or through processes it made",
-                    who(),
-                    list(&pids)
+                return Some(say!(
+                    "writer-not-made-by",
+                    who = who(),
+                    whose = whose,
+                    pids = list(&pids)
                 ));
             }
         }
         if let Some(k) = self.same_process {
             let pids = self.pids_of(ctx, k, l);
             if !pids.is_empty() && !pids.contains(&w.pid) {
-                return Some(format!(
-                    "{}: expected the process that wrote the '{}' line{} ({})",
-                    who(),
-                    kname(k),
-                    self.per_words(l),
-                    list(&pids)
+                return Some(say!(
+                    "writer-not-same",
+                    who = who(),
+                    kind = kname(k),
+                    per = self.per_words(l),
+                    pids = list(&pids)
                 ));
             }
         }
         if let Some(k) = self.other_process
             && self.pids_of(ctx, k, l).contains(&w.pid)
         {
-            return Some(format!(
-                "{}, which also wrote the '{}' line{}: expected another process",
-                who(),
-                kname(k),
-                self.per_words(l)
+            return Some(say!(
+                "writer-not-other",
+                who = who(),
+                kind = kname(k),
+                per = self.per_words(l)
             ));
         }
         if let Some(re) = &self.exec {
@@ -286,14 +292,22 @@ impl WriterRule {
             // The executable's path: argv[0] is whatever the caller chose.
             if !own().flat_map(|t| &t.exec_paths).any(|e| re.is_match(e)) {
                 let execs: Vec<&String> = own().flat_map(|t| &t.execs).collect();
-                return Some(format!(
-                    "{}: expected a process that exec'd a program whose path matches /{re}/ (it exec'd {})",
-                    who(),
-                    if execs.is_empty() {
-                        "nothing".to_string()
-                    } else {
-                        execs.iter().map(|e| format!("{e:?}")).collect::<Vec<_>>().join(", ")
-                    }
+                if execs.is_empty() {
+                    return Some(say!(
+                        "writer-wrong-exec-none",
+                        who = who(),
+                        pattern = re.to_string()
+                    ));
+                }
+                return Some(say!(
+                    "writer-wrong-exec",
+                    who = who(),
+                    pattern = re.to_string(),
+                    execs = execs
+                        .iter()
+                        .map(|e| format!("{e:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ));
             }
         }
@@ -302,7 +316,7 @@ impl WriterRule {
 
     fn per_words(&self, l: &Classified<'_>) -> String {
         match &self.per {
-            Some(p) => format!(" with {p}={}", l.cap(p)),
+            Some(p) => say!("writer-per", capture = p.as_str(), value = l.cap(p)),
             None => String::new(),
         }
     }
@@ -328,18 +342,22 @@ fn ancestors(ctx: &Ctx<'_>, pid: i32) -> Vec<i32> {
     out
 }
 
-fn role_words(r: Role) -> &'static str {
+fn role_words(r: Role) -> String {
     match r {
-        Role::Main => "the main process",
-        Role::Process => "a process other than the main one",
-        Role::Thread => "a thread (not its process's main thread)",
+        Role::Main => say!("role-main"),
+        Role::Process => say!("role-process"),
+        Role::Thread => say!("role-thread"),
     }
 }
 
 fn list(pids: &HashSet<i32>) -> String {
     let mut v: Vec<i32> = pids.iter().copied().collect();
     v.sort_unstable();
-    let shown: Vec<String> = v.iter().take(5).map(|p| format!("pid {p}")).collect();
+    let shown: Vec<String> = v
+        .iter()
+        .take(5)
+        .map(|p| say!("pid-n", pid = p.to_string()))
+        .collect();
     shown.join(", ")
 }
 

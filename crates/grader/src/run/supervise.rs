@@ -13,6 +13,7 @@ use super::main_proc::Main;
 use super::sys::ppoll;
 use super::tree::{Tree, cmdline, kill_verified};
 use crate::outcome::{Exit, LeftBehind, RunOutcome};
+use crate::say::say;
 use crate::writer::Tracing;
 
 /// One read from a pipe at most.
@@ -228,7 +229,7 @@ impl Supervisor {
                 refused = super::fenced::refusals(&trace);
                 match attribute::stdout_writes(&trace, stdout_bytes) {
                     _ if output_limit_hit => {
-                        tracing = Tracing::Incomplete("the output passed the limit".into())
+                        tracing = Tracing::Incomplete(say!("trace-output-limit"))
                     }
                     Err(why) => tracing = Tracing::Incomplete(why),
                     Ok(writes) => {
@@ -238,9 +239,11 @@ impl Supervisor {
                     }
                 }
             }
-            Some(Err(e)) => tracing = Tracing::Incomplete(format!("the tracer failed: {e}")),
+            Some(Err(e)) => {
+                tracing = Tracing::Incomplete(say!("trace-failed", error = e.to_string()))
+            }
             None if self.main.is_traced() => {
-                tracing = Tracing::Incomplete("the tracer did not finish".into())
+                tracing = Tracing::Incomplete(say!("trace-unfinished"))
             }
             None => {}
         }
