@@ -54,14 +54,11 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     let line = f.need_kind(&c.line, "line")?;
     let min = match &c.min {
         Some(m) => f.count_num(m)?,
-        None => return Err(f.missing("a `cores_busy` check needs `min`")),
+        None => return Err(f.missing(say!("spec-needs-field", ctype = "cores_busy", field = "min"))),
     };
     let slack = match &c.slack {
         Some(s) if !(s.get_ref().is_finite() && *s.get_ref() >= 0.0) => {
-            return Err(f.err(
-                s.span(),
-                format!("check '{}': `slack` must be a number >= 0", f.name),
-            ));
+            return Err(f.check_err(s.span(), say!("spec-slack")));
         }
         s => s.as_ref().map_or(0.0, |s| *s.get_ref()),
     };

@@ -47,15 +47,11 @@ struct Count {
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     let c: CountFields = f.read()?;
-    let name = f.name;
     let line = f.need_kind(&c.line, "line")?;
     let per = f.opt_capture(line, &c.per)?;
     let values = match &c.values {
         Some(v) if per.is_none() => {
-            return Err(f.err(
-                v.span(),
-                format!("check '{name}': `values` needs `per` (the capture they are values of)"),
-            ));
+            return Err(f.check_err(v.span(), say!("spec-values-need-per")));
         }
         Some(v) => Some(f.values(v)?),
         None => None,
@@ -63,10 +59,7 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     let (min, max) = match &c.exactly {
         Some(e) => {
             if let Some(m) = c.min.as_ref().or(c.max.as_ref()) {
-                return Err(f.err(
-                    m.span(),
-                    format!("check '{name}': use either `exactly` or `min`/`max`"),
-                ));
+                return Err(f.check_err(m.span(), say!("spec-count-either")));
             }
             let n = f.count_num(e)?;
             (Some(n.clone()), Some(n))
@@ -74,7 +67,7 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
         None => (f.opt_count(&c.min)?, f.opt_count(&c.max)?),
     };
     if min.is_none() && max.is_none() {
-        return Err(f.missing("a `count` check needs `exactly`, `min` or `max`"));
+        return Err(f.missing(say!("spec-count-needs")));
     }
     Ok(Arc::new(Count {
         line,

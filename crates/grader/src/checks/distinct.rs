@@ -44,7 +44,7 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     let c: DistinctFields = f.read()?;
     let line = f.need_kind(&c.line, "line")?;
     let capture = f.need_capture(line, &c.capture, "capture")?;
-    let (min, max) = f.min_max(&c.min, &c.max, "a `distinct` check needs `max` or `min`")?;
+    let (min, max) = f.min_max(&c.min, &c.max, say!("spec-distinct-needs"))?;
     Ok(Arc::new(Distinct {
         line,
         capture,

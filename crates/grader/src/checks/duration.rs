@@ -61,10 +61,7 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     }
     let slack = match &c.slack {
         Some(s) if !(s.get_ref().is_finite() && *s.get_ref() >= 0.0) => {
-            return Err(f.err(
-                s.span(),
-                format!("check '{}': `slack` must be a number >= 0", f.name),
-            ));
+            return Err(f.check_err(s.span(), say!("spec-slack")));
         }
         s => s.as_ref().map(|s| *s.get_ref()),
     };

@@ -50,10 +50,7 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     let exec = match &c.exec {
         None => None,
         Some(e) => Some(Regex::new(e.get_ref()).map_err(|err| {
-            f.err(
-                e.span(),
-                format!("check '{}': bad `exec` pattern: {err}", f.name),
-            )
+            f.check_err(e.span(), say!("spec-bad-exec", error = err.to_string()))
         })?),
     };
     Ok(Arc::new(ExitStatusRule {

@@ -63,18 +63,12 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     f.capture_in(open, &key, Some(kspan.clone()))?;
     f.capture_in(close, &key, Some(kspan))?;
     let (min, max) =
-        f.min_max(&c.min, &c.max, "an `open` check needs `max` (a bound) or `min` (a peak to reach)")?;
+        f.min_max(&c.min, &c.max, say!("spec-open-needs"))?;
     let capacity = match &c.capacity {
         None => false,
         Some(v) if v.get_ref() == "processes" && min.is_some() => true,
         Some(v) => {
-            return Err(f.err(
-                v.span(),
-                format!(
-                    "check '{}': `capacity` is \"processes\", with a `min`",
-                    f.name
-                ),
-            ));
+            return Err(f.check_err(v.span(), say!("spec-open-capacity")));
         }
     };
     Ok(Arc::new(Open {

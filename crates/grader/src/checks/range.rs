@@ -47,7 +47,6 @@ struct Range {
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     let c: RangeFields = f.read()?;
-    let name = f.name;
     let line = f.need_kind(&c.line, "line")?;
     let capture = f.need_capture(line, &c.capture, "capture")?;
     let float = |v: &Option<Spanned<RawNum>>, field: &str| -> Res<Real> {
@@ -59,13 +58,8 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
                 Num::Param(p) => Ok(Real::Param(p)),
                 Num::Lit(i) => Ok(Real::Lit(i as f64)),
             },
-            Some((_, s)) => Err(f.err(
-                s,
-                format!(
-                    "check '{name}': `{field}` of a `range` check must be a number or a parameter name"
-                ),
-            )),
-            None => Err(f.missing(format_args!("a `range` check needs `{field}`"))),
+            Some((_, s)) => Err(f.check_err(s, say!("spec-range-field", field = field))),
+            None => Err(f.missing(say!("spec-needs-field", ctype = "range", field = field))),
         }
     };
     let min = float(&c.min, "min")?;
@@ -73,14 +67,11 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     if let (Real::Lit(lo), Real::Lit(hi)) = (&min, &max)
         && lo > hi
     {
-        return Err(f.missing(format_args!("`min` {lo} is above `max` {hi}")));
+        return Err(f.missing(say!("spec-range-order", min = lo.to_string(), max = hi.to_string())));
     }
     let slack = match &c.slack {
         Some(s) if !(s.get_ref().is_finite() && *s.get_ref() >= 0.0) => {
-            return Err(f.err(
-                s.span(),
-                format!("check '{name}': `slack` must be a number >= 0"),
-            ));
+            return Err(f.check_err(s.span(), say!("spec-slack")));
         }
         Some(s) => *s.get_ref(),
         None => 0.0,

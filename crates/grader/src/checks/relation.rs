@@ -43,18 +43,14 @@ struct Relation {
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     let c: RelationFields = f.read()?;
-    let name = f.name;
     let (left, lspan) = f.need(&c.left, "left")?;
     let left = f.operand(&left, lspan)?;
     let (op, ospan) = f.need(&c.op, "op")?;
     let Some(op) = Op::parse(&op) else {
-        return Err(f.err(
-            ospan,
-            format!("check '{name}': unknown op '{op}' (known: ==, !=, in, not in)"),
-        ));
+        return Err(f.check_err(ospan, say!("spec-unknown-op", op = op.as_str())));
     };
     let Some(right) = &c.right else {
-        return Err(f.missing("a `relation` check needs `right`"));
+        return Err(f.missing(say!("spec-needs-field", ctype = "relation", field = "right")));
     };
     let rspan = right.span();
     let words: Vec<&String> = match right.get_ref() {
@@ -62,13 +58,10 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
         RawRight::Many(v) => v.iter().collect(),
     };
     if words.is_empty() {
-        return Err(f.err(rspan, format!("check '{name}': `right` is empty")));
+        return Err(f.check_err(rspan, say!("spec-right-empty")));
     }
     if words.len() > 1 && matches!(op, Op::Eq | Op::Ne) {
-        return Err(f.err(
-            rspan,
-            format!("check '{name}': a list on the right needs op `in` or `not in`"),
-        ));
+        return Err(f.check_err(rspan, say!("spec-right-list-op")));
     }
     let right = words
         .into_iter()

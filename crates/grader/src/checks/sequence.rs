@@ -45,7 +45,7 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     let capture = f.need_capture(line, &c.capture, "capture")?;
     let values = match &c.values {
         Some(v) => f.values(v)?,
-        None => return Err(f.missing("a `sequence` check needs `values`")),
+        None => return Err(f.missing(say!("spec-needs-field", ctype = "sequence", field = "values"))),
     };
     Ok(Arc::new(Sequence {
         line,

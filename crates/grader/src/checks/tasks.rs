@@ -47,25 +47,21 @@ struct Tasks {
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     let c: TasksFields = f.read()?;
-    let name = f.name;
     let Some(r) = &c.role else {
-        return Err(f.missing("a `tasks` check needs `role` (\"process\" or \"thread\")"));
+        return Err(f.missing(say!("spec-tasks-needs-role")));
     };
     let role = match r.get_ref() {
         RawRight::One(w) if w == "process" => Role::Process,
         RawRight::One(w) if w == "thread" => Role::Thread,
         _ => {
-            return Err(f.err(
-                r.span(),
-                format!("check '{name}': a `tasks` check's `role` is \"process\" or \"thread\""),
-            ));
+            return Err(f.check_err(r.span(), say!("spec-tasks-role")));
         }
     };
-    let (min, max) = f.min_max(&c.min, &c.max, "a `tasks` check needs `min` or `max`")?;
+    let (min, max) = f.min_max(&c.min, &c.max, say!("spec-tasks-needs"))?;
     let exec = match &c.exec {
         None => None,
         Some(e) => Some(regex::Regex::new(e.get_ref()).map_err(|err| {
-            f.err(e.span(), format!("check '{name}': bad `exec` pattern: {err}"))
+            f.check_err(e.span(), say!("spec-bad-exec", error = err.to_string()))
         })?),
     };
     Ok(Arc::new(Tasks {

@@ -82,13 +82,7 @@ fn roles(f: &Fields<'_>, role: &Option<Spanned<RawRight>>) -> Res<Vec<Role>> {
         .into_iter()
         .map(|w| {
             Role::parse(w).ok_or_else(|| {
-                f.err(
-                    r.span(),
-                    format!(
-                        "check '{}': unknown role '{w}' (known: main, process, thread)",
-                        f.name
-                    ),
-                )
+                f.check_err(r.span(), say!("spec-writer-role", role = w.as_str()))
             })
         })
         .collect()
@@ -102,19 +96,12 @@ fn main_process(f: &Fields<'_>, process: &Option<Spanned<String>>) -> Res<Option
     match p.get_ref().as_str() {
         "main" => Ok(Some(true)),
         "other" => Ok(Some(false)),
-        w => Err(f.err(
-            p.span(),
-            format!(
-                "check '{}': `process` is \"main\" or \"other\", not '{w}'",
-                f.name
-            ),
-        )),
+        w => Err(f.check_err(p.span(), say!("spec-writer-process", value = w))),
     }
 }
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     let c: WriterFields = f.read()?;
-    let name = f.name;
     let line = f.need_kind(&c.line, "line")?;
     let roles = roles(f, &c.role)?;
     let main_process = main_process(f, &c.process)?;
@@ -145,7 +132,7 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     let exec = match &c.exec {
         None => None,
         Some(e) => Some(Regex::new(e.get_ref()).map_err(|err| {
-            f.err(e.span(), format!("check '{name}': bad `exec` pattern: {err}"))
+            f.check_err(e.span(), say!("spec-bad-exec", error = err.to_string()))
         })?),
     };
     if roles.is_empty()
@@ -157,9 +144,7 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
         && other_process.is_none()
         && exec.is_none()
     {
-        return Err(f.missing(
-            "a `writer` check needs at least one of role, process, pid, tid, made_by, same_process, other_process, exec",
-        ));
+        return Err(f.missing(say!("spec-writer-needs")));
     }
     Ok(Arc::new(WriterRule {
         line,

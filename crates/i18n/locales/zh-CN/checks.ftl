@@ -81,8 +81,8 @@ open-too-many = 在{$line}处，有 {$count} 行“{$open}”还没有对应的�
 open-too-few = 同一时刻最多只有 {$peak} 行“{$open}”未结束（还没有对应的“{$close}”行）；应在某一时刻达到 {$need} 行
 distinct-too-many = “{$kind}”行中有 {$count} 个不同的 {$capture}（{$list}）：最多允许 {$max} 个；第一个超出的在{$line}
 distinct-too-few = “{$kind}”行中只有 {$count} 个不同的 {$capture}（{$list}）：应至少有 {$min} 个
-range-scaled-slack = （[{$min}, {$max}] × 时间倍率 {$scale}，± 余量 {$slack}）
-range-scaled = （[{$min}, {$max}] × 时间倍率 {$scale}）
+range-scaled-slack = （[{$min}, {$max}] × 时间缩放 {$scale}，± 余量 {$slack}）
+range-scaled = （[{$min}, {$max}] × 时间缩放 {$scale}）
 range-slack = （[{$min}, {$max}] ± 余量 {$slack}）
 range-outside = {$line} 的 {$capture} = {$value}，超出了 [{$lo}, {$hi}]{$how}
 range-not-number = {$line} 的 {$capture} = {$value}，不是数
