@@ -15,6 +15,7 @@ use super::error::ClassError;
 use super::fence_hook::fence_step;
 use super::step::{StepEnd, prepare_step, run_step};
 use super::visible::visible_lines;
+use crate::say::say;
 
 /// The build log: every step's command line, then what it printed, then how it ended.
 pub(crate) struct Log {
@@ -104,30 +105,43 @@ pub(crate) fn step(
     let end: StepEnd = match run_step(cmd, &marker, deadline) {
         Ok(end) => end,
         Err(e) => {
-            let why = format!("cannot run {program}: {e}");
+            let why = say!(
+                "class-why-cannot-run",
+                program = program.as_str(),
+                error = e.to_string()
+            );
             log.line(&why)?;
             return Ok(Some(why));
         }
     };
     if end.left_running > 0 {
-        log.line(&format!(
-            "{} process(es) the step left running were killed",
-            end.left_running
+        log.line(&say!(
+            "class-log-left-running",
+            count = end.left_running.to_string()
         ))?;
     }
     let failed = match end.status {
-        None => Some(format!(
-            "{program} did not finish within the build timeout ({} s): killed",
-            timeout.as_secs_f64()
+        None => Some(say!(
+            "class-why-timeout",
+            program = program.as_str(),
+            seconds = timeout.as_secs_f64().to_string()
         )),
         Some(st) if st.success() => None,
         Some(st) => {
             let said = first_error(&log.since(from));
             Some(match (said, st.code(), st.signal()) {
                 (Some(line), _, _) => line,
-                (None, Some(code), _) => format!("{program} failed with exit status {code}"),
-                (None, None, Some(sig)) => format!("{program} was killed by signal {sig}"),
-                (None, None, None) => format!("{program} failed"),
+                (None, Some(code), _) => say!(
+                    "class-why-status",
+                    program = program.as_str(),
+                    code = code.to_string()
+                ),
+                (None, None, Some(sig)) => say!(
+                    "class-why-signal",
+                    program = program.as_str(),
+                    signal = sig.to_string()
+                ),
+                (None, None, None) => say!("class-why-failed", program = program.as_str()),
             })
         }
     };

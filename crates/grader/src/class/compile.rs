@@ -29,6 +29,7 @@ use super::fence_hook::{BuildPaths, StepKind, step_options};
 use super::scratch::copy_project;
 use super::submission::{Form, Submission};
 use super::toolchain::Toolchain;
+use crate::say::say;
 
 /// The edition a single `.rs` file is compiled with: the one `cargo new` gives.
 pub const RUST_EDITION: &str = "2024";
@@ -140,10 +141,8 @@ pub(crate) fn build(
         },
         Form::Python => match copy_single(sub, &mut job)? {
             Ok(file) => {
-                job.log.line(&format!(
-                    "{}: a Python file, nothing to build: it runs with python3",
-                    file.display()
-                ))?;
+                job.log
+                    .line(&say!("class-log-python", file = file.display().to_string()))?;
                 Built::Command(vec!["python3".into(), file.into()])
             }
             Err(why) => Built::Failed(why),
@@ -152,14 +151,18 @@ pub(crate) fn build(
             let why = sub
                 .unknown_because
                 .clone()
-                .unwrap_or_else(|| "not a submission".into());
+                .unwrap_or_else(|| say!("class-why-not-submission"));
             job.log.line(&format!("{}: {why}", sub.entry.display()))?;
             Built::Failed(why)
         }
     };
     match &built {
-        Built::Command(cmd) => job.log.line(&format!("build ok: runs {}", shown(cmd)))?,
-        Built::Failed(why) => job.log.line(&format!("build failed: {why}"))?,
+        Built::Command(cmd) => job
+            .log
+            .line(&say!("class-log-build-ok", command = shown(cmd)))?,
+        Built::Failed(why) => job
+            .log
+            .line(&say!("class-log-build-failed", why = why.as_str()))?,
     }
     job.log.finish()?;
     Ok(built)
@@ -171,7 +174,7 @@ pub(crate) fn build(
 fn copy_single(sub: &Submission, job: &mut Job<'_>) -> Result<Result<PathBuf, String>, ClassError> {
     let dir = job.work.join("src");
     let Some(name) = sub.source.file_name() else {
-        return Ok(Err("the submission has no file name".into()));
+        return Ok(Err(say!("class-why-no-file-name")));
     };
     let copied = if sub.entry.is_dir() {
         let from = sub.source.parent().unwrap_or(Path::new("/"));
@@ -180,23 +183,23 @@ fn copy_single(sub: &Submission, job: &mut Job<'_>) -> Result<Result<PathBuf, St
         fs::create_dir_all(&dir).and_then(|()| fs::copy(&sub.source, dir.join(name)).map(|_| ()))
     };
     if let Err(e) = copied {
-        return Ok(Err(format!("cannot copy the submission: {e}")));
+        return Ok(Err(say!("class-why-cannot-copy", error = e.to_string())));
     }
     let file = dir.join(name);
     // Readable by the run's ids (nobody when root), whatever mode the student's file had.
     fs::set_permissions(&file, fs::Permissions::from_mode(0o644))
         .map_err(|e| ClassError::io(&file, "cannot make readable", e))?;
-    job.log.line(&format!(
-        "{}: copied to {}, which is all its build and runs may read of the class",
-        sub.entry.display(),
-        file.display()
+    job.log.line(&say!(
+        "class-log-copied",
+        entry = sub.entry.display().to_string(),
+        file = file.display().to_string()
     ))?;
     Ok(Ok(file))
 }
 
 fn build_rust(file: &Path, job: &mut Job<'_>) -> Result<Built, ClassError> {
     let Some(tc) = job.ctx.toolchain.clone() else {
-        return Ok(Built::Failed("no Rust toolchain".into()));
+        return Ok(Built::Failed(say!("class-why-no-toolchain")));
     };
     job.log.line(&tc.describe())?;
     let bin = job.work.join("port");

@@ -11,6 +11,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::say::say;
+
 /// A project copy stops past this many bytes: a submission is source code.
 pub(crate) const COPY_MAX_BYTES: u64 = 256 << 20;
 
@@ -101,9 +103,9 @@ fn copy_dir(from: &Path, to: &Path, rel: &Path, copied: &mut Copied) -> io::Resu
         } else if kind.is_file() {
             copied.bytes += entry.metadata()?.len();
             if copied.bytes > COPY_MAX_BYTES {
-                return Err(io::Error::other(format!(
-                    "the project is larger than {} MiB without target/",
-                    COPY_MAX_BYTES >> 20
+                return Err(io::Error::other(say!(
+                    "class-why-too-large",
+                    mib = (COPY_MAX_BYTES >> 20).to_string()
                 )));
             }
             fs::copy(&src, &dst)?;

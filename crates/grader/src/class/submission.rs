@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::error::ClassError;
+use crate::say::say;
 
 /// What a submission is, and so how it is built and run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,12 +62,12 @@ pub(crate) fn discover(
     let mut found = Vec::new();
     for (entry_name, path) in visible_entries(&dir)? {
         if out.as_ref().is_some_and(|o| *o == path) {
-            skipped.push(format!("{entry_name}: skipped (the results folder)"));
+            skipped.push(say!("class-skipped-results", entry = entry_name.as_str()));
             continue;
         }
         // Follows symbolic links: a class may be a folder of links to repositories.
         let Ok(meta) = fs::metadata(&path) else {
-            skipped.push(format!("{entry_name}: skipped (a dangling link)"));
+            skipped.push(say!("class-skipped-dangling", entry = entry_name.as_str()));
             continue;
         };
         if meta.is_dir() {
@@ -79,9 +80,7 @@ pub(crate) fn discover(
                 .unwrap_or_else(|| entry_name.clone());
             found.push((stem, entry_name, Ok((form, path.clone()))));
         } else {
-            skipped.push(format!(
-                "{entry_name}: skipped (not a folder, a .rs or a .py file)"
-            ));
+            skipped.push(say!("class-skipped-other", entry = entry_name.as_str()));
         }
     }
     let mut count: HashMap<String, usize> = HashMap::new();
@@ -166,10 +165,10 @@ fn classify_folder(dir: &Path) -> Result<(Form, PathBuf), String> {
     match (files.as_slice(), folders.as_slice()) {
         ([(form, path)], _) => Ok((*form, (*path).clone())),
         ([], [only]) if only.join("Cargo.toml").is_file() => Ok((Form::Cargo, (*only).clone())),
-        ([], _) => Err("no Cargo.toml, no .rs and no .py file in the folder".to_string()),
-        (many, _) => Err(format!(
-            "no Cargo.toml, and {} .rs/.py files: which one is the program?",
-            many.len()
+        ([], _) => Err(say!("class-why-no-program")),
+        (many, _) => Err(say!(
+            "class-why-many-programs",
+            count = many.len().to_string()
         )),
     }
 }

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use super::error::{ClassError, ClassErrorKind};
+use crate::say::say;
 
 /// The toolchain every build of a class uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,13 +101,14 @@ impl Toolchain {
     /// One line for the build log.
     pub(crate) fn describe(&self) -> String {
         match &self.name {
-            Some(name) => format!(
-                "toolchain: {name} ({}), the one grade runs with; a toolchain file in the submission is not used",
-                self.sysroot.display()
+            Some(name) => say!(
+                "class-log-toolchain-named",
+                name = name.as_str(),
+                sysroot = self.sysroot.display().to_string()
             ),
-            None => format!(
-                "toolchain: {}, the one grade runs with; a toolchain file in the submission is not used",
-                self.sysroot.display()
+            None => say!(
+                "class-log-toolchain",
+                sysroot = self.sysroot.display().to_string()
             ),
         }
     }

@@ -50,3 +50,51 @@ class-progress-summary = { $pass } pass, { $fail } fail, { $not_graded } not gra
 class-progress-building = building
 class-progress-grading = grading
 class-progress-slowest = { " " }| slowest: { $name } ({ $what } { $seconds } s)
+# Why a submission was not graded (the table's and index's last column, the build log).
+class-why-no-toolchain = no Rust toolchain
+class-why-no-file-name = the submission has no file name
+class-why-cannot-copy = cannot copy the submission: { $error }
+class-why-cannot-copy-project = cannot copy the project: { $error }
+class-why-no-program = no Cargo.toml, no .rs and no .py file in the folder
+class-why-many-programs = no Cargo.toml, and { $count } .rs/.py files: which one is the program?
+class-why-not-submission = not a submission
+class-why-no-binary = the project has no binary target
+class-why-many-binaries = the project has { $count } binaries ({ $names }) and none is named like the package
+class-why-too-large = the project is larger than { $mib } MiB without target/
+class-why-cannot-run = cannot run { $program }: { $error }
+class-why-timeout = { $program } did not finish within the build timeout ({ $seconds } s): killed
+class-why-status = { $program } failed with exit status { $code }
+class-why-signal = { $program } was killed by signal { $signal }
+class-why-failed = { $program } failed
+class-why-no-worker = no worker took it
+class-why-panic = the grader panicked: { $text }
+class-panic-unknown = a panic
+class-refused-git = refused: { $at }: git = { $url } (only crates.io and paths inside the submission; --allow-git lets git over https:// through)
+class-refused-path = refused: { $at }: path = { $path } is outside the submission
+class-refused-registry = refused: { $at }: { $key } = { $value } (only crates.io)
+class-refused-source = refused: { $at } package { $name }: source = { $source } (only crates.io)
+class-refused-source-git = refused: { $at } package { $name }: source = { $source } (only crates.io; --allow-git lets git over https:// through)
+# The build log's own lines.
+class-log-left-running = { $count } process(es) the step left running were killed
+class-log-python = { $file }: a Python file, nothing to build: it runs with python3
+class-log-build-ok = build ok: runs { $command }
+class-log-build-failed = build failed: { $why }
+class-log-copied = { $entry }: copied to { $file }, which is all its build and runs may read of the class
+class-log-cargo = { $source }: a Cargo project, built from a copy in { $copy } as its own workspace
+class-log-fetch-online = not all dependencies are in the teacher's registry cache: fetching from crates.io
+class-log-encloses = warning: { $outer } encloses the copy: cargo may take it for the workspace
+class-log-left-out = left out of the copy: { $path } (the toolchain and cargo's configuration are the grader's)
+class-log-cargo-home = private CARGO_HOME { $home }: { $mib } MiB of the teacher's registry cache copied
+class-log-toolchain-named = toolchain: { $name } ({ $sysroot }), the one grade runs with; a toolchain file in the submission is not used
+class-log-toolchain = toolchain: { $sysroot }, the one grade runs with; a toolchain file in the submission is not used
+# What grade class says on stderr of the class folder and at the end.
+class-skipped-results = { $entry }: skipped (the results folder)
+class-skipped-dangling = { $entry }: skipped (a dangling link)
+class-skipped-other = { $entry }: skipped (not a folder, a .rs or a .py file)
+class-grader-failed = the grader failed on { $names } (see their rows); the other results are in { $out }
+# A submission's Gradescope body.
+class-gs-first-failing = the first failing run (run { $run }) printed:
+class-gs-more-lines = ... ({ $count } more lines)
+class-gs-nothing = { " " }nothing on stdout
+class-gs-not-graded = not graded: { $why }
+class-gs-not-graded-head = Not graded: { $why }
