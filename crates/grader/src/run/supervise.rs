@@ -77,11 +77,11 @@ impl Supervisor {
         let mut out = stdout
             .map(Stream::new)
             .transpose()
-            .map_err(|e| RunError::os("cannot read stdout", e))?;
+            .map_err(|e| RunError::os("os-read-stdout", e))?;
         let mut err = stderr
             .map(Stream::new)
             .transpose()
-            .map_err(|e| RunError::os("cannot read stderr", e))?;
+            .map_err(|e| RunError::os("os-read-stderr", e))?;
         let mut cap = Capture::new(cfg.output_limit);
         let mut pair = super::pair_start::PairStart::new(cfg.pair_after.as_deref());
         // A timeout past what an Instant can hold is no timeout at all (a century is as good).
@@ -146,7 +146,7 @@ impl Supervisor {
                     });
                 }
             }
-            ppoll(&mut fds, wait).map_err(|e| RunError::os("cannot wait for the port", e))?;
+            ppoll(&mut fds, wait).map_err(|e| RunError::os("os-wait-port", e))?;
             let ready = |i: usize| slots[i] != usize::MAX && fds[slots[i]].revents != 0;
 
             if ready(0) {
@@ -161,7 +161,7 @@ impl Supervisor {
                 let st = self
                     .main
                     .try_status()
-                    .map_err(|e| RunError::os("cannot wait for the main process", e))?;
+                    .map_err(|e| RunError::os("os-wait-main", e))?;
                 if let Some(st) = st {
                     self.status = Some(st);
                     main_exit_at = Some(Instant::now());
