@@ -8,7 +8,7 @@ use crate::say::say;
 use crate::spec::Spec;
 use crate::spec::near::Difference;
 use crate::spec::rule::Classified;
-use crate::text::{Problems, QUOTE_MAX, cut, more};
+use crate::text::{Problems, QUOTE_MAX, cut, list, more};
 use crate::writer::Tracing;
 
 /// The built-in check that the main process exits with status 0.
@@ -144,7 +144,7 @@ fn check_left_behind(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(),
             )
         })
         .collect();
-    let mut m = say!("left-behind", count = n, list = shown.join(", "));
+    let mut m = say!("left-behind", count = n, list = list(&shown));
     more(&mut m, n);
     Err(m)
 }
@@ -237,7 +237,7 @@ fn check_format(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Res
             say!(
                 "format-line",
                 n = c.number,
-                what = said.join(", "),
+                what = list(&said),
                 quote = quote_near(spec, c)
             )
         });

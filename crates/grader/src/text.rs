@@ -18,6 +18,16 @@ pub(crate) fn cut(s: &str) -> String {
     crate::say::say!("quote-cut", text = &s[..end], bytes = s.len())
 }
 
+/// Items listed in a sentence: `a, b, c` (in Chinese `a、b、c`).
+pub(crate) fn list<S: AsRef<str>>(items: &[S]) -> String {
+    let sep = crate::say::say!("list-sep");
+    items
+        .iter()
+        .map(|s| s.as_ref())
+        .collect::<Vec<_>>()
+        .join(&sep)
+}
+
 /// Appends " and N more" when `total` items were more than the quoted ones.
 pub(crate) fn more(m: &mut String, total: usize) {
     if total > QUOTE_MAX {

@@ -13,7 +13,7 @@ use crate::spec::introspect::field_names;
 use crate::spec::raw::{RawNum, RawValues};
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
 use crate::spec::values::{Num, Values};
-use crate::text::{Problems, QUOTE_MAX, more};
+use crate::text::{Problems, QUOTE_MAX, list, more};
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "count",
@@ -105,7 +105,7 @@ impl Rule for Count {
                 say!("count-found-none")
             } else {
                 let q: Vec<String> = ls.iter().take(QUOTE_MAX).map(|l| l.quote()).collect();
-                let mut m = q.join(", ");
+                let mut m = list(&q);
                 more(&mut m, ls.len());
                 say!("count-found", count = ls.len(), lines = m)
             }

@@ -83,11 +83,12 @@ impl DirectChildRule {
             line = l.quote(),
             writer = w.describe(ctx.run.main_pid),
             whose = whose,
-            pids = pids
-                .iter()
-                .map(|p| say!("pid-n", pid = p.to_string()))
-                .collect::<Vec<_>>()
-                .join(", ")
+            pids = crate::text::list(
+                &pids
+                    .iter()
+                    .map(|p| say!("pid-n", pid = p.to_string()))
+                    .collect::<Vec<_>>()
+            )
         ))
     }
 }

@@ -77,15 +77,10 @@ impl Rule for Distinct {
                 }
             }
         }
-        let list = format!(
-            "{}{}",
-            first.join(", "),
-            if seen.len() > first.len() {
-                ", ..."
-            } else {
-                ""
-            }
-        );
+        let mut list = crate::text::list(&first);
+        if seen.len() > first.len() {
+            list = crate::text::list(&[list, "...".to_string()]);
+        }
         if let Some(l) = over {
             return Err(say!(
                 "distinct-too-many",

@@ -126,14 +126,17 @@ impl Rule for Open {
                         .take(8)
                         .map(|o| say!("open-at", capture = key, value = o.cap(key), n = o.number))
                         .collect();
-                    let etc = if list.len() > 8 { ", ..." } else { "" };
+                    let mut shown = shown;
+                    if list.len() > 8 {
+                        shown.push("...".to_string());
+                    }
                     problem = Some(say!(
                         "open-too-many",
                         line = l.quote(),
                         count = count,
                         open = ok,
                         close = ck,
-                        list = format!("{}{etc}", shown.join(", ")),
+                        list = crate::text::list(&shown),
                         max = max.unwrap_or_default().to_string()
                     ));
                 }

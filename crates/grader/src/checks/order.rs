@@ -69,7 +69,7 @@ impl Rule for Order {
         let (bk, ak) = (ctx.kind_name(before), ctx.kind_name(after));
         let key = |l: &Classified| per.map(|p| norm(l.cap(p))).unwrap_or_default();
         let with = |l: &Classified| {
-            per.map(|p| format!(" {}", say!("order-with", capture = p, value = l.cap(p))))
+            per.map(|p| say!("order-with", capture = p, value = l.cap(p)))
                 .unwrap_or_default()
         };
         let mut seen_before: BTreeSet<String> = BTreeSet::new();

@@ -127,10 +127,6 @@ impl Rule for Range {
             ),
             (false, false) => String::new(),
         };
-        let how = match how.is_empty() {
-            true => how,
-            false => format!(" {how}"),
-        };
         let mut problems = Problems::default();
         for l in ctx.of_kind(self.line) {
             let v = l.cap(capture);

@@ -161,12 +161,18 @@ impl Rule for Relation {
                             let set: Vec<String> = rights
                                 .iter()
                                 .take(8)
-                                .map(|(rv, src)| format!("{rv} ({})", src.describe()))
+                                .map(|(rv, src)| {
+                                    say!(
+                                        "relation-value-from",
+                                        value = rv.as_str(),
+                                        source = src.describe()
+                                    )
+                                })
                                 .collect();
                             let here = if set.is_empty() {
                                 say!("relation-set-empty")
                             } else {
-                                say!("relation-set-are", values = set.join(", "))
+                                say!("relation-set-are", values = crate::text::list(&set))
                             };
                             say!(
                                 "relation-set",

@@ -133,7 +133,7 @@ impl Rule for Tasks {
             if v.is_empty() {
                 String::new()
             } else {
-                say!("tasks-list", list = v.join(", "))
+                say!("tasks-list", list = crate::text::list(&v))
             }
         };
         if let Some(m) = self.min.as_ref().map(|m| ctx.num(m))

@@ -288,11 +288,9 @@ impl WriterRule {
                     "writer-wrong-exec",
                     who = who(),
                     pattern = re.to_string(),
-                    execs = execs
-                        .iter()
-                        .map(|e| format!("{e:?}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    execs = crate::text::list(
+                        &execs.iter().map(|e| format!("{e:?}")).collect::<Vec<_>>()
+                    )
                 ));
             }
         }
@@ -343,7 +341,7 @@ fn list(pids: &HashSet<i32>) -> String {
         .take(5)
         .map(|p| say!("pid-n", pid = p.to_string()))
         .collect();
-    shown.join(", ")
+    crate::text::list(&shown)
 }
 
 impl Rule for WriterRule {

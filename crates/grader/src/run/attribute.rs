@@ -199,7 +199,7 @@ pub(super) fn mixed_lines(writes: &[Write]) -> Vec<String> {
                             n = number,
                             text = format!("{:?}", cut(&String::from_utf8_lossy(&line))),
                             count = writers.len(),
-                            writers = who.join(", ")
+                            writers = crate::text::list(&who)
                         ));
                     }
                 }

@@ -10,6 +10,7 @@ check-format = line format
 # How checks quote a run (crates/grader/src/text.rs, spec/rule.rs).
 quote-cut = {$text}... ({$bytes} bytes)
 quote-more = and {$count} more
+list-sep = {", "}
 problems-more = (and {$count} more)
 line-quote = line {$n} {$text}
 
@@ -62,7 +63,7 @@ count-found = found {$count}: {$lines}
 count-expected = expected {$want} '{$kind}' line(s), {$found}
 count-expected-per = expected {$want} '{$kind}' line(s) with {$capture}={$value}, {$found}
 value-not-listed = {$line} has {$capture}={$value}, not one of {$listed}
-order-with = with {$capture}={$value}
+order-with = {" "}with {$capture}={$value}
 order-before-any = {$line} comes before any '{$before}' line{$with}
 order-after = {$line} ('{$before}') comes after {$other} ('{$after}'){$with}
 end-no-output = there is no output, so no {$which ->
@@ -78,15 +79,16 @@ relation-source = {$line} has {$operand}
 relation-set = {$left} = {$value}: expected {$lname} {$op} [{$rname}], which here {$set}
 relation-set-empty = is empty
 relation-set-are = are {$values}
+relation-value-from = {$value} ({$source})
 relation-pair = {$left} = {$lvalue} and {$right} = {$rvalue}: expected {$lname} {$op} {$rname}
 open-at = {$capture}={$value} at line {$n}
 open-too-many = at {$line}, {$count} '{$open}' lines are open without their '{$close}' line ({$list}): at most {$max} allowed
 open-too-few = at most {$peak} '{$open}' line(s) were open at once (without their '{$close}' line); expected {$need} at some point
 distinct-too-many = {$count} distinct {$capture} among '{$kind}' lines ({$list}): at most {$max} allowed; the one too many first at {$line}
 distinct-too-few = {$count} distinct {$capture} among '{$kind}' lines ({$list}): at least {$min} expected
-range-scaled-slack = ([{$min}, {$max}] x time scale {$scale}, +/- slack {$slack})
-range-scaled = ([{$min}, {$max}] x time scale {$scale})
-range-slack = ([{$min}, {$max}] +/- slack {$slack})
+range-scaled-slack = {" "}([{$min}, {$max}] x time scale {$scale}, +/- slack {$slack})
+range-scaled = {" "}([{$min}, {$max}] x time scale {$scale})
+range-slack = {" "}([{$min}, {$max}] +/- slack {$slack})
 range-outside = {$line} has {$capture} = {$value}, outside [{$lo}, {$hi}]{$how}
 range-not-number = {$line} has {$capture} = {$value}, not a number
 duration-longer = {$line} prints {$capture} = {$printed} s, but only {$span} s passed since its '{$kind}' line (line {$n}): the printed time is longer than the trace measured

@@ -10,6 +10,7 @@ check-format = 行的格式
 # 检查如何引用一次运行的输出。
 quote-cut = {$text}……（共 {$bytes} 字节）
 quote-more = 等另外 {$count} 项
+list-sep = 、
 problems-more = （另有 {$count} 处）
 line-quote = 第 {$n} 行 {$text}
 
@@ -39,9 +40,9 @@ line-run-together = 第 {$n} 行 {$text} 是两行预期输出连在了一起（
 line-cut-in-two = 第 {$n} 行 {$text} 是写进一行预期输出中间的另一行（那一行以 {$prefix} 开头，在第 {$next} 行结束）：每行应一次写出（文本和换行符一起）并刷新
 line-no-pattern = 第 {$n} 行 {$text} 不匹配任何模式
 format-no-newline = 第 {$n} 行 {$text} 后面没有换行符：最后一行也要以 \n 结尾
-format-every-line = 每一行都{$what}（{$quote}）；除此之外各行都正确{$advice}
+format-every-line = 每一行都{$what}（{$quote}）；其余方面各行都正确{$advice}
 format-line = 第 {$n} 行{$what}：{$quote}
-format-otherwise = {$text} 除此之外是一行“{$kind}”
+format-otherwise = {$text}，除此之外它是一行“{$kind}”
 format-advice-crlf = ：行尾只用 \n
 
 # 为缓冲输出指出的原因。
@@ -53,15 +54,15 @@ count-exactly = 恰好 {$n}
 count-between = {$min} 到 {$max}
 count-at-least = 至少 {$n}
 count-at-most = 至多 {$n}
-count-any = 任意数量的
+count-any = 任意数量
 count-found-none = 实际一行也没有
 count-found = 实际有 {$count} 行：{$lines}
-count-expected = 应有{$want}行“{$kind}”，{$found}
-count-expected-per = {$capture}={$value} 的“{$kind}”行应有{$want}行，{$found}
+count-expected = 应有{$want} 行“{$kind}”，{$found}
+count-expected-per = {$capture}={$value} 的“{$kind}”行应有{$want} 行，{$found}
 value-not-listed = {$line} 的 {$capture}={$value}，不在 {$listed} 之中
 order-with = （{$capture}={$value}）
 order-before-any = {$line} 出现在所有“{$before}”行之前{$with}
-order-after = {$line}（“{$before}”）出现在 {$other}（“{$after}”）之后{$with}
+order-after = {$line}（“{$before}”）出现在{$other}（“{$after}”）之后{$with}
 end-no-output = 没有任何输出，所以没有作为{$which ->
     [first] 第一行
    *[other] 最后一行
@@ -75,7 +76,8 @@ relation-source = {$line} 中的 {$operand}
 relation-set = {$left} = {$value}：应满足 {$lname} {$op} [{$rname}]，而这里{$set}
 relation-set-empty = 它为空
 relation-set-are = 它是 {$values}
-relation-pair = {$left} = {$lvalue}，而 {$right} = {$rvalue}：应满足 {$lname} {$op} {$rname}
+relation-value-from = {$value}（{$source}）
+relation-pair = {$left} = {$lvalue}，而{$right} = {$rvalue}：应满足 {$lname} {$op} {$rname}
 open-at = 第 {$n} 行的 {$capture}={$value}
 open-too-many = 在{$line}处，有 {$count} 行“{$open}”还没有对应的“{$close}”行（{$list}）：最多允许 {$max} 行
 open-too-few = 同一时刻最多只有 {$peak} 行“{$open}”未结束（还没有对应的“{$close}”行）；应在某一时刻达到 {$need} 行
