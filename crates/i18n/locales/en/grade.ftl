@@ -89,3 +89,7 @@ run-not-executable = command not executable: { $command } (permission denied)
 run-cannot-start = cannot start command { $command }: { $error }
 run-not-found-why = command not found: { $command } ({ $error })
 run-cannot-trace = cannot trace the port: { $error }
+cli-runs-too-many = '{ $value }' runs are too many
+cli-used-twice = the argument '{ $arg }' cannot be used multiple times
+cli-conflict = the argument '{ $arg }' cannot be used with '{ $other }'
+cli-missing = the following required arguments were not provided: { $args }

@@ -77,3 +77,7 @@ run-not-executable = 命令不可执行：{ $command }（权限不足）
 run-cannot-start = 无法启动命令 { $command }：{ $error }
 run-not-found-why = 找不到命令：{ $command }（{ $error }）
 run-cannot-trace = 无法跟踪移植程序：{ $error }
+cli-runs-too-many = 运行次数“{ $value }”太多了
+cli-used-twice = 参数“{ $arg }”不能多次使用
+cli-conflict = 参数“{ $arg }”不能与“{ $other }”一起使用
+cli-missing = 缺少必需的参数：{ $args }
