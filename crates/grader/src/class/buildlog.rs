@@ -31,7 +31,7 @@ impl Log {
             .write(true)
             .truncate(true)
             .open(path)
-            .map_err(|e| ClassError::io(path, "cannot write", e))?;
+            .map_err(|e| ClassError::io(path, "class-io-write", e))?;
         Ok(Log {
             file,
             path: path.to_path_buf(),
@@ -39,7 +39,7 @@ impl Log {
     }
 
     pub(crate) fn line(&mut self, text: &str) -> Result<(), ClassError> {
-        writeln!(self.file, "{text}").map_err(|e| ClassError::io(&self.path, "cannot write", e))
+        writeln!(self.file, "{text}").map_err(|e| ClassError::io(&self.path, "class-io-write", e))
     }
 
     /// A handle for a step's stdout or stderr, appending to the log.
@@ -47,7 +47,7 @@ impl Log {
         let f = self
             .file
             .try_clone()
-            .map_err(|e| ClassError::io(&self.path, "cannot write", e))?;
+            .map_err(|e| ClassError::io(&self.path, "class-io-write", e))?;
         Ok(Stdio::from(f))
     }
 
@@ -55,10 +55,10 @@ impl Log {
     /// submission's build printed is read in a terminal, and must not drive it.
     pub(crate) fn finish(self) -> Result<(), ClassError> {
         let text =
-            fs::read(&self.path).map_err(|e| ClassError::io(&self.path, "cannot read", e))?;
+            fs::read(&self.path).map_err(|e| ClassError::io(&self.path, "class-io-read", e))?;
         let shown = visible_lines(&String::from_utf8_lossy(&text));
         drop(self.file);
-        fs::write(&self.path, shown).map_err(|e| ClassError::io(&self.path, "cannot write", e))
+        fs::write(&self.path, shown).map_err(|e| ClassError::io(&self.path, "class-io-write", e))
     }
 
     /// What the log holds from byte `from` on.

@@ -72,7 +72,8 @@ pub(crate) fn build_cargo(sub: &Submission, job: &mut Job<'_>) -> Result<Built, 
         }
     }
     let messages = job.work.join("messages.json");
-    let out = File::create(&messages).map_err(|e| ClassError::io(&messages, "cannot write", e))?;
+    let out =
+        File::create(&messages).map_err(|e| ClassError::io(&messages, "class-io-write", e))?;
     let mut cargo_build = cargo(&[
         "build",
         "--release",
@@ -132,7 +133,7 @@ fn prepare_copy(
     }
     let home = &paths.cargo_home;
     let seeded = seed(home, job.ctx.registry.as_deref())
-        .map_err(|e| ClassError::io(home, "cannot seed the private CARGO_HOME", e))?;
+        .map_err(|e| ClassError::io(home, "class-io-seed", e))?;
     job.log.line(&say!(
         "class-log-cargo-home",
         home = home.display().to_string(),
@@ -140,7 +141,7 @@ fn prepare_copy(
     ))?;
     // The fence opens the folders it lets the build write: they must exist.
     let target = &paths.target_dir;
-    fs::create_dir_all(target).map_err(|e| ClassError::io(target, "cannot make", e))?;
+    fs::create_dir_all(target).map_err(|e| ClassError::io(target, "class-io-make", e))?;
     Ok(None)
 }
 

@@ -126,7 +126,7 @@ pub(crate) fn build(
     ctx: &BuildContext,
 ) -> Result<Built, ClassError> {
     let log = Log::create(log_path)?;
-    fs::create_dir_all(work).map_err(|e| ClassError::io(work, "cannot make", e))?;
+    fs::create_dir_all(work).map_err(|e| ClassError::io(work, "class-io-make", e))?;
     let mut job = Job {
         log,
         work: work.to_path_buf(),
@@ -188,7 +188,7 @@ fn copy_single(sub: &Submission, job: &mut Job<'_>) -> Result<Result<PathBuf, St
     let file = dir.join(name);
     // Readable by the run's ids (nobody when root), whatever mode the student's file had.
     fs::set_permissions(&file, fs::Permissions::from_mode(0o644))
-        .map_err(|e| ClassError::io(&file, "cannot make readable", e))?;
+        .map_err(|e| ClassError::io(&file, "class-io-readable", e))?;
     job.log.line(&say!(
         "class-log-copied",
         entry = sub.entry.display().to_string(),
@@ -204,7 +204,7 @@ fn build_rust(file: &Path, job: &mut Job<'_>) -> Result<Built, ClassError> {
     job.log.line(&tc.describe())?;
     let bin = job.work.join("port");
     let cargo_home = job.work.join("cargo-home");
-    fs::create_dir_all(&cargo_home).map_err(|e| ClassError::io(&cargo_home, "cannot make", e))?;
+    fs::create_dir_all(&cargo_home).map_err(|e| ClassError::io(&cargo_home, "class-io-make", e))?;
     let mut cmd = job.ctx.command(&tc.rustc);
     cmd.args(["-O", "--edition", RUST_EDITION, "-o"])
         .arg(&bin)

@@ -83,7 +83,7 @@ fn gradescope_body(report: &Report) -> String {
 
 fn write(dir: &Path, name: &str, text: &str) -> Result<(), ClassError> {
     let path = dir.join(name);
-    fs::write(&path, text).map_err(|e| ClassError::io(&path, "cannot write", e))
+    fs::write(&path, text).map_err(|e| ClassError::io(&path, "class-io-write", e))
 }
 
 /// Writes a graded submission's reports into `out/name/` (`spec` and the runs' `outcomes`

@@ -56,7 +56,7 @@ pub(crate) fn discover(
 ) -> Result<(Vec<Submission>, Vec<String>), ClassError> {
     let dir = dir
         .canonicalize()
-        .map_err(|e| ClassError::folder(dir, "cannot open the class folder", e))?;
+        .map_err(|e| ClassError::folder(dir, "class-folder-open", e))?;
     let out = out.canonicalize().ok();
     let mut skipped = Vec::new();
     let mut found = Vec::new();
@@ -121,10 +121,10 @@ pub(crate) fn discover(
 
 /// The entries of `dir` not starting with `.`, by name.
 fn visible_entries(dir: &Path) -> Result<Vec<(String, PathBuf)>, ClassError> {
-    let read = fs::read_dir(dir).map_err(|e| ClassError::folder(dir, "cannot read", e))?;
+    let read = fs::read_dir(dir).map_err(|e| ClassError::folder(dir, "class-io-read", e))?;
     let mut entries = Vec::new();
     for entry in read {
-        let entry = entry.map_err(|e| ClassError::folder(dir, "cannot read", e))?;
+        let entry = entry.map_err(|e| ClassError::folder(dir, "class-io-read", e))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         if !name.starts_with('.') {
             entries.push((name, entry.path()));

@@ -39,13 +39,13 @@ impl Toolchain {
             .stderr(Stdio::null())
             .output()
             .map_err(|e| {
-                ClassError::with_cause(ClassErrorKind::Tool, "cannot run rustc --print sysroot", e)
+                ClassError::with_cause(ClassErrorKind::Tool, say!("class-err-rustc-sysroot"), e)
             })?;
         let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
         if !out.status.success() || text.is_empty() {
             return Err(ClassError::new(
                 ClassErrorKind::Tool,
-                "rustc --print sysroot printed no toolchain folder",
+                say!("class-err-no-sysroot"),
             ));
         }
         Toolchain::at(Path::new(&text))
@@ -58,7 +58,10 @@ impl Toolchain {
         let sysroot = sysroot.canonicalize().map_err(|e| {
             ClassError::with_cause(
                 ClassErrorKind::Tool,
-                format!("the toolchain folder {}", sysroot.display()),
+                say!(
+                    "class-err-toolchain-folder",
+                    path = sysroot.display().to_string()
+                ),
                 e,
             )
         })?;
@@ -66,7 +69,10 @@ impl Toolchain {
         if !rustc.is_file() {
             return Err(ClassError::new(
                 ClassErrorKind::Tool,
-                format!("no rustc in {}", sysroot.join("bin").display()),
+                say!(
+                    "class-err-no-rustc",
+                    path = sysroot.join("bin").display().to_string()
+                ),
             ));
         }
         let name = sysroot
