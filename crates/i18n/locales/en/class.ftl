@@ -123,3 +123,10 @@ class-err-no-sysroot = rustc --print sysroot printed no toolchain folder
 class-err-toolchain-folder = the toolchain folder { $path }
 class-err-no-rustc = no rustc in { $path }
 class-log-build-fence = build fence: { $status }
+# grade gradescope: the autograder bundle.
+bundle-no-git = cannot run git
+bundle-git-failed = git ls-files failed in { $dir }: { $error }
+bundle-not-sources = { $dir } does not hold this repository's sources
+bundle-no-sources = cannot find the sources this grader was built from: give --source DIR
+bundle-no-example = no example given (see grade --list)
+bundle-wrote = wrote { $file } (setup.sh, run_autograder, { $files } source files)

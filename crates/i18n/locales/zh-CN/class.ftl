@@ -106,3 +106,10 @@ class-err-no-sysroot = rustc --print sysroot 没有给出工具链文件夹
 class-err-toolchain-folder = 工具链文件夹 { $path }
 class-err-no-rustc = { $path } 中没有 rustc
 class-log-build-fence = 构建的隔离：{ $status }
+# grade gradescope：自动评分包。
+bundle-no-git = 无法运行 git
+bundle-git-failed = 在 { $dir } 中运行 git ls-files 失败：{ $error }
+bundle-not-sources = { $dir } 里不是本仓库的源代码
+bundle-no-sources = 找不到构建这个评分程序所用的源代码：请用 --source DIR 指定
+bundle-no-example = 没有给出示例（见 grade --list）
+bundle-wrote = 已写出 { $file }（setup.sh、run_autograder 和 { $files } 个源文件）
