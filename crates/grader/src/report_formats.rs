@@ -34,20 +34,29 @@ impl Report {
             match c.failures.first() {
                 None if c.passed => out.push_str("/>\n"),
                 None if c.status == CheckStatus::NotReached => {
+                    let said = i18n::tr(i18n::Lang::current(), "report-not-reached");
                     let _ = writeln!(
                         out,
-                        ">\n      <skipped message=\"not reached: no run printed a line it judges\"/>\n    </testcase>"
+                        ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                        xml_escape(&said)
                     );
                 }
                 None if c.status == CheckStatus::NotChecked => {
+                    let said = i18n::tr(i18n::Lang::current(), "report-not-checked");
                     let _ = writeln!(
                         out,
-                        ">\n      <skipped message=\"not checked: it needs the trace, and no run was traced\"/>\n    </testcase>"
+                        ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                        xml_escape(&said)
                     );
                 }
                 first => {
                     let message = match first {
-                        Some(f) => format!("run {}: {}", f.run, f.message),
+                        Some(f) => i18n::tr!(
+                            i18n::Lang::current(),
+                            "note-run",
+                            run = f.run,
+                            note = f.message.as_str()
+                        ),
                         None => self.check_output(c),
                     };
                     let _ = writeln!(
