@@ -22,7 +22,7 @@ use super::compile::{Built, Job};
 use super::deps::refused_dependencies;
 use super::error::ClassError;
 use super::fence_hook::{BuildPaths, StepKind};
-use super::scratch::{copy_project, enclosing_manifest};
+use super::scratch::{copy_project, enclosing_manifest, give_to_nobody};
 use super::submission::Submission;
 use crate::say::say;
 
@@ -34,7 +34,6 @@ pub(crate) fn build_cargo(sub: &Submission, job: &mut Job<'_>) -> Result<Built, 
         project: job.work.join("src"),
         target_dir: job.work.join("target"),
         cargo_home: job.work.join("cargo-home"),
-        run_as: RunAs::Invoker,
     };
     job.log.line(&say!(
         "class-log-cargo",
@@ -118,10 +117,11 @@ fn prepare_copy(
             )));
         }
     };
-    for dropped in &copied.dropped {
+    for (dropped, why) in &copied.dropped {
         job.log.line(&say!(
             "class-log-left-out",
-            path = dropped.display().to_string()
+            path = dropped.display().to_string(),
+            why = say!(why)
         ))?;
     }
     let refused = refused_dependencies(&paths.project, job.ctx.allow_git);
@@ -142,6 +142,11 @@ fn prepare_copy(
     // The fence opens the folders it lets the build write: they must exist.
     let target = &paths.target_dir;
     fs::create_dir_all(target).map_err(|e| ClassError::io(target, "class-io-make", e))?;
+    if job.ctx.toolchain.as_ref().map(|t| t.run_as) == Some(RunAs::Nobody) {
+        for dir in [&paths.project, target, home] {
+            give_to_nobody(dir, true).map_err(|e| ClassError::io(dir, "class-io-give", e))?;
+        }
+    }
     Ok(None)
 }
 
@@ -168,8 +173,11 @@ fn pick_binary(messages: &str, manifest: &Path) -> Result<PathBuf, String> {
         [] => Err(say!("class-why-no-binary")),
         [(_, exe)] => Ok(exe.clone()),
         many => {
-            let package = fs::read_to_string(manifest)
-                .ok()
+            // The copy's own manifest only, never what a link there points at.
+            let regular = fs::symlink_metadata(manifest).is_ok_and(|m| m.is_file());
+            let package = regular
+                .then(|| fs::read_to_string(manifest).ok())
+                .flatten()
                 .and_then(|t| t.parse::<toml::Table>().ok())
                 .and_then(|t| t.get("package")?.get("name")?.as_str().map(str::to_string));
             match many.iter().find(|(n, _)| Some(n) == package.as_ref()) {

@@ -11,6 +11,8 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use fence::{Fence, FenceOptions, RunAs};
+
 use super::error::{ClassError, ClassErrorKind};
 use crate::say::say;
 
@@ -25,6 +27,9 @@ pub(crate) struct Toolchain {
     pub(crate) rustc: PathBuf,
     /// The rustup toolchain name (the sysroot's folder name under `toolchains/`), if any.
     pub(crate) name: Option<String>,
+    /// Whose ids the fetch and the build get: `nobody` when `grade` runs as root and the
+    /// toolchain can be bound into the fence (see [`build_ids`]), as graded runs do.
+    pub(crate) run_as: RunAs,
 }
 
 impl Toolchain {
@@ -83,6 +88,7 @@ impl Toolchain {
         Ok(Toolchain {
             cargo: sysroot.join("bin/cargo"),
             rustc,
+            run_as: build_ids(&sysroot),
             sysroot,
             name,
         })
@@ -106,6 +112,15 @@ impl Toolchain {
 
     /// One line for the build log.
     pub(crate) fn describe(&self) -> String {
+        let line = self.which();
+        if self.run_as == RunAs::Invoker && is_root() {
+            say!("class-log-toolchain-as-root", toolchain = line)
+        } else {
+            line
+        }
+    }
+
+    fn which(&self) -> String {
         match &self.name {
             Some(name) => say!(
                 "class-log-toolchain-named",
@@ -117,6 +132,32 @@ impl Toolchain {
                 sysroot = self.sysroot.display().to_string()
             ),
         }
+    }
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// The ids of the fetch and the build with the toolchain at `sysroot`: `nobody` (as root;
+/// anyone else keeps their own) when a fence for `nobody` can be had with the sysroot bound
+/// read-only into it (a rustup toolchain sits under `/root`, mode 0700, which `nobody` cannot
+/// enter; the bind leaves the host's modes as they are). Otherwise (no namespaces, or a
+/// toolchain whose own files are not readable by others) root's uid without any capability,
+/// Landlock then keeping root's files read-only.
+fn build_ids(sysroot: &Path) -> RunAs {
+    if !is_root() {
+        return RunAs::Nobody;
+    }
+    let options = FenceOptions {
+        bound_read_only: vec![sysroot.to_path_buf()],
+        run_as: RunAs::Nobody,
+        ..FenceOptions::default()
+    };
+    match Fence::prepare(&options) {
+        Ok(_) => RunAs::Nobody,
+        Err(_) => RunAs::Invoker,
     }
 }
 
