@@ -2,7 +2,7 @@
 //! at its exit (it was in the parent's buffer when the parent forked), or a process's lines
 //! arriving together as it exits (never flushed).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use crate::outcome::RunOutcome;
@@ -42,15 +42,20 @@ pub(crate) fn cause_note(run: &RunOutcome) -> Option<String> {
     };
     // Written again: a child's line, at its exit, that its parent process wrote too (before it,
     // or after it when the child ended first).
+    // Each process's texts, looked up per line.
+    let written: HashSet<(i32, &str)> = run
+        .lines
+        .iter()
+        .filter_map(|l| Some((l.writer?.pid, l.text.as_str())))
+        .collect();
     for (n, line) in run.lines.iter().enumerate() {
         let Some(w) = line.writer else { continue };
         let Some(parent) = w.ppid else { continue };
         if w.role == Role::Thread || !at_exit(w.pid, line.at) {
             continue;
         }
-        let copied = run.lines.iter().enumerate().any(|(i, l)| {
-            i != n && l.text == line.text && l.writer.is_some_and(|p| p.pid == parent)
-        });
+        // (The parent's line is another line: a process is not its own parent.)
+        let copied = parent != w.pid && written.contains(&(parent, line.text.as_str()));
         if copied {
             return Some(say!(
                 "cause-written-again",

@@ -1,16 +1,17 @@
 //! `duration`: a time a line prints against the time the trace measured between that line and
 //! an earlier one (pool: `Task i runs S seconds.` against the span from task i's Run line).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::values::same;
+use super::values::norm;
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
-use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
+use crate::spec::rule::{CheckType, Classified, Ctx, Rule, TaskIndex};
 use crate::text::Problems;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
@@ -75,25 +76,29 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
 }
 
 impl DurationRule {
-    /// The `since` line that starts `l`'s span: the last one at or before it.
-    fn start<'c>(&self, ctx: &'c Ctx<'_>, l: &Classified<'_>) -> Option<&'c Classified<'c>> {
-        ctx.of_kind(self.since)
-            .filter(|o| self.per.as_ref().is_none_or(|p| same(o.cap(p), l.cap(p))))
-            .filter(|o| o.at <= l.at && o.number < l.number)
-            .last()
-    }
-
-    fn fault(&self, ctx: &Ctx<'_>, l: &Classified<'_>) -> Option<String> {
-        let printed: f64 = l.cap(&self.capture).parse().ok()?;
-        let start = self.start(ctx, l)?;
-        // Lines flushed together at a process's exit carry its exit's time, not their own.
-        if [l, start]
-            .iter()
-            .any(|x| x.writer.is_none_or(|w| w.burst))
-        {
+    /// The traced time between `start` and `l`, if the trace tells it: two lines written
+    /// alone, or both in the one write (a span of 0 at a terminal, where stdio flushes each
+    /// line: the port wrote them together). Lines flushed together from a pipe's buffer carry
+    /// the flush's time, not their own: then at most the time since the writer was made.
+    fn span(&self, ctx: &Ctx<'_>, tasks: &TaskIndex<'_>, start: &Classified<'_>, l: &Classified<'_>) -> Option<f64> {
+        let (ws, wl) = (start.writer?, l.writer?);
+        if !ws.burst && !wl.burst {
+            return Some(l.at.saturating_sub(start.at).as_secs_f64());
+        }
+        let one_write = ws.burst && wl.burst && ws.pid == wl.pid && start.at == l.at;
+        if !one_write {
             return None;
         }
-        let span = l.at.saturating_sub(start.at).as_secs_f64();
+        if ctx.run.stdout_tty {
+            return Some(0.0);
+        }
+        let made = tasks.process(wl.pid)?.created_at;
+        Some(l.at.saturating_sub(made).as_secs_f64())
+    }
+
+    fn fault(&self, ctx: &Ctx<'_>, tasks: &TaskIndex<'_>, start: &Classified<'_>, l: &Classified<'_>) -> Option<String> {
+        let printed: f64 = l.cap(&self.capture).parse().ok()?;
+        let span = self.span(ctx, tasks, start, l)?;
         let kind = ctx.kind_name(self.since);
         if printed > span + ROUNDING + CLOCKS {
             return Some(say!(
@@ -106,8 +111,11 @@ impl DurationRule {
                 n = start.number
             ));
         }
-        let slack = self.slack?;
-        if ctx.run.shake_seed.is_none() && printed < span - ROUNDING - slack {
+        // Only a span the trace measured line by line bounds the time from below.
+        let measured = start.writer.is_some_and(|w| !w.burst) && l.writer.is_some_and(|w| !w.burst);
+        // The slack is a time of the spec's like any other: it scales with the run's times.
+        let slack = self.slack? * ctx.params.time_scale();
+        if measured && ctx.run.shake_seed.is_none() && printed < span - ROUNDING - slack {
             return Some(say!(
                 "duration-shorter",
                 line = l.quote(),
@@ -116,7 +124,7 @@ impl DurationRule {
                 span = format!("{span:.3}"),
                 kind = kind,
                 n = start.number,
-                slack = slack.to_string()
+                slack = format!("{slack:.3}")
             ));
         }
         None
@@ -130,9 +138,22 @@ impl Rule for DurationRule {
 
     fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
         let mut problems = Problems::default();
-        for l in ctx.of_kind(self.line) {
-            if let Some(fault) = self.fault(ctx, l) {
+        let tasks = TaskIndex::of(&ctx.run.tasks);
+        // The `since` lines so far, by their `per` value: each line's start is found among its
+        // own group's, from the latest back (one step when the times come in order).
+        let mut starts: HashMap<String, Vec<&Classified<'_>>> = HashMap::new();
+        let key = |l: &Classified<'_>| self.per.as_deref().map(|p| norm(l.cap(p))).unwrap_or_default();
+        for l in ctx.lines {
+            if l.kind == self.line
+                && let Some(start) = starts
+                    .get(&key(l))
+                    .and_then(|v| v.iter().rev().find(|o| o.at <= l.at))
+                && let Some(fault) = self.fault(ctx, &tasks, start, l)
+            {
                 problems.add(|| fault);
+            }
+            if l.kind == self.since {
+                starts.entry(key(l)).or_default().push(l);
             }
         }
         problems.result()

@@ -1,6 +1,7 @@
 //! `exit_status`: an exit code a process prints against the traced exit status of the child it
 //! waited for (subprocess: `Exit code: 0` after `call` and after `Popen.communicate`).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -135,17 +136,17 @@ impl Rule for ExitStatusRule {
     fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
         let mut problems = Problems::default();
         // Each writer's previous line of this kind: the child it waited for ended after it.
-        let mut previous: Vec<(i32, Duration)> = Vec::new();
+        let mut previous: HashMap<i32, Duration> = HashMap::new();
         for l in ctx.of_kind(self.line) {
             // Lines flushed together at a process's exit carry its exit's time, not their own.
             let Some(w) = l.writer.filter(|w| !w.burst) else {
                 continue;
             };
-            let after = previous.iter().rev().find(|(p, _)| *p == w.pid).map(|p| p.1);
+            let after = previous.get(&w.pid).copied();
             if let Some(fault) = self.fault(ctx, l, after) {
                 problems.add(|| fault);
             }
-            previous.push((w.pid, l.at));
+            previous.insert(w.pid, l.at);
         }
         problems.result()
     }

@@ -191,18 +191,20 @@ fn workers_alive(ctx: &Ctx<'_>, open: usize, close: usize) -> i64 {
     let from = &if buffered { program_start } else { first };
     // +1 at a birth, -1 at a death, within [from, to]; a death sorts before a birth at one time.
     let mut events: Vec<(Duration, i64)> = Vec::new();
+    // Each process's first line, looked up per worker.
+    let mut first_lines: HashMap<i32, Duration> = HashMap::new();
+    for l in &ctx.run.lines {
+        if let Some(w) = l.writer {
+            let at = first_lines.entry(w.pid).or_insert(l.at);
+            *at = (*at).min(l.at);
+        }
+    }
     for t in ctx.run.tasks.iter().filter(|t| {
         t.role == Role::Process && t.created_at >= program_start && t.created_at <= *to
     }) {
         // A worker counts while it is still starting: until its first line. One that sits idle
         // after its task (a pool that runs its tasks one after another) is no capacity.
-        let first_line = ctx
-            .run
-            .lines
-            .iter()
-            .filter(|l| l.writer.is_some_and(|w| w.pid == t.pid))
-            .map(|l| l.at)
-            .min();
+        let first_line = first_lines.get(&t.pid).copied();
         let end = t
             .ended_at
             .unwrap_or(Duration::MAX)

@@ -10,12 +10,12 @@ use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::values::same;
+use super::values::{WriterPids, same};
 use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::raw::RawRight;
-use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
+use crate::spec::rule::{CheckType, Classified, Ctx, Rule, TaskIndex};
 use crate::text::Problems;
 use crate::writer::{Role, Writer};
 
@@ -161,16 +161,29 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
 }
 
 impl WriterRule {
-    /// The writer pids of the lines of `kind` (those with this line's `per` value).
-    fn pids_of(&self, ctx: &Ctx<'_>, kind: usize, l: &Classified<'_>) -> HashSet<i32> {
-        ctx.of_kind(kind)
-            .filter(|o| self.per.as_ref().is_none_or(|p| same(o.cap(p), l.cap(p))))
-            .filter_map(|o| o.writer.map(|w| w.pid))
-            .collect()
+    /// The lookups of one run, built once.
+    fn lookups<'a>(&self, ctx: &'a Ctx<'_>) -> Lookups<'a> {
+        let pids = |k: Option<usize>| k.map(|k| WriterPids::of(ctx, k, self.per.as_deref()));
+        let made_by = match self.made_by {
+            Some(MadeBy::Kind(k)) => Some(k),
+            _ => None,
+        };
+        Lookups {
+            made_by: pids(made_by),
+            same_process: pids(self.same_process),
+            other_process: pids(self.other_process),
+            tasks: TaskIndex::of(&ctx.run.tasks),
+        }
     }
 
     /// What is wrong with one line's writer, if anything.
-    fn fault(&self, ctx: &Ctx<'_>, l: &Classified<'_>, w: &Writer) -> Option<String> {
+    fn fault(
+        &self,
+        ctx: &Ctx<'_>,
+        look: &Lookups<'_>,
+        l: &Classified<'_>,
+        w: &Writer,
+    ) -> Option<String> {
         let main = ctx.run.main_pid;
         let who = || say!("writer-who", line = l.quote(), writer = w.describe(main));
         // In a flushed buffer the process is known, not the thread: main and thread are alike.
@@ -178,12 +191,7 @@ impl WriterRule {
         // flushes each line, so a burst there is one thread's write. The process must still be
         // right: a thread's line needs a process that made a thread before the line came out.
         let thread_unknown = |want: &[Role]| {
-            let had_thread = || {
-                ctx.run
-                    .tasks
-                    .iter()
-                    .any(|t| t.pid == w.pid && t.role == Role::Thread && t.created_at <= l.at)
-            };
+            let had_thread = || look.tasks.had_thread(w.pid, l.at);
             w.burst
                 && !ctx.run.stdout_tty
                 && w.role != Role::Process
@@ -229,14 +237,15 @@ impl WriterRule {
         }
         let kname = |k: usize| ctx.kind_name(k).to_string();
         if let Some(by) = self.made_by {
-            let (pids, whose) = match by {
-                MadeBy::Main => (HashSet::from([main]), say!("role-main")),
-                MadeBy::Kind(k) => (
-                    self.pids_of(ctx, k, l),
+            let main_only = HashSet::from([main]);
+            let (pids, whose) = match (by, &look.made_by) {
+                (MadeBy::Kind(k), Some(of_kind)) => (
+                    of_kind.for_line(l),
                     say!("writer-of-kind", kind = kname(k), per = self.per_words(l)),
                 ),
+                _ => (&main_only, say!("role-main")),
             };
-            if !pids.is_empty() && !ancestors(ctx, w.pid).iter().any(|p| pids.contains(p)) {
+            if !pids.is_empty() && !ancestors(&look.tasks, w.pid).iter().any(|p| pids.contains(p)) {
                 return Some(say!(
                     "writer-not-made-by",
                     who = who(),
@@ -245,8 +254,8 @@ impl WriterRule {
                 ));
             }
         }
-        if let Some(k) = self.same_process {
-            let pids = self.pids_of(ctx, k, l);
+        if let (Some(k), Some(same)) = (self.same_process, &look.same_process) {
+            let pids = same.for_line(l);
             if !pids.is_empty() && !pids.contains(&w.pid) {
                 return Some(say!(
                     "writer-not-same",
@@ -257,8 +266,8 @@ impl WriterRule {
                 ));
             }
         }
-        if let Some(k) = self.other_process
-            && self.pids_of(ctx, k, l).contains(&w.pid)
+        if let (Some(k), Some(other)) = (self.other_process, &look.other_process)
+            && other.for_line(l).contains(&w.pid)
         {
             return Some(say!(
                 "writer-not-other",
@@ -268,12 +277,7 @@ impl WriterRule {
             ));
         }
         if let Some(re) = &self.exec {
-            let own = || {
-                ctx.run
-                    .tasks
-                    .iter()
-                    .filter(|t| t.pid == w.pid && t.tid == w.pid)
-            };
+            let own = || look.tasks.own(w.pid).iter();
             // The executable's path: argv[0] is whatever the caller chose.
             if !own().flat_map(|t| &t.exec_paths).any(|e| re.is_match(e)) {
                 let execs: Vec<&String> = own().flat_map(|t| &t.execs).collect();
@@ -306,16 +310,10 @@ impl WriterRule {
 }
 
 /// The processes above `pid`: its parent, its parent's parent, ... as far as the trace knows.
-fn ancestors(ctx: &Ctx<'_>, pid: i32) -> Vec<i32> {
+fn ancestors(tasks: &TaskIndex<'_>, pid: i32) -> Vec<i32> {
     let mut out = Vec::new();
     let mut at = pid;
-    while let Some(p) = ctx
-        .run
-        .tasks
-        .iter()
-        .find(|t| t.pid == at && t.tid == at)
-        .and_then(|t| t.ppid)
-    {
+    while let Some(p) = tasks.process(at).and_then(|t| t.ppid) {
         if out.contains(&p) || out.len() > 64 {
             break;
         }
@@ -331,6 +329,15 @@ fn role_words(r: Role) -> String {
         Role::Process => say!("role-process"),
         Role::Thread => say!("role-thread"),
     }
+}
+
+/// What judging one run looks up for each line, built once per run.
+#[derive(Debug)]
+struct Lookups<'a> {
+    made_by: Option<WriterPids>,
+    same_process: Option<WriterPids>,
+    other_process: Option<WriterPids>,
+    tasks: TaskIndex<'a>,
 }
 
 fn list(pids: &HashSet<i32>) -> String {
@@ -351,10 +358,11 @@ impl Rule for WriterRule {
 
     fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
         let mut problems = Problems::default();
+        let look = self.lookups(ctx);
         for l in ctx.of_kind(self.line) {
             // A line without a writer (an untraced run) is not this check's to judge.
             if let Some(w) = &l.writer
-                && let Some(fault) = self.fault(ctx, l, w)
+                && let Some(fault) = self.fault(ctx, &look, l, w)
             {
                 problems.add(|| fault);
             }
