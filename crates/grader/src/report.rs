@@ -352,7 +352,9 @@ impl Report {
             map.insert("score".into(), self.score().into());
             map.insert("max_score".into(), self.max_score().into());
         }
-        let mut s = serde_json::to_string_pretty(&v).unwrap_or_else(|_| "{}".into());
+        let mut s = crate::text::json_safe(
+            serde_json::to_string_pretty(&v).unwrap_or_else(|_| "{}".into()),
+        );
         s.push('\n');
         s
     }

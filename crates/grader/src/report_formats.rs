@@ -114,7 +114,9 @@ impl Report {
             ),
             "tests": tests,
         });
-        let mut s = serde_json::to_string_pretty(&body).unwrap_or_else(|_| "{}".into());
+        let mut s = crate::text::json_safe(
+            serde_json::to_string_pretty(&body).unwrap_or_else(|_| "{}".into()),
+        );
         s.push('\n');
         s
     }

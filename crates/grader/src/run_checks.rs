@@ -8,7 +8,7 @@ use crate::say::say;
 use crate::spec::Spec;
 use crate::spec::near::Difference;
 use crate::spec::rule::Classified;
-use crate::text::{Problems, QUOTE_MAX, cut, list, more};
+use crate::text::{Problems, QUOTE_MAX, cut, list, more, visible};
 use crate::writer::Tracing;
 
 /// The built-in check that the main process exits with status 0.
@@ -92,7 +92,7 @@ fn check_exit(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(), String
     } else {
         let mut m = say!("exit-stderr-tail", what = what);
         for l in tail {
-            let _ = write!(m, "\n  | {}", cut(l));
+            let _ = write!(m, "\n  | {}", visible(&cut(l)));
         }
         Err(m)
     }
@@ -140,7 +140,7 @@ fn check_left_behind(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(),
             say!(
                 "left-behind-pid",
                 pid = p.pid.to_string(),
-                cmdline = cut(&p.cmdline)
+                cmdline = visible(&cut(&p.cmdline))
             )
         })
         .collect();

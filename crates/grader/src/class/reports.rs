@@ -76,7 +76,7 @@ fn gradescope_body(report: &Report) -> String {
             *output = format!("{}{printed}", output.as_str().unwrap_or_default()).into();
         }
     }
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or(body);
+    let mut text = crate::text::json_safe(serde_json::to_string_pretty(&value).unwrap_or(body));
     text.push('\n');
     text
 }
@@ -148,7 +148,8 @@ pub(crate) fn write_not_graded(
         "output": say!("class-gs-not-graded-head", why = why),
         "tests": tests,
     });
-    let mut text = serde_json::to_string_pretty(&body).unwrap_or_else(|_| "{}".into());
+    let mut text =
+        crate::text::json_safe(serde_json::to_string_pretty(&body).unwrap_or_else(|_| "{}".into()));
     text.push('\n');
     write(&dir, GRADESCOPE_FILE, &text)?;
     Ok(ReportFiles {
