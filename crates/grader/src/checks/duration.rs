@@ -241,3 +241,75 @@ slack = 0.1
         assert_eq!(judge_run(SPEC, &shaken), Ok(()), "a hold lengthens the span");
     }
 }
+
+#[cfg(test)]
+mod one_write_and_scale {
+    use super::super::testing::{MAIN_PID, judge_run};
+    use super::traced_run;
+    use crate::spec::build::build;
+    use crate::spec::params::Params;
+    use crate::spec::rule::{Ctx, classify};
+
+    const SPEC: &str = r#"
+name = "t"
+[[line]]
+name = "run"
+pattern = 'Run task (?<i>\d+)'
+[[line]]
+name = "task"
+pattern = 'Task (?<i>\d+) runs (?<S>\d+\.\d\d) seconds\.'
+[[check]]
+name = "d"
+type = "duration"
+line = "task"
+capture = "S"
+since = "run"
+per = "i"
+slack = 0.1
+"#;
+
+    fn one_write(tty: bool) -> crate::outcome::RunOutcome {
+        let mut run = traced_run(&[
+            ("Run task 0", 0.10, 7),
+            ("Task 0 runs 1.73 seconds.", 0.10, 7),
+        ]);
+        for l in &mut run.lines {
+            l.writer = l.writer.map(|w| crate::writer::Writer { burst: true, ..w });
+        }
+        run.stdout_tty = tty;
+        run.main_pid = MAIN_PID;
+        run
+    }
+
+    #[test]
+    fn two_lines_in_one_write_at_a_terminal_are_a_span_of_zero() {
+        let e = judge_run(SPEC, &one_write(true)).unwrap_err();
+        assert!(e.contains("longer than the trace measured"), "{e}");
+        // From a pipe's buffer the span is unknown: not judged without the writer's birth.
+        assert_eq!(judge_run(SPEC, &one_write(false)), Ok(()));
+    }
+
+    #[test]
+    fn the_slack_scales_with_the_time_scale() {
+        // A task that slept 0.03 s (scale 0.01) and printed a third of it.
+        let run = traced_run(&[
+            ("Run task 0", 0.10, 7),
+            ("Task 0 runs 0.01 seconds.", 0.13, 7),
+        ]);
+        let spec = build(SPEC, "t.toml", &super::super::all()).expect("spec");
+        let judge = |scale: f64| {
+            let params = Params::resolve(&spec, &[], scale).expect("params");
+            let classified = classify(&spec.lines, &run.lines);
+            let ctx = Ctx {
+                kinds: &spec.lines,
+                params: &params,
+                run: &run,
+                lines: &classified,
+            };
+            spec.checks[0].rule.judge(&ctx)
+        };
+        assert_eq!(judge(1.0), Ok(()), "0.02 s short is within 0.1 s at scale 1");
+        let e = judge(0.01).unwrap_err();
+        assert!(e.contains("shorter than the trace measured"), "{e}");
+    }
+}
