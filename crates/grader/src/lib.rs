@@ -56,6 +56,7 @@ mod run;
 mod run_checks;
 mod run_diff;
 mod run_facts;
+mod say;
 mod settle;
 mod shaking;
 mod spec;

@@ -44,6 +44,14 @@ pub enum CheckStatus {
     Undecided,
 }
 
+impl CheckStatus {
+    /// Whether the check is worth a point: it passed or it failed. The others fail nothing, and
+    /// must cost a correct port nothing either.
+    pub fn counts(self) -> bool {
+        matches!(self, CheckStatus::Passed | CheckStatus::Failed)
+    }
+}
+
 /// The verdict of one check over all runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckReport {
@@ -69,6 +77,10 @@ pub struct CheckReport {
     /// In how many runs it could not be judged: it needs the trace and the run was not traced.
     #[serde(default)]
     pub runs_not_checked: usize,
+    /// In how many runs the machine could not judge it (e.g. too few free cores); the report's
+    /// notes say why.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub runs_not_judged: usize,
     /// A likely check: in how many shaken runs it was not judged (likely checks are judged on
     /// unshaken runs only).
     #[serde(default)]
@@ -108,6 +120,7 @@ impl CheckReport {
             runs_passed: 0,
             runs_not_reached: 0,
             runs_not_checked: 0,
+            runs_not_judged: 0,
             runs_shaken: 0,
             threshold,
             failures: Vec::new(),
@@ -115,6 +128,15 @@ impl CheckReport {
             more_runs: None,
         }
     }
+}
+
+/// The report's last line: `passed: ...` or `FAILED: ...`.
+fn verdict_line(lang: i18n::Lang, verdict: &str, summary: &str) -> String {
+    i18n::tr!(lang, "report-verdict", verdict = verdict, summary = summary)
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The verdict of a grading: every check over every run.
@@ -176,6 +198,12 @@ impl Report {
         self.count(CheckStatus::Passed)
     }
 
+    /// The points at stake: the checks that passed or failed. A check not reached, not checked
+    /// or undecided neither scores nor costs a point, so a passing port has every point.
+    pub fn max_score(&self) -> usize {
+        self.checks.iter().filter(|c| c.status.counts()).count()
+    }
+
     /// The names of the checks that failed (not those not reached or not checked).
     pub fn failed(&self) -> Vec<&str> {
         self.checks
@@ -225,7 +253,11 @@ impl Report {
             );
         }
         for note in &self.notes {
-            let _ = writeln!(out, "note: {note}");
+            let _ = writeln!(
+                out,
+                "{}",
+                i18n::tr!(lang, "report-note", note = note.as_str())
+            );
         }
         for c in &self.checks {
             let tag = match c.status {
@@ -236,10 +268,7 @@ impl Report {
                 CheckStatus::Undecided => paint(&i18n::tr(lang, "report-tag-undecided"), "33"),
             };
             let _ = write!(out, "{tag}  {}", c.shown());
-            let unjudged = format!("'{}' was not judged", c.name);
-            if c.status == CheckStatus::NotChecked
-                && self.notes.iter().any(|n| n.starts_with(&unjudged))
-            {
+            if c.status == CheckStatus::NotChecked && c.runs_not_judged > 0 {
                 let _ = write!(out, "  [{}]", i18n::tr(lang, "report-not-judged"));
             } else if c.status == CheckStatus::NotChecked {
                 let _ = write!(out, "  [{}]", i18n::tr(lang, "report-not-checked"));
@@ -286,52 +315,46 @@ impl Report {
             ),
         };
         if failed == 0 && unreached == 0 {
-            let _ = writeln!(
-                out,
-                "{}: {}",
-                paint(&i18n::tr(lang, "report-passed"), "32;1"),
-                i18n::tr!(lang, "report-all-passed", total = total, runs = self.runs)
-            );
+            let summary = i18n::tr!(lang, "report-all-passed", total = total, runs = self.runs);
+            let verdict = paint(&i18n::tr(lang, "report-passed"), "32;1");
+            let _ = writeln!(out, "{}", verdict_line(lang, &verdict, &summary));
         } else if failed == 0 {
-            let _ = writeln!(
-                out,
-                "{}: {}",
-                paint(&i18n::tr(lang, "report-passed"), "32;1"),
-                i18n::tr!(
-                    lang,
-                    "report-some-passed",
-                    passed = self.count(CheckStatus::Passed),
-                    total = total,
-                    also = also,
-                    runs = self.runs
-                )
+            let summary = i18n::tr!(
+                lang,
+                "report-some-passed",
+                passed = self.count(CheckStatus::Passed),
+                total = total,
+                also = also,
+                runs = self.runs
             );
+            let verdict = paint(&i18n::tr(lang, "report-passed"), "32;1");
+            let _ = writeln!(out, "{}", verdict_line(lang, &verdict, &summary));
         } else {
-            let _ = writeln!(
-                out,
-                "{}: {}",
-                paint(&i18n::tr(lang, "report-failed"), "31;1"),
-                i18n::tr!(
-                    lang,
-                    "report-some-failed",
-                    failed = failed,
-                    total = total,
-                    also = also,
-                    runs = self.runs
-                )
+            let summary = i18n::tr!(
+                lang,
+                "report-some-failed",
+                failed = failed,
+                total = total,
+                also = also,
+                runs = self.runs
             );
+            let verdict = paint(&i18n::tr(lang, "report-failed"), "31;1");
+            let _ = writeln!(out, "{}", verdict_line(lang, &verdict, &summary));
         }
         out
     }
 
-    /// For tools: the report as JSON, with `score` (checks passed) and `max_score` (checks).
+    /// For tools: the report as JSON, with `score` (checks passed) and `max_score` (checks
+    /// passed or failed, see [`Report::max_score`]).
     pub fn json(&self) -> String {
         let mut v = serde_json::to_value(self).unwrap_or_default();
         if let Some(map) = v.as_object_mut() {
             map.insert("score".into(), self.score().into());
-            map.insert("max_score".into(), self.checks.len().into());
+            map.insert("max_score".into(), self.max_score().into());
         }
-        let mut s = serde_json::to_string_pretty(&v).unwrap_or_else(|_| "{}".into());
+        let mut s = crate::text::json_safe(
+            serde_json::to_string_pretty(&v).unwrap_or_else(|_| "{}".into()),
+        );
         s.push('\n');
         s
     }

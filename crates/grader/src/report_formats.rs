@@ -34,20 +34,29 @@ impl Report {
             match c.failures.first() {
                 None if c.passed => out.push_str("/>\n"),
                 None if c.status == CheckStatus::NotReached => {
+                    let said = i18n::tr(i18n::Lang::current(), "report-not-reached");
                     let _ = writeln!(
                         out,
-                        ">\n      <skipped message=\"not reached: no run printed a line it judges\"/>\n    </testcase>"
+                        ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                        xml_escape(&said)
                     );
                 }
                 None if c.status == CheckStatus::NotChecked => {
+                    let said = i18n::tr(i18n::Lang::current(), "report-not-checked");
                     let _ = writeln!(
                         out,
-                        ">\n      <skipped message=\"not checked: it needs the trace, and no run was traced\"/>\n    </testcase>"
+                        ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                        xml_escape(&said)
                     );
                 }
                 first => {
                     let message = match first {
-                        Some(f) => format!("run {}: {}", f.run, f.message),
+                        Some(f) => i18n::tr!(
+                            i18n::Lang::current(),
+                            "note-run",
+                            run = f.run,
+                            note = f.message.as_str()
+                        ),
                         None => self.check_output(c),
                     };
                     let _ = writeln!(
@@ -76,12 +85,13 @@ impl Report {
                 let mut test = serde_json::json!({
                     "name": c.shown(),
                     "score": if c.status == CheckStatus::Passed { 1.0 } else { 0.0 },
-                    "max_score": 1.0,
+                    "max_score": if c.status.counts() { 1.0 } else { 0.0 },
                     "status": if c.status == CheckStatus::Passed { "passed" } else { "failed" },
                     "output": self.check_output(c),
                 });
-                // Gradescope knows passed and failed only: a check not checked is neither.
-                if c.status == CheckStatus::NotChecked
+                // Gradescope knows passed and failed only: a check not reached, not checked or
+                // undecided is neither, and is worth no point.
+                if !c.status.counts()
                     && let Some(t) = test.as_object_mut()
                 {
                     t.remove("status");
@@ -97,14 +107,16 @@ impl Report {
                     "gradescope-summary",
                     example = self.example.as_str(),
                     passed = self.score(),
-                    total = self.checks.len(),
+                    total = self.max_score(),
                     runs = self.runs
                 ),
                 crate::fence_report::gradescope_suffix(self)
             ),
             "tests": tests,
         });
-        let mut s = serde_json::to_string_pretty(&body).unwrap_or_else(|_| "{}".into());
+        let mut s = crate::text::json_safe(
+            serde_json::to_string_pretty(&body).unwrap_or_else(|_| "{}".into()),
+        );
         s.push('\n');
         s
     }
@@ -113,7 +125,7 @@ impl Report {
     fn check_output(&self, c: &CheckReport) -> String {
         let lang = i18n::Lang::current();
         if c.status == CheckStatus::NotChecked {
-            let tracing = self.facts.tracing.as_str();
+            let tracing = self.facts.tracing_said(lang);
             return i18n::tr!(
                 lang,
                 "output-not-checked",

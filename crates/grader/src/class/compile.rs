@@ -26,9 +26,11 @@ use super::buildlog::{Log, shown, step};
 use super::cargo::build_cargo;
 use super::error::ClassError;
 use super::fence_hook::{BuildPaths, StepKind, step_options};
-use super::scratch::copy_project;
+use super::relay::Policy;
+use super::scratch::{COPY_MAX_BYTES, copy_project, give_to_nobody};
 use super::submission::{Form, Submission};
 use super::toolchain::Toolchain;
+use crate::say::say;
 
 /// The edition a single `.rs` file is compiled with: the one `cargo new` gives.
 pub const RUST_EDITION: &str = "2024";
@@ -104,10 +106,14 @@ impl Job<'_> {
             (Some((paths, kind)), Some(tc)) => Some(step_options(paths, tc, kind)),
             _ => None,
         };
+        let policy = Policy {
+            any_host: self.ctx.allow_git,
+        };
         step(
             &mut self.log,
             cmd,
             options.as_ref(),
+            policy,
             stdout,
             self.deadline,
             self.ctx.timeout,
@@ -125,7 +131,7 @@ pub(crate) fn build(
     ctx: &BuildContext,
 ) -> Result<Built, ClassError> {
     let log = Log::create(log_path)?;
-    fs::create_dir_all(work).map_err(|e| ClassError::io(work, "cannot make", e))?;
+    fs::create_dir_all(work).map_err(|e| ClassError::io(work, "class-io-make", e))?;
     let mut job = Job {
         log,
         work: work.to_path_buf(),
@@ -140,10 +146,8 @@ pub(crate) fn build(
         },
         Form::Python => match copy_single(sub, &mut job)? {
             Ok(file) => {
-                job.log.line(&format!(
-                    "{}: a Python file, nothing to build: it runs with python3",
-                    file.display()
-                ))?;
+                job.log
+                    .line(&say!("class-log-python", file = file.display().to_string()))?;
                 Built::Command(vec!["python3".into(), file.into()])
             }
             Err(why) => Built::Failed(why),
@@ -152,14 +156,18 @@ pub(crate) fn build(
             let why = sub
                 .unknown_because
                 .clone()
-                .unwrap_or_else(|| "not a submission".into());
+                .unwrap_or_else(|| say!("class-why-not-submission"));
             job.log.line(&format!("{}: {why}", sub.entry.display()))?;
             Built::Failed(why)
         }
     };
     match &built {
-        Built::Command(cmd) => job.log.line(&format!("build ok: runs {}", shown(cmd)))?,
-        Built::Failed(why) => job.log.line(&format!("build failed: {why}"))?,
+        Built::Command(cmd) => job
+            .log
+            .line(&say!("class-log-build-ok", command = shown(cmd)))?,
+        Built::Failed(why) => job
+            .log
+            .line(&say!("class-log-build-failed", why = why.as_str()))?,
     }
     job.log.finish()?;
     Ok(built)
@@ -171,37 +179,64 @@ pub(crate) fn build(
 fn copy_single(sub: &Submission, job: &mut Job<'_>) -> Result<Result<PathBuf, String>, ClassError> {
     let dir = job.work.join("src");
     let Some(name) = sub.source.file_name() else {
-        return Ok(Err("the submission has no file name".into()));
+        return Ok(Err(say!("class-why-no-file-name")));
     };
     let copied = if sub.entry.is_dir() {
         let from = sub.source.parent().unwrap_or(Path::new("/"));
-        copy_project(from, &dir).map(|_| ())
+        copy_project(from, &dir).map(|c| c.dropped)
     } else {
-        fs::create_dir_all(&dir).and_then(|()| fs::copy(&sub.source, dir.join(name)).map(|_| ()))
+        copy_file(&sub.source, &dir.join(name)).map(|()| Vec::new())
     };
-    if let Err(e) = copied {
-        return Ok(Err(format!("cannot copy the submission: {e}")));
+    let dropped = match copied {
+        Ok(d) => d,
+        Err(e) => return Ok(Err(say!("class-why-cannot-copy", error = e.to_string()))),
+    };
+    for (d, why) in &dropped {
+        job.log.line(&say!(
+            "class-log-left-out",
+            path = d.display().to_string(),
+            why = say!(why)
+        ))?;
     }
     let file = dir.join(name);
     // Readable by the run's ids (nobody when root), whatever mode the student's file had.
     fs::set_permissions(&file, fs::Permissions::from_mode(0o644))
-        .map_err(|e| ClassError::io(&file, "cannot make readable", e))?;
-    job.log.line(&format!(
-        "{}: copied to {}, which is all its build and runs may read of the class",
-        sub.entry.display(),
-        file.display()
+        .map_err(|e| ClassError::io(&file, "class-io-readable", e))?;
+    job.log.line(&say!(
+        "class-log-copied",
+        entry = sub.entry.display().to_string(),
+        file = file.display().to_string()
     ))?;
     Ok(Ok(file))
 }
 
+/// Copies the single file `from` to `to` (its folder made): a regular file of at most
+/// [`COPY_MAX_BYTES`] only (a fifo would hang the copy, a device fill the disk).
+fn copy_file(from: &Path, to: &Path) -> std::io::Result<()> {
+    let meta = fs::metadata(from)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other(say!("class-why-not-regular")));
+    }
+    if meta.len() > COPY_MAX_BYTES {
+        return Err(std::io::Error::other(say!(
+            "class-why-file-too-large",
+            mib = (COPY_MAX_BYTES >> 20).to_string()
+        )));
+    }
+    if let Some(dir) = to.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    fs::copy(from, to).map(|_| ())
+}
+
 fn build_rust(file: &Path, job: &mut Job<'_>) -> Result<Built, ClassError> {
     let Some(tc) = job.ctx.toolchain.clone() else {
-        return Ok(Built::Failed("no Rust toolchain".into()));
+        return Ok(Built::Failed(say!("class-why-no-toolchain")));
     };
     job.log.line(&tc.describe())?;
     let bin = job.work.join("port");
     let cargo_home = job.work.join("cargo-home");
-    fs::create_dir_all(&cargo_home).map_err(|e| ClassError::io(&cargo_home, "cannot make", e))?;
+    fs::create_dir_all(&cargo_home).map_err(|e| ClassError::io(&cargo_home, "class-io-make", e))?;
     let mut cmd = job.ctx.command(&tc.rustc);
     cmd.args(["-O", "--edition", RUST_EDITION, "-o"])
         .arg(&bin)
@@ -211,8 +246,13 @@ fn build_rust(file: &Path, job: &mut Job<'_>) -> Result<Built, ClassError> {
         project: job.work.join("src"),
         target_dir: job.work.clone(),
         cargo_home,
-        run_as: RunAs::Invoker,
     };
+    if tc.run_as == RunAs::Nobody {
+        // rustc writes the binary (and its temporary files) into the work folder.
+        for dir in [&job.work, &paths.cargo_home] {
+            give_to_nobody(dir, false).map_err(|e| ClassError::io(dir, "class-io-give", e))?;
+        }
+    }
     if let Some(failed) = job.step(&mut cmd, Some((&paths, StepKind::Build)), None)? {
         return Ok(Built::Failed(failed));
     }

@@ -11,7 +11,10 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use fence::{Fence, FenceOptions, RunAs};
+
 use super::error::{ClassError, ClassErrorKind};
+use crate::say::say;
 
 /// The toolchain every build of a class uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +27,9 @@ pub(crate) struct Toolchain {
     pub(crate) rustc: PathBuf,
     /// The rustup toolchain name (the sysroot's folder name under `toolchains/`), if any.
     pub(crate) name: Option<String>,
+    /// Whose ids the fetch and the build get: `nobody` when `grade` runs as root and the
+    /// toolchain can be bound into the fence (see [`build_ids`]), as graded runs do.
+    pub(crate) run_as: RunAs,
 }
 
 impl Toolchain {
@@ -38,13 +44,13 @@ impl Toolchain {
             .stderr(Stdio::null())
             .output()
             .map_err(|e| {
-                ClassError::with_cause(ClassErrorKind::Tool, "cannot run rustc --print sysroot", e)
+                ClassError::with_cause(ClassErrorKind::Tool, say!("class-err-rustc-sysroot"), e)
             })?;
         let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
         if !out.status.success() || text.is_empty() {
             return Err(ClassError::new(
                 ClassErrorKind::Tool,
-                "rustc --print sysroot printed no toolchain folder",
+                say!("class-err-no-sysroot"),
             ));
         }
         Toolchain::at(Path::new(&text))
@@ -57,7 +63,10 @@ impl Toolchain {
         let sysroot = sysroot.canonicalize().map_err(|e| {
             ClassError::with_cause(
                 ClassErrorKind::Tool,
-                format!("the toolchain folder {}", sysroot.display()),
+                say!(
+                    "class-err-toolchain-folder",
+                    path = sysroot.display().to_string()
+                ),
                 e,
             )
         })?;
@@ -65,7 +74,10 @@ impl Toolchain {
         if !rustc.is_file() {
             return Err(ClassError::new(
                 ClassErrorKind::Tool,
-                format!("no rustc in {}", sysroot.join("bin").display()),
+                say!(
+                    "class-err-no-rustc",
+                    path = sysroot.join("bin").display().to_string()
+                ),
             ));
         }
         let name = sysroot
@@ -76,6 +88,7 @@ impl Toolchain {
         Ok(Toolchain {
             cargo: sysroot.join("bin/cargo"),
             rustc,
+            run_as: build_ids(&sysroot),
             sysroot,
             name,
         })
@@ -99,16 +112,52 @@ impl Toolchain {
 
     /// One line for the build log.
     pub(crate) fn describe(&self) -> String {
+        let line = self.which();
+        if self.run_as == RunAs::Invoker && is_root() {
+            say!("class-log-toolchain-as-root", toolchain = line)
+        } else {
+            line
+        }
+    }
+
+    fn which(&self) -> String {
         match &self.name {
-            Some(name) => format!(
-                "toolchain: {name} ({}), the one grade runs with; a toolchain file in the submission is not used",
-                self.sysroot.display()
+            Some(name) => say!(
+                "class-log-toolchain-named",
+                name = name.as_str(),
+                sysroot = self.sysroot.display().to_string()
             ),
-            None => format!(
-                "toolchain: {}, the one grade runs with; a toolchain file in the submission is not used",
-                self.sysroot.display()
+            None => say!(
+                "class-log-toolchain",
+                sysroot = self.sysroot.display().to_string()
             ),
         }
+    }
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// The ids of the fetch and the build with the toolchain at `sysroot`: `nobody` (as root;
+/// anyone else keeps their own) when a fence for `nobody` can be had with the sysroot bound
+/// read-only into it (a rustup toolchain sits under `/root`, mode 0700, which `nobody` cannot
+/// enter; the bind leaves the host's modes as they are). Otherwise (no namespaces, or a
+/// toolchain whose own files are not readable by others) root's uid without any capability,
+/// Landlock then keeping root's files read-only.
+fn build_ids(sysroot: &Path) -> RunAs {
+    if !is_root() {
+        return RunAs::Nobody;
+    }
+    let options = FenceOptions {
+        bound_read_only: vec![sysroot.to_path_buf()],
+        run_as: RunAs::Nobody,
+        ..FenceOptions::default()
+    };
+    match Fence::prepare(&options) {
+        Ok(_) => RunAs::Nobody,
+        Err(_) => RunAs::Invoker,
     }
 }
 
