@@ -41,8 +41,8 @@
 //! Linux only: fork, the parent-death signal, pidfd waits, `/proc`.
 
 // Layers, bottom up (a module imports only from layers below it): error, os, shm, knobs,
-// deadline, futex; spin, pidfd, per_process, codec, frames; holders, children; fork; child;
-// process, ring; queue, pipe, pool.
+// deadline, futex; spin, pidfd, per_process, codec, frames, reports; holders, children; fork;
+// child; process, ring; queue, pipe, pool.
 mod child;
 mod children;
 mod codec;
@@ -63,6 +63,7 @@ mod process;
 pub mod python_names;
 mod queue;
 mod queues;
+mod reports;
 mod ring;
 mod sharedctypes;
 mod shm;

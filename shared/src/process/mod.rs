@@ -330,7 +330,7 @@ impl<'a> Process<'a> {
         let mut state = self.state.borrow_mut();
         if let State::Running(child) = &mut *state {
             let pid = child.pid.as_raw();
-            let report = child.read_report();
+            let report = child.read_report(how);
             *state = State::Ended { pid, how, report };
         }
     }
