@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::{LIVENESS_CHECK, Packet, Queue};
+use super::packet::Packet;
+use super::{LIVENESS_CHECK, Queue};
 use crate::deadline;
 use crate::error::{Error, ErrorKind, Result};
 use crate::futex;
