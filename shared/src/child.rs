@@ -45,6 +45,9 @@ pub(crate) fn spawn_child<F>(
 where
     F: FnOnce() -> Option<String>,
 {
+    // Python's `_cleanup` at every start (a pool's workers' too): children that ended, joined
+    // or not, are reaped, so none is left a zombie.
+    children::reap_finished();
     // Everything the parent needs is made before the fork: after it, every page the parent
     // writes while the child runs is copied.
     let (slot_id, report) = children::reserve_report()?;

@@ -161,7 +161,6 @@ impl<'a> Process<'a> {
             .target
             .take()
             .ok_or_else(|| Error::new(ErrorKind::State, "process already started"))?;
-        children::reap_finished();
         let child = spawn_child(self.daemon, self.identity.take(), target)?;
         *self.state.borrow_mut() = State::Running(child);
         Ok(())

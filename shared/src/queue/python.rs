@@ -198,6 +198,12 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
         ))
     }
 
+    /// True when every other process holding the queue has exited (for `JoinableQueue::join`:
+    /// nobody is left to finish a task).
+    pub(crate) fn others_gone(&self) -> bool {
+        self.holders.all_gone()
+    }
+
     pub(super) fn check_open(&self) -> Result<()> {
         if *self.closed.borrow_mut() {
             return Err(Error::new(ErrorKind::State, "the queue is closed"));
