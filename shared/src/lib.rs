@@ -5,6 +5,7 @@
 //! (`apply`, `apply_async`, `map`, `map_async`, `starmap`, `imap`, `imap_unordered`, `close`,
 //! `join`, `terminate`; `initializer` and `maxtasksperchild` through [`Pool::builder`]),
 //! [`AsyncResult`] (`get`, `wait`, `ready`, `successful`, `callback`, `error_callback`),
+//! [`IMapIterator`] (`next`, `next_timeout`),
 //! [`Queue`] (`put`, `get`, their `_nowait` and timed forms, `qsize`, `empty`, `full`,
 //! `maxsize`, `close`, `join_thread`), [`Pipe`] (`Pipe(duplex)`; `send`, `recv`, `poll`,
 //! `send_bytes`, `recv_bytes`), [`fork`], [`current_pid`], [`parent_pid`], [`cpu_count`].
