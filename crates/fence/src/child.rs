@@ -19,7 +19,9 @@ pub(crate) enum Step {
     Join,
     IdMaps,
     Mount,
+    Bind,
     Loopback,
+    Relay,
     Capabilities,
     Rlimit,
     NoNewPrivs,
@@ -39,7 +41,9 @@ impl Step {
             Step::Join => b"fence: could not join the run's namespaces\n",
             Step::IdMaps => b"fence: could not write uid/gid maps\n",
             Step::Mount => b"fence: could not mount the scratch tmpfs\n",
+            Step::Bind => b"fence: could not bind a read-only folder into the run\n",
             Step::Loopback => b"fence: could not bring the loopback up\n",
+            Step::Relay => b"fence: could not hand the relay listener over\n",
             Step::Capabilities => b"fence: could not drop capabilities\n",
             Step::Rlimit => b"fence: could not set a resource limit\n",
             Step::NoNewPrivs => b"fence: could not set no_new_privs\n",
@@ -89,8 +93,12 @@ pub(crate) struct Plan {
     pub id_maps: Option<IdMaps>,
     /// Mounts, in order (the first makes `/` private).
     pub mounts: Vec<Mount>,
+    /// Folders bound read-only, after the mounts.
+    pub binds: Vec<crate::bind::ChildBind>,
     /// Bring `lo` up.
     pub loopback: Option<IfReqFlags>,
+    /// Listen on the run's loopback and hand the listener to the parent (after `lo` is up).
+    pub relay: Option<crate::relay::ChildRelay>,
     /// Ids to switch to after the namespaces (root without a user namespace).
     pub drop_after: Option<(libc::uid_t, libc::gid_t)>,
     /// Drop every capability for good (root keeping uid 0): the highest capability number.
@@ -189,8 +197,14 @@ impl Plan {
                 libc::mount(m.source.as_ptr(), m.target.as_ptr(), fstype, m.flags, data)
             })?;
         }
+        for bind in &self.binds {
+            crate::bind::bind_in_child(bind).map_err(|e| (Step::Bind, e))?;
+        }
         if let Some(ifreq) = self.loopback {
             loopback_up(ifreq).map_err(|e| (Step::Loopback, e))?;
+        }
+        if let Some(relay) = &self.relay {
+            crate::relay::listen_and_send(relay).map_err(|e| (Step::Relay, e))?;
         }
         if let Some(ruleset) = &self.landlock {
             for dir in &self.landlock_late {

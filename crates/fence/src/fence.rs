@@ -2,15 +2,17 @@
 //! that puts the forked child inside it.
 
 use std::ffi::CString;
+use std::net::TcpListener;
 use std::os::fd::{FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use seccompiler::BpfProgram;
 
+use crate::bind::{Bind, ChildBind, clone_tree, plan_bind};
 use crate::child::{Mount, Plan};
 use crate::error::{FenceError, FenceErrorKind};
 use crate::options::{FenceOptions, RunAs};
@@ -32,11 +34,15 @@ pub struct Fence {
     ids: (libc::uid_t, libc::gid_t, bool),
     namespaces: bool,
     mounts: Vec<(Option<PathBuf>, Mount)>,
+    /// Folders bound read-only into the run (those its ids cannot reach on the host).
+    binds: Vec<Bind>,
     /// The ruleset's paths, and the kernel's Landlock ABI (a ruleset is built per child).
     landlock: Option<(landlock_rules::Paths, i32)>,
     seccomp: Vec<BpfProgram>,
     rlimits: Vec<(libc::__rlimit_resource_t, libc::rlimit)>,
     drop_capabilities: Option<libc::c_int>,
+    /// Our end of the socket pair the last child applied hands its relay listener through.
+    relay_end: Mutex<Option<OwnedFd>>,
 }
 
 impl Fence {
@@ -108,6 +114,33 @@ impl Fence {
             }
         }
 
+        if options.relay_port.is_some() && (!namespaces || options.host_network_tcp_ports.is_some())
+        {
+            return Err(FenceError::new(
+                FenceErrorKind::InvalidOption,
+                "a relay needs a network namespace of the run's own (namespaces, no host network)",
+            ));
+        }
+        let mut binds = Vec::new();
+        if drop {
+            for path in &options.bound_read_only {
+                let bind = plan_bind(path)?;
+                if bind.cover.is_none() {
+                    continue;
+                }
+                if !namespaces {
+                    return Err(FenceError::new(
+                        FenceErrorKind::InvalidOption,
+                        format!(
+                            "{} is out of nobody's reach and cannot be bound without namespaces",
+                            path.display()
+                        ),
+                    ));
+                }
+                binds.push(bind);
+            }
+        }
+
         let mut landlock = None;
         let mut covers = Vec::new();
         let mut landlock_abi = None;
@@ -122,7 +155,12 @@ impl Fence {
                 let host_ports = options.host_network_tcp_ports.clone();
                 let refuse_tcp = !namespaces || host_ports.is_some();
                 let paths = landlock_rules::Paths {
-                    read_only: options.read_only.clone(),
+                    read_only: options
+                        .read_only
+                        .iter()
+                        .chain(&options.bound_read_only)
+                        .cloned()
+                        .collect(),
                     writable: options.writable.clone(),
                     scratch: scratch.path().to_path_buf(),
                     dev_shm: private_shm.then(|| dev_shm.to_path_buf()),
@@ -173,6 +211,14 @@ impl Fence {
         let root_keeps_uid = probe.root && options.run_as == RunAs::Invoker;
         let drop_capabilities = root_keeps_uid.then(cap_last_cap);
         let ids = match (drop, root_keeps_uid) {
+            (true, _) if !binds.is_empty() => format!(
+                "nobody (65534), with {} bound read-only",
+                binds
+                    .iter()
+                    .map(|b| b.path.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             (true, _) => "nobody (65534)".to_string(),
             (false, true) => "uid 0 without capabilities".to_string(),
             (false, false) => format!("uid {uid}"),
@@ -189,6 +235,7 @@ impl Fence {
             seccomp: !seccomp_programs.is_empty(),
             ids,
             missing,
+            relay: options.relay_port,
         };
         Ok(Fence {
             rlimits: rlimits(options),
@@ -198,9 +245,11 @@ impl Fence {
             ids: (uid, gid, drop),
             namespaces,
             mounts,
+            binds,
             landlock,
             seccomp: seccomp_programs,
             drop_capabilities,
+            relay_end: Mutex::new(None),
         })
     }
 
@@ -220,7 +269,19 @@ impl Fence {
     /// brings its loopback up, sets the rlimits, and enforces Landlock and seccomp. Add other
     /// hooks (the tracer's) after this one.
     pub fn apply(&self, command: &mut Command) -> Result<(), FenceError> {
-        let plan = self.plan(None)?;
+        let mut plan = self.plan(None)?;
+        if let Some(port) = self.options.relay_port {
+            let (ours, theirs) = std::os::unix::net::UnixStream::pair().map_err(|e| {
+                FenceError::with_source(FenceErrorKind::InvalidOption, "a relay socket pair", e)
+            })?;
+            plan.relay = Some(crate::relay::ChildRelay {
+                addr: crate::relay::loopback_addr(port),
+                to_parent: theirs.into(),
+            });
+            if let Ok(mut end) = self.relay_end.lock() {
+                *end = Some(ours.into());
+            }
+        }
         self.set_env(command);
         let plan = Arc::new(plan);
         // SAFETY: the hook only runs Plan::enforce, which makes raw syscalls on data prepared
@@ -257,6 +318,25 @@ impl Fence {
         // SAFETY: as in `apply`.
         unsafe { command.pre_exec(move || plan.enforce()) };
         Ok(())
+    }
+
+    /// The relay listener of the run last started with [`apply`](Self::apply) (with
+    /// [`FenceOptions::relay_port`]): call it once the spawn has returned. `None` when there is
+    /// no relay, or the child failed before it listened.
+    ///
+    /// Errors: the socket pair cannot be read.
+    pub fn take_relay(&self) -> Result<Option<TcpListener>, FenceError> {
+        let end = self.relay_end.lock().ok().and_then(|mut e| e.take());
+        let Some(end) = end else {
+            return Ok(None);
+        };
+        crate::relay::receive_listener(&end).map_err(|e| {
+            FenceError::with_source(
+                FenceErrorKind::InvalidOption,
+                "receiving the relay listener",
+                e,
+            )
+        })
     }
 
     fn set_env(&self, command: &mut Command) {
@@ -321,7 +401,24 @@ impl Fence {
                 }
                 plan.mounts.push(m);
             }
-            if self.options.loopback && self.options.host_network_tcp_ports.is_none() {
+            let mut covered: Vec<&std::ffi::CStr> = Vec::new();
+            for bind in &self.binds {
+                let cover = bind
+                    .cover
+                    .as_ref()
+                    .filter(|c| !covered.contains(&c.as_c_str()));
+                if let Some(c) = cover {
+                    covered.push(c);
+                }
+                plan.binds.push(ChildBind {
+                    cover: cover.cloned(),
+                    mkdirs: bind.mkdirs.clone(),
+                    target: bind.target.clone(),
+                    tree: clone_tree(bind)?,
+                });
+            }
+            let wants_lo = self.options.loopback || self.options.relay_port.is_some();
+            if wants_lo && self.options.host_network_tcp_ports.is_none() {
                 plan.loopback = Some(loopback_request());
             }
         }
@@ -335,7 +432,12 @@ fn validate(options: &FenceOptions) -> Result<(), FenceError> {
     if options.max_procs == 0 || options.max_memory == 0 || options.max_disk == 0 {
         return bad("max_procs, max_memory and max_disk must be above 0".to_string());
     }
-    for p in options.read_only.iter().chain(&options.writable) {
+    for p in options
+        .read_only
+        .iter()
+        .chain(&options.writable)
+        .chain(&options.bound_read_only)
+    {
         if !p.is_absolute() {
             return bad(format!("{} is not an absolute path", p.display()));
         }

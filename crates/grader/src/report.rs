@@ -44,6 +44,14 @@ pub enum CheckStatus {
     Undecided,
 }
 
+impl CheckStatus {
+    /// Whether the check is worth a point: it passed or it failed. The others fail nothing, and
+    /// must cost a correct port nothing either.
+    pub fn counts(self) -> bool {
+        matches!(self, CheckStatus::Passed | CheckStatus::Failed)
+    }
+}
+
 /// The verdict of one check over all runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckReport {
@@ -174,6 +182,12 @@ impl Report {
     /// The score: one point per check passed (a check not reached scores nothing).
     pub fn score(&self) -> usize {
         self.count(CheckStatus::Passed)
+    }
+
+    /// The points at stake: the checks that passed or failed. A check not reached, not checked
+    /// or undecided neither scores nor costs a point, so a passing port has every point.
+    pub fn max_score(&self) -> usize {
+        self.checks.iter().filter(|c| c.status.counts()).count()
     }
 
     /// The names of the checks that failed (not those not reached or not checked).
@@ -324,12 +338,13 @@ impl Report {
         out
     }
 
-    /// For tools: the report as JSON, with `score` (checks passed) and `max_score` (checks).
+    /// For tools: the report as JSON, with `score` (checks passed) and `max_score` (checks
+    /// passed or failed, see [`Report::max_score`]).
     pub fn json(&self) -> String {
         let mut v = serde_json::to_value(self).unwrap_or_default();
         if let Some(map) = v.as_object_mut() {
             map.insert("score".into(), self.score().into());
-            map.insert("max_score".into(), self.checks.len().into());
+            map.insert("max_score".into(), self.max_score().into());
         }
         let mut s = serde_json::to_string_pretty(&v).unwrap_or_else(|_| "{}".into());
         s.push('\n');

@@ -76,12 +76,13 @@ impl Report {
                 let mut test = serde_json::json!({
                     "name": c.shown(),
                     "score": if c.status == CheckStatus::Passed { 1.0 } else { 0.0 },
-                    "max_score": 1.0,
+                    "max_score": if c.status.counts() { 1.0 } else { 0.0 },
                     "status": if c.status == CheckStatus::Passed { "passed" } else { "failed" },
                     "output": self.check_output(c),
                 });
-                // Gradescope knows passed and failed only: a check not checked is neither.
-                if c.status == CheckStatus::NotChecked
+                // Gradescope knows passed and failed only: a check not reached, not checked or
+                // undecided is neither, and is worth no point.
+                if !c.status.counts()
                     && let Some(t) = test.as_object_mut()
                 {
                     t.remove("status");
@@ -97,7 +98,7 @@ impl Report {
                     "gradescope-summary",
                     example = self.example.as_str(),
                     passed = self.score(),
-                    total = self.checks.len(),
+                    total = self.max_score(),
                     runs = self.runs
                 ),
                 crate::fence_report::gradescope_suffix(self)

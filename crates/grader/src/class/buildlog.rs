@@ -13,6 +13,7 @@ use fence::FenceOptions;
 
 use super::error::ClassError;
 use super::fence_hook::fence_step;
+use super::relay::{Policy, Relay};
 use super::step::{StepEnd, prepare_step, run_step};
 use super::visible::visible_lines;
 
@@ -73,11 +74,13 @@ impl Log {
 }
 
 /// Runs one build step with its stderr in the log, and its stdout too unless `stdout` is
-/// given; fenced when `fence` is given. `None` when it succeeded, else why the build failed.
+/// given; fenced when `fence` is given, its relay (a fence with `relay_port`) served under
+/// `policy`. `None` when it succeeded, else why the build failed.
 pub(crate) fn step(
     log: &mut Log,
     cmd: &mut Command,
     fence: Option<&FenceOptions>,
+    policy: Policy,
     stdout: Option<File>,
     deadline: Instant,
     timeout: Duration,
@@ -85,7 +88,8 @@ pub(crate) fn step(
     let mut line = format!("$ {}", shown_cmd(cmd));
     // The step's own session first: the fence's hook must come after it.
     let marker = prepare_step(cmd);
-    let _guard = match fence {
+    // Kept until the step is over (dropping it removes the fence's scratch folder).
+    let guard = match fence {
         Some(options) => {
             let guard = fence_step(cmd, options)?;
             line = format!("{}\n{line}", guard.status);
@@ -101,7 +105,29 @@ pub(crate) fn step(
         None => cmd.stdout(log.handle()?),
     };
     let program = cmd.get_program().to_string_lossy().into_owned();
-    let end: StepEnd = match run_step(cmd, &marker, deadline) {
+    let mut relay = None;
+    let mut relay_failed = None;
+    let mut spawned = || {
+        let Some(fenced) = &guard else { return };
+        match fenced.take_relay() {
+            Ok(Some(listener)) => match Relay::start(listener, policy) {
+                Ok(r) => relay = Some(r),
+                Err(e) => relay_failed = Some(format!("relay: cannot start: {e}")),
+            },
+            Ok(None) => {}
+            Err(e) => relay_failed = Some(format!("relay: {e}")),
+        }
+    };
+    let ran = run_step(cmd, &marker, deadline, &mut spawned);
+    if let Some(relay) = relay {
+        for line in relay.notes() {
+            log.line(&line)?;
+        }
+    }
+    if let Some(why) = relay_failed {
+        log.line(&why)?;
+    }
+    let end: StepEnd = match ran {
         Ok(end) => end,
         Err(e) => {
             let why = format!("cannot run {program}: {e}");

@@ -22,6 +22,7 @@ mod html;
 mod pool;
 mod prepare;
 mod progress;
+mod relay;
 mod reports;
 mod results;
 mod rows;
