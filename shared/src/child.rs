@@ -204,12 +204,16 @@ impl Child {
     fn pidfd(&self) -> Option<&PidFd> {
         self.exit_fd
             .get_or_init(|| {
+                // A child reaped already may have left its pid to another process.
+                if children::known_end(self.pid.as_raw()).is_some() {
+                    return None;
+                }
                 let fd = PidFd::open(self.pid.as_raw())?;
-                // Opened on a pid that was this child's only if the child has not been reaped
-                // since (the kernel reaps it at once when SIGCHLD is ignored, and may give its
-                // pid to another process): still running, or a zombie of ours, it was.
+                // The pid was this child's when opened if the child is still running, or a
+                // zombie of ours now (reaped here with its status); not when the kernel reaped
+                // it (SIGCHLD ignored: its status is lost, and its pid free for another).
                 match children::try_reap(self.pid.as_raw()) {
-                    Ok(None) => Some(fd),
+                    Ok(None | Some(Ended::Exited(_) | Ended::Signaled(_))) => Some(fd),
                     _ => None,
                 }
             })

@@ -196,13 +196,18 @@ pub(crate) fn try_reap(pid: i32) -> Result<Option<Ended>> {
     })
 }
 
+/// How `pid` ended, if a reap already found out (no system call).
+pub(crate) fn known_end(pid: i32) -> Option<Ended> {
+    TABLE.with(|table| table.find(pid).and_then(|e| e.ended))
+}
+
 /// Waits for `pid` to end and reaps it: a blocking `waitpid`, as a raw loop makes, outside the
 /// table's lock. Another thread's reap may get there first (it reaps under the lock and keeps
 /// the status, so an ECHILD here finds it in the table); when this one wins, a reap that found
 /// the child gone meanwhile wrote `Unknown`, and the status replaces it.
 pub(crate) fn wait_for(pid: i32) -> Result<Ended> {
     loop {
-        if let Some(ended) = TABLE.with(|table| table.find(pid).and_then(|e| e.ended)) {
+        if let Some(ended) = known_end(pid) {
             return Ok(ended);
         }
         match waitpid(Pid::from_raw(pid), None) {
