@@ -11,6 +11,7 @@ use seccompiler::BpfProgram;
 /// One step of the plan, named in the line the child writes to its stderr when it fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Step {
+    Descriptors,
     Groups,
     Gid,
     Uid,
@@ -33,6 +34,7 @@ impl Step {
     /// The stderr line for a failed step (static: nothing is formatted in the child).
     fn line(self) -> &'static [u8] {
         match self {
+            Step::Descriptors => b"fence: could not close the inherited descriptors\n",
             Step::Groups => b"fence: could not drop supplementary groups\n",
             Step::Gid => b"fence: could not change gid\n",
             Step::Uid => b"fence: could not change uid\n",
@@ -185,6 +187,9 @@ impl Plan {
     }
 
     fn steps(&self) -> Result<(), (Step, io::Error)> {
+        // Only stdin, stdout and stderr reach the program (the plan's own descriptors stay
+        // open until the exec).
+        crate::fds::inherit_only_stdio().map_err(|e| (Step::Descriptors, e))?;
         self.namespace_steps()?;
         for m in &self.mounts {
             let fstype = m.fstype.as_ref().map_or(std::ptr::null(), |s| s.as_ptr());

@@ -26,6 +26,7 @@
 mod bind;
 mod child;
 mod error;
+mod fds;
 mod fence;
 #[cfg(test)]
 mod kernel_facts;
@@ -39,6 +40,7 @@ mod seccomp;
 mod status;
 
 pub use error::{FenceError, FenceErrorKind};
+pub use fds::inherit_only_stdio;
 pub use fence::Fence;
 pub use options::{BuildPaths, Disabled, FenceOptions, RunAs, SYSTEM_PATH};
 pub use probe::{NOBODY, Probe, probe};
