@@ -296,6 +296,42 @@ fn a_descriptor_the_caller_left_open_does_not_reach_the_port() {
     }
 }
 
+/// Pids of processes whose command line starts with `tag`.
+fn processes_named(tag: &str) -> Vec<i32> {
+    let mut pids = Vec::new();
+    for e in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else {
+            continue;
+        };
+        if std::fs::read(e.path().join("cmdline")).is_ok_and(|c| c.starts_with(tag.as_bytes())) {
+            pids.push(pid);
+        }
+    }
+    pids
+}
+
+#[test]
+fn a_clone_parent_sibling_is_caught_traced_or_not() {
+    for seat in SEATS {
+        for extra in [&[][..], &["--no-trace"][..]] {
+            let t = format!("fence-escapee-{}", tag(seat, "clone-parent"));
+            let env = [("FENCE_TEST_TAG", t.clone())];
+            let out = grade_hostile(seat, "clone_parent_escape.py", &env, extra);
+            let left = processes_named(&t);
+            for &pid in &left {
+                // Only the test's own escapee, named by its unique tag.
+                let _ = nix::sys::signal::kill(
+                    nix::unistd::Pid::from_raw(pid),
+                    nix::sys::signal::Signal::SIGKILL,
+                );
+            }
+            assert!(left.is_empty(), "{seat:?} {extra:?}: {t} left alive");
+            assert_eq!(out.code, Some(1), "{seat:?} {extra:?}: {out:#?}");
+            assert!(out.stdout.contains(&t), "{seat:?} {extra:?}: {out:#?}");
+        }
+    }
+}
+
 #[test]
 fn a_secret_in_home_and_tmp_stays_out_of_the_report() {
     for seat in SEATS {
