@@ -55,6 +55,7 @@ mod run;
 mod run_checks;
 mod run_diff;
 mod run_facts;
+mod say;
 mod settle;
 mod shaking;
 mod spec;

@@ -277,7 +277,12 @@ fn main() -> ExitCode {
     if let Some(dir) = &cli.timeline
         && let Err(e) = std::fs::create_dir_all(dir)
     {
-        return fail(format_args!("cannot make {}: {e}", dir.display()));
+        return fail(tr!(
+            lang,
+            "cannot-make",
+            path = dir.display().to_string(),
+            error = e.to_string()
+        ));
     }
     let graded = grader::grade_runs(&spec, &opts, &cli.command, &mut |p| {
         if let (Progress::Started { run: 1, .. }, Some(line)) = (p, fence_line.take()) {
@@ -318,7 +323,7 @@ fn main() -> ExitCode {
         .write_all(rendered.as_bytes())
         .and_then(|()| lock.flush())
     {
-        return fail(format_args!("cannot write the report: {e}"));
+        return fail(tr!(lang, "cannot-write-report", error = e.to_string()));
     }
     if report.passed {
         ExitCode::SUCCESS
@@ -336,8 +341,14 @@ fn write_timelines(
 ) -> Result<(), String> {
     for run in outcomes {
         let path = dir.join(format!("run-{}.svg", run.run));
-        std::fs::write(&path, grader::run_timeline(spec, report, run, true))
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(&path, grader::run_timeline(spec, report, run, true)).map_err(|e| {
+            tr!(
+                Lang::current(),
+                "cannot-write",
+                path = path.display().to_string(),
+                error = e.to_string()
+            )
+        })?;
     }
     Ok(())
 }
