@@ -22,6 +22,9 @@ use crate::scratch::Scratch;
 use crate::status::FenceStatus;
 use crate::{landlock_rules, seccomp};
 
+/// The folder of the scratch tmpfs bound on `/dev/shm`.
+const SHM_FOLDER: &str = ".dev-shm";
+
 /// A prepared fence: a private scratch directory, a Landlock ruleset, seccomp programs,
 /// rlimits and the namespace plan of one run. [`apply`](Self::apply) it to the run's
 /// `Command`; dropping it removes the scratch directory.
@@ -101,16 +104,16 @@ impl Fence {
                 )?,
             ));
             if private_shm {
-                mounts.push((
-                    None,
-                    mount(
-                        Some("tmpfs"),
-                        "/dev/shm",
-                        Some("tmpfs"),
-                        flags,
-                        Some(&format!("size={size},mode=1777")),
-                    )?,
-                ));
+                // /dev/shm is a folder of the scratch tmpfs, bound: --max-disk holds for both
+                // together (a tmpfs of its own held as much again).
+                let folder = scratch.path().join(SHM_FOLDER);
+                let folder = CString::new(folder.as_os_str().as_bytes()).map_err(|e| {
+                    FenceError::with_source(FenceErrorKind::Scratch, "naming /dev/shm's folder", e)
+                })?;
+                let mut bind = mount(None, "/dev/shm", None, libc::MS_BIND, None)?;
+                bind.source = folder.clone();
+                bind.make_dir = Some(folder);
+                mounts.push((None, bind));
             }
         }
 

@@ -80,6 +80,11 @@ pub struct GradingArgs {
     #[arg(long, value_name = "S")]
     pub(crate) seed: Option<u64>,
 
+    /// Order every run's stop points by a schedule `grade explore` printed (DECISION:TASK
+    /// pairs, e.g. 3:1,7:0): `--schedule S --runs 1` replays an explored order
+    #[arg(long, value_name = "SCHEDULE", value_parser = schedule, conflicts_with = "seed")]
+    pub(crate) schedule: Option<ScheduleArg>,
+
     /// How shaken runs are scheduled: pct (random priorities, a task parked while one of higher
     /// priority can go on; sleeps order nothing) or random (holds of a random, scaled length)
     #[arg(long, value_enum, default_value_t = SchedulerArg::Pct)]
@@ -103,6 +108,17 @@ pub struct GradingArgs {
     /// pipe (output buffered as when redirected)
     #[arg(long, value_enum, default_value_t = StdoutArg::Terminal)]
     pub(crate) stdout: StdoutArg,
+}
+
+/// `--schedule`: the choices that differ from the defaults, by decision number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleArg(pub Vec<(usize, tracer::Choice)>);
+
+/// A clap value parser for `--schedule`: a schedule string of `grade explore`.
+pub fn schedule(s: &str) -> Result<ScheduleArg, String> {
+    crate::explore::parse_schedule(s)
+        .map(ScheduleArg)
+        .map_err(|_| say("cli-not-schedule", s))
 }
 
 /// `--scheduler`.
@@ -168,6 +184,7 @@ impl GradingArgs {
             },
             depth: self.depth,
             points: self.points,
+            schedule: self.schedule.as_ref().map(|s| s.0.clone()),
             confidence: self.confidence,
             stdout: match self.stdout {
                 StdoutArg::Terminal => StdoutKind::Pty,
@@ -239,6 +256,9 @@ impl GradingArgs {
         if let Some(seed) = self.seed {
             args.extend(["--seed".into(), seed.to_string()]);
         }
+        if let Some(s) = &self.schedule {
+            args.extend(["--schedule".into(), crate::explore::schedule_string(&s.0)]);
+        }
         args.into_iter().map(OsString::from).collect()
     }
 }
@@ -266,7 +286,7 @@ pub fn size(s: &str) -> Result<u64, String> {
 /// A clap value parser for `--runs`: a whole number from 1.
 pub fn runs(s: &str) -> Result<u32, String> {
     match s.trim().parse::<i64>() {
-        Ok(n) if n >= 1 => u32::try_from(n).map_err(|_| format!("'{s}' runs are too many")),
+        Ok(n) if n >= 1 => u32::try_from(n).map_err(|_| say("cli-runs-too-many", s)),
         Ok(_) => Err(say("cli-runs-at-least-1", s)),
         Err(_) => Err(say("cli-not-runs", s)),
     }
@@ -350,6 +370,7 @@ pub fn clap_line(e: &clap::Error) -> String {
     }
     let get = |k| match e.get(k) {
         Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => Some(v.join(", ")),
         _ => None,
     };
     let said = match e.kind() {
@@ -371,6 +392,20 @@ pub fn clap_line(e: &clap::Error) -> String {
                 }
                 _ => None,
             }
+        }
+        ErrorKind::ArgumentConflict => {
+            match (get(ContextKind::InvalidArg), get(ContextKind::PriorArg)) {
+                (Some(arg), Some(other)) if arg == other => {
+                    Some(i18n::tr!(lang, "cli-used-twice", arg = arg))
+                }
+                (Some(arg), Some(other)) => {
+                    Some(i18n::tr!(lang, "cli-conflict", arg = arg, other = other))
+                }
+                _ => None,
+            }
+        }
+        ErrorKind::MissingRequiredArgument => {
+            get(ContextKind::InvalidArg).map(|args| i18n::tr!(lang, "cli-missing", args = args))
         }
         _ => None,
     };

@@ -10,6 +10,7 @@ use crate::outcome::RunOutcome;
 use crate::pair::pair_command;
 use crate::report::Report;
 use crate::run::{RunConfig, StdoutKind, become_subreaper, command_dirs, preflight, run_once};
+use crate::say::say;
 use crate::spec::Spec;
 use crate::spec::params::Params;
 use crate::writer::Tracing;
@@ -54,6 +55,10 @@ pub struct GradeOptions {
     /// PCT's `k`, fixed (`--points`: a replay gives the failing run's); learned from the runs
     /// when `None`.
     pub points: Option<u64>,
+    /// Order every run's stop points by this explored schedule (`--schedule`, from `grade
+    /// explore`): the choices that differ from the default, by decision number. It outranks
+    /// `shake` and `seed`.
+    pub schedule: Option<Vec<(usize, tracer::Choice)>>,
     /// Run until PCT's bound says a bug of depth at most `depth` would have shown with this
     /// probability (`--confidence`), `runs` being the ceiling.
     pub confidence: Option<f64>,
@@ -87,6 +92,7 @@ impl Default for GradeOptions {
             scheduler: crate::shaking::Scheduler::Pct,
             depth: 2,
             points: None,
+            schedule: None,
             confidence: None,
             stdout: StdoutKind::Pty,
             fence: Some(GradeFence::default()),
@@ -105,8 +111,11 @@ fn effective_time_scale(opts: &GradeOptions) -> Result<f64, GradeError> {
         None => match std::env::var(TIME_SCALE_ENV) {
             Ok(v) => match v.trim().parse::<f64>() {
                 Ok(s) if s.is_finite() && s > 0.0 && s <= TIME_SCALE_MAX => Ok(s),
-                _ => Err(GradeError::Option(format!(
-                    "{TIME_SCALE_ENV}={v:?} in the environment is not a positive number up to {TIME_SCALE_MAX}"
+                _ => Err(GradeError::Option(say!(
+                    "opt-env-time-scale",
+                    name = TIME_SCALE_ENV,
+                    value = format!("{v:?}"),
+                    max = TIME_SCALE_MAX.to_string()
                 ))),
             },
             Err(_) => Ok(1.0),
@@ -121,8 +130,10 @@ fn check_environment() -> Result<(), GradeError> {
         None => Ok(()),
         Some(v) => match v.to_str().map(|s| s.trim().parse::<i64>()) {
             Some(Ok(_)) => Ok(()),
-            _ => Err(GradeError::Option(format!(
-                "{SEED_ENV}={v:?} in the environment is not an integer"
+            _ => Err(GradeError::Option(say!(
+                "opt-env-seed",
+                name = SEED_ENV,
+                value = format!("{v:?}")
             ))),
         },
     }
@@ -132,41 +143,44 @@ fn check_environment() -> Result<(), GradeError> {
 /// scale in (0, [`TIME_SCALE_MAX`]].
 pub fn check_options(opts: &GradeOptions) -> Result<(), GradeError> {
     if opts.runs == 0 {
-        return Err(GradeError::Option("--runs must be at least 1".into()));
+        return Err(GradeError::Option(say!("opt-runs")));
     }
     if opts.timeout.is_zero() {
-        return Err(GradeError::Option("--timeout must be above 0".into()));
+        return Err(GradeError::Option(say!("opt-timeout-zero")));
     }
     if opts.timeout > TIMEOUT_MAX {
-        return Err(GradeError::Option(format!(
-            "--timeout must be at most {} seconds (a day)",
-            TIMEOUT_MAX.as_secs()
+        return Err(GradeError::Option(say!(
+            "opt-timeout-max",
+            max = TIMEOUT_MAX.as_secs().to_string()
         )));
     }
     if let Some(s) = opts.time_scale
         && !(s.is_finite() && s > 0.0 && s <= TIME_SCALE_MAX)
     {
-        return Err(GradeError::Option(format!(
-            "--time-scale must be a positive number up to {TIME_SCALE_MAX}, not {s}"
+        return Err(GradeError::Option(say!(
+            "opt-time-scale",
+            max = TIME_SCALE_MAX.to_string(),
+            value = s.to_string()
         )));
     }
     if opts.reference.as_ref().is_some_and(Vec::is_empty) {
-        return Err(GradeError::Option("--reference needs a command".into()));
+        return Err(GradeError::Option(say!("cli-reference-empty")));
     }
     if opts.depth == 0 {
-        return Err(GradeError::Option("--depth must be at least 1".into()));
+        return Err(GradeError::Option(say!("opt-depth")));
     }
     if let Some(c) = opts.confidence
         && !(c.is_finite() && c > 0.0 && c < 1.0)
     {
-        return Err(GradeError::Option(format!(
-            "--confidence must be a probability above 0 and below 1, not {c}"
+        return Err(GradeError::Option(say!(
+            "opt-confidence",
+            value = c.to_string()
         )));
     }
     if !(opts.shake.is_finite() && (0.0..=1.0).contains(&opts.shake)) {
-        return Err(GradeError::Option(format!(
-            "--shake must be a fraction from 0 to 1, not {}",
-            opts.shake
+        return Err(GradeError::Option(say!(
+            "opt-shake",
+            value = opts.shake.to_string()
         )));
     }
     check_environment()?;
@@ -244,10 +258,10 @@ pub fn grade_runs(
         command
     };
     let Some((program, args)) = command.split_first() else {
-        return Err(GradeError::Option("no command to grade".into()));
+        return Err(GradeError::Option(say!("opt-no-command")));
     };
     if opts.pair_after.is_some() && !opts.pair {
-        return Err(GradeError::Option("--pair-after needs --pair".into()));
+        return Err(GradeError::Option(say!("opt-pair-after")));
     }
     check_options(opts)?;
     let scale = effective_time_scale(opts)?;
@@ -297,6 +311,14 @@ pub fn grade_runs(
             passed,
         });
         cfg.shake = plan.shake(run);
+        if let Some(choices) = &opts.schedule {
+            cfg.shake = None;
+            cfg.explore = Some(tracer::Explore {
+                choices: choices.clone(),
+                max_park: shaking::MAX_PARK,
+                budget: opts.timeout / 2,
+            });
+        }
         let mut outcome = run_once(&cfg, run)?;
         if let Some(r) = &refused {
             outcome.tracing = r.clone();
@@ -379,9 +401,7 @@ fn fence_options(
 ) -> Result<Option<fence::FenceOptions>, GradeError> {
     let Some(fence) = &opts.fence else {
         if opts.pair {
-            return Err(GradeError::Option(
-                "--pair needs the fence (a loopback of the run's own): drop --no-fence".into(),
-            ));
+            return Err(GradeError::Option(say!("opt-pair-fence")));
         }
         return Ok(None);
     };
@@ -391,8 +411,9 @@ fn fence_options(
     options.cpu_time = Some(opts.timeout);
     if opts.pair {
         if let Err(why) = fence::probe().namespaces {
-            return Err(GradeError::Option(format!(
-                "--pair needs a network namespace of the run's own, and here there is none ({why})"
+            return Err(GradeError::Option(say!(
+                "opt-pair-namespace",
+                why = why.to_string()
             )));
         }
         for part in original.split(|a| a == "--") {

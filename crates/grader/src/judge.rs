@@ -11,6 +11,7 @@ use crate::outcome::{Line, RunOutcome};
 use crate::report::{CheckKind, CheckReport, CheckStatus, Failure, Report};
 use crate::run_checks::RUN_CHECKS;
 use crate::run_facts::RunFacts;
+use crate::say::say;
 use crate::spec::Spec;
 use crate::spec::params::Params;
 use crate::spec::rule::{Ctx, classify};
@@ -131,7 +132,7 @@ impl<'s> Judging<'s> {
     pub(crate) fn add(&mut self, run: &RunOutcome) -> Vec<String> {
         self.runs += 1;
         let verdicts = self.verdicts(run);
-        let (spec, shaken) = (self.spec, run.shake_seed.is_some());
+        let (spec, shaken) = (self.spec, run.shaken());
         // The first check to fail in this run says so when the expected lines went to stderr.
         let mut stderr_note = stderr_note(spec, run);
         let mut cause = crate::causes::cause_note(run);
@@ -155,6 +156,14 @@ impl<'s> Judging<'s> {
                     if let Some(seed) = run.shake_seed {
                         message.push_str(&replay_hint(seed, &run.schedule));
                     }
+                    if let Some(s) = &run.explored {
+                        message.push('\n');
+                        message.push_str(&i18n::tr!(
+                            i18n::Lang::current(),
+                            "explore-replay-hint",
+                            schedule = s.as_str()
+                        ));
+                    }
                     report.failures.push(Failure {
                         run: run.run,
                         message,
@@ -177,7 +186,7 @@ impl<'s> Judging<'s> {
             run,
             lines: &classified,
         };
-        let (traced, shaken) = (run.tracing.is_on(), run.shake_seed.is_some());
+        let (traced, shaken) = (run.tracing.is_on(), run.shaken());
         RUN_CHECKS
             .iter()
             .map(|c| {
@@ -196,7 +205,9 @@ impl<'s> Judging<'s> {
                         // memory): not checked, and why.
                         if let Some(n) = c.rule.not_judged(&ctx) {
                             u.0 += 1;
-                            u.1.get_or_insert_with(|| format!("run {}: {}", run.run, n.why));
+                            u.1.get_or_insert_with(|| {
+                                say!("note-run", run = run.run, note = n.why)
+                            });
                             u.2.get_or_insert(n.tag);
                             return Ok(None);
                         }
@@ -209,11 +220,12 @@ impl<'s> Judging<'s> {
     /// The report over every run added, complete: each check's status, then the first
     /// failing run's diff, the runs' facts, the fence and its notes, from `grading`.
     pub(crate) fn finish(mut self, grading: Grading<'_>) -> Report {
-        for (c, u) in self.checks[RUN_CHECKS.len()..]
+        for (c, (n, _, words)) in self.checks[RUN_CHECKS.len()..]
             .iter_mut()
             .zip(&self.unjudged)
         {
-            c.not_judged = u.2.map(String::from);
+            c.runs_not_judged = *n;
+            c.not_judged = words.map(String::from);
         }
         for c in &mut self.checks {
             settle(c, self.runs);
@@ -228,6 +240,18 @@ impl<'s> Judging<'s> {
         if grading.runs.len() < grading.planned {
             facts.stopped_after = Some(grading.runs.len());
         }
+        let unjudged: Vec<String> = self.checks[RUN_CHECKS.len()..]
+            .iter()
+            .zip(self.unjudged)
+            .filter_map(|(c, (n, why, _))| {
+                Some(say!(
+                    "note-not-judged",
+                    name = c.shown(),
+                    count = n,
+                    why = why?
+                ))
+            })
+            .collect();
         Report {
             example: self.spec.name().to_string(),
             runs: self.runs,
@@ -238,22 +262,7 @@ impl<'s> Judging<'s> {
             diff,
             facts,
             fence: grading.fence,
-            notes: grading
-                .notes
-                .into_iter()
-                .chain(
-                    self.spec
-                        .checks
-                        .iter()
-                        .zip(self.unjudged)
-                        .filter_map(|(c, (n, why, _))| {
-                            Some(format!(
-                                "'{}' was not judged in {n} run(s) ({})",
-                                c.name, why?
-                            ))
-                        }),
-                )
-                .collect(),
+            notes: grading.notes.into_iter().chain(unjudged).collect(),
         }
     }
 }
@@ -275,7 +284,7 @@ fn settle(c: &mut CheckReport, runs: usize) {
     };
     // Not judged in some runs (too few free cores, shared memory) and not reached in the rest:
     // no run judged it, and the note says why.
-    let unjudged = c.not_judged.is_some() && c.runs_passed == 0;
+    let unjudged = c.runs_not_judged > 0 && c.runs_passed == 0;
     c.status = if c.runs_passed == 0 && c.failures.is_empty() && (judged == 0 || unjudged) {
         CheckStatus::NotChecked
     } else if c.runs_passed == 0 && c.failures.is_empty() {
@@ -309,11 +318,11 @@ fn stderr_note(spec: &Spec, run: &RunOutcome) -> Option<String> {
         .collect();
     let found = classify(&spec.lines, &lines);
     let first = found.first()?;
-    Some(format!(
-        "{} line(s) the spec expects on stdout were printed on stderr, e.g. {:?} ('{}'): print them on stdout",
-        found.len(),
-        first.text,
-        spec.lines[first.kind].name
+    Some(say!(
+        "note-on-stderr",
+        count = found.len(),
+        text = format!("{:?}", first.text),
+        kind = spec.lines[first.kind].name.as_str()
     ))
 }
 
@@ -321,11 +330,14 @@ fn stderr_note(spec: &Spec, run: &RunOutcome) -> Option<String> {
 /// are drawn among 1..=k).
 fn replay_hint(seed: u64, schedule: &tracer::ScheduleStats) -> String {
     if schedule.depth > 0 {
-        format!(
-            "\n(a run scheduled by PCT, seed {seed}: replay it with --seed {seed} --points {} --depth {} --runs 1)",
-            schedule.planned_points, schedule.depth
-        )
+        let hint = say!(
+            "replay-pct",
+            seed = seed.to_string(),
+            points = schedule.planned_points.to_string(),
+            depth = schedule.depth.to_string()
+        );
+        format!("\n{hint}")
     } else {
-        format!("\n(a shaken run, seed {seed}: replay its holds with --seed {seed} --runs 1)")
+        format!("\n{}", say!("replay-shaken", seed = seed.to_string()))
     }
 }

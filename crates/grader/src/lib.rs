@@ -42,6 +42,7 @@ mod confidence_text;
 mod coverage;
 mod diff;
 mod error;
+mod explore;
 mod failure;
 mod fence_report;
 mod fencing;
@@ -56,6 +57,7 @@ mod run;
 mod run_checks;
 mod run_diff;
 mod run_facts;
+mod say;
 mod settle;
 mod shaking;
 mod spec;
@@ -77,13 +79,16 @@ pub use class::{
 /// commands.
 pub mod value_parsers {
     pub use crate::cli_args::{
-        CommandWords, GradingArgs, clap_line, command_line, fraction, key_value, positive, runs,
-        size,
+        CommandWords, GradingArgs, ScheduleArg, clap_line, command_line, fraction, key_value,
+        positive, runs, schedule, size,
     };
 }
 pub use channels::{Channels, Flow, Piece, SharedWith};
 pub use coverage::Coverage;
 pub use error::{GradeError, GradeErrorKind};
+pub use explore::{
+    ExploreOptions, ExploreReport, FailingOrder, explore, parse_schedule, schedule_string,
+};
 pub use fence_report::fence_short;
 pub use fencing::{GradeFence, fence_status};
 pub use grade::{

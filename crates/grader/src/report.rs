@@ -77,6 +77,10 @@ pub struct CheckReport {
     /// In how many runs it could not be judged: it needs the trace and the run was not traced.
     #[serde(default)]
     pub runs_not_checked: usize,
+    /// In how many runs the machine could not judge it (e.g. too few free cores); the report's
+    /// notes say why.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub runs_not_judged: usize,
     /// A likely check: in how many shaken runs it was not judged (likely checks are judged on
     /// unshaken runs only).
     #[serde(default)]
@@ -93,8 +97,8 @@ pub struct CheckReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub more_runs: Option<usize>,
     /// Runs could not judge it (the report's notes say why): the catalogue id of the words that
-    /// say so (`report-not-judged`: the machine; `came-through-shared-memory`: the values went
-    /// through shared memory).
+    /// say so when none could (`report-not-judged`: the machine; `came-through-shared-memory`:
+    /// the values went through shared memory; `came-through-cut`: too much traffic).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_judged: Option<String>,
 }
@@ -121,6 +125,7 @@ impl CheckReport {
             runs_passed: 0,
             runs_not_reached: 0,
             runs_not_checked: 0,
+            runs_not_judged: 0,
             runs_shaken: 0,
             threshold,
             failures: Vec::new(),
@@ -129,6 +134,15 @@ impl CheckReport {
             not_judged: None,
         }
     }
+}
+
+/// The report's last line: `passed: ...` or `FAILED: ...`.
+fn verdict_line(lang: i18n::Lang, verdict: &str, summary: &str) -> String {
+    i18n::tr!(lang, "report-verdict", verdict = verdict, summary = summary)
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The verdict of a grading: every check over every run.
@@ -245,7 +259,11 @@ impl Report {
             );
         }
         for note in &self.notes {
-            let _ = writeln!(out, "note: {note}");
+            let _ = writeln!(
+                out,
+                "{}",
+                i18n::tr!(lang, "report-note", note = note.as_str())
+            );
         }
         for c in &self.checks {
             let tag = match c.status {
@@ -256,8 +274,9 @@ impl Report {
                 CheckStatus::Undecided => paint(&i18n::tr(lang, "report-tag-undecided"), "33"),
             };
             let _ = write!(out, "{tag}  {}", c.shown());
-            if let (CheckStatus::NotChecked, Some(tag)) = (c.status, &c.not_judged) {
-                let _ = write!(out, "  [{}]", i18n::tr(lang, tag));
+            if c.status == CheckStatus::NotChecked && c.runs_not_judged > 0 {
+                let words = c.not_judged.as_deref().unwrap_or("report-not-judged");
+                let _ = write!(out, "  [{}]", i18n::tr(lang, words));
             } else if c.status == CheckStatus::NotChecked {
                 let _ = write!(out, "  [{}]", i18n::tr(lang, "report-not-checked"));
             } else if c.status == CheckStatus::NotReached {
@@ -303,40 +322,31 @@ impl Report {
             ),
         };
         if failed == 0 && unreached == 0 {
-            let _ = writeln!(
-                out,
-                "{}: {}",
-                paint(&i18n::tr(lang, "report-passed"), "32;1"),
-                i18n::tr!(lang, "report-all-passed", total = total, runs = self.runs)
-            );
+            let summary = i18n::tr!(lang, "report-all-passed", total = total, runs = self.runs);
+            let verdict = paint(&i18n::tr(lang, "report-passed"), "32;1");
+            let _ = writeln!(out, "{}", verdict_line(lang, &verdict, &summary));
         } else if failed == 0 {
-            let _ = writeln!(
-                out,
-                "{}: {}",
-                paint(&i18n::tr(lang, "report-passed"), "32;1"),
-                i18n::tr!(
-                    lang,
-                    "report-some-passed",
-                    passed = self.count(CheckStatus::Passed),
-                    total = total,
-                    also = also,
-                    runs = self.runs
-                )
+            let summary = i18n::tr!(
+                lang,
+                "report-some-passed",
+                passed = self.count(CheckStatus::Passed),
+                total = total,
+                also = also,
+                runs = self.runs
             );
+            let verdict = paint(&i18n::tr(lang, "report-passed"), "32;1");
+            let _ = writeln!(out, "{}", verdict_line(lang, &verdict, &summary));
         } else {
-            let _ = writeln!(
-                out,
-                "{}: {}",
-                paint(&i18n::tr(lang, "report-failed"), "31;1"),
-                i18n::tr!(
-                    lang,
-                    "report-some-failed",
-                    failed = failed,
-                    total = total,
-                    also = also,
-                    runs = self.runs
-                )
+            let summary = i18n::tr!(
+                lang,
+                "report-some-failed",
+                failed = failed,
+                total = total,
+                also = also,
+                runs = self.runs
             );
+            let verdict = paint(&i18n::tr(lang, "report-failed"), "31;1");
+            let _ = writeln!(out, "{}", verdict_line(lang, &verdict, &summary));
         }
         out
     }
@@ -349,7 +359,9 @@ impl Report {
             map.insert("score".into(), self.score().into());
             map.insert("max_score".into(), self.max_score().into());
         }
-        let mut s = serde_json::to_string_pretty(&v).unwrap_or_else(|_| "{}".into());
+        let mut s = crate::text::json_safe(
+            serde_json::to_string_pretty(&v).unwrap_or_else(|_| "{}".into()),
+        );
         s.push('\n');
         s
     }

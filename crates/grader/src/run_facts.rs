@@ -60,6 +60,13 @@ pub struct LineFact {
     pub writer: Option<String>,
 }
 
+/// How [`RunFacts::tracing`] begins when the system refused the trace (then why).
+const REFUSED: &str = "refused: ";
+/// How [`RunFacts::tracing`] begins when some runs' trace was incomplete: then their count,
+/// [`INCOMPLETE_RUNS`] and why.
+const INCOMPLETE: &str = "incomplete in ";
+const INCOMPLETE_RUNS: &str = " run(s): ";
+
 /// Lines listed per run at most.
 pub const LINES_KEPT: usize = 300;
 
@@ -87,8 +94,39 @@ fn lines_of(r: &RunOutcome) -> RunLines {
 pub struct ShakenRun {
     /// The run's number, from 1.
     pub run: usize,
-    /// Its shaking seed.
+    /// Its shaking seed (0 for an explored order).
     pub seed: u64,
+    /// The explored schedule it followed (`--schedule`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<String>,
+    /// The order of its stop points as the scheduler let them go on: one `TASK@POINT` per
+    /// decision (`1@s1`: task 1, the main process's first child, at its start; see
+    /// [`tracer::Decision`]), `-` for a wait; a forced decision (timing, not the schedule, chose)
+    /// ends in `!`. Two replays of one seed or schedule that agree give the same order.
+    #[serde(default)]
+    pub order: String,
+    /// PCT's `k` and `d` in this run (`--points K --depth D` replays it); 0 without PCT.
+    #[serde(default)]
+    pub points: u64,
+    /// See `points`.
+    #[serde(default)]
+    pub depth: u32,
+}
+
+/// The decisions of a run in one line (see [`ShakenRun::order`]).
+pub(crate) fn order_of(decisions: &[tracer::Decision]) -> String {
+    decisions
+        .iter()
+        .map(|d| {
+            let forced = if d.forced { "!" } else { "" };
+            if d.at.is_empty() {
+                format!("{}{forced}", d.chosen)
+            } else {
+                format!("{}@{}{forced}", d.chosen, d.at)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl RunFacts {
@@ -100,10 +138,10 @@ impl RunFacts {
             // The first run that was not traced says why.
             match runs.iter().map(|r| &r.tracing).find(|t| !t.is_on()) {
                 Some(Tracing::Off) | Some(Tracing::On) | None => "off".to_string(),
-                Some(Tracing::Refused(why)) => format!("refused: {why}"),
+                Some(Tracing::Refused(why)) => format!("{REFUSED}{why}"),
                 Some(Tracing::Incomplete(why)) => {
                     let n = runs.iter().filter(|r| !r.tracing.is_on()).count();
-                    format!("incomplete in {n} run(s): {why}")
+                    format!("{INCOMPLETE}{n}{INCOMPLETE_RUNS}{why}")
                 }
             }
         };
@@ -117,11 +155,14 @@ impl RunFacts {
             stdout: stdout.to_string(),
             shaken: runs
                 .iter()
-                .filter_map(|r| {
-                    Some(ShakenRun {
-                        run: r.run,
-                        seed: r.shake_seed?,
-                    })
+                .filter(|r| r.shaken())
+                .map(|r| ShakenRun {
+                    run: r.run,
+                    seed: r.shake_seed.unwrap_or(0),
+                    schedule: r.explored.clone(),
+                    order: order_of(&r.schedule.decisions),
+                    points: r.schedule.planned_points,
+                    depth: r.schedule.depth,
                 })
                 .collect(),
             advice: runs
@@ -143,16 +184,21 @@ impl RunFacts {
     pub(crate) fn text(&self) -> String {
         let lang = i18n::Lang::current();
         let stdout = i18n::tr(lang, &format!("facts-stdout-{}", self.stdout));
-        let tracing = match self.tracing.as_str() {
-            "on" | "off" => i18n::tr(lang, &format!("facts-tracing-{}", self.tracing)),
-            other => other.to_string(),
-        };
+        let tracing = self.tracing_said(lang);
         let mut out = i18n::tr!(lang, "facts-line", stdout = stdout, tracing = tracing);
         if !self.shaken.is_empty() {
             let runs: Vec<String> = self
                 .shaken
                 .iter()
-                .map(|s| i18n::tr!(lang, "facts-shaken-run", run = s.run, seed = s.seed))
+                .map(|s| match &s.schedule {
+                    Some(schedule) => i18n::tr!(
+                        lang,
+                        "facts-explored-run",
+                        run = s.run,
+                        schedule = schedule.as_str()
+                    ),
+                    None => i18n::tr!(lang, "facts-shaken-run", run = s.run, seed = s.seed),
+                })
                 .collect();
             let _ = write!(
                 out,
@@ -168,12 +214,38 @@ impl RunFacts {
             let _ = writeln!(out, "{}", c.text());
         }
         for a in self.advice.iter().take(3) {
-            let _ = writeln!(out, "note (run {}): {}", a.run, a.message);
+            let note = i18n::tr!(
+                lang,
+                "report-note-run",
+                run = a.run,
+                note = a.message.as_str()
+            );
+            let _ = writeln!(out, "{note}");
         }
         if self.advice.len() > 3 {
-            let _ = writeln!(out, "note: ... and {} more", self.advice.len() - 3);
+            let more = i18n::tr!(lang, "report-note-more", count = self.advice.len() - 3);
+            let _ = writeln!(out, "{more}");
         }
         out
+    }
+
+    /// [`RunFacts::tracing`] in words of `lang`: on, off, refused (why), incomplete (why).
+    pub(crate) fn tracing_said(&self, lang: i18n::Lang) -> String {
+        let t = self.tracing.as_str();
+        if t == "on" || t == "off" {
+            return i18n::tr(lang, &format!("facts-tracing-{t}"));
+        }
+        if let Some(why) = t.strip_prefix(REFUSED) {
+            return i18n::tr!(lang, "facts-tracing-refused", why = why);
+        }
+        let incomplete = t
+            .strip_prefix(INCOMPLETE)
+            .and_then(|rest| rest.split_once(INCOMPLETE_RUNS))
+            .and_then(|(n, why)| Some((n.parse::<usize>().ok()?, why)));
+        match incomplete {
+            Some((n, why)) => i18n::tr!(lang, "facts-tracing-incomplete", count = n, why = why),
+            None => t.to_string(),
+        }
     }
 }
 

@@ -39,6 +39,10 @@ pub(crate) const CHANNEL_CALLS: &[i64] = &[
     libc::SYS_sendmmsg,
 ];
 
+/// The calls a task sleeps a fixed time in: stop points of an ordered schedule (PCT, explore),
+/// so that whether a task sleeps is known when it starts to, not guessed from `/proc` after.
+pub(crate) const SLEEP_CALLS: &[i64] = &[libc::SYS_nanosleep, libc::SYS_clock_nanosleep];
+
 /// Calls watched without conditions when refusals are asked for.
 const REFUSAL_CALLS: &[i64] = &[
     libc::SYS_connect,
@@ -110,12 +114,21 @@ fn write_flag_rules(arg: u8) -> Result<Vec<SeccompRule>, TraceError> {
         .collect()
 }
 
-/// The filter whose matches stop the tracee: writes always, refusal-prone calls and channel
-/// calls when asked.
-fn trace_filter(watch_refusals: bool, channels: bool) -> Result<BpfProgram, TraceError> {
+/// The filter whose matches stop the tracee: writes always; sleeps, refusal-prone calls and
+/// channel calls when asked.
+fn trace_filter(
+    watch_refusals: bool,
+    watch_sleeps: bool,
+    channels: bool,
+) -> Result<BpfProgram, TraceError> {
     let mut rules: BTreeMap<i64, Vec<SeccompRule>> = BTreeMap::new();
     for &nr in WRITE_CALLS {
         rules.insert(nr, Vec::new());
+    }
+    if watch_sleeps {
+        for &nr in SLEEP_CALLS {
+            rules.insert(nr, Vec::new());
+        }
     }
     if watch_refusals {
         for &nr in REFUSAL_CALLS {
@@ -187,11 +200,15 @@ fn x32_filter() -> BpfProgram {
 
 impl Filters {
     /// Compiles every filter (allocates: call before the fork).
-    pub(crate) fn build(watch_refusals: bool, channels: bool) -> Result<Filters, TraceError> {
+    pub(crate) fn build(
+        watch_refusals: bool,
+        watch_sleeps: bool,
+        channels: bool,
+    ) -> Result<Filters, TraceError> {
         let mut programs = vec![enosys_filter()?, untraced_filter()?];
         #[cfg(target_arch = "x86_64")]
         programs.push(x32_filter());
-        programs.push(trace_filter(watch_refusals, channels)?);
+        programs.push(trace_filter(watch_refusals, watch_sleeps, channels)?);
         Ok(Filters { programs })
     }
 }

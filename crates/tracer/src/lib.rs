@@ -63,10 +63,10 @@ mod tasks;
 mod tracer;
 
 pub use error::{TraceError, TraceErrorKind};
-pub use options::{FileId, Pct, Shake, TraceOptions};
+pub use options::{Explore, FileId, Pct, Shake, TraceOptions};
 pub use record::{
-    Channel, ChannelKind, Direction, End, Exec, Hold, HoldPoint, Refusal, ScheduleStats,
-    SharedMemory, Stream, Task, TaskKind, Trace, Transfer, Write,
+    Channel, ChannelKind, Choice, Decision, Direction, End, Exec, Hold, HoldPoint, Refusal,
+    ScheduleStats, SharedMemory, Stream, Task, TaskKind, Trace, Transfer, Write,
 };
 pub use running::{Killer, Running};
 pub use spawn::spawn;

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::channels::{Channels, Needle, needles};
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Classified, Ctx, NotJudged, Rule};
@@ -64,9 +65,9 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     let or_exec = match &c.or_exec {
         None => None,
         Some(e) => Some(Regex::new(e.get_ref()).map_err(|err| {
-            f.err(
+            f.check_err(
                 e.span(),
-                format!("check '{}': bad `or_exec` pattern: {err}", f.name),
+                say!("spec-bad-or-exec", error = err.to_string()),
             )
         })?),
     };
@@ -134,17 +135,17 @@ impl CameThroughRule {
                 Came::Yes => continue,
                 Came::No(why) => {
                     let cut = ch.cut_at.filter(|c| *c <= l.at).map(|c| {
-                        format!(
-                            "the trace stopped recording reads and writes on pipes and sockets at {:.2} s (too many of them)",
-                            c.as_secs_f64()
+                        say!(
+                            "came-through-stopped",
+                            seconds = format!("{:.2}", c.as_secs_f64())
                         )
                     });
                     (why, cut)
                 }
                 Came::TooMuch => {
-                    let why = format!(
-                        "the run moved more through its pipes and sockets than a check searches ({} MiB)",
-                        SEARCH_BUDGET >> 20
+                    let why = say!(
+                        "came-through-too-much",
+                        mib = (SEARCH_BUDGET >> 20).to_string()
                     );
                     (why.clone(), Some(why))
                 }
@@ -153,17 +154,19 @@ impl CameThroughRule {
                 .shared_by(w.pid)
                 .map(|s| (s.with.clone(), s.name.clone()));
             let by_exec = match &self.or_exec {
-                Some(re) => format!(", nor did it exec a program matching /{re}/"),
+                Some(re) => say!("came-through-exec", pattern = re.to_string()),
                 None => String::new(),
             };
             out.push(Unmet {
                 cut: unknown,
                 pid: w.pid,
-                message: format!(
-                    "{} prints {:?}, but its writer (pid {}) read it from no pipe or socket another process wrote it into before the line{by_exec}: {why}",
-                    l.quote(),
-                    cut(value),
-                    w.pid
+                message: say!(
+                    "came-through-unmet",
+                    line = l.quote(),
+                    value = format!("{:?}", cut(value)),
+                    pid = w.pid.to_string(),
+                    exec = by_exec,
+                    why = why
                 ),
                 shared,
             });
@@ -225,15 +228,15 @@ fn came(
         }
     }
     if let Some(end) = only_own {
-        return Came::No(format!(
-            "it read it from {end}, but no other process wrote it into that channel"
-        ));
+        return Came::No(say!("came-through-own", end = end));
     }
     let bytes: usize = reads.iter().map(|f| f.len()).sum();
     Came::No(match reads.len() {
-        0 => "it read nothing from any pipe or socket".to_string(),
-        n => format!(
-            "none of the {bytes} bytes it read from {n} pipe or socket end(s) by then holds it"
+        0 => say!("came-through-nothing"),
+        n => say!(
+            "came-through-none-holds",
+            bytes = bytes.to_string(),
+            ends = n.to_string()
         ),
     })
 }
@@ -281,9 +284,10 @@ impl Rule for CameThroughRule {
         if let Some((u, why)) = unmet.iter().find_map(|u| Some((u, u.cut.as_ref()?))) {
             return Some(NotJudged {
                 tag: CUT,
-                why: format!(
-                    "{why}, before a line of pid {} whose value it did not see come through one",
-                    u.pid
+                why: say!(
+                    "came-through-cut-why",
+                    why = why.clone(),
+                    pid = u.pid.to_string()
                 ),
             });
         }
@@ -291,11 +295,13 @@ impl Rule for CameThroughRule {
         let (with, name) = first.shared.clone()?;
         Some(NotJudged {
             tag: SHARED_MEMORY,
-            why: format!(
-                "the channel is shared memory: pid {}, whose {} line(s) got their value through no pipe or socket, maps {name} with pid {}, and values can pass through it without a system call the trace sees",
-                first.pid,
-                unmet.len(),
-                with.iter()
+            why: say!(
+                "came-through-shared-why",
+                pid = first.pid.to_string(),
+                count = unmet.len().to_string(),
+                name = name,
+                with = with
+                    .iter()
                     .map(i32::to_string)
                     .collect::<Vec<_>>()
                     .join(", ")

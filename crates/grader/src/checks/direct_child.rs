@@ -4,10 +4,11 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use super::values::same;
+use super::values::WriterPids;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
@@ -27,17 +28,21 @@ struct DirectChildFields {
     line: Option<Spanned<String>>,
     made_by: Option<Spanned<String>>,
     per: Option<Spanned<String>>,
+    same_program: Option<bool>,
 }
 
 /// Every `line` line's writer process was created by the process that wrote the `made_by`
 /// lines (`"main_pid"`: the main process) itself, not through another process; with `per`, only
-/// `made_by` lines with the same value of that capture count.
+/// `made_by` lines with the same value of that capture count. With `same_program`, the writer
+/// also exec'd nothing since it was created: it runs the program it was forked from.
 #[derive(Debug)]
 struct DirectChildRule {
     line: usize,
     /// `None`: the main process.
     made_by: Option<usize>,
     per: Option<String>,
+    /// os.fork returns twice: a program started by Popen or posix_spawn is a child, not a fork.
+    same_program: bool,
 }
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
@@ -56,35 +61,60 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
         line,
         made_by,
         per,
+        same_program: c.same_program.unwrap_or(false),
     }))
 }
 
 impl DirectChildRule {
-    fn fault(&self, ctx: &Ctx<'_>, l: &Classified<'_>) -> Option<String> {
+    fn fault(
+        &self,
+        ctx: &Ctx<'_>,
+        made_by: Option<&WriterPids>,
+        l: &Classified<'_>,
+    ) -> Option<String> {
         let w = l.writer?;
-        let (parents, whose): (HashSet<i32>, String) = match self.made_by {
-            None => (HashSet::from([ctx.run.main_pid]), "the main process".into()),
-            Some(k) => (
-                ctx.of_kind(k)
-                    .filter(|o| self.per.as_ref().is_none_or(|p| same(o.cap(p), l.cap(p))))
-                    .filter_map(|o| o.writer.map(|w| w.pid))
-                    .collect(),
-                format!("the writer of the '{}' line", ctx.kind_name(k)),
+        let main = HashSet::from([ctx.run.main_pid]);
+        let (parents, whose): (&HashSet<i32>, String) = match (self.made_by, made_by) {
+            (Some(k), Some(pids)) => (
+                pids.for_line(l),
+                say!("writer-of-kind", kind = ctx.kind_name(k), per = ""),
             ),
+            _ => (&main, say!("role-main")),
         };
         if parents.is_empty() || w.ppid.is_some_and(|p| parents.contains(&p)) {
+            return self.program_fault(ctx, l);
+        }
+        let mut pids: Vec<i32> = parents.iter().copied().collect();
+        pids.sort_unstable();
+        Some(say!(
+            "direct-child-not",
+            line = l.quote(),
+            writer = w.describe(ctx.run.main_pid),
+            whose = whose,
+            pids = crate::text::list(
+                &pids
+                    .iter()
+                    .map(|p| say!("pid-n", pid = p.to_string()))
+                    .collect::<Vec<_>>()
+            )
+        ))
+    }
+}
+
+impl DirectChildRule {
+    /// With `same_program`: the writer's process exec'd a program after it was created.
+    fn program_fault(&self, ctx: &Ctx<'_>, l: &Classified<'_>) -> Option<String> {
+        let w = l.writer?;
+        if !self.same_program {
             return None;
         }
-        let mut pids: Vec<i32> = parents.into_iter().collect();
-        pids.sort_unstable();
-        Some(format!(
-            "{} was written by {}: expected a child of {whose} (pid {}) itself, made by its own fork",
-            l.quote(),
-            w.describe(ctx.run.main_pid),
-            pids.iter()
-                .map(i32::to_string)
-                .collect::<Vec<_>>()
-                .join(", pid ")
+        let task = ctx.run.tasks.iter().find(|t| t.pid == w.pid && t.tid == w.pid)?;
+        let program = task.exec_paths.last()?;
+        Some(say!(
+            "direct-child-execd",
+            line = l.quote(),
+            pid = w.pid.to_string(),
+            program = crate::text::visible(program)
         ))
     }
 }
@@ -96,8 +126,11 @@ impl Rule for DirectChildRule {
 
     fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
         let mut problems = Problems::default();
+        let made_by = self
+            .made_by
+            .map(|k| WriterPids::of(ctx, k, self.per.as_deref()));
         for l in ctx.of_kind(self.line) {
-            if let Some(fault) = self.fault(ctx, l) {
+            if let Some(fault) = self.fault(ctx, made_by.as_ref(), l) {
                 problems.add(|| fault);
             }
         }
@@ -136,5 +169,31 @@ made_by = "start"
         });
         let e = judge_run(SPEC, &grandchild).unwrap_err();
         assert!(e.contains("expected a child of the writer of the 'start' line (pid 100) itself"), "{e}");
+    }
+
+    #[test]
+    fn with_same_program_a_child_that_execd_fails() {
+        use crate::writer::{Role, RunTask};
+        let spec = format!("{SPEC}same_program = true\n");
+        let mut run = traced_run(&[("start", 0.1, MAIN_PID), ("child", 0.2, 7)]);
+        let child = |exec_paths: Vec<String>| RunTask {
+            pid: 7,
+            tid: 7,
+            ppid: Some(MAIN_PID),
+            role: Role::Process,
+            created_at: std::time::Duration::from_millis(150),
+            ended_at: None,
+            exit_code: None,
+            cpu_time: None,
+            execs: exec_paths.clone(),
+            exec_paths,
+            last_exec_at: None,
+        };
+        run.tasks = vec![child(Vec::new())];
+        assert_eq!(judge_run(&spec, &run), Ok(()), "a fork that exec'd nothing");
+        run.tasks = vec![child(vec!["/usr/bin/python3.12".into()])];
+        let e = judge_run(&spec, &run).unwrap_err();
+        assert!(e.contains("exec'd /usr/bin/python3.12"), "{e}");
+        assert_eq!(judge_run(SPEC, &run), Ok(()), "without same_program, any child");
     }
 }

@@ -40,6 +40,7 @@ use super::scratch::Scratch;
 use super::submission::{Form, Submission, discover};
 use super::toolchain::Toolchain;
 use super::visible::visible;
+use crate::say::say;
 
 /// How to grade a class.
 #[derive(Debug, Clone)]
@@ -81,17 +82,18 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
         .example
         .clone()
         .unwrap_or_else(|| spec.name().to_string());
-    check_options(&opts.grading)
-        .map_err(|e| ClassError::with_cause(ClassErrorKind::Grading, "bad grading options", e))?;
+    check_options(&opts.grading).map_err(|e| {
+        ClassError::with_cause(ClassErrorKind::Grading, say!("class-err-options"), e)
+    })?;
     let scale = opts.grading.time_scale.unwrap_or(1.0);
     let params = Params::resolve(&spec, &opts.grading.params, scale)
-        .map_err(|e| ClassError::with_cause(ClassErrorKind::Grading, "bad --param", e))?;
+        .map_err(|e| ClassError::with_cause(ClassErrorKind::Grading, say!("class-err-param"), e))?;
     let check_names: Vec<String> = check_list(&spec).into_iter().map(|c| c.name).collect();
     let jobs = opts.jobs.unwrap_or_else(|| default_jobs(&params));
     if jobs == 0 {
         return Err(ClassError::new(
             ClassErrorKind::Grading,
-            "--jobs must be at least 1",
+            say!("class-err-jobs"),
         ));
     }
     let (subs, skipped) = discover(&opts.dir, &opts.out)?;
@@ -101,7 +103,10 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
     if subs.is_empty() {
         return Err(ClassError::new(
             ClassErrorKind::Folder,
-            format!("no submissions in {}", opts.dir.display()),
+            say!(
+                "class-err-no-submissions",
+                dir = opts.dir.display().to_string()
+            ),
         ));
     }
     check_tools(&subs)?;
@@ -115,11 +120,12 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
         timeout: opts.build_timeout,
         env: build_env(&opts.build_env),
     };
-    ensure_subreaper()
-        .map_err(|e| ClassError::with_cause(ClassErrorKind::Grader, "cannot supervise runs", e))?;
+    ensure_subreaper().map_err(|e| {
+        ClassError::with_cause(ClassErrorKind::Grader, say!("class-err-supervise"), e)
+    })?;
     prepare_out(&opts.out, &subs)?;
     let scratch = Scratch::create()
-        .map_err(|e| ClassError::io(&std::env::temp_dir(), "cannot make a scratch folder in", e))?;
+        .map_err(|e| ClassError::io(&std::env::temp_dir(), "class-io-scratch", e))?;
 
     let mut progress = Progress::new(subs.len(), false);
     let names: Vec<&str> = subs.iter().map(|s| s.name.as_str()).collect();
@@ -146,7 +152,7 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
             News::Tick => progress.tick(),
         },
     )
-    .map_err(|e| ClassError::with_cause(ClassErrorKind::Grader, "cannot start workers", e))?;
+    .map_err(|e| ClassError::with_cause(ClassErrorKind::Grader, say!("class-err-workers"), e))?;
 
     // Rows for what did not build; commands for what did.
     let mut rows: Vec<Option<SubmissionResult>> = Vec::with_capacity(subs.len());
@@ -224,7 +230,7 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
             News::Tick => progress.tick(),
         },
     )
-    .map_err(|e| ClassError::with_cause(ClassErrorKind::Grader, "cannot start workers", e))?;
+    .map_err(|e| ClassError::with_cause(ClassErrorKind::Grader, say!("class-err-workers"), e))?;
     progress.finish();
     for ((i, _, build_secs), g) in to_grade.iter().zip(graded) {
         let row: Result<SubmissionResult, String> = match g {
@@ -261,7 +267,7 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
         ("index.html", index_html(&results)),
     ] {
         let path = opts.out.join(name);
-        fs::write(&path, text).map_err(|e| ClassError::io(&path, "cannot write", e))?;
+        fs::write(&path, text).map_err(|e| ClassError::io(&path, "class-io-write", e))?;
     }
     Ok(results)
 }

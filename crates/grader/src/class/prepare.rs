@@ -9,6 +9,7 @@ use crate::spec::params::Params;
 
 use super::error::{ClassError, ClassErrorKind};
 use super::submission::{Form, Submission};
+use crate::say::say;
 
 /// The default `--jobs`: one grading per core, but when the spec judges how many cores a port
 /// keeps busy (a `cores` parameter, as `multicore`), only as many gradings as leave each its
@@ -33,7 +34,7 @@ pub(super) fn load_spec(spec: Option<&Path>, example: Option<&str>) -> Result<Sp
         (None, None) => {
             return Err(ClassError::new(
                 ClassErrorKind::Grading,
-                "no example given: --example EXAMPLE or --spec FILE (see grade --list)",
+                say!("class-err-no-example"),
             ));
         }
     };
@@ -55,7 +56,11 @@ pub(super) fn check_tools(subs: &[Submission]) -> Result<(), ClassError> {
             .map(|s| s.name.as_str())
             .collect();
         if !users.is_empty() && !on_path(tool) {
-            missing.push(format!("{tool} (needed by {})", users.join(", ")));
+            missing.push(say!(
+                "class-err-needed-by",
+                tool = tool,
+                users = crate::text::list(&users)
+            ));
         }
     }
     if missing.is_empty() {
@@ -63,7 +68,7 @@ pub(super) fn check_tools(subs: &[Submission]) -> Result<(), ClassError> {
     } else {
         Err(ClassError::new(
             ClassErrorKind::Tool,
-            format!("not installed: {}", missing.join("; ")),
+            say!("class-err-not-installed", tools = missing.join("; ")),
         ))
     }
 }
@@ -80,13 +85,13 @@ fn on_path(tool: &str) -> bool {
 
 /// Makes the output folder, and an empty folder per submission (the last grading's files go).
 pub(super) fn prepare_out(out: &Path, subs: &[Submission]) -> Result<(), ClassError> {
-    fs::create_dir_all(out).map_err(|e| ClassError::io(out, "cannot make", e))?;
+    fs::create_dir_all(out).map_err(|e| ClassError::io(out, "class-io-make", e))?;
     for sub in subs {
         let dir = out.join(&sub.name);
         if dir.exists() {
-            fs::remove_dir_all(&dir).map_err(|e| ClassError::io(&dir, "cannot empty", e))?;
+            fs::remove_dir_all(&dir).map_err(|e| ClassError::io(&dir, "class-io-empty", e))?;
         }
-        fs::create_dir_all(&dir).map_err(|e| ClassError::io(&dir, "cannot make", e))?;
+        fs::create_dir_all(&dir).map_err(|e| ClassError::io(&dir, "class-io-make", e))?;
     }
     Ok(())
 }

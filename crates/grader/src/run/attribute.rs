@@ -7,6 +7,7 @@ use tracer::{Stream, TaskKind, Trace, Write};
 
 use crate::assembler;
 use crate::outcome::Line;
+use crate::say::say;
 use crate::text::cut;
 use crate::writer::{Role, RunTask, Writer};
 
@@ -110,10 +111,10 @@ pub(super) fn stdout_writes(trace: &Trace, stdout_bytes: usize) -> Result<Vec<Wr
         writes.push(w.clone());
     }
     if kept != len {
-        return Err(format!(
-            "the trace could not attribute {} bytes of stdout: written with {}, which the grader cannot attribute (write them with write or writev)",
-            len - kept,
-            unread.join("/")
+        return Err(say!(
+            "trace-unread",
+            bytes = (len - kept).to_string(),
+            calls = unread.join("/")
         ));
     }
     if len < stdout_bytes {
@@ -124,8 +125,11 @@ pub(super) fn stdout_writes(trace: &Trace, stdout_bytes: usize) -> Result<Vec<Wr
             .filter(|w| w.stream == Stream::Stdout)
             .collect();
         let Some(arrived) = super::unfinished::arrived(&unfinished, missing) else {
-            return Err(format!(
-                "the trace could not attribute {missing} bytes of stdout: written by no traced task (the trace saw {len} bytes written to stdout, {stdout_bytes} arrived)"
+            return Err(say!(
+                "trace-no-writer",
+                bytes = missing.to_string(),
+                seen = len.to_string(),
+                arrived = stdout_bytes.to_string()
             ));
         };
         writes.extend(arrived);
@@ -133,9 +137,11 @@ pub(super) fn stdout_writes(trace: &Trace, stdout_bytes: usize) -> Result<Vec<Wr
         writes.sort_by_key(|w| w.at);
     }
     if len > stdout_bytes {
-        return Err(format!(
-            "the trace saw {len} bytes written to stdout, only {stdout_bytes} arrived: {} bytes went elsewhere",
-            len - stdout_bytes
+        return Err(say!(
+            "trace-went-elsewhere",
+            seen = len.to_string(),
+            arrived = stdout_bytes.to_string(),
+            bytes = (len - stdout_bytes).to_string()
         ));
     }
     Ok(writes)
@@ -182,17 +188,18 @@ pub(super) fn mixed_lines(writes: &[Write]) -> Vec<String> {
                             .iter()
                             .map(|(p, t)| {
                                 if p == t {
-                                    format!("pid {p}")
+                                    say!("pid-n", pid = p.to_string())
                                 } else {
-                                    format!("pid {p} tid {t}")
+                                    say!("mixed-thread", pid = p.to_string(), tid = t.to_string())
                                 }
                             })
                             .collect();
-                        advice.push(format!(
-                            "line {number} of the real stdout {:?} mixes bytes of {} writers ({}): each writer's lines were judged apart; to keep lines whole, write each line in one call (text and newline together)",
-                            cut(&String::from_utf8_lossy(&line)),
-                            writers.len(),
-                            who.join(", ")
+                        advice.push(say!(
+                            "mixed-line",
+                            n = number,
+                            text = format!("{:?}", cut(&String::from_utf8_lossy(&line))),
+                            count = writers.len(),
+                            writers = crate::text::list(&who)
                         ));
                     }
                 }
@@ -205,7 +212,7 @@ pub(super) fn mixed_lines(writes: &[Write]) -> Vec<String> {
         }
     }
     if mixed > MIXED_QUOTED {
-        advice.push(format!("... {} more mixed lines", mixed - MIXED_QUOTED));
+        advice.push(say!("mixed-more", count = mixed - MIXED_QUOTED));
     }
     advice
 }

@@ -13,6 +13,7 @@ use tracer::{TraceErrorKind, TraceOptions};
 
 use super::config::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind};
 use super::main_proc::Main;
+use crate::say::say;
 use crate::writer::Tracing;
 
 /// A started port.
@@ -34,7 +35,7 @@ fn command(
         Some(slave) => Stdio::from(
             slave
                 .try_clone()
-                .map_err(|e| RunError::os("cannot pass the pseudo-terminal on", e))?,
+                .map_err(|e| RunError::os("os-pass-pty", e))?,
         ),
         None => Stdio::piped(),
     };
@@ -44,14 +45,15 @@ fn command(
         .stdin(Stdio::null())
         .stdout(stdout)
         .stderr(Stdio::piped());
-    // SAFETY: the closure runs between fork and exec and only calls setsid, which is
-    // async-signal-safe and allocates nothing.
+    // SAFETY: the closure runs between fork and exec and only calls setsid and marks the
+    // descriptors above 2 close-on-exec (raw syscalls), async-signal-safe, allocating nothing.
     unsafe {
         cmd.pre_exec(|| {
             if libc::setsid() == -1 {
                 return Err(io::Error::last_os_error());
             }
-            Ok(())
+            // What our caller or we had open (a shell's `exec 7>>FILE`) never reaches it.
+            fence::inherit_only_stdio()
         });
     }
     // The fence's hook after setsid; the tracer's, when traced, after the fence's.
@@ -72,6 +74,7 @@ pub(super) fn start(
     if cfg.trace {
         let mut opts = TraceOptions::new(start);
         opts.shake = cfg.shake;
+        opts.explore = cfg.explore.clone();
         // A fenced run's refused escapes become notes in the report.
         opts.watch_refusals = fence.is_some();
         // Which task moved which bytes through which pipe or socket (`came_through`).
@@ -122,9 +125,16 @@ fn trace_spawn_error(program: &OsStr, e: tracer::TraceError) -> RunError {
         }
         (TraceErrorKind::NotFound, None) => RunError::new(
             RunErrorKind::NotFound,
-            format!("command not found: {} ({e})", program.to_string_lossy()),
+            say!(
+                "run-not-found-why",
+                command = program.to_string_lossy().into_owned(),
+                error = e.to_string()
+            ),
         ),
         (TraceErrorKind::Spawn, None) => RunError::new(RunErrorKind::Spawn, e.to_string()),
-        _ => RunError::new(RunErrorKind::Os, format!("cannot trace the port: {e}")),
+        _ => RunError::new(
+            RunErrorKind::Os,
+            say!("run-cannot-trace", error = e.to_string()),
+        ),
     }
 }

@@ -13,6 +13,7 @@ use super::main_proc::Main;
 use super::sys::ppoll;
 use super::tree::{Tree, cmdline, kill_verified};
 use crate::outcome::{Exit, LeftBehind, RunOutcome};
+use crate::say::say;
 use crate::writer::Tracing;
 
 /// One read from a pipe at most.
@@ -76,11 +77,11 @@ impl Supervisor {
         let mut out = stdout
             .map(Stream::new)
             .transpose()
-            .map_err(|e| RunError::os("cannot read stdout", e))?;
+            .map_err(|e| RunError::os("os-read-stdout", e))?;
         let mut err = stderr
             .map(Stream::new)
             .transpose()
-            .map_err(|e| RunError::os("cannot read stderr", e))?;
+            .map_err(|e| RunError::os("os-read-stderr", e))?;
         let mut cap = Capture::new(cfg.output_limit);
         let mut pair = super::pair_start::PairStart::new(cfg.pair_after.as_deref());
         // A timeout past what an Instant can hold is no timeout at all (a century is as good).
@@ -145,7 +146,7 @@ impl Supervisor {
                     });
                 }
             }
-            ppoll(&mut fds, wait).map_err(|e| RunError::os("cannot wait for the port", e))?;
+            ppoll(&mut fds, wait).map_err(|e| RunError::os("os-wait-port", e))?;
             let ready = |i: usize| slots[i] != usize::MAX && fds[slots[i]].revents != 0;
 
             if ready(0) {
@@ -160,7 +161,7 @@ impl Supervisor {
                 let st = self
                     .main
                     .try_status()
-                    .map_err(|e| RunError::os("cannot wait for the main process", e))?;
+                    .map_err(|e| RunError::os("os-wait-main", e))?;
                 if let Some(st) = st {
                     self.status = Some(st);
                     main_exit_at = Some(Instant::now());
@@ -222,15 +223,17 @@ impl Supervisor {
         let mut refused = Vec::new();
         let mut schedule = tracer::ScheduleStats::default();
         let mut channels = crate::channels::Channels::default();
+        let mut holds = Vec::new();
         match self.main.take_trace() {
             Some(Ok(trace)) => {
                 schedule = trace.schedule.clone();
+                holds = trace.holds.clone();
                 tasks = attribute::tasks(&trace);
                 channels = crate::channels::Channels::of(&trace);
                 refused = super::fenced::refusals(&trace);
                 match attribute::stdout_writes(&trace, stdout_bytes) {
                     _ if output_limit_hit => {
-                        tracing = Tracing::Incomplete("the output passed the limit".into())
+                        tracing = Tracing::Incomplete(say!("trace-output-limit"))
                     }
                     Err(why) => tracing = Tracing::Incomplete(why),
                     Ok(writes) => {
@@ -240,9 +243,11 @@ impl Supervisor {
                     }
                 }
             }
-            Some(Err(e)) => tracing = Tracing::Incomplete(format!("the tracer failed: {e}")),
+            Some(Err(e)) => {
+                tracing = Tracing::Incomplete(say!("trace-failed", error = e.to_string()))
+            }
             None if self.main.is_traced() => {
-                tracing = Tracing::Incomplete("the tracer did not finish".into())
+                tracing = Tracing::Incomplete(say!("trace-unfinished"))
             }
             None => {}
         }
@@ -257,7 +262,21 @@ impl Supervisor {
             output_limit_hit,
             left_behind,
             elapsed,
-            shake_seed: cfg.shake.map(|s| s.seed).filter(|_| tracing.is_on()),
+            shake_seed: cfg
+                .shake
+                .map(|s| s.seed)
+                .filter(|_| tracing.is_on() && cfg.explore.is_none()),
+            // The choices that differ from the defaults: what replays this run's order.
+            explored: cfg
+                .explore
+                .as_ref()
+                .map(|_| {
+                    crate::explore::schedule_string(&crate::explore::deviations(
+                        &schedule.decisions,
+                    ))
+                })
+                .filter(|_| tracing.is_on()),
+            holds,
             tracing,
             tasks,
             schedule,
