@@ -32,6 +32,7 @@ mod pty;
 pub(crate) use pty::open_pair;
 mod start;
 mod supervise;
+mod watch;
 mod sys;
 mod tree;
 mod unfinished;
