@@ -32,6 +32,7 @@ mod parts;
 mod probe;
 mod scratch;
 mod seccomp;
+mod setup;
 mod status;
 
 pub use error::{FenceError, FenceErrorKind};
