@@ -191,7 +191,9 @@ pub(crate) fn identity(
         (false, false) => format!("uid {uid}"),
     };
     if root_keeps_uid {
-        found.missing.push("uid 0 is not held by the process limit".to_string());
+        found
+            .missing
+            .push("uid 0 is not held by the process limit".to_string());
     }
     (ids, drop_capabilities)
 }

@@ -55,7 +55,6 @@ mod run;
 mod run_checks;
 mod run_diff;
 mod run_facts;
-mod settle;
 mod shaking;
 mod spec;
 mod text;

@@ -309,8 +309,7 @@ fn grade_with_view(
     let mut fence_line = Some(main_hints::fence_short(&line));
     let mut view = ProgressView::new();
     if let Some(dir) = &cli.timeline {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
     }
     let graded = grader::grade_runs(spec, opts, &cli.command, &mut |p| {
         if let (Progress::Started { run: 1, .. }, Some(line)) = (p, fence_line.take()) {

@@ -100,7 +100,11 @@ fn no_source_file_is_over_400_lines() {
         })
         .collect();
     assert!(files.len() > 100, "found only {} files", files.len());
-    assert!(long.is_empty(), "over {FILE_MAX} lines:\n{}", long.join("\n"));
+    assert!(
+        long.is_empty(),
+        "over {FILE_MAX} lines:\n{}",
+        long.join("\n")
+    );
 }
 
 #[test]
@@ -120,7 +124,9 @@ fn no_function_is_over_80_lines() {
                     }
                     match WAITING.iter().find(|(w, n, _)| *w == file && *n == f.name) {
                         Some(w) => waiting_seen.push(w.0),
-                        None => long.push(format!("{file}:{} {}: {} lines", f.line, f.name, f.lines)),
+                        None => {
+                            long.push(format!("{file}:{} {}: {} lines", f.line, f.name, f.lines))
+                        }
                     }
                 }
             }
@@ -132,7 +138,10 @@ fn no_function_is_over_80_lines() {
         .iter()
         .filter(|(w, _, _)| !waiting_seen.contains(w))
         .collect();
-    assert!(stale.is_empty(), "no longer over the limit, take off WAITING: {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "no longer over the limit, take off WAITING: {stale:?}"
+    );
 }
 
 #[test]
@@ -166,7 +175,10 @@ fn a_loop_between_modules_is_found() {
     std::fs::create_dir_all(dir.join("b")).expect("mkdir");
     let write = |f: &str, s: &str| std::fs::write(dir.join(f), s).expect("write");
     write("lib.rs", "mod a;\nmod b;\npub use b::Two;\n");
-    write("a.rs", "pub struct One;\nfn f() -> crate::Two { todo!() }\n");
+    write(
+        "a.rs",
+        "pub struct One;\nfn f() -> crate::Two { todo!() }\n",
+    );
     write("b/mod.rs", "mod c;\npub use c::Two;\n");
     write("b/c.rs", "use crate::a::One;\npub struct Two(One);\n");
     let cycles = Crate::load(&dir.join("lib.rs")).cycles();

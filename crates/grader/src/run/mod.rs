@@ -32,10 +32,10 @@ mod pty;
 pub(crate) use pty::open_pair;
 mod start;
 mod supervise;
-mod watch;
 mod sys;
 mod tree;
 mod unfinished;
+mod watch;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -63,6 +63,9 @@ fn body_end(toks: &[Token], i: usize) -> Option<usize> {
 #[test]
 fn bodies_are_measured() {
     let src = "trait T { fn a(&self); }\nfn b() -> Vec<u8> {\n    vec![1]\n}\n#[cfg(test)]\nmod tests {\n    fn c() {}\n}\n";
-    let found: Vec<(String, usize)> = functions(src).into_iter().map(|f| (f.name, f.lines)).collect();
+    let found: Vec<(String, usize)> = functions(src)
+        .into_iter()
+        .map(|f| (f.name, f.lines))
+        .collect();
     assert_eq!(found, [("b".to_string(), 3)]);
 }

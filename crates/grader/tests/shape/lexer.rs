@@ -175,7 +175,10 @@ impl Lexer<'_> {
 
     fn word(&mut self) {
         let (start, line) = (self.at, self.line);
-        while self.peek(0).is_some_and(|c| c.is_alphanumeric() || c == '_') {
+        while self
+            .peek(0)
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        {
             self.bump();
         }
         let text = self.chars[start..self.at].iter().collect();

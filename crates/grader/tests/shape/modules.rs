@@ -258,7 +258,8 @@ pub fn without_test_items(toks: Vec<Token>) -> Vec<Token> {
     let mut i = 0;
     while i < toks.len() {
         let attr = ["#", "[", "cfg", "(", "test", ")", "]"];
-        let is_test = toks.len() >= i + attr.len() && attr.iter().zip(&toks[i..]).all(|(a, t)| t.is(a));
+        let is_test =
+            toks.len() >= i + attr.len() && attr.iter().zip(&toks[i..]).all(|(a, t)| t.is(a));
         if !is_test {
             out.push(toks[i].clone());
             i += 1;
@@ -299,7 +300,12 @@ fn path_at(toks: &[Token], mut i: usize) -> Vec<String> {
 
 /// Reads the use tree at token `i` under `prefix` into `out` (each path with the name it
 /// brings in); returns the token after it.
-fn use_tree(toks: &[Token], mut i: usize, prefix: Vec<String>, out: &mut Vec<(Vec<String>, String)>) -> usize {
+fn use_tree(
+    toks: &[Token],
+    mut i: usize,
+    prefix: Vec<String>,
+    out: &mut Vec<(Vec<String>, String)>,
+) -> usize {
     let mut path = prefix;
     if toks.get(i).is_some_and(|t| t.is("::")) {
         i += 1;
