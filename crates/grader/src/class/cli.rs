@@ -9,7 +9,8 @@ use clap::Parser;
 
 use crate::cli_args::{GradingArgs, one_line, positive};
 
-use super::grading::{ClassOptions, grade_class};
+use super::grading::grade_class;
+use super::options::ClassOptions;
 
 #[derive(Debug, Parser)]
 #[command(

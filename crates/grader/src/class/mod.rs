@@ -9,6 +9,7 @@
 //! written), `prepare` (spec, tools, output folder, jobs) and `rows` (a submission's row),
 //! `grading` (all of it), `cli` (the command line).
 
+mod build;
 mod buildlog;
 mod cargo;
 mod cargo_home;
@@ -19,6 +20,8 @@ mod error;
 mod fence_hook;
 mod grading;
 mod html;
+mod options;
+mod phases;
 mod pool;
 mod prepare;
 mod progress;
@@ -35,7 +38,8 @@ mod visible;
 pub use cli::{class_cli, class_command};
 pub use compile::RUST_EDITION;
 pub use error::{ClassError, ClassErrorKind};
-pub use grading::{ClassOptions, grade_class};
+pub use grading::grade_class;
+pub use options::ClassOptions;
 pub use prepare::default_jobs;
 pub use results::{BuildStatus, CSV_HEADER, ClassResults, ReportFiles, SubmissionResult, Verdict};
 pub use submission::Form;
