@@ -12,6 +12,7 @@
 //! drawn), `draw`, `strip` and `svg` (the picture), `html` (a report page), `from_run` (a graded
 //! run's timeline), `trace_run` (one run traced, for `grade trace`).
 
+mod arrows;
 mod draw;
 mod from_run;
 mod glyphs;
