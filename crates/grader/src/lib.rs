@@ -49,6 +49,7 @@ mod judge;
 mod load;
 mod outcome;
 mod pair;
+mod render;
 mod report;
 mod report_formats;
 mod run;

@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
+use crate::render::markup::xml_escape;
 use crate::report::{CheckKind, CheckReport, CheckStatus, Report};
-use crate::text::xml_escape;
 
 impl Report {
     /// For CI: one testsuite for the example, one testcase per check.

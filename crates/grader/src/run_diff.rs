@@ -4,6 +4,8 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
+use crate::render::terminal::visible;
+
 /// A failing run's lines beside a correct run's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunDiff {
@@ -35,11 +37,7 @@ impl RunDiff {
         let _ = writeln!(out, "{}", i18n::tr!(lang, id, run = d.run));
         // The run's lines escaped, to show a stray \r or tab; the patterns as written.
         let fit = |s: &str, escape: bool| -> String {
-            let shown: String = if escape {
-                s.escape_debug().collect()
-            } else {
-                s.to_string()
-            };
+            let shown: String = if escape { visible(s) } else { s.to_string() };
             if shown.chars().count() > WIDTH {
                 let cut: String = shown.chars().take(WIDTH - 3).collect();
                 format!("{cut}...")

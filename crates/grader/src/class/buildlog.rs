@@ -14,7 +14,7 @@ use fence::FenceOptions;
 use super::error::ClassError;
 use super::fence_hook::fence_step;
 use super::step::{StepEnd, prepare_step, run_step};
-use super::visible::visible_lines;
+use crate::render::terminal::visible_lines;
 
 /// The build log: every step's command line, then what it printed, then how it ended.
 pub(crate) struct Log {

@@ -15,6 +15,7 @@ mod cargo;
 mod cargo_home;
 mod cli;
 mod compile;
+mod csv_cell;
 mod deps;
 mod error;
 mod fence_hook;
@@ -33,7 +34,6 @@ mod scratch;
 mod step;
 mod submission;
 mod toolchain;
-mod visible;
 
 pub use cli::{class_cli, class_command};
 pub use compile::RUST_EDITION;

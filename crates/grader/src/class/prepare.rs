@@ -16,7 +16,7 @@ use super::options::ClassOptions;
 use super::rows::Against;
 use super::submission::{Form, Submission, discover};
 use super::toolchain::Toolchain;
-use super::visible::visible;
+use crate::render::terminal::visible;
 
 /// What a class is graded against, settled before anything is built.
 #[derive(Debug)]

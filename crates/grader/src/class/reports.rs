@@ -12,7 +12,7 @@ use crate::timeline::{html_report, run_timeline};
 
 use super::error::ClassError;
 use super::results::ReportFiles;
-use super::visible::visible_lines;
+use crate::render::terminal::visible_lines;
 
 /// The build log's name in a submission's folder.
 pub(crate) const BUILD_LOG: &str = "build.log";

@@ -6,8 +6,9 @@ use std::fmt::Write as _;
 use crate::text::columns;
 use serde::{Deserialize, Serialize};
 
+use super::csv_cell::csv_cell;
 use super::submission::Form;
-use super::visible::{csv_cell, visible};
+use crate::render::terminal::visible;
 
 /// The header of `results.csv`, exactly.
 pub const CSV_HEADER: &str =

@@ -8,7 +8,7 @@ use tracer::TaskKind;
 use super::draw::Canvas;
 use super::lanes::lane_of;
 use super::layout::fmt_time;
-use crate::text::xml_escape;
+use crate::render::markup::xml_escape;
 
 impl Canvas<'_, '_> {
     /// An arrow from each creator's lane to the lane of the task it created, at that time.

@@ -13,7 +13,7 @@ use super::lanes::{Lane, lane_of};
 use super::layout::{PLOT_X0, PLOT_X1, Placed, fmt_time};
 use super::place::{Geometry, MAX_MARKS, end_words, place};
 use super::scale::Scale;
-use crate::text::xml_escape;
+use crate::render::markup::xml_escape;
 
 /// Mark colors of line kinds, in order of first appearance (red is kept for highlights).
 pub(super) const KIND_COLORS: &[&str] = &[

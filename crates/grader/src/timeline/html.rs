@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 
 use i18n::{Lang, tr};
 
+use crate::render::markup::xml_escape;
 use crate::report::{CheckKind, CheckReport, CheckStatus, Report};
-use crate::text::xml_escape;
 
 const STYLE: &str = "
   body { font-family: sans-serif; margin: 1.5em; color: #2e3436 }

@@ -11,7 +11,7 @@ use super::draw::{Canvas, KIND_COLORS, STDERR_COLOR, UNKINDED_COLOR};
 use super::lanes::{Lane, lanes};
 use super::layout::{AXIS_H, LANE_H, PLOT_X0, PLOT_X1, STRIP_H, WIDTH, fmt_time};
 use super::scale::Scale;
-use crate::text::xml_escape;
+use crate::render::markup::xml_escape;
 
 /// Lanes drawn at most: a fork bomb's picture stays a picture.
 const MAX_LANES: usize = 200;

@@ -1,8 +1,7 @@
-//! Text that came from a submission (a file name, an output line, a compiler's message), made
-//! safe for where it is shown: a terminal or a text file shows control characters as escapes
-//! (`\x1b`), so a name cannot clear the screen, move the cursor or write the clipboard (OSC
-//! 52); a spreadsheet cell cannot start a formula (OWASP's CSV injection advice: a cell
-//! starting with `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`).
+//! Text for a terminal or a text file read in one: control characters shown as escapes
+//! (`\x1b`), so that text from a port or a submission (an output line, a file name, a
+//! compiler's message) cannot clear the screen, move the cursor or write the clipboard (OSC 52),
+//! and bidirectional overrides shown too, so that it cannot reorder what is displayed.
 
 use std::fmt::Write as _;
 
@@ -45,16 +44,6 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// A CSV cell as OWASP recommends: a leading `'` when it starts with `=`, `+`, `-`, `@`, tab
-/// or carriage return, so that a spreadsheet takes it as text. (Quoting is the CSV writer's.)
-pub(crate) fn csv_cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,21 +61,5 @@ mod tests {
             "a real backslash is told apart"
         );
         assert_eq!(visible("plain name é"), "plain name é");
-    }
-
-    #[test]
-    fn formulas_become_text() {
-        for (cell, want) in [
-            ("=cmd|' /c calc'!A0", "'=cmd|' /c calc'!A0"),
-            ("+x", "'+x"),
-            ("-x", "'-x"),
-            ("@SUM(1+1)", "'@SUM(1+1)"),
-            ("\tx", "'\tx"),
-            ("\rx", "'\rx"),
-            ("alice", "alice"),
-            ("", ""),
-        ] {
-            assert_eq!(csv_cell(cell), want);
-        }
     }
 }
