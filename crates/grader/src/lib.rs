@@ -37,12 +37,10 @@ mod checks;
 mod class;
 mod cli_args;
 mod confidence;
-mod confidence_text;
 mod coverage;
 mod diff;
 mod error;
 mod failure;
-mod fence_report;
 mod fencing;
 mod grade;
 mod judge;
@@ -51,7 +49,6 @@ mod outcome;
 mod pair;
 mod render;
 mod report;
-mod report_formats;
 mod run;
 mod run_checks;
 mod run_diff;
@@ -82,7 +79,6 @@ pub mod value_parsers {
 }
 pub use coverage::Coverage;
 pub use error::{GradeError, GradeErrorKind};
-pub use fence_report::fence_short;
 pub use fencing::{GradeFence, fence_status};
 pub use grade::{
     GradeOptions, Progress, SEED_ENV, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,
@@ -91,7 +87,10 @@ pub use grade::{
 pub use judge::judge;
 pub use load::closest;
 pub use outcome::{Exit, LeftBehind, Line, RunOutcome};
-pub use report::{CheckKind, CheckReport, CheckStatus, Failure, Format, Report};
+pub use render::Format;
+pub use render::fence::fence_short;
+pub use render::html::html_report;
+pub use report::{CheckKind, CheckReport, CheckStatus, Failure, Report};
 pub use run::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind, run_once};
 pub use run_checks::{
     EXIT_CHECK, FORMAT_CHECK, LEFT_BEHIND_CHECK, LINES_CHECK, OUTPUT_LIMIT_CHECK, TIMEOUT_CHECK,
@@ -106,6 +105,6 @@ pub use spec::error::{SpecError, SpecErrorKind};
 pub use spec::params::{ParamError, Params};
 pub use timeline::{
     Link, OpenSpan, Timeline, TimelineLine, TraceRunError, TraceRunOptions, TracedRun, WriterLine,
-    html_report, run_timeline, trace_command, writer_lines,
+    run_timeline, trace_command, writer_lines,
 };
 pub use writer::{Role, RunTask, Tracing, Writer};

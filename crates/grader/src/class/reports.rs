@@ -6,9 +6,11 @@ use std::fs;
 use std::path::Path;
 
 use crate::outcome::RunOutcome;
-use crate::report::{CheckStatus, Format, Report};
+use crate::render::Format;
+use crate::render::html::html_report;
+use crate::report::{CheckStatus, Report};
 use crate::spec::Spec;
-use crate::timeline::{html_report, run_timeline};
+use crate::timeline::run_timeline;
 
 use super::error::ClassError;
 use super::results::ReportFiles;

@@ -43,8 +43,19 @@ impl Crate {
         while let Some((path, file)) = todo.pop() {
             let src = std::fs::read_to_string(&file)
                 .unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
-            let toks = without_test_items(tokens(&src));
-            for child in declared_modules(&toks) {
+            let all = tokens(&src);
+            let toks = without_test_items(all.clone());
+            let mut children = declared_modules(&toks);
+            if !path.is_empty() {
+                // Modules a macro declares (`mod $file;`): the other files of its folder.
+                let declared = declared_modules(&all);
+                children.extend(
+                    undeclared_files(&file)
+                        .into_iter()
+                        .filter(|f| !declared.contains(f)),
+                );
+            }
+            for child in children {
                 let mut child_path = path.clone();
                 child_path.push(child.clone());
                 todo.push((child_path, child_file(&file, &child)));
@@ -227,18 +238,44 @@ impl Crate {
 /// Where module `name` declared in `parent` lives: `name.rs` or `name/mod.rs` beside a root or
 /// `mod.rs`, else in the folder named after the parent.
 fn child_file(parent: &Path, name: &str) -> PathBuf {
-    let stem = parent.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-    let dir = parent.parent().unwrap_or(Path::new("."));
-    let dir = match stem {
-        "lib" | "main" | "mod" => dir.to_path_buf(),
-        _ => dir.join(stem),
-    };
+    let dir = children_dir(parent);
     let flat = dir.join(format!("{name}.rs"));
     if flat.exists() {
         flat
     } else {
         dir.join(name).join("mod.rs")
     }
+}
+
+/// The folder of the modules `parent` declares.
+fn children_dir(parent: &Path) -> PathBuf {
+    let stem = parent.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let dir = parent.parent().unwrap_or(Path::new("."));
+    match stem {
+        "lib" | "main" | "mod" => dir.to_path_buf(),
+        _ => dir.join(stem),
+    }
+}
+
+/// The modules in the folder of `parent`'s modules, declared or not.
+fn undeclared_files(parent: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(children_dir(parent)) else {
+        return Vec::new();
+    };
+    let mut names = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        let module = if path.is_dir() {
+            path.join("mod.rs").exists()
+        } else {
+            path.extension().is_some_and(|e| e == "rs") && name != "mod"
+        };
+        if module {
+            names.push(name.to_string());
+        }
+    }
+    names
 }
 
 /// The modules `mod name;` declares (inline `mod name { ... }` are part of the file).

@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 
 use i18n::{Lang, tr};
 
-use crate::render::markup::xml_escape;
+use super::diff::diff_text;
+use super::markup::xml_escape;
 use crate::report::{CheckKind, CheckReport, CheckStatus, Report};
 
 const STYLE: &str = "
@@ -87,11 +88,7 @@ fn summary(out: &mut String, report: &Report, lang: Lang) {
 fn facts(out: &mut String, report: &Report, lang: Lang) {
     let mut facts = report.facts.text();
     if !report.fence.is_empty() {
-        let _ = writeln!(
-            facts,
-            "{}",
-            crate::fence_report::fence_said(&report.fence, lang)
-        );
+        let _ = writeln!(facts, "{}", super::fence::fence_said(&report.fence, lang));
     }
     if !facts.trim().is_empty() {
         let _ = writeln!(
@@ -124,7 +121,7 @@ fn diff(out: &mut String, report: &Report, lang: Lang) {
         return;
     };
     let mut text = String::new();
-    d.render(&mut text);
+    diff_text(d, &mut text);
     let beside = match d.beside == crate::run_diff::REFERENCE_RUN {
         true => "html-beside",
         false => "html-beside-spec",

@@ -1,12 +1,24 @@
-//! The report's renderings for machines: JUnit for CI, a Gradescope `results.json` body, and
-//! the words both give each check.
+//! The report's renderings for machines: JSON for tools, JUnit for CI, a Gradescope
+//! `results.json` body, and the words the last two give each check.
 
 use std::fmt::Write as _;
 
-use crate::render::markup::xml_escape;
+use super::markup::xml_escape;
 use crate::report::{CheckKind, CheckReport, CheckStatus, Report};
 
 impl Report {
+    /// For tools: the report as JSON, with `score` (checks passed) and `max_score` (checks).
+    pub fn json(&self) -> String {
+        let mut v = serde_json::to_value(self).unwrap_or_default();
+        if let Some(map) = v.as_object_mut() {
+            map.insert("score".into(), self.score().into());
+            map.insert("max_score".into(), self.checks.len().into());
+        }
+        let mut s = serde_json::to_string_pretty(&v).unwrap_or_else(|_| "{}".into());
+        s.push('\n');
+        s
+    }
+
     /// For CI: one testsuite for the example, one testcase per check.
     pub fn junit(&self) -> String {
         let failed = self.checks.iter().filter(|c| !c.passed).count();
@@ -23,7 +35,7 @@ impl Report {
             self.checks.len()
         );
         // JUnit wants a suite's properties before its test cases.
-        crate::fence_report::junit_properties(self, &mut out);
+        super::fence::junit_properties(self, &mut out);
         for c in &self.checks {
             let _ = write!(
                 out,
@@ -100,7 +112,7 @@ impl Report {
                     total = self.checks.len(),
                     runs = self.runs
                 ),
-                crate::fence_report::gradescope_suffix(self)
+                super::fence::gradescope_suffix(self)
             ),
             "tests": tests,
         });

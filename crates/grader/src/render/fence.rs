@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::render::markup::xml_escape;
+use super::markup::xml_escape;
 use crate::report::Report;
 
 /// JUnit: `<properties>` with `fence` and one `note` per note.
