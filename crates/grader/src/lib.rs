@@ -22,8 +22,9 @@
 //! `text` (how messages quote it); `spec` (the format, knowing no check type by name); `checks`
 //! (one file per check type); `load` (specs from text, files and the built-in table); `run` (one
 //! supervised, traced run); `shaking` (which runs are shaken); `run_checks`, `causes` and `judge`
-//! (the verdict); `run_facts`, `report` and `report_formats` (its renderings); `grade` (all of
-//! it).
+//! (the verdict); `run_facts` and `report` (what the verdict holds); `render` (its renderings,
+//! and the escapers for terminals and markup); `grade` (all of it: options, setup, the runs,
+//! when to stop).
 //!
 //! Beside them, `class` grades a whole class ([`grade_class`], `grade class`) and `bundle`
 //! writes a Gradescope autograder (`grade gradescope`), sharing `cli_args`.
