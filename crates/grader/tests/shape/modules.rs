@@ -27,6 +27,10 @@ pub struct Crate {
     pub modules: BTreeMap<ModPath, Module>,
 }
 
+/// Sibling modules that use each other (as `a::b`), and a use that makes each arrow: the
+/// file, the line, the module used.
+pub type Cycle = (Vec<String>, Vec<(PathBuf, usize, String)>);
+
 /// A use of one module's items by another, and where it was seen.
 #[derive(Debug, Clone)]
 pub struct Edge {
@@ -183,7 +187,7 @@ impl Crate {
 
     /// Groups of sibling modules that use each other's items, directly or round a loop: for
     /// each, the modules (as `a::b`) and a use that makes each arrow (file, line, module used).
-    pub fn cycles(&self) -> Vec<(Vec<String>, Vec<(PathBuf, usize, String)>)> {
+    pub fn cycles(&self) -> Vec<Cycle> {
         // A use from a::b::c of a::d::e is one of d by b, between siblings under a.
         let mut sibling: BTreeMap<(ModPath, ModPath), Vec<&Edge>> = BTreeMap::new();
         let edges = self.edges();
