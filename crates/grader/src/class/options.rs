@@ -17,7 +17,7 @@ pub struct ClassOptions {
     pub spec: Option<PathBuf>,
     /// How to grade each submission.
     pub grading: GradeOptions,
-    /// Worker threads (at least 1); `None`: [`default_jobs`] for the example.
+    /// Worker threads (at least 1); `None`: [`default_jobs`](crate::default_jobs) for the example.
     pub jobs: Option<usize>,
     /// Where the results and each submission's reports and build log go (made if missing).
     pub out: PathBuf,
