@@ -3,11 +3,13 @@
 //!
 //! From the bottom up: `submission` (what each entry of the class folder is), `scratch` (a
 //! private folder, a project's copy), `step` (one build step run to its end or its deadline,
-//! nothing of it left running), `fence_hook` (where the build fence plugs in), `compile` (a
-//! submission into the command that runs it, with its build log), `pool` (worker threads fed
-//! through `crossbeam-channel`), `progress` (stderr), `results`, `html` and `reports` (what is
-//! written), `prepare` (spec, tools, output folder, jobs) and `rows` (a submission's row),
-//! `grading` (all of it), `cli` (the command line).
+//! nothing of it left running), `fence_hook` (where the build fence plugs in), `compile` (what
+//! builds share, single files built), `cargo` (a Cargo project built), `build` (a submission
+//! into the command that runs it, with its build log), `pool` (worker threads fed through
+//! `crossbeam-channel`), `progress` (stderr), `results`, `csv_cell`, `html` and `reports` (what
+//! is written), `options`, `prepare` (spec, checks, submissions, tools, build context, output
+//! folder, jobs), `rows` (a submission's row), `phases` (every build, then every grading, on the
+//! pool), `grading` (all of it, as its steps), `cli` (the command line).
 
 mod build;
 mod buildlog;
