@@ -19,7 +19,9 @@ pub(crate) enum Step {
     Join,
     IdMaps,
     Mount,
+    Bind,
     Loopback,
+    Relay,
     Capabilities,
     Rlimit,
     NoNewPrivs,
@@ -39,7 +41,9 @@ impl Step {
             Step::Join => b"fence: could not join the run's namespaces\n",
             Step::IdMaps => b"fence: could not write uid/gid maps\n",
             Step::Mount => b"fence: could not mount the scratch tmpfs\n",
+            Step::Bind => b"fence: could not bind a read-only folder into the run\n",
             Step::Loopback => b"fence: could not bring the loopback up\n",
+            Step::Relay => b"fence: could not hand the relay listener over\n",
             Step::Capabilities => b"fence: could not drop capabilities\n",
             Step::Rlimit => b"fence: could not set a resource limit\n",
             Step::NoNewPrivs => b"fence: could not set no_new_privs\n",
@@ -89,8 +93,12 @@ pub(crate) struct Plan {
     pub id_maps: Option<IdMaps>,
     /// Mounts, in order (the first makes `/` private).
     pub mounts: Vec<Mount>,
+    /// Folders bound read-only, after the mounts.
+    pub binds: Vec<crate::bind::ChildBind>,
     /// Bring `lo` up.
     pub loopback: Option<IfReqFlags>,
+    /// Listen on the run's loopback and hand the listener to the parent (after `lo` is up).
+    pub relay: Option<crate::relay::ChildRelay>,
     /// Ids to switch to after the namespaces (root without a user namespace).
     pub drop_after: Option<(libc::uid_t, libc::gid_t)>,
     /// Drop every capability for good (root keeping uid 0): the highest capability number.
@@ -112,24 +120,6 @@ pub(crate) struct Plan {
 const SETGROUPS: &[u8] = b"/proc/self/setgroups\0";
 const UID_MAP: &[u8] = b"/proc/self/uid_map\0";
 const GID_MAP: &[u8] = b"/proc/self/gid_map\0";
-
-/// `struct __user_cap_header_struct`.
-#[repr(C)]
-struct CapHeader {
-    version: u32,
-    pid: libc::c_int,
-}
-
-/// `struct __user_cap_data_struct`.
-#[repr(C)]
-#[derive(Clone, Copy)]
-struct CapData {
-    effective: u32,
-    permitted: u32,
-    inheritable: u32,
-}
-
-const LINUX_CAPABILITY_VERSION_3: u32 = 0x2008_0522;
 
 impl Plan {
     /// Carries out the plan in the forked child; on failure writes the failed step's line on
@@ -189,8 +179,14 @@ impl Plan {
                 libc::mount(m.source.as_ptr(), m.target.as_ptr(), fstype, m.flags, data)
             })?;
         }
+        for bind in &self.binds {
+            crate::bind::bind_in_child(bind).map_err(|e| (Step::Bind, e))?;
+        }
         if let Some(ifreq) = self.loopback {
             loopback_up(ifreq).map_err(|e| (Step::Loopback, e))?;
+        }
+        if let Some(relay) = &self.relay {
+            crate::relay::listen_and_send(relay).map_err(|e| (Step::Relay, e))?;
         }
         if let Some(ruleset) = &self.landlock {
             for dir in &self.landlock_late {
@@ -202,7 +198,7 @@ impl Plan {
             drop_ids(uid, gid)?;
         }
         if let Some(last) = self.drop_capabilities {
-            drop_capabilities(last).map_err(|e| (Step::Capabilities, e))?;
+            crate::caps::drop_capabilities(last).map_err(|e| (Step::Capabilities, e))?;
         }
         for (resource, limit) in &self.rlimits {
             // SAFETY: setrlimit reads a prepared struct.
@@ -345,54 +341,4 @@ fn loopback_up(mut ifreq: IfReqFlags) -> io::Result<()> {
     // SAFETY: closes the socket opened above.
     unsafe { libc::close(fd) };
     result
-}
-
-/// Drops every capability so that even uid 0 gains none at execve: securebits (locked), the
-/// bounding set, the ambient set, then the permitted, effective and inheritable sets.
-fn drop_capabilities(last: libc::c_int) -> io::Result<()> {
-    let bits = libc::SECBIT_NOROOT
-        | libc::SECBIT_NOROOT_LOCKED
-        | libc::SECBIT_NO_SETUID_FIXUP
-        | libc::SECBIT_NO_SETUID_FIXUP_LOCKED
-        | libc::SECBIT_KEEP_CAPS_LOCKED
-        | libc::SECBIT_NO_CAP_AMBIENT_RAISE
-        | libc::SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED;
-    // SAFETY: prctl with integer arguments.
-    if unsafe { libc::prctl(libc::PR_SET_SECUREBITS, bits as libc::c_ulong, 0, 0, 0) } == -1 {
-        return Err(io::Error::last_os_error());
-    }
-    for cap in 0..=last {
-        // SAFETY: prctl with integer arguments.
-        if unsafe { libc::prctl(libc::PR_CAPBSET_DROP, cap as libc::c_ulong, 0, 0, 0) } == -1 {
-            return Err(io::Error::last_os_error());
-        }
-    }
-    // SAFETY: prctl with integer arguments.
-    let rc = unsafe {
-        libc::prctl(
-            libc::PR_CAP_AMBIENT,
-            libc::PR_CAP_AMBIENT_CLEAR_ALL as libc::c_ulong,
-            0,
-            0,
-            0,
-        )
-    };
-    if rc == -1 {
-        return Err(io::Error::last_os_error());
-    }
-    let header = CapHeader {
-        version: LINUX_CAPABILITY_VERSION_3,
-        pid: 0,
-    };
-    let data = [CapData {
-        effective: 0,
-        permitted: 0,
-        inheritable: 0,
-    }; 2];
-    // SAFETY: capset reads a header and two data structs of the kernel's v3 layout.
-    let rc = unsafe { libc::syscall(libc::SYS_capset, &header as *const CapHeader, data.as_ptr()) };
-    if rc == -1 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
 }

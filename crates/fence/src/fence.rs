@@ -2,15 +2,17 @@
 //! that puts the forked child inside it.
 
 use std::ffi::CString;
+use std::net::TcpListener;
 use std::os::fd::{FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use seccompiler::BpfProgram;
 
+use crate::bind::{Bind, ChildBind, clone_tree};
 use crate::child::Plan;
 use crate::error::{FenceError, FenceErrorKind};
 use crate::landlock_rules;
@@ -33,11 +35,15 @@ pub struct Fence {
     ids: Ids,
     namespaces: bool,
     mounts: Vec<RunMount>,
+    /// Folders bound read-only into the run (those its ids cannot reach on the host).
+    binds: Vec<Bind>,
     /// The ruleset's paths, and the kernel's Landlock ABI (a ruleset is built per child).
     landlock: Option<(landlock_rules::Paths, i32)>,
     seccomp: Vec<BpfProgram>,
     rlimits: Vec<(libc::__rlimit_resource_t, libc::rlimit)>,
     drop_capabilities: Option<libc::c_int>,
+    /// Our end of the socket pair the last child applied hands its relay listener through.
+    relay_end: Mutex<Option<OwnedFd>>,
 }
 
 impl Fence {
@@ -57,6 +63,8 @@ impl Fence {
         let scratch = setup::scratch(options, ids, namespaces)?;
         let (mounts, private_shm) =
             setup::tmpfs_mounts(namespaces, scratch.path(), options.max_disk)?;
+        setup::check_relay(options, namespaces)?;
+        let binds = setup::binds(options, ids, namespaces)?;
         let landlock = setup::landlock(
             &probe,
             options,
@@ -66,7 +74,7 @@ impl Fence {
             &mut found,
         )?;
         let seccomp = setup::seccomp(&probe, options, &mut found)?;
-        let (who, drop_capabilities) = setup::identity(&probe, options, ids, &mut found);
+        let (who, drop_capabilities) = setup::identity(&probe, options, ids, &binds, &mut found);
         let status = FenceStatus {
             fenced: true,
             namespaces,
@@ -75,6 +83,7 @@ impl Fence {
             seccomp: !seccomp.is_empty(),
             ids: who,
             missing: found.missing,
+            relay: options.relay_port,
         };
         Ok(Fence {
             rlimits: rlimits(options),
@@ -84,9 +93,11 @@ impl Fence {
             ids,
             namespaces,
             mounts,
+            binds,
             landlock,
             seccomp,
             drop_capabilities,
+            relay_end: Mutex::new(None),
         })
     }
 
@@ -106,7 +117,19 @@ impl Fence {
     /// brings its loopback up, sets the rlimits, and enforces Landlock and seccomp. Add other
     /// hooks (the tracer's) after this one.
     pub fn apply(&self, command: &mut Command) -> Result<(), FenceError> {
-        let plan = self.plan(None)?;
+        let mut plan = self.plan(None)?;
+        if let Some(port) = self.options.relay_port {
+            let (ours, theirs) = std::os::unix::net::UnixStream::pair().map_err(|e| {
+                FenceError::with_source(FenceErrorKind::InvalidOption, "a relay socket pair", e)
+            })?;
+            plan.relay = Some(crate::relay::ChildRelay {
+                addr: crate::relay::loopback_addr(port),
+                to_parent: theirs.into(),
+            });
+            if let Ok(mut end) = self.relay_end.lock() {
+                *end = Some(ours.into());
+            }
+        }
         self.set_env(command);
         let plan = Arc::new(plan);
         // SAFETY: the hook only runs Plan::enforce, which makes raw syscalls on data prepared
@@ -143,6 +166,25 @@ impl Fence {
         // SAFETY: as in `apply`.
         unsafe { command.pre_exec(move || plan.enforce()) };
         Ok(())
+    }
+
+    /// The relay listener of the run last started with [`apply`](Self::apply) (with
+    /// [`FenceOptions::relay_port`]): call it once the spawn has returned. `None` when there is
+    /// no relay, or the child failed before it listened.
+    ///
+    /// Errors: the socket pair cannot be read.
+    pub fn take_relay(&self) -> Result<Option<TcpListener>, FenceError> {
+        let end = self.relay_end.lock().ok().and_then(|mut e| e.take());
+        let Some(end) = end else {
+            return Ok(None);
+        };
+        crate::relay::receive_listener(&end).map_err(|e| {
+            FenceError::with_source(
+                FenceErrorKind::InvalidOption,
+                "receiving the relay listener",
+                e,
+            )
+        })
     }
 
     fn set_env(&self, command: &mut Command) {
@@ -207,7 +249,24 @@ impl Fence {
                 }
                 plan.mounts.push(m);
             }
-            if self.options.loopback && self.options.host_network_tcp_ports.is_none() {
+            let mut covered: Vec<&std::ffi::CStr> = Vec::new();
+            for bind in &self.binds {
+                let cover = bind
+                    .cover
+                    .as_ref()
+                    .filter(|c| !covered.contains(&c.as_c_str()));
+                if let Some(c) = cover {
+                    covered.push(c);
+                }
+                plan.binds.push(ChildBind {
+                    cover: cover.cloned(),
+                    mkdirs: bind.mkdirs.clone(),
+                    target: bind.target.clone(),
+                    tree: clone_tree(bind)?,
+                });
+            }
+            let wants_lo = self.options.loopback || self.options.relay_port.is_some();
+            if wants_lo && self.options.host_network_tcp_ports.is_none() {
                 plan.loopback = Some(loopback_request());
             }
         }
@@ -221,7 +280,12 @@ fn validate(options: &FenceOptions) -> Result<(), FenceError> {
     if options.max_procs == 0 || options.max_memory == 0 || options.max_disk == 0 {
         return bad("max_procs, max_memory and max_disk must be above 0".to_string());
     }
-    for p in options.read_only.iter().chain(&options.writable) {
+    for p in options
+        .read_only
+        .iter()
+        .chain(&options.writable)
+        .chain(&options.bound_read_only)
+    {
         if !p.is_absolute() {
             return bad(format!("{} is not an absolute path", p.display()));
         }

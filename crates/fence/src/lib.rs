@@ -10,8 +10,10 @@
 //! 1. as root, drops to `nobody` (setgroups, setresgid, setresuid);
 //! 2. unshares user, network, mount, IPC and UTS namespaces, mapping its own ids;
 //! 3. makes mounts private and mounts a tmpfs of `max_disk` on the scratch directory (and on
-//!    `/dev/shm`);
-//! 4. brings its own `lo` up (the host's loopback listeners are out of reach);
+//!    `/dev/shm`), and binds read-only the folders of `bound_read_only` its ids cannot reach
+//!    (a toolchain under `/root`);
+//! 4. brings its own `lo` up (the host's loopback listeners are out of reach), and with
+//!    `relay_port` listens there and hands the listener to the invoker, the run's one way out;
 //! 5. sets rlimits (processes and threads, data memory, file size, core, CPU);
 //! 6. sets no_new_privs and enforces Landlock (files; TCP when there is no network namespace;
 //!    signals and abstract Unix sockets scoped to the run) and the seccomp deny list.
@@ -21,6 +23,8 @@
 
 #![deny(missing_docs)]
 
+mod bind;
+mod caps;
 mod child;
 mod error;
 mod fence;
@@ -30,6 +34,7 @@ mod landlock_rules;
 mod options;
 mod parts;
 mod probe;
+mod relay;
 mod scratch;
 mod seccomp;
 mod setup;
@@ -37,6 +42,6 @@ mod status;
 
 pub use error::{FenceError, FenceErrorKind};
 pub use fence::Fence;
-pub use options::{BuildPaths, Disabled, FenceOptions, RunAs, SYSTEM_PATH};
-pub use probe::{NOBODY, Probe, probe};
+pub use options::{BuildPaths, Disabled, FenceOptions, NOBODY, RunAs, SYSTEM_PATH};
+pub use probe::{Probe, probe};
 pub use status::FenceStatus;

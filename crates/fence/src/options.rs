@@ -5,6 +5,9 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// The uid and gid of `nobody`, which a run started by root gets.
+pub const NOBODY: u32 = 65534;
+
 /// One GiB, the default memory limit.
 const GIB: u64 = 1 << 30;
 /// One MiB.
@@ -59,6 +62,15 @@ pub struct FenceOptions {
     pub read_only: Vec<PathBuf>,
     /// Extra paths the run may also write below (a build's target directory). Absolute.
     pub writable: Vec<PathBuf>,
+    /// Folders the run may read and execute below (as `read_only`) that its ids may not
+    /// reach on the host: a toolchain under `/root` (mode 0700) for a run that root drops to
+    /// `nobody`. Each is bound read-only at the same path inside the run's mount namespace,
+    /// over a private tmpfs on the first folder above it that `nobody` cannot search (which
+    /// hides the rest of that folder); the host's modes are left as they are. A folder the
+    /// run's ids reach already is only read-only. Needs the namespaces when a bind is needed
+    /// ([`Fence::prepare`](crate::Fence::prepare) fails without them), and the folder itself
+    /// must give others read and search.
+    pub bound_read_only: Vec<PathBuf>,
     /// Whether the run's own loopback is up (127.0.0.1 and ::1 inside the run only).
     /// Without a network namespace, TCP bind and connect are refused either way.
     pub loopback: bool,
@@ -68,6 +80,13 @@ pub struct FenceOptions {
     /// dependencies over HTTPS (`[443]`); UDP is not fenced (name lookups work), and a host
     /// listener on an allowed port stays reachable.
     pub host_network_tcp_ports: Option<Vec<u16>>,
+    /// `Some(port)`: the run has a network namespace of its own with its loopback up, and
+    /// nothing else: before the program starts, the fence listens on `127.0.0.1:port` inside
+    /// it and hands that listener to the invoker ([`Fence::take_relay`](crate::Fence::take_relay),
+    /// after the spawn), which relays what it accepts to what it allows (an HTTPS proxy for a
+    /// dependency fetch). The run reaches nothing else of the host's network, UDP included.
+    /// Needs the namespaces; not with `host_network_tcp_ports`.
+    pub relay_port: Option<u16>,
     /// Whose ids the run gets.
     pub run_as: RunAs,
     /// Where the scratch directory is made; `None` for `std::env::temp_dir()`.
@@ -89,8 +108,10 @@ impl Default for FenceOptions {
             cpu_time: None,
             read_only: Vec::new(),
             writable: Vec::new(),
+            bound_read_only: Vec::new(),
             loopback: true,
             host_network_tcp_ports: None,
+            relay_port: None,
             run_as: RunAs::Nobody,
             scratch_parent: None,
             path: OsString::from(SYSTEM_PATH),
@@ -123,8 +144,9 @@ impl FenceOptions {
     /// set. Fetch first (`grade class` runs `cargo fetch` in this fence too, with the project
     /// and its private `CARGO_HOME` writable: a project's toolchain file or a git dependency
     /// must never be acted on with the invoker's rights), then `cargo build --offline --locked`
-    /// inside: the project is read-only. Runs as the invoker ([`RunAs::Invoker`]) because a root toolchain lives under
-    /// `/root`, which `nobody` cannot enter.
+    /// inside: the project is read-only. Runs as the invoker ([`RunAs::Invoker`]) because a root
+    /// toolchain lives under `/root`, which `nobody` cannot enter: to run it as `nobody`, set
+    /// [`RunAs::Nobody`] and put the toolchain in `bound_read_only` (as `grade class` does).
     pub fn for_build(paths: &BuildPaths) -> FenceOptions {
         let mut read_only = vec![paths.project.clone()];
         for sub in ["registry", "git", "bin", "config.toml", "config"] {

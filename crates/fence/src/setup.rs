@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use seccompiler::BpfProgram;
 
+use crate::bind::{Bind, plan_bind};
 use crate::child::Mount;
-use crate::error::FenceError;
+use crate::error::{FenceError, FenceErrorKind};
 use crate::landlock_rules;
 use crate::options::{FenceOptions, RunAs};
 use crate::parts::{cap_last_cap, mount};
@@ -94,6 +95,47 @@ pub(crate) fn tmpfs_mounts(
     Ok((mounts, private_shm))
 }
 
+/// A relay needs a network namespace of the run's own.
+pub(crate) fn check_relay(options: &FenceOptions, namespaces: bool) -> Result<(), FenceError> {
+    if options.relay_port.is_some() && (!namespaces || options.host_network_tcp_ports.is_some()) {
+        return Err(FenceError::new(
+            FenceErrorKind::InvalidOption,
+            "a relay needs a network namespace of the run's own (namespaces, no host network)",
+        ));
+    }
+    Ok(())
+}
+
+/// When root drops to nobody: the folders of `bound_read_only` nobody cannot reach, to bind
+/// read-only into the run (which needs namespaces).
+pub(crate) fn binds(
+    options: &FenceOptions,
+    (_, _, drop): Ids,
+    namespaces: bool,
+) -> Result<Vec<Bind>, FenceError> {
+    let mut binds = Vec::new();
+    if !drop {
+        return Ok(binds);
+    }
+    for path in &options.bound_read_only {
+        let bind = plan_bind(path)?;
+        if bind.cover.is_none() {
+            continue;
+        }
+        if !namespaces {
+            return Err(FenceError::new(
+                FenceErrorKind::InvalidOption,
+                format!(
+                    "{} is out of nobody's reach and cannot be bound without namespaces",
+                    path.display()
+                ),
+            ));
+        }
+        binds.push(bind);
+    }
+    Ok(binds)
+}
+
 /// Landlock's ruleset paths and the kernel's ABI, unless switched off or missing.
 pub(crate) fn landlock(
     probe: &Probe,
@@ -121,7 +163,12 @@ pub(crate) fn landlock(
     let host_ports = options.host_network_tcp_ports.clone();
     let refuse_tcp = !namespaces || host_ports.is_some();
     let paths = landlock_rules::Paths {
-        read_only: options.read_only.clone(),
+        read_only: options
+            .read_only
+            .iter()
+            .chain(&options.bound_read_only)
+            .cloned()
+            .collect(),
         writable: options.writable.clone(),
         scratch: scratch.to_path_buf(),
         dev_shm: private_shm.then(|| PathBuf::from("/dev/shm")),
@@ -175,17 +222,26 @@ pub(crate) fn seccomp(
     Ok(Vec::new())
 }
 
-/// Who the run is, in words, and the capabilities root drops when it keeps its uid (the last
-/// capability's number).
+/// Who the run is, in words (with what is bound into it), and the capabilities root drops
+/// when it keeps its uid (the last capability's number).
 pub(crate) fn identity(
     probe: &Probe,
     options: &FenceOptions,
     (uid, _, drop): Ids,
+    binds: &[Bind],
     found: &mut Found,
 ) -> (String, Option<libc::c_int>) {
     let root_keeps_uid = probe.root && options.run_as == RunAs::Invoker;
     let drop_capabilities = root_keeps_uid.then(cap_last_cap);
     let ids = match (drop, root_keeps_uid) {
+        (true, _) if !binds.is_empty() => format!(
+            "nobody (65534), with {} bound read-only",
+            binds
+                .iter()
+                .map(|b| b.path.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         (true, _) => "nobody (65534)".to_string(),
         (false, true) => "uid 0 without capabilities".to_string(),
         (false, false) => format!("uid {uid}"),

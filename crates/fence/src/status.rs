@@ -22,6 +22,9 @@ pub struct FenceStatus {
     pub ids: String,
     /// Each missing fence, with what it leaves open.
     pub missing: Vec<String>,
+    /// The port of the run's relay to the invoker, if it has one
+    /// ([`FenceOptions::relay_port`](crate::FenceOptions::relay_port)).
+    pub relay: Option<u16>,
 }
 
 impl FenceStatus {
@@ -35,6 +38,7 @@ impl FenceStatus {
             seccomp: false,
             ids: "the invoker's".to_string(),
             missing: vec![format!("not fenced ({why})")],
+            relay: None,
         }
     }
 
@@ -46,6 +50,11 @@ impl FenceStatus {
         let mut up = Vec::new();
         if self.namespaces {
             up.push("user+net+mount+ipc+uts namespaces".to_string());
+        }
+        if let Some(port) = self.relay {
+            up.push(format!(
+                "no network but a relay on the run's 127.0.0.1:{port} to grade (no UDP, no host listener)"
+            ));
         }
         if let Some(abi) = self.landlock_abi {
             up.push(format!(

@@ -39,17 +39,18 @@ pub(crate) fn cause_note(run: &RunOutcome) -> Option<String> {
                 .get(&pid)
                 .is_some_and(|end| end.saturating_sub(at) <= AT_EXIT)
     };
-    // Written again: a child's line, at its exit, that its parent process wrote before.
+    // Written again: a child's line, at its exit, that its parent process wrote too (before it,
+    // or after it when the child ended first).
     for (n, line) in run.lines.iter().enumerate() {
         let Some(w) = line.writer else { continue };
         let Some(parent) = w.ppid else { continue };
         if w.role == Role::Thread || !at_exit(w.pid, line.at) {
             continue;
         }
-        let earlier = run.lines[..n]
-            .iter()
-            .any(|l| l.text == line.text && l.writer.is_some_and(|p| p.pid == parent));
-        if earlier {
+        let copied = run.lines.iter().enumerate().any(|(i, l)| {
+            i != n && l.text == line.text && l.writer.is_some_and(|p| p.pid == parent)
+        });
+        if copied {
             return Some(format!(
                 "cause: line {} {:?} was written again by pid {} as it exited: the line was still in pid {parent}'s output buffer when it forked, so both processes flushed it (flush stdout before fork; at a terminal the line is flushed at once)",
                 n + 1,

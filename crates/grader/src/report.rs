@@ -43,6 +43,14 @@ pub enum CheckStatus {
     Undecided,
 }
 
+impl CheckStatus {
+    /// Whether the check is worth a point: it passed or it failed. The others fail nothing, and
+    /// must cost a correct port nothing either.
+    pub fn counts(self) -> bool {
+        matches!(self, CheckStatus::Passed | CheckStatus::Failed)
+    }
+}
+
 /// The verdict of one check over all runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckReport {
@@ -160,6 +168,12 @@ impl Report {
     /// The score: one point per check passed (a check not reached scores nothing).
     pub fn score(&self) -> usize {
         self.count(CheckStatus::Passed)
+    }
+
+    /// The points at stake: the checks that passed or failed. A check not reached, not checked
+    /// or undecided neither scores nor costs a point, so a passing port has every point.
+    pub fn max_score(&self) -> usize {
+        self.checks.iter().filter(|c| c.status.counts()).count()
     }
 
     /// The names of the checks that failed (not those not reached or not checked).

@@ -11,7 +11,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::io::ErrorKind;
-use std::net::TcpListener;
+use std::net::{TcpListener, UdpSocket};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -50,6 +50,8 @@ struct Attack {
     class: PathBuf,
     marker: PathBuf,
     listener: TcpListener,
+    /// A UDP socket of ours on 127.0.0.1 (`@UDPPORT@`) that must never get a datagram.
+    udp: UdpSocket,
 }
 
 impl Attack {
@@ -80,7 +82,10 @@ impl Attack {
             .output();
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         listener.set_nonblocking(true).expect("nonblocking");
+        let udp = UdpSocket::bind("127.0.0.1:0").expect("bind udp");
+        udp.set_nonblocking(true).expect("nonblocking");
         let attack = Attack {
+            udp,
             marker: tmp.join("the-toolchain-script-ran.txt"),
             tmp,
             teacher,
@@ -107,10 +112,12 @@ impl Attack {
             return;
         }
         let port = self.listener.local_addr().expect("addr").port().to_string();
+        let udp_port = self.udp.local_addr().expect("addr").port().to_string();
         let text = std::fs::read_to_string(from)
             .expect("read")
             .replace("@MARKER@", &self.marker.display().to_string())
             .replace("@PORT@", &port)
+            .replace("@UDPPORT@", &udp_port)
             .replace("@TEACHER@", &self.teacher.display().to_string())
             .replace("@CLASS@", &self.class.display().to_string());
         std::fs::write(to, text).expect("write");
@@ -141,6 +148,11 @@ impl Attack {
             Err(e) if e.kind() == ErrorKind::WouldBlock => {}
             other => panic!("our listener was reached: {other:?}"),
         }
+        let mut datagram = [0u8; 256];
+        match self.udp.recv_from(&mut datagram) {
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+            other => panic!("our UDP socket was reached: {other:?}"),
+        }
         let mut files = Vec::new();
         walk(&self.out(), &mut files);
         assert!(files.len() >= 5, "no reports to look in: {files:?}");
@@ -153,9 +165,10 @@ impl Attack {
         let mut teacher = Vec::new();
         walk(&self.teacher, &mut teacher);
         assert!(
-            teacher
-                .iter()
-                .all(|f| !f.to_string_lossy().contains(".cargo")),
+            teacher.iter().all(|f| {
+                let f = f.to_string_lossy();
+                !f.contains(".cargo") && !f.contains("/target/")
+            }),
             "written in the teacher's folder: {teacher:?}"
         );
         for text in [stdout, stderr] {
@@ -311,6 +324,93 @@ fn every_attack_of_the_class_stays_in_its_submission() {
     assert!(graded.stdout.contains("new\\nline"), "{}", graded.stdout);
 }
 
+/// What the copy and the class's discovery meet (issue 16, part 3): a linked folder taken for
+/// the project, a fifo and a device named like programs, a hard link to the teacher's secret, a
+/// flood of files, a cargo configuration (target folder, rustc wrapper, `links` override), and
+/// a build script sending UDP to the host's loopback. As root.
+#[test]
+fn links_fifos_hard_links_floods_configs_and_udp_stay_out() {
+    let attack = Attack::new("copy", &["udp-build-script", "cargo-config", "hard-link"]);
+    let class = &attack.class;
+    // A folder holding only a link to the teacher's project: not this submission's project.
+    std::fs::create_dir_all(class.join("linked-project")).expect("mkdir");
+    std::os::unix::fs::symlink(
+        attack.teacher.join("some-repo"),
+        class.join("linked-project/repo"),
+    )
+    .expect("symlink");
+    // A fifo would hang the copy; /dev/zero would fill the disk.
+    let fifo =
+        std::ffi::CString::new(class.join("fifo.py").to_str().expect("utf-8")).expect("no NUL");
+    // SAFETY: a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0, "mkfifo");
+    std::os::unix::fs::symlink("/dev/zero", class.join("zero.py")).expect("symlink");
+    // The student's folder (owned by nobody, as an upload by another user would be) holding
+    // a hard link to the teacher's secret.
+    let hard = class.join("hard-link");
+    std::fs::hard_link(
+        attack.teacher.join("secret.txt"),
+        hard.join("src/secret.txt"),
+    )
+    .expect("hard link");
+    std::os::unix::fs::chown(&hard, Some(65534), Some(65534)).expect("chown");
+    // More files than a submission holds.
+    let flood = class.join("flood");
+    std::fs::create_dir_all(flood.join("f")).expect("mkdir");
+    std::fs::write(
+        flood.join("Cargo.toml"),
+        "[package]\nname = \"flood\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+    )
+    .expect("write");
+    for i in 0..20_001 {
+        std::fs::write(flood.join("f").join(i.to_string()), "").expect("write");
+    }
+    let out = attack.out();
+    let mut args = vec!["class", class.to_str().expect("utf-8")];
+    args.extend(GRADING);
+    args.extend(["--jobs", "2", "--out", out.to_str().expect("utf-8")]);
+    let graded = grade_env(&args, &[], Duration::from_secs(300));
+    assert_eq!(graded.code, Some(0), "{}", graded.stderr);
+    attack.check_contained(&graded.stdout, &graded.stderr);
+    for name in ["fifo.py", "zero.py"] {
+        assert!(
+            graded
+                .stderr
+                .contains(&format!("{name}: skipped (not a regular file")),
+            "{}",
+            graded.stderr
+        );
+    }
+    let rows = csv_rows(&out);
+    let row = |name: &str| rows.get(name).cloned().unwrap_or_default();
+    assert_eq!(row("udp-build-script")[1], "pass", "{rows:?}");
+    let log = build_log(&out, "udp-build-script");
+    assert!(log.contains("UDP to the host's loopback"), "{log}");
+    assert_eq!(row("cargo-config")[1], "pass", "{rows:?}");
+    let log = build_log(&out, "cargo-config");
+    assert!(log.contains("left out of the copy: .cargo"), "{log}");
+    assert!(
+        log.contains("the submission's own build script ran"),
+        "{log}"
+    );
+    assert_eq!(row("hard-link")[..2], ["failed", "not-graded"], "{rows:?}");
+    let log = build_log(&out, "hard-link");
+    assert!(
+        log.contains("left out of the copy: src/secret.txt (a hard link"),
+        "{log}"
+    );
+    assert_eq!(
+        row("linked-project")[..2],
+        ["failed", "not-graded"],
+        "{rows:?}"
+    );
+    let log = build_log(&out, "linked-project");
+    assert!(!log.contains("a Cargo project"), "{log}");
+    assert_eq!(row("flood")[..2], ["failed", "not-graded"], "{rows:?}");
+    let log = build_log(&out, "flood");
+    assert!(log.contains("more than 20000 files"), "{log}");
+}
+
 /// As `nobody`: the Python part of the attack (the toolchain under /root is out of its reach).
 #[test]
 fn a_python_submission_cannot_read_a_classmate_as_nobody() {
@@ -375,7 +475,7 @@ fn a_dependency_missing_from_the_cache_is_fetched_inside_the_fence() {
     attack.check_contained(&graded.stdout, &graded.stderr);
     let log = build_log(&out, "cargo-libc");
     assert!(log.contains("fetching from crates.io"), "{log}");
-    assert!(log.contains("TCP connect to port 443 only"), "{log}");
+    assert!(log.contains("relay on the run's 127.0.0.1:8080"), "{log}");
     assert!(log.contains("Downloaded itoa v1.0.14"), "{log}");
     assert_eq!(csv_rows(&out)["cargo-libc"][1], "pass", "{log}");
 }

@@ -13,6 +13,7 @@ use fence::FenceOptions;
 
 use super::error::ClassError;
 use super::fence_hook::fence_step;
+use super::relay::{Policy, Relay};
 use super::step::{StepEnd, prepare_step, run_step};
 use crate::render::terminal::visible_lines;
 
@@ -73,11 +74,13 @@ impl Log {
 }
 
 /// Runs one build step with its stderr in the log, and its stdout too unless `stdout` is
-/// given; fenced when `fence` is given. `None` when it succeeded, else why the build failed.
+/// given; fenced when `fence` is given, its relay (a fence with `relay_port`) served under
+/// `policy`. `None` when it succeeded, else why the build failed.
 pub(crate) fn step(
     log: &mut Log,
     cmd: &mut Command,
     fence: Option<&FenceOptions>,
+    policy: Policy,
     stdout: Option<File>,
     deadline: Instant,
     timeout: Duration,
@@ -85,7 +88,8 @@ pub(crate) fn step(
     let mut line = format!("$ {}", shown_cmd(cmd));
     // The step's own session first: the fence's hook must come after it.
     let marker = prepare_step(cmd);
-    let _guard = match fence {
+    // Kept until the step is over (dropping it removes the fence's scratch folder).
+    let guard = match fence {
         Some(options) => {
             let guard = fence_step(cmd, options)?;
             line = format!("{}\n{line}", guard.status);
@@ -101,7 +105,22 @@ pub(crate) fn step(
         None => cmd.stdout(log.handle()?),
     };
     let program = cmd.get_program().to_string_lossy().into_owned();
-    let end: StepEnd = match run_step(cmd, &marker, deadline) {
+    let mut relay = None;
+    let mut relay_failed = None;
+    let mut spawned = || {
+        let Some(fenced) = &guard else { return };
+        match fenced.take_relay() {
+            Ok(Some(listener)) => match Relay::start(listener, policy) {
+                Ok(r) => relay = Some(r),
+                Err(e) => relay_failed = Some(format!("relay: cannot start: {e}")),
+            },
+            Ok(None) => {}
+            Err(e) => relay_failed = Some(format!("relay: {e}")),
+        }
+    };
+    let ran = run_step(cmd, &marker, deadline, &mut spawned);
+    log_relay(log, relay, relay_failed)?;
+    let end: StepEnd = match ran {
         Ok(end) => end,
         Err(e) => {
             let why = format!("cannot run {program}: {e}");
@@ -115,26 +134,51 @@ pub(crate) fn step(
             end.left_running
         ))?;
     }
-    let failed = match end.status {
+    let failed = failure(&end, &program, timeout, || first_error(&log.since(from)));
+    if let Some(why) = &failed {
+        log.line(&format!("-> {why}"))?;
+    }
+    Ok(failed)
+}
+
+/// What the step's relay did (or why it could not), in the log.
+fn log_relay(
+    log: &mut Log,
+    relay: Option<Relay>,
+    failed: Option<String>,
+) -> Result<(), ClassError> {
+    if let Some(relay) = relay {
+        for line in relay.notes() {
+            log.line(&line)?;
+        }
+    }
+    if let Some(why) = failed {
+        log.line(&why)?;
+    }
+    Ok(())
+}
+
+/// Why step `program` failed, if it did: past the timeout, the first error its output
+/// `said`, or how it ended.
+fn failure(
+    end: &StepEnd,
+    program: &str,
+    timeout: Duration,
+    said: impl FnOnce() -> Option<String>,
+) -> Option<String> {
+    match end.status {
         None => Some(format!(
             "{program} did not finish within the build timeout ({} s): killed",
             timeout.as_secs_f64()
         )),
         Some(st) if st.success() => None,
-        Some(st) => {
-            let said = first_error(&log.since(from));
-            Some(match (said, st.code(), st.signal()) {
-                (Some(line), _, _) => line,
-                (None, Some(code), _) => format!("{program} failed with exit status {code}"),
-                (None, None, Some(sig)) => format!("{program} was killed by signal {sig}"),
-                (None, None, None) => format!("{program} failed"),
-            })
-        }
-    };
-    if let Some(why) = &failed {
-        log.line(&format!("-> {why}"))?;
+        Some(st) => Some(match (said(), st.code(), st.signal()) {
+            (Some(line), _, _) => line,
+            (None, Some(code), _) => format!("{program} failed with exit status {code}"),
+            (None, None, Some(sig)) => format!("{program} was killed by signal {sig}"),
+            (None, None, None) => format!("{program} failed"),
+        }),
     }
-    Ok(failed)
 }
 
 /// The first line of compiler or cargo output that says what went wrong, whole.

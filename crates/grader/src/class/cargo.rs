@@ -22,7 +22,7 @@ use super::compile::{Built, Job};
 use super::deps::refused_dependencies;
 use super::error::ClassError;
 use super::fence_hook::{BuildPaths, StepKind};
-use super::scratch::{copy_project, enclosing_manifest};
+use super::scratch::{copy_project, enclosing_manifest, give_to_nobody};
 use super::submission::Submission;
 
 pub(crate) fn build_cargo(sub: &Submission, job: &mut Job<'_>) -> Result<Built, ClassError> {
@@ -33,7 +33,6 @@ pub(crate) fn build_cargo(sub: &Submission, job: &mut Job<'_>) -> Result<Built, 
         project: job.work.join("src"),
         target_dir: job.work.join("target"),
         cargo_home: job.work.join("cargo-home"),
-        run_as: RunAs::Invoker,
     };
     job.log.line(&format!(
         "{}: a Cargo project, built from a copy in {} as its own workspace",
@@ -113,9 +112,9 @@ fn prepare_copy(
         Ok(c) => c,
         Err(e) => return Ok(Some(format!("cannot copy the project: {e}"))),
     };
-    for dropped in &copied.dropped {
+    for (dropped, why) in &copied.dropped {
         job.log.line(&format!(
-            "left out of the copy: {} (the toolchain and cargo's configuration are the grader's)",
+            "left out of the copy: {} ({why})",
             dropped.display()
         ))?;
     }
@@ -137,6 +136,12 @@ fn prepare_copy(
     // The fence opens the folders it lets the build write: they must exist.
     let target = &paths.target_dir;
     fs::create_dir_all(target).map_err(|e| ClassError::io(target, "cannot make", e))?;
+    if job.ctx.toolchain.as_ref().map(|t| t.run_as) == Some(RunAs::Nobody) {
+        for dir in [&paths.project, target, home] {
+            give_to_nobody(dir, true)
+                .map_err(|e| ClassError::io(dir, "cannot give to nobody", e))?;
+        }
+    }
     Ok(None)
 }
 
@@ -163,8 +168,11 @@ fn pick_binary(messages: &str, manifest: &Path) -> Result<PathBuf, String> {
         [] => Err("the project has no binary target".into()),
         [(_, exe)] => Ok(exe.clone()),
         many => {
-            let package = fs::read_to_string(manifest)
-                .ok()
+            // The copy's own manifest only, never what a link there points at.
+            let regular = fs::symlink_metadata(manifest).is_ok_and(|m| m.is_file());
+            let package = regular
+                .then(|| fs::read_to_string(manifest).ok())
+                .flatten()
                 .and_then(|t| t.parse::<toml::Table>().ok())
                 .and_then(|t| t.get("package")?.get("name")?.as_str().map(str::to_string));
             match many.iter().find(|(n, _)| Some(n) == package.as_ref()) {

@@ -26,7 +26,8 @@ use fence::RunAs;
 use super::buildlog::{Log, step};
 use super::error::ClassError;
 use super::fence_hook::{BuildPaths, StepKind, step_options};
-use super::scratch::copy_project;
+use super::relay::Policy;
+use super::scratch::{COPY_MAX_BYTES, copy_project, give_to_nobody};
 use super::submission::{Form, Submission};
 use super::toolchain::Toolchain;
 
@@ -104,10 +105,14 @@ impl Job<'_> {
             (Some((paths, kind)), Some(tc)) => Some(step_options(paths, tc, kind)),
             _ => None,
         };
+        let policy = Policy {
+            any_host: self.ctx.allow_git,
+        };
         step(
             &mut self.log,
             cmd,
             options.as_ref(),
+            policy,
             stdout,
             self.deadline,
             self.ctx.timeout,
@@ -173,12 +178,17 @@ fn copy_single(sub: &Submission, job: &mut Job<'_>) -> Result<Result<PathBuf, St
     };
     let copied = if sub.entry.is_dir() {
         let from = sub.source.parent().unwrap_or(Path::new("/"));
-        copy_project(from, &dir).map(|_| ())
+        copy_project(from, &dir).map(|c| c.dropped)
     } else {
-        fs::create_dir_all(&dir).and_then(|()| fs::copy(&sub.source, dir.join(name)).map(|_| ()))
+        copy_file(&sub.source, &dir.join(name)).map(|()| Vec::new())
     };
-    if let Err(e) = copied {
-        return Ok(Err(format!("cannot copy the submission: {e}")));
+    let dropped = match copied {
+        Ok(d) => d,
+        Err(e) => return Ok(Err(format!("cannot copy the submission: {e}"))),
+    };
+    for (d, why) in &dropped {
+        job.log
+            .line(&format!("left out of the copy: {} ({why})", d.display()))?;
     }
     let file = dir.join(name);
     // Readable by the run's ids (nobody when root), whatever mode the student's file had.
@@ -190,6 +200,25 @@ fn copy_single(sub: &Submission, job: &mut Job<'_>) -> Result<Result<PathBuf, St
         file.display()
     ))?;
     Ok(Ok(file))
+}
+
+/// Copies the single file `from` to `to` (its folder made): a regular file of at most
+/// [`COPY_MAX_BYTES`] only (a fifo would hang the copy, a device fill the disk).
+fn copy_file(from: &Path, to: &Path) -> std::io::Result<()> {
+    let meta = fs::metadata(from)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    if meta.len() > COPY_MAX_BYTES {
+        return Err(std::io::Error::other(format!(
+            "larger than {} MiB",
+            COPY_MAX_BYTES >> 20
+        )));
+    }
+    if let Some(dir) = to.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    fs::copy(from, to).map(|_| ())
 }
 
 fn build_rust(file: &Path, job: &mut Job<'_>) -> Result<Built, ClassError> {
@@ -209,8 +238,14 @@ fn build_rust(file: &Path, job: &mut Job<'_>) -> Result<Built, ClassError> {
         project: job.work.join("src"),
         target_dir: job.work.clone(),
         cargo_home,
-        run_as: RunAs::Invoker,
     };
+    if tc.run_as == RunAs::Nobody {
+        // rustc writes the binary (and its temporary files) into the work folder.
+        for dir in [&job.work, &paths.cargo_home] {
+            give_to_nobody(dir, false)
+                .map_err(|e| ClassError::io(dir, "cannot give to nobody", e))?;
+        }
+    }
     if let Some(failed) = job.step(&mut cmd, Some((&paths, StepKind::Build)), None)? {
         return Ok(Built::Failed(failed));
     }

@@ -13,9 +13,10 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use fence::{Fence, FenceOptions, RunAs, SYSTEM_PATH};
+use fence::{Fence, FenceOptions, SYSTEM_PATH};
 
 use super::error::{ClassError, ClassErrorKind};
+use super::relay::RELAY_PORT;
 use super::toolchain::Toolchain;
 
 /// Which step a fence is for.
@@ -38,9 +39,6 @@ pub(crate) struct BuildPaths {
     pub(crate) target_dir: PathBuf,
     /// The submission's private `CARGO_HOME` (writable: the build unpacks sources there).
     pub(crate) cargo_home: PathBuf,
-    /// Whose ids the step gets: `nobody` when root and the toolchain is reachable by `nobody`,
-    /// else the invoker's without any capability (a toolchain under `/root`).
-    pub(crate) run_as: RunAs,
 }
 
 /// A fence applied to one build step; dropping it after the step removes its scratch
@@ -49,7 +47,16 @@ pub(crate) struct BuildPaths {
 pub(crate) struct BuildFence {
     /// One line for the build log: which fences hold, and which are missing.
     pub(crate) status: String,
-    _fence: Fence,
+    fence: Fence,
+}
+
+impl BuildFence {
+    /// The relay listener of the step just spawned, if its fence has one.
+    ///
+    /// Errors: it cannot be received.
+    pub(crate) fn take_relay(&self) -> Result<Option<std::net::TcpListener>, fence::FenceError> {
+        self.fence.take_relay()
+    }
 }
 
 /// The fence options of one step of `kind`.
@@ -64,9 +71,10 @@ pub(crate) fn step_options(
         cargo_home: paths.cargo_home.clone(),
         rustup_home: None,
     });
-    options.read_only.push(toolchain.sysroot.clone());
+    // Bound into the fence when its ids cannot reach it (a rustup toolchain under /root).
+    options.bound_read_only.push(toolchain.sysroot.clone());
     options.writable.push(paths.cargo_home.clone());
-    options.run_as = paths.run_as;
+    options.run_as = toolchain.run_as;
     // The toolchain's own binaries first: no rustup proxy, which would read toolchain files.
     let mut path = toolchain.sysroot.join("bin").into_os_string();
     path.push(":");
@@ -78,7 +86,18 @@ pub(crate) fn step_options(
         StepKind::Fetch => options.writable.push(paths.project.clone()),
         StepKind::FetchOnline => {
             options.writable.push(paths.project.clone());
-            options.host_network_tcp_ports = Some(vec![443]);
+            if fence::probe().namespaces.is_ok() {
+                // No network but grade's relay: an HTTPS proxy to crates.io (see `relay`).
+                options.relay_port = Some(RELAY_PORT);
+                options.env.push((
+                    "CARGO_HTTP_PROXY".into(),
+                    format!("http://127.0.0.1:{RELAY_PORT}").into(),
+                ));
+            } else {
+                // No network namespace to be had: the host's network, TCP to port 443 only
+                // (UDP is not fenced then; the status line says so).
+                options.host_network_tcp_ports = Some(vec![443]);
+            }
             // HTTPS needs the public CA certificates (the fence hides /etc/ssl, which holds
             // private keys too).
             for public in ["/etc/ssl/certs", "/etc/ssl/openssl.cnf"] {
@@ -108,6 +127,6 @@ pub(crate) fn fence_step(
         .map_err(|e| ClassError::with_cause(ClassErrorKind::Io, "cannot fence the build", e))?;
     Ok(BuildFence {
         status: format!("build fence: {}", fence.status()),
-        _fence: fence,
+        fence,
     })
 }

@@ -28,6 +28,7 @@ mod phases;
 mod pool;
 mod prepare;
 mod progress;
+mod relay;
 mod reports;
 mod results;
 mod rows;

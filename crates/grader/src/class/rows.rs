@@ -164,7 +164,7 @@ pub(super) fn graded_row(
             Verdict::Fail
         },
         checks_passed: Some(report.score()),
-        checks_total: Some(report.checks.len()),
+        checks_total: Some(report.max_score()),
         first_failed_check: report
             .checks
             .iter()

@@ -13,6 +13,15 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// A project copy stops past this many bytes: a submission is source code.
 pub(crate) const COPY_MAX_BYTES: u64 = 256 << 20;
+/// ... or past this many files, folders and links (a million empty files would stall the
+/// class before any fence is up).
+pub(crate) const COPY_MAX_ENTRIES: usize = 20_000;
+
+/// Why a toolchain file or cargo configuration is left out.
+pub(crate) const WHY_DROPPED: &str = "the toolchain and cargo's configuration are the grader's";
+/// Why a hard link is left out.
+pub(crate) const WHY_HARD_LINK: &str =
+    "a hard link to a file of another owner: it may be the teacher's or a classmate's";
 
 /// A private folder under the system's temporary folder, removed on drop.
 #[derive(Debug)]
@@ -59,35 +68,49 @@ pub(crate) fn enclosing_manifest(dir: &Path) -> Option<PathBuf> {
 /// toolchain is the teacher's, cargo's configuration the grader's).
 pub(crate) const DROPPED: [&str; 3] = ["rust-toolchain", "rust-toolchain.toml", ".cargo"];
 
-/// What a project copy left out on purpose: the [`DROPPED`] entries it found.
+/// What a project copy left out on purpose: the [`DROPPED`] entries it found, and hard links
+/// to files of another owner than the project's folder.
 #[derive(Debug, Default)]
 pub(crate) struct Copied {
     /// Bytes copied.
     pub(crate) bytes: u64,
-    /// The dropped entries, relative to the project.
-    pub(crate) dropped: Vec<PathBuf>,
+    /// Files, folders and links copied.
+    pub(crate) entries: usize,
+    /// The dropped entries, relative to the project, each with why.
+    pub(crate) dropped: Vec<(PathBuf, &'static str)>,
 }
 
 /// Copies the project `from` into `to` (made), but its top-level `target/` and hidden entries
-/// (`.git`, editor folders) and the [`DROPPED`] files anywhere; symbolic links are copied as
-/// links.
+/// (`.git`, editor folders), the [`DROPPED`] files anywhere, and hard links to files whose
+/// owner is not the folder's; symbolic links are copied as links (never followed: what they
+/// point at is out of the fences' reach).
 ///
-/// Errors: a file that cannot be read or written, or more than [`COPY_MAX_BYTES`].
+/// Errors: a file that cannot be read or written, more than [`COPY_MAX_BYTES`] or more than
+/// [`COPY_MAX_ENTRIES`].
 pub(crate) fn copy_project(from: &Path, to: &Path) -> io::Result<Copied> {
+    use std::os::unix::fs::MetadataExt;
     let mut copied = Copied::default();
-    copy_dir(from, to, Path::new(""), &mut copied)?;
+    let owner = fs::metadata(from)?.uid();
+    copy_dir(from, to, Path::new(""), owner, &mut copied)?;
     Ok(copied)
 }
 
-fn copy_dir(from: &Path, to: &Path, rel: &Path, copied: &mut Copied) -> io::Result<()> {
+fn copy_dir(from: &Path, to: &Path, rel: &Path, owner: u32, copied: &mut Copied) -> io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
     let top = rel.as_os_str().is_empty();
     fs::create_dir_all(to)?;
     for entry in fs::read_dir(from)? {
         let entry = entry?;
         let name = entry.file_name();
         if DROPPED.iter().any(|d| name == *d) {
-            copied.dropped.push(rel.join(&name));
+            copied.dropped.push((rel.join(&name), WHY_DROPPED));
             continue;
+        }
+        copied.entries += 1;
+        if copied.entries > COPY_MAX_ENTRIES {
+            return Err(io::Error::other(format!(
+                "the project has more than {COPY_MAX_ENTRIES} files and folders"
+            )));
         }
         if top && (name == "target" || name.to_string_lossy().starts_with('.')) {
             continue;
@@ -97,9 +120,14 @@ fn copy_dir(from: &Path, to: &Path, rel: &Path, copied: &mut Copied) -> io::Resu
         if kind.is_symlink() {
             std::os::unix::fs::symlink(fs::read_link(&src)?, &dst)?;
         } else if kind.is_dir() {
-            copy_dir(&src, &dst, &rel.join(&name), copied)?;
+            copy_dir(&src, &dst, &rel.join(&name), owner, copied)?;
         } else if kind.is_file() {
-            copied.bytes += entry.metadata()?.len();
+            let meta = entry.metadata()?;
+            if meta.nlink() > 1 && meta.uid() != owner {
+                copied.dropped.push((rel.join(&name), WHY_HARD_LINK));
+                continue;
+            }
+            copied.bytes += meta.len();
             if copied.bytes > COPY_MAX_BYTES {
                 return Err(io::Error::other(format!(
                     "the project is larger than {} MiB without target/",
@@ -109,6 +137,27 @@ fn copy_dir(from: &Path, to: &Path, rel: &Path, copied: &mut Copied) -> io::Resu
             fs::copy(&src, &dst)?;
         }
         // Sockets, fifos and devices are no part of a project.
+    }
+    Ok(())
+}
+
+/// Gives `path`, and when `deep` everything below it (links themselves, never followed), to
+/// `nobody`: what a build step that root runs as `nobody` must write (the target folder, the
+/// private `CARGO_HOME`, the copy whose `Cargo.lock` a fetch writes). Nothing when `grade`
+/// does not run as root (the steps keep its ids).
+///
+/// Errors: an entry whose owner cannot be changed.
+pub(crate) fn give_to_nobody(path: &Path, deep: bool) -> io::Result<()> {
+    // SAFETY: geteuid cannot fail.
+    if unsafe { libc::geteuid() } != 0 {
+        return Ok(());
+    }
+    let nobody = Some(fence::NOBODY);
+    std::os::unix::fs::lchown(path, nobody, nobody)?;
+    if deep && fs::symlink_metadata(path)?.is_dir() {
+        for entry in fs::read_dir(path)? {
+            give_to_nobody(&entry?.path(), true)?;
+        }
     }
     Ok(())
 }
@@ -134,7 +183,7 @@ mod tests {
         let to = scratch.path().join("to");
         let copied = copy_project(&from, &to).expect("copy");
         assert_eq!(copied.bytes, 10 + 13);
-        let mut dropped = copied.dropped.clone();
+        let mut dropped: Vec<PathBuf> = copied.dropped.iter().map(|(p, _)| p.clone()).collect();
         dropped.sort();
         assert_eq!(
             dropped,

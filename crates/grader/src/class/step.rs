@@ -61,10 +61,16 @@ pub(crate) fn prepare_step(cmd: &mut Command) -> String {
 }
 
 /// Runs `cmd` (readied by [`prepare_step`] with `marker`, its stdio set) until it ends or
-/// `deadline` passes, then kills whatever of it is left. Errors only when it cannot be started
-/// or waited for.
-pub(crate) fn run_step(cmd: &mut Command, marker: &str, deadline: Instant) -> io::Result<StepEnd> {
+/// `deadline` passes, then kills whatever of it is left; `spawned` is called once it has
+/// started. Errors only when it cannot be started or waited for.
+pub(crate) fn run_step(
+    cmd: &mut Command,
+    marker: &str,
+    deadline: Instant,
+    spawned: &mut dyn FnMut(),
+) -> io::Result<StepEnd> {
     let mut child = cmd.spawn()?;
+    spawned();
     let pid = child.id() as i32;
     let pidfd = pidfd_open(pid).ok();
     // The main process stays unreaped until the sweep is over: its pid, which is the step's
@@ -258,6 +264,7 @@ mod tests {
             &mut cmd,
             &marker,
             Instant::now() + Duration::from_millis(500),
+            &mut || {},
         )
         .expect("run sh");
         assert!(end.status.is_none(), "not killed: {end:?}");
@@ -273,8 +280,13 @@ mod tests {
         let mut cmd = Command::new("sh");
         cmd.args(["-c", "exit 3"]).stdin(Stdio::null());
         let marker = prepare_step(&mut cmd);
-        let end =
-            run_step(&mut cmd, &marker, Instant::now() + Duration::from_secs(60)).expect("run sh");
+        let end = run_step(
+            &mut cmd,
+            &marker,
+            Instant::now() + Duration::from_secs(60),
+            &mut || {},
+        )
+        .expect("run sh");
         assert_eq!(end.status.and_then(|s| s.code()), Some(3));
         assert_eq!(end.left_running, 0);
     }

@@ -72,6 +72,11 @@ pub(crate) fn discover(
         if meta.is_dir() {
             let stem = entry_name.clone();
             found.push((stem, entry_name, classify_folder(&path)));
+        } else if !meta.is_file() {
+            // A fifo would hang the copy, a device (`/dev/zero`) fill the disk.
+            skipped.push(format!(
+                "{entry_name}: skipped (not a regular file: a fifo, socket or device)"
+            ));
         } else if let Some(form) = file_form(&path) {
             let stem = Path::new(&entry_name)
                 .file_stem()
@@ -158,9 +163,11 @@ fn classify_folder(dir: &Path) -> Result<(Form, PathBuf), String> {
         .filter(|(_, p)| fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))
         .filter_map(|(_, p)| file_form(p).map(|f| (f, p)))
         .collect();
+    // Nor is a linked folder: it could be the teacher's solution, copied and graded as this
+    // submission's.
     let folders: Vec<&PathBuf> = entries
         .iter()
-        .filter(|(_, p)| p.is_dir())
+        .filter(|(_, p)| fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()))
         .map(|(_, p)| p)
         .collect();
     match (files.as_slice(), folders.as_slice()) {

@@ -11,6 +11,8 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use fence::{Fence, FenceOptions, RunAs};
+
 use super::error::{ClassError, ClassErrorKind};
 
 /// The toolchain every build of a class uses.
@@ -24,6 +26,9 @@ pub(crate) struct Toolchain {
     pub(crate) rustc: PathBuf,
     /// The rustup toolchain name (the sysroot's folder name under `toolchains/`), if any.
     pub(crate) name: Option<String>,
+    /// Whose ids the fetch and the build get: `nobody` when `grade` runs as root and the
+    /// toolchain can be bound into the fence (see [`build_ids`]), as graded runs do.
+    pub(crate) run_as: RunAs,
 }
 
 impl Toolchain {
@@ -76,6 +81,7 @@ impl Toolchain {
         Ok(Toolchain {
             cargo: sysroot.join("bin/cargo"),
             rustc,
+            run_as: build_ids(&sysroot),
             sysroot,
             name,
         })
@@ -99,6 +105,17 @@ impl Toolchain {
 
     /// One line for the build log.
     pub(crate) fn describe(&self) -> String {
+        let line = self.which();
+        if self.run_as == RunAs::Invoker && is_root() {
+            format!(
+                "{line}; it cannot be bound into a fence for nobody, so the fetch and the build run as uid 0 without capabilities"
+            )
+        } else {
+            line
+        }
+    }
+
+    fn which(&self) -> String {
         match &self.name {
             Some(name) => format!(
                 "toolchain: {name} ({}), the one grade runs with; a toolchain file in the submission is not used",
@@ -109,6 +126,32 @@ impl Toolchain {
                 self.sysroot.display()
             ),
         }
+    }
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// The ids of the fetch and the build with the toolchain at `sysroot`: `nobody` (as root;
+/// anyone else keeps their own) when a fence for `nobody` can be had with the sysroot bound
+/// read-only into it (a rustup toolchain sits under `/root`, mode 0700, which `nobody` cannot
+/// enter; the bind leaves the host's modes as they are). Otherwise (no namespaces, or a
+/// toolchain whose own files are not readable by others) root's uid without any capability,
+/// Landlock then keeping root's files read-only.
+fn build_ids(sysroot: &Path) -> RunAs {
+    if !is_root() {
+        return RunAs::Nobody;
+    }
+    let options = FenceOptions {
+        bound_read_only: vec![sysroot.to_path_buf()],
+        run_as: RunAs::Nobody,
+        ..FenceOptions::default()
+    };
+    match Fence::prepare(&options) {
+        Ok(_) => RunAs::Nobody,
+        Err(_) => RunAs::Invoker,
     }
 }
 

@@ -7,12 +7,13 @@ use super::markup::xml_escape;
 use crate::report::{CheckKind, CheckReport, CheckStatus, Report};
 
 impl Report {
-    /// For tools: the report as JSON, with `score` (checks passed) and `max_score` (checks).
+    /// For tools: the report as JSON, with `score` (checks passed) and `max_score` (checks
+    /// passed or failed, see [`Report::max_score`]).
     pub fn json(&self) -> String {
         let mut v = serde_json::to_value(self).unwrap_or_default();
         if let Some(map) = v.as_object_mut() {
             map.insert("score".into(), self.score().into());
-            map.insert("max_score".into(), self.checks.len().into());
+            map.insert("max_score".into(), self.max_score().into());
         }
         let mut s = serde_json::to_string_pretty(&v).unwrap_or_else(|_| "{}".into());
         s.push('\n');
@@ -88,12 +89,13 @@ impl Report {
                 let mut test = serde_json::json!({
                     "name": c.shown(),
                     "score": if c.status == CheckStatus::Passed { 1.0 } else { 0.0 },
-                    "max_score": 1.0,
+                    "max_score": if c.status.counts() { 1.0 } else { 0.0 },
                     "status": if c.status == CheckStatus::Passed { "passed" } else { "failed" },
                     "output": self.check_output(c),
                 });
-                // Gradescope knows passed and failed only: a check not checked is neither.
-                if c.status == CheckStatus::NotChecked
+                // Gradescope knows passed and failed only: a check not reached, not checked or
+                // undecided is neither, and is worth no point.
+                if !c.status.counts()
                     && let Some(t) = test.as_object_mut()
                 {
                     t.remove("status");
@@ -109,7 +111,7 @@ impl Report {
                     "gradescope-summary",
                     example = self.example.as_str(),
                     passed = self.score(),
-                    total = self.checks.len(),
+                    total = self.max_score(),
                     runs = self.runs
                 ),
                 super::fence::gradescope_suffix(self)

@@ -88,6 +88,7 @@ book-check-multicore-adc7f28a = the run lasts --seconds x time scale
 book-check-multicore-52013ebd = the wall time covers the run
 book-check-multicore-9bdbedec = the cores kept busy are between 0 and the CPU count
 book-check-multicore-00edad6d = the busy threads keep about `cores` cores busy
+book-check-multicore-64465b5e = the CPU time printed was used, as the kernel counted it
 book-check-pipe-aa2b5445 = the first ping comes first
 book-check-pipe-9162dda7 = the parent's exit line comes last
 book-check-pipe-453d568b = the parent sends ping 1..3, each once

@@ -87,6 +87,7 @@ book-check-multicore-adc7f28a = 运行持续 --seconds × 时间缩放 秒
 book-check-multicore-52013ebd = 墙上时间覆盖整个运行
 book-check-multicore-9bdbedec = 占满的核心数在 0 到 CPU 数之间
 book-check-multicore-00edad6d = 忙碌的线程让大约 `cores` 个核心保持忙碌
+book-check-multicore-64465b5e = 打印的 CPU 时间确实被用掉了（以内核的计数为准）
 book-check-pipe-aa2b5445 = 第一个 ping 最先出现
 book-check-pipe-9162dda7 = 父进程的退出行最后出现
 book-check-pipe-453d568b = 父进程依次发送 ping 1..3，各一次
