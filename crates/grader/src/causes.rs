@@ -2,10 +2,11 @@
 //! at its exit (it was in the parent's buffer when the parent forked), or a process's lines
 //! arriving together as it exits (never flushed).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use crate::outcome::RunOutcome;
+use crate::say::say;
 use crate::text::cut;
 use crate::writer::Role;
 
@@ -41,21 +42,27 @@ pub(crate) fn cause_note(run: &RunOutcome) -> Option<String> {
     };
     // Written again: a child's line, at its exit, that its parent process wrote too (before it,
     // or after it when the child ended first).
+    // Each process's texts, looked up per line.
+    let written: HashSet<(i32, &str)> = run
+        .lines
+        .iter()
+        .filter_map(|l| Some((l.writer?.pid, l.text.as_str())))
+        .collect();
     for (n, line) in run.lines.iter().enumerate() {
         let Some(w) = line.writer else { continue };
         let Some(parent) = w.ppid else { continue };
         if w.role == Role::Thread || !at_exit(w.pid, line.at) {
             continue;
         }
-        let copied = run.lines.iter().enumerate().any(|(i, l)| {
-            i != n && l.text == line.text && l.writer.is_some_and(|p| p.pid == parent)
-        });
+        // (The parent's line is another line: a process is not its own parent.)
+        let copied = parent != w.pid && written.contains(&(parent, line.text.as_str()));
         if copied {
-            return Some(format!(
-                "cause: line {} {:?} was written again by pid {} as it exited: the line was still in pid {parent}'s output buffer when it forked, so both processes flushed it (flush stdout before fork; at a terminal the line is flushed at once)",
-                n + 1,
-                cut(&line.text),
-                w.pid
+            return Some(say!(
+                "cause-written-again",
+                n = n + 1,
+                text = format!("{:?}", cut(&line.text)),
+                pid = w.pid.to_string(),
+                parent = parent.to_string()
             ));
         }
     }
@@ -73,7 +80,5 @@ pub(crate) fn cause_note(run: &RunOutcome) -> Option<String> {
         .collect();
     bursts.sort_unstable();
     let (pid, _, count) = bursts.first()?;
-    Some(format!(
-        "cause: pid {pid} wrote its {count} lines in one burst as it exited: its output was never flushed until then (flush after each line, e.g. print(..., flush=True); at a terminal lines are flushed as printed)"
-    ))
+    Some(say!("cause-burst", pid = pid.to_string(), count = *count))
 }

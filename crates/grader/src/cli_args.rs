@@ -266,7 +266,7 @@ pub fn size(s: &str) -> Result<u64, String> {
 /// A clap value parser for `--runs`: a whole number from 1.
 pub fn runs(s: &str) -> Result<u32, String> {
     match s.trim().parse::<i64>() {
-        Ok(n) if n >= 1 => u32::try_from(n).map_err(|_| format!("'{s}' runs are too many")),
+        Ok(n) if n >= 1 => u32::try_from(n).map_err(|_| say("cli-runs-too-many", s)),
         Ok(_) => Err(say("cli-runs-at-least-1", s)),
         Err(_) => Err(say("cli-not-runs", s)),
     }
@@ -350,6 +350,7 @@ pub fn clap_line(e: &clap::Error) -> String {
     }
     let get = |k| match e.get(k) {
         Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => Some(v.join(", ")),
         _ => None,
     };
     let said = match e.kind() {
@@ -371,6 +372,20 @@ pub fn clap_line(e: &clap::Error) -> String {
                 }
                 _ => None,
             }
+        }
+        ErrorKind::ArgumentConflict => {
+            match (get(ContextKind::InvalidArg), get(ContextKind::PriorArg)) {
+                (Some(arg), Some(other)) if arg == other => {
+                    Some(i18n::tr!(lang, "cli-used-twice", arg = arg))
+                }
+                (Some(arg), Some(other)) => {
+                    Some(i18n::tr!(lang, "cli-conflict", arg = arg, other = other))
+                }
+                _ => None,
+            }
+        }
+        ErrorKind::MissingRequiredArgument => {
+            get(ContextKind::InvalidArg).map(|args| i18n::tr!(lang, "cli-missing", args = args))
         }
         _ => None,
     };

@@ -85,33 +85,35 @@ impl Coverage {
 
     /// The report's line: the bound in words a teacher reads.
     pub(crate) fn text(&self) -> String {
-        let mut s = format!(
-            "schedule: PCT in {r} run(s) ({rd} of them at depth {d}), n = {n} tasks, k = {k} stop \
-             points: a run at depth {d} shows a given ordering bug of depth <= {d} with probability \
-             >= 1/(n*k^(d-1)) = {p:.3}; at least one of these runs showed it, with probability \
-             >= {a:.3} (a bug of depth 1: >= {one:.3})",
-            d = self.depth,
-            r = self.runs,
-            rd = self.runs_at_depth,
-            n = self.tasks,
-            k = self.points,
-            p = self.per_run,
-            a = self.at_least_once,
-            one = self.depth_one,
+        let lang = i18n::Lang::current();
+        let mut s = i18n::tr!(
+            lang,
+            "coverage",
+            depth = self.depth.to_string(),
+            runs = self.runs,
+            runs_at_depth = self.runs_at_depth,
+            tasks = self.tasks.to_string(),
+            points = self.points.to_string(),
+            per_run = format!("{:.3}", self.per_run),
+            at_least_once = format!("{:.3}", self.at_least_once),
+            depth_one = format!("{:.3}", self.depth_one)
         );
         if self.at_least_once < 0.99 {
-            let _ = write!(
-                s,
-                " (0.99 needs about {} runs by PCT: --confidence 0.99)",
-                runs_for(self.per_run, 0.99)
+            let more = i18n::tr!(
+                lang,
+                "coverage-more",
+                runs = runs_for(self.per_run, 0.99).to_string()
             );
+            let _ = write!(s, "{more}");
         }
         if self.valves > 0 || self.over_budget > 0 {
-            let _ = write!(
-                s,
-                " ({} park(s) cut short by the valve (2.5 s, or 0.2 s of tasks above spinning), {} run(s) over budget: the bound assumes neither)",
-                self.valves, self.over_budget
+            let cut = i18n::tr!(
+                lang,
+                "coverage-cut",
+                valves = self.valves.to_string(),
+                over = self.over_budget.to_string()
             );
+            let _ = write!(s, "{cut}");
         }
         s
     }

@@ -56,7 +56,7 @@ mod tests {
     #[test]
     fn an_os_failure_is_its_own_kind_and_keeps_its_cause() {
         let cause = std::io::Error::from_raw_os_error(libc::EPERM);
-        let e = GradeError::from(RunError::os("cannot become a child subreaper", cause));
+        let e = GradeError::from(RunError::os("os-subreaper", cause));
         assert_eq!(e.kind(), GradeErrorKind::Os);
         let run = e.source().expect("the run error");
         let io = run.source().expect("the errno");

@@ -8,6 +8,7 @@ use fence::{Fence, FenceOptions};
 use crate::error::GradeError;
 use crate::outcome::{Exit, RunOutcome};
 use crate::run::RunError;
+use crate::say::say;
 
 /// The fence of every run of a grading (`--max-procs`, `--max-memory`, `--max-disk`,
 /// `--allow-read`); `GradeOptions::fence` is `None` for `--no-fence`.
@@ -65,24 +66,20 @@ pub fn fence_status(fence: Option<&GradeFence>) -> Result<String, GradeError> {
     Ok(prepared.status().to_string())
 }
 
-/// What fence a run of `command` hit, as notes naming the limit: a fork refused at
+/// What fence a run of `command` hit, as notes (without the run's number) naming the limit: a fork refused at
 /// `--max-procs`, memory refused at `--max-memory`, a file or the scratch disk full at
 /// `--max-disk`, the CPU limit. Read from how the run ended and its stderr (the tracer's record
 /// of refused syscalls will add to them).
 pub(crate) fn run_notes(outcome: &RunOutcome, fence: &GradeFence) -> Vec<String> {
     let err = &outcome.stderr_tail;
     let has = |needles: &[&str]| needles.iter().any(|n| err.contains(n));
-    let run = outcome.run;
     let mut notes = Vec::new();
     if has(&[
         "Resource temporarily unavailable",
         "os error 11",
         "BlockingIOError",
     ]) {
-        notes.push(format!(
-            "run {run}: a process or thread was refused at the limit --max-procs {} (processes and threads per run)",
-            fence.max_procs
-        ));
+        notes.push(say!("fence-max-procs", limit = fence.max_procs.to_string()));
     }
     if has(&[
         "MemoryError",
@@ -90,9 +87,9 @@ pub(crate) fn run_notes(outcome: &RunOutcome, fence: &GradeFence) -> Vec<String>
         "Cannot allocate memory",
         "os error 12",
     ]) {
-        notes.push(format!(
-            "run {run}: memory was refused at the limit --max-memory {} bytes (per process)",
-            fence.max_memory
+        notes.push(say!(
+            "fence-max-memory",
+            limit = fence.max_memory.to_string()
         ));
     }
     let sigxfsz = outcome.exit == Some(Exit::Signal(libc::SIGXFSZ));
@@ -104,26 +101,21 @@ pub(crate) fn run_notes(outcome: &RunOutcome, fence: &GradeFence) -> Vec<String>
             "os error 27",
         ])
     {
-        notes.push(format!(
-            "run {run}: a write was refused at the limit --max-disk {} bytes (scratch disk and file size)",
-            fence.max_disk
-        ));
+        notes.push(say!("fence-max-disk", limit = fence.max_disk.to_string()));
     }
     if outcome.exit == Some(Exit::Signal(libc::SIGXCPU)) {
-        notes.push(format!(
-            "run {run}: killed at the CPU time limit (--timeout of CPU time per process)"
-        ));
+        notes.push(say!("fence-cpu-limit"));
     }
     notes
 }
 
-/// One note for a system call the fence refused, as the trace saw it (`RunOutcome::refused`):
-/// `run 2: refused kill (EPERM): SIGKILL to pid 123`. The tracer sees Landlock's refusals
-/// (EACCES on open, EPERM on kill); those of the seccomp deny list (errno outranks trace) and
-/// a connection to the host's loopback (ECONNREFUSED: the run's own loopback has no listener
-/// there) are not refusals it records.
-pub(crate) fn refusal_note(run: usize, refused: &str) -> String {
-    format!("run {run}: refused {refused}")
+/// A system call the fence refused, as the trace saw it (`RunOutcome::refused`), in words:
+/// `refused kill (EPERM): SIGKILL to pid 123`. The tracer sees Landlock's refusals (EACCES on
+/// open, EPERM on kill); those of the seccomp deny list (errno outranks trace) and a connection
+/// to the host's loopback (ECONNREFUSED: the run's own loopback has no listener there) are not
+/// refusals it records.
+fn refusal(refused: &str) -> String {
+    say!("fence-refused", call = refused)
 }
 
 /// Every run's notes, without repeats of the same note text across runs beyond the first run
@@ -135,13 +127,10 @@ pub(crate) fn notes(outcomes: &[RunOutcome], fence: Option<&GradeFence>) -> Vec<
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for o in outcomes {
-        let refused = o.refused.iter().map(|r| refusal_note(o.run, r));
+        let refused = o.refused.iter().map(|r| refusal(r));
         for note in run_notes(o, fence).into_iter().chain(refused) {
-            let key = note
-                .split_once(": ")
-                .map_or(note.clone(), |(_, k)| k.to_string());
-            if seen.insert(key) {
-                out.push(note);
+            if seen.insert(note.clone()) {
+                out.push(say!("note-run", run = o.run, note = note));
             }
         }
     }
@@ -192,9 +181,12 @@ mod tests {
 
     #[test]
     fn a_refusal_is_a_note() {
+        let mut o = outcome("", Some(Exit::Code(0)));
+        o.run = 2;
+        o.refused = vec!["kill (EPERM): SIGKILL to pid 123".into()];
         assert_eq!(
-            refusal_note(2, "kill (EPERM): SIGKILL to pid 123"),
-            "run 2: refused kill (EPERM): SIGKILL to pid 123"
+            notes(&[o], Some(&GradeFence::default())),
+            ["run 2: refused kill (EPERM): SIGKILL to pid 123"]
         );
     }
 }

@@ -11,6 +11,7 @@ use crate::outcome::{Line, RunOutcome};
 use crate::report::{CheckKind, CheckReport, CheckStatus, Failure, Report};
 use crate::run_checks::RUN_CHECKS;
 use crate::run_facts::RunFacts;
+use crate::say::say;
 use crate::spec::Spec;
 use crate::spec::params::Params;
 use crate::spec::rule::{Ctx, classify};
@@ -194,7 +195,7 @@ impl<'s> Judging<'s> {
                         // The machine could not judge it (too few free cores): not checked, and why.
                         if let Some(why) = c.rule.not_judged(&ctx) {
                             u.0 += 1;
-                            u.1.get_or_insert_with(|| format!("run {}: {why}", run.run));
+                            u.1.get_or_insert_with(|| say!("note-run", run = run.run, note = why));
                             return Ok(None);
                         }
                         c.rule.judge(&ctx).map(|()| Some(c.rule.reached(&ctx)))
@@ -219,6 +220,24 @@ impl<'s> Judging<'s> {
         if grading.runs.len() < grading.planned {
             facts.stopped_after = Some(grading.runs.len());
         }
+        for (c, (n, _)) in self.checks[RUN_CHECKS.len()..]
+            .iter_mut()
+            .zip(&self.unjudged)
+        {
+            c.runs_not_judged = *n;
+        }
+        let unjudged: Vec<String> = self.checks[RUN_CHECKS.len()..]
+            .iter()
+            .zip(self.unjudged)
+            .filter_map(|(c, (n, why))| {
+                Some(say!(
+                    "note-not-judged",
+                    name = c.shown(),
+                    count = n,
+                    why = why?
+                ))
+            })
+            .collect();
         Report {
             example: self.spec.name().to_string(),
             runs: self.runs,
@@ -229,22 +248,7 @@ impl<'s> Judging<'s> {
             diff,
             facts,
             fence: grading.fence,
-            notes: grading
-                .notes
-                .into_iter()
-                .chain(
-                    self.spec
-                        .checks
-                        .iter()
-                        .zip(self.unjudged)
-                        .filter_map(|(c, (n, why))| {
-                            Some(format!(
-                                "'{}' was not judged in {n} run(s) ({})",
-                                c.name, why?
-                            ))
-                        }),
-                )
-                .collect(),
+            notes: grading.notes.into_iter().chain(unjudged).collect(),
         }
     }
 }
@@ -297,11 +301,11 @@ fn stderr_note(spec: &Spec, run: &RunOutcome) -> Option<String> {
         .collect();
     let found = classify(&spec.lines, &lines);
     let first = found.first()?;
-    Some(format!(
-        "{} line(s) the spec expects on stdout were printed on stderr, e.g. {:?} ('{}'): print them on stdout",
-        found.len(),
-        first.text,
-        spec.lines[first.kind].name
+    Some(say!(
+        "note-on-stderr",
+        count = found.len(),
+        text = format!("{:?}", first.text),
+        kind = spec.lines[first.kind].name.as_str()
     ))
 }
 
@@ -309,11 +313,14 @@ fn stderr_note(spec: &Spec, run: &RunOutcome) -> Option<String> {
 /// are drawn among 1..=k).
 fn replay_hint(seed: u64, schedule: &tracer::ScheduleStats) -> String {
     if schedule.depth > 0 {
-        format!(
-            "\n(a run scheduled by PCT, seed {seed}: replay it with --seed {seed} --points {} --depth {} --runs 1)",
-            schedule.planned_points, schedule.depth
-        )
+        let hint = say!(
+            "replay-pct",
+            seed = seed.to_string(),
+            points = schedule.planned_points.to_string(),
+            depth = schedule.depth.to_string()
+        );
+        format!("\n{hint}")
     } else {
-        format!("\n(a shaken run, seed {seed}: replay its holds with --seed {seed} --runs 1)")
+        format!("\n{}", say!("replay-shaken", seed = seed.to_string()))
     }
 }

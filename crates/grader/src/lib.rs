@@ -54,6 +54,7 @@ mod run;
 mod run_checks;
 mod run_diff;
 mod run_facts;
+mod say;
 mod shaking;
 mod spec;
 mod text;

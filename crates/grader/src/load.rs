@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use crate::checks;
+use crate::say::say;
 use crate::spec::Spec;
 use crate::spec::build::build;
 use crate::spec::error::{SpecError, SpecErrorKind};
@@ -94,29 +95,28 @@ fn read_spec_text(path: &Path) -> Result<String, String> {
             .read(true)
             .custom_flags(libc::O_NONBLOCK)
             .open(path)
-            .map_err(|e| format!("cannot read the spec: {e}"))?
+            .map_err(|e| say!("spec-read", error = e.to_string()))?
     };
     let meta = file
         .metadata()
-        .map_err(|e| format!("cannot read the spec: {e}"))?;
+        .map_err(|e| say!("spec-read", error = e.to_string()))?;
     if !meta.is_file() {
-        return Err("cannot read the spec: not a regular file".to_string());
+        return Err(say!("spec-read-not-file"));
     }
     if meta.len() > SPEC_MAX_BYTES {
-        return Err(format!(
-            "cannot read the spec: {} bytes, more than the {SPEC_MAX_BYTES} a spec may have",
-            meta.len()
+        return Err(say!(
+            "spec-read-too-big",
+            bytes = meta.len().to_string(),
+            max = SPEC_MAX_BYTES.to_string()
         ));
     }
     let mut text = String::new();
     // The file may grow after the check: the cap holds anyway.
     file.take(SPEC_MAX_BYTES + 1)
         .read_to_string(&mut text)
-        .map_err(|e| format!("cannot read the spec: {e}"))?;
+        .map_err(|e| say!("spec-read", error = e.to_string()))?;
     if text.len() as u64 > SPEC_MAX_BYTES {
-        return Err(format!(
-            "cannot read the spec: more than the {SPEC_MAX_BYTES} bytes a spec may have"
-        ));
+        return Err(say!("spec-read-grew", max = SPEC_MAX_BYTES.to_string()));
     }
     Ok(text)
 }

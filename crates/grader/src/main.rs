@@ -20,6 +20,7 @@ use grader::{Format, GradeOptions, Progress, Report, RunOutcome, Spec};
 use i18n::{Lang, tr};
 
 mod main_hints;
+mod main_lang;
 mod main_progress;
 mod main_trace;
 
@@ -159,45 +160,9 @@ fn trace_main(args: Vec<OsString>) -> ExitCode {
     }
 }
 
-/// Takes `--lang L` (or `--lang=L`) out of `args` wherever it stands before `--`, so every
-/// subcommand speaks the language; sets this process's language (the locale's without it).
-fn take_lang(args: &mut Vec<OsString>) -> Result<(), String> {
-    let end = args.iter().position(|a| a == "--").unwrap_or(args.len());
-    let mut chosen = None;
-    let mut i = 1;
-    while i < end.min(args.len()) {
-        let arg = args[i].to_string_lossy().into_owned();
-        if let Some(value) = arg.strip_prefix("--lang=") {
-            chosen = Some(value.to_string());
-            args.remove(i);
-        } else if arg == "--lang" {
-            args.remove(i);
-            if i < args.len() && args[i] != "--" {
-                chosen = Some(args.remove(i).to_string_lossy().into_owned());
-            } else {
-                chosen = Some(String::new());
-            }
-        } else {
-            i += 1;
-        }
-    }
-    let lang = match chosen {
-        None => Lang::from_env(),
-        Some(text) => match Lang::parse(&text) {
-            Some(lang) => lang,
-            None => {
-                Lang::set_current(Lang::from_env());
-                return Err(tr!(Lang::current(), "grade-bad-lang", value = text));
-            }
-        },
-    };
-    Lang::set_current(lang);
-    Ok(())
-}
-
 fn main() -> ExitCode {
     let mut args: Vec<OsString> = std::env::args_os().collect();
-    if let Err(e) = take_lang(&mut args) {
+    if let Err(e) = main_lang::take_lang(&mut args) {
         return fail(e);
     }
     match args.get(1).and_then(|a| a.to_str()) {
@@ -309,7 +274,14 @@ fn grade_with_view(
     let mut fence_line = Some(main_hints::fence_short(&line));
     let mut view = ProgressView::new();
     if let Some(dir) = &cli.timeline {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            tr!(
+                Lang::current(),
+                "cannot-make",
+                path = dir.display().to_string(),
+                error = e.to_string()
+            )
+        })?;
     }
     let graded = grader::grade_runs(spec, opts, &cli.command, &mut |p| {
         if let (Progress::Started { run: 1, .. }, Some(line)) = (p, fence_line.take()) {
@@ -357,7 +329,13 @@ fn write_report(
     let mut lock = stdout.lock();
     lock.write_all(rendered.as_bytes())
         .and_then(|()| lock.flush())
-        .map_err(|e| format!("cannot write the report: {e}"))
+        .map_err(|e| {
+            tr!(
+                Lang::current(),
+                "cannot-write-report",
+                error = e.to_string()
+            )
+        })
 }
 
 /// `DIR/run-K.svg` for each run.
@@ -369,8 +347,14 @@ fn write_timelines(
 ) -> Result<(), String> {
     for run in outcomes {
         let path = dir.join(format!("run-{}.svg", run.run));
-        std::fs::write(&path, grader::run_timeline(spec, report, run, true))
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(&path, grader::run_timeline(spec, report, run, true)).map_err(|e| {
+            tr!(
+                Lang::current(),
+                "cannot-write",
+                path = path.display().to_string(),
+                error = e.to_string()
+            )
+        })?;
     }
     Ok(())
 }

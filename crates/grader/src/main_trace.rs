@@ -71,14 +71,51 @@ pub(crate) struct TraceCli {
 /// Runs `grade trace` with its arguments (after the word `trace`): the line to print on
 /// success, or the one-line reason it failed.
 pub(crate) fn run(cli: TraceCli) -> Result<String, String> {
+    let lang = i18n::Lang::current();
     let Some((program, args)) = cli.command.split_first() else {
-        return Err("no command given: grade trace [-o FILE] -- COMMAND [ARGS...]".into());
+        return Err(i18n::tr(lang, "trace-no-command"));
     };
+    let opts = options(&cli, lang)?;
+    let spec = match (&cli.example, &cli.spec) {
+        (Some(name), _) => Some(Spec::builtin(name).map_err(|e| e.to_string())?),
+        (None, Some(path)) => Some(Spec::from_toml_file(path).map_err(|e| e.to_string())?),
+        (None, None) => None,
+    };
+    let title = cli.title.clone().unwrap_or_else(|| match cli.time_scale {
+        Some(s) => i18n::tr!(
+            lang,
+            "trace-title-scaled",
+            command = command_line(&cli.command),
+            scale = s.to_string()
+        ),
+        None => command_line(&cli.command),
+    });
+    let traced = grader::trace_command(program, args, &opts).map_err(|e| e.to_string())?;
+    let mut timeline = Timeline::of_trace(&traced.trace, title);
+    if traced.timed_out {
+        timeline.note = Some(i18n::tr!(
+            lang,
+            "trace-timed-out",
+            seconds = cli.timeout.to_string()
+        ));
+    }
+    if let Some(spec) = &spec {
+        timeline = timeline.with_spec(spec);
+    }
+    write_file(&cli.output, &timeline.svg())?;
+    pass_on(&traced.stdout, &traced.stderr);
+    Ok(wrote(&cli, &traced, &timeline, lang))
+}
+
+/// The run's options: its timeout, its stdout, its shaking, and its environment (the fenced
+/// runs' PATH, the time scale). Errors: a timeout or time scale past the grader's limits.
+fn options(cli: &TraceCli, lang: i18n::Lang) -> Result<TraceRunOptions, String> {
     let timeout = Duration::try_from_secs_f64(cli.timeout).unwrap_or(Duration::MAX);
     if timeout > TIMEOUT_MAX {
-        return Err(format!(
-            "--timeout must be at most {} seconds (a day)",
-            TIMEOUT_MAX.as_secs()
+        return Err(i18n::tr!(
+            lang,
+            "opt-timeout-max",
+            max = TIMEOUT_MAX.as_secs().to_string()
         ));
     }
     // The PATH graded runs get (the fence's): `python3` is then the same interpreter in the
@@ -86,8 +123,11 @@ pub(crate) fn run(cli: TraceCli) -> Result<String, String> {
     let mut env = vec![(OsString::from("PATH"), OsString::from(fence::SYSTEM_PATH))];
     if let Some(s) = cli.time_scale {
         if s > TIME_SCALE_MAX {
-            return Err(format!(
-                "--time-scale must be a positive number up to {TIME_SCALE_MAX}, not {s}"
+            return Err(i18n::tr!(
+                lang,
+                "opt-time-scale",
+                max = TIME_SCALE_MAX.to_string(),
+                value = s.to_string()
             ));
         }
         env.push((
@@ -95,16 +135,7 @@ pub(crate) fn run(cli: TraceCli) -> Result<String, String> {
             OsString::from(s.to_string()),
         ));
     }
-    let spec = match (&cli.example, &cli.spec) {
-        (Some(name), _) => Some(Spec::builtin(name).map_err(|e| e.to_string())?),
-        (None, Some(path)) => Some(Spec::from_toml_file(path).map_err(|e| e.to_string())?),
-        (None, None) => None,
-    };
-    let title = cli.title.unwrap_or_else(|| match cli.time_scale {
-        Some(s) => format!("{} (time scale {s})", command_line(&cli.command)),
-        None => command_line(&cli.command),
-    });
-    let opts = TraceRunOptions {
+    Ok(TraceRunOptions {
         env,
         timeout,
         stdout: match cli.stdout {
@@ -113,38 +144,38 @@ pub(crate) fn run(cli: TraceCli) -> Result<String, String> {
         },
         shake: cli.shake,
         time_scale: cli.time_scale.unwrap_or(1.0),
-    };
-    let traced = grader::trace_command(program, args, &opts).map_err(|e| e.to_string())?;
-    let mut timeline = Timeline::of_trace(&traced.trace, title);
-    if traced.timed_out {
-        timeline.note = Some(format!("killed at the {} s timeout", cli.timeout));
-    }
-    if let Some(spec) = &spec {
-        timeline = timeline.with_spec(spec);
-    }
-    write_file(&cli.output, &timeline.svg())?;
-    pass_on(&traced.stdout, &traced.stderr);
-    let tasks = traced.trace.tasks.len();
+    })
+}
+
+/// The line said once the picture is written: where, how many tasks and lines, how the main
+/// process ended.
+fn wrote(
+    cli: &TraceCli,
+    traced: &grader::TracedRun,
+    timeline: &Timeline<'_>,
+    lang: i18n::Lang,
+) -> String {
     let main_end = traced
         .trace
         .main_task()
         .and_then(|t| t.end)
-        .map(|e| format!("; the main process {}", describe(e)))
+        .map(|e| i18n::tr!(lang, "trace-main-end", how = describe(e, lang)))
         .unwrap_or_default();
-    Ok(format!(
-        "wrote {}: {tasks} task{}, {} line{}{main_end}",
-        cli.output.display(),
-        if tasks == 1 { "" } else { "s" },
-        timeline.lines.len(),
-        if timeline.lines.len() == 1 { "" } else { "s" },
-    ))
+    i18n::tr!(
+        lang,
+        "trace-wrote",
+        file = cli.output.display().to_string(),
+        tasks = traced.trace.tasks.len(),
+        lines = timeline.lines.len(),
+        end = main_end
+    )
 }
 
-fn describe(end: tracer::End) -> String {
+fn describe(end: tracer::End, lang: i18n::Lang) -> String {
     match end {
-        tracer::End::Exited(c) => format!("exited with status {c}"),
-        tracer::End::Signaled(s) => format!("was killed by signal {s}"),
-        tracer::End::Replaced => "was replaced".into(),
+        tracer::End::Exited(c) => i18n::tr!(lang, "exit-status", code = c.to_string()),
+        tracer::End::Signaled(s) => i18n::tr!(lang, "exit-signal", signal = s.to_string()),
+        tracer::End::Replaced => i18n::tr(lang, "trace-end-replaced"),
     }
 }
 
@@ -163,7 +194,14 @@ fn command_line(command: &[OsString]) -> String {
 }
 
 fn write_file(path: &Path, text: &str) -> Result<(), String> {
-    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    std::fs::write(path, text).map_err(|e| {
+        i18n::tr!(
+            i18n::Lang::current(),
+            "cannot-write",
+            path = path.display().to_string(),
+            error = e.to_string()
+        )
+    })
 }
 
 /// The command's output, after the run, for the person who ran it.

@@ -76,6 +76,10 @@ pub struct CheckReport {
     /// In how many runs it could not be judged: it needs the trace and the run was not traced.
     #[serde(default)]
     pub runs_not_checked: usize,
+    /// In how many runs the machine could not judge it (e.g. too few free cores); the report's
+    /// notes say why.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub runs_not_judged: usize,
     /// A likely check: in how many shaken runs it was not judged (likely checks are judged on
     /// unshaken runs only).
     #[serde(default)]
@@ -115,6 +119,7 @@ impl CheckReport {
             runs_passed: 0,
             runs_not_reached: 0,
             runs_not_checked: 0,
+            runs_not_judged: 0,
             runs_shaken: 0,
             threshold,
             failures: Vec::new(),
@@ -122,6 +127,10 @@ impl CheckReport {
             more_runs: None,
         }
     }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The verdict of a grading: every check over every run.

@@ -4,10 +4,12 @@
 use std::fmt::Write as _;
 
 use crate::outcome::{Exit, Line, RunOutcome};
+use crate::render::terminal::visible;
+use crate::say::say;
 use crate::spec::Spec;
 use crate::spec::near::Difference;
 use crate::spec::rule::Classified;
-use crate::text::{Problems, QUOTE_MAX, cut, more};
+use crate::text::{Problems, QUOTE_MAX, cut, list, more};
 use crate::writer::Tracing;
 
 /// The built-in check that the main process exits with status 0.
@@ -80,18 +82,18 @@ pub(crate) const RUN_CHECKS: [RunCheck; 7] = [
 fn check_exit(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(), String> {
     let what = match run.exit {
         Some(Exit::Code(0)) => return Ok(()),
-        Some(Exit::Code(c)) => format!("exited with status {c}"),
-        Some(Exit::Signal(s)) => format!("was killed by signal {s}"),
-        None => "did not exit on its own (the grader killed it)".to_string(),
+        Some(Exit::Code(c)) => say!("exit-status", code = c.to_string()),
+        Some(Exit::Signal(s)) => say!("exit-signal", signal = s.to_string()),
+        None => say!("exit-killed"),
     };
     let tail: Vec<&str> = run.stderr_tail.lines().collect();
     let tail = &tail[tail.len().saturating_sub(5)..];
     if tail.is_empty() {
-        Err(format!("the main process {what}; stderr was empty"))
+        Err(say!("exit-stderr-empty", what = what))
     } else {
-        let mut m = format!("the main process {what}; stderr ends with:");
+        let mut m = say!("exit-stderr-tail", what = what);
         for l in tail {
-            let _ = write!(m, "\n  | {}", cut(l));
+            let _ = write!(m, "\n  | {}", visible(&cut(l)));
         }
         Err(m)
     }
@@ -99,9 +101,9 @@ fn check_exit(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(), String
 
 fn check_timeout(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(), String> {
     if run.timed_out {
-        Err(format!(
-            "still running at the timeout (after {:.1} s): the whole process tree was killed",
-            run.elapsed.as_secs_f64()
+        Err(say!(
+            "timeout",
+            seconds = format!("{:.1}", run.elapsed.as_secs_f64())
         ))
     } else {
         Ok(())
@@ -110,10 +112,7 @@ fn check_timeout(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(), Str
 
 fn check_output_limit(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(), String> {
     if run.output_limit_hit {
-        Err(format!(
-            "output limit: the output passed the cap after {} lines; the rest was discarded and the process tree killed",
-            run.lines.len()
-        ))
+        Err(say!("output-limit", lines = run.lines.len()))
     } else {
         Ok(())
     }
@@ -123,9 +122,7 @@ fn check_trace(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(), Strin
     match &run.tracing {
         // Past the limit the tracer stops keeping bytes: the output limit check fails for it.
         Tracing::Incomplete(_) if run.output_limit_hit => Ok(()),
-        Tracing::Incomplete(why) => Err(format!(
-            "{why}; the checks that need the trace could not judge this run"
-        )),
+        Tracing::Incomplete(why) => Err(say!("trace-incomplete", why = why.as_str())),
         // Off (--no-trace) or refused by the system: those checks are "not checked".
         Tracing::On | Tracing::Off | Tracing::Refused(_) => Ok(()),
     }
@@ -136,17 +133,19 @@ fn check_left_behind(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(),
         return Ok(());
     }
     let n = run.left_behind.len();
-    let mut m = format!(
-        "{n} process{} still alive after the main process exited (killed by the grader): ",
-        if n == 1 { " was" } else { "es were" }
-    );
     let shown: Vec<String> = run
         .left_behind
         .iter()
         .take(QUOTE_MAX)
-        .map(|p| format!("pid {} ({})", p.pid, cut(&p.cmdline)))
+        .map(|p| {
+            say!(
+                "left-behind-pid",
+                pid = p.pid.to_string(),
+                cmdline = visible(&cut(&p.cmdline))
+            )
+        })
         .collect();
-    m.push_str(&shown.join(", "));
+    let mut m = say!("left-behind", count = n, list = list(&shown));
     more(&mut m, n);
     Err(m)
 }
@@ -163,24 +162,28 @@ fn check_lines(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Resu
         let n = i + 1;
         let text = &line.text;
         // Only the lines quoted are searched for the cause: a flood of bad lines stays cheap.
-        problems.add(|| if !line.utf8 {
-            format!("line {n} is not valid UTF-8: {:?}", cut(text))
-        } else if let Some((a, b)) = run_together(text, &matches) {
-            format!(
-                "line {n} {:?} is two expected lines run together ({:?} + {:?}): two processes wrote at once; write each line in one call (text and newline together) and flush",
-                cut(text),
-                a,
-                b
-            )
-        } else if let Some(prefix) = cut_in_two(text, run.lines.get(i + 1), &matches) {
-            format!(
-                "line {n} {:?} is another line written into the middle of an expected line (which begins {:?} and ends on line {}): write each line in one call (text and newline together) and flush",
-                cut(text),
-                prefix,
-                n + 1
-            )
-        } else {
-            format!("line {n} {:?} matches no pattern", cut(text))
+        problems.add(|| {
+            if !line.utf8 {
+                say!("line-not-utf8", n = n, text = format!("{:?}", cut(text)))
+            } else if let Some((a, b)) = run_together(text, &matches) {
+                say!(
+                    "line-run-together",
+                    n = n,
+                    text = format!("{:?}", cut(text)),
+                    first = format!("{a:?}"),
+                    second = format!("{b:?}")
+                )
+            } else if let Some(prefix) = cut_in_two(text, run.lines.get(i + 1), &matches) {
+                say!(
+                    "line-cut-in-two",
+                    n = n,
+                    text = format!("{:?}", cut(text)),
+                    prefix = format!("{prefix:?}"),
+                    next = n + 1
+                )
+            } else {
+                say!("line-no-pattern", n = n, text = format!("{:?}", cut(text)))
+            }
         });
     }
     problems.result()
@@ -202,10 +205,10 @@ fn check_format(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Res
             if killed {
                 return None;
             }
-            Some(format!(
-                "line {} {:?} has no newline after it: end the last line with \\n",
-                n + 1,
-                cut(&last.text)
+            Some(say!(
+                "format-no-newline",
+                n = n + 1,
+                text = format!("{:?}", cut(&last.text))
             ))
         })
         .flatten();
@@ -218,11 +221,11 @@ fn check_format(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Res
         && let [d] = first.near.as_slice()
         && near.iter().all(|c| c.near == first.near)
     {
-        return Err(format!(
-            "every line {} ({}); otherwise the lines are right{}",
-            d.describe(),
-            quote_near(spec, first),
-            advice(*d)
+        return Err(say!(
+            "format-every-line",
+            what = d.describe(),
+            quote = quote_near(spec, first),
+            advice = advice(*d)
         ));
     }
     let mut problems = Problems::default();
@@ -232,11 +235,11 @@ fn check_format(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Res
     for c in &near {
         problems.add(|| {
             let said: Vec<String> = c.near.iter().map(|d| d.describe()).collect();
-            format!(
-                "line {} {}: {}",
-                c.number,
-                said.join(", "),
-                quote_near(spec, c)
+            say!(
+                "format-line",
+                n = c.number,
+                what = list(&said),
+                quote = quote_near(spec, c)
             )
         });
     }
@@ -245,17 +248,17 @@ fn check_format(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Res
 
 /// A near miss quoted with the kind it otherwise is.
 fn quote_near(spec: &Spec, c: &Classified) -> String {
-    format!(
-        "{:?} is otherwise a '{}' line",
-        cut(c.text),
-        spec.lines[c.kind].name
+    say!(
+        "format-otherwise",
+        text = format!("{:?}", cut(c.text)),
+        kind = spec.lines[c.kind].name.as_str()
     )
 }
 
-fn advice(d: Difference) -> &'static str {
+fn advice(d: Difference) -> String {
     match d {
-        Difference::CarriageReturn => ": end lines with \\n only",
-        _ => "",
+        Difference::CarriageReturn => say!("format-advice-crlf"),
+        _ => String::new(),
     }
 }
 

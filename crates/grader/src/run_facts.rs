@@ -60,6 +60,13 @@ pub struct LineFact {
     pub writer: Option<String>,
 }
 
+/// How [`RunFacts::tracing`] begins when the system refused the trace (then why).
+const REFUSED: &str = "refused: ";
+/// How [`RunFacts::tracing`] begins when some runs' trace was incomplete: then their count,
+/// [`INCOMPLETE_RUNS`] and why.
+const INCOMPLETE: &str = "incomplete in ";
+const INCOMPLETE_RUNS: &str = " run(s): ";
+
 /// Lines listed per run at most.
 pub const LINES_KEPT: usize = 300;
 
@@ -100,10 +107,10 @@ impl RunFacts {
             // The first run that was not traced says why.
             match runs.iter().map(|r| &r.tracing).find(|t| !t.is_on()) {
                 Some(Tracing::Off) | Some(Tracing::On) | None => "off".to_string(),
-                Some(Tracing::Refused(why)) => format!("refused: {why}"),
+                Some(Tracing::Refused(why)) => format!("{REFUSED}{why}"),
                 Some(Tracing::Incomplete(why)) => {
                     let n = runs.iter().filter(|r| !r.tracing.is_on()).count();
-                    format!("incomplete in {n} run(s): {why}")
+                    format!("{INCOMPLETE}{n}{INCOMPLETE_RUNS}{why}")
                 }
             }
         };
@@ -143,10 +150,7 @@ impl RunFacts {
     pub(crate) fn text(&self) -> String {
         let lang = i18n::Lang::current();
         let stdout = i18n::tr(lang, &format!("facts-stdout-{}", self.stdout));
-        let tracing = match self.tracing.as_str() {
-            "on" | "off" => i18n::tr(lang, &format!("facts-tracing-{}", self.tracing)),
-            other => other.to_string(),
-        };
+        let tracing = self.tracing_said(lang);
         let mut out = i18n::tr!(lang, "facts-line", stdout = stdout, tracing = tracing);
         if !self.shaken.is_empty() {
             let runs: Vec<String> = self
@@ -168,12 +172,38 @@ impl RunFacts {
             let _ = writeln!(out, "{}", c.text());
         }
         for a in self.advice.iter().take(3) {
-            let _ = writeln!(out, "note (run {}): {}", a.run, a.message);
+            let note = i18n::tr!(
+                lang,
+                "report-note-run",
+                run = a.run,
+                note = a.message.as_str()
+            );
+            let _ = writeln!(out, "{note}");
         }
         if self.advice.len() > 3 {
-            let _ = writeln!(out, "note: ... and {} more", self.advice.len() - 3);
+            let more = i18n::tr!(lang, "report-note-more", count = self.advice.len() - 3);
+            let _ = writeln!(out, "{more}");
         }
         out
+    }
+
+    /// [`RunFacts::tracing`] in words of `lang`: on, off, refused (why), incomplete (why).
+    pub(crate) fn tracing_said(&self, lang: i18n::Lang) -> String {
+        let t = self.tracing.as_str();
+        if t == "on" || t == "off" {
+            return i18n::tr(lang, &format!("facts-tracing-{t}"));
+        }
+        if let Some(why) = t.strip_prefix(REFUSED) {
+            return i18n::tr!(lang, "facts-tracing-refused", why = why);
+        }
+        let incomplete = t
+            .strip_prefix(INCOMPLETE)
+            .and_then(|rest| rest.split_once(INCOMPLETE_RUNS))
+            .and_then(|(n, why)| Some((n.parse::<usize>().ok()?, why)));
+        match incomplete {
+            Some((n, why)) => i18n::tr!(lang, "facts-tracing-incomplete", count = n, why = why),
+            None => t.to_string(),
+        }
     }
 }
 

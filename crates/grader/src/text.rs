@@ -15,13 +15,27 @@ pub(crate) fn cut(s: &str) -> String {
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}... ({} bytes)", &s[..end], s.len())
+    crate::say::say!("quote-cut", text = &s[..end], bytes = s.len())
+}
+
+/// Items listed in a sentence: `a, b, c` (in Chinese `a、b、c`).
+pub(crate) fn list<S: AsRef<str>>(items: &[S]) -> String {
+    let sep = crate::say::say!("list-sep");
+    items
+        .iter()
+        .map(|s| s.as_ref())
+        .collect::<Vec<_>>()
+        .join(&sep)
 }
 
 /// Appends " and N more" when `total` items were more than the quoted ones.
 pub(crate) fn more(m: &mut String, total: usize) {
     if total > QUOTE_MAX {
-        let _ = write!(m, " and {} more", total - QUOTE_MAX);
+        let _ = write!(
+            m,
+            " {}",
+            crate::say::say!("quote-more", count = total - QUOTE_MAX)
+        );
     }
 }
 
@@ -53,32 +67,14 @@ impl Problems {
         }
         let mut m = self.shown.join("\n");
         if self.total > QUOTE_MAX {
-            let _ = write!(m, "\n(and {} more)", self.total - QUOTE_MAX);
+            let _ = write!(
+                m,
+                "\n{}",
+                crate::say::say!("problems-more", count = self.total - QUOTE_MAX)
+            );
         }
         Err(m)
     }
-}
-
-/// Text safe inside XML content and attribute values; characters XML 1.0 cannot carry at all
-/// (most control characters) become U+FFFD.
-pub(crate) fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Escaped so attribute values keep their line breaks.
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Columns a character takes in the monospace font: CJK and other wide characters two.

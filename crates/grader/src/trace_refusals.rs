@@ -4,6 +4,8 @@
 use crate::outcome::{Exit, RunOutcome};
 
 /// Appended to the fence line of a traced grading.
+/// (The fence line is the fence's own words, in English; a report in another language shows
+/// its short form.)
 pub(crate) const REFUSED_BY_THE_TRACE: &str = "traced: io_uring_setup and clone3 fail with ENOSYS, clone with CLONE_UNTRACED with EPERM (they would hide tasks or writes)";
 
 /// What a failed run's stderr says when a call failed with ENOSYS (Python, Rust, C, Go).
@@ -21,9 +23,10 @@ pub(crate) fn run_note(o: &RunOutcome) -> Option<String> {
     let failed = o.exit != Some(Exit::Code(0));
     let said = ENOSYS_WORDS.iter().any(|w| o.stderr_tail.contains(w));
     (traced && failed && said).then(|| {
-        format!(
-            "run {}: the port failed on a call the system did not implement (ENOSYS): under the trace io_uring_setup and clone3 are refused that way; use plain reads and writes, fork or clone",
-            o.run
+        crate::say::say!(
+            "note-run",
+            run = o.run,
+            note = crate::say::say!("trace-enosys")
         )
     })
 }

@@ -59,20 +59,29 @@ impl Writer {
     /// In words, for messages: "pid 12 (the main process)", "pid 15 (a process made by pid 12)",
     /// "tid 17 (a thread of pid 12, the main process)".
     pub fn describe(&self, main_pid: i32) -> String {
+        use crate::say::say;
         let whose = |pid: i32| {
             if pid == main_pid {
-                format!("pid {pid}, the main process")
+                say!("writer-whose-main", pid = pid.to_string())
             } else {
-                format!("pid {pid}")
+                say!("writer-whose", pid = pid.to_string())
             }
         };
         match self.role {
-            Role::Main => format!("pid {} (the main process)", self.pid),
+            Role::Main => say!("writer-main", pid = self.pid.to_string()),
             Role::Process => match self.ppid {
-                Some(p) => format!("pid {} (a process made by {})", self.pid, whose(p)),
-                None => format!("pid {} (a process of unknown origin)", self.pid),
+                Some(p) => say!(
+                    "writer-process",
+                    pid = self.pid.to_string(),
+                    parent = whose(p)
+                ),
+                None => say!("writer-process-unknown", pid = self.pid.to_string()),
             },
-            Role::Thread => format!("tid {} (a thread of {})", self.tid, whose(self.pid)),
+            Role::Thread => say!(
+                "writer-thread",
+                tid = self.tid.to_string(),
+                process = whose(self.pid)
+            ),
         }
     }
 }

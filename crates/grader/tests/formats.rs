@@ -261,6 +261,7 @@ fn junit_escapes_hostile_text() {
             runs_passed: 0,
             runs_not_reached: 0,
             runs_not_checked: 0,
+            runs_not_judged: 0,
             runs_shaken: 0,
             threshold: None,
             failures: vec![Failure {

@@ -118,3 +118,47 @@ fn an_untraced_escapee_without_marker_is_killed() {
         );
     }
 }
+
+/// A control character a terminal obeys (C0 but line breaks and tabs, DEL, C1) or a
+/// bidirectional control.
+fn obeyed(c: char) -> bool {
+    let n = c as u32;
+    (n < 0x20 && !matches!(c, '\n' | '\t' | '\r'))
+        || (0x7f..=0x9f).contains(&n)
+        || (0x202a..=0x202e).contains(&n)
+        || (0x2066..=0x2069).contains(&n)
+}
+
+#[test]
+fn terminal_escapes_from_the_port_are_shown_in_every_format_never_sent() {
+    for format in ["text", "json", "html", "junit", "gradescope"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_grade"))
+            .args([
+                "process",
+                "--runs",
+                "1",
+                "--timeout",
+                "5",
+                "--format",
+                format,
+                "--",
+            ])
+            .arg(hostile("terminal_escapes.py"))
+            .output()
+            .expect("run grade");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let raw: Vec<String> = stdout
+            .chars()
+            .filter(|c| obeyed(*c))
+            .map(|c| format!("U+{:04X}", c as u32))
+            .collect();
+        assert!(raw.is_empty(), "{format}: raw {raw:?} in\n{stdout}");
+        assert_eq!(out.status.code(), Some(1), "{format}: {stdout}");
+        if format == "text" {
+            assert!(
+                stdout.contains("oops"),
+                "the stderr tail is quoted:\n{stdout}"
+            );
+        }
+    }
+}

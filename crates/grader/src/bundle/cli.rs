@@ -9,6 +9,7 @@ use clap::Parser;
 use crate::cli_args::{GradingArgs, one_line};
 
 use super::write::{BundleOptions, write_bundle};
+use crate::say::say;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -86,10 +87,12 @@ pub fn gradescope_command(args: impl IntoIterator<Item = OsString>) -> ExitCode 
     };
     match write_bundle(&opts) {
         Ok(files) => {
-            eprintln!(
-                "grade gradescope: wrote {} (setup.sh, run_autograder, {files} source files)",
-                opts.output.display()
+            let wrote = say!(
+                "bundle-wrote",
+                file = opts.output.display().to_string(),
+                files = files
             );
+            eprintln!("grade gradescope: {wrote}");
             ExitCode::SUCCESS
         }
         Err(e) => fail(e),

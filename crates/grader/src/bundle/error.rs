@@ -43,7 +43,11 @@ impl BundleError {
     {
         BundleError {
             kind,
-            message: format!("{message}: {cause}"),
+            message: crate::say::say!(
+                "error-cause",
+                what = message.to_string(),
+                cause = cause.to_string()
+            ),
             source: Some(Box::new(cause)),
         }
     }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::error::{BundleError, BundleErrorKind};
+use crate::say::say;
 
 /// The repository this grader was built from, when it is still there.
 pub(crate) fn default_source_dir() -> Option<PathBuf> {
@@ -31,7 +32,7 @@ pub(crate) fn list(dir: &Path) -> Result<Vec<PathBuf>, BundleError> {
         walk(dir, Path::new(""), &mut files).map_err(|e| {
             BundleError::with_cause(
                 BundleErrorKind::Sources,
-                format_args!("cannot read {}", dir.display()),
+                say!("class-io-read", path = dir.display().to_string()),
                 e,
             )
         })?;
@@ -51,14 +52,14 @@ fn git_files(dir: &Path) -> Result<Vec<PathBuf>, BundleError> {
         .arg(dir)
         .args(["ls-files", "-z", "--cached"])
         .output()
-        .map_err(|e| BundleError::with_cause(BundleErrorKind::Sources, "cannot run git", e))?;
+        .map_err(|e| BundleError::with_cause(BundleErrorKind::Sources, say!("bundle-no-git"), e))?;
     if !out.status.success() {
         return Err(BundleError::new(
             BundleErrorKind::Sources,
-            format!(
-                "git ls-files failed in {}: {}",
-                dir.display(),
-                String::from_utf8_lossy(&out.stderr).trim()
+            say!(
+                "bundle-git-failed",
+                dir = dir.display().to_string(),
+                error = String::from_utf8_lossy(&out.stderr).trim().to_string()
             ),
         ));
     }

@@ -11,6 +11,7 @@ use super::error::{BundleError, BundleErrorKind};
 use super::scripts::{run_autograder, setup};
 use super::sources::{default_source_dir, is_repo, list};
 use super::zipfile::Zip;
+use crate::say::say;
 
 /// The folder of the bundle (and of `$AUTOGRADER_ROOT/source`) holding the grader's sources.
 pub const SOURCE_DIR: &str = "grader-src";
@@ -48,15 +49,11 @@ pub fn write_bundle(opts: &BundleOptions) -> Result<usize, BundleError> {
         Some(dir) => {
             return Err(BundleError::new(
                 BundleErrorKind::Sources,
-                format!("{} does not hold this repository's sources", dir.display()),
+                say!("bundle-not-sources", dir = dir.display().to_string()),
             ));
         }
-        None => default_source_dir().ok_or_else(|| {
-            BundleError::new(
-                BundleErrorKind::Sources,
-                "cannot find the sources this grader was built from: give --source DIR",
-            )
-        })?,
+        None => default_source_dir()
+            .ok_or_else(|| BundleError::new(BundleErrorKind::Sources, say!("bundle-no-sources")))?,
     };
     let mut files = list(&source)?;
     let mut zip = Zip::create(&opts.output)?;
@@ -75,7 +72,7 @@ pub fn write_bundle(opts: &BundleOptions) -> Result<usize, BundleError> {
         let read = |e| {
             BundleError::with_cause(
                 BundleErrorKind::Sources,
-                format_args!("cannot read {}", path.display()),
+                say!("class-io-read", path = path.display().to_string()),
                 e,
             )
         };
@@ -93,8 +90,13 @@ fn check_grading(opts: &BundleOptions) -> Result<Option<String>, BundleError> {
     let bad = |e: String| BundleError::new(BundleErrorKind::Grading, e);
     let (spec, text) = match (&opts.spec, &opts.example) {
         (Some(path), _) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| bad(format!("cannot read {}: {e}", path.display())))?;
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                bad(say!(
+                    "error-cause",
+                    what = say!("class-io-read", path = path.display().to_string()),
+                    cause = e.to_string()
+                ))
+            })?;
             let spec =
                 Spec::parse(&text, &path.display().to_string()).map_err(|e| bad(e.to_string()))?;
             (spec, Some(text))
@@ -103,7 +105,7 @@ fn check_grading(opts: &BundleOptions) -> Result<Option<String>, BundleError> {
             Spec::builtin(example).map_err(|e| bad(e.to_string()))?,
             None,
         ),
-        (None, None) => return Err(bad("no example given (see grade --list)".into())),
+        (None, None) => return Err(bad(say!("bundle-no-example"))),
     };
     check_options(&opts.grading).map_err(|e| bad(e.to_string()))?;
     let scale = opts.grading.time_scale.unwrap_or(1.0);

@@ -9,6 +9,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use super::error::{BundleError, BundleErrorKind};
+use crate::say::say;
 
 /// A zip being written.
 pub(crate) struct Zip {
@@ -55,5 +56,6 @@ fn io<E>(path: impl std::fmt::Display, e: E) -> BundleError
 where
     E: std::error::Error + Send + Sync + 'static,
 {
-    BundleError::with_cause(BundleErrorKind::Io, format_args!("cannot write {path}"), e)
+    let said = say!("class-io-write", path = path.to_string());
+    BundleError::with_cause(BundleErrorKind::Io, said, e)
 }

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::outcome::CpuSample;
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::raw::RawNum;
@@ -53,14 +54,11 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     let line = f.need_kind(&c.line, "line")?;
     let min = match &c.min {
         Some(m) => f.count_num(m)?,
-        None => return Err(f.missing("a `cores_busy` check needs `min`")),
+        None => return Err(f.missing(say!("spec-needs-field", ctype = "cores_busy", field = "min"))),
     };
     let slack = match &c.slack {
         Some(s) if !(s.get_ref().is_finite() && *s.get_ref() >= 0.0) => {
-            return Err(f.err(
-                s.span(),
-                format!("check '{}': `slack` must be a number >= 0", f.name),
-            ));
+            return Err(f.check_err(s.span(), say!("spec-slack")));
         }
         s => s.as_ref().map_or(0.0, |s| *s.get_ref()),
     };
@@ -145,20 +143,19 @@ impl Rule for CoresBusyRule {
             // No span (a line missing: other checks say so) or no counts: nothing to judge.
             return self
                 .ends(ctx)
-                .map(|_| "the CPU times or the machine's counts are unknown".to_string());
+                .map(|_| say!("cores-unknown"));
         };
         if span.free < need {
-            return Some(format!(
-                "the machine had {:.1} free cores over those {:.2} s, fewer than the {need} the check needs",
-                span.free, span.seconds
+            return Some(say!(
+                "cores-machine-busy",
+                free = format!("{:.1}", span.free),
+                seconds = format!("{:.2}", span.seconds),
+                need = need.to_string()
             ));
         }
         // What is known falls short, and the rest is unknown: no verdict either way.
         (span.port < need && span.unknown > 0).then(|| {
-            format!(
-                "the trace missed the CPU time of {} task(s) (they ended without an exit stop)",
-                span.unknown
-            )
+            say!("cores-cpu-missed", count = span.unknown.to_string())
         })
     }
 
@@ -171,9 +168,14 @@ impl Rule for CoresBusyRule {
             return Ok(());
         }
         let (a, b) = self.ends(ctx).map_or((0, 0), |(a, b)| (a.number, b.number));
-        Err(format!(
-            "from line {a} to line {b} ({:.2} s) the port's tasks kept {:.2} cores busy, as the kernel counted their CPU time, while the machine had {:.1} free: expected at least {need}",
-            span.seconds, span.port, span.free
+        Err(say!(
+            "cores-too-few",
+            from = a.to_string(),
+            to = b.to_string(),
+            seconds = format!("{:.2}", span.seconds),
+            busy = format!("{:.2}", span.port),
+            free = format!("{:.1}", span.free),
+            need = need.to_string()
         ))
     }
 }

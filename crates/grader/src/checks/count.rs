@@ -7,12 +7,13 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::values::{Expected, norm};
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::raw::{RawNum, RawValues};
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
 use crate::spec::values::{Num, Values};
-use crate::text::{Problems, QUOTE_MAX, more};
+use crate::text::{Problems, QUOTE_MAX, list, more};
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "count",
@@ -46,15 +47,11 @@ struct Count {
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     let c: CountFields = f.read()?;
-    let name = f.name;
     let line = f.need_kind(&c.line, "line")?;
     let per = f.opt_capture(line, &c.per)?;
     let values = match &c.values {
         Some(v) if per.is_none() => {
-            return Err(f.err(
-                v.span(),
-                format!("check '{name}': `values` needs `per` (the capture they are values of)"),
-            ));
+            return Err(f.check_err(v.span(), say!("spec-values-need-per")));
         }
         Some(v) => Some(f.values(v)?),
         None => None,
@@ -62,10 +59,7 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     let (min, max) = match &c.exactly {
         Some(e) => {
             if let Some(m) = c.min.as_ref().or(c.max.as_ref()) {
-                return Err(f.err(
-                    m.span(),
-                    format!("check '{name}': use either `exactly` or `min`/`max`"),
-                ));
+                return Err(f.check_err(m.span(), say!("spec-count-either")));
             }
             let n = f.count_num(e)?;
             (Some(n.clone()), Some(n))
@@ -73,7 +67,7 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
         None => (f.opt_count(&c.min)?, f.opt_count(&c.max)?),
     };
     if min.is_none() && max.is_none() {
-        return Err(f.missing("a `count` check needs `exactly`, `min` or `max`"));
+        return Err(f.missing(say!("spec-count-needs")));
     }
     Ok(Arc::new(Count {
         line,
@@ -99,22 +93,21 @@ impl Rule for Count {
             min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m)
         };
         let want = match (min, max) {
-            (Some(a), Some(b)) if a == b => format!("exactly {a}"),
-            (Some(a), Some(b)) => format!("between {a} and {b}"),
-            (Some(a), None) => format!("at least {a}"),
-            (None, Some(b)) => format!("at most {b}"),
-            (None, None) => "any number".to_string(),
+            (Some(a), Some(b)) if a == b => say!("count-exactly", n = a.to_string()),
+            (Some(a), Some(b)) => say!("count-between", min = a.to_string(), max = b.to_string()),
+            (Some(a), None) => say!("count-at-least", n = a.to_string()),
+            (None, Some(b)) => say!("count-at-most", n = b.to_string()),
+            (None, None) => say!("count-any"),
         };
         let kind = ctx.kind_name(self.line);
         let found = |ls: &[&Classified]| -> String {
             if ls.is_empty() {
-                "found none".to_string()
+                say!("count-found-none")
             } else {
-                let mut m = format!("found {}: ", ls.len());
                 let q: Vec<String> = ls.iter().take(QUOTE_MAX).map(|l| l.quote()).collect();
-                m.push_str(&q.join(", "));
+                let mut m = list(&q);
                 more(&mut m, ls.len());
-                m
+                say!("count-found", count = ls.len(), lines = m)
             }
         };
         let Some(per) = self.per.as_deref() else {
@@ -122,7 +115,12 @@ impl Rule for Count {
             return if ok(ls.len()) {
                 Ok(())
             } else {
-                Err(format!("expected {want} '{kind}' line(s), {}", found(&ls)))
+                Err(say!(
+                    "count-expected",
+                    want = want.as_str(),
+                    kind = kind,
+                    found = found(&ls)
+                ))
             };
         };
         let mut groups: BTreeMap<String, Vec<&Classified>> = BTreeMap::new();
@@ -140,10 +138,12 @@ impl Rule for Count {
                 for (v, ls) in &groups {
                     if exp.index(v).is_none() {
                         problems.add(|| {
-                            format!(
-                                "{} has {per}={v}, not one of {}",
-                                ls[0].quote(),
-                                exp.describe()
+                            say!(
+                                "value-not-listed",
+                                line = ls[0].quote(),
+                                capture = per,
+                                value = v.as_str(),
+                                listed = exp.describe()
                             )
                         });
                     }
@@ -157,9 +157,13 @@ impl Rule for Count {
                     let ls: Vec<&Classified> = groups.get(&norm(&v)).cloned().unwrap_or_default();
                     if !ok(ls.len()) {
                         problems.add(|| {
-                            format!(
-                                "expected {want} '{kind}' line(s) with {per}={v}, {}",
-                                found(&ls)
+                            say!(
+                                "count-expected-per",
+                                want = want.as_str(),
+                                kind = kind,
+                                capture = per,
+                                value = v.as_str(),
+                                found = found(&ls)
                             )
                         });
                     }
@@ -168,9 +172,13 @@ impl Rule for Count {
                     for (v, ls) in &groups {
                         if exp.index(v).is_some() && !ok(ls.len()) {
                             problems.add(|| {
-                                format!(
-                                    "expected {want} '{kind}' line(s) with {per}={v}, {}",
-                                    found(ls)
+                                say!(
+                                    "count-expected-per",
+                                    want = want.as_str(),
+                                    kind = kind,
+                                    capture = per,
+                                    value = v.as_str(),
+                                    found = found(ls)
                                 )
                             });
                         }
@@ -182,9 +190,13 @@ impl Rule for Count {
                     let ls = &groups[v];
                     if !ok(ls.len()) {
                         problems.add(|| {
-                            format!(
-                                "expected {want} '{kind}' line(s) with {per}={v}, {}",
-                                found(ls)
+                            say!(
+                                "count-expected-per",
+                                want = want.as_str(),
+                                kind = kind,
+                                capture = per,
+                                value = v.as_str(),
+                                found = found(ls)
                             )
                         });
                     }

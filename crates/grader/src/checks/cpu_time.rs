@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
@@ -58,10 +59,13 @@ impl CpuTimeRule {
         let used = used.as_secs_f64();
         let most = used * (1.0 + SHARE) + ROUNDING + TICK * tasks as f64;
         (printed > most).then(|| {
-            format!(
-                "{} prints {} = {printed} s of CPU time, but the kernel counted {used:.2} s for all {tasks} tasks of the run together: the printed CPU time was not used",
-                l.quote(),
-                self.capture
+            say!(
+                "cpu-time-not-used",
+                line = l.quote(),
+                capture = self.capture.as_str(),
+                printed = printed.to_string(),
+                used = format!("{used:.2}"),
+                tasks = tasks.to_string()
             )
         })
     }

@@ -4,10 +4,11 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use super::values::same;
+use super::values::WriterPids;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
@@ -60,31 +61,37 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
 }
 
 impl DirectChildRule {
-    fn fault(&self, ctx: &Ctx<'_>, l: &Classified<'_>) -> Option<String> {
+    fn fault(
+        &self,
+        ctx: &Ctx<'_>,
+        made_by: Option<&WriterPids>,
+        l: &Classified<'_>,
+    ) -> Option<String> {
         let w = l.writer?;
-        let (parents, whose): (HashSet<i32>, String) = match self.made_by {
-            None => (HashSet::from([ctx.run.main_pid]), "the main process".into()),
-            Some(k) => (
-                ctx.of_kind(k)
-                    .filter(|o| self.per.as_ref().is_none_or(|p| same(o.cap(p), l.cap(p))))
-                    .filter_map(|o| o.writer.map(|w| w.pid))
-                    .collect(),
-                format!("the writer of the '{}' line", ctx.kind_name(k)),
+        let main = HashSet::from([ctx.run.main_pid]);
+        let (parents, whose): (&HashSet<i32>, String) = match (self.made_by, made_by) {
+            (Some(k), Some(pids)) => (
+                pids.for_line(l),
+                say!("writer-of-kind", kind = ctx.kind_name(k), per = ""),
             ),
+            _ => (&main, say!("role-main")),
         };
         if parents.is_empty() || w.ppid.is_some_and(|p| parents.contains(&p)) {
             return None;
         }
-        let mut pids: Vec<i32> = parents.into_iter().collect();
+        let mut pids: Vec<i32> = parents.iter().copied().collect();
         pids.sort_unstable();
-        Some(format!(
-            "{} was written by {}: expected a child of {whose} (pid {}) itself, made by its own fork",
-            l.quote(),
-            w.describe(ctx.run.main_pid),
-            pids.iter()
-                .map(i32::to_string)
-                .collect::<Vec<_>>()
-                .join(", pid ")
+        Some(say!(
+            "direct-child-not",
+            line = l.quote(),
+            writer = w.describe(ctx.run.main_pid),
+            whose = whose,
+            pids = crate::text::list(
+                &pids
+                    .iter()
+                    .map(|p| say!("pid-n", pid = p.to_string()))
+                    .collect::<Vec<_>>()
+            )
         ))
     }
 }
@@ -96,8 +103,11 @@ impl Rule for DirectChildRule {
 
     fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
         let mut problems = Problems::default();
+        let made_by = self
+            .made_by
+            .map(|k| WriterPids::of(ctx, k, self.per.as_deref()));
         for l in ctx.of_kind(self.line) {
-            if let Some(fault) = self.fault(ctx, l) {
+            if let Some(fault) = self.fault(ctx, made_by.as_ref(), l) {
                 problems.add(|| fault);
             }
         }

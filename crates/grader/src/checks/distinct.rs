@@ -7,6 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::values::norm;
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::raw::{RawNum};
@@ -43,7 +44,7 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     let c: DistinctFields = f.read()?;
     let line = f.need_kind(&c.line, "line")?;
     let capture = f.need_capture(line, &c.capture, "capture")?;
-    let (min, max) = f.min_max(&c.min, &c.max, "a `distinct` check needs `max` or `min`")?;
+    let (min, max) = f.min_max(&c.min, &c.max, say!("spec-distinct-needs"))?;
     Ok(Arc::new(Distinct {
         line,
         capture,
@@ -76,29 +77,31 @@ impl Rule for Distinct {
                 }
             }
         }
-        let list = format!(
-            "{}{}",
-            first.join(", "),
-            if seen.len() > first.len() {
-                ", ..."
-            } else {
-                ""
-            }
-        );
+        let mut list = crate::text::list(&first);
+        if seen.len() > first.len() {
+            list = crate::text::list(&[list, "...".to_string()]);
+        }
         if let Some(l) = over {
-            return Err(format!(
-                "{} distinct {capture} among '{kind}' lines ({list}): at most {} allowed; the one too many first at {}",
-                seen.len(),
-                max.unwrap_or_default(),
-                l.quote()
+            return Err(say!(
+                "distinct-too-many",
+                count = seen.len(),
+                capture = capture,
+                kind = kind,
+                list = list,
+                max = max.unwrap_or_default().to_string(),
+                line = l.quote()
             ));
         }
         if let Some(m) = min
             && (seen.len() as i64) < m
         {
-            return Err(format!(
-                "{} distinct {capture} among '{kind}' lines ({list}): at least {m} expected",
-                seen.len()
+            return Err(say!(
+                "distinct-too-few",
+                count = seen.len(),
+                capture = capture,
+                kind = kind,
+                list = list,
+                min = m.to_string()
             ));
         }
         Ok(())

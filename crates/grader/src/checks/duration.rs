@@ -1,15 +1,17 @@
 //! `duration`: a time a line prints against the time the trace measured between that line and
 //! an earlier one (pool: `Task i runs S seconds.` against the span from task i's Run line).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::values::same;
+use super::values::norm;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
-use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
+use crate::spec::rule::{CheckType, Classified, Ctx, Rule, TaskIndex};
 use crate::text::Problems;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
@@ -60,10 +62,7 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     }
     let slack = match &c.slack {
         Some(s) if !(s.get_ref().is_finite() && *s.get_ref() >= 0.0) => {
-            return Err(f.err(
-                s.span(),
-                format!("check '{}': `slack` must be a number >= 0", f.name),
-            ));
+            return Err(f.check_err(s.span(), say!("spec-slack")));
         }
         s => s.as_ref().map(|s| *s.get_ref()),
     };
@@ -77,41 +76,55 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
 }
 
 impl DurationRule {
-    /// The `since` line that starts `l`'s span: the last one at or before it.
-    fn start<'c>(&self, ctx: &'c Ctx<'_>, l: &Classified<'_>) -> Option<&'c Classified<'c>> {
-        ctx.of_kind(self.since)
-            .filter(|o| self.per.as_ref().is_none_or(|p| same(o.cap(p), l.cap(p))))
-            .filter(|o| o.at <= l.at && o.number < l.number)
-            .last()
-    }
-
-    fn fault(&self, ctx: &Ctx<'_>, l: &Classified<'_>) -> Option<String> {
-        let printed: f64 = l.cap(&self.capture).parse().ok()?;
-        let start = self.start(ctx, l)?;
-        // Lines flushed together at a process's exit carry its exit's time, not their own.
-        if [l, start]
-            .iter()
-            .any(|x| x.writer.is_none_or(|w| w.burst))
-        {
+    /// The traced time between `start` and `l`, if the trace tells it: two lines written
+    /// alone, or both in the one write (a span of 0 at a terminal, where stdio flushes each
+    /// line: the port wrote them together). Lines flushed together from a pipe's buffer carry
+    /// the flush's time, not their own: then at most the time since the writer was made.
+    fn span(&self, ctx: &Ctx<'_>, tasks: &TaskIndex<'_>, start: &Classified<'_>, l: &Classified<'_>) -> Option<f64> {
+        let (ws, wl) = (start.writer?, l.writer?);
+        if !ws.burst && !wl.burst {
+            return Some(l.at.saturating_sub(start.at).as_secs_f64());
+        }
+        let one_write = ws.burst && wl.burst && ws.pid == wl.pid && start.at == l.at;
+        if !one_write {
             return None;
         }
-        let span = l.at.saturating_sub(start.at).as_secs_f64();
+        if ctx.run.stdout_tty {
+            return Some(0.0);
+        }
+        let made = tasks.process(wl.pid)?.created_at;
+        Some(l.at.saturating_sub(made).as_secs_f64())
+    }
+
+    fn fault(&self, ctx: &Ctx<'_>, tasks: &TaskIndex<'_>, start: &Classified<'_>, l: &Classified<'_>) -> Option<String> {
+        let printed: f64 = l.cap(&self.capture).parse().ok()?;
+        let span = self.span(ctx, tasks, start, l)?;
         let kind = ctx.kind_name(self.since);
         if printed > span + ROUNDING + CLOCKS {
-            return Some(format!(
-                "{} prints {} = {printed} s, but only {span:.3} s passed since its '{kind}' line (line {}): the printed time is longer than the trace measured",
-                l.quote(),
-                self.capture,
-                start.number
+            return Some(say!(
+                "duration-longer",
+                line = l.quote(),
+                capture = self.capture.as_str(),
+                printed = printed.to_string(),
+                span = format!("{span:.3}"),
+                kind = kind,
+                n = start.number
             ));
         }
-        let slack = self.slack?;
-        if ctx.run.shake_seed.is_none() && printed < span - ROUNDING - slack {
-            return Some(format!(
-                "{} prints {} = {printed} s, but {span:.3} s passed since its '{kind}' line (line {}): the printed time is shorter than the trace measured by more than {slack} s",
-                l.quote(),
-                self.capture,
-                start.number
+        // Only a span the trace measured line by line bounds the time from below.
+        let measured = start.writer.is_some_and(|w| !w.burst) && l.writer.is_some_and(|w| !w.burst);
+        // The slack is a time of the spec's like any other: it scales with the run's times.
+        let slack = self.slack? * ctx.params.time_scale();
+        if measured && ctx.run.shake_seed.is_none() && printed < span - ROUNDING - slack {
+            return Some(say!(
+                "duration-shorter",
+                line = l.quote(),
+                capture = self.capture.as_str(),
+                printed = printed.to_string(),
+                span = format!("{span:.3}"),
+                kind = kind,
+                n = start.number,
+                slack = format!("{slack:.3}")
             ));
         }
         None
@@ -125,9 +138,22 @@ impl Rule for DurationRule {
 
     fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
         let mut problems = Problems::default();
-        for l in ctx.of_kind(self.line) {
-            if let Some(fault) = self.fault(ctx, l) {
+        let tasks = TaskIndex::of(&ctx.run.tasks);
+        // The `since` lines so far, by their `per` value: each line's start is found among its
+        // own group's, from the latest back (one step when the times come in order).
+        let mut starts: HashMap<String, Vec<&Classified<'_>>> = HashMap::new();
+        let key = |l: &Classified<'_>| self.per.as_deref().map(|p| norm(l.cap(p))).unwrap_or_default();
+        for l in ctx.lines {
+            if l.kind == self.line
+                && let Some(start) = starts
+                    .get(&key(l))
+                    .and_then(|v| v.iter().rev().find(|o| o.at <= l.at))
+                && let Some(fault) = self.fault(ctx, &tasks, start, l)
+            {
                 problems.add(|| fault);
+            }
+            if l.kind == self.since {
+                starts.entry(key(l)).or_default().push(l);
             }
         }
         problems.result()
@@ -213,5 +239,77 @@ slack = 0.1
             ..too_short
         };
         assert_eq!(judge_run(SPEC, &shaken), Ok(()), "a hold lengthens the span");
+    }
+}
+
+#[cfg(test)]
+mod one_write_and_scale {
+    use super::super::testing::{MAIN_PID, judge_run};
+    use super::traced_run;
+    use crate::spec::build::build;
+    use crate::spec::params::Params;
+    use crate::spec::rule::{Ctx, classify};
+
+    const SPEC: &str = r#"
+name = "t"
+[[line]]
+name = "run"
+pattern = 'Run task (?<i>\d+)'
+[[line]]
+name = "task"
+pattern = 'Task (?<i>\d+) runs (?<S>\d+\.\d\d) seconds\.'
+[[check]]
+name = "d"
+type = "duration"
+line = "task"
+capture = "S"
+since = "run"
+per = "i"
+slack = 0.1
+"#;
+
+    fn one_write(tty: bool) -> crate::outcome::RunOutcome {
+        let mut run = traced_run(&[
+            ("Run task 0", 0.10, 7),
+            ("Task 0 runs 1.73 seconds.", 0.10, 7),
+        ]);
+        for l in &mut run.lines {
+            l.writer = l.writer.map(|w| crate::writer::Writer { burst: true, ..w });
+        }
+        run.stdout_tty = tty;
+        run.main_pid = MAIN_PID;
+        run
+    }
+
+    #[test]
+    fn two_lines_in_one_write_at_a_terminal_are_a_span_of_zero() {
+        let e = judge_run(SPEC, &one_write(true)).unwrap_err();
+        assert!(e.contains("longer than the trace measured"), "{e}");
+        // From a pipe's buffer the span is unknown: not judged without the writer's birth.
+        assert_eq!(judge_run(SPEC, &one_write(false)), Ok(()));
+    }
+
+    #[test]
+    fn the_slack_scales_with_the_time_scale() {
+        // A task that slept 0.03 s (scale 0.01) and printed a third of it.
+        let run = traced_run(&[
+            ("Run task 0", 0.10, 7),
+            ("Task 0 runs 0.01 seconds.", 0.13, 7),
+        ]);
+        let spec = build(SPEC, "t.toml", &super::super::all()).expect("spec");
+        let judge = |scale: f64| {
+            let params = Params::resolve(&spec, &[], scale).expect("params");
+            let classified = classify(&spec.lines, &run.lines);
+            let ctx = Ctx {
+                kinds: &spec.lines,
+                params: &params,
+                run: &run,
+                lines: &classified,
+            };
+            spec.checks[0].rule.judge(&ctx)
+        };
+        assert_eq!(judge(1.0), Ok(()), "0.02 s short is within 0.1 s at scale 1");
+        let e = judge(0.01).unwrap_err();
+        assert!(e.contains("shorter than the trace measured"), "{e}");
     }
 }

@@ -1,6 +1,7 @@
 //! `exit_status`: an exit code a process prints against the traced exit status of the child it
 //! waited for (subprocess: `Exit code: 0` after `call` and after `Popen.communicate`).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,6 +10,7 @@ use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
@@ -49,10 +51,7 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     let exec = match &c.exec {
         None => None,
         Some(e) => Some(Regex::new(e.get_ref()).map_err(|err| {
-            f.err(
-                e.span(),
-                format!("check '{}': bad `exec` pattern: {err}", f.name),
-            )
+            f.check_err(e.span(), say!("spec-bad-exec", error = err.to_string()))
         })?),
     };
     Ok(Arc::new(ExitStatusRule {
@@ -94,31 +93,36 @@ impl ExitStatusRule {
         let w = l.writer?;
         let printed: i64 = l.cap(&self.capture).parse().ok()?;
         let which = match &self.exec {
-            Some(re) => format!(" that exec'd a program matching /{re}/"),
+            Some(re) => say!("exit-code-exec", pattern = re.to_string()),
             None => String::new(),
         };
         let since = match after {
-            Some(_) => format!(" since its previous '{}' line", ctx.kind_name(self.line)),
+            Some(_) => say!("exit-code-since", kind = ctx.kind_name(self.line)),
             None => String::new(),
         };
         let Some(child) = self.ended(ctx, w.pid, after, l.at).pop() else {
-            return Some(format!(
-                "{} prints the exit code {printed}, but no child process of its writer (pid {}){which} ended{since}: it is no child's exit code",
-                l.quote(),
-                w.pid
+            return Some(say!(
+                "exit-code-no-child",
+                line = l.quote(),
+                printed = printed.to_string(),
+                pid = w.pid.to_string(),
+                which = which,
+                since = since
             ));
         };
         let code = child.exit_code?;
         (i64::from(code) != printed).then(|| {
-            format!(
-                "{} prints the exit code {printed}, but the child it waited for (pid {}{}) ended with {code}",
-                l.quote(),
-                child.pid,
-                child
+            say!(
+                "exit-code-wrong",
+                line = l.quote(),
+                printed = printed.to_string(),
+                pid = child.pid.to_string(),
+                exec = child
                     .execs
                     .last()
-                    .map(|e| format!(", {e:?}"))
-                    .unwrap_or_default()
+                    .map(|e| say!("exit-code-child-exec", exec = format!("{e:?}")))
+                    .unwrap_or_default(),
+                code = code.to_string()
             )
         })
     }
@@ -132,17 +136,17 @@ impl Rule for ExitStatusRule {
     fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
         let mut problems = Problems::default();
         // Each writer's previous line of this kind: the child it waited for ended after it.
-        let mut previous: Vec<(i32, Duration)> = Vec::new();
+        let mut previous: HashMap<i32, Duration> = HashMap::new();
         for l in ctx.of_kind(self.line) {
             // Lines flushed together at a process's exit carry its exit's time, not their own.
             let Some(w) = l.writer.filter(|w| !w.burst) else {
                 continue;
             };
-            let after = previous.iter().rev().find(|(p, _)| *p == w.pid).map(|p| p.1);
+            let after = previous.get(&w.pid).copied();
             if let Some(fault) = self.fault(ctx, l, after) {
                 problems.add(|| fault);
             }
-            previous.push((w.pid, l.at));
+            previous.insert(w.pid, l.at);
         }
         problems.result()
     }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Ctx, Rule};
@@ -63,19 +64,22 @@ impl Rule for EndLine {
             lines.last().map(|l| (lines.len(), l))
         };
         let Some((n, l)) = raw else {
-            return Err(format!(
-                "there is no output, so no {which} '{}' line",
-                ctx.kind_name(self.line)
+            return Err(say!(
+                "end-no-output",
+                which = which,
+                kind = ctx.kind_name(self.line)
             ));
         };
         let is_kind = ctx.lines.iter().any(|c| c.number == n && c.kind == self.line);
         if is_kind {
             Ok(())
         } else {
-            Err(format!(
-                "the {which} line is line {n} {:?}, not a '{}' line",
-                cut(&l.text),
-                ctx.kind_name(self.line)
+            Err(say!(
+                "end-wrong",
+                which = which,
+                n = n,
+                text = format!("{:?}", cut(&l.text)),
+                kind = ctx.kind_name(self.line)
             ))
         }
     }

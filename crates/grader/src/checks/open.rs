@@ -8,6 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::values::norm;
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::pairs::{Pair, PairKind};
@@ -62,18 +63,12 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     f.capture_in(open, &key, Some(kspan.clone()))?;
     f.capture_in(close, &key, Some(kspan))?;
     let (min, max) =
-        f.min_max(&c.min, &c.max, "an `open` check needs `max` (a bound) or `min` (a peak to reach)")?;
+        f.min_max(&c.min, &c.max, say!("spec-open-needs"))?;
     let capacity = match &c.capacity {
         None => false,
         Some(v) if v.get_ref() == "processes" && min.is_some() => true,
         Some(v) => {
-            return Err(f.err(
-                v.span(),
-                format!(
-                    "check '{}': `capacity` is \"processes\", with a `min`",
-                    f.name
-                ),
-            ));
+            return Err(f.check_err(v.span(), say!("spec-open-capacity")));
         }
     };
     Ok(Arc::new(Open {
@@ -129,14 +124,20 @@ impl Rule for Open {
                     let shown: Vec<String> = list
                         .iter()
                         .take(8)
-                        .map(|o| format!("{key}={} at line {}", o.cap(key), o.number))
+                        .map(|o| say!("open-at", capture = key, value = o.cap(key), n = o.number))
                         .collect();
-                    problem = Some(format!(
-                        "at {}, {count} '{ok}' lines are open without their '{ck}' line ({}{}): at most {} allowed",
-                        l.quote(),
-                        shown.join(", "),
-                        if list.len() > 8 { ", ..." } else { "" },
-                        max.unwrap_or_default()
+                    let mut shown = shown;
+                    if list.len() > 8 {
+                        shown.push("...".to_string());
+                    }
+                    problem = Some(say!(
+                        "open-too-many",
+                        line = l.quote(),
+                        count = count,
+                        open = ok,
+                        close = ck,
+                        list = crate::text::list(&shown),
+                        max = max.unwrap_or_default().to_string()
                     ));
                 }
             }
@@ -147,8 +148,12 @@ impl Rule for Open {
         if let Some(m) = min {
             let need = m.min(opens as i64);
             if (peak as i64) < need && !(self.capacity && workers_alive(ctx, open, close) >= need) {
-                return Err(format!(
-                    "at most {peak} '{ok}' line(s) were open at once (without their '{ck}' line); expected {need} at some point"
+                return Err(say!(
+                    "open-too-few",
+                    peak = peak,
+                    open = ok,
+                    close = ck,
+                    need = need.to_string()
                 ));
             }
         }
@@ -186,18 +191,20 @@ fn workers_alive(ctx: &Ctx<'_>, open: usize, close: usize) -> i64 {
     let from = &if buffered { program_start } else { first };
     // +1 at a birth, -1 at a death, within [from, to]; a death sorts before a birth at one time.
     let mut events: Vec<(Duration, i64)> = Vec::new();
+    // Each process's first line, looked up per worker.
+    let mut first_lines: HashMap<i32, Duration> = HashMap::new();
+    for l in &ctx.run.lines {
+        if let Some(w) = l.writer {
+            let at = first_lines.entry(w.pid).or_insert(l.at);
+            *at = (*at).min(l.at);
+        }
+    }
     for t in ctx.run.tasks.iter().filter(|t| {
         t.role == Role::Process && t.created_at >= program_start && t.created_at <= *to
     }) {
         // A worker counts while it is still starting: until its first line. One that sits idle
         // after its task (a pool that runs its tasks one after another) is no capacity.
-        let first_line = ctx
-            .run
-            .lines
-            .iter()
-            .filter(|l| l.writer.is_some_and(|w| w.pid == t.pid))
-            .map(|l| l.at)
-            .min();
+        let first_line = first_lines.get(&t.pid).copied();
         let end = t
             .ended_at
             .unwrap_or(Duration::MAX)

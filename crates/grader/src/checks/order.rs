@@ -7,6 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::values::norm;
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::pairs::{Pair, PairKind};
@@ -68,7 +69,7 @@ impl Rule for Order {
         let (bk, ak) = (ctx.kind_name(before), ctx.kind_name(after));
         let key = |l: &Classified| per.map(|p| norm(l.cap(p))).unwrap_or_default();
         let with = |l: &Classified| {
-            per.map(|p| format!(" with {p}={}", l.cap(p)))
+            per.map(|p| say!("order-with", capture = p, value = l.cap(p)))
                 .unwrap_or_default()
         };
         let mut seen_before: BTreeSet<String> = BTreeSet::new();
@@ -80,7 +81,7 @@ impl Rule for Order {
                 let k = key(l);
                 if !seen_before.contains(&k) {
                     problems
-                        .add(|| format!("{} comes before any '{bk}' line{}", l.quote(), with(l)));
+                        .add(|| say!("order-before-any", line = l.quote(), before = bk, with = with(l)));
                 }
                 first_after.entry(k).or_insert(l);
             }
@@ -90,11 +91,13 @@ impl Rule for Order {
                     && a.number != l.number
                 {
                     problems.add(|| {
-                        format!(
-                            "{} ('{bk}') comes after {} ('{ak}'){}",
-                            l.quote(),
-                            a.quote(),
-                            with(l)
+                        say!(
+                            "order-after",
+                            line = l.quote(),
+                            before = bk,
+                            other = a.quote(),
+                            after = ak,
+                            with = with(l)
                         )
                     });
                 }

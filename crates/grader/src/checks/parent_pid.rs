@@ -7,9 +7,10 @@ use super::values::same;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
-use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
+use crate::spec::rule::{CheckType, Classified, Ctx, Rule, TaskIndex};
 use crate::text::Problems;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
@@ -46,32 +47,32 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
 }
 
 impl ParentPidRule {
-    fn fault(&self, ctx: &Ctx<'_>, l: &Classified<'_>) -> Option<String> {
+    fn fault(&self, ctx: &Ctx<'_>, tasks: &TaskIndex<'_>, l: &Classified<'_>) -> Option<String> {
         let w = l.writer?;
         let creator = w.ppid?;
         let printed = l.cap(&self.capture);
         if same(printed, &creator.to_string()) {
             return None;
         }
-        let ended = ctx
-            .run
-            .tasks
-            .iter()
-            .find(|t| t.pid == creator && t.tid == creator)
-            .and_then(|t| t.ended_at);
+        let ended = tasks.process(creator).and_then(|t| t.ended_at);
         let adopter = ctx.run.adopter_pid;
         match ended {
             Some(_) => (!same(printed, &adopter.to_string())).then(|| {
-                format!(
-                    "{} prints {printed} as its parent, but its writer (pid {}) was made by pid {creator}, which ended: its parent was pid {creator} or, adopted, pid {adopter}",
-                    l.quote(),
-                    w.pid
+                say!(
+                    "parent-pid-ended",
+                    line = l.quote(),
+                    printed = printed,
+                    pid = w.pid.to_string(),
+                    creator = creator.to_string(),
+                    adopter = adopter.to_string()
                 )
             }),
-            _ => Some(format!(
-                "{} prints {printed} as its parent, but its writer (pid {}) was made by pid {creator}, alive to the end: its parent was pid {creator}",
-                l.quote(),
-                w.pid
+            _ => Some(say!(
+                "parent-pid-alive",
+                line = l.quote(),
+                printed = printed,
+                pid = w.pid.to_string(),
+                creator = creator.to_string()
             )),
         }
     }
@@ -84,8 +85,9 @@ impl Rule for ParentPidRule {
 
     fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
         let mut problems = Problems::default();
+        let tasks = TaskIndex::of(&ctx.run.tasks);
         for l in ctx.of_kind(self.line) {
-            if let Some(fault) = self.fault(ctx, l) {
+            if let Some(fault) = self.fault(ctx, &tasks, l) {
                 problems.add(|| fault);
             }
         }

@@ -6,6 +6,7 @@ use toml::Spanned;
 
 use serde::Deserialize;
 
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::raw::RawNum;
@@ -46,7 +47,6 @@ struct Range {
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     let c: RangeFields = f.read()?;
-    let name = f.name;
     let line = f.need_kind(&c.line, "line")?;
     let capture = f.need_capture(line, &c.capture, "capture")?;
     let float = |v: &Option<Spanned<RawNum>>, field: &str| -> Res<Real> {
@@ -58,13 +58,8 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
                 Num::Param(p) => Ok(Real::Param(p)),
                 Num::Lit(i) => Ok(Real::Lit(i as f64)),
             },
-            Some((_, s)) => Err(f.err(
-                s,
-                format!(
-                    "check '{name}': `{field}` of a `range` check must be a number or a parameter name"
-                ),
-            )),
-            None => Err(f.missing(format_args!("a `range` check needs `{field}`"))),
+            Some((_, s)) => Err(f.check_err(s, say!("spec-range-field", field = field))),
+            None => Err(f.missing(say!("spec-needs-field", ctype = "range", field = field))),
         }
     };
     let min = float(&c.min, "min")?;
@@ -72,14 +67,11 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     if let (Real::Lit(lo), Real::Lit(hi)) = (&min, &max)
         && lo > hi
     {
-        return Err(f.missing(format_args!("`min` {lo} is above `max` {hi}")));
+        return Err(f.missing(say!("spec-range-order", min = lo.to_string(), max = hi.to_string())));
     }
     let slack = match &c.slack {
         Some(s) if !(s.get_ref().is_finite() && *s.get_ref() >= 0.0) => {
-            return Err(f.err(
-                s.span(),
-                format!("check '{name}': `slack` must be a number >= 0"),
-            ));
+            return Err(f.check_err(s.span(), say!("spec-slack")));
         }
         Some(s) => *s.get_ref(),
         None => 0.0,
@@ -114,9 +106,25 @@ impl Rule for Range {
         };
         let (lo, hi) = (min * scale - slack, max * scale + slack);
         let how = match (scaled, slack > 0.0) {
-            (true, true) => format!(" ([{min}, {max}] x time scale {scale}, +/- slack {slack})"),
-            (true, false) => format!(" ([{min}, {max}] x time scale {scale})"),
-            (false, true) => format!(" ([{min}, {max}] +/- slack {slack})"),
+            (true, true) => say!(
+                "range-scaled-slack",
+                min = min.to_string(),
+                max = max.to_string(),
+                scale = scale.to_string(),
+                slack = slack.to_string()
+            ),
+            (true, false) => say!(
+                "range-scaled",
+                min = min.to_string(),
+                max = max.to_string(),
+                scale = scale.to_string()
+            ),
+            (false, true) => say!(
+                "range-slack",
+                min = min.to_string(),
+                max = max.to_string(),
+                slack = slack.to_string()
+            ),
             (false, false) => String::new(),
         };
         let mut problems = Problems::default();
@@ -125,15 +133,25 @@ impl Rule for Range {
             match v.parse::<f64>() {
                 Ok(x) if x >= lo && x <= hi => {}
                 Ok(_) => problems.add(|| {
-                    format!(
-                        "{} has {capture} = {v}, outside [{}, {}]{how}",
-                        l.quote(),
-                        round(lo),
-                        round(hi)
+                    say!(
+                        "range-outside",
+                        line = l.quote(),
+                        capture = capture,
+                        value = v,
+                        lo = round(lo).to_string(),
+                        hi = round(hi).to_string(),
+                        how = how.as_str()
                     )
                 }),
                 Err(_) => {
-                    problems.add(|| format!("{} has {capture} = {v:?}, not a number", l.quote()))
+                    problems.add(|| {
+                        say!(
+                            "range-not-number",
+                            line = l.quote(),
+                            capture = capture,
+                            value = format!("{v:?}")
+                        )
+                    })
                 }
             }
         }

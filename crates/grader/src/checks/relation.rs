@@ -8,6 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::values::norm;
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::raw::RawRight;
@@ -42,18 +43,14 @@ struct Relation {
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     let c: RelationFields = f.read()?;
-    let name = f.name;
     let (left, lspan) = f.need(&c.left, "left")?;
     let left = f.operand(&left, lspan)?;
     let (op, ospan) = f.need(&c.op, "op")?;
     let Some(op) = Op::parse(&op) else {
-        return Err(f.err(
-            ospan,
-            format!("check '{name}': unknown op '{op}' (known: ==, !=, in, not in)"),
-        ));
+        return Err(f.check_err(ospan, say!("spec-unknown-op", op = op.as_str())));
     };
     let Some(right) = &c.right else {
-        return Err(f.missing("a `relation` check needs `right`"));
+        return Err(f.missing(say!("spec-needs-field", ctype = "relation", field = "right")));
     };
     let rspan = right.span();
     let words: Vec<&String> = match right.get_ref() {
@@ -61,13 +58,10 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
         RawRight::Many(v) => v.iter().collect(),
     };
     if words.is_empty() {
-        return Err(f.err(rspan, format!("check '{name}': `right` is empty")));
+        return Err(f.check_err(rspan, say!("spec-right-empty")));
     }
     if words.len() > 1 && matches!(op, Op::Eq | Op::Ne) {
-        return Err(f.err(
-            rspan,
-            format!("check '{name}': a list on the right needs op `in` or `not in`"),
-        ));
+        return Err(f.check_err(rspan, say!("spec-right-list-op")));
     }
     let right = words
         .into_iter()
@@ -86,7 +80,11 @@ impl Source<'_> {
     fn describe(&self) -> String {
         match self {
             Source::Builtin(name) => (*name).to_string(),
-            Source::Line(l, kind, capture) => format!("{} has {kind}.{capture}", l.quote()),
+            Source::Line(l, kind, capture) => say!(
+                "relation-source",
+                line = l.quote(),
+                operand = format!("{kind}.{capture}")
+            ),
         }
     }
 }
@@ -163,17 +161,27 @@ impl Rule for Relation {
                             let set: Vec<String> = rights
                                 .iter()
                                 .take(8)
-                                .map(|(rv, src)| format!("{rv} ({})", src.describe()))
+                                .map(|(rv, src)| {
+                                    say!(
+                                        "relation-value-from",
+                                        value = rv.as_str(),
+                                        source = src.describe()
+                                    )
+                                })
                                 .collect();
-                            format!(
-                                "{} = {lv}: expected {lname} {} [{rname}], which here {}",
-                                lsrc.describe(),
-                                op.symbol(),
-                                if set.is_empty() {
-                                    "is empty".to_string()
-                                } else {
-                                    format!("are {}", set.join(", "))
-                                }
+                            let here = if set.is_empty() {
+                                say!("relation-set-empty")
+                            } else {
+                                say!("relation-set-are", values = crate::text::list(&set))
+                            };
+                            say!(
+                                "relation-set",
+                                left = lsrc.describe(),
+                                value = lv.as_str(),
+                                lname = lname.as_str(),
+                                op = op.symbol(),
+                                rname = rname.as_str(),
+                                set = here
                             )
                         });
                     }
@@ -183,11 +191,15 @@ impl Rule for Relation {
             if let Some(i) = bad {
                 let (rv, rsrc) = &rights[i];
                 problems.add(|| {
-                    format!(
-                        "{} = {lv} and {} = {rv}: expected {lname} {} {rname}",
-                        lsrc.describe(),
-                        rsrc.describe(),
-                        op.symbol()
+                    say!(
+                        "relation-pair",
+                        left = lsrc.describe(),
+                        lvalue = lv.as_str(),
+                        right = rsrc.describe(),
+                        rvalue = rv.as_str(),
+                        lname = lname.as_str(),
+                        op = op.symbol(),
+                        rname = rname.as_str()
                     )
                 });
             }

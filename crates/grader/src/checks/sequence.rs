@@ -6,6 +6,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::values::Expected;
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::raw::{RawValues};
@@ -44,7 +45,7 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     let capture = f.need_capture(line, &c.capture, "capture")?;
     let values = match &c.values {
         Some(v) => f.values(v)?,
-        None => return Err(f.missing("a `sequence` check needs `values`")),
+        None => return Err(f.missing(say!("spec-needs-field", ctype = "sequence", field = "values"))),
     };
     Ok(Arc::new(Sequence {
         line,
@@ -67,20 +68,24 @@ impl Rule for Sequence {
             let v = l.cap(capture);
             match exp.index(v) {
                 None => problems.add(|| {
-                    format!(
-                        "{} has {capture}={v}, not one of {}",
-                        l.quote(),
-                        exp.describe()
+                    say!(
+                        "value-not-listed",
+                        line = l.quote(),
+                        capture = capture,
+                        value = v,
+                        listed = exp.describe()
                     )
                 }),
                 Some(i) => match best {
                     Some((b, bl)) if i < b => problems.add(|| {
-                        format!(
-                            "{} ({capture}={v}) comes after {} ({capture}={}): expected the order {}",
-                            l.quote(),
-                            bl.quote(),
-                            bl.cap(capture),
-                            exp.describe()
+                        say!(
+                            "sequence-out-of-order",
+                            line = l.quote(),
+                            capture = capture,
+                            value = v,
+                            other = bl.quote(),
+                            other_value = bl.cap(capture),
+                            listed = exp.describe()
                         )
                     }),
                     Some((b, _)) if i == b => {}

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::raw::{RawNum, RawRight};
@@ -46,25 +47,21 @@ struct Tasks {
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     let c: TasksFields = f.read()?;
-    let name = f.name;
     let Some(r) = &c.role else {
-        return Err(f.missing("a `tasks` check needs `role` (\"process\" or \"thread\")"));
+        return Err(f.missing(say!("spec-tasks-needs-role")));
     };
     let role = match r.get_ref() {
         RawRight::One(w) if w == "process" => Role::Process,
         RawRight::One(w) if w == "thread" => Role::Thread,
         _ => {
-            return Err(f.err(
-                r.span(),
-                format!("check '{name}': a `tasks` check's `role` is \"process\" or \"thread\""),
-            ));
+            return Err(f.check_err(r.span(), say!("spec-tasks-role")));
         }
     };
-    let (min, max) = f.min_max(&c.min, &c.max, "a `tasks` check needs `min` or `max`")?;
+    let (min, max) = f.min_max(&c.min, &c.max, say!("spec-tasks-needs"))?;
     let exec = match &c.exec {
         None => None,
         Some(e) => Some(regex::Regex::new(e.get_ref()).map_err(|err| {
-            f.err(e.span(), format!("check '{name}': bad `exec` pattern: {err}"))
+            f.check_err(e.span(), say!("spec-bad-exec", error = err.to_string()))
         })?),
     };
     Ok(Arc::new(Tasks {
@@ -118,32 +115,48 @@ impl Rule for Tasks {
                 .iter()
                 .take(5)
                 .map(|t| match self.role {
-                    Role::Thread => format!("tid {} of pid {}", t.tid, t.pid),
+                    Role::Thread => say!(
+                        "tasks-thread",
+                        tid = t.tid.to_string(),
+                        pid = t.pid.to_string()
+                    ),
                     _ => match t.execs.last() {
-                        Some(e) => format!("pid {} ({e})", t.pid),
-                        None => format!("pid {}", t.pid),
+                        Some(e) => say!(
+                            "tasks-process-exec",
+                            pid = t.pid.to_string(),
+                            exec = e.as_str()
+                        ),
+                        None => say!("tasks-process", pid = t.pid.to_string()),
                     },
                 })
                 .collect();
-            if v.is_empty() { String::new() } else { format!(": {}", v.join(", ")) }
+            if v.is_empty() {
+                String::new()
+            } else {
+                say!("tasks-list", list = crate::text::list(&v))
+            }
         };
         if let Some(m) = self.min.as_ref().map(|m| ctx.num(m))
             && n < m
         {
-            return Err(format!(
-                "the program made {n} {what}(es){}; expected at least {m}",
-                shown()
-            )
-            .replace("thread(es)", "thread(s)"));
+            return Err(say!(
+                "tasks-too-few",
+                count = n.to_string(),
+                role = what,
+                list = shown(),
+                min = m.to_string()
+            ));
         }
         if let Some(m) = self.max.as_ref().map(|m| ctx.num(m))
             && n > m
         {
-            return Err(format!(
-                "the program made {n} {what}(es){}; expected at most {m}",
-                shown()
-            )
-            .replace("thread(es)", "thread(s)"));
+            return Err(say!(
+                "tasks-too-many",
+                count = n.to_string(),
+                role = what,
+                list = shown(),
+                max = m.to_string()
+            ));
         }
         Ok(())
     }

@@ -1,6 +1,8 @@
 //! Captured values as checks compare them, and a spec's expected values resolved for a run.
 
-use crate::spec::rule::Ctx;
+use std::collections::{HashMap, HashSet};
+
+use crate::spec::rule::{Classified, Ctx};
 use crate::spec::values::Values;
 
 /// Expected values, resolved against the parameters.
@@ -72,6 +74,44 @@ pub(super) fn same(a: &str, b: &str) -> bool {
     match (a.parse::<i64>(), b.parse::<i64>()) {
         (Ok(x), Ok(y)) => x == y,
         _ => a == b,
+    }
+}
+
+/// The writer pids of the lines of one kind, grouped by their value of a `per` capture (all in
+/// one group without it): built once per judging, looked up per line.
+#[derive(Debug)]
+pub(super) struct WriterPids {
+    per: Option<String>,
+    by: HashMap<String, HashSet<i32>>,
+    none: HashSet<i32>,
+}
+
+impl WriterPids {
+    /// The writers of the lines of `kind`, by `per`.
+    pub(super) fn of(ctx: &Ctx<'_>, kind: usize, per: Option<&str>) -> Self {
+        let mut by: HashMap<String, HashSet<i32>> = HashMap::new();
+        for o in ctx.of_kind(kind) {
+            let key = per.map(|p| norm(o.cap(p))).unwrap_or_default();
+            let pids = by.entry(key).or_default();
+            if let Some(w) = o.writer {
+                pids.insert(w.pid);
+            }
+        }
+        WriterPids {
+            per: per.map(str::to_string),
+            by,
+            none: HashSet::new(),
+        }
+    }
+
+    /// The writer pids of the lines with `l`'s value of `per`.
+    pub(super) fn for_line(&self, l: &Classified<'_>) -> &HashSet<i32> {
+        let key = self
+            .per
+            .as_deref()
+            .map(|p| norm(l.cap(p)))
+            .unwrap_or_default();
+        self.by.get(&key).unwrap_or(&self.none)
     }
 }
 

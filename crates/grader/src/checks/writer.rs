@@ -10,11 +10,12 @@ use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::values::same;
+use super::values::{WriterPids, same};
+use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::raw::RawRight;
-use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
+use crate::spec::rule::{CheckType, Classified, Ctx, Rule, TaskIndex};
 use crate::text::Problems;
 use crate::writer::{Role, Writer};
 
@@ -81,13 +82,7 @@ fn roles(f: &Fields<'_>, role: &Option<Spanned<RawRight>>) -> Res<Vec<Role>> {
         .into_iter()
         .map(|w| {
             Role::parse(w).ok_or_else(|| {
-                f.err(
-                    r.span(),
-                    format!(
-                        "check '{}': unknown role '{w}' (known: main, process, thread)",
-                        f.name
-                    ),
-                )
+                f.check_err(r.span(), say!("spec-writer-role", role = w.as_str()))
             })
         })
         .collect()
@@ -101,19 +96,12 @@ fn main_process(f: &Fields<'_>, process: &Option<Spanned<String>>) -> Res<Option
     match p.get_ref().as_str() {
         "main" => Ok(Some(true)),
         "other" => Ok(Some(false)),
-        w => Err(f.err(
-            p.span(),
-            format!(
-                "check '{}': `process` is \"main\" or \"other\", not '{w}'",
-                f.name
-            ),
-        )),
+        w => Err(f.check_err(p.span(), say!("spec-writer-process", value = w))),
     }
 }
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     let c: WriterFields = f.read()?;
-    let name = f.name;
     let line = f.need_kind(&c.line, "line")?;
     let roles = roles(f, &c.role)?;
     let main_process = main_process(f, &c.process)?;
@@ -144,7 +132,7 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     let exec = match &c.exec {
         None => None,
         Some(e) => Some(Regex::new(e.get_ref()).map_err(|err| {
-            f.err(e.span(), format!("check '{name}': bad `exec` pattern: {err}"))
+            f.check_err(e.span(), say!("spec-bad-exec", error = err.to_string()))
         })?),
     };
     if roles.is_empty()
@@ -156,9 +144,7 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
         && other_process.is_none()
         && exec.is_none()
     {
-        return Err(f.missing(
-            "a `writer` check needs at least one of role, process, pid, tid, made_by, same_process, other_process, exec",
-        ));
+        return Err(f.missing(say!("spec-writer-needs")));
     }
     Ok(Arc::new(WriterRule {
         line,
@@ -175,29 +161,37 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
 }
 
 impl WriterRule {
-    /// The writer pids of the lines of `kind` (those with this line's `per` value).
-    fn pids_of(&self, ctx: &Ctx<'_>, kind: usize, l: &Classified<'_>) -> HashSet<i32> {
-        ctx.of_kind(kind)
-            .filter(|o| self.per.as_ref().is_none_or(|p| same(o.cap(p), l.cap(p))))
-            .filter_map(|o| o.writer.map(|w| w.pid))
-            .collect()
+    /// The lookups of one run, built once.
+    fn lookups<'a>(&self, ctx: &'a Ctx<'_>) -> Lookups<'a> {
+        let pids = |k: Option<usize>| k.map(|k| WriterPids::of(ctx, k, self.per.as_deref()));
+        let made_by = match self.made_by {
+            Some(MadeBy::Kind(k)) => Some(k),
+            _ => None,
+        };
+        Lookups {
+            made_by: pids(made_by),
+            same_process: pids(self.same_process),
+            other_process: pids(self.other_process),
+            tasks: TaskIndex::of(&ctx.run.tasks),
+        }
     }
 
     /// What is wrong with one line's writer, if anything.
-    fn fault(&self, ctx: &Ctx<'_>, l: &Classified<'_>, w: &Writer) -> Option<String> {
+    fn fault(
+        &self,
+        ctx: &Ctx<'_>,
+        look: &Lookups<'_>,
+        l: &Classified<'_>,
+        w: &Writer,
+    ) -> Option<String> {
         let main = ctx.run.main_pid;
-        let who = || format!("{} was written by {}", l.quote(), w.describe(main));
+        let who = || say!("writer-who", line = l.quote(), writer = w.describe(main));
         // In a flushed buffer the process is known, not the thread: main and thread are alike.
         // Only block-buffered stdio (stdout a pipe) flushes such buffers; at a terminal stdio
         // flushes each line, so a burst there is one thread's write. The process must still be
         // right: a thread's line needs a process that made a thread before the line came out.
         let thread_unknown = |want: &[Role]| {
-            let had_thread = || {
-                ctx.run
-                    .tasks
-                    .iter()
-                    .any(|t| t.pid == w.pid && t.role == Role::Thread && t.created_at <= l.at)
-            };
+            let had_thread = || look.tasks.had_thread(w.pid, l.at);
             w.burst
                 && !ctx.run.stdout_tty
                 && w.role != Role::Process
@@ -206,94 +200,101 @@ impl WriterRule {
         };
         if !self.roles.is_empty() && !self.roles.contains(&w.role) && !thread_unknown(&self.roles)
         {
-            let want: Vec<&str> = self.roles.iter().map(|r| role_words(*r)).collect();
-            return Some(format!("{}: expected {}", who(), want.join(" or ")));
+            let want = self
+                .roles
+                .iter()
+                .map(|r| role_words(*r))
+                .reduce(|first, second| say!("either", first = first, second = second))
+                .unwrap_or_default();
+            return Some(say!("writer-expected", who = who(), want = want));
         }
         if let Some(m) = self.main_process
             && (w.pid == main) != m
         {
-            let want = if m { "the main process" } else { "a process other than the main one" };
-            return Some(format!("{}: expected {want}", who()));
+            let want = role_words(if m { Role::Main } else { Role::Process });
+            return Some(say!("writer-expected", who = who(), want = want));
         }
         if let Some(c) = &self.pid
             && !same(l.cap(c), &w.pid.to_string())
         {
-            return Some(format!(
-                "{}, but prints {} as {c}: the printed pid is not the writer's",
-                who(),
-                l.cap(c)
+            return Some(say!(
+                "writer-wrong-pid",
+                who = who(),
+                printed = l.cap(c),
+                capture = c.as_str()
             ));
         }
         if let Some(c) = &self.tid
             && (!w.burst || ctx.run.stdout_tty)
             && !same(l.cap(c), &w.tid.to_string())
         {
-            return Some(format!(
-                "{}, but prints {} as {c}: the printed thread id is not the writer's",
-                who(),
-                l.cap(c)
+            return Some(say!(
+                "writer-wrong-tid",
+                who = who(),
+                printed = l.cap(c),
+                capture = c.as_str()
             ));
         }
         let kname = |k: usize| ctx.kind_name(k).to_string();
         if let Some(by) = self.made_by {
-            let (pids, whose) = match by {
-                MadeBy::Main => (
-                    HashSet::from([main]),
-                    "the main process".to_string(),
+            let main_only = HashSet::from([main]);
+            let (pids, whose) = match (by, &look.made_by) {
+                (MadeBy::Kind(k), Some(of_kind)) => (
+                    of_kind.for_line(l),
+                    say!("writer-of-kind", kind = kname(k), per = self.per_words(l)),
                 ),
-                MadeBy::Kind(k) => (
-                    self.pids_of(ctx, k, l),
-                    format!("the writer of the '{}' line{}", kname(k), self.per_words(l)),
-                ),
+                _ => (&main_only, say!("role-main")),
             };
-            if !pids.is_empty() && !ancestors(ctx, w.pid).iter().any(|p| pids.contains(p)) {
-                return Some(format!(
-                    "{}: expected a process made by {whose} ({}), directly or through processes it made",
-                    who(),
-                    list(&pids)
+            if !pids.is_empty() && !ancestors(&look.tasks, w.pid).iter().any(|p| pids.contains(p)) {
+                return Some(say!(
+                    "writer-not-made-by",
+                    who = who(),
+                    whose = whose,
+                    pids = list(&pids)
                 ));
             }
         }
-        if let Some(k) = self.same_process {
-            let pids = self.pids_of(ctx, k, l);
+        if let (Some(k), Some(same)) = (self.same_process, &look.same_process) {
+            let pids = same.for_line(l);
             if !pids.is_empty() && !pids.contains(&w.pid) {
-                return Some(format!(
-                    "{}: expected the process that wrote the '{}' line{} ({})",
-                    who(),
-                    kname(k),
-                    self.per_words(l),
-                    list(&pids)
+                return Some(say!(
+                    "writer-not-same",
+                    who = who(),
+                    kind = kname(k),
+                    per = self.per_words(l),
+                    pids = list(&pids)
                 ));
             }
         }
-        if let Some(k) = self.other_process
-            && self.pids_of(ctx, k, l).contains(&w.pid)
+        if let (Some(k), Some(other)) = (self.other_process, &look.other_process)
+            && other.for_line(l).contains(&w.pid)
         {
-            return Some(format!(
-                "{}, which also wrote the '{}' line{}: expected another process",
-                who(),
-                kname(k),
-                self.per_words(l)
+            return Some(say!(
+                "writer-not-other",
+                who = who(),
+                kind = kname(k),
+                per = self.per_words(l)
             ));
         }
         if let Some(re) = &self.exec {
-            let own = || {
-                ctx.run
-                    .tasks
-                    .iter()
-                    .filter(|t| t.pid == w.pid && t.tid == w.pid)
-            };
+            let own = || look.tasks.own(w.pid).iter();
             // The executable's path: argv[0] is whatever the caller chose.
             if !own().flat_map(|t| &t.exec_paths).any(|e| re.is_match(e)) {
                 let execs: Vec<&String> = own().flat_map(|t| &t.execs).collect();
-                return Some(format!(
-                    "{}: expected a process that exec'd a program whose path matches /{re}/ (it exec'd {})",
-                    who(),
-                    if execs.is_empty() {
-                        "nothing".to_string()
-                    } else {
-                        execs.iter().map(|e| format!("{e:?}")).collect::<Vec<_>>().join(", ")
-                    }
+                if execs.is_empty() {
+                    return Some(say!(
+                        "writer-wrong-exec-none",
+                        who = who(),
+                        pattern = re.to_string()
+                    ));
+                }
+                return Some(say!(
+                    "writer-wrong-exec",
+                    who = who(),
+                    pattern = re.to_string(),
+                    execs = crate::text::list(
+                        &execs.iter().map(|e| format!("{e:?}")).collect::<Vec<_>>()
+                    )
                 ));
             }
         }
@@ -302,23 +303,17 @@ impl WriterRule {
 
     fn per_words(&self, l: &Classified<'_>) -> String {
         match &self.per {
-            Some(p) => format!(" with {p}={}", l.cap(p)),
+            Some(p) => say!("writer-per", capture = p.as_str(), value = l.cap(p)),
             None => String::new(),
         }
     }
 }
 
 /// The processes above `pid`: its parent, its parent's parent, ... as far as the trace knows.
-fn ancestors(ctx: &Ctx<'_>, pid: i32) -> Vec<i32> {
+fn ancestors(tasks: &TaskIndex<'_>, pid: i32) -> Vec<i32> {
     let mut out = Vec::new();
     let mut at = pid;
-    while let Some(p) = ctx
-        .run
-        .tasks
-        .iter()
-        .find(|t| t.pid == at && t.tid == at)
-        .and_then(|t| t.ppid)
-    {
+    while let Some(p) = tasks.process(at).and_then(|t| t.ppid) {
         if out.contains(&p) || out.len() > 64 {
             break;
         }
@@ -328,19 +323,32 @@ fn ancestors(ctx: &Ctx<'_>, pid: i32) -> Vec<i32> {
     out
 }
 
-fn role_words(r: Role) -> &'static str {
+fn role_words(r: Role) -> String {
     match r {
-        Role::Main => "the main process",
-        Role::Process => "a process other than the main one",
-        Role::Thread => "a thread (not its process's main thread)",
+        Role::Main => say!("role-main"),
+        Role::Process => say!("role-process"),
+        Role::Thread => say!("role-thread"),
     }
+}
+
+/// What judging one run looks up for each line, built once per run.
+#[derive(Debug)]
+struct Lookups<'a> {
+    made_by: Option<WriterPids>,
+    same_process: Option<WriterPids>,
+    other_process: Option<WriterPids>,
+    tasks: TaskIndex<'a>,
 }
 
 fn list(pids: &HashSet<i32>) -> String {
     let mut v: Vec<i32> = pids.iter().copied().collect();
     v.sort_unstable();
-    let shown: Vec<String> = v.iter().take(5).map(|p| format!("pid {p}")).collect();
-    shown.join(", ")
+    let shown: Vec<String> = v
+        .iter()
+        .take(5)
+        .map(|p| say!("pid-n", pid = p.to_string()))
+        .collect();
+    crate::text::list(&shown)
 }
 
 impl Rule for WriterRule {
@@ -350,10 +358,11 @@ impl Rule for WriterRule {
 
     fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
         let mut problems = Problems::default();
+        let look = self.lookups(ctx);
         for l in ctx.of_kind(self.line) {
             // A line without a writer (an untraced run) is not this check's to judge.
             if let Some(w) = &l.writer
-                && let Some(fault) = self.fault(ctx, l, w)
+                && let Some(fault) = self.fault(ctx, &look, l, w)
             {
                 problems.add(|| fault);
             }

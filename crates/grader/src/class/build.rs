@@ -8,6 +8,7 @@ use super::cargo::build_cargo;
 use super::compile::{BuildContext, Built, Job, build_file};
 use super::error::ClassError;
 use super::submission::{Form, Submission};
+use crate::say::say;
 
 /// Builds `sub` in `work` (a private folder of its own, made here), writing the build log to
 /// `log_path`. Errors only for our own failures (the log or scratch cannot be written); the
@@ -24,8 +25,12 @@ pub(crate) fn build(
         Form::Rust | Form::Python | Form::Unknown => build_file(sub, &mut job)?,
     };
     match &built {
-        Built::Command(cmd) => job.log.line(&format!("build ok: runs {}", shown(cmd)))?,
-        Built::Failed(why) => job.log.line(&format!("build failed: {why}"))?,
+        Built::Command(cmd) => job
+            .log
+            .line(&say!("class-log-build-ok", command = shown(cmd)))?,
+        Built::Failed(why) => job
+            .log
+            .line(&say!("class-log-build-failed", why = why.as_str()))?,
     }
     job.log.finish()?;
     Ok(built)

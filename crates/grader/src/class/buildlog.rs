@@ -16,6 +16,7 @@ use super::fence_hook::fence_step;
 use super::relay::{Policy, Relay};
 use super::step::{StepEnd, prepare_step, run_step};
 use crate::render::terminal::visible_lines;
+use crate::say::say;
 
 /// The build log: every step's command line, then what it printed, then how it ended.
 pub(crate) struct Log {
@@ -31,7 +32,7 @@ impl Log {
             .write(true)
             .truncate(true)
             .open(path)
-            .map_err(|e| ClassError::io(path, "cannot write", e))?;
+            .map_err(|e| ClassError::io(path, "class-io-write", e))?;
         Ok(Log {
             file,
             path: path.to_path_buf(),
@@ -39,7 +40,7 @@ impl Log {
     }
 
     pub(crate) fn line(&mut self, text: &str) -> Result<(), ClassError> {
-        writeln!(self.file, "{text}").map_err(|e| ClassError::io(&self.path, "cannot write", e))
+        writeln!(self.file, "{text}").map_err(|e| ClassError::io(&self.path, "class-io-write", e))
     }
 
     /// A handle for a step's stdout or stderr, appending to the log.
@@ -47,7 +48,7 @@ impl Log {
         let f = self
             .file
             .try_clone()
-            .map_err(|e| ClassError::io(&self.path, "cannot write", e))?;
+            .map_err(|e| ClassError::io(&self.path, "class-io-write", e))?;
         Ok(Stdio::from(f))
     }
 
@@ -55,10 +56,10 @@ impl Log {
     /// submission's build printed is read in a terminal, and must not drive it.
     pub(crate) fn finish(self) -> Result<(), ClassError> {
         let text =
-            fs::read(&self.path).map_err(|e| ClassError::io(&self.path, "cannot read", e))?;
+            fs::read(&self.path).map_err(|e| ClassError::io(&self.path, "class-io-read", e))?;
         let shown = visible_lines(&String::from_utf8_lossy(&text));
         drop(self.file);
-        fs::write(&self.path, shown).map_err(|e| ClassError::io(&self.path, "cannot write", e))
+        fs::write(&self.path, shown).map_err(|e| ClassError::io(&self.path, "class-io-write", e))
     }
 
     /// What the log holds from byte `from` on.
@@ -112,10 +113,10 @@ pub(crate) fn step(
         match fenced.take_relay() {
             Ok(Some(listener)) => match Relay::start(listener, policy) {
                 Ok(r) => relay = Some(r),
-                Err(e) => relay_failed = Some(format!("relay: cannot start: {e}")),
+                Err(e) => relay_failed = Some(say!("relay-cannot-start", error = e.to_string())),
             },
             Ok(None) => {}
-            Err(e) => relay_failed = Some(format!("relay: {e}")),
+            Err(e) => relay_failed = Some(say!("relay-note", why = e.to_string())),
         }
     };
     let ran = run_step(cmd, &marker, deadline, &mut spawned);
@@ -123,15 +124,19 @@ pub(crate) fn step(
     let end: StepEnd = match ran {
         Ok(end) => end,
         Err(e) => {
-            let why = format!("cannot run {program}: {e}");
+            let why = say!(
+                "class-why-cannot-run",
+                program = program.as_str(),
+                error = e.to_string()
+            );
             log.line(&why)?;
             return Ok(Some(why));
         }
     };
     if end.left_running > 0 {
-        log.line(&format!(
-            "{} process(es) the step left running were killed",
-            end.left_running
+        log.line(&say!(
+            "class-log-left-running",
+            count = end.left_running.to_string()
         ))?;
     }
     let failed = failure(&end, &program, timeout, || first_error(&log.since(from)));
@@ -167,16 +172,25 @@ fn failure(
     said: impl FnOnce() -> Option<String>,
 ) -> Option<String> {
     match end.status {
-        None => Some(format!(
-            "{program} did not finish within the build timeout ({} s): killed",
-            timeout.as_secs_f64()
+        None => Some(say!(
+            "class-why-timeout",
+            program = program,
+            seconds = timeout.as_secs_f64().to_string()
         )),
         Some(st) if st.success() => None,
         Some(st) => Some(match (said(), st.code(), st.signal()) {
             (Some(line), _, _) => line,
-            (None, Some(code), _) => format!("{program} failed with exit status {code}"),
-            (None, None, Some(sig)) => format!("{program} was killed by signal {sig}"),
-            (None, None, None) => format!("{program} failed"),
+            (None, Some(code), _) => say!(
+                "class-why-status",
+                program = program,
+                code = code.to_string()
+            ),
+            (None, None, Some(sig)) => say!(
+                "class-why-signal",
+                program = program,
+                signal = sig.to_string()
+            ),
+            (None, None, None) => say!("class-why-failed", program = program),
         }),
     }
 }

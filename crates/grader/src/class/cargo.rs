@@ -24,20 +24,21 @@ use super::error::ClassError;
 use super::fence_hook::{BuildPaths, StepKind};
 use super::scratch::{copy_project, enclosing_manifest, give_to_nobody};
 use super::submission::Submission;
+use crate::say::say;
 
 pub(crate) fn build_cargo(sub: &Submission, job: &mut Job<'_>) -> Result<Built, ClassError> {
     let Some(tc) = job.ctx.toolchain.clone() else {
-        return Ok(Built::Failed("no Rust toolchain".into()));
+        return Ok(Built::Failed(say!("class-why-no-toolchain")));
     };
     let paths = BuildPaths {
         project: job.work.join("src"),
         target_dir: job.work.join("target"),
         cargo_home: job.work.join("cargo-home"),
     };
-    job.log.line(&format!(
-        "{}: a Cargo project, built from a copy in {} as its own workspace",
-        sub.source.display(),
-        paths.project.display()
+    job.log.line(&say!(
+        "class-log-cargo",
+        source = sub.source.display().to_string(),
+        copy = paths.project.display().to_string()
     ))?;
     job.log.line(&tc.describe())?;
     if let Some(failed) = prepare_copy(sub, job, &paths)? {
@@ -60,9 +61,7 @@ pub(crate) fn build_cargo(sub: &Submission, job: &mut Job<'_>) -> Result<Built, 
         None,
     )?;
     if offline.is_some() {
-        job.log.line(
-            "not all dependencies are in the teacher's registry cache: fetching from crates.io",
-        )?;
+        job.log.line(&say!("class-log-fetch-online"))?;
         if let Some(failed) = job.step(
             &mut cargo(&["fetch"]),
             Some((&paths, StepKind::FetchOnline)),
@@ -72,7 +71,8 @@ pub(crate) fn build_cargo(sub: &Submission, job: &mut Job<'_>) -> Result<Built, 
         }
     }
     let messages = job.work.join("messages.json");
-    let out = File::create(&messages).map_err(|e| ClassError::io(&messages, "cannot write", e))?;
+    let out =
+        File::create(&messages).map_err(|e| ClassError::io(&messages, "class-io-write", e))?;
     let mut cargo_build = cargo(&[
         "build",
         "--release",
@@ -103,19 +103,25 @@ fn prepare_copy(
     paths: &BuildPaths,
 ) -> Result<Option<String>, ClassError> {
     if let Some(outer) = enclosing_manifest(&paths.project) {
-        job.log.line(&format!(
-            "warning: {} encloses the copy: cargo may take it for the workspace",
-            outer.display()
+        job.log.line(&say!(
+            "class-log-encloses",
+            outer = outer.display().to_string()
         ))?;
     }
     let copied = match copy_project(&sub.source, &paths.project) {
         Ok(c) => c,
-        Err(e) => return Ok(Some(format!("cannot copy the project: {e}"))),
+        Err(e) => {
+            return Ok(Some(say!(
+                "class-why-cannot-copy-project",
+                error = e.to_string()
+            )));
+        }
     };
     for (dropped, why) in &copied.dropped {
-        job.log.line(&format!(
-            "left out of the copy: {} ({why})",
-            dropped.display()
+        job.log.line(&say!(
+            "class-log-left-out",
+            path = dropped.display().to_string(),
+            why = say!(why)
         ))?;
     }
     let refused = refused_dependencies(&paths.project, job.ctx.allow_git);
@@ -127,19 +133,18 @@ fn prepare_copy(
     }
     let home = &paths.cargo_home;
     let seeded = seed(home, job.ctx.registry.as_deref())
-        .map_err(|e| ClassError::io(home, "cannot seed the private CARGO_HOME", e))?;
-    job.log.line(&format!(
-        "private CARGO_HOME {}: {} MiB of the teacher's registry cache copied",
-        home.display(),
-        seeded >> 20
+        .map_err(|e| ClassError::io(home, "class-io-seed", e))?;
+    job.log.line(&say!(
+        "class-log-cargo-home",
+        home = home.display().to_string(),
+        mib = (seeded >> 20).to_string()
     ))?;
     // The fence opens the folders it lets the build write: they must exist.
     let target = &paths.target_dir;
-    fs::create_dir_all(target).map_err(|e| ClassError::io(target, "cannot make", e))?;
+    fs::create_dir_all(target).map_err(|e| ClassError::io(target, "class-io-make", e))?;
     if job.ctx.toolchain.as_ref().map(|t| t.run_as) == Some(RunAs::Nobody) {
         for dir in [&paths.project, target, home] {
-            give_to_nobody(dir, true)
-                .map_err(|e| ClassError::io(dir, "cannot give to nobody", e))?;
+            give_to_nobody(dir, true).map_err(|e| ClassError::io(dir, "class-io-give", e))?;
         }
     }
     Ok(None)
@@ -165,7 +170,7 @@ fn pick_binary(messages: &str, manifest: &Path) -> Result<PathBuf, String> {
         }
     }
     match bins.as_slice() {
-        [] => Err("the project has no binary target".into()),
+        [] => Err(say!("class-why-no-binary")),
         [(_, exe)] => Ok(exe.clone()),
         many => {
             // The copy's own manifest only, never what a link there points at.
@@ -177,10 +182,11 @@ fn pick_binary(messages: &str, manifest: &Path) -> Result<PathBuf, String> {
                 .and_then(|t| t.get("package")?.get("name")?.as_str().map(str::to_string));
             match many.iter().find(|(n, _)| Some(n) == package.as_ref()) {
                 Some((_, exe)) => Ok(exe.clone()),
-                None => Err(format!(
-                    "the project has {} binaries ({}) and none is named like the package",
-                    many.len(),
-                    many.iter()
+                None => Err(say!(
+                    "class-why-many-binaries",
+                    count = many.len().to_string(),
+                    names = many
+                        .iter()
                         .map(|(n, _)| n.as_str())
                         .collect::<Vec<_>>()
                         .join(", ")

@@ -11,6 +11,7 @@ use crate::cli_args::{GradingArgs, one_line, positive};
 
 use super::grading::grade_class;
 use super::options::ClassOptions;
+use crate::say::say;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -106,10 +107,10 @@ pub fn class_command(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             .filter(|s| s.grader_error)
             .map(|s| s.submission.as_str())
             .collect();
-        fail(format_args!(
-            "the grader failed on {} (see their rows); the other results are in {}",
-            failed.join(", "),
-            opts.out.display()
+        fail(say!(
+            "class-grader-failed",
+            names = failed.join(", "),
+            out = opts.out.display().to_string()
         ))
     }
 }

@@ -30,6 +30,7 @@ use super::relay::Policy;
 use super::scratch::{COPY_MAX_BYTES, copy_project, give_to_nobody};
 use super::submission::{Form, Submission};
 use super::toolchain::Toolchain;
+use crate::say::say;
 
 /// The edition a single `.rs` file is compiled with: the one `cargo new` gives.
 pub const RUST_EDITION: &str = "2024";
@@ -129,7 +130,7 @@ impl<'a> Job<'a> {
         ctx: &'a BuildContext,
     ) -> Result<Self, ClassError> {
         let log = Log::create(log_path)?;
-        fs::create_dir_all(work).map_err(|e| ClassError::io(work, "cannot make", e))?;
+        fs::create_dir_all(work).map_err(|e| ClassError::io(work, "class-io-make", e))?;
         Ok(Job {
             log,
             work: work.to_path_buf(),
@@ -149,10 +150,8 @@ pub(crate) fn build_file(sub: &Submission, job: &mut Job<'_>) -> Result<Built, C
         },
         Form::Python => match copy_single(sub, job)? {
             Ok(file) => {
-                job.log.line(&format!(
-                    "{}: a Python file, nothing to build: it runs with python3",
-                    file.display()
-                ))?;
+                job.log
+                    .line(&say!("class-log-python", file = file.display().to_string()))?;
                 Built::Command(vec!["python3".into(), file.into()])
             }
             Err(why) => Built::Failed(why),
@@ -161,7 +160,7 @@ pub(crate) fn build_file(sub: &Submission, job: &mut Job<'_>) -> Result<Built, C
             let why = sub
                 .unknown_because
                 .clone()
-                .unwrap_or_else(|| "not a submission".into());
+                .unwrap_or_else(|| say!("class-why-not-submission"));
             job.log.line(&format!("{}: {why}", sub.entry.display()))?;
             Built::Failed(why)
         }
@@ -174,7 +173,7 @@ pub(crate) fn build_file(sub: &Submission, job: &mut Job<'_>) -> Result<Built, C
 fn copy_single(sub: &Submission, job: &mut Job<'_>) -> Result<Result<PathBuf, String>, ClassError> {
     let dir = job.work.join("src");
     let Some(name) = sub.source.file_name() else {
-        return Ok(Err("the submission has no file name".into()));
+        return Ok(Err(say!("class-why-no-file-name")));
     };
     let copied = if sub.entry.is_dir() {
         let from = sub.source.parent().unwrap_or(Path::new("/"));
@@ -184,20 +183,23 @@ fn copy_single(sub: &Submission, job: &mut Job<'_>) -> Result<Result<PathBuf, St
     };
     let dropped = match copied {
         Ok(d) => d,
-        Err(e) => return Ok(Err(format!("cannot copy the submission: {e}"))),
+        Err(e) => return Ok(Err(say!("class-why-cannot-copy", error = e.to_string()))),
     };
     for (d, why) in &dropped {
-        job.log
-            .line(&format!("left out of the copy: {} ({why})", d.display()))?;
+        job.log.line(&say!(
+            "class-log-left-out",
+            path = d.display().to_string(),
+            why = say!(why)
+        ))?;
     }
     let file = dir.join(name);
     // Readable by the run's ids (nobody when root), whatever mode the student's file had.
     fs::set_permissions(&file, fs::Permissions::from_mode(0o644))
-        .map_err(|e| ClassError::io(&file, "cannot make readable", e))?;
-    job.log.line(&format!(
-        "{}: copied to {}, which is all its build and runs may read of the class",
-        sub.entry.display(),
-        file.display()
+        .map_err(|e| ClassError::io(&file, "class-io-readable", e))?;
+    job.log.line(&say!(
+        "class-log-copied",
+        entry = sub.entry.display().to_string(),
+        file = file.display().to_string()
     ))?;
     Ok(Ok(file))
 }
@@ -207,12 +209,12 @@ fn copy_single(sub: &Submission, job: &mut Job<'_>) -> Result<Result<PathBuf, St
 fn copy_file(from: &Path, to: &Path) -> std::io::Result<()> {
     let meta = fs::metadata(from)?;
     if !meta.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
+        return Err(std::io::Error::other(say!("class-why-not-regular")));
     }
     if meta.len() > COPY_MAX_BYTES {
-        return Err(std::io::Error::other(format!(
-            "larger than {} MiB",
-            COPY_MAX_BYTES >> 20
+        return Err(std::io::Error::other(say!(
+            "class-why-file-too-large",
+            mib = (COPY_MAX_BYTES >> 20).to_string()
         )));
     }
     if let Some(dir) = to.parent() {
@@ -223,12 +225,12 @@ fn copy_file(from: &Path, to: &Path) -> std::io::Result<()> {
 
 fn build_rust(file: &Path, job: &mut Job<'_>) -> Result<Built, ClassError> {
     let Some(tc) = job.ctx.toolchain.clone() else {
-        return Ok(Built::Failed("no Rust toolchain".into()));
+        return Ok(Built::Failed(say!("class-why-no-toolchain")));
     };
     job.log.line(&tc.describe())?;
     let bin = job.work.join("port");
     let cargo_home = job.work.join("cargo-home");
-    fs::create_dir_all(&cargo_home).map_err(|e| ClassError::io(&cargo_home, "cannot make", e))?;
+    fs::create_dir_all(&cargo_home).map_err(|e| ClassError::io(&cargo_home, "class-io-make", e))?;
     let mut cmd = job.ctx.command(&tc.rustc);
     cmd.args(["-O", "--edition", RUST_EDITION, "-o"])
         .arg(&bin)
@@ -242,8 +244,7 @@ fn build_rust(file: &Path, job: &mut Job<'_>) -> Result<Built, ClassError> {
     if tc.run_as == RunAs::Nobody {
         // rustc writes the binary (and its temporary files) into the work folder.
         for dir in [&job.work, &paths.cargo_home] {
-            give_to_nobody(dir, false)
-                .map_err(|e| ClassError::io(dir, "cannot give to nobody", e))?;
+            give_to_nobody(dir, false).map_err(|e| ClassError::io(dir, "class-io-give", e))?;
         }
     }
     if let Some(failed) = job.step(&mut cmd, Some((&paths, StepKind::Build)), None)? {

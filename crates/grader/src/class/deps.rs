@@ -13,6 +13,8 @@ use std::path::{Component, Path, PathBuf};
 
 use toml::{Table, Value};
 
+use crate::say::say;
+
 /// crates.io's index, as a `Cargo.lock` names it (git or sparse protocol).
 const CRATES_IO: [&str; 2] = [
     "registry+https://github.com/rust-lang/crates.io-index",
@@ -123,21 +125,29 @@ fn manifest_refusals(
             if let Some(url) = spec.get("git").and_then(Value::as_str)
                 && !(allow_git && url.starts_with("https://"))
             {
-                found.push(format!(
-                    "refused: {at}: git = {url:?} (only crates.io and paths inside the submission; \
-                     --allow-git lets git over https:// through)"
+                found.push(say!(
+                    "class-refused-git",
+                    at = at.as_str(),
+                    url = format!("{url:?}")
                 ));
             }
             if let Some(path) = spec.get("path").and_then(Value::as_str)
                 && !inside(root, &dir.join(path))
             {
-                found.push(format!(
-                    "refused: {at}: path = {path:?} is outside the submission"
+                found.push(say!(
+                    "class-refused-path",
+                    at = at.as_str(),
+                    path = format!("{path:?}")
                 ));
             }
             for key in ["registry", "registry-index"] {
                 if let Some(r) = spec.get(key).and_then(Value::as_str) {
-                    found.push(format!("refused: {at}: {key} = {r:?} (only crates.io)"));
+                    found.push(say!(
+                        "class-refused-registry",
+                        at = at.as_str(),
+                        key = key,
+                        value = format!("{r:?}")
+                    ));
                 }
             }
         }
@@ -157,13 +167,15 @@ fn lock_refusals(lock: &Table, shown: &str, allow_git: bool, found: &mut Vec<Str
         };
         let git_ok = allow_git && source.starts_with("git+https://");
         if !CRATES_IO.contains(&source) && !git_ok {
-            found.push(format!(
-                "refused: {shown} package {name}: source = {source:?} (only crates.io{})",
-                if source.starts_with("git+") {
-                    "; --allow-git lets git over https:// through"
-                } else {
-                    ""
-                }
+            let id = match source.starts_with("git+") {
+                true => "class-refused-source-git",
+                false => "class-refused-source",
+            };
+            found.push(say!(
+                id,
+                at = shown,
+                name = name,
+                source = format!("{source:?}")
             ));
         }
     }

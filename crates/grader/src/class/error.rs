@@ -51,27 +51,25 @@ impl ClassError {
     {
         ClassError {
             kind,
-            message: format!("{message}: {cause}"),
+            message: crate::say::say!(
+                "error-cause",
+                what = message.to_string(),
+                cause = cause.to_string()
+            ),
             source: Some(Box::new(cause)),
         }
     }
 
-    /// The class folder `dir` failed `what`.
+    /// The class folder `dir` failed what the catalogue's message `what` says of it.
     pub(crate) fn folder(dir: &Path, what: &str, cause: std::io::Error) -> Self {
-        Self::with_cause(
-            ClassErrorKind::Folder,
-            format_args!("{what} {}", dir.display()),
-            cause,
-        )
+        let said = crate::say::say!(what, path = dir.display().to_string());
+        Self::with_cause(ClassErrorKind::Folder, said, cause)
     }
 
-    /// Writing or reading `path` failed.
+    /// Writing or reading `path` failed what the catalogue's message `what` says of it.
     pub(crate) fn io(path: &Path, what: &str, cause: std::io::Error) -> Self {
-        Self::with_cause(
-            ClassErrorKind::Io,
-            format_args!("{what} {}", path.display()),
-            cause,
-        )
+        let said = crate::say::say!(what, path = path.display().to_string());
+        Self::with_cause(ClassErrorKind::Io, said, cause)
     }
 }
 
@@ -84,7 +82,7 @@ mod tests {
     #[test]
     fn an_io_error_keeps_its_cause() {
         let cause = std::io::Error::from_raw_os_error(libc::ENOSPC);
-        let e = ClassError::io(Path::new("/out/results.csv"), "cannot write", cause);
+        let e = ClassError::io(Path::new("/out/results.csv"), "class-io-write", cause);
         assert_eq!(e.kind(), ClassErrorKind::Io);
         assert!(
             e.to_string().starts_with("cannot write /out/results.csv: "),

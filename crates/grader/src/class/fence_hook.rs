@@ -18,6 +18,7 @@ use fence::{Fence, FenceOptions, SYSTEM_PATH};
 use super::error::{ClassError, ClassErrorKind};
 use super::relay::RELAY_PORT;
 use super::toolchain::Toolchain;
+use crate::say::say;
 
 /// Which step a fence is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,13 +121,14 @@ pub(crate) fn fence_step(
     cmd: &mut Command,
     options: &FenceOptions,
 ) -> Result<BuildFence, ClassError> {
-    let fence = Fence::prepare(options)
-        .map_err(|e| ClassError::with_cause(ClassErrorKind::Io, "cannot fence the build", e))?;
-    fence
-        .apply(cmd)
-        .map_err(|e| ClassError::with_cause(ClassErrorKind::Io, "cannot fence the build", e))?;
+    let fence = Fence::prepare(options).map_err(|e| {
+        ClassError::with_cause(ClassErrorKind::Io, say!("class-err-fence-build"), e)
+    })?;
+    fence.apply(cmd).map_err(|e| {
+        ClassError::with_cause(ClassErrorKind::Io, say!("class-err-fence-build"), e)
+    })?;
     Ok(BuildFence {
-        status: format!("build fence: {}", fence.status()),
+        status: say!("class-log-build-fence", status = fence.status().to_string()),
         fence,
     })
 }

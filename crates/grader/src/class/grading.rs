@@ -20,6 +20,7 @@ use std::fs;
 use std::time::Instant;
 
 use crate::grade::ensure_subreaper;
+use crate::say::say;
 
 use super::error::{ClassError, ClassErrorKind};
 use super::html::index_html;
@@ -42,11 +43,12 @@ pub fn grade_class(opts: &ClassOptions) -> Result<ClassResults, ClassError> {
     let class = Class::prepare(opts)?;
     let subs = submissions(opts)?;
     let ctx = build_context(opts, &subs)?;
-    ensure_subreaper()
-        .map_err(|e| ClassError::with_cause(ClassErrorKind::Grader, "cannot supervise runs", e))?;
+    ensure_subreaper().map_err(|e| {
+        ClassError::with_cause(ClassErrorKind::Grader, say!("class-err-supervise"), e)
+    })?;
     prepare_out(&opts.out, &subs)?;
     let scratch = Scratch::create()
-        .map_err(|e| ClassError::io(&std::env::temp_dir(), "cannot make a scratch folder in", e))?;
+        .map_err(|e| ClassError::io(&std::env::temp_dir(), "class-io-scratch", e))?;
     let mut progress = Progress::new(subs.len(), false);
     let builds = build_all(opts, class.jobs, (&subs, &ctx), &scratch, &mut progress)?;
     let (mut rows, to_grade) = rows_of_builds(&opts.out, &opts.args, &subs, &class.checks, builds)?;
@@ -80,7 +82,7 @@ fn write_results(opts: &ClassOptions, results: &ClassResults) -> Result<(), Clas
         ("index.html", index_html(results)),
     ] {
         let path = opts.out.join(name);
-        fs::write(&path, text).map_err(|e| ClassError::io(&path, "cannot write", e))?;
+        fs::write(&path, text).map_err(|e| ClassError::io(&path, "class-io-write", e))?;
     }
     Ok(())
 }

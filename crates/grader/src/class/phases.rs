@@ -4,6 +4,7 @@
 use std::time::Instant;
 
 use crate::grade::grade_runs;
+use crate::say::say;
 
 use super::build::build;
 use super::compile::{BuildContext, Built};
@@ -51,7 +52,7 @@ pub(super) fn build_all(
             News::Tick => progress.tick(),
         },
     )
-    .map_err(|e| ClassError::with_cause(ClassErrorKind::Grader, "cannot start workers", e))
+    .map_err(|e| ClassError::with_cause(ClassErrorKind::Grader, say!("class-err-workers"), e))
 }
 
 /// Grades every submission that built, in this process (see `grading`), each into its row.
@@ -80,7 +81,7 @@ pub(super) fn grade_all(
             News::Tick => progress.tick(),
         },
     )
-    .map_err(|e| ClassError::with_cause(ClassErrorKind::Grader, "cannot start workers", e))
+    .map_err(|e| ClassError::with_cause(ClassErrorKind::Grader, say!("class-err-workers"), e))
 }
 
 /// Submission `i`'s grading on the progress line.

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use crossbeam_channel::{RecvTimeoutError, unbounded};
 
+use crate::say::say;
+
 /// How often the watcher is called when no worker has news.
 const TICK: Duration = Duration::from_millis(250);
 
@@ -83,7 +85,7 @@ where
     })?;
     Ok(results
         .into_iter()
-        .map(|r| r.unwrap_or_else(|| Err("no worker took it".into())))
+        .map(|r| r.unwrap_or_else(|| Err(say!("class-why-no-worker"))))
         .collect())
 }
 
@@ -92,8 +94,8 @@ fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
         .or_else(|| p.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic".into());
-    format!("the grader panicked: {text}")
+        .unwrap_or_else(|| say!("class-panic-unknown"));
+    say!("class-why-panic", text = text)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use crate::grade::check_options;
 use crate::judge::check_list;
+use crate::say::say;
 use crate::spec::Spec;
 use crate::spec::params::Params;
 
@@ -39,17 +40,18 @@ impl Class {
             .clone()
             .unwrap_or_else(|| spec.name().to_string());
         check_options(&opts.grading).map_err(|e| {
-            ClassError::with_cause(ClassErrorKind::Grading, "bad grading options", e)
+            ClassError::with_cause(ClassErrorKind::Grading, say!("class-err-options"), e)
         })?;
         let scale = opts.grading.time_scale.unwrap_or(1.0);
-        let params = Params::resolve(&spec, &opts.grading.params, scale)
-            .map_err(|e| ClassError::with_cause(ClassErrorKind::Grading, "bad --param", e))?;
+        let params = Params::resolve(&spec, &opts.grading.params, scale).map_err(|e| {
+            ClassError::with_cause(ClassErrorKind::Grading, say!("class-err-param"), e)
+        })?;
         let checks: Vec<String> = check_list(&spec).into_iter().map(|c| c.name).collect();
         let jobs = opts.jobs.unwrap_or_else(|| default_jobs(&params));
         if jobs == 0 {
             return Err(ClassError::new(
                 ClassErrorKind::Grading,
-                "--jobs must be at least 1",
+                say!("class-err-jobs"),
             ));
         }
         Ok(Class {
@@ -80,7 +82,10 @@ pub(super) fn submissions(opts: &ClassOptions) -> Result<Vec<Submission>, ClassE
     if subs.is_empty() {
         return Err(ClassError::new(
             ClassErrorKind::Folder,
-            format!("no submissions in {}", opts.dir.display()),
+            say!(
+                "class-err-no-submissions",
+                dir = opts.dir.display().to_string()
+            ),
         ));
     }
     check_tools(&subs)?;
@@ -128,7 +133,7 @@ fn load_spec(spec: Option<&Path>, example: Option<&str>) -> Result<Spec, ClassEr
         (None, None) => {
             return Err(ClassError::new(
                 ClassErrorKind::Grading,
-                "no example given: --example EXAMPLE or --spec FILE (see grade --list)",
+                say!("class-err-no-example"),
             ));
         }
     };
@@ -150,7 +155,11 @@ fn check_tools(subs: &[Submission]) -> Result<(), ClassError> {
             .map(|s| s.name.as_str())
             .collect();
         if !users.is_empty() && !on_path(tool) {
-            missing.push(format!("{tool} (needed by {})", users.join(", ")));
+            missing.push(say!(
+                "class-err-needed-by",
+                tool = tool,
+                users = crate::text::list(&users)
+            ));
         }
     }
     if missing.is_empty() {
@@ -158,7 +167,7 @@ fn check_tools(subs: &[Submission]) -> Result<(), ClassError> {
     } else {
         Err(ClassError::new(
             ClassErrorKind::Tool,
-            format!("not installed: {}", missing.join("; ")),
+            say!("class-err-not-installed", tools = missing.join("; ")),
         ))
     }
 }
@@ -175,13 +184,13 @@ fn on_path(tool: &str) -> bool {
 
 /// Makes the output folder, and an empty folder per submission (the last grading's files go).
 pub(super) fn prepare_out(out: &Path, subs: &[Submission]) -> Result<(), ClassError> {
-    fs::create_dir_all(out).map_err(|e| ClassError::io(out, "cannot make", e))?;
+    fs::create_dir_all(out).map_err(|e| ClassError::io(out, "class-io-make", e))?;
     for sub in subs {
         let dir = out.join(&sub.name);
         if dir.exists() {
-            fs::remove_dir_all(&dir).map_err(|e| ClassError::io(&dir, "cannot empty", e))?;
+            fs::remove_dir_all(&dir).map_err(|e| ClassError::io(&dir, "class-io-empty", e))?;
         }
-        fs::create_dir_all(&dir).map_err(|e| ClassError::io(&dir, "cannot make", e))?;
+        fs::create_dir_all(&dir).map_err(|e| ClassError::io(&dir, "class-io-make", e))?;
     }
     Ok(())
 }

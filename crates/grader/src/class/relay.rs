@@ -16,6 +16,8 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use crate::say::say;
+
 /// The relay's port on the fetch's own loopback.
 pub(crate) const RELAY_PORT: u16 = 8080;
 /// crates.io's hosts: the sparse index, the downloads, the API (redirects).
@@ -102,7 +104,7 @@ fn accept_loop(
         if live.load(Ordering::Relaxed) >= MAX_CONNECTIONS {
             note(
                 notes,
-                format!("relay: refused a connection past {MAX_CONNECTIONS} at once"),
+                say!("relay-too-many", max = MAX_CONNECTIONS.to_string()),
             );
             continue;
         }
@@ -112,12 +114,12 @@ fn accept_loop(
             .name("fetch-relay-conn".into())
             .spawn(move || {
                 if let Err(why) = serve(client, policy) {
-                    note(&said, format!("relay: {why}"));
+                    note(&said, say!("relay-note", why = why));
                 }
                 live.fetch_sub(1, Ordering::Relaxed);
             });
         if let Err(e) = spawned {
-            note(notes, format!("relay: no thread for a connection: {e}"));
+            note(notes, say!("relay-no-thread", error = e.to_string()));
         }
     }
 }
@@ -145,9 +147,9 @@ fn serve(client: TcpStream, policy: Policy) -> Result<(), String> {
         let n = (&mut reader)
             .take((MAX_HEAD - before) as u64)
             .read_until(b'\n', &mut head)
-            .map_err(|e| format!("reading a request: {e}"))?;
+            .map_err(|e| say!("relay-reading", error = e.to_string()))?;
         if n == 0 || head.len() >= MAX_HEAD {
-            return Err("a request without an end".into());
+            return Err(say!("relay-no-end"));
         }
         if head.ends_with(b"\r\n\r\n") || head.ends_with(b"\n\n") || &head[before..] == b"\r\n" {
             break;
@@ -160,14 +162,14 @@ fn serve(client: TcpStream, policy: Policy) -> Result<(), String> {
         _ => {
             let shown: String = first.chars().take(80).collect();
             refuse(&client, "400 Bad Request");
-            return Err(format!("refused {shown:?}: only CONNECT is relayed"));
+            return Err(say!("relay-not-connect", request = format!("{shown:?}")));
         }
     };
     let upstream = match open(&target, policy) {
         Ok(u) => u,
         Err(why) => {
             refuse(&client, "403 Forbidden");
-            return Err(format!("refused CONNECT {target}: {why}"));
+            return Err(say!("relay-refused", target = target, why = why));
         }
     };
     let mut answer = &client;
@@ -188,24 +190,24 @@ fn refuse(client: &TcpStream, status: &str) {
 fn open(target: &str, policy: Policy) -> Result<TcpStream, String> {
     let (host, port) = target
         .rsplit_once(':')
-        .ok_or_else(|| "no port".to_string())?;
+        .ok_or_else(|| say!("relay-no-port"))?;
     let host = host.trim_start_matches('[').trim_end_matches(']');
     if port != "443" {
-        return Err("only port 443 (https)".into());
+        return Err(say!("relay-only-443"));
     }
     let known = CRATES_IO_HOSTS.iter().any(|h| h.eq_ignore_ascii_case(host));
     if !known && !policy.any_host {
-        return Err("not a crates.io host (--allow-git lets git over https through)".into());
+        return Err(say!("relay-not-crates-io"));
     }
     let addrs: Vec<SocketAddr> = (host, 443u16)
         .to_socket_addrs()
-        .map_err(|e| format!("cannot resolve: {e}"))?
+        .map_err(|e| say!("relay-cannot-resolve", error = e.to_string()))?
         .collect();
     let allowed: Vec<SocketAddr> = addrs.iter().copied().filter(|a| public(a.ip())).collect();
     if allowed.is_empty() {
-        return Err(format!(
-            "resolves to the host's own or no address ({})",
-            addrs
+        return Err(say!(
+            "relay-own-address",
+            addresses = addrs
                 .iter()
                 .map(|a| a.ip().to_string())
                 .collect::<Vec<_>>()

@@ -15,6 +15,7 @@ use crate::timeline::run_timeline;
 use super::error::ClassError;
 use super::results::ReportFiles;
 use crate::render::terminal::visible_lines;
+use crate::say::say;
 
 /// The build log's name in a submission's folder.
 pub(crate) const BUILD_LOG: &str = "build.log";
@@ -53,19 +54,20 @@ fn gradescope_body(report: &Report) -> String {
     let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&body) else {
         return body;
     };
-    let mut printed = format!("\n\nthe first failing run (run {}) printed:", diff.run);
+    let mut printed = format!("\n\n{}", say!("class-gs-first-failing", run = diff.run));
     for line in diff.lines.iter().take(RUN_LINES_SHOWN) {
         printed.push_str("\n  ");
         printed.push_str(line);
     }
     if diff.lines.len() > RUN_LINES_SHOWN {
+        let more = diff.lines.len() - RUN_LINES_SHOWN;
         printed.push_str(&format!(
-            "\n  ... ({} more lines)",
-            diff.lines.len() - RUN_LINES_SHOWN
+            "\n  {}",
+            say!("class-gs-more-lines", count = more)
         ));
     }
     if diff.lines.is_empty() {
-        printed.push_str(" nothing on stdout");
+        printed.push_str(&say!("class-gs-nothing"));
     }
     // One test per check, in the report's order; only checks that failed get the run.
     let tests = value["tests"].as_array_mut().into_iter().flatten();
@@ -76,14 +78,15 @@ fn gradescope_body(report: &Report) -> String {
             *output = format!("{}{printed}", output.as_str().unwrap_or_default()).into();
         }
     }
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or(body);
+    let mut text =
+        crate::render::markup::json_safe(serde_json::to_string_pretty(&value).unwrap_or(body));
     text.push('\n');
     text
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> Result<(), ClassError> {
     let path = dir.join(name);
-    fs::write(&path, text).map_err(|e| ClassError::io(&path, "cannot write", e))
+    fs::write(&path, text).map_err(|e| ClassError::io(&path, "class-io-write", e))
 }
 
 /// Writes a graded submission's reports into `out/name/` (`spec` and the runs' `outcomes`
@@ -140,15 +143,17 @@ pub(crate) fn write_not_graded(
             "score": 0.0,
             "max_score": 1.0,
             "status": "failed",
-            "output": format!("not graded: {why}"),
+            "output": say!("class-gs-not-graded", why = why),
         })
     }));
     let body = serde_json::json!({
         "score": 0.0,
-        "output": format!("Not graded: {why}"),
+        "output": say!("class-gs-not-graded-head", why = why),
         "tests": tests,
     });
-    let mut text = serde_json::to_string_pretty(&body).unwrap_or_else(|_| "{}".into());
+    let mut text = crate::render::markup::json_safe(
+        serde_json::to_string_pretty(&body).unwrap_or_else(|_| "{}".into()),
+    );
     text.push('\n');
     write(&dir, GRADESCOPE_FILE, &text)?;
     Ok(ReportFiles {

@@ -137,7 +137,9 @@ impl ClassResults {
 
     /// `results.json`: these results, pretty-printed.
     pub fn json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into());
+        let mut s = crate::render::markup::json_safe(
+            serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into()),
+        );
         s.push('\n');
         s
     }

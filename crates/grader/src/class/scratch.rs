@@ -11,17 +11,18 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::say::say;
+
 /// A project copy stops past this many bytes: a submission is source code.
 pub(crate) const COPY_MAX_BYTES: u64 = 256 << 20;
 /// ... or past this many files, folders and links (a million empty files would stall the
 /// class before any fence is up).
 pub(crate) const COPY_MAX_ENTRIES: usize = 20_000;
 
-/// Why a toolchain file or cargo configuration is left out.
-pub(crate) const WHY_DROPPED: &str = "the toolchain and cargo's configuration are the grader's";
-/// Why a hard link is left out.
-pub(crate) const WHY_HARD_LINK: &str =
-    "a hard link to a file of another owner: it may be the teacher's or a classmate's";
+/// Why a toolchain file or cargo configuration is left out (a catalogue message's id).
+pub(crate) const WHY_DROPPED: &str = "class-why-dropped";
+/// Why a hard link is left out (a catalogue message's id).
+pub(crate) const WHY_HARD_LINK: &str = "class-why-hard-link";
 
 /// A private folder under the system's temporary folder, removed on drop.
 #[derive(Debug)]
@@ -108,8 +109,9 @@ fn copy_dir(from: &Path, to: &Path, rel: &Path, owner: u32, copied: &mut Copied)
         }
         copied.entries += 1;
         if copied.entries > COPY_MAX_ENTRIES {
-            return Err(io::Error::other(format!(
-                "the project has more than {COPY_MAX_ENTRIES} files and folders"
+            return Err(io::Error::other(say!(
+                "class-why-too-many-files",
+                max = COPY_MAX_ENTRIES.to_string()
             )));
         }
         if top && (name == "target" || name.to_string_lossy().starts_with('.')) {
@@ -129,9 +131,9 @@ fn copy_dir(from: &Path, to: &Path, rel: &Path, owner: u32, copied: &mut Copied)
             }
             copied.bytes += meta.len();
             if copied.bytes > COPY_MAX_BYTES {
-                return Err(io::Error::other(format!(
-                    "the project is larger than {} MiB without target/",
-                    COPY_MAX_BYTES >> 20
+                return Err(io::Error::other(say!(
+                    "class-why-too-large",
+                    mib = (COPY_MAX_BYTES >> 20).to_string()
                 )));
             }
             fs::copy(&src, &dst)?;

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::error::ClassError;
+use crate::say::say;
 
 /// What a submission is, and so how it is built and run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,18 +56,18 @@ pub(crate) fn discover(
 ) -> Result<(Vec<Submission>, Vec<String>), ClassError> {
     let dir = dir
         .canonicalize()
-        .map_err(|e| ClassError::folder(dir, "cannot open the class folder", e))?;
+        .map_err(|e| ClassError::folder(dir, "class-folder-open", e))?;
     let out = out.canonicalize().ok();
     let mut skipped = Vec::new();
     let mut found = Vec::new();
     for (entry_name, path) in visible_entries(&dir)? {
         if out.as_ref().is_some_and(|o| *o == path) {
-            skipped.push(format!("{entry_name}: skipped (the results folder)"));
+            skipped.push(say!("class-skipped-results", entry = entry_name.as_str()));
             continue;
         }
         // Follows symbolic links: a class may be a folder of links to repositories.
         let Ok(meta) = fs::metadata(&path) else {
-            skipped.push(format!("{entry_name}: skipped (a dangling link)"));
+            skipped.push(say!("class-skipped-dangling", entry = entry_name.as_str()));
             continue;
         };
         if meta.is_dir() {
@@ -74,9 +75,7 @@ pub(crate) fn discover(
             found.push((stem, entry_name, classify_folder(&path)));
         } else if !meta.is_file() {
             // A fifo would hang the copy, a device (`/dev/zero`) fill the disk.
-            skipped.push(format!(
-                "{entry_name}: skipped (not a regular file: a fifo, socket or device)"
-            ));
+            skipped.push(say!("class-skipped-special", entry = entry_name.as_str()));
         } else if let Some(form) = file_form(&path) {
             let stem = Path::new(&entry_name)
                 .file_stem()
@@ -84,9 +83,7 @@ pub(crate) fn discover(
                 .unwrap_or_else(|| entry_name.clone());
             found.push((stem, entry_name, Ok((form, path.clone()))));
         } else {
-            skipped.push(format!(
-                "{entry_name}: skipped (not a folder, a .rs or a .py file)"
-            ));
+            skipped.push(say!("class-skipped-other", entry = entry_name.as_str()));
         }
     }
     let mut count: HashMap<String, usize> = HashMap::new();
@@ -127,10 +124,10 @@ pub(crate) fn discover(
 
 /// The entries of `dir` not starting with `.`, by name.
 fn visible_entries(dir: &Path) -> Result<Vec<(String, PathBuf)>, ClassError> {
-    let read = fs::read_dir(dir).map_err(|e| ClassError::folder(dir, "cannot read", e))?;
+    let read = fs::read_dir(dir).map_err(|e| ClassError::folder(dir, "class-io-read", e))?;
     let mut entries = Vec::new();
     for entry in read {
-        let entry = entry.map_err(|e| ClassError::folder(dir, "cannot read", e))?;
+        let entry = entry.map_err(|e| ClassError::folder(dir, "class-io-read", e))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         if !name.starts_with('.') {
             entries.push((name, entry.path()));
@@ -173,10 +170,10 @@ fn classify_folder(dir: &Path) -> Result<(Form, PathBuf), String> {
     match (files.as_slice(), folders.as_slice()) {
         ([(form, path)], _) => Ok((*form, (*path).clone())),
         ([], [only]) if only.join("Cargo.toml").is_file() => Ok((Form::Cargo, (*only).clone())),
-        ([], _) => Err("no Cargo.toml, no .rs and no .py file in the folder".to_string()),
-        (many, _) => Err(format!(
-            "no Cargo.toml, and {} .rs/.py files: which one is the program?",
-            many.len()
+        ([], _) => Err(say!("class-why-no-program")),
+        (many, _) => Err(say!(
+            "class-why-many-programs",
+            count = many.len().to_string()
         )),
     }
 }

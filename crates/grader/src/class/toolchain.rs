@@ -14,6 +14,7 @@ use std::process::{Command, Stdio};
 use fence::{Fence, FenceOptions, RunAs};
 
 use super::error::{ClassError, ClassErrorKind};
+use crate::say::say;
 
 /// The toolchain every build of a class uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,13 +44,13 @@ impl Toolchain {
             .stderr(Stdio::null())
             .output()
             .map_err(|e| {
-                ClassError::with_cause(ClassErrorKind::Tool, "cannot run rustc --print sysroot", e)
+                ClassError::with_cause(ClassErrorKind::Tool, say!("class-err-rustc-sysroot"), e)
             })?;
         let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
         if !out.status.success() || text.is_empty() {
             return Err(ClassError::new(
                 ClassErrorKind::Tool,
-                "rustc --print sysroot printed no toolchain folder",
+                say!("class-err-no-sysroot"),
             ));
         }
         Toolchain::at(Path::new(&text))
@@ -62,7 +63,10 @@ impl Toolchain {
         let sysroot = sysroot.canonicalize().map_err(|e| {
             ClassError::with_cause(
                 ClassErrorKind::Tool,
-                format!("the toolchain folder {}", sysroot.display()),
+                say!(
+                    "class-err-toolchain-folder",
+                    path = sysroot.display().to_string()
+                ),
                 e,
             )
         })?;
@@ -70,7 +74,10 @@ impl Toolchain {
         if !rustc.is_file() {
             return Err(ClassError::new(
                 ClassErrorKind::Tool,
-                format!("no rustc in {}", sysroot.join("bin").display()),
+                say!(
+                    "class-err-no-rustc",
+                    path = sysroot.join("bin").display().to_string()
+                ),
             ));
         }
         let name = sysroot
@@ -107,9 +114,7 @@ impl Toolchain {
     pub(crate) fn describe(&self) -> String {
         let line = self.which();
         if self.run_as == RunAs::Invoker && is_root() {
-            format!(
-                "{line}; it cannot be bound into a fence for nobody, so the fetch and the build run as uid 0 without capabilities"
-            )
+            say!("class-log-toolchain-as-root", toolchain = line)
         } else {
             line
         }
@@ -117,13 +122,14 @@ impl Toolchain {
 
     fn which(&self) -> String {
         match &self.name {
-            Some(name) => format!(
-                "toolchain: {name} ({}), the one grade runs with; a toolchain file in the submission is not used",
-                self.sysroot.display()
+            Some(name) => say!(
+                "class-log-toolchain-named",
+                name = name.as_str(),
+                sysroot = self.sysroot.display().to_string()
             ),
-            None => format!(
-                "toolchain: {}, the one grade runs with; a toolchain file in the submission is not used",
-                self.sysroot.display()
+            None => say!(
+                "class-log-toolchain",
+                sysroot = self.sysroot.display().to_string()
             ),
         }
     }

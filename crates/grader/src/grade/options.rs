@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::error::GradeError;
 use crate::fencing::GradeFence;
 use crate::run::StdoutKind;
+use crate::say::say;
 
 /// The environment variable every demo multiplies its sleeps by.
 pub const TIME_SCALE_ENV: &str = "MULTITASK_TIME_SCALE";
@@ -97,8 +98,11 @@ pub(super) fn effective_time_scale(opts: &GradeOptions) -> Result<f64, GradeErro
         None => match std::env::var(TIME_SCALE_ENV) {
             Ok(v) => match v.trim().parse::<f64>() {
                 Ok(s) if s.is_finite() && s > 0.0 && s <= TIME_SCALE_MAX => Ok(s),
-                _ => Err(GradeError::Option(format!(
-                    "{TIME_SCALE_ENV}={v:?} in the environment is not a positive number up to {TIME_SCALE_MAX}"
+                _ => Err(GradeError::Option(say!(
+                    "opt-env-time-scale",
+                    name = TIME_SCALE_ENV,
+                    value = format!("{v:?}"),
+                    max = TIME_SCALE_MAX.to_string()
                 ))),
             },
             Err(_) => Ok(1.0),
@@ -113,8 +117,10 @@ fn check_environment() -> Result<(), GradeError> {
         None => Ok(()),
         Some(v) => match v.to_str().map(|s| s.trim().parse::<i64>()) {
             Some(Ok(_)) => Ok(()),
-            _ => Err(GradeError::Option(format!(
-                "{SEED_ENV}={v:?} in the environment is not an integer"
+            _ => Err(GradeError::Option(say!(
+                "opt-env-seed",
+                name = SEED_ENV,
+                value = format!("{v:?}")
             ))),
         },
     }
@@ -124,41 +130,44 @@ fn check_environment() -> Result<(), GradeError> {
 /// scale in (0, [`TIME_SCALE_MAX`]].
 pub fn check_options(opts: &GradeOptions) -> Result<(), GradeError> {
     if opts.runs == 0 {
-        return Err(GradeError::Option("--runs must be at least 1".into()));
+        return Err(GradeError::Option(say!("opt-runs")));
     }
     if opts.timeout.is_zero() {
-        return Err(GradeError::Option("--timeout must be above 0".into()));
+        return Err(GradeError::Option(say!("opt-timeout-zero")));
     }
     if opts.timeout > TIMEOUT_MAX {
-        return Err(GradeError::Option(format!(
-            "--timeout must be at most {} seconds (a day)",
-            TIMEOUT_MAX.as_secs()
+        return Err(GradeError::Option(say!(
+            "opt-timeout-max",
+            max = TIMEOUT_MAX.as_secs().to_string()
         )));
     }
     if let Some(s) = opts.time_scale
         && !(s.is_finite() && s > 0.0 && s <= TIME_SCALE_MAX)
     {
-        return Err(GradeError::Option(format!(
-            "--time-scale must be a positive number up to {TIME_SCALE_MAX}, not {s}"
+        return Err(GradeError::Option(say!(
+            "opt-time-scale",
+            max = TIME_SCALE_MAX.to_string(),
+            value = s.to_string()
         )));
     }
     if opts.reference.as_ref().is_some_and(Vec::is_empty) {
-        return Err(GradeError::Option("--reference needs a command".into()));
+        return Err(GradeError::Option(say!("cli-reference-empty")));
     }
     if opts.depth == 0 {
-        return Err(GradeError::Option("--depth must be at least 1".into()));
+        return Err(GradeError::Option(say!("opt-depth")));
     }
     if let Some(c) = opts.confidence
         && !(c.is_finite() && c > 0.0 && c < 1.0)
     {
-        return Err(GradeError::Option(format!(
-            "--confidence must be a probability above 0 and below 1, not {c}"
+        return Err(GradeError::Option(say!(
+            "opt-confidence",
+            value = c.to_string()
         )));
     }
     if !(opts.shake.is_finite() && (0.0..=1.0).contains(&opts.shake)) {
-        return Err(GradeError::Option(format!(
-            "--shake must be a fraction from 0 to 1, not {}",
-            opts.shake
+        return Err(GradeError::Option(say!(
+            "opt-shake",
+            value = opts.shake.to_string()
         )));
     }
     check_environment()?;

@@ -8,6 +8,7 @@ use crate::error::GradeError;
 use crate::outcome::RunOutcome;
 use crate::pair::pair_command;
 use crate::run::{RunConfig, command_dirs, preflight, run_once};
+use crate::say::say;
 
 /// The command as run: the one given, or a pair's launcher with the pair's two programs.
 pub(super) fn command(
@@ -20,10 +21,10 @@ pub(super) fn command(
         given.to_vec()
     };
     if command.is_empty() {
-        return Err(GradeError::Option("no command to grade".into()));
+        return Err(GradeError::Option(say!("opt-no-command")));
     }
     if opts.pair_after.is_some() && !opts.pair {
-        return Err(GradeError::Option("--pair-after needs --pair".into()));
+        return Err(GradeError::Option(say!("opt-pair-after")));
     }
     Ok(command)
 }
@@ -36,7 +37,7 @@ pub(super) fn run_config(
     command: &[OsString],
 ) -> Result<RunConfig, GradeError> {
     let Some((program, args)) = command.split_first() else {
-        return Err(GradeError::Option("no command to grade".into()));
+        return Err(GradeError::Option(say!("opt-no-command")));
     };
     let mut cfg = RunConfig::new(program.clone(), args.to_vec());
     cfg.timeout = opts.timeout;
@@ -114,9 +115,7 @@ fn fence_options(
 ) -> Result<Option<fence::FenceOptions>, GradeError> {
     let Some(fence) = &opts.fence else {
         if opts.pair {
-            return Err(GradeError::Option(
-                "--pair needs the fence (a loopback of the run's own): drop --no-fence".into(),
-            ));
+            return Err(GradeError::Option(say!("opt-pair-fence")));
         }
         return Ok(None);
     };
@@ -126,8 +125,9 @@ fn fence_options(
     options.cpu_time = Some(opts.timeout);
     if opts.pair {
         if let Err(why) = fence::probe().namespaces {
-            return Err(GradeError::Option(format!(
-                "--pair needs a network namespace of the run's own, and here there is none ({why})"
+            return Err(GradeError::Option(say!(
+                "opt-pair-namespace",
+                why = why.to_string()
             )));
         }
         for part in original.split(|a| a == "--") {

@@ -30,12 +30,17 @@ pub(crate) fn junit_properties(report: &Report, out: &mut String) {
 
 /// Gradescope: the fence line and the notes after the summary of the top-level `output`.
 pub(crate) fn gradescope_suffix(report: &Report) -> String {
+    let lang = i18n::Lang::current();
     let mut s = String::new();
     if !report.fence.is_empty() {
-        let _ = write!(s, "\nfence: {}", report.fence);
+        let _ = write!(s, "\n{}", fence_said(&report.fence, lang));
     }
     for note in &report.notes {
-        let _ = write!(s, "\nnote: {note}");
+        let _ = write!(
+            s,
+            "\n{}",
+            i18n::tr!(lang, "report-note", note = note.as_str())
+        );
     }
     s
 }

@@ -15,7 +15,9 @@ impl Report {
             map.insert("score".into(), self.score().into());
             map.insert("max_score".into(), self.max_score().into());
         }
-        let mut s = serde_json::to_string_pretty(&v).unwrap_or_else(|_| "{}".into());
+        let mut s = crate::render::markup::json_safe(
+            serde_json::to_string_pretty(&v).unwrap_or_else(|_| "{}".into()),
+        );
         s.push('\n');
         s
     }
@@ -47,20 +49,29 @@ impl Report {
             match c.failures.first() {
                 None if c.passed => out.push_str("/>\n"),
                 None if c.status == CheckStatus::NotReached => {
+                    let said = i18n::tr(i18n::Lang::current(), "report-not-reached");
                     let _ = writeln!(
                         out,
-                        ">\n      <skipped message=\"not reached: no run printed a line it judges\"/>\n    </testcase>"
+                        ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                        xml_escape(&said)
                     );
                 }
                 None if c.status == CheckStatus::NotChecked => {
+                    let said = i18n::tr(i18n::Lang::current(), "report-not-checked");
                     let _ = writeln!(
                         out,
-                        ">\n      <skipped message=\"not checked: it needs the trace, and no run was traced\"/>\n    </testcase>"
+                        ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                        xml_escape(&said)
                     );
                 }
                 first => {
                     let message = match first {
-                        Some(f) => format!("run {}: {}", f.run, f.message),
+                        Some(f) => i18n::tr!(
+                            i18n::Lang::current(),
+                            "note-run",
+                            run = f.run,
+                            note = f.message.as_str()
+                        ),
                         None => self.check_output(c),
                     };
                     let _ = writeln!(
@@ -118,7 +129,9 @@ impl Report {
             ),
             "tests": tests,
         });
-        let mut s = serde_json::to_string_pretty(&body).unwrap_or_else(|_| "{}".into());
+        let mut s = crate::render::markup::json_safe(
+            serde_json::to_string_pretty(&body).unwrap_or_else(|_| "{}".into()),
+        );
         s.push('\n');
         s
     }
@@ -127,7 +140,7 @@ impl Report {
     fn check_output(&self, c: &CheckReport) -> String {
         let lang = i18n::Lang::current();
         if c.status == CheckStatus::NotChecked {
-            let tracing = self.facts.tracing.as_str();
+            let tracing = self.facts.tracing_said(lang);
             return i18n::tr!(
                 lang,
                 "output-not-checked",

@@ -1,7 +1,8 @@
 //! Text for a terminal or a text file read in one: control characters shown as escapes
-//! (`\x1b`), so that text from a port or a submission (an output line, a file name, a
-//! compiler's message) cannot clear the screen, move the cursor or write the clipboard (OSC 52),
-//! and bidirectional overrides shown too, so that it cannot reorder what is displayed.
+//! (`\x1b`), so that text from a port or a submission (an output line, its stderr, a leftover's
+//! command line, a thread or file name, a compiler's message) cannot clear the screen, move the
+//! cursor or write the clipboard (OSC 52), and bidirectional overrides shown too, so that it
+//! cannot reorder what is displayed. (HTML, XML and JSON are `markup`'s.)
 
 use std::fmt::Write as _;
 
@@ -40,7 +41,7 @@ fn escape(text: &str, keep_lines: bool) -> String {
 }
 
 /// The characters that reorder how a line is displayed ("Trojan Source").
-fn is_bidi_control(c: char) -> bool {
+pub(crate) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 

@@ -35,7 +35,7 @@ impl Report {
             let _ = writeln!(out, "{}", fence_said(&self.fence, lang));
         }
         for note in &self.notes {
-            let _ = writeln!(out, "note: {note}");
+            let _ = writeln!(out, "{}", tr!(lang, "report-note", note = note.as_str()));
         }
         for c in &self.checks {
             check_lines(&mut out, self, c, paint, lang);
@@ -74,9 +74,7 @@ fn check_lines(out: &mut String, report: &Report, c: &CheckReport, paint: Paint,
         CheckStatus::Undecided => paint.paint(&i18n::tr(lang, "report-tag-undecided"), "33"),
     };
     let _ = write!(out, "{tag}  {}", c.shown());
-    let unjudged = format!("'{}' was not judged", c.name);
-    if c.status == CheckStatus::NotChecked && report.notes.iter().any(|n| n.starts_with(&unjudged))
-    {
+    if c.status == CheckStatus::NotChecked && c.runs_not_judged > 0 {
         let _ = write!(out, "  [{}]", i18n::tr(lang, "report-not-judged"));
     } else if c.status == CheckStatus::NotChecked {
         let _ = write!(out, "  [{}]", i18n::tr(lang, "report-not-checked"));
@@ -104,7 +102,7 @@ fn check_lines(out: &mut String, report: &Report, c: &CheckReport, paint: Paint,
     }
 }
 
-/// The last line: passed or failed, with how many checks did what.
+/// The last line (`passed: ...` or `FAILED: ...`): with how many checks did what.
 fn verdict_line(out: &mut String, report: &Report, paint: Paint, lang: Lang) {
     let failed = report.count(CheckStatus::Failed);
     let not_reached = report.count(CheckStatus::NotReached);
@@ -155,5 +153,9 @@ fn verdict_line(out: &mut String, report: &Report, paint: Paint, lang: Lang) {
             summary,
         )
     };
-    let _ = writeln!(out, "{verdict}: {summary}");
+    let _ = writeln!(
+        out,
+        "{}",
+        tr!(lang, "report-verdict", verdict = verdict, summary = summary)
+    );
 }

@@ -8,6 +8,7 @@ use tracer::{ScheduleStats, Stream, TaskKind, Trace, TraceError, Write};
 use super::fenced;
 use crate::assembler;
 use crate::outcome::Line;
+use crate::say::say;
 use crate::text::cut;
 use crate::writer::{Role, RunTask, Tracing, Writer};
 
@@ -78,8 +79,8 @@ pub(super) fn attribute(
 ) -> Attributed {
     let trace = match trace {
         Some(Ok(trace)) => trace,
-        Some(Err(e)) => return Attributed::untraced(format!("the tracer failed: {e}")),
-        None if traced => return Attributed::untraced("the tracer did not finish".into()),
+        Some(Err(e)) => return Attributed::untraced(say!("trace-failed", error = e.to_string())),
+        None if traced => return Attributed::untraced(say!("trace-unfinished")),
         None => {
             return Attributed {
                 tracing,
@@ -95,7 +96,7 @@ pub(super) fn attribute(
         ..Attributed::default()
     };
     match stdout_writes(&trace, stdout_bytes) {
-        _ if limit_hit => got.tracing = Tracing::Incomplete("the output passed the limit".into()),
+        _ if limit_hit => got.tracing = Tracing::Incomplete(say!("trace-output-limit")),
         Err(why) => got.tracing = Tracing::Incomplete(why),
         Ok(writes) => {
             got.lines = Some(writer_lines(&trace, &writes));
@@ -171,10 +172,10 @@ fn stdout_writes(trace: &Trace, stdout_bytes: usize) -> Result<Vec<Write>, Strin
         writes.push(w.clone());
     }
     if kept != len {
-        return Err(format!(
-            "the trace could not attribute {} bytes of stdout: written with {}, which the grader cannot attribute (write them with write or writev)",
-            len - kept,
-            unread.join("/")
+        return Err(say!(
+            "trace-unread",
+            bytes = (len - kept).to_string(),
+            calls = unread.join("/")
         ));
     }
     if len < stdout_bytes {
@@ -185,8 +186,11 @@ fn stdout_writes(trace: &Trace, stdout_bytes: usize) -> Result<Vec<Write>, Strin
             .filter(|w| w.stream == Stream::Stdout)
             .collect();
         let Some(arrived) = super::unfinished::arrived(&unfinished, missing) else {
-            return Err(format!(
-                "the trace could not attribute {missing} bytes of stdout: written by no traced task (the trace saw {len} bytes written to stdout, {stdout_bytes} arrived)"
+            return Err(say!(
+                "trace-no-writer",
+                bytes = missing.to_string(),
+                seen = len.to_string(),
+                arrived = stdout_bytes.to_string()
             ));
         };
         writes.extend(arrived);
@@ -194,9 +198,11 @@ fn stdout_writes(trace: &Trace, stdout_bytes: usize) -> Result<Vec<Write>, Strin
         writes.sort_by_key(|w| w.at);
     }
     if len > stdout_bytes {
-        return Err(format!(
-            "the trace saw {len} bytes written to stdout, only {stdout_bytes} arrived: {} bytes went elsewhere",
-            len - stdout_bytes
+        return Err(say!(
+            "trace-went-elsewhere",
+            seen = len.to_string(),
+            arrived = stdout_bytes.to_string(),
+            bytes = (len - stdout_bytes).to_string()
         ));
     }
     Ok(writes)
@@ -243,17 +249,18 @@ fn mixed_lines(writes: &[Write]) -> Vec<String> {
                             .iter()
                             .map(|(p, t)| {
                                 if p == t {
-                                    format!("pid {p}")
+                                    say!("pid-n", pid = p.to_string())
                                 } else {
-                                    format!("pid {p} tid {t}")
+                                    say!("mixed-thread", pid = p.to_string(), tid = t.to_string())
                                 }
                             })
                             .collect();
-                        advice.push(format!(
-                            "line {number} of the real stdout {:?} mixes bytes of {} writers ({}): each writer's lines were judged apart; to keep lines whole, write each line in one call (text and newline together)",
-                            cut(&String::from_utf8_lossy(&line)),
-                            writers.len(),
-                            who.join(", ")
+                        advice.push(say!(
+                            "mixed-line",
+                            n = number,
+                            text = format!("{:?}", cut(&String::from_utf8_lossy(&line))),
+                            count = writers.len(),
+                            writers = crate::text::list(&who)
                         ));
                     }
                 }
@@ -266,7 +273,7 @@ fn mixed_lines(writes: &[Write]) -> Vec<String> {
         }
     }
     if mixed > MIXED_QUOTED {
-        advice.push(format!("... {} more mixed lines", mixed - MIXED_QUOTED));
+        advice.push(say!("mixed-more", count = mixed - MIXED_QUOTED));
     }
     advice
 }

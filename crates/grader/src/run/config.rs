@@ -6,6 +6,8 @@ use std::io;
 use std::path::Path;
 use std::time::Duration;
 
+use crate::say::say;
+
 /// The environment variable that carries a run's unique marker to every process of its tree.
 pub const RUN_ID_ENV: &str = "GRADER_RUN_ID";
 
@@ -108,11 +110,11 @@ impl RunError {
         }
     }
 
-    /// The operating system failed `what` with `err`.
+    /// The operating system failed what the catalogue's message `what` says, with `err`.
     pub(crate) fn os<E: Display + Into<io::Error>>(what: &str, err: E) -> Self {
         RunError {
             kind: RunErrorKind::Os,
-            message: format!("{what}: {err}"),
+            message: say!(what, error = err.to_string()),
             source: Some(err.into()),
         }
     }
@@ -122,7 +124,7 @@ impl RunError {
     pub(crate) fn fence(err: fence::FenceError) -> Self {
         RunError {
             kind: RunErrorKind::Fence,
-            message: format!("cannot fence the run: {err}"),
+            message: say!("run-fence", error = err.to_string()),
             source: Some(io::Error::other(err)),
         }
     }
@@ -133,23 +135,27 @@ impl RunError {
         let (kind, message) = match err.kind() {
             _ if Path::new(program).is_dir() => (
                 RunErrorKind::Spawn,
-                format!("command is a directory: {shown}"),
+                say!("run-is-dir", command = shown.as_ref()),
             ),
             io::ErrorKind::NotFound if Path::new(program).is_file() => (
                 RunErrorKind::NotFound,
-                format!("command not found: {shown} (its interpreter does not exist)"),
+                say!("run-no-interpreter", command = shown.as_ref()),
             ),
             io::ErrorKind::NotFound => (
                 RunErrorKind::NotFound,
-                format!("command not found: {shown}"),
+                say!("run-not-found", command = shown.as_ref()),
             ),
             io::ErrorKind::PermissionDenied => (
                 RunErrorKind::Spawn,
-                format!("command not executable: {shown} (permission denied)"),
+                say!("run-not-executable", command = shown.as_ref()),
             ),
             _ => (
                 RunErrorKind::Spawn,
-                format!("cannot start command {shown}: {err}"),
+                say!(
+                    "run-cannot-start",
+                    command = shown.as_ref(),
+                    error = err.to_string()
+                ),
             ),
         };
         RunError {

@@ -30,7 +30,7 @@ impl Main {
         let pidfd = match pidfd_open(child.id() as i32) {
             Ok(fd) => Some(fd),
             Err(Errno::ENOSYS) => None,
-            Err(e) => return Err(RunError::os("cannot watch the main process", e)),
+            Err(e) => return Err(RunError::os("os-watch-main", e)),
         };
         Ok(Main::Plain { child, pidfd })
     }

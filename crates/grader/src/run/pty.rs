@@ -24,17 +24,15 @@ pub(super) fn open() -> Result<Pty, RunError> {
 }
 
 /// As [`open`], for every caller that runs a port at a terminal (a graded run, `grade trace`):
-/// (master, slave), or what failed and the errno.
+/// (master, slave), or what failed (a catalogue message's id) and the errno.
 pub(crate) fn open_pair() -> Result<(OwnedFd, OwnedFd), (&'static str, nix::Error)> {
-    let pair = openpty(None, None).map_err(|e| ("cannot open a pseudo-terminal", e))?;
+    let pair = openpty(None, None).map_err(|e| ("os-open-pty", e))?;
     for fd in [&pair.master, &pair.slave] {
         fcntl(fd.as_fd(), FcntlArg::F_SETFD(FdFlag::FD_CLOEXEC))
-            .map_err(|e| ("cannot set up the pseudo-terminal", e))?;
+            .map_err(|e| ("os-setup-pty", e))?;
     }
-    let mut t = tcgetattr(pair.slave.as_fd())
-        .map_err(|e| ("cannot read the pseudo-terminal's settings", e))?;
+    let mut t = tcgetattr(pair.slave.as_fd()).map_err(|e| ("os-read-pty", e))?;
     t.output_flags.remove(OutputFlags::OPOST);
-    tcsetattr(pair.slave.as_fd(), SetArg::TCSANOW, &t)
-        .map_err(|e| ("cannot set the pseudo-terminal's settings", e))?;
+    tcsetattr(pair.slave.as_fd(), SetArg::TCSANOW, &t).map_err(|e| ("os-set-pty", e))?;
     Ok((pair.master, pair.slave))
 }

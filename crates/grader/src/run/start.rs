@@ -13,6 +13,7 @@ use tracer::{TraceErrorKind, TraceOptions};
 
 use super::config::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind};
 use super::main_proc::Main;
+use crate::say::say;
 use crate::writer::Tracing;
 
 /// A started port.
@@ -34,7 +35,7 @@ fn command(
         Some(slave) => Stdio::from(
             slave
                 .try_clone()
-                .map_err(|e| RunError::os("cannot pass the pseudo-terminal on", e))?,
+                .map_err(|e| RunError::os("os-pass-pty", e))?,
         ),
         None => Stdio::piped(),
     };
@@ -120,9 +121,16 @@ fn trace_spawn_error(program: &OsStr, e: tracer::TraceError) -> RunError {
         }
         (TraceErrorKind::NotFound, None) => RunError::new(
             RunErrorKind::NotFound,
-            format!("command not found: {} ({e})", program.to_string_lossy()),
+            say!(
+                "run-not-found-why",
+                command = program.to_string_lossy().into_owned(),
+                error = e.to_string()
+            ),
         ),
         (TraceErrorKind::Spawn, None) => RunError::new(RunErrorKind::Spawn, e.to_string()),
-        _ => RunError::new(RunErrorKind::Os, format!("cannot trace the port: {e}")),
+        _ => RunError::new(
+            RunErrorKind::Os,
+            say!("run-cannot-trace", error = e.to_string()),
+        ),
     }
 }

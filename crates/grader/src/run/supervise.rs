@@ -98,7 +98,7 @@ impl Supervisor {
                         let st = self
                             .main
                             .try_status()
-                            .map_err(|e| RunError::os("cannot wait for the main process", e))?;
+                            .map_err(|e| RunError::os("os-wait-main", e))?;
                         if let Some(st) = st {
                             self.status = Some(st);
                             watch.main_exited();

@@ -24,10 +24,7 @@ pub(crate) fn become_subreaper() -> Result<(), RunError> {
     // SAFETY: PR_SET_CHILD_SUBREAPER takes a plain integer and touches no memory of ours.
     let rc = unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, one, 0, 0, 0) };
     if rc == -1 {
-        return Err(RunError::os(
-            "cannot become a child subreaper",
-            io::Error::last_os_error(),
-        ));
+        return Err(RunError::os("os-subreaper", io::Error::last_os_error()));
     }
     DONE.store(true, Ordering::Release);
     Ok(())

@@ -95,11 +95,11 @@ impl<'c> Watch<'c> {
         let out = stdout
             .map(Stream::new)
             .transpose()
-            .map_err(|e| RunError::os("cannot read stdout", e))?;
+            .map_err(|e| RunError::os("os-read-stdout", e))?;
         let err = stderr
             .map(Stream::new)
             .transpose()
-            .map_err(|e| RunError::os("cannot read stderr", e))?;
+            .map_err(|e| RunError::os("os-read-stderr", e))?;
         // A timeout past what an Instant can hold is no timeout at all (a century is as good).
         let timeout_at = start
             .checked_add(cfg.timeout)
@@ -193,7 +193,7 @@ impl<'c> Watch<'c> {
                 });
             }
         }
-        ppoll(&mut fds, wait).map_err(|e| RunError::os("cannot wait for the port", e))?;
+        ppoll(&mut fds, wait).map_err(|e| RunError::os("os-wait-port", e))?;
         let ready = |i: usize| slots[i] != usize::MAX && fds[slots[i]].revents != 0;
         let main = watch_main && (self.main_fd.is_none() || ready(2));
         Ok([

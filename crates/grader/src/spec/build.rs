@@ -11,18 +11,19 @@ use super::params::{ParamDefault, defaults};
 use super::raw::{RawCheck, parse};
 use super::rule::CheckType;
 use super::{Check, Spec};
+use crate::say::say;
 
 /// Parses and validates spec `text`, its checks being of the given `types`; `origin` (a file
 /// name) is used in error messages.
 pub(crate) fn build(text: &str, origin: &str, types: &[CheckType]) -> Res<Spec> {
     let (raw, raw_checks) = parse(text, origin)?;
-    let err = |span, message: &str| invalid(text, origin, span, message);
+    let err = |span, message: String| invalid(text, origin, span, message);
     if raw.name.get_ref().trim().is_empty() {
-        return Err(err(raw.name.span(), "the spec's `name` is empty"));
+        return Err(err(raw.name.span(), say!("spec-name-empty")));
     }
     let params = defaults(&raw.params, text, origin)?;
     if raw.line.is_empty() {
-        return Err(err(raw.name.span(), "the spec has no [[line]] kinds"));
+        return Err(err(raw.name.span(), say!("spec-no-lines")));
     }
     let lines = line_kinds(&raw.line, text, origin)?;
     let mut checks: Vec<Check> = Vec::new();
@@ -37,13 +38,12 @@ pub(crate) fn build(text: &str, origin: &str, types: &[CheckType]) -> Res<Spec> 
     for c in &raw_checks {
         let name = c.name.get_ref().trim();
         if !name.is_empty() && !names.insert(name) {
-            let message = format!("two checks are named '{name}'");
-            return Err(err(c.name.span(), &message));
+            return Err(err(c.name.span(), say!("spec-two-checks", name = name)));
         }
         checks.push(spec.check(c)?);
     }
     if checks.is_empty() {
-        return Err(err(raw.name.span(), "the spec has no [[check]]"));
+        return Err(err(raw.name.span(), say!("spec-no-checks")));
     }
     let pairs = checks.iter().filter_map(|c| c.rule.pair()).collect();
     Ok(Spec {
@@ -73,18 +73,16 @@ impl Building<'_> {
         let err = |span, message: String| invalid(self.text, self.origin, span, message);
         let name = c.name.get_ref().trim().to_string();
         if name.is_empty() {
-            return Err(err(c.name.span(), "a check's `name` is empty".into()));
+            return Err(err(c.name.span(), say!("spec-check-name-empty")));
         }
         let likely = likely(c, &name).map_err(|(span, m)| err(span, m))?;
         let kind = c.kind.get_ref().as_str();
         let Some(ty) = self.types.iter().find(|t| t.name == kind) else {
             let known: Vec<&str> = self.types.iter().map(|t| t.name).collect();
+            let message = say!("spec-unknown-type", ctype = kind, known = known.join(", "));
             return Err(err(
                 c.kind.span(),
-                format!(
-                    "check '{name}': unknown type '{kind}' (known: {})",
-                    known.join(", ")
-                ),
+                say!("spec-check", name = name.as_str(), message = message),
             ));
         };
         let takes = (ty.fields)();
@@ -98,10 +96,15 @@ impl Building<'_> {
                 SpecErrorKind::Syntax,
                 self.origin,
                 Some(line_of(self.text, key.span().start)),
-                format!(
-                    "check '{name}': field `{}` does not apply to a `{kind}` check (it takes: name, type, likely, {})",
-                    key.get_ref(),
-                    takes.join(", ")
+                say!(
+                    "spec-check",
+                    name = name.as_str(),
+                    message = say!(
+                        "spec-field-not-for-type",
+                        field = key.get_ref().as_ref(),
+                        ctype = kind,
+                        takes = takes.join(", ")
+                    )
                 ),
             ));
         }
@@ -137,10 +140,6 @@ fn likely(c: &RawCheck<'_>, name: &str) -> Result<Option<f64>, (Range<usize>, St
     if v > 0.0 && v <= 1.0 {
         return Ok(Some(v));
     }
-    Err((
-        t.span(),
-        format!(
-            "check '{name}': `likely` is the fraction of runs that must pass, in (0, 1], not {v}"
-        ),
-    ))
+    let message = say!("spec-bad-likely", value = v.to_string());
+    Err((t.span(), say!("spec-check", name = name, message = message)))
 }

@@ -15,6 +15,7 @@ use super::lines::{LineKind, WRITER_FIELDS};
 use super::params::ParamDefault;
 use super::raw::{RawNum, RawScalar, RawValues, syntax};
 use super::values::{Num, Operand, Values};
+use crate::say::say;
 
 /// A result whose error is a spec problem.
 pub(crate) type Res<T> = Result<T, SpecError>;
@@ -44,12 +45,17 @@ impl Fields<'_> {
         invalid(self.text, self.origin, span, message)
     }
 
-    /// The problem of the whole check (a field it lacks): "check 'NAME': MESSAGE".
-    pub(crate) fn missing(&self, message: impl std::fmt::Display) -> SpecError {
+    /// The problem of this check at `span`: "check 'NAME': MESSAGE".
+    pub(crate) fn check_err(&self, span: Range<usize>, message: String) -> SpecError {
         self.err(
-            self.span.clone(),
-            format!("check '{}': {message}", self.name),
+            span,
+            say!("spec-check", name = self.name, message = message),
         )
+    }
+
+    /// The problem of the whole check (a field it lacks): "check 'NAME': MESSAGE".
+    pub(crate) fn missing(&self, message: String) -> SpecError {
+        self.check_err(self.span.clone(), message)
     }
 
     /// The check's type as written.
@@ -73,7 +79,7 @@ impl Fields<'_> {
     ) -> Res<(String, Range<usize>)> {
         match f {
             Some(s) => Ok((s.get_ref().clone(), s.span())),
-            None => Err(self.missing(format_args!("a `{}` check needs `{field}`", self.kind()))),
+            None => Err(self.missing(say!("spec-needs-field", ctype = self.kind(), field = field))),
         }
     }
 
@@ -88,16 +94,13 @@ impl Fields<'_> {
             .iter()
             .position(|k| &k.name == name)
             .ok_or_else(|| {
-                self.err(
+                let known: Vec<&str> = self.lines.iter().map(|k| k.name.as_str()).collect();
+                self.check_err(
                     span.clone(),
-                    format!(
-                        "check '{}': unknown line kind '{name}' (known: {})",
-                        self.name,
-                        self.lines
-                            .iter()
-                            .map(|k| k.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                    say!(
+                        "spec-unknown-kind",
+                        kind = name.as_str(),
+                        known = known.join(", ")
                     ),
                 )
             })
@@ -118,14 +121,14 @@ impl Fields<'_> {
             self.uses_trace.set(true);
             return Ok(());
         }
-        Err(self.err(
+        Err(self.check_err(
             span.unwrap_or(0..0),
-            format!(
-                "check '{}': line kind '{}' has no capture named '{capture}' (its captures: {}); every kind also has writer.pid, writer.tid, writer.ppid and writer.role from the trace",
-                self.name,
-                kind.name,
-                if kind.captures.is_empty() {
-                    "none".to_string()
+            say!(
+                "spec-no-capture",
+                kind = kind.name.as_str(),
+                capture = capture,
+                captures = if kind.captures.is_empty() {
+                    say!("spec-none")
                 } else {
                     kind.captures.join(", ")
                 }
@@ -165,13 +168,7 @@ impl Fields<'_> {
         if self.params.contains_key(word) {
             Ok(Num::Param(word.to_string()))
         } else {
-            Err(self.err(
-                span,
-                format!(
-                    "check '{}': unknown parameter '{word}' (declare it under [params])",
-                    self.name
-                ),
-            ))
+            Err(self.check_err(span, say!("spec-unknown-param", param = word)))
         }
     }
 
@@ -180,13 +177,7 @@ impl Fields<'_> {
         match n.get_ref() {
             RawNum::Int(i) if *i >= 0 => Ok(Num::Lit(*i)),
             RawNum::Word(w) => self.param(w, n.span()),
-            _ => Err(self.err(
-                n.span(),
-                format!(
-                    "check '{}': expected a whole number >= 0 or a parameter name",
-                    self.name
-                ),
-            )),
+            _ => Err(self.check_err(n.span(), say!("spec-not-count"))),
         }
     }
 
@@ -200,7 +191,7 @@ impl Fields<'_> {
         &self,
         min: &Option<Spanned<RawNum>>,
         max: &Option<Spanned<RawNum>>,
-        missing: &str,
+        missing: String,
     ) -> Res<(Option<Num>, Option<Num>)> {
         let min = self.opt_count(min)?;
         let max = self.opt_count(max)?;
@@ -228,13 +219,9 @@ impl Fields<'_> {
                 } else if let Some((a, b)) = w.split_once("..") {
                     (a, b, false)
                 } else {
-                    return Err(self.err(
-                        v.span(),
-                        format!(
-                            "check '{}': `values` is a list or a range like \"0..5\" or \"1..=n\", not '{w}'",
-                            self.name
-                        ),
-                    ));
+                    return Err(
+                        self.check_err(v.span(), say!("spec-bad-values", value = w.as_str()))
+                    );
                 };
                 let bound = |s: &str| -> Res<Num> {
                     let s = s.trim();
@@ -260,13 +247,7 @@ impl Fields<'_> {
             _ => {}
         }
         let Some((kind, capture)) = word.split_once('.') else {
-            return Err(self.err(
-                span,
-                format!(
-                    "check '{}': '{word}' is neither KIND.CAPTURE nor main_pid / adopter_pid",
-                    self.name
-                ),
-            ));
+            return Err(self.check_err(span, say!("spec-bad-operand", word = word)));
         };
         let line = self.kind_of(&(kind.to_string(), span.clone()))?;
         self.capture_in(line, capture, Some(span))?;

@@ -5,6 +5,7 @@ use toml::Spanned;
 
 use super::error::{SpecError, invalid};
 use super::raw::{RawLine, is_ident};
+use crate::say::say;
 
 /// What the trace knows of a line's writer, usable wherever a check takes a capture
 /// (`KIND.writer.pid` in a relation, `capture = "writer.pid"` in distinct, ...).
@@ -58,17 +59,13 @@ pub(crate) fn line_kinds(
         let name = l.name.get_ref();
         let err = |message: String| invalid(text, origin, l.name.span(), message);
         if !is_ident(name) {
-            return Err(err(format!(
-                "line kind name '{name}' is not a plain identifier"
-            )));
+            return Err(err(say!("spec-kind-not-ident", name = name.as_str())));
         }
         if name == "main_pid" || name == "adopter_pid" {
-            return Err(err(format!(
-                "'{name}' is a built-in value; a line kind cannot take its name"
-            )));
+            return Err(err(say!("spec-kind-builtin", name = name.as_str())));
         }
         if kinds.iter().any(|k| &k.name == name) {
-            return Err(err(format!("line kind '{name}' is defined twice")));
+            return Err(err(say!("spec-kind-twice", name = name.as_str())));
         }
         let anchored = format!("^(?:{})$", l.pattern.get_ref());
         let regex = Regex::new(&anchored).map_err(|e| {
@@ -82,7 +79,7 @@ pub(crate) fn line_kinds(
                 text,
                 origin,
                 l.pattern.span(),
-                format!("bad pattern for line kind '{name}': {why}"),
+                say!("spec-bad-pattern", name = name.as_str(), why = why),
             )
         })?;
         let loose = RegexBuilder::new(&anchored)

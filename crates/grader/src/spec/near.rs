@@ -4,6 +4,7 @@
 //! but one: the built-in line format check names the difference, so one small defect fails one
 //! check instead of every check that reads that kind.
 
+use crate::say::say;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -37,14 +38,14 @@ impl Difference {
     /// The difference in words, after "line N".
     pub(crate) fn describe(self) -> String {
         match self {
-            Difference::Leading => "begins with a space".into(),
-            Difference::Trailing => "ends with a space".into(),
-            Difference::CarriageReturn => "ends with \\r\\n".into(),
-            Difference::Case => "differs in letter case".into(),
-            Difference::Punctuation(p) => format!("lacks its final '{p}'"),
-            Difference::Bom => "begins with a byte order mark (U+FEFF)".into(),
-            Difference::Tab => "has a tab where a space belongs".into(),
-            Difference::FullWidth(c) => format!("has the full-width '{c}' for an ASCII mark"),
+            Difference::Leading => say!("near-leading"),
+            Difference::Trailing => say!("near-trailing"),
+            Difference::CarriageReturn => say!("near-crlf"),
+            Difference::Case => say!("near-case"),
+            Difference::Punctuation(p) => say!("near-punctuation", mark = p.to_string()),
+            Difference::Bom => say!("near-bom"),
+            Difference::Tab => say!("near-tab"),
+            Difference::FullWidth(c) => say!("near-full-width", mark = c.to_string()),
         }
     }
 }

@@ -7,6 +7,7 @@ use toml::Spanned;
 
 use super::error::{SpecError, invalid};
 use super::raw::{RawParam, is_ident};
+use crate::say::say;
 
 /// The largest value `--param` takes: a count of processes, cores or messages, never more.
 pub(crate) const PARAM_MAX: u32 = 4096;
@@ -43,7 +44,7 @@ pub(crate) fn defaults(
                 text,
                 origin,
                 value.span(),
-                format!("parameter name '{name}' is not a plain identifier"),
+                say!("spec-param-not-ident", name = name.as_str()),
             ));
         }
         let d = match value.get_ref() {
@@ -54,7 +55,7 @@ pub(crate) fn defaults(
                     text,
                     origin,
                     value.span(),
-                    format!("parameter '{name}' must default to a whole number >= 0 or \"cpus\""),
+                    say!("spec-param-default", name = name.as_str()),
                 ));
             }
         };
@@ -85,8 +86,9 @@ impl Params {
         time_scale: f64,
     ) -> Result<Params, ParamError> {
         if !(time_scale.is_finite() && time_scale > 0.0) {
-            return Err(ParamError(format!(
-                "the time scale must be a positive number, not {time_scale}"
+            return Err(ParamError(say!(
+                "param-time-scale",
+                value = time_scale.to_string()
             )));
         }
         let mut values: BTreeMap<String, i64> = defaults
@@ -96,10 +98,12 @@ impl Params {
         for (k, v) in overrides {
             let Some(slot) = values.get_mut(k) else {
                 let known: Vec<&str> = defaults.keys().map(String::as_str).collect();
-                return Err(ParamError(format!(
-                    "unknown parameter '{k}' for {spec_name} (its parameters: {})",
-                    if known.is_empty() {
-                        "none".to_string()
+                return Err(ParamError(say!(
+                    "param-unknown",
+                    param = k.as_str(),
+                    spec = spec_name,
+                    known = if known.is_empty() {
+                        say!("spec-none")
                     } else {
                         known.join(", ")
                     }
@@ -110,8 +114,11 @@ impl Params {
             *slot = match v.trim().parse::<u32>() {
                 Ok(n) if (1..=PARAM_MAX).contains(&n) => i64::from(n),
                 _ => {
-                    return Err(ParamError(format!(
-                        "parameter '{k}' needs a whole number from 1 to {PARAM_MAX}, not '{v}'"
+                    return Err(ParamError(say!(
+                        "param-bad-value",
+                        param = k.as_str(),
+                        max = PARAM_MAX.to_string(),
+                        value = v.as_str()
                     )));
                 }
             };

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::fields::{Fields, Res};
 use super::lines::{LineKind, WRITER_FIELDS};
@@ -13,7 +14,7 @@ use super::params::Params;
 use super::values::{Num, Real};
 use crate::outcome::{Line, RunOutcome};
 use crate::text::cut;
-use crate::writer::Writer;
+use crate::writer::{Role, RunTask, Writer};
 
 /// A check's demand on one run, as its type reads it from the spec.
 pub(crate) trait Rule: fmt::Debug + Send + Sync {
@@ -74,7 +75,11 @@ impl Classified<'_> {
 
     /// `line N "TEXT"`, for messages.
     pub(crate) fn quote(&self) -> String {
-        format!("line {} {:?}", self.number, cut(self.text))
+        crate::say::say!(
+            "line-quote",
+            n = self.number,
+            text = format!("{:?}", cut(self.text))
+        )
     }
 }
 
@@ -174,5 +179,47 @@ impl Ctx<'_> {
     /// The lines of kind `k`, in order.
     pub(crate) fn of_kind(&self, k: usize) -> impl Iterator<Item = &Classified<'_>> {
         self.lines.iter().filter(move |l| l.kind == k)
+    }
+}
+
+/// The run's tasks looked up by pid, built once per judging: a check that asks of each line's
+/// writer stays linear in the lines (a hostile port prints tens of thousands).
+#[derive(Debug, Default)]
+pub(crate) struct TaskIndex<'a> {
+    /// Each process's own task (its main thread: tid = pid), in trace order (a pid reused).
+    processes: HashMap<i32, Vec<&'a RunTask>>,
+    /// When each process first made a thread.
+    first_thread: HashMap<i32, Duration>,
+}
+
+impl<'a> TaskIndex<'a> {
+    /// The index of `tasks`.
+    pub(crate) fn of(tasks: &'a [RunTask]) -> Self {
+        let mut index = TaskIndex::default();
+        for t in tasks {
+            if t.pid == t.tid {
+                index.processes.entry(t.pid).or_default().push(t);
+            }
+            if t.role == Role::Thread {
+                let at = index.first_thread.entry(t.pid).or_insert(t.created_at);
+                *at = (*at).min(t.created_at);
+            }
+        }
+        index
+    }
+
+    /// The first task of process `pid` (its main thread), if the trace saw it.
+    pub(crate) fn process(&self, pid: i32) -> Option<&'a RunTask> {
+        self.processes.get(&pid).and_then(|v| v.first().copied())
+    }
+
+    /// Every task that was process `pid`'s main thread.
+    pub(crate) fn own(&self, pid: i32) -> &[&'a RunTask] {
+        self.processes.get(&pid).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Process `pid` had made a thread by `at`.
+    pub(crate) fn had_thread(&self, pid: i32, at: Duration) -> bool {
+        self.first_thread.get(&pid).is_some_and(|t| *t <= at)
     }
 }

@@ -73,11 +73,15 @@ impl Canvas<'_, '_> {
             let mid = (xa + xb) / 2.0 + 12.0;
             let _ = writeln!(
                 out,
-                "<path class=\"link\" d=\"M{xa:.1},{ya} C{mid:.1},{ya} {mid:.1},{yb} {:.1},{yb}\" fill=\"none\" stroke=\"#4e9a06\" stroke-opacity=\"0.7\" stroke-width=\"1.1\" stroke-dasharray=\"5 3\" marker-end=\"url(#arrow-link)\"><title>{}: {:?} then {:?}</title></path>",
+                "<path class=\"link\" d=\"M{xa:.1},{ya} C{mid:.1},{ya} {mid:.1},{yb} {:.1},{yb}\" fill=\"none\" stroke=\"#4e9a06\" stroke-opacity=\"0.7\" stroke-width=\"1.1\" stroke-dasharray=\"5 3\" marker-end=\"url(#arrow-link)\"><title>{}</title></path>",
                 xb - 5.0,
-                xml_escape(&k.label),
-                xml_escape(&a.text),
-                xml_escape(&b.text)
+                xml_escape(&i18n::tr!(
+                    i18n::Lang::current(),
+                    "picture-link-title",
+                    label = k.label.as_str(),
+                    first = format!("{:?}", a.text),
+                    then = format!("{:?}", b.text)
+                ))
             );
         }
         out.push_str("</g>\n");

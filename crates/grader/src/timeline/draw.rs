@@ -141,6 +141,7 @@ impl<'t, 'a> Canvas<'t, 'a> {
 
     /// The spans lane `i`'s task had open (a pool's task between its start and end lines).
     fn open_spans(&self, out: &mut String, i: usize) {
+        let lang = i18n::Lang::current();
         let tid = self.lanes[i].task.tid;
         let y = self.center(i);
         for s in self.t.spans.iter().filter(|s| s.tid == tid) {
@@ -151,19 +152,25 @@ impl<'t, 'a> Canvas<'t, 'a> {
             let (a, b) = (self.scale.x(s.from), self.scale.x(to));
             let _ = writeln!(
                 out,
-                "<rect class=\"span\" x=\"{a:.1}\" y=\"{}\" width=\"{:.1}\" height=\"16\" rx=\"3\" fill=\"#fcaf3e\" fill-opacity=\"0.45\" stroke=\"#e9b96e\" stroke-width=\"1\"><title>{} open from {} to {}</title></rect>",
+                "<rect class=\"span\" x=\"{a:.1}\" y=\"{}\" width=\"{:.1}\" height=\"16\" rx=\"3\" fill=\"#fcaf3e\" fill-opacity=\"0.45\" stroke=\"#e9b96e\" stroke-width=\"1\"><title>{}</title></rect>",
                 y - 8.0,
                 (b - a - 1.0).max(1.5),
-                xml_escape(&s.label),
-                fmt_time(s.from),
-                s.to.map(fmt_time)
-                    .unwrap_or_else(|| "the end (never closed)".into())
+                xml_escape(&i18n::tr!(
+                    lang,
+                    "picture-span-title",
+                    label = s.label.as_str(),
+                    from = fmt_time(s.from),
+                    to =
+                        s.to.map(fmt_time)
+                            .unwrap_or_else(|| i18n::tr(lang, "picture-never-closed"))
+                ))
             );
         }
     }
 
     /// Where the shaking held lane `i`'s task, and how long.
     fn holds(&self, out: &mut String, i: usize) {
+        let lang = i18n::Lang::current();
         let tid = self.lanes[i].task.tid;
         let y = self.center(i);
         for h in self.t.trace.holds.iter().filter(|h| h.tid == tid) {
@@ -172,33 +179,44 @@ impl<'t, 'a> Canvas<'t, 'a> {
             }
             let (a, b) = (self.scale.x(h.at), self.scale.x(h.at + h.duration));
             let at = match h.point {
-                HoldPoint::Write => "before a write",
-                HoldPoint::Create => "after creating a task",
-                HoldPoint::Start => "at its start",
+                HoldPoint::Write => "picture-hold-write",
+                HoldPoint::Create => "picture-hold-create",
+                HoldPoint::Start => "picture-hold-start",
             };
+            let title = i18n::tr!(
+                lang,
+                "picture-hold-title",
+                duration = fmt_time(h.duration),
+                at = i18n::tr(lang, at),
+                from = fmt_time(h.at)
+            );
             let _ = writeln!(
                 out,
-                "<rect class=\"hold\" x=\"{a:.1}\" y=\"{}\" width=\"{:.1}\" height=\"10\" fill=\"url(#hold)\" stroke=\"#555753\" stroke-width=\"0.5\"><title>held {} {at} (shaken), from {}</title></rect>",
+                "<rect class=\"hold\" x=\"{a:.1}\" y=\"{}\" width=\"{:.1}\" height=\"10\" fill=\"url(#hold)\" stroke=\"#555753\" stroke-width=\"0.5\"><title>{}</title></rect>",
                 y - 5.0,
                 (b - a).max(2.0),
-                fmt_time(h.duration),
-                fmt_time(h.at)
+                xml_escape(&title)
             );
         }
     }
 
     /// Each exec of lane `i`'s task: a diamond at its time.
     fn execs(&self, out: &mut String, i: usize) {
+        let lang = i18n::Lang::current();
         let y = self.center(i);
         for e in &self.lanes[i].task.execs {
             let x = self.scale.x(e.at);
             let _ = writeln!(
                 out,
-                "<path class=\"exec\" d=\"M{x:.1},{} l5,5 l-5,5 l-5,-5 z\" fill=\"#ffffff\" stroke=\"#2e3436\"><title>exec {} ({}) at {}</title></path>",
+                "<path class=\"exec\" d=\"M{x:.1},{} l5,5 l-5,5 l-5,-5 z\" fill=\"#ffffff\" stroke=\"#2e3436\"><title>{}</title></path>",
                 y - 5.0,
-                xml_escape(&e.path),
-                xml_escape(&e.argv.join(" ")),
-                fmt_time(e.at)
+                xml_escape(&i18n::tr!(
+                    lang,
+                    "picture-exec-title",
+                    path = e.path.as_str(),
+                    argv = e.argv.join(" "),
+                    time = fmt_time(e.at)
+                ))
             );
         }
     }
@@ -219,9 +237,14 @@ impl<'t, 'a> Canvas<'t, 'a> {
         if self.geo.skipped > 0 {
             let _ = writeln!(
                 out,
-                "<text class=\"sub\" x=\"{PLOT_X0}\" y=\"{}\">{} line(s) not drawn (past {MAX_MARKS} marks, or of tasks not drawn)</text>",
+                "<text class=\"sub\" x=\"{PLOT_X0}\" y=\"{}\">{}</text>",
                 self.top - 4.0,
-                self.geo.skipped
+                xml_escape(&i18n::tr!(
+                    i18n::Lang::current(),
+                    "picture-not-drawn",
+                    count = self.geo.skipped,
+                    max = MAX_MARKS
+                ))
             );
         }
     }
@@ -241,23 +264,26 @@ impl<'t, 'a> Canvas<'t, 'a> {
             (None, _) => UNKINDED_COLOR,
         };
         let task = self.lanes[i].task;
+        let lang = i18n::Lang::current();
         let stream = match l.stream {
-            Stream::Stdout => "stdout",
-            Stream::Stderr => "stderr",
+            Stream::Stdout => "picture-stream-stdout",
+            Stream::Stderr => "picture-stream-stderr",
         };
-        let mut title = format!(
-            "{}\n{} (pid {}, tid {}) on {stream} at {}",
-            l.text,
-            self.lanes[i].id,
-            task.tgid,
-            task.tid,
-            fmt_time(l.at)
+        let said = i18n::tr!(
+            lang,
+            "picture-mark-title",
+            lane = self.lanes[i].id.as_str(),
+            pid = task.tgid.to_string(),
+            tid = task.tid.to_string(),
+            stream = i18n::tr(lang, stream),
+            time = fmt_time(l.at)
         );
+        let mut title = format!("{}\n{said}", l.text);
         if let Some(k) = &l.kind {
-            let _ = write!(title, ", a '{k}' line");
+            title.push_str(&i18n::tr!(lang, "picture-mark-kind", kind = k.as_str()));
         }
         if l.highlighted {
-            title.push_str("; quoted by a failing check");
+            title.push_str(&i18n::tr(lang, "picture-mark-quoted"));
         }
         let _ = write!(
             out,
@@ -308,9 +334,14 @@ impl<'t, 'a> Canvas<'t, 'a> {
         let (short, long, color) = end_words(task);
         let _ = write!(
             out,
-            "<g class=\"end\"><title>{} {long} at {}</title><line x1=\"{x:.1}\" y1=\"{}\" x2=\"{x:.1}\" y2=\"{}\" stroke=\"{color}\" stroke-width=\"2.5\"/>",
-            self.lanes[i].id,
-            fmt_time(at),
+            "<g class=\"end\"><title>{}</title><line x1=\"{x:.1}\" y1=\"{}\" x2=\"{x:.1}\" y2=\"{}\" stroke=\"{color}\" stroke-width=\"2.5\"/>",
+            xml_escape(&i18n::tr!(
+                i18n::Lang::current(),
+                "picture-end-title",
+                lane = self.lanes[i].id.as_str(),
+                how = long,
+                time = fmt_time(at)
+            )),
             y - 8.0,
             y + 8.0
         );

@@ -142,7 +142,8 @@ fn label<'a>(trace: &Trace, t: &'a Task, workers: &[i32]) -> Lane<'a> {
     if let Some(name) = name
         && (is_main || creator_comm.as_deref().is_none_or(|c| !name.starts_with(c)))
     {
-        parts.push(name);
+        // The port chose it (prctl, argv[0]): shown, never obeyed.
+        parts.push(crate::render::terminal::visible(&name));
     }
     let id = match t.kind {
         TaskKind::Process => format!("pid {}", t.tid),

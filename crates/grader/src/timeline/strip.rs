@@ -6,9 +6,11 @@ use std::time::Duration;
 use super::Timeline;
 use super::layout::{PLOT_X0, PLOT_X1, STRIP_H};
 use super::scale::Scale;
+use crate::render::markup::xml_escape;
 
 /// How many open spans there are over time, as a step chart above the lanes, with its peak.
 pub(super) fn strip(out: &mut String, t: &Timeline<'_>, scale: &Scale, top: f64) {
+    let lang = i18n::Lang::current();
     let end = scale.end;
     let mut events: Vec<(Duration, i32)> = Vec::new();
     for s in &t.spans {
@@ -52,9 +54,23 @@ pub(super) fn strip(out: &mut String, t: &Timeline<'_>, scale: &Scale, top: f64)
     kinds.dedup();
     let _ = writeln!(
         out,
-        "<g class=\"strip\"><text class=\"role\" x=\"12\" y=\"{}\">open at once ('{}')</text><text class=\"id\" x=\"12\" y=\"{}\">at most {peak}</text><path d=\"{d}\" fill=\"#fcaf3e\" fill-opacity=\"0.6\" stroke=\"#ce5c00\" stroke-width=\"1\"><title>lines open without their closing line; at most {peak} at once</title></path><line x1=\"{PLOT_X0}\" y1=\"{y1}\" x2=\"{PLOT_X1}\" y2=\"{y1}\" stroke=\"#ce5c00\" stroke-dasharray=\"2 3\"/></g>",
+        "<g class=\"strip\"><text class=\"role\" x=\"12\" y=\"{}\">{}</text><text class=\"id\" x=\"12\" y=\"{}\">{}</text><path d=\"{d}\" fill=\"#fcaf3e\" fill-opacity=\"0.6\" stroke=\"#ce5c00\" stroke-width=\"1\"><title>{}</title></path><line x1=\"{PLOT_X0}\" y1=\"{y1}\" x2=\"{PLOT_X1}\" y2=\"{y1}\" stroke=\"#ce5c00\" stroke-dasharray=\"2 3\"/></g>",
         top + 16.0,
-        kinds.join("', '"),
-        top + 31.0
+        xml_escape(&i18n::tr!(
+            lang,
+            "picture-open-at-once",
+            kinds = format!("'{}'", kinds.join("', '"))
+        )),
+        top + 31.0,
+        xml_escape(&i18n::tr!(
+            lang,
+            "picture-open-at-most",
+            peak = peak.to_string()
+        )),
+        xml_escape(&i18n::tr!(
+            lang,
+            "picture-open-title",
+            peak = peak.to_string()
+        ))
     );
 }

@@ -43,7 +43,7 @@ pub enum TraceRunError {
     #[error("{0}")]
     Trace(#[from] TraceError),
     /// No pseudo-terminal could be opened or set up; the cause is `source()`.
-    #[error("cannot open a pseudo-terminal: {0}")]
+    #[error("{}", crate::say::say!("os-open-pty", error = .0.to_string()))]
     Pty(#[source] io::Error),
 }
 

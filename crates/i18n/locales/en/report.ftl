@@ -90,3 +90,13 @@ output-likely = { " " }(likely check: needs { $percent }%)
 output-interval = { " " }(95% interval { $low }%-{ $high }%)
 output-undecided = ; undecided: about { $more } more judged runs needed
 output-run = run { $run }
+report-note = note: { $note }
+report-note-run = note (run { $run }): { $note }
+report-note-more = note: ... and { $count } more
+facts-tracing-refused = refused: { $why }
+facts-tracing-incomplete = incomplete in { $count } run(s): { $why }
+# What the runs scheduled by PCT covered (coverage.rs).
+coverage = schedule: PCT in { $runs } run(s) ({ $runs_at_depth } of them at depth { $depth }), n = { $tasks } tasks, k = { $points } stop points: a run at depth { $depth } shows a given ordering bug of depth <= { $depth } with probability >= 1/(n*k^(d-1)) = { $per_run }; at least one of these runs showed it, with probability >= { $at_least_once } (a bug of depth 1: >= { $depth_one })
+coverage-more = {" "}(0.99 needs about { $runs } runs by PCT: --confidence 0.99)
+coverage-cut = {" "}({ $valves } park(s) cut short by the valve (2.5 s, or 0.2 s of tasks above spinning), { $over } run(s) over budget: the bound assumes neither)
+report-verdict = { $verdict }: { $summary }

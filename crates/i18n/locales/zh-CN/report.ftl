@@ -60,3 +60,13 @@ output-likely = （大概率成立的检查：需要 { $percent }%）
 output-interval = （95% 置信区间 { $low }%-{ $high }%）
 output-undecided = ；未定：大约还需 { $more } 次被评判的运行
 output-run = 第 { $run } 次运行
+report-note = 注：{ $note }
+report-note-run = 注（第 { $run } 次运行）：{ $note }
+report-note-more = 注：……另有 { $count } 条
+facts-tracing-refused = 被拒绝：{ $why }
+facts-tracing-incomplete = 有 { $count } 次运行不完整：{ $why }
+# PCT 调度的运行覆盖了什么。
+coverage = 调度：{ $runs } 次运行由 PCT 调度（其中 { $runs_at_depth } 次深度为 { $depth }），n = { $tasks } 个任务，k = { $points } 个停顿点：一次深度为 { $depth } 的运行揭示某个深度不超过 { $depth } 的顺序错误的概率 >= 1/(n*k^(d-1)) = { $per_run }；这些运行中至少有一次揭示它的概率 >= { $at_least_once }（深度为 1 的错误：>= { $depth_one }）
+coverage-more = （要达到 0.99，PCT 大约需要 { $runs } 次运行：--confidence 0.99）
+coverage-cut = （有 { $valves } 次停顿被安全阀提前结束（2.5 秒，或有任务空转超过 0.2 秒），{ $over } 次运行超出预算：上面的界限假定两者都没有发生）
+report-verdict = { $verdict }：{ $summary }
