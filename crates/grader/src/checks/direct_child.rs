@@ -28,17 +28,21 @@ struct DirectChildFields {
     line: Option<Spanned<String>>,
     made_by: Option<Spanned<String>>,
     per: Option<Spanned<String>>,
+    same_program: Option<bool>,
 }
 
 /// Every `line` line's writer process was created by the process that wrote the `made_by`
 /// lines (`"main_pid"`: the main process) itself, not through another process; with `per`, only
-/// `made_by` lines with the same value of that capture count.
+/// `made_by` lines with the same value of that capture count. With `same_program`, the writer
+/// also exec'd nothing since it was created: it runs the program it was forked from.
 #[derive(Debug)]
 struct DirectChildRule {
     line: usize,
     /// `None`: the main process.
     made_by: Option<usize>,
     per: Option<String>,
+    /// os.fork returns twice: a program started by Popen or posix_spawn is a child, not a fork.
+    same_program: bool,
 }
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
@@ -57,6 +61,7 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
         line,
         made_by,
         per,
+        same_program: c.same_program.unwrap_or(false),
     }))
 }
 
@@ -77,7 +82,7 @@ impl DirectChildRule {
             _ => (&main, say!("role-main")),
         };
         if parents.is_empty() || w.ppid.is_some_and(|p| parents.contains(&p)) {
-            return None;
+            return self.program_fault(ctx, l);
         }
         let mut pids: Vec<i32> = parents.iter().copied().collect();
         pids.sort_unstable();
@@ -92,6 +97,24 @@ impl DirectChildRule {
                     .map(|p| say!("pid-n", pid = p.to_string()))
                     .collect::<Vec<_>>()
             )
+        ))
+    }
+}
+
+impl DirectChildRule {
+    /// With `same_program`: the writer's process exec'd a program after it was created.
+    fn program_fault(&self, ctx: &Ctx<'_>, l: &Classified<'_>) -> Option<String> {
+        let w = l.writer?;
+        if !self.same_program {
+            return None;
+        }
+        let task = ctx.run.tasks.iter().find(|t| t.pid == w.pid && t.tid == w.pid)?;
+        let program = task.exec_paths.last()?;
+        Some(say!(
+            "direct-child-execd",
+            line = l.quote(),
+            pid = w.pid.to_string(),
+            program = crate::text::visible(program)
         ))
     }
 }
@@ -146,5 +169,31 @@ made_by = "start"
         });
         let e = judge_run(SPEC, &grandchild).unwrap_err();
         assert!(e.contains("expected a child of the writer of the 'start' line (pid 100) itself"), "{e}");
+    }
+
+    #[test]
+    fn with_same_program_a_child_that_execd_fails() {
+        use crate::writer::{Role, RunTask};
+        let spec = format!("{SPEC}same_program = true\n");
+        let mut run = traced_run(&[("start", 0.1, MAIN_PID), ("child", 0.2, 7)]);
+        let child = |exec_paths: Vec<String>| RunTask {
+            pid: 7,
+            tid: 7,
+            ppid: Some(MAIN_PID),
+            role: Role::Process,
+            created_at: std::time::Duration::from_millis(150),
+            ended_at: None,
+            exit_code: None,
+            cpu_time: None,
+            execs: exec_paths.clone(),
+            exec_paths,
+            last_exec_at: None,
+        };
+        run.tasks = vec![child(Vec::new())];
+        assert_eq!(judge_run(&spec, &run), Ok(()), "a fork that exec'd nothing");
+        run.tasks = vec![child(vec!["/usr/bin/python3.12".into()])];
+        let e = judge_run(&spec, &run).unwrap_err();
+        assert!(e.contains("exec'd /usr/bin/python3.12"), "{e}");
+        assert_eq!(judge_run(SPEC, &run), Ok(()), "without same_program, any child");
     }
 }

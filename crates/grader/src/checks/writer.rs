@@ -250,7 +250,7 @@ impl WriterRule {
                     "writer-not-made-by",
                     who = who(),
                     whose = whose,
-                    pids = list(&pids)
+                    pids = list(pids)
                 ));
             }
         }
@@ -262,7 +262,7 @@ impl WriterRule {
                     who = who(),
                     kind = kname(k),
                     per = self.per_words(l),
-                    pids = list(&pids)
+                    pids = list(pids)
                 ));
             }
         }

@@ -198,6 +198,7 @@ book-check-threadlocal-bed8ddf6 = Thread-B's greeting is written by a thread of 
 book-check-threadlocal-8fc6008a = two threads greet (threads, not the main thread)
 book-check-threadlocal-6cfdabce = no other process is made (threads, not processes)
 book-check-fork-93e8adc1 = the child line is written by the parent's own child
+book-check-fork-da4df29b = the child runs the parent's program: it exec'd nothing
 book-check-fork-2be2b54b = the parent pid the child prints is its real parent's (or its adopter's)
 book-check-pool-43da71bd = each task's printed time is about the traced time since its Run line
 book-check-pool-51df846b = each task's printed time is no longer than the traced time since its Run line

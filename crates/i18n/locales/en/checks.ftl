@@ -137,6 +137,7 @@ writer-not-other = {$who}, which also wrote the '{$kind}' line{$per}: expected a
 writer-wrong-exec = {$who}: expected a process that exec'd a program whose path matches /{$pattern}/ (it exec'd {$execs})
 writer-wrong-exec-none = {$who}: expected a process that exec'd a program whose path matches /{$pattern}/ (it exec'd nothing)
 direct-child-not = {$line} was written by {$writer}: expected a child of {$whose} ({$pids}) itself, made by its own fork
+direct-child-execd = {$line} was written by pid {$pid}, which exec'd {$program} after it was created: os.fork returns twice, so the child runs the program it was forked from (a program started with Popen or posix_spawn is a child, not a fork)
 parent-pid-ended = {$line} prints {$printed} as its parent, but its writer (pid {$pid}) was made by pid {$creator}, which ended: its parent was pid {$creator} or, adopted, pid {$adopter}
 parent-pid-alive = {$line} prints {$printed} as its parent, but its writer (pid {$pid}) was made by pid {$creator}, alive to the end: its parent was pid {$creator}
 cpu-time-not-used = {$line} prints {$capture} = {$printed} s of CPU time, but the kernel counted {$used} s for all {$tasks} tasks of the run together: the printed CPU time was not used

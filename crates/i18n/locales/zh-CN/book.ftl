@@ -197,6 +197,7 @@ book-check-threadlocal-bed8ddf6 = Thread-B 的问候由主进程的一个线程�
 book-check-threadlocal-8fc6008a = 两个线程问候（是线程，不是主线程）
 book-check-threadlocal-6cfdabce = 没有创建别的进程（用的是线程，不是进程）
 book-check-fork-93e8adc1 = 子进程的那一行由父进程自己的子进程写出
+book-check-fork-da4df29b = 子进程运行的是父进程的程序：它没有 exec 别的程序
 book-check-fork-2be2b54b = 子进程打印的父进程 pid 是它真正的父进程（或收养它的进程）的
 book-check-pool-43da71bd = 每个任务打印的用时与从它的 Run 行起追踪到的时间大致相同
 book-check-pool-51df846b = 每个任务打印的用时不长于从它的 Run 行起追踪到的时间

@@ -134,6 +134,7 @@ writer-not-other = {$who}，而它也写出了“{$kind}”行{$per}：应由另
 writer-wrong-exec = {$who}：应由执行了路径匹配 /{$pattern}/ 的程序的进程写出（它执行的是 {$execs}）
 writer-wrong-exec-none = {$who}：应由执行了路径匹配 /{$pattern}/ 的程序的进程写出（它没有执行任何程序）
 direct-child-not = {$line} 由{$writer}写出：应由{$whose}（{$pids}）自己调用 fork 直接创建的子进程写出
+direct-child-execd = {$line} 由进程 {$pid} 写出，它在创建后又 exec 了 {$program}：os.fork 返回两次，子进程运行的是 fork 出它的那个程序（用 Popen 或 posix_spawn 启动的程序是子进程，但不是 fork 出来的）
 parent-pid-ended = {$line} 打印的父进程是 {$printed}，但它的写入者（进程 {$pid}）由进程 {$creator} 创建，而进程 {$creator} 已经结束：它的父进程应是进程 {$creator}，或收养它的进程 {$adopter}
 parent-pid-alive = {$line} 打印的父进程是 {$printed}，但它的写入者（进程 {$pid}）由进程 {$creator} 创建，且进程 {$creator} 一直存活到最后：它的父进程应是进程 {$creator}
 cpu-time-not-used = {$line} 打印 {$capture} = {$printed} 秒 CPU 时间，但内核为这次运行的全部 {$tasks} 个任务合计只记了 {$used} 秒：打印的 CPU 时间并没有真的用掉
