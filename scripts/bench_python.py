@@ -104,6 +104,18 @@ def pool_map(pool):
     return once
 
 
+def pool_imap(pool):
+    def once():
+        start = time.perf_counter()
+        total = sum(pool.imap(inc, range(TASKS)))
+        took = time.perf_counter() - start
+        if total != TASKS * (TASKS + 1) // 2:
+            raise RuntimeError("wrong results")
+        return took
+
+    return once
+
+
 # ---- issue 20: Lock, Event, Value between two processes (shared/benches/ipc/sync.rs) ----
 ROUND_TRIPS = 10_000
 INCREMENTS = 50_000
@@ -221,7 +233,8 @@ def main(filters):
                       process_start_join("spawn", PROCESSES_SPAWN))
     if wanted("queue_single"):
         yield measure("queue_single", "python", QUEUE_ITEMS, queue_single())
-    for bench, job in (("pool_apply_async", pool_apply_async), ("pool_map", pool_map)):
+    for bench, job in (("pool_apply_async", pool_apply_async), ("pool_map", pool_map),
+                       ("pool_imap", pool_imap)):
         if wanted(bench):
             # Made and stopped outside the timing, as on the Rust side.
             with mp.get_context("fork").Pool(WORKERS) as pool:

@@ -338,6 +338,19 @@ fn pool_map(pool: &Pool) -> Res<Duration> {
     Ok(took)
 }
 
+/// Python's `imap` of small items, its default chunk size of 1: the results one by one, in
+/// order, each item a task.
+fn pool_imap(pool: &Pool) -> Res<Duration> {
+    let start = Instant::now();
+    let mut sum = 0;
+    for r in pool.imap(inc, (0..TASKS).collect(), 1)? {
+        sum += r?;
+    }
+    let took = start.elapsed();
+    check_sum(sum, TASKS)?;
+    Ok(took)
+}
+
 /// The limit for one task a message: a hand-written pool of forked workers on two
 /// ipc-channels (tasks out, results back), at most `WINDOW` tasks unanswered, as the crate's.
 fn pool_raw_ipc_channel() -> Res<Duration> {
@@ -471,8 +484,11 @@ fn plan() -> Vec<Group> {
             ops: 2 * sync::INCREMENTS,
             imps: vec![("multitask", Box::new(sync::value_increments))],
         },
-        // Slot for issue 20's `imap` of small items (the Pool's side of the issue): a Group
-        // named "pool_imap" here, and the same name in scripts/bench_python.py and bench.sh.
+        Group {
+            bench: "pool_imap",
+            ops: TASKS,
+            imps: vec![("multitask", Box::new(with_pool(pool_imap)))],
+        },
     ]
 }
 

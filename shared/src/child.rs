@@ -3,45 +3,35 @@
 //! reported. Reaping goes through the table of children (`children`), which also keeps how it
 //! ended.
 
-use std::fs::File;
-use std::io::{Read, Write};
-use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::cell::OnceCell;
+use std::io::Write;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
-use nix::fcntl::OFlag;
 use nix::sys::signal::{Signal, kill};
-use nix::unistd::{ForkResult, Pid, getpid, getppid, gettid};
+use nix::unistd::{ForkResult, Pid, getpid, getppid};
 
 use crate::children::{self, Ended};
 use crate::deadline;
 use crate::error::{Error, Result};
 use crate::fork::raw_fork;
-use crate::os::current_pid;
+use crate::os::{current_pid, thread_id};
 use crate::pidfd::PidFd;
+pub(crate) use crate::reports::Report;
+use crate::reports::ReportSlot;
 
-/// A forked child running a body, seen from the parent: its pid and the pipe on which it reports
-/// why it failed (a panic message or the target's error).
+/// A forked child running a body, seen from the parent: its pid and the slot in which it
+/// reports why it failed (a panic message or the target's error).
 #[derive(Debug)]
 pub(crate) struct Child {
     pub(crate) pid: Pid,
-    report: File,
-    /// Readable once the child has ended (`None` on kernels without pidfd).
-    exit_fd: Option<PidFd>,
+    report: ReportSlot,
+    /// Readable once the child has ended (`None` on kernels without pidfd): opened when first
+    /// asked for (a timed wait, a pool's poll, `sentinel`), not at every start.
+    exit_fd: OnceCell<Option<PidFd>>,
 }
-
-/// What a child reported before it ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Report {
-    /// A panic (true) or the body's own error (false).
-    pub(crate) panicked: bool,
-    pub(crate) message: String,
-}
-
-/// The first byte of a child's report says what the rest is.
-const PANICKED: u8 = b'P';
-const FAILED: u8 = b'E';
 
 /// Forks a child that runs `body` and leaves with `_exit`: status 0 when the body returns
 /// `None`, 1 with a report when it returns `Some(message)` or panics. The child dies with its
@@ -55,30 +45,38 @@ pub(crate) fn spawn_child<F>(
 where
     F: FnOnce() -> Option<String>,
 {
-    // Non-blocking for the parent's read; the child's one short write fits an empty pipe.
-    let (report_read, report_write) = nix::unistd::pipe2(OFlag::O_CLOEXEC | OFlag::O_NONBLOCK)
-        .map_err(|e| Error::os("pipe", e))?;
-    let parent = getpid();
+    // Python's `_cleanup` at every start (a pool's workers' too): children that ended, joined
+    // or not, are reaped, so none is left a zombie.
+    children::reap_finished();
+    // Everything the parent needs is made before the fork: after it, every page the parent
+    // writes while the child runs is copied.
+    let (slot_id, report) = children::reserve_report()?;
+    let parent = Pid::from_raw(current_pid());
     // The parent-death signal fires when the forking *thread* ends (prctl(2)): only the main
     // thread, which ends with the process, may arm it.
-    let forked_by_main_thread = gettid() == parent;
+    let forked_by_main_thread = thread_id() as i32 == parent.as_raw();
     // A `Process` took its number when it was made, as Python's does; a pool's worker now.
     let identity = identity.unwrap_or_else(crate::current::next_child);
-    match raw_fork()? {
+    let forked = match raw_fork() {
+        Ok(forked) => forked,
+        Err(e) => {
+            children::unreserve(slot_id);
+            return Err(e);
+        }
+    };
+    match forked {
         ForkResult::Parent { child } => {
-            drop(report_write);
-            children::register(child.as_raw(), daemon);
+            children::register(child.as_raw(), daemon, slot_id);
             Ok(Child {
                 pid: child,
-                report: File::from(report_read),
-                exit_fd: PidFd::open(child.as_raw()),
+                report,
+                exit_fd: OnceCell::new(),
             })
         }
         ForkResult::Child => {
             crate::current::enter_child(identity);
-            drop(report_read);
             die_with_parent(parent, forked_by_main_thread);
-            run_child_body(body, report_write)
+            run_child_body(body, report, parent)
         }
     }
 }
@@ -123,23 +121,27 @@ fn watch_parent(parent: Pid) -> bool {
     watcher.is_ok()
 }
 
-fn run_child_body<F>(body: F, report: OwnedFd) -> !
+fn run_child_body<F>(body: F, report: ReportSlot, parent: Pid) -> !
 where
     F: FnOnce() -> Option<String>,
 {
-    let mut report = File::from(report);
-    let code = match catch_unwind(AssertUnwindSafe(body)) {
+    let outcome = catch_unwind(AssertUnwindSafe(body));
+    // A process the body forked with `fork` that came back here is not this child (its parent
+    // is): the slot is not its to write. Asked only on the way to a report.
+    let mine = || getppid() == parent;
+    let code = match outcome {
         Ok(None) => 0,
         Ok(Some(message)) => {
             eprintln!("Process {}: {message}", current_pid());
-            let _ = report.write_all(&[FAILED]);
-            let _ = report.write_all(message.as_bytes());
+            if mine() {
+                report.write(false, &message);
+            }
             1
         }
         Err(payload) => {
-            let message = panic_message(payload.as_ref());
-            let _ = report.write_all(&[PANICKED]);
-            let _ = report.write_all(message.as_bytes());
+            if mine() {
+                report.write(true, &panic_message(payload.as_ref()));
+            }
             1
         }
     };
@@ -177,6 +179,9 @@ impl Child {
 
     /// Waits for the child to end, until `deadline` (forever when `None`).
     pub(crate) fn wait_until(&self, deadline: Option<Instant>) -> Result<Option<Ended>> {
+        if deadline.is_none() {
+            return children::wait_for(self.pid.as_raw()).map(Some);
+        }
         loop {
             if let Some(ended) = self.try_wait()? {
                 return Ok(Some(ended));
@@ -185,7 +190,7 @@ impl Child {
                 return Ok(None);
             }
             let left = deadline::left(deadline);
-            match &self.exit_fd {
+            match self.pidfd() {
                 Some(fd) => {
                     fd.wait_readable(Some(left));
                 }
@@ -195,9 +200,30 @@ impl Child {
         }
     }
 
-    /// The child's pidfd, readable once it has ended.
+    /// The child's pidfd, opened at the first ask.
+    fn pidfd(&self) -> Option<&PidFd> {
+        self.exit_fd
+            .get_or_init(|| {
+                // A child reaped already may have left its pid to another process.
+                if children::known_end(self.pid.as_raw()).is_some() {
+                    return None;
+                }
+                let fd = PidFd::open(self.pid.as_raw())?;
+                // The pid was this child's when opened if the child is still running, or a
+                // zombie of ours now (reaped here with its status); not when the kernel reaped
+                // it (SIGCHLD ignored: its status is lost, and its pid free for another).
+                match children::try_reap(self.pid.as_raw()) {
+                    Ok(None | Some(Ended::Exited(_) | Ended::Signaled(_))) => Some(fd),
+                    _ => None,
+                }
+            })
+            .as_ref()
+    }
+
+    /// The child's pidfd, readable once it has ended; `None` once it was reaped (then there
+    /// is nothing to wait for) or on kernels without pidfd.
     pub(crate) fn exit_fd(&self) -> Option<BorrowedFd<'_>> {
-        self.exit_fd.as_ref().map(|fd| fd.as_fd())
+        self.pidfd().map(|fd| fd.as_fd())
     }
 
     /// Sends `signal` to the child; a child that already ended is not an error.
@@ -208,16 +234,13 @@ impl Child {
         }
     }
 
-    /// What the child reported before it ended, if anything.
-    pub(crate) fn read_report(&mut self) -> Option<Report> {
-        let mut bytes = Vec::new();
-        // Non-blocking: a grandchild may still hold the write end, so read only what is there.
-        let _ = self.report.read_to_end(&mut bytes);
-        let (&first, rest) = bytes.split_first()?;
-        Some(Report {
-            panicked: first == PANICKED,
-            message: String::from_utf8_lossy(rest).into_owned(),
-        })
+    /// What the child reported before it ended (`how`), if anything: a child that exited 0
+    /// reported nothing.
+    pub(crate) fn read_report(&self, how: Ended) -> Option<Report> {
+        if how == Ended::Exited(0) {
+            return None;
+        }
+        self.report.read()
     }
 }
 

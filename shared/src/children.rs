@@ -16,6 +16,7 @@ use nix::unistd::Pid;
 
 use crate::error::{Error, Result};
 use crate::pidfd::wait_for_end;
+use crate::reports::{ReportSlot, SlotId, Slots};
 use crate::spin::SpinLock;
 
 /// How a child ended: its exit status, or the signal that killed it, or `Unknown` when the
@@ -79,9 +80,38 @@ struct Entry {
     owned: bool,
     /// Reaped: how it ended, kept for the handle.
     ended: Option<Ended>,
+    /// Where it writes why it failed: free again once it is reaped and forgotten.
+    report: SlotId,
 }
 
-static TABLE: SpinLock<Vec<Entry>> = SpinLock::new(Vec::new());
+/// The children, and the report slots set aside for them.
+struct Table {
+    entries: Vec<Entry>,
+    reports: Slots,
+}
+
+impl Table {
+    /// Forgets the entries `keep` refuses, freeing their report slots.
+    fn retain(&mut self, mut keep: impl FnMut(&Entry) -> bool) {
+        let reports = &mut self.reports;
+        self.entries.retain(|e| {
+            let kept = keep(e);
+            if !kept {
+                reports.give_back(e.report);
+            }
+            kept
+        });
+    }
+
+    fn find(&mut self, pid: i32) -> Option<&mut Entry> {
+        self.entries.iter_mut().find(|e| e.pid == pid)
+    }
+}
+
+static TABLE: SpinLock<Table> = SpinLock::new(Table {
+    entries: Vec::new(),
+    reports: Slots::new(),
+});
 
 /// How long a daemon has between SIGTERM and SIGKILL at exit.
 const EXIT_GRACE: Duration = Duration::from_secs(1);
@@ -109,19 +139,40 @@ extern "C" fn unlock_table() {
 
 extern "C" fn forget_in_child() {
     // SAFETY: the prepare handler took the lock in the parent, and the child has it still.
-    unsafe { TABLE.held(|table| table.clear()) };
+    unsafe {
+        TABLE.held(|table| {
+            table.entries.clear();
+            table.reports.forget();
+        })
+    };
     TABLE.unlock();
 }
 
-/// Records a child just forked.
-pub(crate) fn register(pid: i32, daemon: bool) {
+/// A slot for the report of a child about to be forked: give it to `register` once forked, or
+/// back with `unreserve` when the fork failed.
+pub(crate) fn reserve_report() -> Result<(SlotId, ReportSlot)> {
     install_handlers();
     TABLE.with(|table| {
-        table.push(Entry {
+        // Room for the entry too, so `register` after the fork writes no new heap page.
+        table.entries.reserve(1);
+        table.reports.take()
+    })
+}
+
+/// A reserved slot that no child got.
+pub(crate) fn unreserve(report: SlotId) {
+    TABLE.with(|table| table.reports.give_back(report));
+}
+
+/// Records a child just forked, with its report slot.
+pub(crate) fn register(pid: i32, daemon: bool, report: SlotId) {
+    TABLE.with(|table| {
+        table.entries.push(Entry {
             pid,
             daemon,
             owned: true,
             ended: None,
+            report,
         })
     });
 }
@@ -129,7 +180,7 @@ pub(crate) fn register(pid: i32, daemon: bool) {
 /// Reaps `pid` if it has ended, without waiting: how it ended (kept for the next ask).
 pub(crate) fn try_reap(pid: i32) -> Result<Option<Ended>> {
     TABLE.with(|table| {
-        let entry = table.iter_mut().find(|e| e.pid == pid);
+        let entry = table.find(pid);
         if let Some(Entry {
             ended: Some(ended), ..
         }) = entry
@@ -145,24 +196,60 @@ pub(crate) fn try_reap(pid: i32) -> Result<Option<Ended>> {
     })
 }
 
+/// How `pid` ended, if a reap already found out (no system call).
+pub(crate) fn known_end(pid: i32) -> Option<Ended> {
+    TABLE.with(|table| table.find(pid).and_then(|e| e.ended))
+}
+
+/// Waits for `pid` to end and reaps it: a blocking `waitpid`, as a raw loop makes, outside the
+/// table's lock. Another thread's reap may get there first (it reaps under the lock and keeps
+/// the status, so an ECHILD here finds it in the table); when this one wins, a reap that found
+/// the child gone meanwhile wrote `Unknown`, and the status replaces it.
+pub(crate) fn wait_for(pid: i32) -> Result<Ended> {
+    loop {
+        if let Some(ended) = known_end(pid) {
+            return Ok(ended);
+        }
+        match waitpid(Pid::from_raw(pid), None) {
+            Ok(status) => {
+                if let Some(ended) = Ended::from_status(status) {
+                    TABLE.with(|table| {
+                        if let Some(entry) = table.find(pid) {
+                            entry.ended = Some(ended);
+                        }
+                    });
+                    return Ok(ended);
+                }
+                // Stopped or continued: still running.
+            }
+            Err(Errno::EINTR) => {}
+            // Reaped by another thread (its status is in the table) or by the kernel, when
+            // SIGCHLD is ignored: `try_reap` tells which.
+            Err(Errno::ECHILD) => {
+                if let Some(ended) = try_reap(pid)? {
+                    return Ok(ended);
+                }
+            }
+            Err(e) => return Err(Error::os("waitpid", e).with_pid(pid)),
+        }
+    }
+}
+
 /// The handle of `pid` is gone: forget it once reaped (now, or when a later reap finds it).
 pub(crate) fn disown(pid: i32) {
     let _ = try_reap(pid);
     TABLE.with(|table| {
-        if let Some(i) = table.iter().position(|e| e.pid == pid) {
-            if table[i].ended.is_some() {
-                table.swap_remove(i);
-            } else {
-                table[i].owned = false;
-            }
+        if let Some(entry) = table.find(pid) {
+            entry.owned = false;
         }
+        table.retain(|e| e.pid != pid || e.ended.is_none());
     });
 }
 
 /// Reaps every child that has ended (Python's `_cleanup`, run at each `start`).
 pub(crate) fn reap_finished() {
     TABLE.with(|table| {
-        for entry in table.iter_mut().filter(|e| e.ended.is_none()) {
+        for entry in table.entries.iter_mut().filter(|e| e.ended.is_none()) {
             let answer = waitpid(Pid::from_raw(entry.pid), Some(WaitPidFlag::WNOHANG));
             if let Ok(ended) = Ended::from_wait(answer) {
                 entry.ended = ended;
@@ -194,6 +281,7 @@ pub fn active_children() -> Vec<i32> {
     reap_finished();
     TABLE.with(|table| {
         table
+            .entries
             .iter()
             .filter(|e| e.ended.is_none())
             .map(|e| e.pid)
@@ -208,11 +296,16 @@ pub fn active_children() -> Vec<i32> {
 pub(crate) extern "C" fn join_at_exit() {
     let alive: Vec<Entry> = TABLE.with(|table| {
         table
+            .entries
             .iter()
             .copied()
             .filter(|e| e.ended.is_none())
             .collect()
     });
+    if alive.is_empty() {
+        // The usual end of a child that started none: no clock read, no page touched.
+        return;
+    }
     for daemon in alive.iter().filter(|e| e.daemon) {
         let _ = kill(Pid::from_raw(daemon.pid), Signal::SIGTERM);
     }

@@ -72,7 +72,11 @@ impl std::io::Write for Limited<'_> {
             self.over = true;
             return Err(std::io::Error::other("over the size limit"));
         }
-        self.buf.extend_from_slice(bytes);
+        // MessagePack writes a marker byte before nearly every value: a push, not a memcpy.
+        match *bytes {
+            [byte] => self.buf.push(byte),
+            _ => self.buf.extend_from_slice(bytes),
+        }
         Ok(())
     }
 
@@ -89,6 +93,18 @@ pub(crate) fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>> {
 /// The `T` that `bytes` hold; an error names `item`, the type the caller expects.
 pub(crate) fn decode_as<T: DeserializeOwned>(bytes: &[u8], item: &str) -> Result<T> {
     rmp_serde::from_slice(bytes)
+        .map_err(|e| Error::caused(ErrorKind::Deserialize, format!("not a valid {item}"), e))
+}
+
+/// What `seed` makes of `bytes` (a decode into memory the caller already has); an error names
+/// `item`, the type the caller expects.
+pub(crate) fn decode_seed<'de, S: serde::de::DeserializeSeed<'de>>(
+    bytes: &'de [u8],
+    seed: S,
+    item: &str,
+) -> Result<S::Value> {
+    let mut de = rmp_serde::Deserializer::from_read_ref(bytes);
+    seed.deserialize(&mut de)
         .map_err(|e| Error::caused(ErrorKind::Deserialize, format!("not a valid {item}"), e))
 }
 

@@ -5,6 +5,7 @@
 //! (`apply`, `apply_async`, `map`, `map_async`, `starmap`, `imap`, `imap_unordered`, `close`,
 //! `join`, `terminate`; `initializer` and `maxtasksperchild` through [`Pool::builder`]),
 //! [`AsyncResult`] (`get`, `wait`, `ready`, `successful`, `callback`, `error_callback`),
+//! [`IMapIterator`] (`next`, `next_timeout`),
 //! [`Queue`] (`put`, `get`, their `_nowait` and timed forms, `qsize`, `empty`, `full`,
 //! `maxsize`, `close`, `join_thread`), [`Pipe`] (`Pipe(duplex)`; `send`, `recv`, `poll`,
 //! `send_bytes`, `recv_bytes`), [`fork`], [`current_pid`], [`parent_pid`], [`cpu_count`].
@@ -41,8 +42,8 @@
 //! Linux only: fork, the parent-death signal, pidfd waits, `/proc`.
 
 // Layers, bottom up (a module imports only from layers below it): error, os, shm, knobs,
-// deadline, futex; spin, pidfd, per_process, codec, frames; holders, children; fork; child;
-// process, ring; queue, pipe, pool.
+// deadline, futex; spin, pidfd, per_process, codec, frames, reports; holders, children; fork;
+// child; process, ring; queue, pipe, pool.
 mod child;
 mod children;
 mod codec;
@@ -63,6 +64,7 @@ mod process;
 pub mod python_names;
 mod queue;
 mod queues;
+mod reports;
 mod ring;
 mod sharedctypes;
 mod shm;

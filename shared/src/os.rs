@@ -35,6 +35,27 @@ extern "C" fn forget_pid() {
     PID.store(0, Ordering::Relaxed);
 }
 
+/// The calling thread's kernel id: unique among the tasks alive on the machine, so it names a
+/// thread of a process. Kept per thread, and asked again in a forked child, whose thread has
+/// a new id (gettid is a system call).
+pub(crate) fn thread_id() -> u32 {
+    use std::cell::Cell;
+    thread_local! {
+        static CACHED: Cell<(i32, u32)> = const { Cell::new((0, 0)) };
+    }
+    let pid = current_pid();
+    CACHED.with(|cell| {
+        let (for_pid, tid) = cell.get();
+        if for_pid == pid {
+            return tid;
+        }
+        // SAFETY: gettid takes no arguments and cannot fail.
+        let tid = unsafe { libc::gettid() } as u32;
+        cell.set((pid, tid));
+        tid
+    })
+}
+
 /// The parent's id: Python's `os.getppid()`.
 ///
 /// ```

@@ -32,7 +32,8 @@ unsafe impl ZeroedAtomics for Count {}
 /// adds one, every `task_done` takes one off, and `join` waits until none is left.
 ///
 /// As in Python, a consumer that dies between `get` and `task_done` leaves its task
-/// unfinished for ever, and `join` waits for it.
+/// unfinished for ever, and `join` waits for it while any other process holding the queue
+/// lives; once none does, `join` answers `Disconnected` instead of waiting for ever.
 ///
 /// ```
 /// use multitask::{JoinableQueue, Process};
@@ -49,7 +50,7 @@ unsafe impl ZeroedAtomics for Count {}
 /// for n in 0..3 {
 ///     tasks.put(n)?;
 /// }
-/// tasks.join(); // every task done
+/// tasks.join()?; // every task done
 /// worker.join()?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -71,7 +72,7 @@ impl<T: Serialize + DeserializeOwned> JoinableQueue<T> {
     ///
     /// ```
     /// let q: multitask::JoinableQueue<u8> = multitask::JoinableQueue::new()?;
-    /// q.join(); // nothing unfinished: returns at once
+    /// q.join()?; // nothing unfinished: returns at once
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn new() -> Result<Self> {
@@ -152,22 +153,35 @@ impl<T: Serialize + DeserializeOwned> JoinableQueue<T> {
         let _ = self.task_done();
     }
 
-    /// Python's `q.join()`: waits until every item put has been marked done.
+    /// Python's `q.join()`: waits until every item put has been marked done. Fails with
+    /// `Disconnected` when tasks are left unfinished and every other process holding the queue
+    /// has exited (nobody is left to finish them), where Python's would wait for ever.
     ///
     /// ```
     /// let q = multitask::JoinableQueue::new()?;
     /// q.put(1u8)?;
     /// q.get()?;
     /// q.task_done()?;
-    /// q.join();
+    /// q.join()?;
+    /// q.put(2u8)?; // never taken, and no other process holds the queue
+    /// assert_eq!(q.join().unwrap_err().kind(), multitask::ErrorKind::Disconnected);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn join(&self) {
+    pub fn join(&self) -> Result<()> {
         let items = &self.count.items;
         loop {
             let seen = items.load(Ordering::SeqCst);
             if seen == 0 {
-                return;
+                return Ok(());
+            }
+            if self.queue.others_gone() {
+                return Err(Error::new(
+                    ErrorKind::Disconnected,
+                    format!(
+                        "{seen} task(s) unfinished and every other process holding the queue \
+                         has exited"
+                    ),
+                ));
             }
             self.count.sleepers.fetch_add(1, Ordering::SeqCst);
             futex::wait(items, seen, SLICE);

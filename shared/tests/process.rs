@@ -4,7 +4,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{is_reaped, within};
+use common::{has_ended, is_reaped, within};
 use multitask::{ErrorKind, Process, Queue};
 
 #[test]
@@ -121,5 +121,30 @@ fn each_child_draws_its_own_random_numbers() {
             4,
             "forked children must not share a random stream"
         );
+    });
+}
+
+#[test]
+fn the_sentinel_of_a_child_that_ended_unjoined_is_readable_until_the_join() {
+    within(Duration::from_secs(20), || {
+        let mut p = Process::new(|| ());
+        p.start().unwrap();
+        let pid = p.pid().unwrap();
+        // Ended and not yet reaped: a zombie of ours, whose pidfd is opened at the first ask.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !has_ended(pid) {
+            assert!(Instant::now() < deadline, "the child did not end");
+            std::thread::yield_now();
+        }
+        let mut fd = libc::pollfd {
+            fd: p.sentinel().unwrap(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd; no wait.
+        assert_eq!(unsafe { libc::poll(&mut fd, 1, 0) }, 1);
+        p.join().unwrap();
+        assert_eq!(p.sentinel().unwrap_err().kind(), ErrorKind::State);
+        assert!(is_reaped(pid));
     });
 }

@@ -91,13 +91,13 @@ fn join_returns_only_after_every_task_is_done() {
         for n in 0..TASKS {
             tasks.put(n).unwrap();
         }
-        tasks.join();
+        tasks.join().unwrap();
         // Every task_done came after its count: join saw them all.
         assert_eq!(done.get(), TASKS);
         for _ in &workers {
             tasks.put(u32::MAX).unwrap();
         }
-        tasks.join();
+        tasks.join().unwrap();
         for p in &workers {
             p.join().unwrap();
         }

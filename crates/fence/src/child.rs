@@ -11,6 +11,7 @@ use seccompiler::BpfProgram;
 /// One step of the plan, named in the line the child writes to its stderr when it fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Step {
+    Descriptors,
     Groups,
     Gid,
     Uid,
@@ -33,6 +34,7 @@ impl Step {
     /// The stderr line for a failed step (static: nothing is formatted in the child).
     fn line(self) -> &'static [u8] {
         match self {
+            Step::Descriptors => b"fence: could not close the inherited descriptors\n",
             Step::Groups => b"fence: could not drop supplementary groups\n",
             Step::Gid => b"fence: could not change gid\n",
             Step::Uid => b"fence: could not change uid\n",
@@ -61,6 +63,8 @@ pub(crate) struct Mount {
     pub fstype: Option<CString>,
     pub flags: libc::c_ulong,
     pub data: Option<CString>,
+    /// A folder made (mode 1777) just before the mount: the source of a bind.
+    pub make_dir: Option<CString>,
 }
 
 /// The contents of `/proc/self/{setgroups,uid_map,gid_map}` for a new user namespace.
@@ -167,8 +171,14 @@ impl Plan {
     }
 
     fn steps(&self) -> Result<(), (Step, io::Error)> {
+        // Only stdin, stdout and stderr reach the program (the plan's own descriptors stay
+        // open until the exec).
+        crate::fds::inherit_only_stdio().map_err(|e| (Step::Descriptors, e))?;
         self.namespace_steps()?;
         for m in &self.mounts {
+            if let Some(dir) = &m.make_dir {
+                make_shared_dir(dir).map_err(|e| (Step::Mount, e))?;
+            }
             let fstype = m.fstype.as_ref().map_or(std::ptr::null(), |s| s.as_ptr());
             let data = m
                 .data
@@ -279,6 +289,19 @@ fn add_late_rule(ruleset: libc::c_int, dir: &CString, access: u64) -> io::Result
     // SAFETY: closes the fd opened above.
     unsafe { libc::close(fd) };
     result
+}
+
+/// mkdir `dir` and give it mode 1777 (the umask does not apply to chmod).
+fn make_shared_dir(dir: &CString) -> io::Result<()> {
+    // SAFETY: a NUL-terminated path prepared before the fork.
+    if unsafe { libc::mkdir(dir.as_ptr(), 0o700) } == -1 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: as above.
+    if unsafe { libc::chmod(dir.as_ptr(), 0o1777) } == -1 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 /// Maps a -1 return to the step and errno.

@@ -45,6 +45,7 @@ fn create_in_tmpfs(dir: &std::path::Path, late: bool) -> i32 {
                 fstype: None,
                 flags: libc::MS_REC | libc::MS_PRIVATE,
                 data: None,
+                make_dir: None,
             },
             Mount {
                 source: c(b"tmpfs"),
@@ -52,6 +53,7 @@ fn create_in_tmpfs(dir: &std::path::Path, late: bool) -> i32 {
                 fstype: Some(c(b"tmpfs")),
                 flags: 0,
                 data: Some(c(b"size=1m,mode=0777")),
+                make_dir: None,
             },
         ],
         landlock: Option::from(ruleset),

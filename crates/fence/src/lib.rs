@@ -9,8 +9,8 @@
 //!
 //! 1. as root, drops to `nobody` (setgroups, setresgid, setresuid);
 //! 2. unshares user, network, mount, IPC and UTS namespaces, mapping its own ids;
-//! 3. makes mounts private and mounts a tmpfs of `max_disk` on the scratch directory (and on
-//!    `/dev/shm`), and binds read-only the folders of `bound_read_only` its ids cannot reach
+//! 3. makes mounts private and mounts a tmpfs of `max_disk` on the scratch directory (and binds
+//!    a folder of it on `/dev/shm`: the limit holds for both together), and binds read-only the folders of `bound_read_only` its ids cannot reach
 //!    (a toolchain under `/root`);
 //! 4. brings its own `lo` up (the host's loopback listeners are out of reach), and with
 //!    `relay_port` listens there and hands the listener to the invoker, the run's one way out;
@@ -27,6 +27,7 @@ mod bind;
 mod caps;
 mod child;
 mod error;
+mod fds;
 mod fence;
 #[cfg(test)]
 mod kernel_facts;
@@ -41,6 +42,7 @@ mod setup;
 mod status;
 
 pub use error::{FenceError, FenceErrorKind};
+pub use fds::inherit_only_stdio;
 pub use fence::Fence;
 pub use options::{BuildPaths, Disabled, FenceOptions, NOBODY, RunAs, SYSTEM_PATH};
 pub use probe::{Probe, probe};

@@ -26,6 +26,7 @@ pub(crate) fn mount(
         fstype: fstype.map(c).transpose()?,
         flags,
         data: data.map(c).transpose()?,
+        make_dir: None,
     })
 }
 

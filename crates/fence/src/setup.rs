@@ -2,6 +2,8 @@
 //! them (as isolate's `setup_*`): each sets its fence up from the machine's [`Probe`] and the
 //! options, and notes in [`Found`] what it covers and what is missing.
 
+use std::ffi::CString;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use seccompiler::BpfProgram;
@@ -14,6 +16,9 @@ use crate::options::{FenceOptions, RunAs};
 use crate::parts::{cap_last_cap, mount};
 use crate::probe::Probe;
 use crate::scratch::Scratch;
+
+/// The folder of the scratch tmpfs bound on `/dev/shm`.
+const SHM_FOLDER: &str = ".dev-shm";
 
 /// The ids a run gets, and whether root drops to them before anything else.
 pub(crate) type Ids = (libc::uid_t, libc::gid_t, bool);
@@ -63,7 +68,8 @@ pub(crate) fn scratch(
 }
 
 /// With namespaces: the mounts made private, a tmpfs of `max_disk` bytes on the scratch
-/// directory and, when there is one, on `/dev/shm` (the flag: a private `/dev/shm`).
+/// directory and, when there is one, a folder of it bound on `/dev/shm` (the flag: a private
+/// `/dev/shm`).
 pub(crate) fn tmpfs_mounts(
     namespaces: bool,
     scratch: &Path,
@@ -90,7 +96,16 @@ pub(crate) fn tmpfs_mounts(
     };
     mounts.push((Some(scratch.to_path_buf()), tmpfs("", "0700")?));
     if private_shm {
-        mounts.push((None, tmpfs("/dev/shm", "1777")?));
+        // /dev/shm is a folder of the scratch tmpfs, bound: --max-disk holds for both together
+        // (a tmpfs of its own held as much again).
+        let folder = scratch.join(SHM_FOLDER);
+        let folder = CString::new(folder.as_os_str().as_bytes()).map_err(|e| {
+            FenceError::with_source(FenceErrorKind::Scratch, "naming /dev/shm's folder", e)
+        })?;
+        let mut bind = mount(None, "/dev/shm", None, libc::MS_BIND, None)?;
+        bind.source = folder.clone();
+        bind.make_dir = Some(folder);
+        mounts.push((None, bind));
     }
     Ok((mounts, private_shm))
 }

@@ -157,6 +157,44 @@ except OSError as e:
 }
 
 #[test]
+fn scratch_and_dev_shm_together_hold_at_most_max_disk() {
+    // 16 MiB of disk; the run writes 12 MiB into its scratch, then 1 MiB files into /dev/shm
+    // until refused (a /dev/shm of its own would take 16 MiB more).
+    const FILL: &str = r#"
+import os
+def fill(dir, most):
+    n = 0
+    try:
+        while n < most:
+            with open(os.path.join(dir, "fill%d" % n), "wb") as f:
+                f.write(b"x" * (1 << 20))
+            n += 1
+    except OSError as e:
+        return n, e.errno
+    return n, None
+print("scratch", *fill(os.environ["TMPDIR"], 12))
+print("shm", *fill("/dev/shm", 64))
+"#;
+    for seat in SEATS {
+        let out = python(seat, &["--max-disk", &(16u64 << 20).to_string()], FILL, &[]);
+        let words: Vec<&str> = out.stdout.split_whitespace().collect();
+        assert_eq!(
+            words.get(..3),
+            Some(&["scratch", "12", "None"][..]),
+            "{out:#?}"
+        );
+        assert_eq!(words.get(3), Some(&"shm"), "{out:#?}");
+        let shm: u64 = words.get(4).expect("MiB").parse().expect("n");
+        assert!(
+            shm <= 4,
+            "{shm} MiB in /dev/shm beside 12 in scratch: {out:#?}"
+        );
+        assert_eq!(words.get(5), Some(&"28"), "ENOSPC: {out:#?}");
+        out.assert_clean_success();
+    }
+}
+
+#[test]
 fn a_run_without_namespaces_writes_its_scratch_on_disk_and_it_is_removed() {
     for seat in SEATS {
         let out = python(seat, &["--skip", "namespaces"], WRITE, &[]);

@@ -55,6 +55,18 @@ fn fixture(name: &str) -> String {
 /// `env` and `extra` options; fails unless grade ended within the timeout + 3 s, is alive to
 /// report (status 0 or 1, a JSON report), and left no process of its runs behind.
 fn grade_hostile(seat: Seat, name: &str, env: &[(&str, String)], extra: &[&str]) -> Hostile {
+    grade_hostile_fd7(seat, name, env, extra, None)
+}
+
+/// As [`grade_hostile`], `grade` started by a shell that left `fd7` open for appending on its
+/// descriptor 7 (`exec 7>>FILE`), as a teacher's shell may.
+fn grade_hostile_fd7(
+    seat: Seat,
+    name: &str,
+    env: &[(&str, String)],
+    extra: &[&str],
+    fd7: Option<&Path>,
+) -> Hostile {
     let timeout = TIMEOUT.to_string();
     let script = fixture(name);
     let mut args = vec![
@@ -69,15 +81,26 @@ fn grade_hostile(seat: Seat, name: &str, env: &[(&str, String)], extra: &[&str])
     args.extend_from_slice(extra);
     args.extend(["--", &script]);
     let grade = env!("CARGO_BIN_EXE_grade");
+    let mut program = vec![grade];
+    if let Some(file) = fd7 {
+        let file = file.to_str().expect("utf-8");
+        program = vec!["sh", "-c", "exec 7>>\"$0\"; exec \"$@\"", file, grade];
+    }
     let mut command = match seat {
-        Seat::Root => Command::new(grade),
+        Seat::Root => Command::new(program[0]),
         Seat::Nobody => {
             let mut c = Command::new("setpriv");
-            c.args(["--reuid=65534", "--regid=65534", "--clear-groups", grade]);
+            c.args([
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                program[0],
+            ]);
             c
         }
     };
     command
+        .args(&program[1..])
         .args(&args)
         .envs(env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
@@ -248,6 +271,63 @@ fn writes_outside_scratch_leave_no_file() {
         assert!(!next_to.exists(), "{} was written", next_to.display());
         if let Some(dir) = owned {
             std::fs::remove_dir_all(dir).expect("home");
+        }
+    }
+}
+
+#[test]
+fn a_descriptor_the_caller_left_open_does_not_reach_the_port() {
+    for seat in SEATS {
+        let t = tag(seat, "fd7");
+        // The caller's file, mode 600: root's, or nobody's when nobody grades.
+        let file = std::env::temp_dir().join(format!("fence-fd7-{t}"));
+        std::fs::write(&file, "").expect("file");
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        if seat == Seat::Nobody {
+            chown(&file, Some(65534), Some(65534)).expect("chown");
+        }
+        for extra in [&[][..], &["--no-fence"][..], &["--no-trace"][..]] {
+            let out = grade_hostile_fd7(seat, "writes_inherited_fd.py", &[], extra, Some(&file));
+            assert_eq!(out.code, Some(0), "{seat:?} {extra:?}: {out:#?}");
+            let written = std::fs::read_to_string(&file).expect("read");
+            assert!(written.is_empty(), "{seat:?} {extra:?}: {written}");
+        }
+        std::fs::remove_file(&file).expect("remove");
+    }
+}
+
+/// Pids of processes whose command line starts with `tag`.
+fn processes_named(tag: &str) -> Vec<i32> {
+    let mut pids = Vec::new();
+    for e in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else {
+            continue;
+        };
+        if std::fs::read(e.path().join("cmdline")).is_ok_and(|c| c.starts_with(tag.as_bytes())) {
+            pids.push(pid);
+        }
+    }
+    pids
+}
+
+#[test]
+fn a_clone_parent_sibling_is_caught_traced_or_not() {
+    for seat in SEATS {
+        for extra in [&[][..], &["--no-trace"][..]] {
+            let t = format!("fence-escapee-{}", tag(seat, "clone-parent"));
+            let env = [("FENCE_TEST_TAG", t.clone())];
+            let out = grade_hostile(seat, "clone_parent_escape.py", &env, extra);
+            let left = processes_named(&t);
+            for &pid in &left {
+                // Only the test's own escapee, named by its unique tag.
+                let _ = nix::sys::signal::kill(
+                    nix::unistd::Pid::from_raw(pid),
+                    nix::sys::signal::Signal::SIGKILL,
+                );
+            }
+            assert!(left.is_empty(), "{seat:?} {extra:?}: {t} left alive");
+            assert_eq!(out.code, Some(1), "{seat:?} {extra:?}: {out:#?}");
+            assert!(out.stdout.contains(&t), "{seat:?} {extra:?}: {out:#?}");
         }
     }
 }

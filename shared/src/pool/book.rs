@@ -2,7 +2,7 @@
 //! they are batched and to which worker (lane) each batch goes, what is out with each worker in
 //! tasks and bytes, the first answer for each task, and what goes out again when a worker dies.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::Duration;
 
 use super::messages::{FromWorker, Outcome, Task};
@@ -44,6 +44,9 @@ pub(super) struct Book {
     wanted: HashMap<u64, u32>,
     /// Answers, with the order they arrived in.
     done: HashMap<u64, (u64, Result<Vec<u8>>)>,
+    /// The same answers' ids by arrival, for `imap_unordered` to find the first of its own
+    /// without looking at every one of its tasks.
+    arrived: BTreeMap<u64, u64>,
     arrivals: u64,
     closed: bool,
     finished: bool,
@@ -60,6 +63,7 @@ impl Book {
             task_micros: None,
             wanted: HashMap::new(),
             done: HashMap::new(),
+            arrived: BTreeMap::new(),
             arrivals: 0,
             closed: false,
             finished: false,
@@ -194,6 +198,7 @@ impl Book {
         if self.take_sent(id).is_some() && self.wanted.contains_key(&id) {
             self.arrivals += 1;
             self.done.insert(id, (self.arrivals, answer()));
+            self.arrived.insert(self.arrivals, id);
         }
     }
 
@@ -213,12 +218,10 @@ impl Book {
         self.done.get(&id).map(|(_, result)| result)
     }
 
-    /// Of `ids`, the one whose answer arrived first, if any has.
-    pub(super) fn first_arrived(&self, ids: &[u64]) -> Option<u64> {
-        ids.iter()
-            .filter_map(|id| self.done.get(id).map(|(seq, _)| (*seq, *id)))
-            .min()
-            .map(|(_, id)| id)
+    /// Of the tasks `mine` says are the caller's, the one whose answer arrived first, if any
+    /// has (looking only at answers that have arrived and are still kept).
+    pub(super) fn first_arrived(&self, mine: impl Fn(u64) -> bool) -> Option<u64> {
+        self.arrived.values().copied().find(|&id| mine(id))
     }
 
     /// One more party (a callback) wants task `id`'s answer.
@@ -235,7 +238,9 @@ impl Book {
             }
         }
         self.wanted.remove(&id);
-        self.done.remove(&id);
+        if let Some((seq, _)) = self.done.remove(&id) {
+            self.arrived.remove(&seq);
+        }
     }
 
     /// Nothing waits to be sent or answered.

@@ -32,11 +32,16 @@ impl Engine {
         }
     }
 
-    /// Waits until one of `ids` is answered: the one whose answer arrived first.
-    pub(super) fn wait_any(&self, ids: &[u64]) -> Result<u64> {
+    /// Waits until one of the tasks `mine` says are the caller's is answered, until `deadline`
+    /// (forever when `None`): the one whose answer arrived first.
+    pub(super) fn wait_any(
+        &self,
+        mine: impl Fn(u64) -> bool,
+        deadline: Option<Instant>,
+    ) -> Result<u64> {
         self.check_owner()?;
         loop {
-            if let Some(id) = self.book.borrow().first_arrived(ids) {
+            if let Some(id) = self.book.borrow().first_arrived(&mine) {
                 return Ok(id);
             }
             if self.book.borrow().is_finished() {
@@ -45,7 +50,10 @@ impl Engine {
                     "the pool was terminated before its tasks finished",
                 ));
             }
-            self.pump(None)?;
+            if deadline::passed(deadline) {
+                return Err(Error::new(ErrorKind::Timeout, "no task has finished"));
+            }
+            self.pump(deadline)?;
         }
     }
 

@@ -161,7 +161,6 @@ impl<'a> Process<'a> {
             .target
             .take()
             .ok_or_else(|| Error::new(ErrorKind::State, "process already started"))?;
-        children::reap_finished();
         let child = spawn_child(self.daemon, self.identity.take(), target)?;
         *self.state.borrow_mut() = State::Running(child);
         Ok(())
@@ -330,7 +329,7 @@ impl<'a> Process<'a> {
         let mut state = self.state.borrow_mut();
         if let State::Running(child) = &mut *state {
             let pid = child.pid.as_raw();
-            let report = child.read_report();
+            let report = child.read_report(how);
             *state = State::Ended { pid, how, report };
         }
     }

@@ -74,8 +74,10 @@ impl Process<'_> {
     }
 
     /// Python's `sentinel`: a file descriptor that turns readable when the child ends (its
-    /// pidfd), to `poll` together with others. Valid while the child runs; a `State` error
-    /// before `start`, after the child was reaped, or on a kernel without pidfds (before 5.3).
+    /// pidfd), to `poll` together with others. Opened at the first ask, and closed when the
+    /// child is reaped (by a join, or an `is_alive` or `exitcode` that finds it ended; Python's
+    /// stays open until `close()`): poll it, then join. A `State` error before `start`, once
+    /// the child was reaped, or on a kernel without pidfds (before 5.3).
     ///
     /// ```
     /// let mut p = multitask::Process::new(|| ());
@@ -88,10 +90,13 @@ impl Process<'_> {
     /// ```
     pub fn sentinel(&self) -> Result<RawFd> {
         match &*self.state.borrow() {
-            State::Running(child) => child
-                .exit_fd()
-                .map(|fd| fd.as_raw_fd())
-                .ok_or_else(|| Error::new(ErrorKind::State, "this kernel has no pidfd")),
+            State::Running(child) => child.exit_fd().map(|fd| fd.as_raw_fd()).ok_or_else(|| {
+                Error::new(
+                    ErrorKind::State,
+                    "the process was reaped before its sentinel was asked for, or this kernel \
+                     has no pidfd",
+                )
+            }),
             State::New => Err(Error::new(ErrorKind::State, "process not started")),
             State::Ended { .. } => Err(Error::new(
                 ErrorKind::State,

@@ -1,6 +1,7 @@
 //! `Queue`: Python's `multiprocessing.Queue`, a channel every forked process shares. Its
 //! sizes and Python's smaller names (`qsize`, `put_nowait`, `close`, ...) are in `python`.
 
+mod packet;
 mod python;
 
 use std::any::type_name;
@@ -9,8 +10,8 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::time::{Duration, Instant};
 
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::holders::Holders;
@@ -18,16 +19,10 @@ use crate::per_process::PerProcess;
 use crate::ring::Messages;
 use crate::shm::Shared;
 use crate::{codec, deadline};
+use packet::{Packet, PacketInto};
 
 /// How often a blocked `get` looks whether any writer is still alive.
 const LIVENESS_CHECK: Duration = Duration::from_millis(50);
-
-/// What travels on the channel: one item, or a batch from `put_many`.
-#[derive(Serialize, Deserialize)]
-enum Packet<T> {
-    One(T),
-    Many(Vec<T>),
-}
 
 /// A FIFO queue between processes, like `multiprocessing.Queue()`.
 ///
@@ -256,45 +251,14 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     }
 
     fn take_many(&self, max: usize) -> Result<Vec<T>> {
-        let mut out = Vec::new();
-        {
-            let mut pending = self.pending.borrow_mut();
-            let n = pending.len().min(max);
-            out.extend(pending.drain(..n));
+        if self.pending.borrow_mut().is_empty() && !self.try_take()? {
+            self.wait_message(None)?;
         }
-        if out.is_empty() {
-            let packet = match self.try_take()? {
-                Some(packet) => packet,
-                None => self.wait_packet(None)?,
-            };
-            match packet {
-                // A whole batch that fits is handed out as it was decoded, not item by item.
-                Packet::Many(items) if items.len() <= max => out = items,
-                packet => self.unpack(packet, &mut out, max),
-            }
-        }
-        while out.len() < max {
-            if let Some(item) = self.pending.borrow_mut().pop_front() {
-                out.push(item);
-                continue;
-            }
-            match self.try_take()? {
-                Some(packet) => self.unpack(packet, &mut out, max),
-                None => break,
-            }
-        }
-        Ok(out)
-    }
-
-    fn unpack(&self, packet: Packet<T>, out: &mut Vec<T>, max: usize) {
-        match packet {
-            Packet::One(item) => out.push(item),
-            Packet::Many(items) => {
-                let mut items = items.into_iter();
-                out.extend(items.by_ref().take(max.saturating_sub(out.len())));
-                self.pending.borrow_mut().extend(items);
-            }
-        }
+        // And whatever else has arrived, up to `max` items in all.
+        while self.pending.borrow_mut().len() < max && self.try_take()? {}
+        let mut pending = self.pending.borrow_mut();
+        let n = pending.len().min(max);
+        Ok(pending.drain(..n).collect())
     }
 
     fn get_deadline(&self, deadline: Option<Instant>) -> Result<T> {
@@ -305,20 +269,19 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     }
 
     fn take_one(&self, deadline: Option<Instant>) -> Result<T> {
-        if let Some(item) = self.pending.borrow_mut().pop_front() {
-            return Ok(item);
+        loop {
+            if let Some(item) = self.pending.borrow_mut().pop_front() {
+                return Ok(item);
+            }
+            if !self.try_take()? {
+                self.wait_message(deadline)?;
+            }
         }
-        let packet = match self.try_take()? {
-            Some(packet) => packet,
-            None => self.wait_packet(deadline)?,
-        };
-        let mut out = Vec::with_capacity(1);
-        self.unpack(packet, &mut out, 1);
-        out.pop()
-            .ok_or_else(|| Error::new(ErrorKind::Channel, "received an empty batch"))
     }
 
-    fn wait_packet(&self, deadline: Option<Instant>) -> Result<Packet<T>> {
+    /// Waits until a message has arrived and been taken (its items at the back of `pending`),
+    /// until `deadline`.
+    fn wait_message(&self, deadline: Option<Instant>) -> Result<()> {
         loop {
             let slice = match deadline {
                 None => LIVENESS_CHECK,
@@ -330,14 +293,14 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
                 },
             };
             self.channel.wait_readable(slice);
-            if let Some(packet) = self.try_take()? {
-                return Ok(packet);
+            if self.try_take()? {
+                return Ok(());
             }
             if self.holders.all_gone() {
                 // A last item may have landed just before its writer exited.
                 return match self.try_take()? {
-                    Some(packet) => Ok(packet),
-                    None => Err(Error::new(
+                    true => Ok(()),
+                    false => Err(Error::new(
                         ErrorKind::Disconnected,
                         "every other process holding the queue has exited",
                     )),
@@ -346,12 +309,18 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
         }
     }
 
-    /// One packet if one has arrived. A packet that does not decode is consumed and reported.
-    fn try_take(&self) -> Result<Option<Packet<T>>> {
+    /// Takes one message if one has arrived, its items decoded onto the back of `pending`;
+    /// false when none had. A message that does not decode is consumed and reported, and none
+    /// of its items is kept.
+    fn try_take(&self) -> Result<bool> {
         let mut inbox = self.inbox.borrow_mut();
         if !self.channel.try_recv(&mut inbox)? {
-            return Ok(None);
+            return Ok(false);
         }
-        codec::decode_as(&inbox, type_name::<T>()).map(Some)
+        let mut pending = self.pending.borrow_mut();
+        let before = pending.len();
+        codec::decode_seed(&inbox, PacketInto(&mut pending), type_name::<T>())
+            .inspect_err(|_| pending.truncate(before))?;
+        Ok(true)
     }
 }

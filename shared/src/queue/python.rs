@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::{LIVENESS_CHECK, Packet, Queue};
+use super::packet::Packet;
+use super::{LIVENESS_CHECK, Queue};
 use crate::deadline;
 use crate::error::{Error, ErrorKind, Result};
 use crate::futex;
@@ -195,6 +196,12 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
             ErrorKind::State,
             "join_thread() can only be used after close()",
         ))
+    }
+
+    /// True when every other process holding the queue has exited (for `JoinableQueue::join`:
+    /// nobody is left to finish a task).
+    pub(crate) fn others_gone(&self) -> bool {
+        self.holders.all_gone()
     }
 
     pub(super) fn check_open(&self) -> Result<()> {

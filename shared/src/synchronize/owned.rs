@@ -129,30 +129,10 @@ fn holder_gone(id: u32) -> bool {
         .is_ok_and(|stat| matches!(stat.state(), Ok(ProcState::Zombie | ProcState::Dead)))
 }
 
-/// The calling thread's kernel id: unique among the tasks alive on the machine, so it names a
-/// thread of a process (Python's owner pair, pid and thread, in one number). Kept per thread,
-/// and asked again in a forked child, whose thread has a new id.
-pub(crate) fn thread_id() -> u32 {
-    use std::cell::Cell;
-    thread_local! {
-        static CACHED: Cell<(i32, u32)> = const { Cell::new((0, 0)) };
-    }
-    let pid = crate::os::current_pid();
-    CACHED.with(|cell| {
-        let (for_pid, tid) = cell.get();
-        if for_pid == pid {
-            return tid;
-        }
-        // SAFETY: gettid takes no arguments and cannot fail.
-        let tid = unsafe { libc::gettid() } as u32;
-        cell.set((pid, tid));
-        tid
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::os::thread_id;
 
     #[test]
     fn a_free_word_is_taken_once_and_given_back() {

@@ -4,8 +4,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use crate::error::Result;
+use crate::os::thread_id;
 use crate::shm::{Shared, ZeroedAtomics};
-use crate::synchronize::owned::{OwnedWord, Took, thread_id};
+use crate::synchronize::owned::{OwnedWord, Took};
 
 /// The shared part of an `RLock`: the word, and how many times its holder took it (only the
 /// holder touches the count).

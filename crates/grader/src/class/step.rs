@@ -47,14 +47,15 @@ pub(crate) fn prepare_step(cmd: &mut Command) -> String {
         COUNTER.fetch_add(1, Ordering::Relaxed)
     );
     cmd.env(BUILD_ID_ENV, &marker);
-    // SAFETY: the closure runs between fork and exec and only calls setsid, which is
-    // async-signal-safe and allocates nothing.
+    // SAFETY: the closure runs between fork and exec and only calls setsid and marks the
+    // descriptors above 2 close-on-exec (raw syscalls), async-signal-safe, allocating nothing.
     unsafe {
         cmd.pre_exec(|| {
             if libc::setsid() == -1 {
                 return Err(io::Error::last_os_error());
             }
-            Ok(())
+            // What our caller or we had open (a shell's `exec 7>>FILE`) never reaches it.
+            fence::inherit_only_stdio()
         });
     }
     marker

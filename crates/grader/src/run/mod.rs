@@ -91,6 +91,7 @@ pub fn run_once(cfg: &RunConfig, run: usize) -> Result<RunOutcome, RunError> {
         main_pid,
         marker: marker.clone(),
         known: HashMap::new(),
+        user_ns: tree::own_user_ns(main_pid),
         reaps: !started.main.is_traced(),
     };
     let mut sup = Supervisor::new(started.main, tree);

@@ -4,7 +4,9 @@
 //! A process is the run's when it is in the main process's session or process group, descends
 //! from a process known to be the run's, or, for an orphan adopted by us, carries the run's
 //! marker in its environment, or, for an orphan adopted by us without any marker (an escapee
-//! that cleared its environment), left our session without leading one. A pid with its start time names one process even across reuse.
+//! that cleared its environment), left our session without leading one, or, for any child of
+//! ours, is in the run's own user namespace (a fenced run's: a `clone(CLONE_PARENT)` sibling of
+//! the main process). A pid with its start time names one process even across reuse.
 
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
@@ -108,6 +110,19 @@ pub(super) fn cmdline(pid: i32) -> String {
     line
 }
 
+/// The user namespace of `pid` (device and inode of /proc/PID/ns/user; a zombie keeps it).
+fn user_ns(pid: i32) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(format!("/proc/{pid}/ns/user")).ok()?;
+    Some((m.dev(), m.ino()))
+}
+
+/// The user namespace of `pid` when it is not ours: the run's own.
+pub(super) fn own_user_ns(pid: i32) -> Option<(u64, u64)> {
+    let theirs = user_ns(pid)?;
+    (user_ns(std::process::id() as i32) != Some(theirs)).then_some(theirs)
+}
+
 /// This process's session id.
 pub(super) fn our_session() -> i32 {
     nix::unistd::getsid(None).map_or(0, |p| p.as_raw())
@@ -124,6 +139,10 @@ pub(super) struct Tree {
     pub(super) marker: String,
     /// Every process ever identified as the run's: pid -> starttime.
     pub(super) known: HashMap<i32, u64>,
+    /// The main process's user namespace, when it is not ours (a fenced run has its own): a
+    /// child of ours in it is the run's, whatever its session and environment (a process made
+    /// with `clone(CLONE_PARENT)` is our child, not the port's).
+    pub(super) user_ns: Option<(u64, u64)>,
     /// False when the run is traced: the tracer reaps every process of it, and a wait from
     /// here could take a tracee's exit from it.
     pub(super) reaps: bool,
@@ -191,7 +210,13 @@ impl Tree {
     /// setsid), so such a process can only be an escapee's descendant re-parented to us, the
     /// subreaper (a double fork past setsid, its environment cleared).
     fn adopted(&self, p: &Proc) -> bool {
-        if p.ppid != self.our_pid || p.state == 'Z' {
+        if p.ppid != self.our_pid {
+            return false;
+        }
+        if self.user_ns.is_some() && user_ns(p.pid) == self.user_ns {
+            return true;
+        }
+        if p.state == 'Z' {
             return false;
         }
         let marker = Process::new(p.pid)

@@ -112,14 +112,15 @@ pub fn trace_command(
             None
         }
     };
-    // SAFETY: the closure runs between fork and exec and only calls setsid, which is
-    // async-signal-safe and allocates nothing.
+    // SAFETY: the closure runs between fork and exec and only calls setsid and marks the
+    // descriptors above 2 close-on-exec (raw syscalls), async-signal-safe, allocating nothing.
     unsafe {
         cmd.pre_exec(|| {
             if libc::setsid() == -1 {
                 return Err(io::Error::last_os_error());
             }
-            Ok(())
+            // What our caller or we had open (a shell's `exec 7>>FILE`) never reaches it.
+            fence::inherit_only_stdio()
         });
     }
     let mut trace_opts = TraceOptions::new(Instant::now());
