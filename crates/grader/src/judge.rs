@@ -131,7 +131,7 @@ impl<'s> Judging<'s> {
     pub(crate) fn add(&mut self, run: &RunOutcome) -> Vec<String> {
         self.runs += 1;
         let verdicts = self.verdicts(run);
-        let (spec, shaken) = (self.spec, run.shake_seed.is_some());
+        let (spec, shaken) = (self.spec, run.shaken());
         // The first check to fail in this run says so when the expected lines went to stderr.
         let mut stderr_note = stderr_note(spec, run);
         let mut cause = crate::causes::cause_note(run);
@@ -155,6 +155,14 @@ impl<'s> Judging<'s> {
                     if let Some(seed) = run.shake_seed {
                         message.push_str(&replay_hint(seed, &run.schedule));
                     }
+                    if let Some(s) = &run.explored {
+                        message.push('\n');
+                        message.push_str(&i18n::tr!(
+                            i18n::Lang::current(),
+                            "explore-replay-hint",
+                            schedule = s.as_str()
+                        ));
+                    }
                     report.failures.push(Failure {
                         run: run.run,
                         message,
@@ -177,7 +185,7 @@ impl<'s> Judging<'s> {
             run,
             lines: &classified,
         };
-        let (traced, shaken) = (run.tracing.is_on(), run.shake_seed.is_some());
+        let (traced, shaken) = (run.tracing.is_on(), run.shaken());
         RUN_CHECKS
             .iter()
             .map(|c| {

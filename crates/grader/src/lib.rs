@@ -37,10 +37,12 @@ mod causes;
 mod checks;
 mod class;
 mod cli_args;
+mod cli_values;
 mod confidence;
 mod coverage;
 mod diff;
 mod error;
+mod explore;
 mod failure;
 mod fencing;
 mod grade;
@@ -74,13 +76,15 @@ pub use class::{
 /// The command line's value parsers, shared by `grade` and its `class` and `gradescope`
 /// commands.
 pub mod value_parsers {
-    pub use crate::cli_args::{
-        CommandWords, GradingArgs, clap_line, command_line, fraction, key_value, positive, runs,
+    pub use crate::cli_args::{GradingArgs, clap_line};
+    pub use crate::cli_values::{
+        CommandWords, ScheduleArg, command_line, fraction, key_value, positive, runs, schedule,
         size,
     };
 }
 pub use coverage::Coverage;
 pub use error::{GradeError, GradeErrorKind};
+pub use explore::{ExploreOptions, ExploreReport, FailingOrder, explore};
 pub use fencing::{GradeFence, fence_status};
 pub use grade::{
     GradeOptions, Progress, SEED_ENV, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,
@@ -93,7 +97,10 @@ pub use render::Format;
 pub use render::fence::fence_short;
 pub use render::html::html_report;
 pub use report::{CheckKind, CheckReport, CheckStatus, Failure, Report};
-pub use run::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind, run_once};
+pub use run::{
+    RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind, parse_schedule, run_once,
+    schedule_string,
+};
 pub use run_checks::{
     EXIT_CHECK, FORMAT_CHECK, LEFT_BEHIND_CHECK, LINES_CHECK, OUTPUT_LIMIT_CHECK, TIMEOUT_CHECK,
     TRACE_CHECK,

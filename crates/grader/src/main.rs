@@ -19,6 +19,7 @@ use grader::value_parsers::GradingArgs;
 use grader::{Format, GradeOptions, Progress, Report, RunOutcome, Spec};
 use i18n::{Lang, tr};
 
+mod main_explore;
 mod main_hints;
 mod main_lang;
 mod main_progress;
@@ -50,7 +51,7 @@ pub(crate) enum StdoutArg {
     name = "grade",
     version,
     about = "Grades a port of one of the notes' programs by its output over many runs",
-    override_usage = "grade EXAMPLE [OPTIONS] -- COMMAND [ARGS...]\n       grade trace [-o FILE] -- COMMAND [ARGS...]   (a timeline of one run)\n       grade --list\n       grade class DIR --example EXAMPLE [OPTIONS]   (a whole class)\n       grade gradescope EXAMPLE [OPTIONS] -o autograder.zip\n       grade help COMMAND",
+    override_usage = "grade EXAMPLE [OPTIONS] -- COMMAND [ARGS...]\n       grade trace [-o FILE] -- COMMAND [ARGS...]   (a timeline of one run)\n       grade explore EXAMPLE [OPTIONS] -- COMMAND [ARGS...]   (every order up to a bound)\n       grade --list\n       grade class DIR --example EXAMPLE [OPTIONS]   (a whole class)\n       grade gradescope EXAMPLE [OPTIONS] -o autograder.zip\n       grade help COMMAND",
     after_help = "Environment: LANG=zh_CN.UTF-8 (or --lang zh) for Chinese messages and reports.\nExit status: 0 every check passed, 1 a check failed, 2 the grading could not be done.",
     args_conflicts_with_subcommands = true
 )]
@@ -98,6 +99,7 @@ struct Cli {
 fn command_line() -> clap::Command {
     Cli::command()
         .subcommand(main_trace::TraceCli::command().name("trace"))
+        .subcommand(main_explore::ExploreCli::command().name("explore"))
         .subcommand(grader::class_cli())
         .subcommand(grader::gradescope_cli())
 }
@@ -105,14 +107,14 @@ fn command_line() -> clap::Command {
 pub(crate) use grader::value_parsers::positive;
 
 /// The grading could not be done: one line on stderr, status 2.
-fn fail(message: impl std::fmt::Display) -> ExitCode {
+pub(crate) fn fail(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("grade: {message}");
     ExitCode::from(2)
 }
 
 /// Bad arguments: clap's first line only (its rendering is several lines with usage), with a
 /// hint when the port's command seems to lack its `--`; help and version are printed whole.
-fn bad_arguments(e: clap::Error, help: &str, args: &[OsString]) -> ExitCode {
+pub(crate) fn bad_arguments(e: clap::Error, help: &str, args: &[OsString]) -> ExitCode {
     use clap::error::{ContextKind, ErrorKind};
     if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
         let _ = e.print();
@@ -170,6 +172,11 @@ fn main() -> ExitCode {
             let rest =
                 std::iter::once(OsString::from("grade trace")).chain(args.into_iter().skip(2));
             return trace_main(rest.collect());
+        }
+        Some("explore") => {
+            let rest =
+                std::iter::once(OsString::from("grade explore")).chain(args.into_iter().skip(2));
+            return main_explore::main(rest.collect());
         }
         // A whole class, and a Gradescope bundle: commands of their own.
         Some("class") => return grader::class_command(args.into_iter().skip(2)),

@@ -65,8 +65,12 @@ pub struct RunOutcome {
     pub tasks: Vec<RunTask>,
     /// The seed of the run's shaking, when its schedule was shaken.
     pub shake_seed: Option<u64>,
+    /// The explored schedule the run followed (`--schedule`, `grade explore`), as a string.
+    pub explored: Option<String>,
     /// The run's stop points and what the schedule did at them (traced runs).
     pub schedule: tracer::ScheduleStats,
+    /// Where the schedule held whom, and how long (traced shaken runs).
+    pub holds: Vec<tracer::Hold>,
     /// Stdout was a pseudo-terminal (else a pipe).
     pub stdout_tty: bool,
     /// Things worth knowing that fail no check (e.g. two writers' bytes mixed in one line of
@@ -79,6 +83,14 @@ pub struct RunOutcome {
     pub machine: Vec<CpuSample>,
     /// Stdout ended without a newline after its last line.
     pub unterminated: bool,
+}
+
+impl RunOutcome {
+    /// Whether its schedule was not left to the machine: shaken (random holds or PCT) or an
+    /// explored order. Likely checks judge unshaken runs only.
+    pub fn shaken(&self) -> bool {
+        self.shake_seed.is_some() || self.explored.is_some()
+    }
 }
 
 /// The machine's CPU counters at one moment of a run (`/proc/stat`'s `cpu` line).

@@ -94,8 +94,39 @@ fn lines_of(r: &RunOutcome) -> RunLines {
 pub struct ShakenRun {
     /// The run's number, from 1.
     pub run: usize,
-    /// Its shaking seed.
+    /// Its shaking seed (0 for an explored order).
     pub seed: u64,
+    /// The explored schedule it followed (`--schedule`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<String>,
+    /// The order of its stop points as the scheduler let them go on: one `TASK@POINT` per
+    /// decision (`1@s1`: task 1, the main process's first child, at its start; see
+    /// [`tracer::Decision`]), `-` for a wait; a forced decision (timing, not the schedule, chose)
+    /// ends in `!`. Two replays of one seed or schedule that agree give the same order.
+    #[serde(default)]
+    pub order: String,
+    /// PCT's `k` and `d` in this run (`--points K --depth D` replays it); 0 without PCT.
+    #[serde(default)]
+    pub points: u64,
+    /// See `points`.
+    #[serde(default)]
+    pub depth: u32,
+}
+
+/// The decisions of a run in one line (see [`ShakenRun::order`]).
+pub(crate) fn order_of(decisions: &[tracer::Decision]) -> String {
+    decisions
+        .iter()
+        .map(|d| {
+            let forced = if d.forced { "!" } else { "" };
+            if d.at.is_empty() {
+                format!("{}{forced}", d.chosen)
+            } else {
+                format!("{}@{}{forced}", d.chosen, d.at)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl RunFacts {
@@ -124,11 +155,14 @@ impl RunFacts {
             stdout: stdout.to_string(),
             shaken: runs
                 .iter()
-                .filter_map(|r| {
-                    Some(ShakenRun {
-                        run: r.run,
-                        seed: r.shake_seed?,
-                    })
+                .filter(|r| r.shaken())
+                .map(|r| ShakenRun {
+                    run: r.run,
+                    seed: r.shake_seed.unwrap_or(0),
+                    schedule: r.explored.clone(),
+                    order: order_of(&r.schedule.decisions),
+                    points: r.schedule.planned_points,
+                    depth: r.schedule.depth,
                 })
                 .collect(),
             advice: runs
@@ -156,7 +190,15 @@ impl RunFacts {
             let runs: Vec<String> = self
                 .shaken
                 .iter()
-                .map(|s| i18n::tr!(lang, "facts-shaken-run", run = s.run, seed = s.seed))
+                .map(|s| match &s.schedule {
+                    Some(schedule) => i18n::tr!(
+                        lang,
+                        "facts-explored-run",
+                        run = s.run,
+                        schedule = schedule.as_str()
+                    ),
+                    None => i18n::tr!(lang, "facts-shaken-run", run = s.run, seed = s.seed),
+                })
                 .collect();
             let _ = write!(
                 out,

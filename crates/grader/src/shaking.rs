@@ -13,9 +13,10 @@ const MAX_HOLD_AT_SCALE_1: Duration = Duration::from_secs(1);
 const MAX_HOLD_FLOOR: Duration = Duration::from_millis(2);
 /// Nor above this, whatever the time scale.
 const MAX_HOLD_CEILING: Duration = Duration::from_secs(2);
-/// PCT's safety valve: the longest a task stays parked while a task of higher priority goes on.
-/// It does not scale: a student's sleep does not either, and a sleep of 1 s must not outlast it.
-const MAX_PARK: Duration = Duration::from_millis(2500);
+/// The safety valve of an ordered schedule (PCT, explore): the longest a task stays parked. It
+/// does not scale (a student's sleep does not either), and it is long: a park ends by a
+/// decision, once the run settled; the valve is for what the model misses.
+pub(crate) const MAX_PARK: Duration = Duration::from_secs(10);
 /// `k` before any run has been seen (the first run is unshaken, so this is rarely used).
 const POINTS_GUESS: u64 = 20;
 

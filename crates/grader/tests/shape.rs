@@ -29,6 +29,26 @@ const WAITING: &[(&str, &str, &str)] = &[
         "fault",
         "split once the checks' sentences are in the message catalogue",
     ),
+    (
+        "crates/tracer/src/schedule/ordered.rs",
+        "due",
+        "the tracer is being changed (channel recording): split after that",
+    ),
+];
+
+/// Loops between modules still there, each with why it waits: the crate root (from the
+/// workspace), the modules (as the test names them) and the reason.
+const LOOPS_WAITING: &[(&str, &[&str], &str)] = &[
+    (
+        "crates/tracer/src/lib.rs",
+        &["options", "record"],
+        "the tracer is being changed (channel recording): untie after that",
+    ),
+    (
+        "crates/tracer/src/lib.rs",
+        &["schedule::ordered", "schedule::pct"],
+        "the tracer is being changed (channel recording): untie after that",
+    ),
 ];
 
 fn workspace() -> PathBuf {
@@ -147,11 +167,19 @@ fn no_function_is_over_80_lines() {
 #[test]
 fn no_two_modules_use_each_other() {
     let mut found = Vec::new();
+    let mut waiting_seen = Vec::new();
     let mut crates = 0;
     for dir in src_dirs() {
         for root in crate_roots(&dir) {
             crates += 1;
             for (group, uses) in Crate::load(&root).cycles() {
+                let waiting = LOOPS_WAITING
+                    .iter()
+                    .position(|(r, g, _)| *r == shown(&root) && *g == group.as_slice());
+                if let Some(k) = waiting {
+                    waiting_seen.push(k);
+                    continue;
+                }
                 let why: Vec<String> = uses
                     .iter()
                     .map(|(file, line, used)| format!("{}:{line} uses {used}", shown(file)))
@@ -167,6 +195,11 @@ fn no_two_modules_use_each_other() {
     }
     assert!(crates > 20, "found only {crates} crates");
     assert!(found.is_empty(), "{}", found.join("\n"));
+    let stale: Vec<_> = (0..LOOPS_WAITING.len())
+        .filter(|k| !waiting_seen.contains(k))
+        .map(|k| LOOPS_WAITING[k])
+        .collect();
+    assert!(stale.is_empty(), "no longer a loop, take off LOOPS_WAITING: {stale:?}");
 }
 
 #[test]

@@ -25,6 +25,10 @@ pub(crate) const WRITE_CALLS: &[i64] = &[
     libc::SYS_vmsplice,
 ];
 
+/// The calls a task sleeps a fixed time in: stop points of an ordered schedule (PCT, explore),
+/// so that whether a task sleeps is known when it starts to, not guessed from `/proc` after.
+pub(crate) const SLEEP_CALLS: &[i64] = &[libc::SYS_nanosleep, libc::SYS_clock_nanosleep];
+
 /// Calls watched without conditions when refusals are asked for.
 const REFUSAL_CALLS: &[i64] = &[
     libc::SYS_connect,
@@ -96,11 +100,17 @@ fn write_flag_rules(arg: u8) -> Result<Vec<SeccompRule>, TraceError> {
         .collect()
 }
 
-/// The filter whose matches stop the tracee: writes always, refusal-prone calls when asked.
-fn trace_filter(watch_refusals: bool) -> Result<BpfProgram, TraceError> {
+/// The filter whose matches stop the tracee: writes always, sleeps and refusal-prone calls when
+/// asked.
+fn trace_filter(watch_refusals: bool, watch_sleeps: bool) -> Result<BpfProgram, TraceError> {
     let mut rules: BTreeMap<i64, Vec<SeccompRule>> = BTreeMap::new();
     for &nr in WRITE_CALLS {
         rules.insert(nr, Vec::new());
+    }
+    if watch_sleeps {
+        for &nr in SLEEP_CALLS {
+            rules.insert(nr, Vec::new());
+        }
     }
     if watch_refusals {
         for &nr in REFUSAL_CALLS {
@@ -166,11 +176,11 @@ fn x32_filter() -> BpfProgram {
 
 impl Filters {
     /// Compiles every filter (allocates: call before the fork).
-    pub(crate) fn build(watch_refusals: bool) -> Result<Filters, TraceError> {
+    pub(crate) fn build(watch_refusals: bool, watch_sleeps: bool) -> Result<Filters, TraceError> {
         let mut programs = vec![enosys_filter()?, untraced_filter()?];
         #[cfg(target_arch = "x86_64")]
         programs.push(x32_filter());
-        programs.push(trace_filter(watch_refusals)?);
+        programs.push(trace_filter(watch_refusals, watch_sleeps)?);
         Ok(Filters { programs })
     }
 }

@@ -55,9 +55,10 @@ mod tasks;
 mod tracer;
 
 pub use error::{TraceError, TraceErrorKind};
-pub use options::{FileId, Pct, Shake, TraceOptions};
+pub use options::{Explore, FileId, Pct, Shake, TraceOptions};
 pub use record::{
-    End, Exec, Hold, HoldPoint, Refusal, ScheduleStats, Stream, Task, TaskKind, Trace, Write,
+    Choice, Decision, End, Exec, Hold, HoldPoint, Refusal, ScheduleStats, Stream, Task, TaskKind,
+    Trace, Write,
 };
 pub use running::{Killer, Running};
 pub use spawn::spawn;

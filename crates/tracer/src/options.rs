@@ -79,19 +79,33 @@ pub struct Shake {
 }
 
 /// PCT (Burckhardt, Kothari, Musuvathi, Nagarakatte, ASPLOS 2010) over the stop points of the
-/// run: random priorities per task, `depth - 1` priority drops among `points` stop points, and a
-/// task parked at a stop point until no free task of higher priority can go on (one waiting for
-/// an exit, a read or a futex cannot; one sleeping a fixed time can).
+/// run: random priorities per task, `depth - 1` priority drops among `points` decisions, every
+/// task parked at its stop points (sleeps included), and at each decision, taken once every other
+/// task is parked, blocked on another or gone, the parked task of highest priority let go on.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Pct {
     /// `d`: the depth of bug each run has a stated chance to show (at least 1).
     pub depth: u32,
-    /// `k`: how many stop points the run is expected to have (from an earlier run of the same
-    /// program); the `depth - 1` drops are drawn among them.
+    /// `k`: how many stop points (decisions) the run is expected to have (from an earlier run of
+    /// the same program); the `depth - 1` drops are drawn among them.
     pub points: u64,
-    /// The longest a task stays parked (a safety valve against a task that spins on a flag).
+    /// The longest a task stays parked (a safety valve for what the model misses).
     pub max_park: Duration,
     /// Past this much of the run nothing is parked any more (so a run finishes within its limit).
+    pub budget: Duration,
+}
+
+/// An explored schedule (`grade explore`): the run is ordered as PCT orders it (a task parked at
+/// each stop point, one going on per decision, decisions taken once the run settled), but each
+/// decision is the script's where it has one, else the default (see
+/// [`crate::Decision::default`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Explore {
+    /// The choices that differ from the default: (decision number from 0, task label).
+    pub choices: Vec<(usize, crate::Choice)>,
+    /// The longest a task stays parked (a safety valve).
+    pub max_park: Duration,
+    /// Past this much of the run nothing is parked any more.
     pub budget: Duration,
 }
 
@@ -130,6 +144,8 @@ pub struct TraceOptions {
     pub stderr: Option<FileId>,
     /// Shake the schedule (`None`: never hold a task).
     pub shake: Option<Shake>,
+    /// Follow an explored schedule (it outranks `shake`).
+    pub explore: Option<Explore>,
     /// Stop at connect, bind, kill, tkill, tgkill, pidfd_send_signal, open for writing and the
     /// like, and note those that fail with `EPERM` or `EACCES`.
     pub watch_refusals: bool,
@@ -148,6 +164,7 @@ impl TraceOptions {
             stdout: None,
             stderr: None,
             shake: None,
+            explore: None,
             watch_refusals: false,
             max_write_bytes: 1024 * 1024,
             max_total_bytes: 16 * 1024 * 1024,

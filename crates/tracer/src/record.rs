@@ -137,6 +137,9 @@ pub enum HoldPoint {
     Create,
     /// At its first instruction (the new task is held).
     Start,
+    /// Before a sleep of a fixed time (`nanosleep`, `clock_nanosleep`; ordered schedules only):
+    /// the sleep starts once the task is released.
+    Sleep,
 }
 
 /// One hold of a shaken run.
@@ -205,7 +208,8 @@ pub struct ScheduleStats {
     pub points: u64,
     /// How many times a task was held or parked.
     pub parks: u64,
-    /// How many parks ended by the safety valve (PCT's `max_park`).
+    /// How many decisions were forced: a park ended by the safety valve (`max_park`), or a
+    /// decision taken while a task kept running.
     pub valves: u64,
     /// The run outlived PCT's budget: from then on nothing was parked.
     pub gave_up: bool,
@@ -215,6 +219,42 @@ pub struct ScheduleStats {
     pub depth: u32,
     /// The `k` PCT was given (its change points are drawn among 1..=k); 0 without PCT.
     pub planned_points: u64,
+    /// Every decision of the schedule (PCT's or an explored one), in order: the order of the
+    /// stop points. The same seed, or the same schedule, should give the same list.
+    pub decisions: Vec<Decision>,
+    /// An explored schedule's first decision whose scripted choice was not among its options
+    /// (the run went another way than the one the script was taken from).
+    pub missed: Option<usize>,
+}
+
+/// The task that may go on at a [`Decision`]: a task's label, its place in the tree of
+/// creations (`0` the main process, `2` its second child, `2.1` that one's first).
+pub type Choice = String;
+
+/// One decision of the schedule: with every task of the run parked at a stop point, waiting
+/// for another, or gone, which one goes on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Decision {
+    /// What could go on: the parked tasks by label, in the order of the tree.
+    pub options: Vec<Choice>,
+    /// Where each option was parked (as `at`).
+    pub stops: Vec<String>,
+    /// What went on.
+    pub chosen: Choice,
+    /// Where the chosen task was parked: `w` a write to stdout, `e` to stderr, `c` a creation,
+    /// `s` its start, `z` a sleep, then the number of its stop point (from 1).
+    pub at: String,
+    /// The task that went on last, when it was parked here (then choosing another preempts it).
+    pub current: Option<Choice>,
+    /// What an explored schedule takes here when it says nothing: a task passed over while
+    /// others went on to 20 sleeps in a row (a poll loop that sleeps must not starve it), else
+    /// `current`, else the first option.
+    pub default: Choice,
+    /// `current` was parked here and another was chosen: a preemption.
+    pub preempts: bool,
+    /// Taken without the tasks settling (one kept running past the valve, or a park outlived
+    /// its limit): its timing, not the schedule, decided what came before it.
+    pub forced: bool,
 }
 
 impl Trace {

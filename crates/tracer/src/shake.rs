@@ -47,6 +47,12 @@ impl Dice {
             .wrapping_add(self.children.wrapping_mul(0x9e37_79b9_7f4a_7c15))))
     }
 
+    /// How many children this stream gave (right after [`Dice::child`]: the new child's rank
+    /// among them, from 1).
+    pub(crate) fn rank(&self) -> u64 {
+        self.children
+    }
+
     fn next(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
         mix(self.state)
@@ -169,6 +175,8 @@ pub(crate) fn chance_at(
         crate::record::HoldPoint::Write => (shake.chance, 0.0),
         crate::record::HoldPoint::Start => (shake.start_chance, 0.5),
         crate::record::HoldPoint::Create => (shake.create_chance, 0.0),
+        // Random holds never stop at sleeps.
+        crate::record::HoldPoint::Sleep => (0.0, 0.0),
     }
 }
 

@@ -32,7 +32,9 @@ type Started = (i32, Child);
 /// Errors: `Refused` when this system will not let us trace (run untraced and say so),
 /// `NotFound` / `Spawn` when the program cannot be started, `Os` otherwise.
 pub fn spawn(mut cmd: Command, opts: &TraceOptions) -> Result<Running, TraceError> {
-    let filters = Filters::build(opts.watch_refusals)?;
+    // An ordered schedule stops tasks at their sleeps too.
+    let ordered = opts.explore.is_some() || opts.shake.is_some_and(|s| s.pct.is_some());
+    let filters = Filters::build(opts.watch_refusals, ordered)?;
     // SAFETY: the hook only makes raw system calls (ptrace, prctl, seccomp) on filters compiled
     // before the fork; it allocates nothing and takes no lock.
     unsafe {

@@ -33,10 +33,28 @@ pub(crate) struct Live {
     /// Waiting for the initial SIGSTOP of a new tracee.
     pub(crate) awaiting_start: bool,
     /// Its process, or one it descends from within the run, wrote to stdout or stderr before
-    /// it was created: it is part of the program proper, not of a launcher.
+    /// it was created, or a task running the same program image did: it is part of the program
+    /// proper, not of a launcher.
     pub(crate) in_program: bool,
+    /// The program image it runs: the number of the exec it comes from (a fork or clone keeps
+    /// its creator's; an exec makes a new one).
+    pub(crate) image: u64,
     /// The call whose return is awaited.
     pub(crate) pending: Option<Pending>,
+    /// Its name in the schedule: its place in the tree of creations (`0` the main process, `2`
+    /// its second child, `2.1` that one's first), the same in every run of the same program.
+    pub(crate) label: String,
+    /// How many stop points of the program proper it reached so far.
+    pub(crate) stops: u32,
+}
+
+/// The label of the `rank`-th task (from 1) created by the task labelled `creator`.
+fn child_label(creator: &str, rank: u64) -> String {
+    if creator == "0" {
+        rank.to_string()
+    } else {
+        format!("{creator}.{rank}")
+    }
 }
 
 /// Every task of the run.
@@ -46,10 +64,20 @@ pub(crate) struct Table {
     live: HashMap<i32, Live>,
     /// New tracees whose initial stop came before their creator's event.
     early: HashSet<i32>,
+    /// Execs seen so far (the last image's number).
+    images: u64,
+    /// The main process's pid and the image it runs now.
+    main: Option<i32>,
+    main_image: Option<u64>,
+    /// Tasks running the main process's image count as the program's from the start (ordered
+    /// schedules: their stop points must not depend on who printed first).
+    pub(crate) main_image_counts: bool,
 }
 
 impl Table {
     pub(crate) fn add_main(&mut self, pid: i32, at: Duration, dice: Dice, comm: Option<String>) {
+        self.main = Some(pid);
+        self.main_image = Some(0);
         self.records.push(Task {
             tid: pid,
             tgid: pid,
@@ -70,7 +98,10 @@ impl Table {
                 dice,
                 awaiting_start: false,
                 in_program: false,
+                image: 0,
                 pending: None,
+                label: "0".to_string(),
+                stops: 0,
             },
         );
     }
@@ -84,7 +115,7 @@ impl Table {
         kind: TaskKind,
         at: Duration,
     ) -> bool {
-        let (tgid, dice, comm, in_program) = match self.live.get_mut(&creator) {
+        let (tgid, dice, comm, in_program, label, image) = match self.live.get_mut(&creator) {
             Some(c) => {
                 let comm = self.records[c.record].comm.clone();
                 let tgid = if kind == TaskKind::Thread {
@@ -92,9 +123,18 @@ impl Table {
                 } else {
                     tid
                 };
-                (tgid, c.dice.child(), comm, c.in_program)
+                let dice = c.dice.child();
+                let label = child_label(&c.label, c.dice.rank());
+                (tgid, dice, comm, c.in_program, label, c.image)
             }
-            None => (tid, Dice::root(tid as u64), None, false),
+            None => (
+                tid,
+                Dice::root(tid as u64),
+                None,
+                false,
+                format!("?{tid}"),
+                u64::MAX,
+            ),
         };
         self.records.push(Task {
             tid,
@@ -117,7 +157,10 @@ impl Table {
                 dice,
                 awaiting_start: !started,
                 in_program,
+                image,
                 pending: None,
+                label,
+                stops: 0,
             },
         );
         started
@@ -161,7 +204,10 @@ impl Table {
                 dice: Dice::root(tid as u64),
                 awaiting_start: false,
                 in_program: false,
+                image: u64::MAX,
                 pending: None,
+                label: format!("?{tid}"),
+                stops: 0,
             },
         );
     }
@@ -170,20 +216,57 @@ impl Table {
         self.live.get_mut(&tid)
     }
 
-    /// Every live task of process `tgid` is part of the program from now on.
+    /// Every live task of process `tgid`, and every live task running the same program image
+    /// (forked from the same exec: a multiprocessing sibling that has not printed yet), is part
+    /// of the program from now on.
     pub(crate) fn mark_in_program(&mut self, tgid: i32) {
-        for l in self.live.values_mut().filter(|l| l.tgid == tgid) {
+        let images: HashSet<u64> = self
+            .live
+            .values()
+            .filter(|l| l.tgid == tgid && l.image != u64::MAX)
+            .map(|l| l.image)
+            .collect();
+        for l in self
+            .live
+            .values_mut()
+            .filter(|l| l.tgid == tgid || images.contains(&l.image))
+        {
             l.in_program = true;
         }
     }
 
-    /// Every live task not in `parked`, with its stream of draws.
-    pub(crate) fn free_streams(&mut self, parked: &[i32]) -> Vec<(i32, Option<&mut Dice>)> {
+    /// Every live task not in `parked`: its tid, its process id, whether it is part of the
+    /// program proper.
+    pub(crate) fn free(&self, parked: &[i32]) -> Vec<(i32, i32, bool)> {
         self.live
-            .iter_mut()
+            .iter()
             .filter(|(t, _)| !parked.contains(t))
-            .map(|(t, l)| (*t, Some(&mut l.dice)))
+            .map(|(t, l)| (*t, l.tgid, self.is_program(l)))
             .collect()
+    }
+
+    /// Whether task `tid` is part of the program proper: it, its process or one it descends
+    /// from printed (see [`Live::in_program`]), or, under an ordered schedule, it runs the main
+    /// process's program image (a fork of the command itself, as multiprocessing's children
+    /// are, before any of them printed: whether it is would otherwise depend on which printed
+    /// first). A launcher's helpers (forked, then exec'd) are not; after the main process
+    /// exec'd the program, the launcher's image is no longer the main one.
+    pub(crate) fn in_program(&self, tid: i32) -> bool {
+        self.live.get(&tid).is_some_and(|l| self.is_program(l))
+    }
+
+    fn is_program(&self, l: &Live) -> bool {
+        l.in_program
+            || (self.main_image_counts && l.image != u64::MAX && Some(l.image) == self.main_image)
+    }
+
+    /// How many live tasks each process has.
+    pub(crate) fn group_sizes(&self) -> HashMap<i32, usize> {
+        let mut sizes = HashMap::new();
+        for l in self.live.values() {
+            *sizes.entry(l.tgid).or_insert(0) += 1;
+        }
+        sizes
     }
 
     pub(crate) fn is_live(&self, tid: i32) -> bool {
@@ -220,6 +303,14 @@ impl Table {
             let rec = &mut self.records[moved.record];
             rec.tid = tid;
             self.live.insert(tid, moved);
+        }
+        self.images += 1;
+        let image = self.images;
+        if let Some(l) = self.live.get_mut(&tid) {
+            l.image = image;
+        }
+        if self.main == Some(tid) {
+            self.main_image = Some(image);
         }
         if let Some(rec) = self.record_mut(tid) {
             rec.execs.push(exec);

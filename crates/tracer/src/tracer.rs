@@ -42,10 +42,12 @@ impl Tracer {
         main_pid: i32,
     ) -> Tracer {
         let mut table = Table::default();
+        table.main_image_counts =
+            opts.explore.is_some() || opts.shake.is_some_and(|s| s.pct.is_some());
         let dice = Dice::root(crate::schedule::stream_seed(opts.shake));
         let at = opts.start.elapsed();
         table.add_main(main_pid, at, dice, proc_info::comm(main_pid));
-        let schedule = Scheduler::new(opts.shake, opts.start);
+        let schedule = Scheduler::new(opts.shake, opts.explore.as_ref(), opts.start);
         let mut tracer = Tracer {
             opts,
             streams,
@@ -71,12 +73,18 @@ impl Tracer {
     pub(crate) fn run(mut self) -> Result<Trace, TraceError> {
         self.resume(self.main_pid, Resume::Cont(0));
         loop {
-            for (tid, how) in self.schedule.due(&mut self.table, Instant::now()) {
-                self.resume(tid, how);
-            }
             match sys::wait_any(self.schedule.pending()) {
                 Ok(Some((pid, status))) => self.on_status(pid, status),
-                Ok(None) => std::thread::sleep(self.schedule.next_look(Instant::now())),
+                // Every stop served: the schedule may decide (it sees the run as it is).
+                Ok(None) => {
+                    let due = self.schedule.due(&mut self.table, Instant::now());
+                    if due.is_empty() {
+                        std::thread::sleep(self.schedule.next_look(Instant::now()));
+                    }
+                    for (tid, how) in due {
+                        self.resume(tid, how);
+                    }
+                }
                 Err(Errno::EINTR) => {}
                 // No child or tracee of this thread is left.
                 Err(Errno::ECHILD) => break,
@@ -110,10 +118,8 @@ impl Tracer {
     /// Resumes now, or when the schedule lets it go on.
     fn resume_or_hold(&mut self, tid: i32, how: Resume, point: HoldPoint) {
         // Creations outside the program proper (a launcher's) are no stop points.
-        let stop_point = self
-            .table
-            .live(tid)
-            .is_some_and(|live| point == HoldPoint::Write || live.in_program);
+        let stop_point =
+            self.table.is_live(tid) && (point == HoldPoint::Write || self.table.in_program(tid));
         if !stop_point {
             self.resume(tid, how);
             return;
@@ -318,6 +324,11 @@ impl Tracer {
             self.resume(pid, Resume::Cont(0));
             return;
         };
+        // A sleep (stopped at only under an ordered schedule): it starts once the task is let go.
+        if crate::filter::SLEEP_CALLS.contains(&nr) {
+            self.resume_or_hold(pid, Resume::Cont(0), HoldPoint::Sleep);
+            return;
+        }
         let pending = calls::on_entry(
             pid,
             nr,

@@ -120,7 +120,7 @@ impl DurationRule {
         // The slack is a time of the spec's like any other: it scales with the run's times, down
         // to the trace's own noise (a stop's latency on a loaded machine), which does not scale.
         let slack = (self.slack? * ctx.params.time_scale()).max(TRACE_NOISE);
-        if measured && ctx.run.shake_seed.is_none() && printed < span - ROUNDING - slack {
+        if measured && !ctx.run.shaken() && printed < span - ROUNDING - slack {
             return Some(say!(
                 "duration-shorter",
                 line = l.quote(),

@@ -141,6 +141,14 @@ impl Job<'_> {
         for run in 1..=runs {
             progress(Progress::Started { run, runs, passed });
             cfg.shake = plan.shake(run);
+            if let Some(choices) = &self.opts.schedule {
+                cfg.shake = None;
+                cfg.explore = Some(tracer::Explore {
+                    choices: choices.clone(),
+                    max_park: shaking::MAX_PARK,
+                    budget: self.opts.timeout / 2,
+                });
+            }
             let mut outcome = run_once(&cfg, run)?;
             carry_refusal(&mut outcome, &mut refused, &mut cfg);
             // A run passes when it fails no guaranteed check; likely ones need all the runs.

@@ -47,6 +47,10 @@ pub struct GradeOptions {
     /// PCT's `k`, fixed (`--points`: a replay gives the failing run's); learned from the runs
     /// when `None`.
     pub points: Option<u64>,
+    /// Order every run's stop points by this explored schedule (`--schedule`, from `grade
+    /// explore`): the choices that differ from the default, by decision number. It outranks
+    /// `shake` and `seed`.
+    pub schedule: Option<Vec<(usize, tracer::Choice)>>,
     /// Run until PCT's bound says a bug of depth at most `depth` would have shown with this
     /// probability (`--confidence`), `runs` being the ceiling.
     pub confidence: Option<f64>,
@@ -80,6 +84,7 @@ impl Default for GradeOptions {
             scheduler: crate::shaking::Scheduler::Pct,
             depth: 2,
             points: None,
+            schedule: None,
             confidence: None,
             stdout: StdoutKind::Pty,
             fence: Some(GradeFence::default()),

@@ -66,6 +66,8 @@ pub(super) struct Attributed {
     pub(super) advice: Vec<String>,
     pub(super) refused: Vec<String>,
     pub(super) schedule: ScheduleStats,
+    /// Where the shaking held tasks.
+    pub(super) holds: Vec<tracer::Hold>,
 }
 
 /// What the tracer left of a run that started `tracing` (`traced`: a trace was due) and whose
@@ -91,6 +93,7 @@ pub(super) fn attribute(
     let mut got = Attributed {
         tracing,
         schedule: trace.schedule.clone(),
+        holds: trace.holds.clone(),
         tasks: tasks(&trace),
         refused: fenced::refusals(&trace),
         ..Attributed::default()

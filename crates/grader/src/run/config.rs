@@ -36,6 +36,8 @@ pub struct RunConfig {
     pub trace: bool,
     /// Shake the traced run's schedule with these holds.
     pub shake: Option<tracer::Shake>,
+    /// Order the traced run's stop points by this explored schedule (it outranks `shake`).
+    pub explore: Option<tracer::Explore>,
     /// What the port's stdout is.
     pub stdout: StdoutKind,
 }
@@ -66,6 +68,7 @@ impl RunConfig {
             pair_after: None,
             trace: true,
             shake: None,
+            explore: None,
             stdout: StdoutKind::Pty,
         }
     }

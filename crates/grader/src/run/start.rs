@@ -74,6 +74,7 @@ pub(super) fn start(
     if cfg.trace {
         let mut opts = TraceOptions::new(start);
         opts.shake = cfg.shake;
+        opts.explore = cfg.explore.clone();
         // A fenced run's refused escapes become notes in the report.
         opts.watch_refusals = fence.is_some();
         // Enough to account for every byte the output limit lets through, and a little more.

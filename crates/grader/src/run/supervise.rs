@@ -190,7 +190,21 @@ impl Supervisor {
             output_limit_hit: watched.output_limit_hit,
             left_behind: stopped.left_behind,
             elapsed: watched.elapsed,
-            shake_seed: cfg.shake.map(|s| s.seed).filter(|_| traced.tracing.is_on()),
+            shake_seed: cfg
+                .shake
+                .map(|s| s.seed)
+                .filter(|_| traced.tracing.is_on() && cfg.explore.is_none()),
+            // The choices that differ from the defaults: what replays this run's order.
+            explored: cfg
+                .explore
+                .as_ref()
+                .map(|_| {
+                    super::schedule::schedule_string(&super::schedule::deviations(
+                        &traced.schedule.decisions,
+                    ))
+                })
+                .filter(|_| traced.tracing.is_on()),
+            holds: traced.holds,
             tracing: traced.tracing,
             tasks: traced.tasks,
             schedule: traced.schedule,

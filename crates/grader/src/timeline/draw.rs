@@ -182,6 +182,7 @@ impl<'t, 'a> Canvas<'t, 'a> {
                 HoldPoint::Write => "picture-hold-write",
                 HoldPoint::Create => "picture-hold-create",
                 HoldPoint::Start => "picture-hold-start",
+                HoldPoint::Sleep => "picture-hold-sleep",
             };
             let title = i18n::tr!(
                 lang,

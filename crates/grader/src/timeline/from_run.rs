@@ -3,8 +3,8 @@
 //!
 //! A traced run is drawn from what its outcome keeps of the trace: every task (pid, tid, the
 //! process that created it, process or thread, its life, its execs) and each line's writer.
-//! The outcome keeps neither the tasks' names nor how each but the main process ended, nor the
-//! holds of a shaken run: those a picture of a graded run lacks. An untraced run is drawn with
+//! The outcome keeps neither the tasks' names nor how each but the main process ended: those a
+//! picture of a graded run lacks. A shaken run's holds are drawn: where the scheduler held whom. An untraced run is drawn with
 //! its main process alone, every line on its lane at its arrival.
 
 use std::collections::BTreeSet;
@@ -61,6 +61,13 @@ pub fn run_timeline(spec: &Spec, report: &Report, run: &RunOutcome, standalone: 
     let mut notes = Vec::new();
     if let Some(seed) = run.shake_seed {
         notes.push(i18n::tr!(lang, "picture-shaken", seed = seed));
+    }
+    if let Some(schedule) = &run.explored {
+        notes.push(i18n::tr!(
+            lang,
+            "picture-explored",
+            schedule = schedule.as_str()
+        ));
     }
     if !run.tracing.is_on() {
         notes.push(i18n::tr(lang, "picture-untraced"));
@@ -143,7 +150,13 @@ fn trace_of(run: &RunOutcome) -> Trace {
         tasks,
         writes: Vec::new(),
         shake: None,
-        holds: Vec::new(),
+        // Where the scheduler held whom (a hold of a task the outcome does not keep is not
+        // drawn: it has no lane).
+        holds: if run.tracing.is_on() {
+            run.holds.clone()
+        } else {
+            Vec::new()
+        },
         ..Trace::default()
     }
 }

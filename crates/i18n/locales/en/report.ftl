@@ -51,6 +51,7 @@ facts-tracing-on = on
 facts-tracing-off = off
 facts-shaken = ; shaken runs: { $runs }
 facts-shaken-run = { $run } (seed { $seed })
+facts-explored-run = { $run } (schedule { $schedule })
 # The HTML page of a report.
 html-summary = { $passed } of { $total } checks passed, { $failed } failed, { $unreached } not reached, { $unchecked } not checked, over { $runs ->
     [one] { $runs } run
@@ -98,5 +99,5 @@ facts-tracing-incomplete = incomplete in { $count } run(s): { $why }
 # What the runs scheduled by PCT covered (coverage.rs).
 coverage = schedule: PCT in { $runs } run(s) ({ $runs_at_depth } of them at depth { $depth }), n = { $tasks } tasks, k = { $points } stop points: a run at depth { $depth } shows a given ordering bug of depth <= { $depth } with probability >= 1/(n*k^(d-1)) = { $per_run }; at least one of these runs showed it, with probability >= { $at_least_once } (a bug of depth 1: >= { $depth_one })
 coverage-more = {" "}(0.99 needs about { $runs } runs by PCT: --confidence 0.99)
-coverage-cut = {" "}({ $valves } park(s) cut short by the valve (2.5 s, or 0.2 s of tasks above spinning), { $over } run(s) over budget: the bound assumes neither)
+coverage-cut = {" "}({ $valves } decision(s) forced by a valve (a task running on for 300 ms of CPU, or a park of 10 s), { $over } run(s) over budget: the bound assumes neither)
 report-verdict = { $verdict }: { $summary }

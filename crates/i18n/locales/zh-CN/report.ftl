@@ -33,6 +33,7 @@ facts-tracing-on = 开
 facts-tracing-off = 关
 facts-shaken = ；被扰动的运行：{ $runs }
 facts-shaken-run = 第 { $run } 次（种子 { $seed }）
+facts-explored-run = 第 { $run } 次（调度 { $schedule }）
 html-summary = { $runs } 次运行（时间缩放 { $scale }）中，{ $total } 项检查有 { $passed } 项通过，{ $failed } 项未通过，{ $unreached } 项未触及，{ $unchecked } 项未检查
 html-head-result = 结果
 html-head-check = 检查
@@ -68,5 +69,5 @@ facts-tracing-incomplete = 有 { $count } 次运行不完整：{ $why }
 # PCT 调度的运行覆盖了什么。
 coverage = 调度：{ $runs } 次运行由 PCT 调度（其中 { $runs_at_depth } 次深度为 { $depth }），n = { $tasks } 个任务，k = { $points } 个停顿点：一次深度为 { $depth } 的运行揭示某个深度不超过 { $depth } 的顺序错误的概率 >= 1/(n*k^(d-1)) = { $per_run }；这些运行中至少有一次揭示它的概率 >= { $at_least_once }（深度为 1 的错误：>= { $depth_one }）
 coverage-more = （要达到 0.99，PCT 大约需要 { $runs } 次运行：--confidence 0.99）
-coverage-cut = （有 { $valves } 次停顿被安全阀提前结束（2.5 秒，或有任务空转超过 0.2 秒），{ $over } 次运行超出预算：上面的界限假定两者都没有发生）
+coverage-cut = （有 { $valves } 个决定由安全阀强制做出（某任务持续运行了 300 毫秒 CPU 时间，或某次停放达到 10 秒），{ $over } 次运行超出预算：上面的界限假定两者都没有发生）
 report-verdict = { $verdict }：{ $summary }

@@ -13,9 +13,11 @@ pub(crate) enum Activity {
     Running,
     /// Asleep for a fixed time (`nanosleep` and the like): it goes on by itself once it ends.
     Sleeping,
-    /// Blocked until another task acts (a wait, a read, a futex, a vfork), stopped for good, a
-    /// zombie, or gone.
+    /// Blocked until another task acts (a wait, a read, a futex, a vfork), stopped for good, or
+    /// gone.
     Waiting,
+    /// Ended, not reaped yet.
+    Zombie,
 }
 
 /// The calls a task sleeps in for a fixed time (x86_64 and aarch64 numbers from libc).
@@ -45,11 +47,32 @@ fn is_sleep(nr: i64, args: &[u64]) -> bool {
     false
 }
 
+/// The calls a vfork parent sits in until its child execs or exits.
+fn is_vfork(nr: i64) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if nr == libc::SYS_vfork {
+            return true;
+        }
+    }
+    nr == libc::SYS_clone || nr == libc::SYS_clone3
+}
+
 /// The state letter of `/proc/TID/stat` (after the name, which may hold spaces and parentheses).
 fn state(tid: i32) -> Option<u8> {
     let stat = std::fs::read(format!("/proc/{tid}/stat")).ok()?;
     let close = stat.iter().rposition(|&b| b == b')')?;
     stat.get(close + 2).copied()
+}
+
+/// The CPU time task `tid` used so far, in clock ticks (`utime + stime` of `/proc/TID/stat`).
+pub(crate) fn cpu_ticks(tid: i32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{tid}/stat")).ok()?;
+    let mut rest = stat[stat.rfind(')')? + 1..].split_whitespace();
+    // Fields 14 and 15 of the line, 12th and 13th after the name.
+    let utime: u64 = rest.nth(11)?.parse().ok()?;
+    let stime: u64 = rest.next()?.parse().ok()?;
+    Some(utime + stime)
 }
 
 /// The call a sleeping task sits in and its arguments: `/proc/TID/syscall` is
@@ -66,15 +89,36 @@ fn syscall(tid: i32) -> Option<(i64, Vec<u64>)> {
 }
 
 /// What task `tid` is doing now.
+#[cfg(test)]
 pub(crate) fn activity(tid: i32) -> Activity {
-    match state(tid) {
-        // Gone, a zombie, or dead.
-        None | Some(b'Z' | b'X' | b'x') => Activity::Waiting,
+    observe(tid).0
+}
+
+/// What task `tid` is doing now, and the call it is blocked in (-1 when none). The state and
+/// the call are two reads: a task blocked at the first and past the second is moving (running).
+pub(crate) fn observe(tid: i32) -> (Activity, i64) {
+    let before = state(tid);
+    let call = match before {
+        Some(b'S' | b'I' | b'D') => syscall(tid),
+        _ => None,
+    };
+    if call.is_some() && state(tid) != before {
+        return (Activity::Running, -1);
+    }
+    let nr = call.as_ref().map_or(-1, |c| c.0);
+    let a = match before {
+        Some(b'Z') => Activity::Zombie,
+        // Gone, or dead.
+        None | Some(b'X' | b'x') => Activity::Waiting,
         // Stopped by a signal (group-stop): nothing goes on until someone continues it.
         Some(b'T') => Activity::Waiting,
-        // Uninterruptible: a vfork parent waiting for its child, or a short disk wait.
-        Some(b'D') => Activity::Waiting,
-        Some(b'S' | b'I') => match syscall(tid) {
+        // Uninterruptible: a vfork parent waits for its child (in the call that made it); any
+        // other (a page fault, a short disk wait) goes on by itself.
+        Some(b'D') => match call {
+            Some((nr, _)) if is_vfork(nr) => Activity::Waiting,
+            _ => Activity::Running,
+        },
+        Some(b'S' | b'I') => match call {
             Some((nr, args)) if nr >= 0 && is_sleep(nr, &args) => Activity::Sleeping,
             Some((nr, _)) if nr >= 0 => Activity::Waiting,
             // Between calls (a page fault, a signal): it goes on.
@@ -82,7 +126,8 @@ pub(crate) fn activity(tid: i32) -> Activity {
         },
         // Running, or in a ptrace stop the tracer is about to serve.
         Some(_) => Activity::Running,
-    }
+    };
+    (a, nr)
 }
 
 #[cfg(test)]
@@ -117,6 +162,21 @@ mod tests {
         let _ = sleeper.wait();
         let _ = reader.wait();
         assert_eq!(activity(s), Activity::Waiting, "a reaped task is gone");
+        assert_eq!(activity(-1), Activity::Waiting);
+    }
+
+    #[test]
+    fn cpu_ticks_grow_as_a_task_computes() {
+        // SAFETY: gettid takes nothing and cannot fail.
+        let me = unsafe { libc::gettid() };
+        let before = cpu_ticks(me).expect("our own stat");
+        let t0 = std::time::Instant::now();
+        let mut x = 0u64;
+        while t0.elapsed() < std::time::Duration::from_millis(60) {
+            x = std::hint::black_box(x.wrapping_add(1));
+        }
+        assert!(cpu_ticks(me).is_some_and(|after| after >= before));
+        assert_eq!(cpu_ticks(-1), None);
     }
 
     #[test]

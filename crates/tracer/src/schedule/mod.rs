@@ -1,20 +1,28 @@
-//! Who goes on at a stop point: the tracer asks the schedule at every stop point of the program
+//! Who goes on at a stop point: the tracer tells the schedule of every stop point of the program
 //! (a write to stdout or stderr, a task's start, a creation), and the schedule answers with the
 //! tasks to resume now. Unshaken: every task at once. Shaken with random holds: a task held for a
-//! seeded random time. Shaken with PCT ([`pct`]): parked until it is the task of highest priority
-//! that can go on.
+//! seeded random time. Ordered ([`ordered`]), by PCT ([`pct`]) or by an explored schedule
+//! ([`script`]): parked until a decision lets it go on.
 
 mod kernel;
+mod ordered;
 mod pct;
+mod script;
 
 use std::time::{Duration, Instant};
 
-use crate::options::Shake;
+use crate::options::{Explore, Shake};
 use crate::record::{Hold, HoldPoint, ScheduleStats};
 use crate::shake::{Holds, Resume};
 use crate::tasks::Table;
 
-use pct::{LOOK_EVERY, PctState, Release};
+use ordered::{Free, Ordered, Parked, Policy, Release};
+use pct::PctState;
+use script::ScriptState;
+
+/// How long the loop sleeps, when nothing is to be served, before it looks at the parked tasks
+/// again (the free tasks' states settle meanwhile).
+const LOOK_EVERY: Duration = Duration::from_micros(300);
 
 /// The seed of the tasks' streams: the shake's, but for PCT the same for an even seed and the
 /// odd one above it (whose run reverses the priorities drawn from these streams).
@@ -26,33 +34,63 @@ pub(crate) fn stream_seed(shake: Option<Shake>) -> u64 {
     }
 }
 
+/// The letter of a stop point in a decision's `at`.
+fn point_letter(point: HoldPoint) -> char {
+    match point {
+        HoldPoint::Write => 'w',
+        HoldPoint::Create => 'c',
+        HoldPoint::Start => 's',
+        HoldPoint::Sleep => 'z',
+    }
+}
+
 /// The schedule of one run.
 #[derive(Debug)]
 pub(crate) struct Scheduler {
     shake: Option<Shake>,
     start: Instant,
     random: Holds,
-    pct: Option<PctState>,
+    ordered: Option<Ordered>,
     log: Vec<Hold>,
     stats: ScheduleStats,
-    /// When free tasks were last looked at (a parked task is looked at every `LOOK_EVERY`).
-    looked: Option<Instant>,
     /// Set by [`Scheduler::release_all`]: every later stop point goes on at once.
     stopped: bool,
 }
 
 impl Scheduler {
-    pub(crate) fn new(shake: Option<Shake>, start: Instant) -> Scheduler {
-        let pct = shake.and_then(|s| s.pct.map(|p| PctState::new(s.seed, p, start)));
+    pub(crate) fn new(shake: Option<Shake>, explore: Option<&Explore>, start: Instant) -> Self {
+        let ordered = match (explore, shake.and_then(|s| s.pct.map(|p| (s.seed, p)))) {
+            (Some(e), _) => Some(Ordered::new(
+                Policy::Script(ScriptState::new(&e.choices)),
+                e.max_park,
+                e.budget,
+                start,
+            )),
+            (None, Some((seed, p))) => Some(Ordered::new(
+                Policy::Pct(PctState::new(seed, p)),
+                p.max_park,
+                p.budget,
+                start,
+            )),
+            (None, None) => None,
+        };
         Scheduler {
-            shake,
+            shake: if explore.is_some() { None } else { shake },
             start,
             random: Holds::default(),
-            pct,
+            ordered,
             log: Vec::new(),
             stats: ScheduleStats::default(),
-            looked: None,
             stopped: false,
+        }
+    }
+
+    fn hold(&self, tid: i32, p: &Parked, now: Instant) -> Hold {
+        Hold {
+            tid,
+            at: p.since.saturating_duration_since(self.start),
+            duration: now.saturating_duration_since(p.since),
+            point: p.point,
         }
     }
 
@@ -69,26 +107,19 @@ impl Scheduler {
                 h.duration = h.duration.min(at.saturating_sub(h.at));
             }
         }
-        if let Some(pct) = &mut self.pct {
-            let parked: Vec<i32> = pct.parked.keys().copied().collect();
-            for tid in parked {
-                if let Some(p) = pct.parked.get(&tid).copied() {
-                    self.log.push(Hold {
-                        tid,
-                        at: p.since.saturating_duration_since(self.start),
-                        duration: now.saturating_duration_since(p.since),
-                        point: p.point,
-                    });
-                    out.push((tid, p.how));
-                }
-                pct.forget(tid);
-            }
+        let ended = match &mut self.ordered {
+            Some(o) => o.take_all(Release::Budget),
+            None => Vec::new(),
+        };
+        for (tid, p, _) in ended {
+            self.log.push(self.hold(tid, &p, now));
+            out.push((tid, p.how));
         }
         out
     }
 
-    /// Task `tid` stopped at a stop point of the program proper; `dice` is its stream. Returns
-    /// the tasks to resume now.
+    /// Task `tid` stopped at a stop point of the program proper. Returns the tasks to resume
+    /// now (an ordered schedule decides later, in [`Scheduler::due`], once the run settled).
     pub(crate) fn arrive(
         &mut self,
         table: &mut Table,
@@ -98,18 +129,44 @@ impl Scheduler {
     ) -> Vec<(i32, Resume)> {
         self.stats.points += 1;
         let now = Instant::now();
-        let Some(shake) = self.shake.filter(|_| !self.stopped) else {
+        if self.stopped {
             return vec![(tid, how)];
-        };
-        if let Some(pct) = &mut self.pct {
-            if pct.gave_up {
+        }
+        if let Some(o) = &mut self.ordered {
+            if o.gave_up {
                 return vec![(tid, how)];
             }
-            pct.arrive(tid, how, point, table.live(tid).map(|l| &mut l.dice), now);
+            let live = table.live(tid);
+            let (label, at, dice) = match live {
+                Some(l) => {
+                    l.stops += 1;
+                    let to_stderr = matches!(
+                        l.pending,
+                        Some(crate::tasks::Pending::Write {
+                            stream: crate::record::Stream::Stderr,
+                            ..
+                        })
+                    );
+                    let letter = if to_stderr { 'e' } else { point_letter(point) };
+                    let at = format!("{letter}{}", l.stops);
+                    (l.label.clone(), at, Some(&mut l.dice))
+                }
+                None => (format!("?{tid}"), String::new(), None),
+            };
+            let parked = Parked {
+                label,
+                at,
+                how,
+                since: now,
+                point,
+            };
+            o.arrive(tid, parked, dice);
             self.stats.parks += 1;
-            self.looked = None;
-            return self.due(table, now);
+            return Vec::new();
         }
+        let Some(shake) = self.shake else {
+            return vec![(tid, how)];
+        };
         let (chance, min_part) = crate::shake::chance_at(&shake, point);
         let held = table
             .live(tid)
@@ -130,38 +187,33 @@ impl Scheduler {
         }
     }
 
-    /// The holds that end by `now`.
+    /// The holds that end by `now`. For an ordered schedule, call it only when every stop the
+    /// tracer has to serve was served (a decision then sees the run as it is).
     pub(crate) fn due(&mut self, table: &mut Table, now: Instant) -> Vec<(i32, Resume)> {
-        let Some(pct) = &mut self.pct else {
+        let Some(o) = &mut self.ordered else {
             return self.random.take_due(now);
         };
-        if pct.parked.is_empty() {
+        if o.parked.is_empty() {
             return Vec::new();
         }
-        if self
-            .looked
-            .is_some_and(|t| now.saturating_duration_since(t) < LOOK_EVERY)
-            && pct.next_deadline().is_some_and(|d| d > now)
-        {
-            return Vec::new();
-        }
-        self.looked = Some(now);
-        let parked: Vec<i32> = pct.parked.keys().copied().collect();
-        let free = table.free_streams(&parked);
-        let ended = pct.due(now, free);
+        let parked: Vec<i32> = o.parked.keys().copied().collect();
+        let sizes = table.group_sizes();
+        let free: Vec<Free> = table
+            .free(&parked)
+            .into_iter()
+            .map(|(tid, tgid, in_program)| Free {
+                tid,
+                group_alive: sizes.get(&tgid).is_some_and(|&n| n > 1),
+                in_program,
+            })
+            .collect();
+        let ended = o.due(now, &free);
         let mut out = Vec::with_capacity(ended.len());
         for (tid, p, why) in ended {
-            match why {
-                Release::Valve | Release::Spin => self.stats.valves += 1,
-                Release::Budget => self.stats.gave_up = true,
-                Release::Turn => {}
+            if why == Release::Budget {
+                self.stats.gave_up = true;
             }
-            self.log.push(Hold {
-                tid,
-                at: p.since.saturating_duration_since(self.start),
-                duration: now.saturating_duration_since(p.since),
-                point: p.point,
-            });
+            self.log.push(self.hold(tid, &p, now));
             out.push((tid, p.how));
         }
         out
@@ -169,16 +221,18 @@ impl Scheduler {
 
     /// Whether a task is held now.
     pub(crate) fn pending(&self) -> bool {
-        match &self.pct {
-            Some(p) => !p.parked.is_empty(),
+        match &self.ordered {
+            Some(o) => !o.parked.is_empty(),
             None => self.random.pending(),
         }
     }
 
     /// How long the loop may sleep before it asks [`Scheduler::due`] again.
     pub(crate) fn next_look(&self, now: Instant) -> Duration {
-        match &self.pct {
-            Some(_) => LOOK_EVERY,
+        match &self.ordered {
+            Some(o) => o.next_deadline().map_or(LOOK_EVERY, |d| {
+                d.saturating_duration_since(now).min(LOOK_EVERY)
+            }),
             // Never past LOOK_EVERY: the other tasks' stops must be served while one is held
             // (sleeping to the hold's end froze them all, and a main process's end with them).
             None => self.random.next_due().map_or(LOOK_EVERY, |d| {
@@ -190,27 +244,30 @@ impl Scheduler {
     /// A task is gone: it is held no more.
     pub(crate) fn forget(&mut self, tid: i32) {
         self.random.forget(tid);
-        if let Some(p) = &mut self.pct {
-            if let Some(parked) = p.parked.get(&tid).copied() {
-                self.log.push(Hold {
-                    tid,
-                    at: parked.since.saturating_duration_since(self.start),
-                    duration: parked.since.elapsed(),
-                    point: parked.point,
-                });
-            }
-            p.forget(tid);
+        let parked = self.ordered.as_mut().and_then(|o| {
+            let p = o.parked.get(&tid).cloned();
+            o.forget(tid);
+            p
+        });
+        if let Some(p) = parked {
+            self.log.push(self.hold(tid, &p, Instant::now()));
         }
-        self.looked = None;
     }
 
     /// The holds, in order of their start, and the run's figures.
     pub(crate) fn finish(mut self) -> (Vec<Hold>, ScheduleStats) {
         self.log.sort_by_key(|h| h.at);
-        if let Some(p) = &self.pct {
-            self.stats.change_points = p.change_points().to_vec();
-            self.stats.depth = p.depth();
-            self.stats.planned_points = p.planned_points();
+        if let Some(o) = self.ordered {
+            self.stats.valves = o.decisions.iter().filter(|d| d.forced).count() as u64;
+            self.stats.decisions = o.decisions;
+            match o.policy {
+                Policy::Pct(p) => {
+                    self.stats.change_points = p.change_points().to_vec();
+                    self.stats.depth = p.depth();
+                    self.stats.planned_points = p.planned_points();
+                }
+                Policy::Script(s) => self.stats.missed = s.missed,
+            }
         }
         (self.log, self.stats)
     }
