@@ -199,7 +199,10 @@ fn no_two_modules_use_each_other() {
         .filter(|k| !waiting_seen.contains(k))
         .map(|k| LOOPS_WAITING[k])
         .collect();
-    assert!(stale.is_empty(), "no longer a loop, take off LOOPS_WAITING: {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "no longer a loop, take off LOOPS_WAITING: {stale:?}"
+    );
 }
 
 #[test]
