@@ -78,7 +78,9 @@ fn a_sleep_for_join_fake_fails_and_its_schedule_replays_the_failure() {
     );
     let schedule = failing["schedule"].as_str().expect("a schedule string");
     let order = failing["order"].as_str().expect("its order");
-    // The schedule string replays it: the same order of stop points, the join check failed.
+    // The schedule string replays it: the same order of stop points, the join check failed; its
+    // picture draws where the scheduler held whom.
+    let pictures = std::env::temp_dir().join(format!("explore-test-{}", std::process::id()));
     let replay = grade(
         &[
             "process",
@@ -88,6 +90,8 @@ fn a_sleep_for_join_fake_fails_and_its_schedule_replays_the_failure() {
             schedule,
             "--runs",
             "1",
+            "--timeline",
+            pictures.to_str().expect("utf-8 path"),
             "--format",
             "json",
             "--",
@@ -107,6 +111,10 @@ fn a_sleep_for_join_fake_fails_and_its_schedule_replays_the_failure() {
     let shaken = &rr["facts"]["shaken"][0];
     assert_eq!(shaken["schedule"], schedule, "{shaken:#}");
     assert_eq!(shaken["order"], order, "{shaken:#}");
+    let svg = std::fs::read_to_string(pictures.join("run-1.svg")).expect("the run's picture");
+    let _ = std::fs::remove_dir_all(&pictures);
+    assert!(svg.contains("class=\"hold\""), "no hold drawn:\n{svg}");
+    assert!(svg.contains(&format!("schedule {schedule}")), "{svg}");
 }
 
 #[test]

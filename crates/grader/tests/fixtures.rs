@@ -121,7 +121,7 @@ fn check_example_with(example: &str, env: &[(&str, &OsStr)], extra: &[&str]) {
 /// Every example's fixtures (`workspace_tests::examples`). A pair's correct port is a wrapper
 /// that runs the built programs it is pointed at (`TASK_MASTER`, `TASK_WORKER`: each demo's
 /// binary name in capitals, `-` as `_`), and may read their folder in the fenced run; its broken
-/// ones run the Python originals with one program broken.
+/// ones run the Python originals with one program broken (and may read `tests/reference`).
 #[test]
 fn every_examples_fixtures() {
     workspace_tests::for_each_example(|ex| {
@@ -138,10 +138,17 @@ fn every_examples_fixtures() {
             .map(|(var, path)| (var.as_str(), path.as_os_str()))
             .collect();
         let bin_dir = bins[0].1.parent().expect("the binaries' folder");
+        // The broken ports run the Python originals beside their broken program.
+        let originals = workspace_tests::repo_path("tests/reference");
         check_example_with(
             ex.name,
             &env,
-            &["--allow-read", bin_dir.to_str().expect("utf-8")],
+            &[
+                "--allow-read",
+                bin_dir.to_str().expect("utf-8"),
+                "--allow-read",
+                originals.to_str().expect("utf-8"),
+            ],
         );
     });
 }
