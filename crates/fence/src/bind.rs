@@ -17,7 +17,7 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::error::{FenceError, FenceErrorKind};
-use crate::probe::NOBODY;
+use crate::options::NOBODY;
 
 /// One path to bind, worked out before the fork.
 #[derive(Debug, Clone)]

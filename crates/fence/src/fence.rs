@@ -6,24 +6,22 @@ use std::net::TcpListener;
 use std::os::fd::{FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 use seccompiler::BpfProgram;
 
-use crate::bind::{Bind, ChildBind, clone_tree, plan_bind};
-use crate::child::{Mount, Plan};
+use crate::bind::{Bind, ChildBind, clone_tree};
+use crate::child::Plan;
 use crate::error::{FenceError, FenceErrorKind};
-use crate::options::{FenceOptions, RunAs};
-use crate::parts::{cap_last_cap, loopback_request, mount, rlimits};
+use crate::landlock_rules;
+use crate::options::FenceOptions;
+use crate::parts::{loopback_request, rlimits};
 use crate::probe::{NAMESPACES, identity_maps, probe_for, run_ids};
 use crate::scratch::Scratch;
+use crate::setup::{self, Found, Ids, RunMount};
 use crate::status::FenceStatus;
-use crate::{landlock_rules, seccomp};
-
-/// The folder of the scratch tmpfs bound on `/dev/shm`.
-const SHM_FOLDER: &str = ".dev-shm";
 
 /// A prepared fence: a private scratch directory, a Landlock ruleset, seccomp programs,
 /// rlimits and the namespace plan of one run. [`apply`](Self::apply) it to the run's
@@ -34,9 +32,9 @@ pub struct Fence {
     status: FenceStatus,
     options: FenceOptions,
     /// The ids the run gets, and whether root drops to them before anything else.
-    ids: (libc::uid_t, libc::gid_t, bool),
+    ids: Ids,
     namespaces: bool,
-    mounts: Vec<(Option<PathBuf>, Mount)>,
+    mounts: Vec<RunMount>,
     /// Folders bound read-only into the run (those its ids cannot reach on the host).
     binds: Vec<Bind>,
     /// The ruleset's paths, and the kernel's Landlock ABI (a ruleset is built per child).
@@ -59,185 +57,32 @@ impl Fence {
     pub fn prepare(options: &FenceOptions) -> Result<Fence, FenceError> {
         validate(options)?;
         let probe = probe_for(options.run_as);
-        let (uid, gid, drop) = run_ids(options.run_as);
-        let mut missing = Vec::new();
-
-        let namespaces = !options.disabled.namespaces && probe.namespaces.is_ok();
-        match (&probe.namespaces, options.disabled.namespaces) {
-            (_, true) => missing.push("namespaces switched off: network, scratch disk and process count not fenced per run".to_string()),
-            (Err(why), false) => missing.push(format!(
-                "no user namespaces ({why}): network fenced for TCP only, no private loopback, scratch disk limited by file size only, process limit per uid not per run"
-            )),
-            _ => {}
-        }
-
-        let parent = options
-            .scratch_parent
-            .clone()
-            .unwrap_or_else(std::env::temp_dir);
-        // Without a tmpfs of its own the run writes in the directory itself.
-        let owner = (drop && !namespaces).then_some((uid, gid));
-        let scratch = Scratch::create(&parent, owner)?;
-        if drop {
-            // The child mounts the tmpfs by path, as nobody: every parent must let it through.
-            crate::scratch::check_searchable(scratch.path())?;
-        }
-
-        let mut mounts = Vec::new();
-        let dev_shm = Path::new("/dev/shm");
-        let private_shm = namespaces && dev_shm.is_dir();
-        if namespaces {
-            mounts.push((
-                None,
-                mount(None, "/", None, libc::MS_REC | libc::MS_PRIVATE, None)?,
-            ));
-            let flags = libc::MS_NOSUID | libc::MS_NODEV;
-            let size = options.max_disk;
-            mounts.push((
-                Some(scratch.path().to_path_buf()),
-                mount(
-                    Some("tmpfs"),
-                    "",
-                    Some("tmpfs"),
-                    flags,
-                    Some(&format!("size={size},mode=0700")),
-                )?,
-            ));
-            if private_shm {
-                // /dev/shm is a folder of the scratch tmpfs, bound: --max-disk holds for both
-                // together (a tmpfs of its own held as much again).
-                let folder = scratch.path().join(SHM_FOLDER);
-                let folder = CString::new(folder.as_os_str().as_bytes()).map_err(|e| {
-                    FenceError::with_source(FenceErrorKind::Scratch, "naming /dev/shm's folder", e)
-                })?;
-                let mut bind = mount(None, "/dev/shm", None, libc::MS_BIND, None)?;
-                bind.source = folder.clone();
-                bind.make_dir = Some(folder);
-                mounts.push((None, bind));
-            }
-        }
-
-        if options.relay_port.is_some() && (!namespaces || options.host_network_tcp_ports.is_some())
-        {
-            return Err(FenceError::new(
-                FenceErrorKind::InvalidOption,
-                "a relay needs a network namespace of the run's own (namespaces, no host network)",
-            ));
-        }
-        let mut binds = Vec::new();
-        if drop {
-            for path in &options.bound_read_only {
-                let bind = plan_bind(path)?;
-                if bind.cover.is_none() {
-                    continue;
-                }
-                if !namespaces {
-                    return Err(FenceError::new(
-                        FenceErrorKind::InvalidOption,
-                        format!(
-                            "{} is out of nobody's reach and cannot be bound without namespaces",
-                            path.display()
-                        ),
-                    ));
-                }
-                binds.push(bind);
-            }
-        }
-
-        let mut landlock = None;
-        let mut covers = Vec::new();
-        let mut landlock_abi = None;
-        match (&probe.landlock_abi, options.disabled.landlock) {
-            (_, true) => missing.push(
-                "landlock switched off: files, signals and abstract sockets not fenced".to_string(),
-            ),
-            (Err(why), false) => missing.push(format!(
-                "{why}: files, signals and abstract sockets not fenced"
-            )),
-            (Ok(abi), false) => {
-                let host_ports = options.host_network_tcp_ports.clone();
-                let refuse_tcp = !namespaces || host_ports.is_some();
-                let paths = landlock_rules::Paths {
-                    read_only: options
-                        .read_only
-                        .iter()
-                        .chain(&options.bound_read_only)
-                        .cloned()
-                        .collect(),
-                    writable: options.writable.clone(),
-                    scratch: scratch.path().to_path_buf(),
-                    dev_shm: private_shm.then(|| dev_shm.to_path_buf()),
-                    refuse_tcp,
-                    connect_ports: host_ports.clone().unwrap_or_default(),
-                };
-                // Built once here so that a bad path fails `prepare`.
-                landlock_rules::build(&paths)?;
-                landlock = Some((paths, *abi));
-                landlock_abi = Some(*abi);
-                covers.push("fs");
-                if let (Some(ports), true) = (&host_ports, *abi >= 4) {
-                    let ports: Vec<String> = ports.iter().map(u16::to_string).collect();
-                    covers.push("tcp");
-                    missing.push(format!(
-                        "the host's network: TCP connect to port {} only, UDP not fenced",
-                        ports.join(", ")
-                    ));
-                } else if refuse_tcp && *abi >= 4 {
-                    covers.push("tcp");
-                } else if refuse_tcp {
-                    missing.push(format!(
-                        "landlock v{abi} without a network namespace: TCP not fenced"
-                    ));
-                }
-                if *abi >= 6 {
-                    covers.extend(["signals", "abstract sockets"]);
-                } else {
-                    missing.push(format!(
-                        "landlock v{abi}: signals and abstract sockets not scoped"
-                    ));
-                }
-            }
-        }
-
-        let seccomp_programs = match (&probe.seccomp, options.disabled.seccomp) {
-            (_, true) => {
-                missing.push("seccomp switched off".to_string());
-                Vec::new()
-            }
-            (Err(why), false) => {
-                missing.push(why.clone());
-                Vec::new()
-            }
-            (Ok(()), false) => seccomp::programs()?,
-        };
-
-        let root_keeps_uid = probe.root && options.run_as == RunAs::Invoker;
-        let drop_capabilities = root_keeps_uid.then(cap_last_cap);
-        let ids = match (drop, root_keeps_uid) {
-            (true, _) if !binds.is_empty() => format!(
-                "nobody (65534), with {} bound read-only",
-                binds
-                    .iter()
-                    .map(|b| b.path.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            (true, _) => "nobody (65534)".to_string(),
-            (false, true) => "uid 0 without capabilities".to_string(),
-            (false, false) => format!("uid {uid}"),
-        };
-        if root_keeps_uid {
-            missing.push("uid 0 is not held by the process limit".to_string());
-        }
-
+        let ids = run_ids(options.run_as);
+        let mut found = Found::default();
+        let namespaces = setup::namespaces(&probe, options, &mut found);
+        let scratch = setup::scratch(options, ids, namespaces)?;
+        let (mounts, private_shm) =
+            setup::tmpfs_mounts(namespaces, scratch.path(), options.max_disk)?;
+        setup::check_relay(options, namespaces)?;
+        let binds = setup::binds(options, ids, namespaces)?;
+        let landlock = setup::landlock(
+            &probe,
+            options,
+            namespaces,
+            scratch.path(),
+            private_shm,
+            &mut found,
+        )?;
+        let seccomp = setup::seccomp(&probe, options, &mut found)?;
+        let (who, drop_capabilities) = setup::identity(&probe, options, ids, &binds, &mut found);
         let status = FenceStatus {
             fenced: true,
             namespaces,
-            landlock_abi,
-            landlock_covers: covers,
-            seccomp: !seccomp_programs.is_empty(),
-            ids,
-            missing,
+            landlock_abi: landlock.as_ref().map(|(_, abi)| *abi),
+            landlock_covers: found.covers,
+            seccomp: !seccomp.is_empty(),
+            ids: who,
+            missing: found.missing,
             relay: options.relay_port,
         };
         Ok(Fence {
@@ -245,12 +90,12 @@ impl Fence {
             scratch,
             status,
             options: options.clone(),
-            ids: (uid, gid, drop),
+            ids,
             namespaces,
             mounts,
             binds,
             landlock,
-            seccomp: seccomp_programs,
+            seccomp,
             drop_capabilities,
             relay_end: Mutex::new(None),
         })

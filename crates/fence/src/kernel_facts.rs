@@ -9,7 +9,8 @@ use landlock::{
 };
 
 use crate::child::{Mount, Plan};
-use crate::probe::{NOBODY, identity_maps};
+use crate::options::NOBODY;
+use crate::probe::identity_maps;
 
 /// In a forked child: new user and mount namespaces, a tmpfs on `dir`, a ruleset whose only
 /// rule is on `dir` (plus, if `late`, one on the mounted tmpfs root), then `open(dir/f,

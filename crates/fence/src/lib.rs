@@ -24,6 +24,7 @@
 #![deny(missing_docs)]
 
 mod bind;
+mod caps;
 mod child;
 mod error;
 mod fds;
@@ -37,11 +38,12 @@ mod probe;
 mod relay;
 mod scratch;
 mod seccomp;
+mod setup;
 mod status;
 
 pub use error::{FenceError, FenceErrorKind};
 pub use fds::inherit_only_stdio;
 pub use fence::Fence;
-pub use options::{BuildPaths, Disabled, FenceOptions, RunAs, SYSTEM_PATH};
-pub use probe::{NOBODY, Probe, probe};
+pub use options::{BuildPaths, Disabled, FenceOptions, NOBODY, RunAs, SYSTEM_PATH};
+pub use probe::{Probe, probe};
 pub use status::FenceStatus;

@@ -5,6 +5,9 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// The uid and gid of `nobody`, which a run started by root gets.
+pub const NOBODY: u32 = 65534;
+
 /// One GiB, the default memory limit.
 const GIB: u64 = 1 << 30;
 /// One MiB.

@@ -5,10 +5,7 @@ use std::io;
 use std::sync::OnceLock;
 
 use crate::child::{IdMaps, Plan};
-use crate::options::RunAs;
-
-/// The uid and gid of `nobody`, which a run started by root gets.
-pub const NOBODY: u32 = 65534;
+use crate::options::{NOBODY, RunAs};
 
 /// What [`probe`] found.
 #[derive(Debug, Clone, PartialEq, Eq)]

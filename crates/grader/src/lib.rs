@@ -22,8 +22,9 @@
 //! `text` (how messages quote it); `spec` (the format, knowing no check type by name); `checks`
 //! (one file per check type); `load` (specs from text, files and the built-in table); `run` (one
 //! supervised, traced run); `shaking` (which runs are shaken); `run_checks`, `causes` and `judge`
-//! (the verdict); `run_facts`, `report` and `report_formats` (its renderings); `grade` (all of
-//! it).
+//! (the verdict); `run_facts` and `report` (what the verdict holds); `render` (its renderings,
+//! and the escapers for terminals and markup); `grade` (all of it: options, setup, the runs,
+//! when to stop).
 //!
 //! Beside them, `class` grades a whole class ([`grade_class`], `grade class`) and `bundle`
 //! writes a Gradescope autograder (`grade gradescope`), sharing `cli_args`.
@@ -37,28 +38,26 @@ mod channels;
 mod checks;
 mod class;
 mod cli_args;
+mod cli_values;
 mod confidence;
-mod confidence_text;
 mod coverage;
 mod diff;
 mod error;
 mod explore;
 mod failure;
-mod fence_report;
 mod fencing;
 mod grade;
 mod judge;
 mod load;
 mod outcome;
 mod pair;
+mod render;
 mod report;
-mod report_formats;
 mod run;
 mod run_checks;
 mod run_diff;
 mod run_facts;
 mod say;
-mod settle;
 mod shaking;
 mod spec;
 mod text;
@@ -78,18 +77,16 @@ pub use class::{
 /// The command line's value parsers, shared by `grade` and its `class` and `gradescope`
 /// commands.
 pub mod value_parsers {
-    pub use crate::cli_args::{
-        CommandWords, GradingArgs, ScheduleArg, clap_line, command_line, fraction, key_value,
-        positive, runs, schedule, size,
+    pub use crate::cli_args::{GradingArgs, clap_line};
+    pub use crate::cli_values::{
+        CommandWords, ScheduleArg, command_line, fraction, key_value, positive, runs, schedule,
+        size,
     };
 }
 pub use channels::{Channels, Flow, Piece, SharedWith};
 pub use coverage::Coverage;
 pub use error::{GradeError, GradeErrorKind};
-pub use explore::{
-    ExploreOptions, ExploreReport, FailingOrder, explore, parse_schedule, schedule_string,
-};
-pub use fence_report::fence_short;
+pub use explore::{ExploreOptions, ExploreReport, FailingOrder, explore};
 pub use fencing::{GradeFence, fence_status};
 pub use grade::{
     GradeOptions, Progress, SEED_ENV, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,
@@ -98,8 +95,14 @@ pub use grade::{
 pub use judge::judge;
 pub use load::closest;
 pub use outcome::{Exit, LeftBehind, Line, RunOutcome};
-pub use report::{CheckKind, CheckReport, CheckStatus, Failure, Format, Report};
-pub use run::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind, run_once};
+pub use render::Format;
+pub use render::fence::fence_short;
+pub use render::html::html_report;
+pub use report::{CheckKind, CheckReport, CheckStatus, Failure, Report};
+pub use run::{
+    RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind, parse_schedule, run_once,
+    schedule_string,
+};
 pub use run_checks::{
     EXIT_CHECK, FORMAT_CHECK, LEFT_BEHIND_CHECK, LINES_CHECK, OUTPUT_LIMIT_CHECK, TIMEOUT_CHECK,
     TRACE_CHECK,
@@ -113,6 +116,6 @@ pub use spec::error::{SpecError, SpecErrorKind};
 pub use spec::params::{ParamError, Params};
 pub use timeline::{
     Link, OpenSpan, Timeline, TimelineLine, TraceRunError, TraceRunOptions, TracedRun, WriterLine,
-    html_report, run_timeline, trace_command, writer_lines,
+    run_timeline, trace_command, writer_lines,
 };
 pub use writer::{Role, RunTask, Tracing, Writer};

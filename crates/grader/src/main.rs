@@ -16,11 +16,12 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, ValueEnum};
 use grader::value_parsers::GradingArgs;
-use grader::{Format, Progress, Report, RunOutcome, Spec};
+use grader::{Format, GradeOptions, Progress, Report, RunOutcome, Spec};
 use i18n::{Lang, tr};
 
 mod main_explore;
 mod main_hints;
+mod main_lang;
 mod main_progress;
 mod main_trace;
 
@@ -161,62 +162,26 @@ fn trace_main(args: Vec<OsString>) -> ExitCode {
     }
 }
 
-/// Takes `--lang L` (or `--lang=L`) out of `args` wherever it stands before `--`, so every
-/// subcommand speaks the language; sets this process's language (the locale's without it).
-fn take_lang(args: &mut Vec<OsString>) -> Result<(), String> {
-    let end = args.iter().position(|a| a == "--").unwrap_or(args.len());
-    let mut chosen = None;
-    let mut i = 1;
-    while i < end.min(args.len()) {
-        let arg = args[i].to_string_lossy().into_owned();
-        if let Some(value) = arg.strip_prefix("--lang=") {
-            chosen = Some(value.to_string());
-            args.remove(i);
-        } else if arg == "--lang" {
-            args.remove(i);
-            if i < args.len() && args[i] != "--" {
-                chosen = Some(args.remove(i).to_string_lossy().into_owned());
-            } else {
-                chosen = Some(String::new());
-            }
-        } else {
-            i += 1;
-        }
-    }
-    let lang = match chosen {
-        None => Lang::from_env(),
-        Some(text) => match Lang::parse(&text) {
-            Some(lang) => lang,
-            None => {
-                Lang::set_current(Lang::from_env());
-                return Err(tr!(Lang::current(), "grade-bad-lang", value = text));
-            }
-        },
-    };
-    Lang::set_current(lang);
-    Ok(())
-}
-
 fn main() -> ExitCode {
     let mut args: Vec<OsString> = std::env::args_os().collect();
-    if let Err(e) = take_lang(&mut args) {
+    if let Err(e) = main_lang::take_lang(&mut args) {
         return fail(e);
     }
-    let lang = Lang::current();
-    if args.get(1).is_some_and(|a| a == "trace") {
-        let rest = std::iter::once(OsString::from("grade trace")).chain(args.into_iter().skip(2));
-        return trace_main(rest.collect());
-    }
-    if args.get(1).is_some_and(|a| a == "explore") {
-        let rest = std::iter::once(OsString::from("grade explore")).chain(args.into_iter().skip(2));
-        return main_explore::main(rest.collect());
-    }
-    // A whole class, and a Gradescope bundle: commands of their own.
-    if args.get(1).is_some_and(|a| a == "class") {
-        return grader::class_command(args.into_iter().skip(2));
-    }
-    if args.get(1).is_some_and(|a| a == "gradescope") {
-        return grader::gradescope_command(args.into_iter().skip(2));
+    match args.get(1).and_then(|a| a.to_str()) {
+        Some("trace") => {
+            let rest =
+                std::iter::once(OsString::from("grade trace")).chain(args.into_iter().skip(2));
+            return trace_main(rest.collect());
+        }
+        Some("explore") => {
+            let rest =
+                std::iter::once(OsString::from("grade explore")).chain(args.into_iter().skip(2));
+            return main_explore::main(rest.collect());
+        }
+        // A whole class, and a Gradescope bundle: commands of their own.
+        Some("class") => return grader::class_command(args.into_iter().skip(2)),
+        Some("gradescope") => return grader::gradescope_command(args.into_iter().skip(2)),
+        _ => {}
     }
     let cli = match command_line()
         .try_get_matches_from(&args)
@@ -226,26 +191,55 @@ fn main() -> ExitCode {
         Err(e) => return bad_arguments(e, "grade --help", &args),
     };
     if cli.list {
-        let mut out = String::new();
-        for (name, description) in Spec::builtin_names() {
-            // The spec's own description is in the reader's language.
-            let said = Spec::builtin(name).map(|s| s.description().to_string());
-            let description = said.unwrap_or_else(|_| description.to_string());
-            out.push_str(&format!("{name:<12} {description}\n"));
-        }
-        print!("{out}");
+        print!("{}", list());
         return ExitCode::SUCCESS;
     }
-    // Before any run, so every run's orphans come back to us.
-    if let Err(e) = grader::ensure_subreaper() {
-        return fail(e);
+    match grade_main(&cli) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => fail(e),
     }
+}
+
+/// `grade --list`: each built-in example and its description.
+fn list() -> String {
+    let mut out = String::new();
+    for (name, description) in Spec::builtin_names() {
+        // The spec's own description is in the reader's language.
+        let said = Spec::builtin(name).map(|s| s.description().to_string());
+        let description = said.unwrap_or_else(|_| description.to_string());
+        out.push_str(&format!("{name:<12} {description}\n"));
+    }
+    out
+}
+
+/// `grade EXAMPLE -- COMMAND`: grades, and says whether every check passed. Errors: why the
+/// grading could not be done.
+fn grade_main(cli: &Cli) -> Result<bool, String> {
+    // Before any run, so every run's orphans come back to us.
+    grader::ensure_subreaper().map_err(|e| e.to_string())?;
+    let spec = load_spec(cli)?;
+    if cli.command.is_empty() {
+        return Err(tr!(Lang::current(), "grade-no-command"));
+    }
+    let opts = options(cli);
+    let (report, outcomes) = grade_with_view(cli, &spec, &opts)?;
+    say_notes(&report);
+    if let Some(dir) = &cli.timeline {
+        write_timelines(dir, &spec, &report, &outcomes)?;
+    }
+    write_report(cli.format, &spec, &report, &outcomes)?;
+    Ok(report.passed)
+}
+
+/// The spec: `--spec FILE`, or the example's built-in one.
+fn load_spec(cli: &Cli) -> Result<Spec, String> {
     let spec = match (cli.grading.spec(), &cli.example) {
         (Some(path), _) => Spec::from_toml_file(path),
         (None, Some(example)) => match main_hints::command_named(example) {
             Some(command) => {
-                return fail(tr!(
-                    lang,
+                return Err(tr!(
+                    Lang::current(),
                     "grade-example-is-command",
                     name = example.clone(),
                     command = command
@@ -253,15 +247,13 @@ fn main() -> ExitCode {
             }
             None => Spec::builtin(example),
         },
-        (None, None) => return fail(tr!(lang, "grade-no-example")),
+        (None, None) => return Err(tr!(Lang::current(), "grade-no-example")),
     };
-    let spec = match spec {
-        Ok(s) => s,
-        Err(e) => return fail(e),
-    };
-    if cli.command.is_empty() {
-        return fail(tr!(lang, "grade-no-command"));
-    }
+    spec.map_err(|e| e.to_string())
+}
+
+/// The grading's options from the command line.
+fn options(cli: &Cli) -> GradeOptions {
     let mut opts = cli.grading.options();
     // The HTML page shows the first failing run beside a real correct run: the example's own
     // demo, run once, when it is built beside this grader.
@@ -273,69 +265,84 @@ fn main() -> ExitCode {
     }
     opts.pair = cli.pair;
     opts.pair_after = cli.pair_after.clone();
+    opts
+}
+
+/// Grades with the progress shown on stderr; the report (its example named as on the command
+/// line) and every run's outcome.
+fn grade_with_view(
+    cli: &Cli,
+    spec: &Spec,
+    opts: &GradeOptions,
+) -> Result<(Report, Vec<RunOutcome>), String> {
     // Which fences the runs get: the report says it whole; stderr says it short as the first
     // run starts (a grading refused before any run says only why, in one line).
-    let mut fence_line = match grader::fence_status(opts.fence.as_ref()) {
-        Ok(line) => Some(main_hints::fence_short(&line)),
-        Err(e) => return fail(e),
-    };
+    let line = grader::fence_status(opts.fence.as_ref()).map_err(|e| e.to_string())?;
+    let mut fence_line = Some(main_hints::fence_short(&line));
     let mut view = ProgressView::new();
-    if let Some(dir) = &cli.timeline
-        && let Err(e) = std::fs::create_dir_all(dir)
-    {
-        return fail(tr!(
-            lang,
-            "cannot-make",
-            path = dir.display().to_string(),
-            error = e.to_string()
-        ));
+    if let Some(dir) = &cli.timeline {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            tr!(
+                Lang::current(),
+                "cannot-make",
+                path = dir.display().to_string(),
+                error = e.to_string()
+            )
+        })?;
     }
-    let graded = grader::grade_runs(&spec, &opts, &cli.command, &mut |p| {
+    let graded = grader::grade_runs(spec, opts, &cli.command, &mut |p| {
         if let (Progress::Started { run: 1, .. }, Some(line)) = (p, fence_line.take()) {
             view.say(&format!("grade: {line}"));
         }
         view.show(p)
     });
     view.finish();
-    let (mut report, outcomes) = match graded {
-        Ok(r) => r,
-        Err(e) => return fail(e),
-    };
+    let (mut report, outcomes) = graded.map_err(|e| e.to_string())?;
     if let Some(example) = &cli.example {
         report.example = example.clone();
     }
+    Ok((report, outcomes))
+}
+
+/// What stderr says beside the report: tracing refused, the grading stopped early.
+fn say_notes(report: &Report) {
     if let Some(why) = report.facts.tracing.strip_prefix("refused: ") {
-        eprintln!("grade: {}", tr!(lang, "grade-trace-refused", why = why));
+        eprintln!(
+            "grade: {}",
+            tr!(Lang::current(), "grade-trace-refused", why = why)
+        );
     }
     if let Some(k) = report.facts.stopped_after {
         eprintln!("grade: {}", grader::stopped_line(k));
     }
-    if let Some(dir) = &cli.timeline
-        && let Err(e) = write_timelines(dir, &spec, &report, &outcomes)
-    {
-        return fail(e);
-    }
+}
+
+/// The report on stdout, in `format` (colored at a terminal).
+fn write_report(
+    format: FormatArg,
+    spec: &Spec,
+    report: &Report,
+    outcomes: &[RunOutcome],
+) -> Result<(), String> {
     let stdout = std::io::stdout();
     let color = stdout.is_terminal();
-    let rendered = match cli.format {
+    let rendered = match format {
         FormatArg::Text => report.render(Format::Text, color),
         FormatArg::Json => report.render(Format::Json, color),
         FormatArg::Junit => report.render(Format::Junit, color),
         FormatArg::Gradescope => report.render(Format::Gradescope, color),
-        FormatArg::Html => html_page(&spec, &report, &outcomes),
+        FormatArg::Html => html_page(spec, report, outcomes),
     };
     let mut lock = stdout.lock();
-    if let Err(e) = lock
-        .write_all(rendered.as_bytes())
+    lock.write_all(rendered.as_bytes())
         .and_then(|()| lock.flush())
-    {
-        return fail(tr!(lang, "cannot-write-report", error = e.to_string()));
-    }
-    if report.passed {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    }
+        .map_err(|e| {
+            tr!(
+                Lang::current(),
+                "cannot-write-report",
+                error = e.to_string()
+            )
+        })
 }
 
 /// `DIR/run-K.svg` for each run.

@@ -99,23 +99,53 @@ pub(crate) fn main(args: Vec<OsString>) -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return crate::bad_arguments(e, "grade explore --help", &args),
     };
+    match explore_main(&cli) {
+        Ok(true) => ExitCode::from(1),
+        Ok(false) => ExitCode::SUCCESS,
+        Err(e) => crate::fail(e),
+    }
+}
+
+/// Explores, writes the report; whether an order failed. Errors: why it could not be done.
+fn explore_main(cli: &ExploreCli) -> Result<bool, String> {
     let lang = Lang::current();
     let spec = match (&cli.spec, &cli.example) {
         (Some(path), _) => Spec::from_toml_file(path),
         (None, Some(example)) => Spec::builtin(example),
-        (None, None) => return crate::fail(tr(lang, "explore-no-example")),
+        (None, None) => return Err(tr(lang, "explore-no-example")),
     };
-    let spec = match spec {
-        Ok(s) => s,
-        Err(e) => return crate::fail(e),
-    };
+    let spec = spec.map_err(|e| e.to_string())?;
     if cli.command.is_empty() {
-        return crate::fail(tr(lang, "explore-no-command"));
+        return Err(tr(lang, "explore-no-command"));
     }
-    if let Err(e) = grader::ensure_subreaper() {
-        return crate::fail(e);
-    }
-    let opts = GradeOptions {
+    grader::ensure_subreaper().map_err(|e| e.to_string())?;
+    let how = ExploreOptions {
+        preemptions: cli.preemptions,
+        max_runs: usize::try_from(cli.max_runs).unwrap_or(usize::MAX),
+    };
+    let explored = with_progress(lang, |progress| {
+        grader::explore(&spec, &options(cli), &cli.command, how, progress)
+    });
+    let mut report = explored.map_err(|e| e.to_string())?;
+    report.example = cli
+        .example
+        .clone()
+        .unwrap_or_else(|| spec.name().to_string());
+    let rendered = match cli.format {
+        ExploreFormat::Text => report.text(),
+        ExploreFormat::Json => report.json(),
+    };
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    lock.write_all(rendered.as_bytes())
+        .and_then(|()| lock.flush())
+        .map_err(|e| format!("cannot write the report: {e}"))?;
+    Ok(report.failing.is_some())
+}
+
+/// The grading options every explored run gets.
+fn options(cli: &ExploreCli) -> GradeOptions {
+    GradeOptions {
         timeout: Duration::try_from_secs_f64(cli.timeout).unwrap_or(Duration::MAX),
         time_scale: cli.time_scale,
         params: cli.params.clone(),
@@ -130,15 +160,15 @@ pub(crate) fn main(args: Vec<OsString>) -> ExitCode {
             crate::StdoutArg::Pipe => StdoutKind::Pipe,
         },
         ..GradeOptions::default()
-    };
-    let how = ExploreOptions {
-        preemptions: cli.preemptions,
-        max_runs: usize::try_from(cli.max_runs).unwrap_or(usize::MAX),
-    };
-    // Progress on stderr: a line at most once a second.
+    }
+}
+
+/// Runs `explore` with its progress on stderr: a line at most once a second (rewritten in
+/// place at a terminal).
+fn with_progress<T>(lang: Lang, explore: impl FnOnce(&mut dyn FnMut(usize, usize)) -> T) -> T {
     let mut last: Option<Instant> = None;
     let live = std::io::stderr().is_terminal();
-    let explored = grader::explore(&spec, &opts, &cli.command, how, &mut |run, pending| {
+    let explored = explore(&mut |run, pending| {
         if last.is_none_or(|t| t.elapsed() >= Duration::from_secs(1)) {
             last = Some(Instant::now());
             let line = tr!(lang, "explore-progress", run = run, pending = pending);
@@ -152,29 +182,5 @@ pub(crate) fn main(args: Vec<OsString>) -> ExitCode {
     if live && last.is_some() {
         eprint!("\r\x1b[2K");
     }
-    let mut report = match explored {
-        Ok(r) => r,
-        Err(e) => return crate::fail(e),
-    };
-    report.example = cli
-        .example
-        .clone()
-        .unwrap_or_else(|| spec.name().to_string());
-    let rendered = match cli.format {
-        ExploreFormat::Text => report.text(),
-        ExploreFormat::Json => report.json(),
-    };
-    let stdout = std::io::stdout();
-    let mut lock = stdout.lock();
-    if let Err(e) = lock
-        .write_all(rendered.as_bytes())
-        .and_then(|()| lock.flush())
-    {
-        return crate::fail(format_args!("cannot write the report: {e}"));
-    }
-    if report.failing.is_some() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    explored
 }

@@ -75,6 +75,41 @@ pub(crate) fn run(cli: TraceCli) -> Result<String, String> {
     let Some((program, args)) = cli.command.split_first() else {
         return Err(i18n::tr(lang, "trace-no-command"));
     };
+    let opts = options(&cli, lang)?;
+    let spec = match (&cli.example, &cli.spec) {
+        (Some(name), _) => Some(Spec::builtin(name).map_err(|e| e.to_string())?),
+        (None, Some(path)) => Some(Spec::from_toml_file(path).map_err(|e| e.to_string())?),
+        (None, None) => None,
+    };
+    let title = cli.title.clone().unwrap_or_else(|| match cli.time_scale {
+        Some(s) => i18n::tr!(
+            lang,
+            "trace-title-scaled",
+            command = command_line(&cli.command),
+            scale = s.to_string()
+        ),
+        None => command_line(&cli.command),
+    });
+    let traced = grader::trace_command(program, args, &opts).map_err(|e| e.to_string())?;
+    let mut timeline = Timeline::of_trace(&traced.trace, title);
+    if traced.timed_out {
+        timeline.note = Some(i18n::tr!(
+            lang,
+            "trace-timed-out",
+            seconds = cli.timeout.to_string()
+        ));
+    }
+    if let Some(spec) = &spec {
+        timeline = timeline.with_spec(spec);
+    }
+    write_file(&cli.output, &timeline.svg())?;
+    pass_on(&traced.stdout, &traced.stderr);
+    Ok(wrote(&cli, &traced, &timeline, lang))
+}
+
+/// The run's options: its timeout, its stdout, its shaking, and its environment (the fenced
+/// runs' PATH, the time scale). Errors: a timeout or time scale past the grader's limits.
+fn options(cli: &TraceCli, lang: i18n::Lang) -> Result<TraceRunOptions, String> {
     let timeout = Duration::try_from_secs_f64(cli.timeout).unwrap_or(Duration::MAX);
     if timeout > TIMEOUT_MAX {
         return Err(i18n::tr!(
@@ -100,21 +135,7 @@ pub(crate) fn run(cli: TraceCli) -> Result<String, String> {
             OsString::from(s.to_string()),
         ));
     }
-    let spec = match (&cli.example, &cli.spec) {
-        (Some(name), _) => Some(Spec::builtin(name).map_err(|e| e.to_string())?),
-        (None, Some(path)) => Some(Spec::from_toml_file(path).map_err(|e| e.to_string())?),
-        (None, None) => None,
-    };
-    let title = cli.title.unwrap_or_else(|| match cli.time_scale {
-        Some(s) => i18n::tr!(
-            lang,
-            "trace-title-scaled",
-            command = command_line(&cli.command),
-            scale = s.to_string()
-        ),
-        None => command_line(&cli.command),
-    });
-    let opts = TraceRunOptions {
+    Ok(TraceRunOptions {
         env,
         timeout,
         stdout: match cli.stdout {
@@ -123,36 +144,31 @@ pub(crate) fn run(cli: TraceCli) -> Result<String, String> {
         },
         shake: cli.shake,
         time_scale: cli.time_scale.unwrap_or(1.0),
-    };
-    let traced = grader::trace_command(program, args, &opts).map_err(|e| e.to_string())?;
-    let mut timeline = Timeline::of_trace(&traced.trace, title);
-    if traced.timed_out {
-        timeline.note = Some(i18n::tr!(
-            lang,
-            "trace-timed-out",
-            seconds = cli.timeout.to_string()
-        ));
-    }
-    if let Some(spec) = &spec {
-        timeline = timeline.with_spec(spec);
-    }
-    write_file(&cli.output, &timeline.svg())?;
-    pass_on(&traced.stdout, &traced.stderr);
-    let tasks = traced.trace.tasks.len();
+    })
+}
+
+/// The line said once the picture is written: where, how many tasks and lines, how the main
+/// process ended.
+fn wrote(
+    cli: &TraceCli,
+    traced: &grader::TracedRun,
+    timeline: &Timeline<'_>,
+    lang: i18n::Lang,
+) -> String {
     let main_end = traced
         .trace
         .main_task()
         .and_then(|t| t.end)
         .map(|e| i18n::tr!(lang, "trace-main-end", how = describe(e, lang)))
         .unwrap_or_default();
-    Ok(i18n::tr!(
+    i18n::tr!(
         lang,
         "trace-wrote",
         file = cli.output.display().to_string(),
-        tasks = tasks,
+        tasks = traced.trace.tasks.len(),
         lines = timeline.lines.len(),
         end = main_end
-    ))
+    )
 }
 
 fn describe(end: tracer::End, lang: i18n::Lang) -> String {

@@ -1,8 +1,7 @@
-//! The verdict of a grading and its four renderings: text for a person, JSON for tools, JUnit
-//! for CI, and a Gradescope `results.json` body.
+//! The verdict of a grading: every check over every run, with the runs' facts, the fence and
+//! the notes. Its renderings are `render`'s.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
@@ -136,11 +135,6 @@ impl CheckReport {
     }
 }
 
-/// The report's last line: `passed: ...` or `FAILED: ...`.
-fn verdict_line(lang: i18n::Lang, verdict: &str, summary: &str) -> String {
-    i18n::tr!(lang, "report-verdict", verdict = verdict, summary = summary)
-}
-
 fn is_zero(n: &usize) -> bool {
     *n == 0
 }
@@ -175,19 +169,6 @@ pub struct Report {
     pub notes: Vec<String>,
 }
 
-/// A report format (`--format`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// For a person: [`Report::text`].
-    Text,
-    /// For tools: [`Report::json`].
-    Json,
-    /// For CI: [`Report::junit`].
-    Junit,
-    /// For Gradescope: [`Report::gradescope`].
-    Gradescope,
-}
-
 impl Report {
     /// The check of that name, if any.
     pub fn check(&self, name: &str) -> Option<&CheckReport> {
@@ -217,152 +198,5 @@ impl Report {
             .filter(|c| c.status == CheckStatus::Failed)
             .map(|c| c.name.as_str())
             .collect()
-    }
-
-    /// The report in a format; `color` applies to text only (ANSI colors for a terminal).
-    pub fn render(&self, format: Format, color: bool) -> String {
-        match format {
-            Format::Text => self.text(color),
-            Format::Json => self.json(),
-            Format::Junit => self.junit(),
-            Format::Gradescope => self.gradescope(),
-        }
-    }
-
-    /// For a person: each check, the first failing run of each failed check, a summary line.
-    pub fn text(&self, color: bool) -> String {
-        let paint = |s: &str, code: &str| {
-            if color {
-                format!("\x1b[{code}m{s}\x1b[0m")
-            } else {
-                s.to_string()
-            }
-        };
-        let lang = i18n::Lang::current();
-        let mut out = i18n::tr!(
-            lang,
-            "report-heading",
-            example = self.example.as_str(),
-            runs = self.runs,
-            scale = self.time_scale
-        );
-        for (k, v) in &self.params {
-            let _ = write!(out, ", {k}={v}");
-        }
-        out.push('\n');
-        out.push_str(&self.facts.text());
-        if !self.fence.is_empty() {
-            let _ = writeln!(
-                out,
-                "{}",
-                crate::fence_report::fence_said(&self.fence, lang)
-            );
-        }
-        for note in &self.notes {
-            let _ = writeln!(
-                out,
-                "{}",
-                i18n::tr!(lang, "report-note", note = note.as_str())
-            );
-        }
-        for c in &self.checks {
-            let tag = match c.status {
-                CheckStatus::Passed => paint(&i18n::tr(lang, "report-tag-pass"), "32"),
-                CheckStatus::Failed => paint(&i18n::tr(lang, "report-tag-fail"), "31;1"),
-                CheckStatus::NotReached => paint(&i18n::tr(lang, "report-tag-not-reached"), "33"),
-                CheckStatus::NotChecked => paint(&i18n::tr(lang, "report-tag-not-checked"), "33"),
-                CheckStatus::Undecided => paint(&i18n::tr(lang, "report-tag-undecided"), "33"),
-            };
-            let _ = write!(out, "{tag}  {}", c.shown());
-            if c.status == CheckStatus::NotChecked && c.runs_not_judged > 0 {
-                let words = c.not_judged.as_deref().unwrap_or("report-not-judged");
-                let _ = write!(out, "  [{}]", i18n::tr(lang, words));
-            } else if c.status == CheckStatus::NotChecked {
-                let _ = write!(out, "  [{}]", i18n::tr(lang, "report-not-checked"));
-            } else if c.status == CheckStatus::NotReached {
-                let _ = write!(out, "  [{}]", i18n::tr(lang, "report-not-reached"));
-            } else if let Some(t) = c.threshold {
-                out.push_str(&crate::confidence_text::likely_tag(c, self.runs, t, lang));
-            }
-            out.push('\n');
-            if let Some(f) = c.failures.first() {
-                let _ = writeln!(
-                    out,
-                    "      {}",
-                    i18n::tr!(
-                        lang,
-                        "report-failed-in",
-                        run = f.run,
-                        failed = c.failures.len(),
-                        runs = self.runs
-                    )
-                );
-                for l in f.message.lines() {
-                    let _ = writeln!(out, "        {l}");
-                }
-            }
-        }
-        if let Some(d) = &self.diff {
-            d.render(&mut out);
-        }
-        let failed = self.count(CheckStatus::Failed);
-        let unreached = self.count(CheckStatus::NotReached) + self.count(CheckStatus::NotChecked);
-        let total = self.checks.len();
-        let also = match (
-            self.count(CheckStatus::NotReached),
-            self.count(CheckStatus::NotChecked),
-        ) {
-            (0, 0) => String::new(),
-            (r, 0) => i18n::tr!(lang, "report-also-not-reached", reached = r),
-            (0, n) => i18n::tr!(lang, "report-also-not-checked", checked = n),
-            (r, n) => format!(
-                "{}{}",
-                i18n::tr!(lang, "report-also-not-reached", reached = r),
-                i18n::tr!(lang, "report-also-not-checked", checked = n)
-            ),
-        };
-        if failed == 0 && unreached == 0 {
-            let summary = i18n::tr!(lang, "report-all-passed", total = total, runs = self.runs);
-            let verdict = paint(&i18n::tr(lang, "report-passed"), "32;1");
-            let _ = writeln!(out, "{}", verdict_line(lang, &verdict, &summary));
-        } else if failed == 0 {
-            let summary = i18n::tr!(
-                lang,
-                "report-some-passed",
-                passed = self.count(CheckStatus::Passed),
-                total = total,
-                also = also,
-                runs = self.runs
-            );
-            let verdict = paint(&i18n::tr(lang, "report-passed"), "32;1");
-            let _ = writeln!(out, "{}", verdict_line(lang, &verdict, &summary));
-        } else {
-            let summary = i18n::tr!(
-                lang,
-                "report-some-failed",
-                failed = failed,
-                total = total,
-                also = also,
-                runs = self.runs
-            );
-            let verdict = paint(&i18n::tr(lang, "report-failed"), "31;1");
-            let _ = writeln!(out, "{}", verdict_line(lang, &verdict, &summary));
-        }
-        out
-    }
-
-    /// For tools: the report as JSON, with `score` (checks passed) and `max_score` (checks
-    /// passed or failed, see [`Report::max_score`]).
-    pub fn json(&self) -> String {
-        let mut v = serde_json::to_value(self).unwrap_or_default();
-        if let Some(map) = v.as_object_mut() {
-            map.insert("score".into(), self.score().into());
-            map.insert("max_score".into(), self.max_score().into());
-        }
-        let mut s = crate::text::json_safe(
-            serde_json::to_string_pretty(&v).unwrap_or_else(|_| "{}".into()),
-        );
-        s.push('\n');
-        s
     }
 }

@@ -4,11 +4,12 @@
 use std::fmt::Write as _;
 
 use crate::outcome::{Exit, Line, RunOutcome};
+use crate::render::terminal::visible;
 use crate::say::say;
 use crate::spec::Spec;
 use crate::spec::near::Difference;
 use crate::spec::rule::Classified;
-use crate::text::{Problems, QUOTE_MAX, cut, list, more, visible};
+use crate::text::{Problems, QUOTE_MAX, cut, list, more};
 use crate::writer::Tracing;
 
 /// The built-in check that the main process exits with status 0.

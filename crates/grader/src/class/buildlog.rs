@@ -15,7 +15,7 @@ use super::error::ClassError;
 use super::fence_hook::fence_step;
 use super::relay::{Policy, Relay};
 use super::step::{StepEnd, prepare_step, run_step};
-use super::visible::visible_lines;
+use crate::render::terminal::visible_lines;
 use crate::say::say;
 
 /// The build log: every step's command line, then what it printed, then how it ended.
@@ -120,14 +120,7 @@ pub(crate) fn step(
         }
     };
     let ran = run_step(cmd, &marker, deadline, &mut spawned);
-    if let Some(relay) = relay {
-        for line in relay.notes() {
-            log.line(&line)?;
-        }
-    }
-    if let Some(why) = relay_failed {
-        log.line(&why)?;
-    }
+    log_relay(log, relay, relay_failed)?;
     let end: StepEnd = match ran {
         Ok(end) => end,
         Err(e) => {
@@ -146,35 +139,60 @@ pub(crate) fn step(
             count = end.left_running.to_string()
         ))?;
     }
-    let failed = match end.status {
-        None => Some(say!(
-            "class-why-timeout",
-            program = program.as_str(),
-            seconds = timeout.as_secs_f64().to_string()
-        )),
-        Some(st) if st.success() => None,
-        Some(st) => {
-            let said = first_error(&log.since(from));
-            Some(match (said, st.code(), st.signal()) {
-                (Some(line), _, _) => line,
-                (None, Some(code), _) => say!(
-                    "class-why-status",
-                    program = program.as_str(),
-                    code = code.to_string()
-                ),
-                (None, None, Some(sig)) => say!(
-                    "class-why-signal",
-                    program = program.as_str(),
-                    signal = sig.to_string()
-                ),
-                (None, None, None) => say!("class-why-failed", program = program.as_str()),
-            })
-        }
-    };
+    let failed = failure(&end, &program, timeout, || first_error(&log.since(from)));
     if let Some(why) = &failed {
         log.line(&format!("-> {why}"))?;
     }
     Ok(failed)
+}
+
+/// What the step's relay did (or why it could not), in the log.
+fn log_relay(
+    log: &mut Log,
+    relay: Option<Relay>,
+    failed: Option<String>,
+) -> Result<(), ClassError> {
+    if let Some(relay) = relay {
+        for line in relay.notes() {
+            log.line(&line)?;
+        }
+    }
+    if let Some(why) = failed {
+        log.line(&why)?;
+    }
+    Ok(())
+}
+
+/// Why step `program` failed, if it did: past the timeout, the first error its output
+/// `said`, or how it ended.
+fn failure(
+    end: &StepEnd,
+    program: &str,
+    timeout: Duration,
+    said: impl FnOnce() -> Option<String>,
+) -> Option<String> {
+    match end.status {
+        None => Some(say!(
+            "class-why-timeout",
+            program = program,
+            seconds = timeout.as_secs_f64().to_string()
+        )),
+        Some(st) if st.success() => None,
+        Some(st) => Some(match (said(), st.code(), st.signal()) {
+            (Some(line), _, _) => line,
+            (None, Some(code), _) => say!(
+                "class-why-status",
+                program = program,
+                code = code.to_string()
+            ),
+            (None, None, Some(sig)) => say!(
+                "class-why-signal",
+                program = program,
+                signal = sig.to_string()
+            ),
+            (None, None, None) => say!("class-why-failed", program = program),
+        }),
+    }
 }
 
 /// The first line of compiler or cargo output that says what went wrong, whole.

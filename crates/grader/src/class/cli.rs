@@ -7,9 +7,11 @@ use std::time::Duration;
 
 use clap::Parser;
 
-use crate::cli_args::{GradingArgs, one_line, positive};
+use crate::cli_args::{GradingArgs, one_line};
+use crate::cli_values::positive;
 
-use super::grading::{ClassOptions, grade_class};
+use super::grading::grade_class;
+use super::options::ClassOptions;
 use crate::say::say;
 
 #[derive(Debug, Parser)]

@@ -1,4 +1,5 @@
-//! Building one submission into the command that runs it, with a build log.
+//! What every build shares, one build under way, and the builds of single files (the
+//! dispatch on a submission's form is `build`'s).
 //!
 //! Every submission is first copied into a private folder of its own (`work`): what is built
 //! and run is that copy, so that no build or run is ever given read access to the class
@@ -22,8 +23,7 @@ use std::time::{Duration, Instant};
 
 use fence::RunAs;
 
-use super::buildlog::{Log, shown, step};
-use super::cargo::build_cargo;
+use super::buildlog::{Log, step};
 use super::error::ClassError;
 use super::fence_hook::{BuildPaths, StepKind, step_options};
 use super::relay::Policy;
@@ -121,30 +121,34 @@ impl Job<'_> {
     }
 }
 
-/// Builds `sub` in `work` (a private folder of its own, made here), writing the build log to
-/// `log_path`. Errors only for our own failures (the log or scratch cannot be written); the
-/// student's are `Built::Failed`.
-pub(crate) fn build(
-    sub: &Submission,
-    work: &Path,
-    log_path: &Path,
-    ctx: &BuildContext,
-) -> Result<Built, ClassError> {
-    let log = Log::create(log_path)?;
-    fs::create_dir_all(work).map_err(|e| ClassError::io(work, "class-io-make", e))?;
-    let mut job = Job {
-        log,
-        work: work.to_path_buf(),
-        deadline: Instant::now() + ctx.timeout,
-        ctx,
-    };
-    let built = match sub.form {
-        Form::Cargo => build_cargo(sub, &mut job)?,
-        Form::Rust => match copy_single(sub, &mut job)? {
-            Ok(file) => build_rust(&file, &mut job)?,
+impl<'a> Job<'a> {
+    /// A build in `work` (a private folder of its own, made here), its log written to
+    /// `log_path`.
+    pub(crate) fn start(
+        work: &Path,
+        log_path: &Path,
+        ctx: &'a BuildContext,
+    ) -> Result<Self, ClassError> {
+        let log = Log::create(log_path)?;
+        fs::create_dir_all(work).map_err(|e| ClassError::io(work, "class-io-make", e))?;
+        Ok(Job {
+            log,
+            work: work.to_path_buf(),
+            deadline: Instant::now() + ctx.timeout,
+            ctx,
+        })
+    }
+}
+
+/// Builds a submission that is not a Cargo project: a single `.rs` file with `rustc`, a `.py`
+/// file (nothing to build), or what is no submission at all (why, in the log).
+pub(crate) fn build_file(sub: &Submission, job: &mut Job<'_>) -> Result<Built, ClassError> {
+    Ok(match sub.form {
+        Form::Rust => match copy_single(sub, job)? {
+            Ok(file) => build_rust(&file, job)?,
             Err(why) => Built::Failed(why),
         },
-        Form::Python => match copy_single(sub, &mut job)? {
+        Form::Python => match copy_single(sub, job)? {
             Ok(file) => {
                 job.log
                     .line(&say!("class-log-python", file = file.display().to_string()))?;
@@ -152,7 +156,7 @@ pub(crate) fn build(
             }
             Err(why) => Built::Failed(why),
         },
-        Form::Unknown => {
+        Form::Cargo | Form::Unknown => {
             let why = sub
                 .unknown_because
                 .clone()
@@ -160,17 +164,7 @@ pub(crate) fn build(
             job.log.line(&format!("{}: {why}", sub.entry.display()))?;
             Built::Failed(why)
         }
-    };
-    match &built {
-        Built::Command(cmd) => job
-            .log
-            .line(&say!("class-log-build-ok", command = shown(cmd)))?,
-        Built::Failed(why) => job
-            .log
-            .line(&say!("class-log-build-failed", why = why.as_str()))?,
-    }
-    job.log.finish()?;
-    Ok(built)
+    })
 }
 
 /// Copies a single-file submission into `work/src`: the file alone when the entry is the

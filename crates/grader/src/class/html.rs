@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use i18n::{Lang, tr};
 
 use super::results::{ClassResults, SubmissionResult, word};
-use crate::text::xml_escape as esc;
+use crate::render::markup::xml_escape as esc;
 
 /// Sorts the table by the clicked column, numbers as numbers; a second click reverses.
 const SORT_SCRIPT: &str = r#"

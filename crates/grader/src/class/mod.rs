@@ -3,22 +3,28 @@
 //!
 //! From the bottom up: `submission` (what each entry of the class folder is), `scratch` (a
 //! private folder, a project's copy), `step` (one build step run to its end or its deadline,
-//! nothing of it left running), `fence_hook` (where the build fence plugs in), `compile` (a
-//! submission into the command that runs it, with its build log), `pool` (worker threads fed
-//! through `crossbeam-channel`), `progress` (stderr), `results`, `html` and `reports` (what is
-//! written), `prepare` (spec, tools, output folder, jobs) and `rows` (a submission's row),
-//! `grading` (all of it), `cli` (the command line).
+//! nothing of it left running), `fence_hook` (where the build fence plugs in), `compile` (what
+//! builds share, single files built), `cargo` (a Cargo project built), `build` (a submission
+//! into the command that runs it, with its build log), `pool` (worker threads fed through
+//! `crossbeam-channel`), `progress` (stderr), `results`, `csv_cell`, `html` and `reports` (what
+//! is written), `options`, `prepare` (spec, checks, submissions, tools, build context, output
+//! folder, jobs), `rows` (a submission's row), `phases` (every build, then every grading, on the
+//! pool), `grading` (all of it, as its steps), `cli` (the command line).
 
+mod build;
 mod buildlog;
 mod cargo;
 mod cargo_home;
 mod cli;
 mod compile;
+mod csv_cell;
 mod deps;
 mod error;
 mod fence_hook;
 mod grading;
 mod html;
+mod options;
+mod phases;
 mod pool;
 mod prepare;
 mod progress;
@@ -31,12 +37,12 @@ mod scratch;
 mod step;
 mod submission;
 mod toolchain;
-mod visible;
 
 pub use cli::{class_cli, class_command};
 pub use compile::RUST_EDITION;
 pub use error::{ClassError, ClassErrorKind};
-pub use grading::{ClassOptions, grade_class};
+pub use grading::grade_class;
+pub use options::ClassOptions;
 pub use prepare::default_jobs;
 pub use results::{BuildStatus, CSV_HEADER, ClassResults, ReportFiles, SubmissionResult, Verdict};
 pub use submission::Form;

@@ -1,15 +1,114 @@
-//! Before a class is graded: its spec, the tools its submissions need, the output folder, and
-//! how many jobs by default.
+//! Before a class is graded: its spec and checks, its submissions, the tools they need, what
+//! their builds share, the output folder, and how many jobs by default.
 
 use std::fs;
 use std::path::Path;
 
+use crate::grade::check_options;
+use crate::judge::check_list;
+use crate::say::say;
 use crate::spec::Spec;
 use crate::spec::params::Params;
 
+use super::cargo_home::teacher_registry;
+use super::compile::{BuildContext, build_env};
 use super::error::{ClassError, ClassErrorKind};
-use super::submission::{Form, Submission};
-use crate::say::say;
+use super::options::ClassOptions;
+use super::rows::Against;
+use super::submission::{Form, Submission, discover};
+use super::toolchain::Toolchain;
+use crate::render::terminal::visible;
+
+/// What a class is graded against, settled before anything is built.
+#[derive(Debug)]
+pub(super) struct Class {
+    pub(super) spec: Spec,
+    /// The example's name in the reports.
+    pub(super) example: String,
+    /// The spec's checks by name (the rows of submissions not graded list them).
+    pub(super) checks: Vec<String>,
+    /// Worker threads.
+    pub(super) jobs: usize,
+}
+
+impl Class {
+    /// The spec, its checks and the jobs; fails on a bad spec, options or `--param`.
+    pub(super) fn prepare(opts: &ClassOptions) -> Result<Class, ClassError> {
+        let spec = load_spec(opts.spec.as_deref(), opts.example.as_deref())?;
+        let example = opts
+            .example
+            .clone()
+            .unwrap_or_else(|| spec.name().to_string());
+        check_options(&opts.grading).map_err(|e| {
+            ClassError::with_cause(ClassErrorKind::Grading, say!("class-err-options"), e)
+        })?;
+        let scale = opts.grading.time_scale.unwrap_or(1.0);
+        let params = Params::resolve(&spec, &opts.grading.params, scale).map_err(|e| {
+            ClassError::with_cause(ClassErrorKind::Grading, say!("class-err-param"), e)
+        })?;
+        let checks: Vec<String> = check_list(&spec).into_iter().map(|c| c.name).collect();
+        let jobs = opts.jobs.unwrap_or_else(|| default_jobs(&params));
+        if jobs == 0 {
+            return Err(ClassError::new(
+                ClassErrorKind::Grading,
+                say!("class-err-jobs"),
+            ));
+        }
+        Ok(Class {
+            spec,
+            example,
+            checks,
+            jobs,
+        })
+    }
+
+    /// What every graded row is judged against.
+    pub(super) fn against(&self) -> Against<'_> {
+        Against {
+            spec: &self.spec,
+            example: &self.example,
+            checks: &self.checks,
+        }
+    }
+}
+
+/// The class's submissions, what was skipped said on stderr. Fails when there is none, or a
+/// tool they need is missing.
+pub(super) fn submissions(opts: &ClassOptions) -> Result<Vec<Submission>, ClassError> {
+    let (subs, skipped) = discover(&opts.dir, &opts.out)?;
+    for line in &skipped {
+        eprintln!("grade class: {}", visible(line));
+    }
+    if subs.is_empty() {
+        return Err(ClassError::new(
+            ClassErrorKind::Folder,
+            say!(
+                "class-err-no-submissions",
+                dir = opts.dir.display().to_string()
+            ),
+        ));
+    }
+    check_tools(&subs)?;
+    Ok(subs)
+}
+
+/// What every build of `subs` shares: the toolchain (found only when one needs it), the
+/// teacher's registry, the options' timeout and environment.
+pub(super) fn build_context(
+    opts: &ClassOptions,
+    subs: &[Submission],
+) -> Result<BuildContext, ClassError> {
+    let needs_rust = subs
+        .iter()
+        .any(|s| matches!(s.form, Form::Cargo | Form::Rust));
+    Ok(BuildContext {
+        toolchain: needs_rust.then(Toolchain::resolve).transpose()?,
+        registry: teacher_registry(),
+        allow_git: opts.allow_git,
+        timeout: opts.build_timeout,
+        env: build_env(&opts.build_env),
+    })
+}
 
 /// The default `--jobs`: one grading per core, but when the spec judges how many cores a port
 /// keeps busy (a `cores` parameter, as `multicore`), only as many gradings as leave each its
@@ -27,7 +126,7 @@ pub fn default_jobs(params: &Params) -> usize {
 }
 
 /// The spec: the file `spec`, else the built-in `example`.
-pub(super) fn load_spec(spec: Option<&Path>, example: Option<&str>) -> Result<Spec, ClassError> {
+fn load_spec(spec: Option<&Path>, example: Option<&str>) -> Result<Spec, ClassError> {
     let spec = match (spec, example) {
         (Some(path), _) => Spec::from_toml_file(path),
         (None, Some(example)) => Spec::builtin(example),
@@ -42,7 +141,7 @@ pub(super) fn load_spec(spec: Option<&Path>, example: Option<&str>) -> Result<Sp
 }
 
 /// Fails when a tool some submission needs is not on PATH.
-pub(super) fn check_tools(subs: &[Submission]) -> Result<(), ClassError> {
+fn check_tools(subs: &[Submission]) -> Result<(), ClassError> {
     let mut missing = Vec::new();
     // cargo and rustc are the toolchain's own, found by `Toolchain::resolve`.
     for (form, tool) in [

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::results::Verdict;
-use super::visible::visible;
+use crate::render::terminal::visible;
 
 /// Without a terminal, a "still running" line when nothing was printed for this long.
 const QUIET_MAX: Duration = Duration::from_secs(15);

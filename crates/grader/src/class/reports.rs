@@ -6,13 +6,15 @@ use std::fs;
 use std::path::Path;
 
 use crate::outcome::RunOutcome;
-use crate::report::{CheckStatus, Format, Report};
+use crate::render::Format;
+use crate::render::html::html_report;
+use crate::report::{CheckStatus, Report};
 use crate::spec::Spec;
-use crate::timeline::{html_report, run_timeline};
+use crate::timeline::run_timeline;
 
 use super::error::ClassError;
 use super::results::ReportFiles;
-use super::visible::visible_lines;
+use crate::render::terminal::visible_lines;
 use crate::say::say;
 
 /// The build log's name in a submission's folder.
@@ -76,7 +78,8 @@ fn gradescope_body(report: &Report) -> String {
             *output = format!("{}{printed}", output.as_str().unwrap_or_default()).into();
         }
     }
-    let mut text = crate::text::json_safe(serde_json::to_string_pretty(&value).unwrap_or(body));
+    let mut text =
+        crate::render::markup::json_safe(serde_json::to_string_pretty(&value).unwrap_or(body));
     text.push('\n');
     text
 }
@@ -148,8 +151,9 @@ pub(crate) fn write_not_graded(
         "output": say!("class-gs-not-graded-head", why = why),
         "tests": tests,
     });
-    let mut text =
-        crate::text::json_safe(serde_json::to_string_pretty(&body).unwrap_or_else(|_| "{}".into()));
+    let mut text = crate::render::markup::json_safe(
+        serde_json::to_string_pretty(&body).unwrap_or_else(|_| "{}".into()),
+    );
     text.push('\n');
     write(&dir, GRADESCOPE_FILE, &text)?;
     Ok(ReportFiles {

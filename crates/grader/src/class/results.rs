@@ -6,8 +6,9 @@ use std::fmt::Write as _;
 use crate::text::columns;
 use serde::{Deserialize, Serialize};
 
+use super::csv_cell::csv_cell;
 use super::submission::Form;
-use super::visible::{csv_cell, visible};
+use crate::render::terminal::visible;
 
 /// The header of `results.csv`, exactly.
 pub const CSV_HEADER: &str =
@@ -136,7 +137,7 @@ impl ClassResults {
 
     /// `results.json`: these results, pretty-printed.
     pub fn json(&self) -> String {
-        let mut s = crate::text::json_safe(
+        let mut s = crate::render::markup::json_safe(
             serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into()),
         );
         s.push('\n');

@@ -1,6 +1,7 @@
 //! A submission's row in the results: from its grading, or why it was not graded. Each writes
 //! the submission's reports under the output folder `out`.
 
+use std::ffi::OsString;
 use std::path::Path;
 
 use crate::error::{GradeError, GradeErrorKind};
@@ -8,10 +9,83 @@ use crate::outcome::RunOutcome;
 use crate::report::{CheckStatus, Report};
 use crate::spec::Spec;
 
+use super::compile::Built;
 use super::error::ClassError;
 use super::reports::{write_graded, write_not_graded};
 use super::results::{BuildStatus, ReportFiles, SubmissionResult, Verdict};
+use super::run_env::scrubbed;
 use super::submission::Submission;
+
+/// A build from the pool: built or not and its seconds, or a worker panic's message.
+pub(super) type BuildResult = Result<(Result<Built, ClassError>, f64), String>;
+/// A grading from the pool: the row, or a worker panic's message.
+pub(super) type GradeResult = Result<Result<SubmissionResult, ClassError>, String>;
+/// A submission that built: its index, its command, its build's seconds.
+pub(super) type ToGrade = (usize, Vec<OsString>, f64);
+
+/// The rows of the class, one per submission: those that did not build have theirs; each
+/// that did has its command (`args` added, the teacher's environment scrubbed), its row to
+/// come from [`fill_graded`].
+pub(super) fn rows_of_builds(
+    out: &Path,
+    args: &[OsString],
+    subs: &[Submission],
+    checks: &[String],
+    builds: Vec<BuildResult>,
+) -> Result<(Vec<Option<SubmissionResult>>, Vec<ToGrade>), ClassError> {
+    let mut rows: Vec<Option<SubmissionResult>> = Vec::with_capacity(subs.len());
+    let mut to_grade: Vec<ToGrade> = Vec::new();
+    let teacher_vars: Vec<OsString> = std::env::vars_os().map(|(k, _)| k).collect();
+    for (i, (sub, b)) in subs.iter().zip(builds).enumerate() {
+        let (outcome, secs) = match b {
+            Ok((Ok(built), secs)) => (Ok(built), secs),
+            Ok((Err(e), secs)) => (Err(e.to_string()), secs),
+            Err(panic) => (Err(panic), 0.0),
+        };
+        let (why, status) = match outcome {
+            Ok(Built::Command(mut cmd)) => {
+                cmd.extend(args.iter().cloned());
+                to_grade.push((i, scrubbed(cmd, &teacher_vars), secs));
+                rows.push(None);
+                continue;
+            }
+            Ok(Built::Failed(why)) => (why, (BuildStatus::Failed, false)),
+            Err(why) => (why, (BuildStatus::Failed, true)),
+        };
+        rows.push(Some(not_graded(out, sub, checks, why, status, secs)?));
+    }
+    Ok((rows, to_grade))
+}
+
+/// Puts each graded submission's row in `rows` (a row saying why when its grading failed).
+pub(super) fn fill_graded(
+    out: &Path,
+    subs: &[Submission],
+    checks: &[String],
+    rows: &mut [Option<SubmissionResult>],
+    (to_grade, graded): (&[ToGrade], Vec<GradeResult>),
+) -> Result<(), ClassError> {
+    for ((i, _, build_secs), g) in to_grade.iter().zip(graded) {
+        let why = match g {
+            Ok(Ok(row)) => {
+                rows[*i] = Some(row);
+                continue;
+            }
+            Ok(Err(e)) => e.to_string(),
+            Err(panic) => panic,
+        };
+        let status = (BuildStatus::Ok, true);
+        rows[*i] = Some(not_graded(
+            out,
+            &subs[*i],
+            checks,
+            why,
+            status,
+            *build_secs,
+        )?);
+    }
+    Ok(())
+}
 
 /// The row of a submission that was not graded, `why`: `(build, grader_error)` say whether it
 /// built and whether the grader (not the submission) failed.

@@ -3,13 +3,14 @@
 
 use std::collections::HashMap;
 
-use tracer::{Stream, TaskKind, Trace, Write};
+use tracer::{ScheduleStats, Stream, TaskKind, Trace, TraceError, Write};
 
+use super::fenced;
 use crate::assembler;
 use crate::outcome::Line;
 use crate::say::say;
 use crate::text::cut;
-use crate::writer::{Role, RunTask, Writer};
+use crate::writer::{Role, RunTask, Tracing, Writer};
 
 /// Mixed lines quoted in advice per run at most.
 const MIXED_QUOTED: usize = 3;
@@ -55,8 +56,74 @@ impl<'t> Who<'t> {
     }
 }
 
+/// What a run's trace adds to its outcome.
+#[derive(Default)]
+pub(super) struct Attributed {
+    pub(super) tracing: Tracing,
+    /// Stdout's lines by writer, in place of the captured ones (a complete trace only).
+    pub(super) lines: Option<Vec<Line>>,
+    pub(super) tasks: Vec<RunTask>,
+    pub(super) advice: Vec<String>,
+    pub(super) refused: Vec<String>,
+    pub(super) schedule: ScheduleStats,
+    /// Where the shaking held tasks.
+    pub(super) holds: Vec<tracer::Hold>,
+    /// What went through the run's pipes and sockets.
+    pub(super) channels: crate::channels::Channels,
+}
+
+/// What the tracer left of a run that started `tracing` (`traced`: a trace was due) and whose
+/// stdout got `stdout_bytes` (past the output limit if `limit_hit`).
+pub(super) fn attribute(
+    trace: Option<Result<Trace, TraceError>>,
+    traced: bool,
+    tracing: Tracing,
+    limit_hit: bool,
+    stdout_bytes: usize,
+) -> Attributed {
+    let trace = match trace {
+        Some(Ok(trace)) => trace,
+        Some(Err(e)) => return Attributed::untraced(say!("trace-failed", error = e.to_string())),
+        None if traced => return Attributed::untraced(say!("trace-unfinished")),
+        None => {
+            return Attributed {
+                tracing,
+                ..Attributed::default()
+            };
+        }
+    };
+    let mut got = Attributed {
+        tracing,
+        schedule: trace.schedule.clone(),
+        holds: trace.holds.clone(),
+        tasks: tasks(&trace),
+        refused: fenced::refusals(&trace),
+        channels: crate::channels::Channels::of(&trace),
+        ..Attributed::default()
+    };
+    match stdout_writes(&trace, stdout_bytes) {
+        _ if limit_hit => got.tracing = Tracing::Incomplete(say!("trace-output-limit")),
+        Err(why) => got.tracing = Tracing::Incomplete(why),
+        Ok(writes) => {
+            got.lines = Some(writer_lines(&trace, &writes));
+            got.advice = mixed_lines(&writes);
+            got.tracing = Tracing::On;
+        }
+    }
+    got
+}
+
+impl Attributed {
+    fn untraced(why: String) -> Self {
+        Attributed {
+            tracing: Tracing::Incomplete(why),
+            ..Attributed::default()
+        }
+    }
+}
+
 /// Every task of the trace, for the checks.
-pub(super) fn tasks(trace: &Trace) -> Vec<RunTask> {
+fn tasks(trace: &Trace) -> Vec<RunTask> {
     let who = Who::new(trace);
     trace
         .tasks
@@ -96,7 +163,7 @@ pub(super) fn tasks(trace: &Trace) -> Vec<RunTask> {
 /// enter but never return (the writer was killed in between) whose bytes, by the count that
 /// arrived, did arrive. `Err`: why the trace cannot stand for stdout (bytes it did not see or
 /// keep).
-pub(super) fn stdout_writes(trace: &Trace, stdout_bytes: usize) -> Result<Vec<Write>, String> {
+fn stdout_writes(trace: &Trace, stdout_bytes: usize) -> Result<Vec<Write>, String> {
     let (mut len, mut kept) = (0usize, 0usize);
     // The calls whose bytes the trace could not read (sendfile, splice, tee move bytes the
     // writer never held in its memory).
@@ -150,7 +217,7 @@ pub(super) fn stdout_writes(trace: &Trace, stdout_bytes: usize) -> Result<Vec<Wr
 /// Stdout's lines as each writer (thread) wrote them in `writes` (the run's stdout writes, as
 /// [`stdout_writes`] gives them), each with its writer, in the order of their times (a writer's
 /// rest without a newline at its last write's).
-pub(super) fn writer_lines(trace: &Trace, writes: &[Write]) -> Vec<Line> {
+fn writer_lines(trace: &Trace, writes: &[Write]) -> Vec<Line> {
     let who = Who::new(trace);
     let mut lines: Vec<Line> = assembler::lines_of_writes(writes)
         .into_iter()
@@ -169,7 +236,7 @@ pub(super) fn writer_lines(trace: &Trace, writes: &[Write]) -> Vec<Line> {
 
 /// Advice for each line of the real stdout that holds bytes of more than one writer: the checks
 /// judged each writer's lines apart, so this fails nothing.
-pub(super) fn mixed_lines(writes: &[Write]) -> Vec<String> {
+fn mixed_lines(writes: &[Write]) -> Vec<String> {
     let mut advice = Vec::new();
     let mut line: Vec<u8> = Vec::new();
     let mut writers: Vec<(i32, i32)> = Vec::new();

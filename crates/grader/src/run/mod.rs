@@ -29,12 +29,14 @@ mod machine;
 mod main_proc;
 mod pair_start;
 mod pty;
+mod schedule;
 pub(crate) use pty::open_pair;
 mod start;
 mod supervise;
 mod sys;
 mod tree;
 mod unfinished;
+mod watch;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -42,6 +44,8 @@ use std::time::Instant;
 
 pub use config::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind};
 pub(crate) use fenced::{command_dirs, preflight};
+pub(crate) use schedule::{choice_points, deviations};
+pub use schedule::{parse_schedule, schedule_string};
 pub(crate) use sys::become_subreaper;
 
 use crate::outcome::RunOutcome;

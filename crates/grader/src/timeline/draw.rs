@@ -1,5 +1,6 @@
-//! Drawing the lanes: each task's life, who created it, its open spans, holds and end, and
-//! each line as a mark with its text where it fits; the strip counting open spans.
+//! Drawing the lanes: each task's life, its open spans, holds and end, and each line as a mark
+//! with its text where it fits; the strip counting open spans. (The arrows between lanes are
+//! `arrows`'.)
 
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -12,7 +13,7 @@ use super::lanes::{Lane, lane_of};
 use super::layout::{PLOT_X0, PLOT_X1, Placed, fmt_time};
 use super::place::{Geometry, MAX_MARKS, end_words, place};
 use super::scale::Scale;
-use crate::text::xml_escape;
+use crate::render::markup::xml_escape;
 
 /// Mark colors of line kinds, in order of first appearance (red is kept for highlights).
 pub(super) const KIND_COLORS: &[&str] = &[
@@ -27,9 +28,9 @@ const HIGHLIGHT: &str = "#cc0000";
 
 /// The lanes being drawn, and where.
 pub(super) struct Canvas<'t, 'a> {
-    t: &'t Timeline<'a>,
-    lanes: &'t [Lane<'a>],
-    scale: &'t Scale,
+    pub(super) t: &'t Timeline<'a>,
+    pub(super) lanes: &'t [Lane<'a>],
+    pub(super) scale: &'t Scale,
     top: f64,
     kinds: &'t [String],
     geo: Geometry,
@@ -58,7 +59,8 @@ impl<'t, 'a> Canvas<'t, 'a> {
         self.geo.height()
     }
 
-    fn center(&self, i: usize) -> f64 {
+    /// The middle of lane `i`.
+    pub(super) fn center(&self, i: usize) -> f64 {
         self.geo.lanes[i].center
     }
 
@@ -66,18 +68,25 @@ impl<'t, 'a> Canvas<'t, 'a> {
         self.lanes[i].task.ended_at.unwrap_or(self.scale.end)
     }
 
-    /// Every lane, then the arrows between lanes (under the marks).
-    pub(super) fn lanes_and_arrows(&self, out: &mut String) {
+    /// Every lane (the arrows between them, `arrows`, go over them and under the marks).
+    pub(super) fn lanes(&self, out: &mut String) {
         for i in 0..self.lanes.len() {
             self.lane(out, i);
         }
-        self.creations(out);
-        self.links(out);
     }
 
     /// A lane's background, label, life, open spans, holds and execs.
     fn lane(&self, out: &mut String, i: usize) {
-        let lang = i18n::Lang::current();
+        self.lane_head(out, i);
+        self.life(out, i);
+        self.open_spans(out, i);
+        self.holds(out, i);
+        self.execs(out, i);
+        out.push_str("</g>\n");
+    }
+
+    /// Opens lane `i`'s group: its background (every other lane), its id and role.
+    fn lane_head(&self, out: &mut String, i: usize) {
         let l = &self.lanes[i];
         let task = l.task;
         let lane = self.geo.lanes[i];
@@ -109,6 +118,12 @@ impl<'t, 'a> Canvas<'t, 'a> {
             xml_escape(&role),
             xml_escape(&l.role)
         );
+    }
+
+    /// Lane `i`'s task's life: a line from its creation to its end.
+    fn life(&self, out: &mut String, i: usize) {
+        let task = self.lanes[i].task;
+        let y = self.center(i);
         let (x0, x1) = (
             self.scale.x(task.created_at),
             self.scale.x(self.lane_end(i)),
@@ -122,7 +137,14 @@ impl<'t, 'a> Canvas<'t, 'a> {
             "<line x1=\"{x0:.1}\" y1=\"{y}\" x2=\"{:.1}\" y2=\"{y}\" stroke=\"{stroke}\" stroke-width=\"{width}\"/>",
             x1.max(x0 + 1.0)
         );
-        for s in self.t.spans.iter().filter(|s| s.tid == task.tid) {
+    }
+
+    /// The spans lane `i`'s task had open (a pool's task between its start and end lines).
+    fn open_spans(&self, out: &mut String, i: usize) {
+        let lang = i18n::Lang::current();
+        let tid = self.lanes[i].task.tid;
+        let y = self.center(i);
+        for s in self.t.spans.iter().filter(|s| s.tid == tid) {
             if lane_of(self.lanes, s.tid, s.from) != Some(i) {
                 continue;
             }
@@ -144,7 +166,14 @@ impl<'t, 'a> Canvas<'t, 'a> {
                 ))
             );
         }
-        for h in self.t.trace.holds.iter().filter(|h| h.tid == task.tid) {
+    }
+
+    /// Where the shaking held lane `i`'s task, and how long.
+    fn holds(&self, out: &mut String, i: usize) {
+        let lang = i18n::Lang::current();
+        let tid = self.lanes[i].task.tid;
+        let y = self.center(i);
+        for h in self.t.trace.holds.iter().filter(|h| h.tid == tid) {
             if lane_of(self.lanes, h.tid, h.at) != Some(i) {
                 continue;
             }
@@ -170,7 +199,13 @@ impl<'t, 'a> Canvas<'t, 'a> {
                 xml_escape(&title)
             );
         }
-        for e in &task.execs {
+    }
+
+    /// Each exec of lane `i`'s task: a diamond at its time.
+    fn execs(&self, out: &mut String, i: usize) {
+        let lang = i18n::Lang::current();
+        let y = self.center(i);
+        for e in &self.lanes[i].task.execs {
             let x = self.scale.x(e.at);
             let _ = writeln!(
                 out,
@@ -185,83 +220,6 @@ impl<'t, 'a> Canvas<'t, 'a> {
                 ))
             );
         }
-        out.push_str("</g>\n");
-    }
-
-    /// An arrow from each creator's lane to the lane of the task it created, at that time.
-    fn creations(&self, out: &mut String) {
-        out.push_str("<g class=\"creations\">\n");
-        for (i, l) in self.lanes.iter().enumerate() {
-            let t = l.task;
-            let Some(j) = t
-                .creator
-                .and_then(|c| lane_of(self.lanes, c, t.created_at))
-                .filter(|&j| j != i)
-            else {
-                continue;
-            };
-            let x = self.scale.x(t.created_at);
-            let (y1, y2) = (self.center(j), self.center(i));
-            let y2 = if y2 > y1 { y2 - 6.0 } else { y2 + 6.0 };
-            let (class, color, dash, what) = match t.kind {
-                TaskKind::Process => ("process", "#3465a4", "", "creates process"),
-                TaskKind::Thread => (
-                    "thread",
-                    "#75507b",
-                    " stroke-dasharray=\"3 2\"",
-                    "creates thread",
-                ),
-            };
-            let _ = writeln!(
-                out,
-                "<line class=\"create\" x1=\"{x:.1}\" y1=\"{y1}\" x2=\"{x:.1}\" y2=\"{y2}\" stroke=\"{color}\" stroke-width=\"1.5\"{dash} marker-end=\"url(#arrow-{class})\"><title>{} {} {} at {}</title></line>",
-                self.lanes[j].id,
-                what,
-                t.tid,
-                fmt_time(t.created_at)
-            );
-        }
-        out.push_str("</g>\n");
-    }
-
-    /// An arrow from line to line for each hand-off between two lanes.
-    fn links(&self, out: &mut String) {
-        out.push_str("<g class=\"links\">\n");
-        let lines = &self.t.lines;
-        for k in &self.t.links {
-            let (Some(a), Some(b)) = (lines.get(k.from), lines.get(k.to)) else {
-                continue;
-            };
-            let (Some(la), Some(lb)) = (
-                lane_of(self.lanes, a.tid, a.at),
-                lane_of(self.lanes, b.tid, b.at),
-            ) else {
-                continue;
-            };
-            if la == lb {
-                continue;
-            }
-            let (xa, ya, xb, yb) = (
-                self.scale.x(a.at),
-                self.center(la),
-                self.scale.x(b.at),
-                self.center(lb),
-            );
-            let mid = (xa + xb) / 2.0 + 12.0;
-            let _ = writeln!(
-                out,
-                "<path class=\"link\" d=\"M{xa:.1},{ya} C{mid:.1},{ya} {mid:.1},{yb} {:.1},{yb}\" fill=\"none\" stroke=\"#4e9a06\" stroke-opacity=\"0.7\" stroke-width=\"1.1\" stroke-dasharray=\"5 3\" marker-end=\"url(#arrow-link)\"><title>{}</title></path>",
-                xb - 5.0,
-                xml_escape(&i18n::tr!(
-                    i18n::Lang::current(),
-                    "picture-link-title",
-                    label = k.label.as_str(),
-                    first = format!("{:?}", a.text),
-                    then = format!("{:?}", b.text)
-                ))
-            );
-        }
-        out.push_str("</g>\n");
     }
 
     /// Each line's mark on its writer's lane, with its text where it fits and in its title

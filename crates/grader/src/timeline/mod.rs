@@ -9,13 +9,13 @@
 //! Inside (lines per writer come from [`crate::assembler`]): `pairing` (kinds, spans and hand-offs from a spec),
 //! `lanes` (lane order and labels), `scale` (where time runs), `layout` (measures, where text
 //! fits), `place` (every lane's and text's place), `glyphs` (text as
-//! drawn), `draw`, `strip` and `svg` (the picture), `html` (a report page), `from_run` (a graded
+//! drawn), `draw`, `arrows`, `strip` and `svg` (the picture), `from_run` (a graded
 //! run's timeline), `trace_run` (one run traced, for `grade trace`).
 
+mod arrows;
 mod draw;
 mod from_run;
 mod glyphs;
-mod html;
 mod lanes;
 mod layout;
 mod pairing;
@@ -33,7 +33,6 @@ use crate::spec::Spec;
 
 pub use crate::assembler::{WriterLine, writer_lines};
 pub use from_run::run_timeline;
-pub use html::html_report;
 pub use trace_run::{TraceRunError, TraceRunOptions, TracedRun, trace_command};
 
 /// One output line of the run, as the picture shows it.

@@ -8,12 +8,41 @@ use tracer::Stream;
 use super::{Link, OpenSpan, TimelineLine};
 use crate::outcome::Line;
 use crate::spec::Spec;
-use crate::spec::pairs::PairKind;
+use crate::spec::pairs::{Pair, PairKind};
 use crate::spec::rule::classify;
+
+/// A stdout line the spec classified: its index into the picture's lines, its kind (index
+/// into the spec's lines) and its captures.
+type Found = (usize, usize, HashMap<String, String>);
 
 /// Sets the kind of each of `lines` (stdout lines only: the checks judge stdout) and returns
 /// the open spans and the hand-offs `spec` pairs, reading the lines in order of time.
 pub(super) fn pair_up(spec: &Spec, lines: &mut [TimelineLine]) -> (Vec<OpenSpan>, Vec<Link>) {
+    let found = classified(spec, lines);
+    for (i, kind, _) in &found {
+        lines[*i].kind = Some(spec.lines[*kind].name.clone());
+    }
+    let mut spans = Vec::new();
+    let mut links = Vec::new();
+    // Two checks on the same pair (a bound and a peak) draw it once.
+    let mut pairs: Vec<&Pair> = Vec::new();
+    for p in &spec.pairs {
+        if !pairs.contains(&p) {
+            pairs.push(p);
+        }
+    }
+    for pair in pairs {
+        match pair.kind {
+            PairKind::Open => spans.extend(open_spans(spec, pair, &found, lines)),
+            PairKind::Order => links.extend(hand_offs(pair, &found)),
+        }
+    }
+    spans.sort_by_key(|s| (s.from, s.tid));
+    (spans, links)
+}
+
+/// The stdout lines the spec classifies, in order of time.
+fn classified(spec: &Spec, lines: &[TimelineLine]) -> Vec<Found> {
     let mut order: Vec<usize> = (0..lines.len())
         .filter(|&i| lines[i].stream == Stream::Stdout)
         .collect();
@@ -27,9 +56,7 @@ pub(super) fn pair_up(spec: &Spec, lines: &mut [TimelineLine]) -> (Vec<OpenSpan>
             ..Line::default()
         })
         .collect();
-    let classified = classify(&spec.lines, &as_run);
-    // (index into `lines`, kind, captures) in order of time.
-    let found: Vec<(usize, usize, HashMap<String, String>)> = classified
+    classify(&spec.lines, &as_run)
         .iter()
         .map(|c| {
             let i = order[c.number - 1];
@@ -40,65 +67,59 @@ pub(super) fn pair_up(spec: &Spec, lines: &mut [TimelineLine]) -> (Vec<OpenSpan>
                 .collect();
             (i, c.kind, caps)
         })
-        .collect();
-    for (i, kind, _) in &found {
-        lines[*i].kind = Some(spec.lines[*kind].name.clone());
-    }
+        .collect()
+}
+
+/// An `open` pair's spans: each first line of a value to the next second line of that value
+/// (or to the end, never closed).
+fn open_spans(spec: &Spec, pair: &Pair, found: &[Found], lines: &[TimelineLine]) -> Vec<OpenSpan> {
+    let first_name = &spec.lines[pair.first].name;
     let mut spans = Vec::new();
+    let mut open: HashMap<String, VecDeque<usize>> = HashMap::new();
+    for (i, kind, caps) in found {
+        let Some(v) = caps.get(&pair.key).cloned() else {
+            continue;
+        };
+        if *kind == pair.second
+            && let Some(o) = open.get_mut(&v).and_then(VecDeque::pop_front)
+        {
+            spans.push(span(lines, o, Some(*i), first_name, &pair.key, &v));
+        }
+        if *kind == pair.first {
+            open.entry(v).or_default().push_back(*i);
+        }
+    }
+    for (v, left) in open {
+        for o in left {
+            spans.push(span(lines, o, None, first_name, &pair.key, &v));
+        }
+    }
+    spans
+}
+
+/// An `order ... per` pair's hand-offs: each `after` line joined to the latest `before` line
+/// of its value.
+fn hand_offs(pair: &Pair, found: &[Found]) -> Vec<Link> {
     let mut links = Vec::new();
-    // Two checks on the same pair (a bound and a peak) draw it once.
-    let mut pairs: Vec<&crate::spec::pairs::Pair> = Vec::new();
-    for p in &spec.pairs {
-        if !pairs.contains(&p) {
-            pairs.push(p);
+    let mut last: HashMap<String, usize> = HashMap::new();
+    for (i, kind, caps) in found {
+        let Some(v) = caps.get(&pair.key).cloned() else {
+            continue;
+        };
+        if *kind == pair.second
+            && let Some(&b) = last.get(&v)
+        {
+            links.push(Link {
+                from: b,
+                to: *i,
+                label: format!("{}={v}", pair.key),
+            });
+        }
+        if *kind == pair.first {
+            last.insert(v, *i);
         }
     }
-    for pair in pairs {
-        let value = |caps: &HashMap<String, String>| caps.get(&pair.key).cloned();
-        let first_name = &spec.lines[pair.first].name;
-        match pair.kind {
-            PairKind::Open => {
-                let mut open: HashMap<String, VecDeque<usize>> = HashMap::new();
-                for (i, kind, caps) in &found {
-                    let Some(v) = value(caps) else { continue };
-                    if *kind == pair.second
-                        && let Some(o) = open.get_mut(&v).and_then(VecDeque::pop_front)
-                    {
-                        spans.push(span(lines, o, Some(*i), first_name, &pair.key, &v));
-                    }
-                    if *kind == pair.first {
-                        open.entry(v).or_default().push_back(*i);
-                    }
-                }
-                for (v, left) in open {
-                    for o in left {
-                        spans.push(span(lines, o, None, first_name, &pair.key, &v));
-                    }
-                }
-            }
-            PairKind::Order => {
-                // Each `after` line is joined to the latest `before` line of its value.
-                let mut last: HashMap<String, usize> = HashMap::new();
-                for (i, kind, caps) in &found {
-                    let Some(v) = value(caps) else { continue };
-                    if *kind == pair.second
-                        && let Some(&b) = last.get(&v)
-                    {
-                        links.push(Link {
-                            from: b,
-                            to: *i,
-                            label: format!("{}={v}", pair.key),
-                        });
-                    }
-                    if *kind == pair.first {
-                        last.insert(v, *i);
-                    }
-                }
-            }
-        }
-    }
-    spans.sort_by_key(|s| (s.from, s.tid));
-    (spans, links)
+    links
 }
 
 fn span(

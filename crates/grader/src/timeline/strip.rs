@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::Timeline;
 use super::layout::{PLOT_X0, PLOT_X1, STRIP_H};
 use super::scale::Scale;
-use crate::text::xml_escape;
+use crate::render::markup::xml_escape;
 
 /// How many open spans there are over time, as a step chart above the lanes, with its peak.
 pub(super) fn strip(out: &mut String, t: &Timeline<'_>, scale: &Scale, top: f64) {

@@ -11,7 +11,7 @@ use super::draw::{Canvas, KIND_COLORS, STDERR_COLOR, UNKINDED_COLOR};
 use super::lanes::{Lane, lanes};
 use super::layout::{AXIS_H, LANE_H, PLOT_X0, PLOT_X1, STRIP_H, WIDTH, fmt_time};
 use super::scale::Scale;
-use crate::text::xml_escape;
+use crate::render::markup::xml_escape;
 
 /// Lanes drawn at most: a fork bomb's picture stays a picture.
 const MAX_LANES: usize = 200;
@@ -78,7 +78,9 @@ pub(super) fn document(t: &Timeline<'_>, standalone: bool) -> String {
     if !t.spans.is_empty() {
         super::strip::strip(&mut out, t, &scale, header);
     }
-    canvas.lanes_and_arrows(&mut out);
+    canvas.lanes(&mut out);
+    canvas.creations(&mut out);
+    canvas.links(&mut out);
     breaks(&mut out, &scale, top, height - AXIS_H - 8.0);
     canvas.marks(&mut out);
     axis(&mut out, &scale, height - AXIS_H - 8.0);
@@ -226,68 +228,9 @@ impl Symbol {
 /// One row of keys: what each color and shape means, for the things the picture has.
 /// Returns how much taller than one row the legend is.
 fn legend(out: &mut String, t: &Timeline<'_>, kinds: &[String], cut: bool) -> f64 {
-    let lang = i18n::Lang::current();
-    let say = |id: &str| i18n::tr(lang, id);
-    let mut keys: Vec<(Symbol, String)> = kinds
-        .iter()
-        .enumerate()
-        .map(|(i, k)| {
-            let label = t.labels.get(k).filter(|l| *l != k);
-            let text = match label {
-                Some(label) => label.clone(),
-                None => i18n::tr!(lang, "picture-kind-line", kind = k.as_str()),
-            };
-            (Symbol::Dot(KIND_COLORS[i % KIND_COLORS.len()]), text)
-        })
-        .collect();
-    let lines = &t.lines;
-    if lines
-        .iter()
-        .any(|l| l.kind.is_none() && l.stream == Stream::Stdout)
-    {
-        keys.push((Symbol::Dot(UNKINDED_COLOR), say("picture-stdout-line")));
-    }
-    if lines.iter().any(|l| l.stream == Stream::Stderr) {
-        keys.push((Symbol::Square(STDERR_COLOR), say("picture-stderr-line")));
-    }
-    if lines.iter().any(|l| l.highlighted) {
-        keys.push((Symbol::Ring, say("picture-quoted")));
-    }
-    let tasks = &t.trace.tasks;
-    if tasks
-        .iter()
-        .any(|k| k.creator.is_some() && k.kind == TaskKind::Process)
-    {
-        keys.push((
-            Symbol::Arrow("#3465a4", "none"),
-            say("picture-creates-process"),
-        ));
-    }
-    if tasks.iter().any(|k| k.kind == TaskKind::Thread) {
-        keys.push((
-            Symbol::Arrow("#75507b", "3 2"),
-            say("picture-creates-thread"),
-        ));
-    }
-    let across = |k: &&super::Link| match (lines.get(k.from), lines.get(k.to)) {
-        (Some(a), Some(b)) => a.tid != b.tid,
-        _ => false,
-    };
-    if t.links.iter().any(|k| across(&k)) {
-        keys.push((Symbol::Arrow("#4e9a06", "5 3"), say("picture-hand-off")));
-    }
-    if !t.spans.is_empty() {
-        keys.push((Symbol::Shade, say("picture-open")));
-    }
-    if !t.trace.holds.is_empty() {
-        keys.push((Symbol::Hold, say("picture-held")));
-    }
-    if cut {
-        keys.push((Symbol::Cut, say("picture-cut")));
-    }
     let mut y = 62.0;
     let mut x = 12.0;
-    for (symbol, text) in keys {
+    for (symbol, text) in legend_keys(t, kinds, cut) {
         let w = 26.0 + super::glyphs::columns(&text) as f64 * 6.0;
         // A new row when the key would run off the picture.
         if x > 12.0 && x + w > WIDTH - 12.0 {
@@ -305,6 +248,75 @@ fn legend(out: &mut String, t: &Timeline<'_>, kinds: &[String], cut: bool) -> f6
         x += w;
     }
     y - 62.0
+}
+
+/// The legend's keys: each line kind's color, then each other thing the picture has.
+fn legend_keys(t: &Timeline<'_>, kinds: &[String], cut: bool) -> Vec<(Symbol, String)> {
+    let lang = i18n::Lang::current();
+    let say = |id: &str| i18n::tr(lang, id);
+    let mut keys: Vec<(Symbol, String)> = kinds
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let label = t.labels.get(k).filter(|l| *l != k);
+            let text = match label {
+                Some(label) => label.clone(),
+                None => i18n::tr!(lang, "picture-kind-line", kind = k.as_str()),
+            };
+            (Symbol::Dot(KIND_COLORS[i % KIND_COLORS.len()]), text)
+        })
+        .collect();
+    let lines = &t.lines;
+    let tasks = &t.trace.tasks;
+    let across = |k: &super::Link| match (lines.get(k.from), lines.get(k.to)) {
+        (Some(a), Some(b)) => a.tid != b.tid,
+        _ => false,
+    };
+    let shown = [
+        (
+            lines
+                .iter()
+                .any(|l| l.kind.is_none() && l.stream == Stream::Stdout),
+            Symbol::Dot(UNKINDED_COLOR),
+            "picture-stdout-line",
+        ),
+        (
+            lines.iter().any(|l| l.stream == Stream::Stderr),
+            Symbol::Square(STDERR_COLOR),
+            "picture-stderr-line",
+        ),
+        (
+            lines.iter().any(|l| l.highlighted),
+            Symbol::Ring,
+            "picture-quoted",
+        ),
+        (
+            tasks
+                .iter()
+                .any(|k| k.creator.is_some() && k.kind == TaskKind::Process),
+            Symbol::Arrow("#3465a4", "none"),
+            "picture-creates-process",
+        ),
+        (
+            tasks.iter().any(|k| k.kind == TaskKind::Thread),
+            Symbol::Arrow("#75507b", "3 2"),
+            "picture-creates-thread",
+        ),
+        (
+            t.links.iter().any(across),
+            Symbol::Arrow("#4e9a06", "5 3"),
+            "picture-hand-off",
+        ),
+        (!t.spans.is_empty(), Symbol::Shade, "picture-open"),
+        (!t.trace.holds.is_empty(), Symbol::Hold, "picture-held"),
+        (cut, Symbol::Cut, "picture-cut"),
+    ];
+    for (has, symbol, id) in shown {
+        if has {
+            keys.push((symbol, say(id)));
+        }
+    }
+    keys
 }
 
 /// Faint vertical lines at the axis ticks, behind the lanes.

@@ -1,12 +1,27 @@
-//! The report's renderings for machines: JUnit for CI, a Gradescope `results.json` body, and
-//! the words both give each check.
+//! The report's renderings for machines: JSON for tools, JUnit for CI, a Gradescope
+//! `results.json` body, and the words the last two give each check.
 
 use std::fmt::Write as _;
 
+use super::markup::xml_escape;
 use crate::report::{CheckKind, CheckReport, CheckStatus, Report};
-use crate::text::xml_escape;
 
 impl Report {
+    /// For tools: the report as JSON, with `score` (checks passed) and `max_score` (checks
+    /// passed or failed, see [`Report::max_score`]).
+    pub fn json(&self) -> String {
+        let mut v = serde_json::to_value(self).unwrap_or_default();
+        if let Some(map) = v.as_object_mut() {
+            map.insert("score".into(), self.score().into());
+            map.insert("max_score".into(), self.max_score().into());
+        }
+        let mut s = crate::render::markup::json_safe(
+            serde_json::to_string_pretty(&v).unwrap_or_else(|_| "{}".into()),
+        );
+        s.push('\n');
+        s
+    }
+
     /// For CI: one testsuite for the example, one testcase per check.
     pub fn junit(&self) -> String {
         let failed = self.checks.iter().filter(|c| !c.passed).count();
@@ -23,7 +38,7 @@ impl Report {
             self.checks.len()
         );
         // JUnit wants a suite's properties before its test cases.
-        crate::fence_report::junit_properties(self, &mut out);
+        super::fence::junit_properties(self, &mut out);
         for c in &self.checks {
             let _ = write!(
                 out,
@@ -110,11 +125,11 @@ impl Report {
                     total = self.max_score(),
                     runs = self.runs
                 ),
-                crate::fence_report::gradescope_suffix(self)
+                super::fence::gradescope_suffix(self)
             ),
             "tests": tests,
         });
-        let mut s = crate::text::json_safe(
+        let mut s = crate::render::markup::json_safe(
             serde_json::to_string_pretty(&body).unwrap_or_else(|_| "{}".into()),
         );
         s.push('\n');

@@ -2,7 +2,7 @@
 //! can make it pass, and two runs agree on why), or, with `--confidence`, PCT's bound
 //! reached it and no likely check is undecided any more.
 
-use crate::grade::GradeOptions;
+use super::options::GradeOptions;
 use crate::judge::judge;
 use crate::outcome::RunOutcome;
 use crate::report::CheckStatus;

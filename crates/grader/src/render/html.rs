@@ -6,8 +6,9 @@ use std::fmt::Write as _;
 
 use i18n::{Lang, tr};
 
+use super::diff::diff_text;
+use super::markup::xml_escape;
 use crate::report::{CheckKind, CheckReport, CheckStatus, Report};
-use crate::text::xml_escape;
 
 const STYLE: &str = "
   body { font-family: sans-serif; margin: 1.5em; color: #2e3436 }
@@ -23,14 +24,33 @@ const STYLE: &str = "
 /// [`run_timeline`](crate::run_timeline)) inline under the checks.
 pub fn html_report(report: &Report, timeline: Option<(usize, &str)>) -> String {
     let lang = Lang::current();
-    let failed = report.count(CheckStatus::Failed);
-    let unreached = report.count(CheckStatus::NotReached);
-    let unchecked = report.count(CheckStatus::NotChecked);
+    let mut out = String::from("<!DOCTYPE html>\n");
+    head(&mut out, report, lang);
+    summary(&mut out, report, lang);
+    facts(&mut out, report, lang);
+    checks(&mut out, report, lang);
+    if let Some((run, svg)) = timeline {
+        let id = match report.passed {
+            true => "html-timeline-passing",
+            false => "html-timeline-failing",
+        };
+        let _ = writeln!(
+            out,
+            "<h2>{}</h2>\n<div class=\"timeline\">\n{svg}</div>",
+            xml_escape(&tr!(lang, id, run = run))
+        );
+    }
+    diff(&mut out, report, lang);
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// The page's head, and its heading: the example and the verdict.
+fn head(out: &mut String, report: &Report, lang: Lang) {
     let verdict = match report.passed {
         true => tr(lang, "report-passed"),
         false => tr(lang, "report-failed"),
     };
-    let mut out = String::from("<!DOCTYPE html>\n");
     let _ = writeln!(
         out,
         "<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"{}\">\n<head><meta charset=\"utf-8\"/><title>grade {}: {verdict}</title><style>{STYLE}</style></head>\n<body>",
@@ -43,14 +63,18 @@ pub fn html_report(report: &Report, timeline: Option<(usize, &str)>) -> String {
         xml_escape(&report.example),
         if report.passed { "passed" } else { "failed" }
     );
+}
+
+/// One paragraph: checks passed, failed, not reached, not checked; runs, scale, parameters.
+fn summary(out: &mut String, report: &Report, lang: Lang) {
     let mut summary = tr!(
         lang,
         "html-summary",
         passed = report.score(),
         total = report.checks.len(),
-        failed = failed,
-        unreached = unreached,
-        unchecked = unchecked,
+        failed = report.count(CheckStatus::Failed),
+        unreached = report.count(CheckStatus::NotReached),
+        unchecked = report.count(CheckStatus::NotChecked),
         runs = report.runs,
         scale = report.time_scale
     );
@@ -58,13 +82,13 @@ pub fn html_report(report: &Report, timeline: Option<(usize, &str)>) -> String {
         let _ = write!(summary, ", {k}={v}");
     }
     let _ = writeln!(out, "<p>{}</p>", xml_escape(&summary));
+}
+
+/// The runs' facts and the fence, preformatted.
+fn facts(out: &mut String, report: &Report, lang: Lang) {
     let mut facts = report.facts.text();
     if !report.fence.is_empty() {
-        let _ = writeln!(
-            facts,
-            "{}",
-            crate::fence_report::fence_said(&report.fence, lang)
-        );
+        let _ = writeln!(facts, "{}", super::fence::fence_said(&report.fence, lang));
     }
     if !facts.trim().is_empty() {
         let _ = writeln!(
@@ -73,6 +97,10 @@ pub fn html_report(report: &Report, timeline: Option<(usize, &str)>) -> String {
             xml_escape(facts.trim_end()).replace("&#10;", "\n")
         );
     }
+}
+
+/// The table of checks.
+fn checks(out: &mut String, report: &Report, lang: Lang) {
     let _ = writeln!(
         out,
         "<table>\n<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
@@ -82,36 +110,28 @@ pub fn html_report(report: &Report, timeline: Option<(usize, &str)>) -> String {
         tr(lang, "html-head-held")
     );
     for c in &report.checks {
-        check_rows(&mut out, report, c, lang);
+        check_rows(out, report, c, lang);
     }
     out.push_str("</table>\n");
-    if let Some((run, svg)) = timeline {
-        let id = match report.passed {
-            true => "html-timeline-passing",
-            false => "html-timeline-failing",
-        };
-        let _ = writeln!(
-            out,
-            "<h2>{}</h2>\n<div class=\"timeline\">\n{svg}</div>",
-            xml_escape(&tr!(lang, id, run = run))
-        );
-    }
-    if let Some(d) = &report.diff {
-        let mut text = String::new();
-        d.render(&mut text);
-        let beside = match d.beside == crate::run_diff::REFERENCE_RUN {
-            true => "html-beside",
-            false => "html-beside-spec",
-        };
-        let _ = writeln!(
-            out,
-            "<h2>{}</h2>\n<pre>{}</pre>",
-            xml_escape(&tr!(lang, beside, run = d.run)),
-            xml_escape(&text).replace("&#10;", "\n")
-        );
-    }
-    out.push_str("</body>\n</html>\n");
-    out
+}
+
+/// The first failing run beside a correct one, when the report has it.
+fn diff(out: &mut String, report: &Report, lang: Lang) {
+    let Some(d) = &report.diff else {
+        return;
+    };
+    let mut text = String::new();
+    diff_text(d, &mut text);
+    let beside = match d.beside == crate::run_diff::REFERENCE_RUN {
+        true => "html-beside",
+        false => "html-beside-spec",
+    };
+    let _ = writeln!(
+        out,
+        "<h2>{}</h2>\n<pre>{}</pre>",
+        xml_escape(&tr!(lang, beside, run = d.run)),
+        xml_escape(&text).replace("&#10;", "\n")
+    );
 }
 
 /// A check's row, and under it its first failing run.

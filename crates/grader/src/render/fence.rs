@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
+use super::markup::xml_escape;
 use crate::report::Report;
-use crate::text::xml_escape;
 
 /// JUnit: `<properties>` with `fence` and one `note` per note.
 pub(crate) fn junit_properties(report: &Report, out: &mut String) {
