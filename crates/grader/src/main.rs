@@ -333,6 +333,12 @@ fn write_report(
         FormatArg::Gradescope => report.render(Format::Gradescope, color),
         FormatArg::Html => html_page(spec, report, outcomes),
     };
+    print_report(&rendered)
+}
+
+/// A rendered report on stdout; the error says so in the user's language.
+fn print_report(rendered: &str) -> Result<(), String> {
+    let stdout = std::io::stdout();
     let mut lock = stdout.lock();
     lock.write_all(rendered.as_bytes())
         .and_then(|()| lock.flush())

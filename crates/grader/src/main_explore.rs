@@ -8,7 +8,7 @@
 //! could not be done.
 
 use std::ffi::OsString;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -135,11 +135,7 @@ fn explore_main(cli: &ExploreCli) -> Result<bool, String> {
         ExploreFormat::Text => report.text(),
         ExploreFormat::Json => report.json(),
     };
-    let stdout = std::io::stdout();
-    let mut lock = stdout.lock();
-    lock.write_all(rendered.as_bytes())
-        .and_then(|()| lock.flush())
-        .map_err(|e| format!("cannot write the report: {e}"))?;
+    super::print_report(&rendered)?;
     Ok(report.failing.is_some())
 }
 

@@ -286,3 +286,51 @@ fn junit_escapes_hostile_text() {
     assert_eq!(message, &format!("run 1: {want}"));
     assert_eq!(text, &format!("held in 0 of 1 run\nrun 1: {want}"));
 }
+
+/// A likely check with too few runs to decide: the verdict passes, the summary does not say
+/// "all passed", and no format counts it as a point won or lost.
+#[test]
+fn an_undecided_check_is_neither_passed_nor_a_point() {
+    let check = |name: &str, status: grader::CheckStatus| CheckReport {
+        name: name.into(),
+        title: None,
+        kind: CheckKind::Likely,
+        passed: status == grader::CheckStatus::Passed,
+        status,
+        runs_passed: 1,
+        runs_not_reached: 0,
+        runs_not_checked: 0,
+        runs_not_judged: 0,
+        runs_shaken: 0,
+        threshold: Some(0.1),
+        failures: Vec::new(),
+        interval: None,
+        more_runs: Some(3),
+        not_judged: None,
+    };
+    let report = Report {
+        example: "fork".into(),
+        runs: 2,
+        passed: true,
+        time_scale: 1.0,
+        params: BTreeMap::new(),
+        checks: vec![
+            check("held", grader::CheckStatus::Passed),
+            check("too few runs", grader::CheckStatus::Undecided),
+        ],
+        diff: None,
+        facts: Default::default(),
+        fence: String::new(),
+        notes: Vec::new(),
+    };
+    assert_eq!((report.score(), report.max_score()), (1, 1));
+    let text = report.render(grader::Format::Text, false);
+    let last = text.lines().last().expect("a verdict line");
+    assert!(last.contains("1 of 2 checks passed, 1 undecided"), "{last}");
+    let gradescope: serde_json::Value =
+        serde_json::from_str(&report.gradescope()).expect("gradescope JSON");
+    let undecided = &gradescope["tests"][1];
+    assert_eq!(undecided["max_score"], 0.0, "{gradescope}");
+    assert_eq!(undecided["score"], 0.0, "{gradescope}");
+    assert!(undecided.get("status").is_none(), "{gradescope}");
+}

@@ -106,21 +106,23 @@ fn check_lines(out: &mut String, report: &Report, c: &CheckReport, paint: Paint,
 /// The last line (`passed: ...` or `FAILED: ...`): with how many checks did what.
 fn verdict_line(out: &mut String, report: &Report, paint: Paint, lang: Lang) {
     let failed = report.count(CheckStatus::Failed);
-    let not_reached = report.count(CheckStatus::NotReached);
-    let not_checked = report.count(CheckStatus::NotChecked);
     let total = report.checks.len();
     let runs = report.runs;
-    let also = match (not_reached, not_checked) {
-        (0, 0) => String::new(),
-        (r, 0) => tr!(lang, "report-also-not-reached", reached = r),
-        (0, n) => tr!(lang, "report-also-not-checked", checked = n),
-        (r, n) => format!(
-            "{}{}",
-            tr!(lang, "report-also-not-reached", reached = r),
-            tr!(lang, "report-also-not-checked", checked = n)
-        ),
-    };
-    let (verdict, summary) = if failed == 0 && not_reached + not_checked == 0 {
+    // The checks that neither passed nor failed, each said after the count.
+    let mut neither = 0;
+    let mut also = String::new();
+    for (status, id) in [
+        (CheckStatus::NotReached, "report-also-not-reached"),
+        (CheckStatus::NotChecked, "report-also-not-checked"),
+        (CheckStatus::Undecided, "report-also-undecided"),
+    ] {
+        let n = report.count(status);
+        if n > 0 {
+            neither += n;
+            also.push_str(&tr!(lang, id, count = n));
+        }
+    }
+    let (verdict, summary) = if failed == 0 && neither == 0 {
         let summary = tr!(lang, "report-all-passed", total = total, runs = runs);
         (
             paint.paint(&i18n::tr(lang, "report-passed"), "32;1"),

@@ -17,8 +17,9 @@ report-some-failed = { $failed } of { $total } checks failed{ $also } over { $ru
     [one] { $runs } run
    *[other] { $runs } runs
 }
-report-also-not-reached = , { $reached } not reached
-report-also-not-checked = , { $checked } not checked
+report-also-not-reached = , { $count } not reached
+report-also-not-checked = , { $count } not checked
+report-also-undecided = , { $count } undecided
 report-tag-pass = PASS
 report-tag-fail = FAIL
 report-tag-not-reached = ----
