@@ -200,7 +200,7 @@ mod tests {
     use super::super::testing::judge_run;
     use super::traced_run;
 
-    const SPEC: &str = r#"
+    pub(super) const SPEC: &str = r#"
 name = "t"
 [[line]]
 name = "run"
@@ -255,23 +255,7 @@ mod one_write_and_scale {
     use crate::spec::params::Params;
     use crate::spec::rule::{Ctx, classify};
 
-    const SPEC: &str = r#"
-name = "t"
-[[line]]
-name = "run"
-pattern = 'Run task (?<i>\d+)'
-[[line]]
-name = "task"
-pattern = 'Task (?<i>\d+) runs (?<S>\d+\.\d\d) seconds\.'
-[[check]]
-name = "d"
-type = "duration"
-line = "task"
-capture = "S"
-since = "run"
-per = "i"
-slack = 0.1
-"#;
+    use super::tests::SPEC;
 
     fn one_write(tty: bool) -> crate::outcome::RunOutcome {
         let mut run = traced_run(&[
