@@ -11,8 +11,32 @@ use crate::filter::{CHANNEL_CALLS, WRITE_CALLS};
 use crate::memory::{read_bytes, read_iov_bytes, read_iovecs};
 use crate::options::FileId;
 use crate::proc_info::{channel, controlling_tty, fd_stat, identity};
-use crate::record::{Direction, Refusal, Stream, Transfer, Write};
-use crate::tasks::Pending;
+use crate::record::{Channel, Direction, Refusal, Stream, Transfer, Write};
+
+/// A system call a tracee is inside, whose return the tracer waits for.
+#[derive(Debug)]
+pub(crate) enum Pending {
+    /// A write to stdout or stderr, with the bytes read at its entry.
+    Write {
+        stream: Stream,
+        syscall: &'static str,
+        bytes: Vec<u8>,
+    },
+    /// A read or write on a pipe or socket: its bytes are read at its return.
+    Transfer {
+        /// The descriptor.
+        fd: u64,
+        channel: Channel,
+        direction: Direction,
+        syscall: &'static str,
+        buffers: Buffers,
+    },
+    /// A watched call that may be refused.
+    Watch {
+        syscall: &'static str,
+        detail: String,
+    },
+}
 
 #[cfg(target_arch = "x86_64")]
 const NATIVE_ARCH: u32 = 0xc000_003e;

@@ -3,34 +3,9 @@
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
-use crate::calls::Buffers;
-use crate::record::{Channel, Direction, End, Exec, Stream, Task, TaskKind};
+use crate::calls::Pending;
+use crate::record::{End, Exec, Task, TaskKind};
 use crate::shake::Dice;
-
-/// A system call a tracee is inside, whose return the tracer waits for.
-#[derive(Debug)]
-pub(crate) enum Pending {
-    /// A write to stdout or stderr, with the bytes read at its entry.
-    Write {
-        stream: Stream,
-        syscall: &'static str,
-        bytes: Vec<u8>,
-    },
-    /// A read or write on a pipe or socket: its bytes are read at its return.
-    Transfer {
-        /// The descriptor.
-        fd: u64,
-        channel: Channel,
-        direction: Direction,
-        syscall: &'static str,
-        buffers: Buffers,
-    },
-    /// A watched call that may be refused.
-    Watch {
-        syscall: &'static str,
-        detail: String,
-    },
-}
 
 /// The tracer's state of one live task.
 #[derive(Debug)]

@@ -142,7 +142,7 @@ impl Scheduler {
                     l.stops += 1;
                     let to_stderr = matches!(
                         l.pending,
-                        Some(crate::tasks::Pending::Write {
+                        Some(crate::calls::Pending::Write {
                             stream: crate::record::Stream::Stderr,
                             ..
                         })
