@@ -7,11 +7,14 @@ use std::time::Duration;
 use nix::sys::stat::FileStat;
 
 use crate::describe::{detail, syscall_name};
+use crate::ends::{SignalCall, WaitCall, WaitOutcome, signal_call, wait_call};
 use crate::filter::{CHANNEL_CALLS, WRITE_CALLS};
 use crate::memory::{read_bytes, read_iov_bytes, read_iovecs};
 use crate::options::FileId;
 use crate::proc_info::{channel, controlling_tty, fd_stat, identity};
-use crate::record::{Channel, Direction, Refusal, Stream, Transfer, Write};
+use crate::record::{
+    Channel, Direction, Eof, PidfdOpen, Reap, Refusal, SignalSent, Stream, Transfer, Write,
+};
 
 /// A system call a tracee is inside, whose return the tracer waits for.
 #[derive(Debug)]
@@ -30,11 +33,20 @@ pub(crate) enum Pending {
         direction: Direction,
         syscall: &'static str,
         buffers: Buffers,
+        /// A read asked for no bytes: its 0 is no end of the channel.
+        empty: bool,
     },
     /// A watched call that may be refused.
     Watch {
         syscall: &'static str,
         detail: String,
+    },
+    /// A wait for a child or a `pidfd_open`: what it reported is read at its return.
+    Wait(WaitCall),
+    /// A signal sent; `refusal`: what it asked, when refusals are watched.
+    Signal {
+        call: SignalCall,
+        refusal: Option<String>,
     },
 }
 
@@ -175,6 +187,7 @@ pub(crate) struct Watching<'a> {
     pub(crate) max_bytes: usize,
     pub(crate) watch_refusals: bool,
     pub(crate) channels: bool,
+    pub(crate) waits: bool,
 }
 
 /// A read or send on a channel entering now, if `nr` is one and its descriptor is a pipe or
@@ -193,12 +206,14 @@ fn channel_call(tid: i32, nr: i64, args: &[u64; 6]) -> Option<Pending> {
         _ => return None,
     };
     let channel = channel(&fd_stat(tid, args[0])?)?;
+    let empty = matches!(nr, libc::SYS_read | libc::SYS_recvfrom) && args[2] == 0;
     Some(Pending::Transfer {
         fd: args[0],
         channel,
         direction,
         syscall: syscall_name(nr),
         buffers,
+        empty,
     })
 }
 
@@ -214,6 +229,7 @@ pub(crate) fn on_entry(
         max_bytes,
         watch_refusals,
         channels,
+        waits,
     } = *watching;
     if WRITE_CALLS.contains(&nr) {
         let fd = match nr {
@@ -239,6 +255,7 @@ pub(crate) fn on_entry(
                 direction: Direction::Write,
                 syscall: syscall_name(nr),
                 buffers,
+                empty: false,
             });
         };
         let bytes = match nr {
@@ -262,6 +279,15 @@ pub(crate) fn on_entry(
     if channels && CHANNEL_CALLS.contains(&nr) && !(addressed && watch_refusals) {
         return channel_call(tid, nr, args);
     }
+    if waits {
+        if let Some(w) = wait_call(tid, nr, args) {
+            return Some(Pending::Wait(w));
+        }
+        if let Some(call) = signal_call(tid, nr, args) {
+            let refusal = watch_refusals.then(|| detail(tid, nr, args));
+            return Some(Pending::Signal { call, refusal });
+        }
+    }
     if watch_refusals {
         return Some(Pending::Watch {
             syscall: syscall_name(nr),
@@ -277,7 +303,35 @@ pub(crate) enum Outcome {
     Write(Write),
     Transfer(Transfer),
     Refusal(Refusal),
+    Eof(Eof),
+    Reap(Reap),
+    PidfdOpen(PidfdOpen),
+    Signal(SignalSent),
     Nothing,
+}
+
+/// A refusal of `syscall` (asking `detail`) if `ret` is EPERM or EACCES.
+fn refusal(
+    tid: i32,
+    tgid: i32,
+    ret: i64,
+    at: Duration,
+    syscall: &'static str,
+    detail: String,
+) -> Outcome {
+    let errno = match -ret {
+        e if e == i64::from(libc::EPERM) => "EPERM",
+        e if e == i64::from(libc::EACCES) => "EACCES",
+        _ => return Outcome::Nothing,
+    };
+    Outcome::Refusal(Refusal {
+        tid,
+        tgid,
+        at,
+        syscall,
+        errno,
+        detail,
+    })
 }
 
 /// A write that entered but whose writer ended before its return (`at`: the end).
@@ -316,8 +370,18 @@ pub(crate) fn on_return(
             direction,
             syscall,
             buffers,
+            empty,
             ..
         } => {
+            if ret == 0 && direction == Direction::Read && !empty {
+                return Outcome::Eof(Eof {
+                    tid,
+                    tgid,
+                    channel,
+                    syscall,
+                    at,
+                });
+            }
             if ret <= 0 {
                 return Outcome::Nothing;
             }
@@ -356,20 +420,19 @@ pub(crate) fn on_return(
                 bytes,
             })
         }
-        Pending::Watch { syscall, detail } => {
-            let errno = match -ret {
-                e if e == i64::from(libc::EPERM) => "EPERM",
-                e if e == i64::from(libc::EACCES) => "EACCES",
-                _ => return Outcome::Nothing,
-            };
-            Outcome::Refusal(Refusal {
-                tid,
-                tgid,
-                at,
-                syscall,
-                errno,
-                detail,
-            })
-        }
+        Pending::Watch { syscall, detail } => refusal(tid, tgid, ret, at, syscall, detail),
+        Pending::Wait(w) => match w.settle(tid, tgid, ret, at) {
+            WaitOutcome::Reap(r) => Outcome::Reap(r),
+            WaitOutcome::PidfdOpen(p) => Outcome::PidfdOpen(p),
+            WaitOutcome::Nothing => Outcome::Nothing,
+        },
+        Pending::Signal {
+            call,
+            refusal: asked,
+        } => match (call.settle(tid, tgid, ret, at), asked) {
+            (Some(sent), _) => Outcome::Signal(sent),
+            (None, Some(detail)) => refusal(tid, tgid, ret, at, call.syscall, detail),
+            (None, None) => Outcome::Nothing,
+        },
     }
 }

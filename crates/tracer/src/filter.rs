@@ -114,12 +114,13 @@ fn write_flag_rules(arg: u8) -> Result<Vec<SeccompRule>, TraceError> {
         .collect()
 }
 
-/// The filter whose matches stop the tracee: writes always; sleeps, refusal-prone calls and
-/// channel calls when asked.
+/// The filter whose matches stop the tracee: writes always; sleeps, refusal-prone calls, channel
+/// calls, waits and signals when asked.
 fn trace_filter(
     watch_refusals: bool,
     watch_sleeps: bool,
     channels: bool,
+    waits: bool,
 ) -> Result<BpfProgram, TraceError> {
     let mut rules: BTreeMap<i64, Vec<SeccompRule>> = BTreeMap::new();
     for &nr in WRITE_CALLS {
@@ -150,6 +151,14 @@ fn trace_filter(
     if channels {
         // Unconditional: sendto without an address sends on a connected socket.
         for &nr in CHANNEL_CALLS {
+            rules.insert(nr, Vec::new());
+        }
+    }
+    if waits {
+        for &nr in crate::ends::WAIT_CALLS
+            .iter()
+            .chain(crate::ends::SIGNAL_CALLS)
+        {
             rules.insert(nr, Vec::new());
         }
     }
@@ -204,11 +213,12 @@ impl Filters {
         watch_refusals: bool,
         watch_sleeps: bool,
         channels: bool,
+        waits: bool,
     ) -> Result<Filters, TraceError> {
         let mut programs = vec![enosys_filter()?, untraced_filter()?];
         #[cfg(target_arch = "x86_64")]
         programs.push(x32_filter());
-        programs.push(trace_filter(watch_refusals, watch_sleeps, channels)?);
+        programs.push(trace_filter(watch_refusals, watch_sleeps, channels, waits)?);
         Ok(Filters { programs })
     }
 }

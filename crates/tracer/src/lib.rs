@@ -47,6 +47,7 @@
 
 mod calls;
 mod describe;
+mod ends;
 mod error;
 mod filter;
 mod hook;
@@ -65,8 +66,9 @@ mod tracer;
 pub use error::{TraceError, TraceErrorKind};
 pub use options::{Explore, FileId, Pct, Shake, TraceOptions};
 pub use record::{
-    Channel, ChannelKind, Choice, Decision, Direction, End, Exec, Hold, HoldPoint, Refusal,
-    ScheduleStats, SharedMemory, Stream, Task, TaskKind, Trace, Transfer, Write,
+    Channel, ChannelKind, Choice, Decision, Direction, End, Eof, Exec, Hold, HoldPoint, PidfdOpen,
+    Reap, Refusal, ScheduleStats, SharedMemory, SignalSent, Stream, Task, TaskKind, Trace,
+    Transfer, Write,
 };
 pub use running::{Killer, Running};
 pub use spawn::spawn;

@@ -158,6 +158,10 @@ pub struct TraceOptions {
     /// moved which bytes through which channel. Every read then stops the tracee at its entry
     /// (a read of a file runs on at once; one of a pipe or socket is followed to its return).
     pub channels: bool,
+    /// Record how processes learn of each other's ends and end each other: every wait for a
+    /// child that reported an end (`wait4`, `waitid`), every `pidfd_open`, every signal sent to
+    /// a process. These calls stop the tracee (they are rare), and are followed to their return.
+    pub waits: bool,
     /// Bytes kept of one read or write on a channel at most.
     pub max_channel_bytes: usize,
     /// Bytes kept of all reads and writes on channels together at most; past it, they are
@@ -181,6 +185,7 @@ impl TraceOptions {
             max_write_bytes: 1024 * 1024,
             max_total_bytes: 16 * 1024 * 1024,
             channels: false,
+            waits: false,
             max_channel_bytes: 64 * 1024,
             max_channel_total: 8 * 1024 * 1024,
             max_transfers: 100_000,

@@ -82,6 +82,11 @@ pub struct Task {
     pub created_at: Duration,
     /// The programs it exec'd, in order.
     pub execs: Vec<Exec>,
+    /// When it stopped at its exit (`PTRACE_EVENT_EXIT`: it is ending, its descriptors still
+    /// open); `None` when the trace did not see it (a task killed by SIGKILL may end without
+    /// stopping).
+    #[serde(serialize_with = "json::opt_secs")]
+    pub exiting_at: Option<Duration>,
     /// When it was reaped; `None` if the trace ended first (cannot happen after `wait`).
     #[serde(serialize_with = "json::opt_secs")]
     pub ended_at: Option<Duration>,
@@ -203,6 +208,82 @@ pub struct Transfer {
     pub bytes: Vec<u8>,
 }
 
+/// A wait for a child that returned (`wait4`, `waitid`; recorded when
+/// [`crate::TraceOptions::waits`] is on): the calling task learned that a process ended, or that
+/// it had no child left to wait for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reap {
+    /// The waiting thread.
+    pub tid: i32,
+    /// Its process.
+    pub tgid: i32,
+    /// The process whose end the call reported; `None`: it failed with `ECHILD`, no child left
+    /// (every child it had has ended and was reaped, by this process or, with `SIGCHLD`
+    /// ignored, by the kernel).
+    pub pid: Option<i32>,
+    /// `waitid` with `WNOWAIT`: the end was reported and the child left a zombie.
+    pub kept: bool,
+    /// `wait4` or `waitid`.
+    pub syscall: &'static str,
+    /// When the call returned.
+    #[serde(serialize_with = "json::secs")]
+    pub at: Duration,
+}
+
+/// A `pidfd_open` that returned a descriptor (recorded when [`crate::TraceOptions::waits`] is
+/// on): the calling process can learn of that process's end by polling it, which the trace does
+/// not follow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PidfdOpen {
+    /// The calling thread.
+    pub tid: i32,
+    /// Its process.
+    pub tgid: i32,
+    /// The process the descriptor refers to.
+    pub pid: i32,
+    /// When the call returned.
+    #[serde(serialize_with = "json::secs")]
+    pub at: Duration,
+}
+
+/// A signal one process of the run sent another (`kill`, `tkill`, `tgkill`,
+/// `pidfd_send_signal`, `rt_sigqueueinfo` that returned 0; recorded when
+/// [`crate::TraceOptions::waits`] is on). A signal to a group, or of number 0, is not recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignalSent {
+    /// The sending thread.
+    pub tid: i32,
+    /// Its process.
+    pub tgid: i32,
+    /// The process it went to.
+    pub target: i32,
+    /// The signal's number.
+    pub signal: i32,
+    /// The system call.
+    pub syscall: &'static str,
+    /// When the call returned.
+    #[serde(serialize_with = "json::secs")]
+    pub at: Duration,
+}
+
+/// A read from a pipe or socket that found it closed: it returned 0 bytes (recorded when
+/// [`crate::TraceOptions::channels`] is on). Every writer of a pipe had closed its end (exited,
+/// or closed it); a socket's peer had shut down.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Eof {
+    /// The reading thread.
+    pub tid: i32,
+    /// Its process.
+    pub tgid: i32,
+    /// The end it read.
+    pub channel: Channel,
+    /// The system call.
+    pub syscall: &'static str,
+    /// When the call returned.
+    #[serde(serialize_with = "json::secs")]
+    pub at: Duration,
+}
+
 /// Where a shaken task was held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -285,6 +366,16 @@ pub struct Trace {
     /// from a copy of the descriptor (`pidfd_getfd`) at its first transfer. A Unix socket's peer
     /// has no such name: its ends are for the reader of the trace to pair.
     pub socket_peers: Vec<[u64; 2]>,
+    /// Every wait for a child that reported an end or found none left, in order (empty unless
+    /// [`crate::TraceOptions::waits`]), up to `max_transfers`.
+    pub reaps: Vec<Reap>,
+    /// Every `pidfd_open` that succeeded, in order (as `reaps`).
+    pub pidfd_opens: Vec<PidfdOpen>,
+    /// Every signal sent to one process, in order (as `reaps`).
+    pub signals: Vec<SignalSent>,
+    /// Every read from a pipe or socket that found it closed, in order (with `channels`), up to
+    /// `max_transfers`.
+    pub eofs: Vec<Eof>,
     /// The run's stop points and what the schedule did at them.
     pub schedule: ScheduleStats,
 }

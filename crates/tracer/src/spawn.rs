@@ -34,7 +34,7 @@ type Started = (i32, Child);
 pub fn spawn(mut cmd: Command, opts: &TraceOptions) -> Result<Running, TraceError> {
     // An ordered schedule stops tasks at their sleeps too.
     let ordered = opts.explore.is_some() || opts.shake.is_some_and(|s| s.pct.is_some());
-    let filters = Filters::build(opts.watch_refusals, ordered, opts.channels)?;
+    let filters = Filters::build(opts.watch_refusals, ordered, opts.channels, opts.waits)?;
     // SAFETY: the hook only makes raw system calls (ptrace, prctl, seccomp) on filters compiled
     // before the fork; it allocates nothing and takes no lock.
     unsafe {

@@ -13,7 +13,10 @@ use crate::calls::{self, Streams};
 use crate::error::TraceError;
 use crate::options::TraceOptions;
 use crate::proc_info;
-use crate::record::{End, Exec, HoldPoint, Refusal, TaskKind, Trace, Transfer, Write};
+use crate::record::{
+    End, Eof, Exec, HoldPoint, PidfdOpen, Reap, Refusal, SignalSent, TaskKind, Trace, Transfer,
+    Write,
+};
 use crate::running::Shared;
 use crate::schedule::Scheduler;
 use crate::shake::{Dice, Resume};
@@ -21,6 +24,15 @@ use crate::sys;
 use crate::tasks::Table;
 
 mod syscall_stops;
+
+/// What the trace saw of processes learning of each other's ends, and ending each other.
+#[derive(Debug, Default)]
+struct Ends {
+    reaps: Vec<Reap>,
+    pidfd_opens: Vec<PidfdOpen>,
+    signals: Vec<SignalSent>,
+    eofs: Vec<Eof>,
+}
 
 pub(crate) struct Tracer {
     opts: TraceOptions,
@@ -44,6 +56,8 @@ pub(crate) struct Tracer {
     /// The connected IPv4 and IPv6 sockets among them, by (local, peer) address.
     inet: HashMap<(Vec<u8>, Vec<u8>), u64>,
     socket_peers: Vec<[u64; 2]>,
+    /// Waits, pidfds, signals and closed channels seen.
+    ends: Ends,
     /// Processes whose shared memory was read (at their first write to stdout or stderr, else at
     /// their exit: a read of a Python process's maps costs a millisecond on a busy machine).
     maps_read: HashSet<i32>,
@@ -83,6 +97,7 @@ impl Tracer {
             inet: HashMap::new(),
             socket_peers: Vec::new(),
             maps_read: HashSet::new(),
+            ends: Ends::default(),
         };
         tracer.note_exec(main_pid, main_pid);
         tracer
@@ -132,6 +147,10 @@ impl Tracer {
             transfers_dropped_from: self.transfers_dropped_from,
             socket_peers: self.socket_peers,
             schedule,
+            reaps: self.ends.reaps,
+            pidfd_opens: self.ends.pidfd_opens,
+            signals: self.ends.signals,
+            eofs: self.ends.eofs,
         })
     }
 
@@ -297,11 +316,13 @@ impl Tracer {
                 if self.opts.channels && self.table.tgid(pid) == pid && self.maps_read.insert(pid) {
                     self.note_shared_memory(pid);
                 }
+                let at = self.now();
                 if let Some(rec) = self.table.record_mut(pid) {
                     if comm.is_some() {
                         rec.comm = comm;
                     }
                     rec.cpu_time = cpu_time;
+                    rec.exiting_at = Some(at);
                 }
                 self.resume(pid, Resume::Cont(0));
             }

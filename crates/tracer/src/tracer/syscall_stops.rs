@@ -31,6 +31,7 @@ impl Tracer {
                 .min(self.opts.max_total_bytes.saturating_sub(self.kept)),
             watch_refusals: self.opts.watch_refusals,
             channels: self.opts.channels,
+            waits: self.opts.waits,
         };
         let pending = calls::on_entry(pid, nr, &args, &watching);
         let is_write = matches!(pending, Some(Pending::Write { .. }));
@@ -88,7 +89,23 @@ impl Tracer {
                     self.transfers.push(t);
                 }
                 Outcome::Refusal(r) => self.refusals.push(r),
-                Outcome::Nothing => {}
+                Outcome::Eof(e) if self.ends.eofs.len() < self.opts.max_transfers => {
+                    self.ends.eofs.push(e)
+                }
+                Outcome::Reap(r) if self.ends.reaps.len() < self.opts.max_transfers => {
+                    self.ends.reaps.push(r)
+                }
+                Outcome::PidfdOpen(p) if self.ends.pidfd_opens.len() < self.opts.max_transfers => {
+                    self.ends.pidfd_opens.push(p)
+                }
+                Outcome::Signal(s) if self.ends.signals.len() < self.opts.max_transfers => {
+                    self.ends.signals.push(s)
+                }
+                Outcome::Eof(_)
+                | Outcome::Reap(_)
+                | Outcome::PidfdOpen(_)
+                | Outcome::Signal(_)
+                | Outcome::Nothing => {}
             }
         }
         self.resume(pid, Resume::Cont(0));

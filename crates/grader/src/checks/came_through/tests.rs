@@ -59,6 +59,7 @@ fn run(transfers: Vec<Transfer>, shared: bool) -> RunOutcome {
                 kind: TaskKind::Process,
                 created_at: Duration::ZERO,
                 execs: Vec::new(),
+                exiting_at: None,
                 ended_at: None,
                 end: None,
                 comm: None,
