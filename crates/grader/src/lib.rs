@@ -47,6 +47,7 @@ mod explore;
 mod failure;
 mod fencing;
 mod grade;
+mod joins;
 mod judge;
 mod load;
 mod outcome;
@@ -92,6 +93,7 @@ pub use grade::{
     GradeOptions, Progress, SEED_ENV, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,
     ensure_subreaper, grade, grade_runs, grade_with_progress,
 };
+pub use joins::Ends;
 pub use judge::judge;
 pub use load::closest;
 pub use outcome::{Exit, LeftBehind, Line, RunOutcome};

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::channels::Channels;
+use crate::joins::Ends;
 use crate::writer::{RunTask, Tracing, Writer};
 
 /// One line of the port's stdout: as it arrived, or, when the run was traced, as one writer
@@ -86,6 +87,8 @@ pub struct RunOutcome {
     pub unterminated: bool,
     /// What went through the run's pipes and sockets, and who shares memory (traced runs).
     pub channels: Channels,
+    /// How the run's processes learned of each other's ends, and ended each other (traced runs).
+    pub ends: Ends,
 }
 
 impl RunOutcome {

@@ -41,6 +41,7 @@ check_types! {
     cpu_time,
     cores_busy,
     came_through,
+    terminated_after,
 }
 
 #[cfg(test)]

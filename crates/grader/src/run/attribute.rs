@@ -70,6 +70,8 @@ pub(super) struct Attributed {
     pub(super) holds: Vec<tracer::Hold>,
     /// What went through the run's pipes and sockets.
     pub(super) channels: crate::channels::Channels,
+    /// How its processes learned of each other's ends.
+    pub(super) ends: crate::joins::Ends,
 }
 
 /// What the tracer left of a run that started `tracing` (`traced`: a trace was due) and whose
@@ -99,6 +101,7 @@ pub(super) fn attribute(
         tasks: tasks(&trace),
         refused: fenced::refusals(&trace),
         channels: crate::channels::Channels::of(&trace),
+        ends: crate::joins::Ends::of(&trace),
         ..Attributed::default()
     };
     match stdout_writes(&trace, stdout_bytes) {

@@ -79,6 +79,8 @@ pub(super) fn start(
         opts.watch_refusals = fence.is_some();
         // Which task moved which bytes through which pipe or socket (`came_through`).
         opts.channels = true;
+        // Who waited for whose end, and who signalled whom (`order`'s `joined`).
+        opts.waits = true;
         // Enough to account for every byte the output limit lets through, and a little more.
         opts.max_total_bytes = cfg.output_limit.saturating_mul(2).saturating_add(1 << 16);
         match tracer::spawn(command(cfg, marker, tty, fence)?, &opts) {

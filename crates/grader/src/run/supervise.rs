@@ -214,6 +214,7 @@ impl Supervisor {
             machine: watched.machine,
             unterminated: watched.unterminated,
             channels: traced.channels,
+            ends: traced.ends,
         }
     }
 

@@ -138,6 +138,7 @@ fn trace_of(run: &RunOutcome) -> Trace {
                 kind: TaskKind::Process,
                 created_at: Duration::ZERO,
                 execs: Vec::new(),
+                exiting_at: None,
                 ended_at: Some(run.elapsed),
                 end: main_end,
                 comm: None,
@@ -187,6 +188,7 @@ fn task_of(t: &RunTask) -> Task {
                 }
             })
             .collect(),
+        exiting_at: None,
         ended_at: t.ended_at,
         end: None,
         comm: None,

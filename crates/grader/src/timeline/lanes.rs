@@ -197,6 +197,7 @@ mod tests {
             kind,
             created_at: Duration::from_millis(ms),
             execs: Vec::new(),
+            exiting_at: None,
             ended_at: Some(Duration::from_millis(100)),
             end: None,
             comm: Some(if kind == TaskKind::Thread {

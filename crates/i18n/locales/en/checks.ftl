@@ -185,3 +185,25 @@ came-through-stopped = the trace stopped recording reads and writes on pipes and
 came-through-too-much = the run moved more through its pipes and sockets than a check searches ({$mib} MiB)
 came-through-cut-why = {$why}, before a line of pid {$pid} whose value it did not see come through one
 came-through-shared-why = the channel is shared memory: pid {$pid}, whose {$count} line(s) got their value through no pipe or socket, maps {$name} with pid {$with}, and values can pass through it without a system call the trace sees
+
+# An `order` check with `joined` no run could judge: the trace could not see whether the writer saw the other processes end.
+joined-not-seen = not checked: the trace could not see whether the line's writer saw the other process end (see the note)
+# order's `joined` (checks/order.rs, joins.rs).
+joined-before-end = {$line} was written before its writer (pid {$parent}) saw pid {$pid}, which wrote {$other}, end: {$how}
+joined-late = pid {$parent} learned of its end only at {$at} s, after the line
+joined-never = pid {$pid} ended at {$at} s, and pid {$parent} had not waited for it
+joined-running = pid {$pid} was still running
+joined-why = {$line}: {$why}
+joined-untraced = the run was not traced, so whether the writer saw the other process end is unknown
+joined-burst = {$line} was flushed at its writer's exit, so when it was written is unknown
+joined-same-process = one process (pid {$pid}) wrote both lines, and a process cannot see its own end
+joined-not-recorded = the trace did not record waits for children
+joined-unknown-process = the trace has no process {$pid}
+joined-not-child = pid {$pid} was made by pid {$maker}, not by pid {$parent}, which cannot wait for it, and the trace saw no process tell pid {$parent} of its end through a pipe or socket (a fork server's child is told through one)
+joined-not-child-unknown = the trace does not know which process made pid {$pid}: pid {$parent} may not be able to wait for it
+joined-pidfd = pid {$parent} opened a pidfd of pid {$pid}: it can learn of its end by polling it, which the trace does not follow
+# A `terminated_after` check no run could judge.
+terminated-not-seen = not checked: the trace could not see whether the process that sent the signal had seen the other process end (see the note)
+# terminated_after (checks/terminated_after.rs).
+terminated-before-end = pid {$sender} sent {$signal} to pid {$pid}, which wrote {$line}, at {$at} s, before it saw pid {$other_pid}, which wrote {$other}, end: {$how}
+terminated-unsent = pid {$pid} was ended by {$signal}, which no process of the run sent

@@ -182,3 +182,25 @@ came-through-stopped = 跟踪在 {$seconds} 秒时停止记录管道和套接字
 came-through-too-much = 这次运行经由管道和套接字传递的数据超过了一个检查所搜索的上限（{$mib} MiB）
 came-through-cut-why = {$why}，在进程 {$pid} 的一行之前，而跟踪没有看到那一行的值经由通道传来
 came-through-shared-why = 通道是共享内存：进程 {$pid} 有 {$count} 行的值不是经由管道或套接字传来的，它与进程 {$with} 映射了同一块 {$name}，值可以不经过跟踪能看到的系统调用在其中传递
+
+# 没有一次运行能评判的带 `joined` 的 `order` 检查：跟踪看不到写入者是否看到了另一个进程结束。
+joined-not-seen = 未检查：跟踪看不到这一行的写入者是否看到了另一个进程结束（见注释）
+# order 的 `joined`（checks/order.rs、joins.rs）。
+joined-before-end = {$line} 写出时，它的写入者（进程 {$parent}）还没有看到写出{$other}的进程 {$pid} 结束：{$how}
+joined-late = 进程 {$parent} 直到 {$at} 秒才得知它结束，晚于这一行
+joined-never = 进程 {$pid} 在 {$at} 秒结束，而进程 {$parent} 没有等待过它
+joined-running = 进程 {$pid} 仍在运行
+joined-why = {$line}：{$why}
+joined-untraced = 这次运行没有被跟踪，无法知道写入者是否看到了另一个进程结束
+joined-burst = {$line} 是在写入者退出时一起刷出的，无法知道它是何时写的
+joined-same-process = 两行都由同一个进程（{$pid}）写出，进程看不到自己的结束
+joined-not-recorded = 跟踪没有记录对子进程的等待
+joined-unknown-process = 跟踪中没有进程 {$pid}
+joined-not-child = 进程 {$pid} 是由进程 {$maker} 创建的，不是由进程 {$parent} 创建的，后者无法等待它；跟踪也没有看到有进程经由管道或套接字告诉进程 {$parent} 它已结束（fork 服务器的子进程就是这样被告知的）
+joined-not-child-unknown = 跟踪不知道进程 {$pid} 是由哪个进程创建的：进程 {$parent} 可能无法等待它
+joined-pidfd = 进程 {$parent} 打开了进程 {$pid} 的 pidfd：它可以通过轮询得知其结束，而跟踪不追踪这种轮询
+# 没有一次运行能评判的 `terminated_after` 检查。
+terminated-not-seen = 未检查：跟踪看不到发送信号的进程是否已看到另一个进程结束（见注释）
+# terminated_after（checks/terminated_after.rs）。
+terminated-before-end = 进程 {$sender} 在 {$at} 秒向写出{$line}的进程 {$pid} 发送了 {$signal}，此时它还没有看到写出{$other}的进程 {$other_pid} 结束：{$how}
+terminated-unsent = 进程 {$pid} 被 {$signal} 结束，而这个信号不是本次运行的任何进程发出的
