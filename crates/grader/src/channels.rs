@@ -51,6 +51,7 @@ impl Channels {
                     flows.len() - 1
                 });
             flows[i].pieces.push(Piece {
+                entered: t.entered,
                 at: t.at,
                 len: t.len,
                 bytes: t.bytes.clone(),
@@ -114,6 +115,7 @@ mod tests {
             channel: ch,
             direction: d,
             syscall: "x",
+            entered: Duration::from_millis(ms),
             at: Duration::from_millis(ms),
             len: bytes.len(),
             bytes: bytes.to_vec(),

@@ -112,8 +112,14 @@ pub(crate) fn learned(run: &RunOutcome, w: i32) -> BTreeMap<i32, Duration> {
     }
     for f in &ch.flows {
         for p in &f.pieces {
+            // A write tells from its entry (its bytes may be read before its return is seen), a
+            // read learns at its return.
+            let at = match f.direction {
+                Direction::Write => p.entered,
+                Direction::Read => p.at,
+            };
             events.push((
-                p.at,
+                at,
                 Event::Move {
                     by: f.pid,
                     channel: &f.channel,

@@ -35,6 +35,8 @@ pub(crate) enum Pending {
         buffers: Buffers,
         /// A read asked for no bytes: its 0 is no end of the channel.
         empty: bool,
+        /// When the call entered.
+        entered: Duration,
     },
     /// A watched call that may be refused.
     Watch {
@@ -188,11 +190,13 @@ pub(crate) struct Watching<'a> {
     pub(crate) watch_refusals: bool,
     pub(crate) channels: bool,
     pub(crate) waits: bool,
+    /// The time now (a channel call's entry).
+    pub(crate) now: Duration,
 }
 
 /// A read or send on a channel entering now, if `nr` is one and its descriptor is a pipe or
 /// socket (a peek, which leaves the bytes for the next read, is none).
-fn channel_call(tid: i32, nr: i64, args: &[u64; 6]) -> Option<Pending> {
+fn channel_call(tid: i32, nr: i64, args: &[u64; 6], now: Duration) -> Option<Pending> {
     let peek = |flags: u64| flags & libc::MSG_PEEK as u64 != 0;
     let (direction, buffers) = match nr {
         libc::SYS_read => (Direction::Read, Buffers::Flat(args[1])),
@@ -214,6 +218,7 @@ fn channel_call(tid: i32, nr: i64, args: &[u64; 6]) -> Option<Pending> {
         syscall: syscall_name(nr),
         buffers,
         empty,
+        entered: now,
     })
 }
 
@@ -230,6 +235,7 @@ pub(crate) fn on_entry(
         watch_refusals,
         channels,
         waits,
+        now,
     } = *watching;
     if WRITE_CALLS.contains(&nr) {
         let fd = match nr {
@@ -256,6 +262,7 @@ pub(crate) fn on_entry(
                 syscall: syscall_name(nr),
                 buffers,
                 empty: false,
+                entered: now,
             });
         };
         let bytes = match nr {
@@ -277,7 +284,7 @@ pub(crate) fn on_entry(
     // A datagram sent to an address is a refusal-prone call when refusals are watched.
     let addressed = nr == libc::SYS_sendto && args[4] != 0;
     if channels && CHANNEL_CALLS.contains(&nr) && !(addressed && watch_refusals) {
-        return channel_call(tid, nr, args);
+        return channel_call(tid, nr, args, now);
     }
     if waits {
         if let Some(w) = wait_call(tid, nr, args) {
@@ -371,6 +378,7 @@ pub(crate) fn on_return(
             syscall,
             buffers,
             empty,
+            entered,
             ..
         } => {
             if ret == 0 && direction == Direction::Read && !empty {
@@ -395,6 +403,7 @@ pub(crate) fn on_return(
                 channel,
                 direction,
                 syscall,
+                entered,
                 at,
                 len,
                 bytes,

@@ -196,6 +196,10 @@ pub struct Transfer {
     pub direction: Direction,
     /// The system call (`read`, `recvmsg`, `write`, `sendto`, ...).
     pub syscall: &'static str,
+    /// When the system call entered: a write's bytes may be read before the writer's return
+    /// is seen.
+    #[serde(serialize_with = "json::secs")]
+    pub entered: Duration,
     /// When the system call returned.
     #[serde(serialize_with = "json::secs")]
     pub at: Duration,

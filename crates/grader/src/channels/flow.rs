@@ -10,6 +10,8 @@ use super::needle::Needle;
 /// One read or write of a flow.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Piece {
+    /// When its system call entered, from the start of the run.
+    pub entered: Duration,
     /// When its system call returned, from the start of the run.
     pub at: Duration,
     /// How many bytes it moved.

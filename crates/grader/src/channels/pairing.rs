@@ -81,6 +81,7 @@ fn streams(trace: &Trace, paired: &BTreeSet<u64>) -> (Vec<Flow>, Vec<Flow>) {
         pieces: ts
             .iter()
             .map(|t| Piece {
+                entered: t.entered,
                 at: t.at,
                 len: t.len,
                 bytes: t.bytes.clone(),

@@ -98,12 +98,13 @@ fn a_fork_servers_child_is_seen_through_the_pipe_the_server_writes_after_reaping
         dev: 9,
         ino: 55,
     };
-    let moved = |pid: i32, d: Direction, at: u64| Transfer {
+    let moved = |pid: i32, d: Direction, entered: u64, at: u64| Transfer {
         tid: pid,
         tgid: pid,
         channel: pipe,
         direction: d,
         syscall: "x",
+        entered: ms(entered),
         at: ms(at),
         len: 8,
         bytes: vec![0; 8],
@@ -111,13 +112,14 @@ fn a_fork_servers_child_is_seen_through_the_pipe_the_server_writes_after_reaping
     let mut r = run(vec![reap(SERVER, Some(CHILD), 12)]);
     r.tasks[1].ppid = Some(SERVER);
     r.tasks.push(process(SERVER, Some(MAIN), 90));
-    // The server wrote the child's pid at its start (before the reap), its exit code after.
+    // The server wrote the child's pid at its start (before the reap), its exit code after
+    // (the parent's read returned before the server's write was seen to).
     r.channels = Channels::of(&Trace {
         transfers: vec![
-            moved(SERVER, Direction::Write, 2),
-            moved(MAIN, Direction::Read, 3),
-            moved(SERVER, Direction::Write, 13),
-            moved(MAIN, Direction::Read, 14),
+            moved(SERVER, Direction::Write, 2, 2),
+            moved(MAIN, Direction::Read, 1, 3),
+            moved(SERVER, Direction::Write, 13, 16),
+            moved(MAIN, Direction::Read, 5, 14),
         ],
         ..Trace::default()
     });
@@ -144,6 +146,7 @@ fn an_eof_counts_on_a_pipe_the_child_wrote_into_after_its_exit() {
             channel: pipe(1),
             direction: Direction::Write,
             syscall: "write",
+            entered: ms(3),
             at: ms(3),
             len: 1,
             bytes: b"x".to_vec(),

@@ -32,6 +32,7 @@ impl Tracer {
             watch_refusals: self.opts.watch_refusals,
             channels: self.opts.channels,
             waits: self.opts.waits,
+            now: self.now(),
         };
         let pending = calls::on_entry(pid, nr, &args, &watching);
         let is_write = matches!(pending, Some(Pending::Write { .. }));

@@ -37,6 +37,7 @@ fn transfer(pid: i32, ino: u64, d: Direction, ms: u64, bytes: &[u8]) -> Transfer
         },
         direction: d,
         syscall: "x",
+        entered: Duration::from_millis(ms),
         at: Duration::from_millis(ms),
         len: bytes.len(),
         bytes: bytes.to_vec(),
