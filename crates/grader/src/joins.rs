@@ -39,13 +39,18 @@ pub struct Ends {
     /// When each process's every task had reached its exit (the last one's exit stop, or its
     /// reaping when the trace missed the stop).
     pub exits: BTreeMap<i32, Duration>,
+    /// Each task's exit stop, where the trace saw it (by process, then thread): a task still
+    /// short of it cannot be seen ended by anyone.
+    pub exit_stops: BTreeMap<i32, Vec<Option<Duration>>>,
 }
 
 impl Ends {
     /// From a trace recorded with waits (and channels) on.
     pub fn of(trace: &Trace) -> Ends {
         let mut exits: BTreeMap<i32, Option<Duration>> = BTreeMap::new();
+        let mut exit_stops: BTreeMap<i32, Vec<Option<Duration>>> = BTreeMap::new();
         for t in &trace.tasks {
+            exit_stops.entry(t.tgid).or_default().push(t.exiting_at);
             let at = t.exiting_at.or(t.ended_at);
             let e = exits.entry(t.tgid).or_insert(at);
             *e = match (*e, at) {
@@ -63,7 +68,19 @@ impl Ends {
                 .into_iter()
                 .filter_map(|(p, at)| Some((p, at?)))
                 .collect(),
+            exit_stops,
         }
+    }
+
+    /// Whether process `pid` was still running at `at`: `Some(true)` when one of its tasks had
+    /// not reached its exit stop by then, `Some(false)` when every one had, `None` when the trace
+    /// missed a stop (a task killed by SIGKILL may end without one) or does not know it.
+    pub(crate) fn running_at(&self, pid: i32, at: Duration) -> Option<bool> {
+        let stops = self.exit_stops.get(&pid)?;
+        if stops.iter().flatten().any(|s| *s >= at) {
+            return Some(true);
+        }
+        stops.iter().all(Option::is_some).then_some(false)
     }
 }
 
@@ -99,7 +116,13 @@ pub(crate) fn learned(run: &RunOutcome, w: i32) -> BTreeMap<i32, Duration> {
         .collect();
     let mut events: Vec<(Duration, Event<'_>)> = Vec::new();
     for r in &ends.reaps {
-        events.push((r.at, Event::Reap { by: r.tgid, pid: r.pid }));
+        events.push((
+            r.at,
+            Event::Reap {
+                by: r.tgid,
+                pid: r.pid,
+            },
+        ));
     }
     for e in &ends.eofs {
         events.push((
@@ -142,9 +165,9 @@ pub(crate) fn learned(run: &RunOutcome, w: i32) -> BTreeMap<i32, Duration> {
             }
             Event::Eof { channel, .. } => {
                 exit.is_some_and(|x| x <= at)
-                    && w_wrote.iter().any(|c| {
-                        ch.sources(channel).contains(&c.ino) && c.dev == channel.dev
-                    })
+                    && w_wrote
+                        .iter()
+                        .any(|c| ch.sources(channel).contains(&c.ino) && c.dev == channel.dev)
             }
             Event::Move {
                 by,
@@ -219,6 +242,11 @@ impl Knowledge {
         let Some(task) = task else {
             return Saw::Unknown(say!("joined-unknown-process", pid = w.to_string()));
         };
+        // Still running at the line: nobody can have seen it end, whoever made it and however
+        // one would look (a pidfd included).
+        if run.ends.running_at(w, by) == Some(true) {
+            return Saw::No(say!("joined-running", pid = w.to_string()));
+        }
         // Only a parent can wait for a process: one made by another (a fork server, a process
         // in between that has ended) ends unseen unless some process tells.
         if task.ppid != Some(p) {

@@ -31,6 +31,8 @@ pub(crate) struct Live {
     pub(crate) label: String,
     /// How many stop points of the program proper it reached so far.
     pub(crate) stops: u32,
+    /// It wrote to stdout or stderr: its lines are what the order of a run is about.
+    pub(crate) wrote: bool,
 }
 
 /// The label of the `rank`-th task (from 1) created by the task labelled `creator`.
@@ -89,6 +91,7 @@ impl Table {
                 pending: None,
                 label: "0".to_string(),
                 stops: 0,
+                wrote: false,
             },
         );
     }
@@ -150,6 +153,7 @@ impl Table {
                 pending: None,
                 label,
                 stops: 0,
+                wrote: false,
             },
         );
         started
@@ -199,6 +203,7 @@ impl Table {
                 pending: None,
                 label: format!("?{tid}"),
                 stops: 0,
+                wrote: false,
             },
         );
     }
@@ -227,12 +232,12 @@ impl Table {
     }
 
     /// Every live task not in `parked`: its tid, its process id, whether it is part of the
-    /// program proper.
-    pub(crate) fn free(&self, parked: &[i32]) -> Vec<(i32, i32, bool)> {
+    /// program proper, whether it wrote to stdout or stderr.
+    pub(crate) fn free(&self, parked: &[i32]) -> Vec<(i32, i32, bool, bool)> {
         self.live
             .iter()
             .filter(|(t, _)| !parked.contains(t))
-            .map(|(t, l)| (*t, l.tgid, self.is_program(l)))
+            .map(|(t, l)| (*t, l.tgid, self.is_program(l), l.wrote))
             .collect()
     }
 

@@ -54,6 +54,7 @@ fn run(reaps: Vec<Reap>) -> RunOutcome {
         ..Ends::default()
     };
     ends.exits.insert(CHILD, ms(9));
+    ends.exit_stops.insert(CHILD, vec![Some(ms(9))]);
     RunOutcome {
         main_pid: MAIN,
         tasks: vec![process(MAIN, None, 100), process(CHILD, Some(MAIN), 10)],
@@ -124,11 +125,18 @@ fn a_fork_servers_child_is_seen_through_the_pipe_the_server_writes_after_reaping
         ..Trace::default()
     });
     let knew = learned(&r, CHILD);
-    assert_eq!((knew.get(&SERVER), knew.get(&MAIN)), (Some(&ms(12)), Some(&ms(14))));
+    assert_eq!(
+        (knew.get(&SERVER), knew.get(&MAIN)),
+        (Some(&ms(12)), Some(&ms(14)))
+    );
     let mut k = Knowledge::default();
     assert_eq!(k.saw(&r, MAIN, CHILD, ms(20)), Saw::Yes);
     // Before the server told it, the parent cannot have waited for another's child: unknown.
-    assert!(matches!(k.saw(&r, MAIN, CHILD, ms(13)), Saw::Unknown(w) if w.contains("made by pid 8")));
+    assert!(
+        matches!(k.saw(&r, MAIN, CHILD, ms(13)), Saw::Unknown(w) if w.contains("made by pid 8"))
+    );
+    // ... unless the child was still running.
+    assert!(matches!(k.saw(&r, MAIN, CHILD, ms(8)), Saw::No(w) if w.contains("still running")));
 }
 
 #[test]
@@ -175,6 +183,8 @@ fn a_pidfd_or_one_process_is_not_judged() {
     });
     let mut k = Knowledge::default();
     assert!(matches!(k.saw(&r, MAIN, CHILD, ms(50)), Saw::Unknown(w) if w.contains("pidfd")));
+    // A pidfd cannot show the end of a child still running at the line.
+    assert!(matches!(k.saw(&r, MAIN, CHILD, ms(8)), Saw::No(w) if w.contains("still running")));
     assert!(matches!(k.saw(&r, MAIN, MAIN, ms(50)), Saw::Unknown(_)));
     r.ends.recorded = false;
     assert!(matches!(

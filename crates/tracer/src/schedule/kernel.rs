@@ -6,6 +6,8 @@
 //! `nanosleep`, `clock_nanosleep`, or a `select`/`poll` on no descriptor at all will go on by
 //! itself, whatever the other tasks do.
 
+use std::time::Duration;
+
 /// A free (not parked) task as the scheduler sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Activity {
@@ -86,6 +88,102 @@ fn syscall(tid: i32) -> Option<(i64, Vec<u64>)> {
         .filter_map(|f| u64::from_str_radix(f.trim_start_matches("0x"), 16).ok())
         .collect();
     Some((nr, args))
+}
+
+/// How many times task `tid` blocked so far (`voluntary_ctxt_switches` of its status): a task
+/// seen in a wait twice with the same count has not left it in between.
+pub(crate) fn blocked_count(tid: i32) -> Option<u64> {
+    let text = std::fs::read_to_string(format!("/proc/{tid}/status")).ok()?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("voluntary_ctxt_switches:"))
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// A `timespec` (or, `micros`, a `timeval`) at `addr` of task `tid`.
+fn time_at(tid: i32, addr: u64, micros: bool) -> Option<Duration> {
+    let raw = crate::memory::read_bytes(tid, addr, 16);
+    let sec = i64::from_ne_bytes(raw.get(0..8)?.try_into().ok()?);
+    let frac = i64::from_ne_bytes(raw.get(8..16)?.try_into().ok()?);
+    let nanos = if micros {
+        frac.checked_mul(1000)?
+    } else {
+        frac
+    };
+    let (sec, nanos) = (u64::try_from(sec).ok()?, u32::try_from(nanos).ok()?);
+    Some(Duration::new(sec, nanos.min(999_999_999)))
+}
+
+/// Now on `clock` (`CLOCK_MONOTONIC` or `CLOCK_REALTIME`).
+fn clock_now(clock: libc::clockid_t) -> Option<Duration> {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec we own.
+    if unsafe { libc::clock_gettime(clock, &mut ts) } != 0 {
+        return None;
+    }
+    Some(Duration::new(
+        u64::try_from(ts.tv_sec).ok()?,
+        u32::try_from(ts.tv_nsec).ok()?,
+    ))
+}
+
+/// Milliseconds as a poll's or epoll's timeout (`None`: negative, no timeout).
+fn millis(arg: Option<&u64>) -> Option<Duration> {
+    let ms = *arg? as u32 as i32;
+    (ms >= 0).then(|| Duration::from_millis(ms as u64))
+}
+
+/// A pointer argument, if not NULL.
+fn ptr(arg: Option<&u64>) -> Option<u64> {
+    arg.copied().filter(|&a| a != 0)
+}
+
+/// How long task `tid`, blocked in the kernel, may wait at most before it goes on by itself: the
+/// timeout of the wait it sits in (`futex`, `select`, `poll`, `epoll_wait` and their kin), what
+/// is left of it for an absolute one, the whole of it for a relative one (the kernel does not
+/// say how much is left). `None`: no wait with a timeout.
+pub(crate) fn timed_wait(tid: i32) -> Option<Duration> {
+    let (nr, args) = syscall(tid)?;
+    const FUTEX_WAIT: u64 = 0;
+    const FUTEX_WAIT_BITSET: u64 = 9;
+    const FUTEX_CLOCK_REALTIME: u64 = 256;
+    #[cfg(target_arch = "x86_64")]
+    {
+        if nr == libc::SYS_select {
+            return time_at(tid, ptr(args.get(4))?, true);
+        }
+        if nr == libc::SYS_poll {
+            return millis(args.get(2));
+        }
+        if nr == libc::SYS_epoll_wait {
+            return millis(args.get(3));
+        }
+    }
+    match nr {
+        libc::SYS_futex => {
+            let op = *args.get(1)?;
+            let at = ptr(args.get(3))?;
+            match op & 127 {
+                FUTEX_WAIT => time_at(tid, at, false),
+                FUTEX_WAIT_BITSET => {
+                    let clock = if op & FUTEX_CLOCK_REALTIME != 0 {
+                        libc::CLOCK_REALTIME
+                    } else {
+                        libc::CLOCK_MONOTONIC
+                    };
+                    Some(time_at(tid, at, false)?.saturating_sub(clock_now(clock)?))
+                }
+                _ => None,
+            }
+        }
+        libc::SYS_pselect6 => time_at(tid, ptr(args.get(4))?, false),
+        libc::SYS_ppoll => time_at(tid, ptr(args.get(2))?, false),
+        libc::SYS_epoll_pwait => millis(args.get(3)),
+        libc::SYS_epoll_pwait2 => time_at(tid, ptr(args.get(3))?, false),
+        _ => None,
+    }
 }
 
 /// What task `tid` is doing now.

@@ -201,10 +201,11 @@ impl Scheduler {
         let free: Vec<Free> = table
             .free(&parked)
             .into_iter()
-            .map(|(tid, tgid, in_program)| Free {
+            .map(|(tid, tgid, in_program, wrote)| Free {
                 tid,
                 group_alive: sizes.get(&tgid).is_some_and(|&n| n > 1),
                 in_program,
+                wrote,
             })
             .collect();
         let ended = o.due(now, &free);

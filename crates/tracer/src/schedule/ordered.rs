@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 use crate::record::{Choice, Decision, HoldPoint};
 use crate::shake::{Dice, Resume};
 
-use super::kernel::{Activity, cpu_ticks, observe};
+use super::kernel::{Activity, blocked_count, cpu_ticks, observe, timed_wait};
 use super::pct::PctState;
 use super::script::ScriptState;
 
@@ -62,6 +62,8 @@ pub(crate) struct Free {
     pub(crate) group_alive: bool,
     /// Part of the program proper (its sleeps are stop points); a launcher's task is not.
     pub(crate) in_program: bool,
+    /// It wrote to stdout or stderr.
+    pub(crate) wrote: bool,
 }
 
 /// Who decides.
@@ -81,6 +83,22 @@ const SPIN_TICKS: u64 = 30;
 const SPIN_PARK: Duration = Duration::from_secs(10);
 /// How many sleeps in a row of other tasks a parked task may be passed over at.
 const STARVE: u32 = 20;
+/// How long a task PCT lets go on ahead of the parked tasks it outranks may keep a decision
+/// from being taken while it spins or waits with a timeout (once per stop point of its).
+const PATIENCE: Duration = Duration::from_secs(10);
+/// A wait with a timeout at least this long is waited out for a task that outranks the parked
+/// ones (shorter ones are a poll loop's slices, or Python's GIL handing over).
+const LONG_WAIT: Duration = Duration::from_millis(100);
+
+/// A task that outranks every parked one and goes on, as PCT has it, while it spins or waits
+/// with a timeout: no decision is taken meanwhile.
+#[derive(Debug, Clone, Copy)]
+struct Patience {
+    tid: i32,
+    since: Instant,
+    /// How many times it had blocked when let go on: blocked again, it left the wait it was in.
+    blocked: Option<u64>,
+}
 
 #[derive(Debug)]
 pub(crate) struct Ordered {
@@ -102,6 +120,10 @@ pub(crate) struct Ordered {
     current: Option<String>,
     /// Per parked task: at how many sleeps in a row of others it was passed over.
     passed: HashMap<i32, u32>,
+    /// The task let go on ahead of the parked ones it outranks, if any.
+    patient: Option<Patience>,
+    /// Tasks whose patience ended before their next stop point: no more until then.
+    spent: HashSet<i32>,
     pub(crate) decisions: Vec<Decision>,
 }
 
@@ -134,13 +156,68 @@ impl Ordered {
             last_look: Vec::new(),
             current: None,
             passed: HashMap::new(),
+            patient: None,
+            spent: HashSet::new(),
             decisions: Vec::new(),
         }
+    }
+
+    /// Whether PCT lets free task `f` go on ahead of every parked task: it wrote to stdout or
+    /// stderr (its lines are what a run's order is about; a helper that never prints, a fork
+    /// server or a pool's handler, polls with timeouts and is no one's join), its patience is not
+    /// spent, and its priority is above theirs.
+    fn outranks(&self, f: &Free) -> bool {
+        let Policy::Pct(p) = &self.policy else {
+            return false;
+        };
+        f.wrote && !self.spent.contains(&f.tid) && p.outranks(f.tid, self.parked.keys().copied())
+    }
+
+    /// The patient task's state: `Some(true)` while it still keeps the decision waiting,
+    /// `Some(false)` when its patience ran out (it is let be: the decision is forced), `None`
+    /// when it ended otherwise (it blocked for good, reached a stop point or is gone).
+    fn patience(&mut self, now: Instant, free: &[Free]) -> Option<bool> {
+        let p = self.patient?;
+        let gone = !free.iter().any(|f| f.tid == p.tid);
+        let (a, _) = observe(p.tid);
+        let busy = match a {
+            Activity::Running | Activity::Sleeping => true,
+            // Still in the wait it was let go on in (it has not blocked since).
+            Activity::Waiting => p.blocked.is_some() && blocked_count(p.tid) == p.blocked,
+            Activity::Zombie => false,
+        };
+        if !gone && busy && now.saturating_duration_since(p.since) < PATIENCE {
+            return Some(true);
+        }
+        self.patient = None;
+        if gone {
+            return None;
+        }
+        self.spent.insert(p.tid);
+        if busy {
+            self.spinners.insert(p.tid);
+            return Some(false);
+        }
+        None
+    }
+
+    /// Lets `tid` go on ahead of the parked tasks: no decision until it blocks, sleeps out its
+    /// timeout, reaches a stop point or runs out of patience.
+    fn be_patient(&mut self, tid: i32, now: Instant) {
+        self.patient = Some(Patience {
+            tid,
+            since: now,
+            blocked: blocked_count(tid),
+        });
     }
 
     /// Task `tid` reached a stop point: parked there.
     pub(crate) fn arrive(&mut self, tid: i32, parked: Parked, dice: Option<&mut Dice>) {
         self.spinners.remove(&tid);
+        self.spent.remove(&tid);
+        if self.patient.is_some_and(|p| p.tid == tid) {
+            self.patient = None;
+        }
         if let Policy::Pct(p) = &mut self.policy {
             p.priority(tid, dice);
         }
@@ -152,12 +229,28 @@ impl Ordered {
     /// `SPIN_TICKS` of CPU meanwhile is let be, and the decision is forced (`Some(true)`); so
     /// are all past `SPIN_PARK`.
     fn settled(&mut self, now: Instant, free: &[Free]) -> Option<bool> {
+        let mut patience_out = false;
+        match self.patience(now, free) {
+            Some(true) => return None,
+            Some(false) => patience_out = true,
+            None => {}
+        }
         let mut running = Vec::new();
         let mut sleeping = false;
         let mut look = Vec::with_capacity(free.len());
         for f in free {
             let (a, nr) = observe(f.tid);
             look.push((f.tid, a, nr));
+            // A task PCT puts ahead of the parked ones that waits with a long timeout: what it
+            // waits for may never come (an `Event` nobody sets, a `select` on a silent pipe), and
+            // then it goes on by itself once the timeout is over, as from a sleep.
+            if a == Activity::Waiting
+                && self.outranks(f)
+                && timed_wait(f.tid).is_some_and(|t| t >= LONG_WAIT)
+            {
+                self.be_patient(f.tid, now);
+                return None;
+            }
             match a {
                 Activity::Running if self.spinners.contains(&f.tid) => {}
                 Activity::Running => running.push(f.tid),
@@ -194,6 +287,15 @@ impl Ordered {
             if spun.is_empty() && !late {
                 return None;
             }
+            // A spinner PCT puts ahead of the parked tasks goes on: it may spin on a clock, not
+            // on a flag a parked task would set (it is let be once its patience runs out).
+            if !late && let Some(f) = spun.iter().find_map(|t| free.iter().find(|f| f.tid == *t)) {
+                if self.outranks(f) {
+                    let tid = f.tid;
+                    self.be_patient(tid, now);
+                    return None;
+                }
+            }
             self.spinners.extend(spun);
             if !late && running.iter().any(|t| !self.spinners.contains(t)) {
                 return None;
@@ -204,7 +306,7 @@ impl Ordered {
             forced = true;
         }
         // A sleep ends by itself: wait for it.
-        (!sleeping).then_some(forced)
+        (!sleeping).then_some(forced || patience_out)
     }
 
     /// The parks that end now (at most one by a decision).
@@ -306,6 +408,10 @@ impl Ordered {
     pub(crate) fn forget(&mut self, tid: i32) {
         self.parked.remove(&tid);
         self.spinners.remove(&tid);
+        self.spent.remove(&tid);
+        if self.patient.is_some_and(|p| p.tid == tid) {
+            self.patient = None;
+        }
         self.passed.remove(&tid);
         if let Policy::Pct(p) = &mut self.policy {
             p.forget(tid);

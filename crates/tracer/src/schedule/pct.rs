@@ -100,6 +100,15 @@ impl PctState {
         self.prio.remove(&tid);
     }
 
+    /// Task `tid` has a priority above every one of `parked` (a task without one yet outranks
+    /// none).
+    pub(crate) fn outranks(&self, tid: i32, mut parked: impl Iterator<Item = i32>) -> bool {
+        let Some(mine) = self.prio.get(&tid) else {
+            return false;
+        };
+        parked.all(|t| self.prio.get(&t).is_none_or(|p| p < mine))
+    }
+
     /// `d`.
     pub(crate) fn depth(&self) -> u32 {
         self.opts.depth.max(1)

@@ -39,6 +39,9 @@ impl Tracer {
         if is_write {
             let tgid = self.table.tgid(pid);
             self.table.mark_in_program(tgid);
+            if let Some(l) = self.table.live(pid) {
+                l.wrote = true;
+            }
             if self.opts.channels && self.maps_read.insert(tgid) {
                 self.note_shared_memory(tgid);
             }
