@@ -19,6 +19,7 @@ use std::time::Duration;
 
 use tracer::{Channel, Direction, Eof, PidfdOpen, Reap, SignalSent, Trace};
 
+
 use crate::outcome::RunOutcome;
 use crate::say::say;
 use crate::writer::RunTask;
@@ -85,118 +86,129 @@ impl Ends {
 }
 
 /// One event that can carry the news of an end from one process to another.
-enum Event<'a> {
+#[derive(Debug, Clone, Copy)]
+enum Event {
     /// `by` reaped `pid` (or found none left: `None`).
     Reap { by: i32, pid: Option<i32> },
-    /// `by` read `channel` closed.
-    Eof { by: i32, channel: &'a Channel },
-    /// `by` wrote into (`Write`) or read from (`Read`) `channel`.
-    Move {
-        by: i32,
-        channel: &'a Channel,
-        direction: Direction,
-    },
+    /// `by` read channel end `end` (an index of [`Timeline::ends`]) closed.
+    Eof { by: i32, end: usize },
+    /// `by` wrote into channel end `end` (from its entry).
+    Write { by: i32, end: usize },
+    /// `by` read from channel end `end` (at its return).
+    Read { by: i32, end: usize },
 }
 
-/// When each process first knew that process `w` had ended (by the evidence the module's
-/// documentation lists).
-pub(crate) fn learned(run: &RunOutcome, w: i32) -> BTreeMap<i32, Duration> {
-    let ends = &run.ends;
-    let exit = ends.exits.get(&w).copied();
-    let task = |pid: i32| run.tasks.iter().find(|t| t.tid == pid);
-    let w_ended = task(w).and_then(|t| t.ended_at);
-    let w_parent = task(w).and_then(|t| t.ppid);
-    let ch = &run.channels;
-    // The channels W wrote into: closed once W is gone, if no one else holds them.
-    let w_wrote: Vec<&Channel> = ch
-        .flows
-        .iter()
-        .filter(|f| f.pid == w && f.direction == Direction::Write)
-        .map(|f| &f.channel)
-        .collect();
-    let mut events: Vec<(Duration, Event<'_>)> = Vec::new();
-    for r in &ends.reaps {
-        events.push((
-            r.at,
-            Event::Reap {
+/// The run's events that can carry news of an end, in order of time, built once per judging.
+#[derive(Debug, Default)]
+pub(crate) struct Timeline {
+    events: Vec<(Duration, Event)>,
+    /// Each channel end the events name: its device and inode, and the inodes whose writes its
+    /// reads come from (a pipe: itself; a socket: its other end).
+    ends: Vec<(u64, u64, Vec<u64>)>,
+    /// Per process: the ends it wrote into.
+    wrote: HashMap<i32, Vec<usize>>,
+}
+
+impl Timeline {
+    pub(crate) fn of(run: &RunOutcome) -> Timeline {
+        let ch = &run.channels;
+        let mut t = Timeline::default();
+        let mut index: HashMap<(u64, u64), usize> = HashMap::new();
+        let mut end_of = |t: &mut Timeline, c: &Channel| -> usize {
+            *index.entry((c.dev, c.ino)).or_insert_with(|| {
+                t.ends.push((c.dev, c.ino, ch.sources(c)));
+                t.ends.len() - 1
+            })
+        };
+        for r in &run.ends.reaps {
+            let e = Event::Reap {
                 by: r.tgid,
                 pid: r.pid,
-            },
-        ));
-    }
-    for e in &ends.eofs {
-        events.push((
-            e.at,
-            Event::Eof {
-                by: e.tgid,
-                channel: &e.channel,
-            },
-        ));
-    }
-    for f in &ch.flows {
-        for p in &f.pieces {
-            // A write tells from its entry (its bytes may be read before its return is seen), a
-            // read learns at its return.
-            let at = match f.direction {
-                Direction::Write => p.entered,
-                Direction::Read => p.at,
             };
-            events.push((
-                at,
-                Event::Move {
-                    by: f.pid,
-                    channel: &f.channel,
-                    direction: f.direction,
-                },
-            ));
+            t.events.push((r.at, e));
         }
+        for e in &run.ends.eofs {
+            let end = end_of(&mut t, &e.channel);
+            t.events.push((e.at, Event::Eof { by: e.tgid, end }));
+        }
+        for f in &ch.flows {
+            let end = end_of(&mut t, &f.channel);
+            if f.direction == Direction::Write {
+                t.wrote.entry(f.pid).or_default().push(end);
+            }
+            for p in &f.pieces {
+                // A write tells from its entry (its bytes may be read before its return is
+                // seen), a read learns at its return.
+                t.events.push(match f.direction {
+                    Direction::Write => (p.entered, Event::Write { by: f.pid, end }),
+                    Direction::Read => (p.at, Event::Read { by: f.pid, end }),
+                });
+            }
+        }
+        // Stable: a process's own events keep the trace's order at one instant.
+        t.events.sort_by_key(|(at, _)| *at);
+        t
     }
-    // Stable: a process's own events keep the trace's order at one instant.
-    events.sort_by_key(|(at, _)| *at);
-    let mut knew: BTreeMap<i32, Duration> = BTreeMap::new();
-    // Per channel end (inode): when a process that knew first wrote into it.
-    let mut told: HashMap<u64, Duration> = HashMap::new();
-    for (at, e) in events {
-        let learns = match e {
-            Event::Reap { pid: Some(p), .. } => p == w || knew.contains_key(&p),
-            // No child left: W, its child, had ended.
-            Event::Reap { by, pid: None } => {
-                w_parent == Some(by) && w_ended.is_some_and(|end| end <= at)
-            }
-            Event::Eof { channel, .. } => {
-                exit.is_some_and(|x| x <= at)
-                    && w_wrote
-                        .iter()
-                        .any(|c| ch.sources(channel).contains(&c.ino) && c.dev == channel.dev)
-            }
-            Event::Move {
-                by,
-                channel,
-                direction: Direction::Write,
-            } => {
-                if knew.contains_key(&by) {
-                    told.entry(channel.ino).or_insert(at);
+
+    /// When each process first knew that process `w` had ended (by the evidence the module's
+    /// documentation lists).
+    pub(crate) fn learned(&self, run: &RunOutcome, w: i32) -> BTreeMap<i32, Duration> {
+        let exit = run.ends.exits.get(&w).copied();
+        let task = run.tasks.iter().find(|t| t.tid == w);
+        let w_ended = task.and_then(|t| t.ended_at);
+        let w_parent = task.and_then(|t| t.ppid);
+        // The inodes W wrote into: a pipe closed once W is gone, if no one else holds it.
+        let w_wrote: Vec<(u64, u64)> = self
+            .wrote
+            .get(&w)
+            .into_iter()
+            .flatten()
+            .map(|&e| (self.ends[e].0, self.ends[e].1))
+            .collect();
+        let mut knew: BTreeMap<i32, Duration> = BTreeMap::new();
+        // Per channel end (inode): when a process that knew first wrote into it.
+        let mut told: HashMap<u64, Duration> = HashMap::new();
+        for &(at, e) in &self.events {
+            let (by, learns) = match e {
+                Event::Reap { by, pid: Some(p) } => (by, p == w || knew.contains_key(&p)),
+                // No child left: W, its child, had ended.
+                Event::Reap { by, pid: None } => (
+                    by,
+                    w_parent == Some(by) && w_ended.is_some_and(|end| end <= at),
+                ),
+                Event::Eof { by, end } => {
+                    let (dev, _, sources) = &self.ends[end];
+                    let closed_by_w = exit.is_some_and(|x| x <= at)
+                        && w_wrote
+                            .iter()
+                            .any(|(d, ino)| d == dev && sources.contains(ino));
+                    (by, closed_by_w)
                 }
-                false
+                Event::Write { by, end } => {
+                    if knew.contains_key(&by) {
+                        told.entry(self.ends[end].1).or_insert(at);
+                    }
+                    (by, false)
+                }
+                Event::Read { by, end } => (
+                    by,
+                    self.ends[end]
+                        .2
+                        .iter()
+                        .any(|s| told.get(s).is_some_and(|t| *t < at)),
+                ),
+            };
+            if learns && by != w {
+                knew.entry(by).or_insert(at);
             }
-            Event::Move {
-                channel,
-                direction: Direction::Read,
-                ..
-            } => ch
-                .sources(channel)
-                .iter()
-                .any(|s| told.get(s).is_some_and(|t| *t < at)),
-        };
-        let by = match e {
-            Event::Reap { by, .. } | Event::Eof { by, .. } | Event::Move { by, .. } => by,
-        };
-        if learns && by != w {
-            knew.entry(by).or_insert(at);
         }
+        knew
     }
-    knew
 }
+
+/// At most this many processes' ends are followed through a run's events for one check (a
+/// flood of processes stays cheap to judge); past it, a line is not judged.
+const FOLLOWED_MAX: usize = 64;
 
 /// Whether process `p` saw process `w` end before `by`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -212,6 +224,7 @@ pub(crate) enum Saw {
 /// The learning times of the processes the checks asked about, computed once per process.
 #[derive(Default)]
 pub(crate) struct Knowledge {
+    timeline: Option<Timeline>,
     by_ended: HashMap<i32, BTreeMap<i32, Duration>>,
 }
 
@@ -229,12 +242,15 @@ impl Knowledge {
         if !run.ends.recorded {
             return Saw::Unknown(say!("joined-not-recorded"));
         }
-        let knew = self
-            .by_ended
-            .entry(w)
-            .or_insert_with(|| learned(run, w))
-            .get(&p)
-            .copied();
+        if !self.by_ended.contains_key(&w) {
+            if self.by_ended.len() >= FOLLOWED_MAX {
+                return Saw::Unknown(say!("joined-too-many", count = FOLLOWED_MAX));
+            }
+            let timeline = self.timeline.get_or_insert_with(|| Timeline::of(run));
+            let knew = timeline.learned(run, w);
+            self.by_ended.insert(w, knew);
+        }
+        let knew = self.by_ended.get(&w).and_then(|k| k.get(&p)).copied();
         if knew.is_some_and(|k| k < by) {
             return Saw::Yes;
         }

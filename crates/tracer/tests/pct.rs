@@ -1,4 +1,4 @@
-//! PCT scheduling: a sleep orders nothing (an even seed and the odd one above it put a sleeping
+//! PCT scheduling: a sleep (and a spin, and a timed wait) orders nothing (an even seed and the odd one above it put a sleeping
 //! parent's line and its child's in both orders), waits and futexes never deadlock, and a seed
 //! replays its order.
 
@@ -10,6 +10,10 @@ use support::{assert_nothing_left, opts, python, run};
 use tracer::{Pct, Shake};
 
 fn pct(seed: u64) -> (String, tracer::Trace, Duration) {
+    pct_of("sleeper.py", &[], seed)
+}
+
+fn pct_of(program: &str, args: &[&str], seed: u64) -> (String, tracer::Trace, Duration) {
     let mut o = opts();
     o.shake = Some(Shake::pct(
         seed,
@@ -21,7 +25,7 @@ fn pct(seed: u64) -> (String, tracer::Trace, Duration) {
         },
     ));
     let t0 = Instant::now();
-    let got = run(python("sleeper.py", &[]), &o);
+    let got = run(python(program, args), &o);
     assert_nothing_left(&got.trace);
     (got.stdout, got.trace, t0.elapsed())
 }
@@ -53,5 +57,24 @@ fn a_sleep_orders_nothing_and_locks_do_not_deadlock() {
     // The same seed: the same order.
     for _ in 0..2 {
         assert_eq!(first(&pct(40).0), first(&a));
+    }
+}
+
+/// A thread's spin or timed wait in place of a join: in one run of a pair the main thread
+/// outranks the other, goes on while it spins or waits (the other stays parked), and prints
+/// first; in the other the thread prints first.
+#[test]
+fn a_spin_or_a_timed_wait_orders_nothing_either() {
+    for how in ["spin", "event", "select"] {
+        let mut firsts = Vec::new();
+        for seed in [40, 41] {
+            let (out, t, wall) = pct_of("waiter.py", &[how], seed);
+            assert!(out.starts_with("main starts\n"), "{how}: {out}");
+            assert!(wall < Duration::from_secs(4), "{how}: {wall:?}");
+            assert!(!t.schedule.gave_up, "{how}");
+            firsts.push(out.lines().nth(1).unwrap_or_default().to_string());
+        }
+        firsts.sort();
+        assert_eq!(firsts, ["main ends", "thread"], "{how}");
     }
 }

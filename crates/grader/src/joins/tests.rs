@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use tracer::{Channel, ChannelKind, Direction, Eof, PidfdOpen, Reap, Trace, Transfer};
 
-use super::{Ends, Knowledge, Saw, learned};
+use super::{Ends, Knowledge, Saw, Timeline};
 use crate::channels::Channels;
 use crate::outcome::RunOutcome;
 use crate::writer::{Role, RunTask};
@@ -61,6 +61,10 @@ fn run(reaps: Vec<Reap>) -> RunOutcome {
         ends,
         ..RunOutcome::default()
     }
+}
+
+fn learned(r: &RunOutcome, w: i32) -> std::collections::BTreeMap<i32, Duration> {
+    Timeline::of(r).learned(r, w)
 }
 
 #[test]

@@ -207,3 +207,4 @@ terminated-not-seen = not checked: the trace could not see whether the process t
 # terminated_after (checks/terminated_after.rs).
 terminated-before-end = pid {$sender} sent {$signal} to pid {$pid}, which wrote {$line}, at {$at} s, before it saw pid {$other_pid}, which wrote {$other}, end: {$how}
 terminated-unsent = pid {$pid} was ended by {$signal}, which no process of the run sent
+joined-too-many = the run has more than {$count} processes whose ends a line waits for: past them, none is followed

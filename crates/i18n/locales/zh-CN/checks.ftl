@@ -204,3 +204,4 @@ terminated-not-seen = 未检查：跟踪看不到发送信号的进程是否已�
 # terminated_after（checks/terminated_after.rs）。
 terminated-before-end = 进程 {$sender} 在 {$at} 秒向写出{$line}的进程 {$pid} 发送了 {$signal}，此时它还没有看到写出{$other}的进程 {$other_pid} 结束：{$how}
 terminated-unsent = 进程 {$pid} 被 {$signal} 结束，而这个信号不是本次运行的任何进程发出的
+joined-too-many = 这次运行中一行要等待其结束的进程超过 {$count} 个：超出的不再追踪

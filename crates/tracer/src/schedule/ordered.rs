@@ -289,12 +289,14 @@ impl Ordered {
             }
             // A spinner PCT puts ahead of the parked tasks goes on: it may spin on a clock, not
             // on a flag a parked task would set (it is let be once its patience runs out).
-            if !late && let Some(f) = spun.iter().find_map(|t| free.iter().find(|f| f.tid == *t)) {
-                if self.outranks(f) {
-                    let tid = f.tid;
-                    self.be_patient(tid, now);
-                    return None;
-                }
+            let ahead = spun
+                .iter()
+                .filter_map(|t| free.iter().find(|f| f.tid == *t))
+                .find(|f| self.outranks(f))
+                .map(|f| f.tid);
+            if let Some(tid) = ahead.filter(|_| !late) {
+                self.be_patient(tid, now);
+                return None;
             }
             self.spinners.extend(spun);
             if !late && running.iter().any(|t| !self.spinners.contains(t)) {
