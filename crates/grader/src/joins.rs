@@ -19,7 +19,6 @@ use std::time::Duration;
 
 use tracer::{Channel, Direction, Eof, PidfdOpen, Reap, SignalSent, Trace};
 
-
 use crate::outcome::RunOutcome;
 use crate::say::say;
 use crate::writer::RunTask;
