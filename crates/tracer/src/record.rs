@@ -87,11 +87,12 @@ pub struct Task {
     pub ended_at: Option<Duration>,
     /// How it ended.
     pub end: Option<End>,
-    /// Its name (`comm`, at most 15 bytes) as last seen: at its exit, else at its creation.
+    /// Its name (`comm`, at most 15 bytes) as last seen: once it ended, else at its creation.
     pub comm: Option<String>,
     /// The CPU time it used (`utime + stime` of `/proc/PID/task/TID/stat`, in clock ticks of
-    /// 10 ms) as last seen, at its exit; `None` when the tracer never saw it exit (a task killed
-    /// by SIGKILL may end without stopping).
+    /// 10 ms) once it ended, read before the tracer reaps it; `None` when it could not be read
+    /// (a task that outlived the trace, or one gone from `/proc` before it was reaped): unknown,
+    /// not zero.
     #[serde(serialize_with = "json::opt_secs")]
     pub cpu_time: Option<Duration>,
     /// For a process, when channels are recorded: the writable shared memory it mapped (`rw-s`

@@ -8,20 +8,66 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
 use nix::errno::Errno;
 
-/// Waits for any child or tracee of *this thread* (`__WALL | __WNOTHREAD`): never another
-/// thread's children. `Ok(None)`: nothing to report now (only with `nohang`).
-pub(crate) fn wait_any(nohang: bool) -> Result<Option<(i32, i32)>, Errno> {
-    let mut status: libc::c_int = 0;
-    let mut flags = libc::__WALL | libc::__WNOTHREAD;
-    if nohang {
-        flags |= libc::WNOHANG;
+/// What a wait found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Waited {
+    /// A stop, served from now on: the task and its status as `waitpid` gives it.
+    Stop(i32, i32),
+    /// A task that ended, not reaped yet: its `/proc` entries can still be read (a task killed
+    /// by its process's exit never stops at `PTRACE_EVENT_EXIT`), then [`wait_one`] reaps it.
+    Ended(i32),
+}
+
+/// `waitid(P_ALL, ...)` for any child or tracee of *this thread* (`__WALL | __WNOTHREAD`): the
+/// task and the kind of its state (`si_code`) and `si_status`, or `None` when nothing is to be
+/// reported now (only with `WNOHANG`).
+fn wait_id(flags: i32) -> Result<Option<(i32, i32, i32)>, Errno> {
+    // SAFETY: siginfo_t is plain data; all zeros is a valid value (and si_pid stays 0 when
+    // WNOHANG finds nothing, which is how that case is told apart).
+    let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+    // SAFETY: `info` is a valid out-pointer for the duration of the call.
+    let rc = unsafe {
+        libc::waitid(
+            libc::P_ALL,
+            0,
+            &mut info,
+            flags | libc::__WALL | libc::__WNOTHREAD,
+        )
+    };
+    if rc == -1 {
+        return Err(Errno::last());
     }
-    // SAFETY: `status` is a valid out-pointer for the duration of the call.
-    let pid = unsafe { libc::waitpid(-1, &mut status, flags) };
-    match pid {
-        -1 => Err(Errno::last()),
-        0 => Ok(None),
-        pid => Ok(Some((pid, status))),
+    // SAFETY: the kernel filled `info` as a SIGCHLD siginfo (or left it zero), whose pid and
+    // status these read.
+    let (pid, status) = unsafe { (info.si_pid(), info.si_status()) };
+    Ok((pid != 0).then_some((pid, info.si_code, status)))
+}
+
+/// Waits for any child or tracee of *this thread*: never another thread's children. Stops come
+/// first and are taken at once; an end is only looked at ([`Waited::Ended`]), not reaped.
+/// `Ok(None)`: nothing to report now (only with `nohang`).
+pub(crate) fn wait_any(nohang: bool) -> Result<Option<Waited>, Errno> {
+    loop {
+        // A stop (a ptrace stop's `si_status` is the stop's whole code: signal and event).
+        // ECHILD here says only that no task can stop: when all that is left are ended tasks,
+        // a wait without WEXITED finds no task to wait for. The look below tells.
+        match wait_id(libc::WSTOPPED | libc::WNOHANG) {
+            Ok(Some((pid, _, code))) => return Ok(Some(Waited::Stop(pid, (code << 8) | 0x7f))),
+            Ok(None) | Err(Errno::ECHILD) => {}
+            Err(e) => return Err(e),
+        }
+        let mut flags = libc::WEXITED | libc::WSTOPPED | libc::WNOWAIT;
+        if nohang {
+            flags |= libc::WNOHANG;
+        }
+        match wait_id(flags)? {
+            None => return Ok(None),
+            Some((pid, libc::CLD_EXITED | libc::CLD_KILLED | libc::CLD_DUMPED, _)) => {
+                return Ok(Some(Waited::Ended(pid)));
+            }
+            // A stop that came meanwhile: taken above.
+            Some(_) => {}
+        }
     }
 }
 
