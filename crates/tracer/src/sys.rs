@@ -199,3 +199,48 @@ pub(crate) fn socket_name(fd: &OwnedFd, peer: bool) -> Option<Vec<u8>> {
     };
     Some(bytes.to_vec())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(pid: i32) -> Option<String> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        Some(
+            stat.rsplit(')')
+                .next()?
+                .split_whitespace()
+                .next()?
+                .to_string(),
+        )
+    }
+
+    /// A stop comes with its status; an end is only looked at (the task stays a zombie whose
+    /// `/proc` entry is readable) until `wait_one` reaps it, also when it is the last task left
+    /// (a wait for stops alone then says ECHILD); then nothing is left to wait for.
+    #[test]
+    fn stops_are_taken_and_ends_looked_at_before_the_reap() {
+        // Each test runs on a thread of its own: this one's only child is this one.
+        let child = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .expect("sleep runs");
+        let pid = child.id() as i32;
+        // SAFETY: kill takes plain integers; `pid` is our unreaped child.
+        unsafe { libc::kill(pid, libc::SIGSTOP) };
+        let Ok(Some(Waited::Stop(p, status))) = wait_any(false) else {
+            panic!("a stop");
+        };
+        assert_eq!(p, pid);
+        assert!(libc::WIFSTOPPED(status) && libc::WSTOPSIG(status) == libc::SIGSTOP);
+        // SAFETY: as above.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+        assert_eq!(wait_any(false), Ok(Some(Waited::Ended(pid))));
+        assert_eq!(wait_any(true), Ok(Some(Waited::Ended(pid))), "not reaped");
+        assert_eq!(state(pid).as_deref(), Some("Z"));
+        let status = wait_one(pid).expect("reaped");
+        assert!(libc::WIFSIGNALED(status) && libc::WTERMSIG(status) == libc::SIGKILL);
+        assert_eq!(state(pid), None);
+        assert_eq!(wait_any(true), Err(Errno::ECHILD));
+    }
+}

@@ -185,9 +185,9 @@ impl Tracer {
 
     /// Task `pid` ended and is not reaped yet: its final name and CPU time are read now, the
     /// last moment they can be. (Not at its `PTRACE_EVENT_EXIT` stop: a task with a SIGKILL
-    /// pending never stops there, and a thread still ending when another one calls `exit_group`
-    /// has one; Python's `join` returns before its thread is gone.) A figure that cannot be read
-    /// stays unknown (`None`), which the grader counts as unknown, never as zero.
+    /// pending never stops there, as a thread still running or ending when another one calls
+    /// `exit_group` has; Python's `join` returns before its thread is gone.) A figure that cannot
+    /// be read stays unknown (`None`), which the grader counts as unknown, never as zero.
     fn note_final(&mut self, pid: i32) {
         if !self.table.is_live(pid) {
             return;
