@@ -58,8 +58,7 @@ impl Tracer {
         main_pid: i32,
     ) -> Tracer {
         let mut table = Table::default();
-        table.main_image_counts =
-            opts.explore.is_some() || opts.shake.is_some_and(|s| s.pct.is_some());
+        table.ordered = opts.explore.is_some() || opts.shake.is_some_and(|s| s.pct.is_some());
         let dice = Dice::root(crate::schedule::stream_seed(opts.shake));
         let at = opts.start.elapsed();
         table.add_main(main_pid, at, dice, proc_info::comm(main_pid));

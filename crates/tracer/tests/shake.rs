@@ -66,12 +66,11 @@ fn holds_are_recorded_and_bounded() {
     assert!(points.contains(&HoldPoint::Write), "{points:?}");
 }
 
-/// Known to fail since the ordered-schedule engine landed: under `--scheduler random`, whether a
-/// child's start is a stop point (and so takes a draw of its task's stream) depends on whether
-/// its first stop is seen before its creator's fork event, so a replayed seed can shift one
-/// task's draws. PCT's replay (the default scheduler) is measured by `scripts/replay.sh`.
+/// Each task's stop points, and so its draws, rest on its own line of descent alone: whether a
+/// child's start or a creation is a stop point does not depend on whether another task's write
+/// (here the parent's, racing its child's start) was served first. PCT's replay (the default
+/// scheduler) is measured by `scripts/replay.sh`.
 #[test]
-#[ignore = "random holds' per-task replay is broken by a race on a child's start (see the doc)"]
 fn random_holds_replay_with_their_seed() {
     let a = shaken(7);
     let b = shaken(7);

@@ -36,7 +36,7 @@ impl Tracer {
         let is_write = matches!(pending, Some(Pending::Write { .. }));
         if is_write {
             let tgid = self.table.tgid(pid);
-            self.table.mark_in_program(tgid);
+            self.table.note_write(pid);
             if self.opts.channels && self.maps_read.insert(tgid) {
                 self.note_shared_memory(tgid);
             }
