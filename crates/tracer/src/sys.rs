@@ -18,18 +18,23 @@ pub(crate) enum Waited {
     Ended(i32),
 }
 
-/// `waitid(P_ALL, ...)` for any child or tracee of *this thread* (`__WALL | __WNOTHREAD`): the
-/// task and the kind of its state (`si_code`) and `si_status`, or `None` when nothing is to be
-/// reported now (only with `WNOHANG`).
-fn wait_id(flags: i32) -> Result<Option<(i32, i32, i32)>, Errno> {
+/// `waitid` for task `pid` (0: any) among the children and tracees of *this thread*
+/// (`__WALL | __WNOTHREAD`): the task, the kind of its state (`si_code`) and `si_status`, or
+/// `None` when nothing is to be reported now (only with `WNOHANG`).
+fn wait_id(pid: i32, flags: i32) -> Result<Option<(i32, i32, i32)>, Errno> {
+    let (idtype, id) = if pid == 0 {
+        (libc::P_ALL, 0)
+    } else {
+        (libc::P_PID, pid as libc::id_t)
+    };
     // SAFETY: siginfo_t is plain data; all zeros is a valid value (and si_pid stays 0 when
     // WNOHANG finds nothing, which is how that case is told apart).
     let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
     // SAFETY: `info` is a valid out-pointer for the duration of the call.
     let rc = unsafe {
         libc::waitid(
-            libc::P_ALL,
-            0,
+            idtype,
+            id,
             &mut info,
             flags | libc::__WALL | libc::__WNOTHREAD,
         )
@@ -43,31 +48,38 @@ fn wait_id(flags: i32) -> Result<Option<(i32, i32, i32)>, Errno> {
     Ok((pid != 0).then_some((pid, info.si_code, status)))
 }
 
-/// Waits for any child or tracee of *this thread*: never another thread's children. Stops come
-/// first and are taken at once; an end is only looked at ([`Waited::Ended`]), not reaped.
-/// `Ok(None)`: nothing to report now (only with `nohang`).
+/// Takes the stop of task `pid` (0: of any task), if one is to be reported now, with its status
+/// as `waitpid` gives it (a ptrace stop's `si_status` is the stop's whole code: signal and
+/// event). ECHILD says only that no such task can stop (a wait without `WEXITED` does not count
+/// an ended task as one to wait for): `None` too.
+fn take_stop(pid: i32) -> Result<Option<Waited>, Errno> {
+    match wait_id(pid, libc::WSTOPPED | libc::WNOHANG) {
+        Ok(Some((pid, _, code))) => Ok(Some(Waited::Stop(pid, (code << 8) | 0x7f))),
+        Ok(None) | Err(Errno::ECHILD) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Waits for any child or tracee of *this thread*: never another thread's children. A stop is
+/// taken at once; an end only when no stop is to be reported, and only looked at
+/// ([`Waited::Ended`]), not reaped. `Ok(None)`: nothing to report now (only with `nohang`).
 pub(crate) fn wait_any(nohang: bool) -> Result<Option<Waited>, Errno> {
+    let mut flags = libc::WEXITED | libc::WSTOPPED | libc::WNOWAIT;
+    if nohang {
+        flags |= libc::WNOHANG;
+    }
     loop {
-        // A stop (a ptrace stop's `si_status` is the stop's whole code: signal and event).
-        // ECHILD here says only that no task can stop: when all that is left are ended tasks,
-        // a wait without WEXITED finds no task to wait for. The look below tells.
-        match wait_id(libc::WSTOPPED | libc::WNOHANG) {
-            Ok(Some((pid, _, code))) => return Ok(Some(Waited::Stop(pid, (code << 8) | 0x7f))),
-            Ok(None) | Err(Errno::ECHILD) => {}
-            Err(e) => return Err(e),
-        }
-        let mut flags = libc::WEXITED | libc::WSTOPPED | libc::WNOWAIT;
-        if nohang {
-            flags |= libc::WNOHANG;
-        }
-        match wait_id(flags)? {
-            None => return Ok(None),
-            Some((pid, libc::CLD_EXITED | libc::CLD_KILLED | libc::CLD_DUMPED, _)) => {
-                return Ok(Some(Waited::Ended(pid)));
+        let Some((pid, code, _)) = wait_id(0, flags)? else {
+            return Ok(None);
+        };
+        if !matches!(code, libc::CLD_EXITED | libc::CLD_KILLED | libc::CLD_DUMPED) {
+            // The task's one stop (a SIGKILL may have taken it out of it meanwhile: look again).
+            match take_stop(pid)? {
+                Some(stop) => return Ok(Some(stop)),
+                None => continue,
             }
-            // A stop that came meanwhile: taken above.
-            Some(_) => {}
         }
+        return Ok(Some(take_stop(0)?.unwrap_or(Waited::Ended(pid))));
     }
 }
 
