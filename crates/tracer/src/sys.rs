@@ -13,8 +13,8 @@ use nix::errno::Errno;
 pub(crate) enum Waited {
     /// A stop, served from now on: the task and its status as `waitpid` gives it.
     Stop(i32, i32),
-    /// A task that ended, not reaped yet: its `/proc` entries can still be read (a task killed
-    /// by its process's exit never stops at `PTRACE_EVENT_EXIT`), then [`wait_one`] reaps it.
+    /// A task that ended, not reaped yet: its `/proc` entries can still be read (a task with a
+    /// SIGKILL pending as it ends never stops at `PTRACE_EVENT_EXIT`), then [`wait_one`] reaps it.
     Ended(i32),
 }
 

@@ -39,7 +39,7 @@ const SHARE: f64 = 0.02;
 
 /// Every `line` line's `capture` (seconds) is at most the CPU time the kernel counted for all the
 /// run's tasks together (read at each one's exit), plus rounding: a port cannot have used more
-/// than its tasks did. Not judged when the trace missed a task's exit (its CPU time unknown).
+/// than its tasks did. Not judged when a task's CPU time could not be read (unknown, not zero).
 #[derive(Debug)]
 struct CpuTimeRule {
     line: usize,
