@@ -231,6 +231,10 @@ mod tests {
     /// `/proc` entry is readable) until `wait_one` reaps it, also when it is the last task left
     /// (a wait for stops alone then says ECHILD); then nothing is left to wait for.
     #[test]
+    #[allow(
+        clippy::zombie_processes,
+        reason = "the child is reaped by wait_one, the call under test"
+    )]
     fn stops_are_taken_and_ends_looked_at_before_the_reap() {
         // Each test runs on a thread of its own: this one's only child is this one.
         let child = std::process::Command::new("sleep")
