@@ -122,6 +122,7 @@ capture = "C"
             exit_code: None,
             execs: Vec::new(),
             exec_paths: Vec::new(),
+            system_execs: Vec::new(),
             last_exec_at: None,
             cpu_time: cpu.map(Duration::from_secs_f64),
         }

@@ -90,7 +90,7 @@ range-outside = {$line} 的 {$capture} = {$value}，超出了 [{$lo}, {$hi}]{$ho
 range-not-number = {$line} 的 {$capture} = {$value}，不是数
 duration-longer = {$line} 打印 {$capture} = {$printed} 秒，但自它的“{$kind}”行（第 {$n} 行）以来只过了 {$span} 秒：打印的时间比跟踪测得的长
 duration-shorter = {$line} 打印 {$capture} = {$printed} 秒，但自它的“{$kind}”行（第 {$n} 行）以来已过了 {$span} 秒：打印的时间比跟踪测得的短了不止 {$slack} 秒
-exit-code-exec = 执行了路径匹配 /{$pattern}/ 的程序的
+exit-code-exec = 执行了路径匹配 /{$pattern}/ 的系统程序的
 exit-code-since = 自上一行“{$kind}”以来
 exit-code-no-child = {$line} 打印的退出码是 {$printed}，但{$since}它的写入者（进程 {$pid}）没有任何{$which}子进程结束：这不是任何子进程的退出码
 exit-code-child-exec = ，{$exec}
@@ -133,6 +133,8 @@ writer-not-same = {$who}：应由写出“{$kind}”行{$per}的那个进程（{
 writer-not-other = {$who}，而它也写出了“{$kind}”行{$per}：应由另一个进程写出
 writer-wrong-exec = {$who}：应由执行了路径匹配 /{$pattern}/ 的程序的进程写出（它执行的是 {$execs}）
 writer-wrong-exec-none = {$who}：应由执行了路径匹配 /{$pattern}/ 的程序的进程写出（它没有执行任何程序）
+writer-exec-impostor = {$who}：应由执行了路径匹配 /{$pattern}/ 的系统程序的进程写出；它执行的是 {$paths}，与系统中同名的程序不是同一个文件（是复制品，或被改了名字的别的程序）
+exec-impostors = ；未计入：{$paths}，与系统中同名的程序不是同一个文件（是复制品，或被改了名字的别的程序）
 direct-child-not = {$line} 由{$writer}写出：应由{$whose}（{$pids}）自己调用 fork 直接创建的子进程写出
 direct-child-execd = {$line} 由进程 {$pid} 写出，它在创建后又 exec 了 {$program}：os.fork 返回两次，子进程运行的是 fork 出它的那个程序（用 Popen 或 posix_spawn 启动的程序是子进程，但不是 fork 出来的）
 parent-pid-ended = {$line} 打印的父进程是 {$printed}，但它的写入者（进程 {$pid}）由进程 {$creator} 创建，而进程 {$creator} 已经结束：它的父进程应是进程 {$creator}，或收养它的进程 {$adopter}
@@ -174,7 +176,7 @@ came-through-cut = 未检查：程序经由管道和套接字传递的数据太�
 
 # came_through（checks/came_through.rs）。
 came-through-unmet = {$line} 打印了 {$value}，但它的写入者（进程 {$pid}）在这一行之前没有从另一个进程写入过它的管道或套接字中读到它{$exec}：{$why}
-came-through-exec = ，也没有执行路径匹配 /{$pattern}/ 的程序
+came-through-exec = ，也没有执行路径匹配 /{$pattern}/ 的系统程序
 came-through-own = 它从 {$end} 读到了它，但没有别的进程把它写进这个通道
 came-through-nothing = 它没有从任何管道或套接字读过东西
 came-through-none-holds = 到那时它从 {$ends} 个管道或套接字端读到的 {$bytes} 字节中都没有它
