@@ -143,6 +143,10 @@ direct-child-execd = {$line} was written by pid {$pid}, which exec'd {$program} 
 parent-pid-ended = {$line} prints {$printed} as its parent, but its writer (pid {$pid}) was made by pid {$creator}, which ended: its parent was pid {$creator} or, adopted, pid {$adopter}
 parent-pid-alive = {$line} prints {$printed} as its parent, but its writer (pid {$pid}) was made by pid {$creator}, alive to the end: its parent was pid {$creator}
 cpu-time-not-used = {$line} prints {$capture} = {$printed} s of CPU time, but the kernel counted {$used} s for all {$tasks} tasks of the run together: the printed CPU time was not used
+cpu-time-range = {$lo} to {$hi}
+quotient-wrong = {$line} prints {$capture} = {$printed}, but {$dividend} / {$divisor} = {$a} / {$b} = {$value}: the figure is not the one over the other (even allowing for their rounding)
+cpu-time-span-more = {$line} prints {$capture} = {$printed} s of CPU time, but the run's tasks used {$used} s between line {$from} and it, as the kernel counted: the printed CPU time was not used then (made up, or used before or after those lines)
+cpu-time-span-less = {$line} prints {$capture} = {$printed} s of CPU time, but the run's tasks used {$used} s between line {$from} and it, as the kernel counted: the printed CPU time leaves out what they used
 cores-unknown = the CPU times or the machine's counts are unknown
 cores-machine-busy = the machine had {$free} free cores over those {$seconds} s, fewer than the {$need} the check needs
 cores-cpu-missed = the trace missed the CPU time of {$count} task(s) (they ended without an exit stop)

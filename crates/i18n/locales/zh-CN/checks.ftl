@@ -140,6 +140,10 @@ direct-child-execd = {$line} 由进程 {$pid} 写出，它在创建后又 exec �
 parent-pid-ended = {$line} 打印的父进程是 {$printed}，但它的写入者（进程 {$pid}）由进程 {$creator} 创建，而进程 {$creator} 已经结束：它的父进程应是进程 {$creator}，或收养它的进程 {$adopter}
 parent-pid-alive = {$line} 打印的父进程是 {$printed}，但它的写入者（进程 {$pid}）由进程 {$creator} 创建，且进程 {$creator} 一直存活到最后：它的父进程应是进程 {$creator}
 cpu-time-not-used = {$line} 打印 {$capture} = {$printed} 秒 CPU 时间，但内核为这次运行的全部 {$tasks} 个任务合计只记了 {$used} 秒：打印的 CPU 时间并没有真的用掉
+cpu-time-range = {$lo} 到 {$hi}
+quotient-wrong = {$line} 打印 {$capture} = {$printed}，但 {$dividend} / {$divisor} = {$a} / {$b} = {$value}：即使算上它们的舍入，这个数也不是前者除以后者
+cpu-time-span-more = {$line} 打印 {$capture} = {$printed} 秒 CPU 时间，但按内核的计数，从第 {$from} 行到这一行之间这次运行的任务只用了 {$used} 秒：打印的 CPU 时间不是这段时间里用掉的（是编造的，或是在这两行之前或之后用掉的）
+cpu-time-span-less = {$line} 打印 {$capture} = {$printed} 秒 CPU 时间，但按内核的计数，从第 {$from} 行到这一行之间这次运行的任务用了 {$used} 秒：打印的 CPU 时间漏掉了其中一部分
 cores-unknown = 各任务的 CPU 时间或机器的计数未知
 cores-machine-busy = 在这 {$seconds} 秒里机器只有 {$free} 个空闲核心，少于这项检查需要的 {$need} 个
 cores-cpu-missed = 跟踪漏掉了 {$count} 个任务的 CPU 时间（它们结束时跟踪没能在退出处停下它们）
