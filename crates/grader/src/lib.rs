@@ -100,8 +100,8 @@ pub use render::fence::fence_short;
 pub use render::html::html_report;
 pub use report::{CheckKind, CheckReport, CheckStatus, Failure, Report};
 pub use run::{
-    PassEnv, RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind, parse_schedule,
-    run_once, schedule_string,
+    PassEnv, RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind, parse_schedule, run_once,
+    schedule_string,
 };
 pub use run_checks::{
     EXIT_CHECK, FORMAT_CHECK, LEFT_BEHIND_CHECK, LINES_CHECK, OUTPUT_LIMIT_CHECK, TIMEOUT_CHECK,

@@ -179,7 +179,10 @@ pub(crate) fn cmdline(pid: i32) -> Vec<String> {
 /// of its own `stat` (clock ticks; `/proc/PID/stat` sums a process's threads).
 pub(crate) fn cpu_time(tgid: i32, tid: i32) -> Option<std::time::Duration> {
     if let Ok(s) = std::fs::read_to_string(format!("/proc/{tgid}/task/{tid}/schedstat"))
-        && let Some(ns) = s.split_whitespace().next().and_then(|n| n.parse::<u64>().ok())
+        && let Some(ns) = s
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse::<u64>().ok())
     {
         return Some(std::time::Duration::from_nanos(ns));
     }

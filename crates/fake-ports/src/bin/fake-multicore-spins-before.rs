@@ -33,7 +33,9 @@ fn main() -> ExitCode {
             x = std::hint::black_box(x ^ 1);
         }
         let alibi = cpu_time();
-        say(&format!("Run {cores} busy threads for {seconds:.2} seconds..."));
+        say(&format!(
+            "Run {cores} busy threads for {seconds:.2} seconds..."
+        ));
         let start = Instant::now();
         std::thread::scope(|s| {
             for _ in 0..cores {

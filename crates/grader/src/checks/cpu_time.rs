@@ -255,4 +255,73 @@ capture = "C"
         sleeper.tasks[1].cpu_time = None;
         assert_eq!(judge_run(SPEC, &sleeper), Ok(()));
     }
+
+    const SPAN: &str = r#"
+name = "t"
+[[line]]
+name = "run"
+pattern = 'Run'
+[[line]]
+name = "busy"
+pattern = 'CPU time (?<C>\d+\.\d\d) s'
+[[check]]
+name = "c"
+type = "cpu_time"
+line = "busy"
+capture = "C"
+since = "run"
+"#;
+
+    fn sample(at: f64, tasks: &[(i32, f64)]) -> tracer::CpuSample {
+        tracer::CpuSample {
+            tid: MAIN_PID,
+            at: Duration::from_secs_f64(at),
+            tasks: tasks
+                .iter()
+                .map(|(t, c)| (*t, Duration::from_secs_f64(*c)))
+                .collect(),
+        }
+    }
+
+    /// Two busy threads made and ended between the lines (at 0.2 s and 1.0 s), the main
+    /// thread's own time before the run line left out.
+    fn spun(printed: &str, main_before: f64) -> crate::outcome::RunOutcome {
+        let text = format!("CPU time {printed} s");
+        let mut run = traced_run(&[("Run", 0.1, MAIN_PID), (&text, 1.1, MAIN_PID)]);
+        let mut t1 = thread(101, Some(0.79));
+        let mut t2 = thread(102, Some(0.78));
+        for t in [&mut t1, &mut t2] {
+            t.created_at = Duration::from_secs_f64(0.2);
+            t.ended_at = Some(Duration::from_secs_f64(1.0));
+        }
+        run.tasks = vec![thread(MAIN_PID, Some(main_before + 0.05)), t1, t2];
+        run.task_cpu = vec![
+            sample(0.1, &[(MAIN_PID, main_before)]),
+            sample(1.1, &[(MAIN_PID, main_before + 0.01)]),
+        ];
+        run
+    }
+
+    #[test]
+    fn between_two_lines_the_printed_time_is_what_the_tasks_used_then() {
+        assert_eq!(judge_run(SPAN, &spun("1.58", 0.0)), Ok(()));
+        // Burnt before the run line: the whole run's count would cover it, the span's does not.
+        let e = judge_run(SPAN, &spun("3.00", 2.0)).unwrap_err();
+        assert!(e.contains("used 1.58 s between line 1 and it"), "{e}");
+        assert!(e.contains("was not used then"), "{e}");
+        // Less than was used (the threads' time left out) fails too.
+        let e = judge_run(SPAN, &spun("0.01", 0.0)).unwrap_err();
+        assert!(e.contains("leaves out"), "{e}");
+        // A task whose end the trace missed: anything from nothing to its life in the span.
+        let mut unknown = spun("0.90", 0.0);
+        unknown.tasks[2].cpu_time = None;
+        assert_eq!(judge_run(SPAN, &unknown), Ok(()));
+        unknown.lines[1].text = "CPU time 2.50 s".into();
+        let e = judge_run(SPAN, &unknown).unwrap_err();
+        assert!(e.contains("0.80 to 1.60"), "{e}");
+        // No reading at the lines: the bound over the whole run.
+        let mut unread = spun("3.00", 2.0);
+        unread.task_cpu.clear();
+        assert_eq!(judge_run(SPAN, &unread), Ok(()));
+    }
 }

@@ -84,7 +84,10 @@ pub fn pass_env(arg: &OsStr) -> Result<PassEnv, ()> {
     use std::os::unix::ffi::OsStrExt;
     let bytes = arg.as_bytes();
     let (name, value) = match bytes.iter().position(|&b| b == b'=') {
-        Some(i) => (&bytes[..i], Some(OsStr::from_bytes(&bytes[i + 1..]).to_os_string())),
+        Some(i) => (
+            &bytes[..i],
+            Some(OsStr::from_bytes(&bytes[i + 1..]).to_os_string()),
+        ),
         None => (bytes, None),
     };
     let good = !name.is_empty()
@@ -121,7 +124,14 @@ mod tests {
             .collect();
         assert_eq!(
             kept,
-            ["LANG", "LC_ALL", "MULTITASK_SEED", "GRADER_RUN_ID", "PATH", "HOME"]
+            [
+                "LANG",
+                "LC_ALL",
+                "MULTITASK_SEED",
+                "GRADER_RUN_ID",
+                "PATH",
+                "HOME"
+            ]
         );
     }
 

@@ -12,9 +12,7 @@ use std::path::{Path, PathBuf};
 pub(super) fn system_dirs(path: &OsStr) -> Vec<PathBuf> {
     std::env::split_paths(path)
         .filter(|d| d.is_absolute())
-        .filter(|d| {
-            std::fs::metadata(d).is_ok_and(|m| m.is_dir() && m.mode() & 0o002 == 0)
-        })
+        .filter(|d| std::fs::metadata(d).is_ok_and(|m| m.is_dir() && m.mode() & 0o002 == 0))
         .collect()
 }
 

@@ -98,9 +98,7 @@ pub fn trace_command(
 ) -> Result<TracedRun, TraceRunError> {
     let mut cmd = Command::new(program);
     crate::run::set_env(&mut cmd, &opts.env);
-    cmd.args(args)
-        .stdin(Stdio::null())
-        .stderr(Stdio::piped());
+    cmd.args(args).stdin(Stdio::null()).stderr(Stdio::piped());
     let pty_master = match opts.stdout {
         StdoutKind::Pty => {
             let (master, slave) =
