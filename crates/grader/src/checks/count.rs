@@ -109,7 +109,7 @@ impl Rule for Count {
         let per_value = PerValue {
             bounds: &bounds,
             want: bounds.want(),
-            kind: &kind,
+            kind,
             per,
         };
         let mut problems = Problems::default();
