@@ -277,6 +277,11 @@ impl Table {
         sizes
     }
 
+    /// Every live task: (tid, tgid).
+    pub(crate) fn live_tasks(&self) -> Vec<(i32, i32)> {
+        self.live.iter().map(|(t, l)| (*t, l.tgid)).collect()
+    }
+
     pub(crate) fn is_live(&self, tid: i32) -> bool {
         self.live.contains_key(&tid)
     }

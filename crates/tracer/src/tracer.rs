@@ -47,6 +47,9 @@ pub(crate) struct Tracer {
     /// Processes whose shared memory was read (at their first write to stdout or stderr, else at
     /// their exit: a read of a Python process's maps costs a millisecond on a busy machine).
     maps_read: HashSet<i32>,
+    cpu_samples: Vec<crate::record::CpuSample>,
+    /// Task CPU times read for `cpu_samples` so far.
+    cpu_reads: usize,
 }
 
 impl Tracer {
@@ -82,6 +85,8 @@ impl Tracer {
             inet: HashMap::new(),
             socket_peers: Vec::new(),
             maps_read: HashSet::new(),
+            cpu_samples: Vec::new(),
+            cpu_reads: 0,
         };
         tracer.note_exec(main_pid, main_pid);
         tracer
@@ -139,6 +144,7 @@ impl Tracer {
             transfers_dropped_from: self.transfers_dropped_from,
             socket_peers: self.socket_peers,
             schedule,
+            cpu_samples: self.cpu_samples,
         })
     }
 
@@ -360,6 +366,7 @@ impl Tracer {
         let exec = Exec {
             path: proc_info::exe(pid).unwrap_or_default(),
             argv: proc_info::cmdline(pid),
+            file: proc_info::exe_file(pid),
             at: self.now(),
         };
         let at = exec.at;
