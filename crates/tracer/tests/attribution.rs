@@ -263,8 +263,10 @@ fn cpu_times_are_read_at_each_line() {
          stop = False\n\
          def spin():\n    while not stop: pass\n\
          th = threading.Thread(target=spin); th.start()\n\
+         clock = time.pthread_getcpuclockid(th.ident)\n\
          print('a', flush=True)\n\
-         time.sleep(0.1)\n\
+         t0 = time.clock_gettime(clock)\n\
+         while time.clock_gettime(clock) < t0 + 0.05: time.sleep(0.002)\n\
          print('b', flush=True)\n\
          stop = True; th.join()",
     ]);
@@ -289,7 +291,9 @@ fn cpu_times_are_read_at_each_line() {
     };
     let used = at(&samples[1]).saturating_sub(at(&samples[0]));
     let between = samples[1].at - samples[0].at;
-    // It held the interpreter while the main thread slept: most of the 0.1 s.
+    // The main thread read the spinner's clock after its 'a' (after the first reading) and
+    // printed 'b' once that clock had moved on 50 ms: however busy the machine, the two
+    // readings are at least 50 ms of the spinner's CPU time apart.
     assert!(used >= Duration::from_millis(50), "{used:?} of {between:?}");
     assert!(
         used <= between + Duration::from_millis(10),
