@@ -89,6 +89,9 @@ pub struct RunOutcome {
     pub channels: Channels,
     /// How the run's processes learned of each other's ends, and ended each other (traced runs).
     pub ends: Ends,
+    /// The CPU time of every live task of the run as each stdout line was written (traced
+    /// runs whose spec asks for it: a `cpu_time` check with `since`).
+    pub task_cpu: Vec<tracer::CpuSample>,
 }
 
 impl RunOutcome {

@@ -66,9 +66,9 @@ mod tracer;
 pub use error::{TraceError, TraceErrorKind};
 pub use options::{Explore, FileId, Pct, Shake, TraceOptions};
 pub use record::{
-    Channel, ChannelKind, Choice, Decision, Direction, End, Eof, Exec, Hold, HoldPoint, PidfdOpen,
-    Reap, Refusal, ScheduleStats, SharedMemory, SignalSent, Stream, Task, TaskKind, Trace,
-    Transfer, Write,
+    Channel, ChannelKind, Choice, CpuSample, Decision, Direction, End, Eof, Exec, Hold, HoldPoint,
+    PidfdOpen, Reap, Refusal, ScheduleStats, SharedMemory, SignalSent, Stream, Task, TaskKind,
+    Trace, Transfer, Write,
 };
 pub use running::{Killer, Running};
 pub use spawn::spawn;

@@ -286,6 +286,7 @@ joined = true
             cpu_time: None,
             execs: Vec::new(),
             exec_paths: Vec::new(),
+            system_execs: Vec::new(),
             last_exec_at: None,
         };
         r.tasks = vec![task(MAIN_PID, None), task(7, Some(MAIN_PID))];

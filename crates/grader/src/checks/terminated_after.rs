@@ -206,6 +206,7 @@ after_end_of = "put"
             cpu_time: None,
             execs: Vec::new(),
             exec_paths: Vec::new(),
+            system_execs: Vec::new(),
             last_exec_at: None,
         };
         r.tasks = vec![

@@ -31,6 +31,7 @@ fn process(pid: i32, ppid: Option<i32>, ended: u64) -> RunTask {
         cpu_time: None,
         execs: Vec::new(),
         exec_paths: Vec::new(),
+        system_execs: Vec::new(),
         last_exec_at: None,
     }
 }

@@ -39,8 +39,9 @@ fn command(
         ),
         None => Stdio::piped(),
     };
+    // Not grade's environment: what a correct port needs, and the run's own (see `env`).
+    super::env::set(&mut cmd, &cfg.env);
     cmd.args(&cfg.args)
-        .envs(cfg.env.iter().map(|(k, v)| (k, v)))
         .env(RUN_ID_ENV, marker)
         .stdin(Stdio::null())
         .stdout(stdout)
@@ -81,6 +82,8 @@ pub(super) fn start(
         opts.channels = true;
         // Who waited for whose end, and who signalled whom (`order`'s `joined`).
         opts.waits = true;
+        // What the run's tasks used between two lines (`cpu_time` with `since`).
+        opts.cpu_at_lines = cfg.cpu_at_lines;
         // Enough to account for every byte the output limit lets through, and a little more.
         opts.max_total_bytes = cfg.output_limit.saturating_mul(2).saturating_add(1 << 16);
         match tracer::spawn(command(cfg, marker, tty, fence)?, &opts) {

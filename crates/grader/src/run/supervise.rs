@@ -83,6 +83,7 @@ impl Supervisor {
             tracing,
             watched.output_limit_hit,
             watched.stdout_bytes,
+            &cfg.system_dirs(),
         );
         Ok(self.outcome(cfg, run, reason, stopped, watched, traced))
     }
@@ -215,6 +216,7 @@ impl Supervisor {
             unterminated: watched.unterminated,
             channels: traced.channels,
             ends: traced.ends,
+            task_cpu: traced.cpu_samples,
         }
     }
 
