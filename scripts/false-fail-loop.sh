@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
 # No false fail under load: grades each demo and each Python original (flushed `ref_*.py` and
-# unmodified `orig_*.py`) of fork, process, pool and queue N times in a row (default 20; default
-# grade options: 10 runs, half shaken, a terminal for stdout) at time scale 0.01, with two busy
-# processes loading the machine, PYTHONUNBUFFERED unset in odd gradings and set in even ones.
-# Prints each program's failing gradings (the failed checks of each) and a total.
+# unmodified `orig_*.py`) of fork, process, pool, queue, pipe and subprocess N times in a row
+# (default 20; default grade options: 10 runs, half shaken, a terminal for stdout) at time scale
+# 0.01, with two busy processes loading the machine, PYTHONUNBUFFERED unset in odd gradings and
+# set in even ones. Prints each program's failing gradings (the failed checks of each) and a
+# total. `--default` grades with grade's default options instead (no `--time-scale`: sleeps at
+# full length, holds of up to 1 s; about 10x slower), `--time-scale S` at another scale.
 #
-#   scripts/false-fail-loop.sh [N]
+#   scripts/false-fail-loop.sh [--default | --time-scale S] [N]
 #
 # Exit status 1 when a grading failed, 0 otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scale=(--time-scale 0.01)
+case ${1:-} in
+  --default) scale=(); shift ;;
+  --time-scale) scale=(--time-scale "$2"); shift 2 ;;
+esac
 n=${1:-20}
 cargo build --workspace --bins --quiet
 grade=target/debug/grade
@@ -30,7 +37,7 @@ check() {
   for ((i = 1; i <= n; i++)); do
     if ((i % 2)); then unset PYTHONUNBUFFERED; else export PYTHONUNBUFFERED=1; fi
     # --env: a port gets no variable of grade's environment but those it names.
-    out=$(PYTHONPATH=$unmodified/scaled "$grade" "$example" --time-scale 0.01 --format json \
+    out=$(PYTHONPATH=$unmodified/scaled "$grade" "$example" "${scale[@]}" --format json \
       --env PYTHONPATH --env PYTHONUNBUFFERED "$@" 2>/dev/null) || {
       bad=$((bad + 1))
       echo "  $name grading $i failed: $(printf '%s' "$out" | python3 -c 'import json,sys; r=json.load(sys.stdin); print([c["name"] for c in r["checks"] if c["status"]=="failed"])' 2>/dev/null || echo '(no report)')"
@@ -46,13 +53,17 @@ check fork-demo fork -- target/debug/fork-demo
 check process-demo process -- target/debug/process-demo
 check pool-demo pool -- target/debug/pool-demo
 check queue-demo queue -- target/debug/queue-demo
+check pipe-demo pipe -- target/debug/pipe-demo
+check subprocess-demo subprocess -- target/debug/subprocess-demo
 check ref_fork.py fork -- python3 tests/reference/ref_fork.py
 check ref_process.py process -- python3 tests/reference/ref_process.py
 check ref_pool.py pool -- python3 tests/reference/ref_pool.py
 check ref_queue.py queue -- python3 tests/reference/ref_queue.py
+check ref_pipe.py pipe -- python3 tests/reference/ref_pipe.py
+check ref_subprocess.py subprocess -- python3 tests/reference/ref_subprocess.py
 check orig_fork.py fork -- python3 $unmodified/orig_fork.py
 check orig_process.py process -- python3 $unmodified/orig_process.py
 check "orig_pool.py (Pool(4))" pool --param processes=4 -- python3 $unmodified/orig_pool.py
 check orig_queue.py queue -- python3 $unmodified/orig_queue.py
-echo "total: $failed of $total gradings failed (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "total: $failed of $total gradings failed (${scale[*]:-default options}; load average $(cut -d' ' -f1-3 /proc/loadavg))"
 [ "$failed" -eq 0 ]

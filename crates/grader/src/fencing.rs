@@ -76,7 +76,8 @@ pub(crate) fn run_notes(outcome: &RunOutcome, fence: &GradeFence) -> Vec<String>
     let mut notes = Vec::new();
     if has(&[
         "Resource temporarily unavailable",
-        "os error 11",
+        // Rust's io::Error text, closed: "os error 111" (ECONNREFUSED) is no fork refused.
+        "(os error 11)",
         "BlockingIOError",
     ]) {
         notes.push(say!("fence-max-procs", limit = fence.max_procs.to_string()));
@@ -85,7 +86,7 @@ pub(crate) fn run_notes(outcome: &RunOutcome, fence: &GradeFence) -> Vec<String>
         "MemoryError",
         "memory allocation of",
         "Cannot allocate memory",
-        "os error 12",
+        "(os error 12)",
     ]) {
         notes.push(say!(
             "fence-max-memory",
@@ -96,9 +97,9 @@ pub(crate) fn run_notes(outcome: &RunOutcome, fence: &GradeFence) -> Vec<String>
     if sigxfsz
         || has(&[
             "No space left on device",
-            "os error 28",
+            "(os error 28)",
             "File too large",
-            "os error 27",
+            "(os error 27)",
         ])
     {
         notes.push(say!("fence-max-disk", limit = fence.max_disk.to_string()));
@@ -172,6 +173,10 @@ mod tests {
         let disk = outcome("", Some(Exit::Signal(libc::SIGXFSZ)));
         assert!(run_notes(&disk, &fence)[0].contains("--max-disk 268435456"));
         assert!(run_notes(&outcome("fine", Some(Exit::Code(0))), &fence).is_empty());
+        let refused = "cannot connect to 127.0.0.1:5000: Connection refused (os error 111)";
+        assert!(run_notes(&outcome(refused, Some(Exit::Code(1))), &fence).is_empty());
+        let rust_fork = outcome("cannot fork: Resource busy (os error 11)", None);
+        assert!(run_notes(&rust_fork, &fence)[0].contains("--max-procs"));
         // The same limit in two runs is said once.
         let mut again = fork.clone();
         again.run = 4;

@@ -99,6 +99,14 @@ pub(crate) fn blocked_count(tid: i32) -> Option<u64> {
         .and_then(|v| v.trim().parse().ok())
 }
 
+/// The process (thread group) task `tid` belongs to (`Tgid` of its status).
+pub(crate) fn tgid(tid: i32) -> Option<i32> {
+    let text = std::fs::read_to_string(format!("/proc/{tid}/status")).ok()?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("Tgid:"))
+        .and_then(|v| v.trim().parse().ok())
+}
+
 /// A `timespec` (or, `micros`, a `timeval`) at `addr` of task `tid`.
 fn time_at(tid: i32, addr: u64, micros: bool) -> Option<Duration> {
     let raw = crate::memory::read_bytes(tid, addr, 16);

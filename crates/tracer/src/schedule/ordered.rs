@@ -21,13 +21,14 @@
 //! sleeps must not starve the task it polls for: deterministic, so it replays); a park
 //! outliving `max_park` ends by itself (forced); past the budget nothing is parked any more.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use crate::record::{Choice, Decision, HoldPoint};
 use crate::shake::{Dice, Resume};
 
-use super::kernel::{Activity, blocked_count, cpu_ticks, observe, timed_wait};
+use super::kernel::{Activity, blocked_count, cpu_ticks, observe, tgid, timed_wait};
 use super::pct::PctState;
 use super::script::ScriptState;
 
@@ -124,6 +125,8 @@ pub(crate) struct Ordered {
     patient: Option<Patience>,
     /// Tasks whose patience ended before their next stop point: no more until then.
     spent: HashSet<i32>,
+    /// The process of each task looked at (`Tgid`).
+    tgids: RefCell<HashMap<i32, i32>>,
     pub(crate) decisions: Vec<Decision>,
 }
 
@@ -158,6 +161,7 @@ impl Ordered {
             passed: HashMap::new(),
             patient: None,
             spent: HashSet::new(),
+            tgids: RefCell::default(),
             decisions: Vec::new(),
         }
     }
@@ -165,12 +169,44 @@ impl Ordered {
     /// Whether PCT lets free task `f` go on ahead of every parked task: it wrote to stdout or
     /// stderr (its lines are what a run's order is about; a helper that never prints, a fork
     /// server or a pool's handler, polls with timeouts and is no one's join), its patience is not
-    /// spent, and its priority is above theirs.
+    /// spent, its priority is above theirs, and every parked task is a thread of its own
+    /// process parked at a line or a sleep. Between processes a join leaves evidence in the
+    /// trace (a reap: the checks' `joined`), and a process's timed wait may be what a correct
+    /// program rests on (the notes' master waits 10 s for each result of a worker it does not
+    /// start); a thread parked at its start or at a creation may be what the wait is for (the
+    /// master's accepting thread, not started yet): there the parked task goes on as for a
+    /// blocked one.
     fn outranks(&self, f: &Free) -> bool {
         let Policy::Pct(p) = &self.policy else {
             return false;
         };
-        f.wrote && !self.spent.contains(&f.tid) && p.outranks(f.tid, self.parked.keys().copied())
+        if !f.wrote || self.spent.contains(&f.tid) || self.parked.is_empty() {
+            return false;
+        }
+        let at_lines = |k: &Parked| matches!(k.point, HoldPoint::Write | HoldPoint::Sleep);
+        if !self.parked.values().all(at_lines) {
+            return false;
+        }
+        if !p.outranks(f.tid, self.parked.keys().copied()) {
+            return false;
+        }
+        let Some(mine) = self.process_of(f.tid) else {
+            return false;
+        };
+        self.parked
+            .keys()
+            .all(|&t| self.process_of(t) == Some(mine))
+    }
+
+    /// The process task `tid` belongs to, read once per task.
+    fn process_of(&self, tid: i32) -> Option<i32> {
+        let mut known = self.tgids.borrow_mut();
+        if let Some(&g) = known.get(&tid) {
+            return Some(g);
+        }
+        let g = tgid(tid)?;
+        known.insert(tid, g);
+        Some(g)
     }
 
     /// The patient task's state: `Some(true)` while it still keeps the decision waiting,
@@ -178,7 +214,14 @@ impl Ordered {
     /// when it ended otherwise (it blocked for good, reached a stop point or is gone).
     fn patience(&mut self, now: Instant, free: &[Free]) -> Option<bool> {
         let p = self.patient?;
-        let gone = !free.iter().any(|f| f.tid == p.tid);
+        let me = free.iter().find(|f| f.tid == p.tid);
+        // A task parked since that it does not outrank (or of another process) ends it: PCT
+        // lets that one go on as for a blocked task.
+        if me.is_some_and(|f| !self.outranks(f)) {
+            self.patient = None;
+            return None;
+        }
+        let gone = me.is_none();
         let (a, _) = observe(p.tid);
         let busy = match a {
             Activity::Running | Activity::Sleeping => true,
@@ -411,6 +454,7 @@ impl Ordered {
         self.parked.remove(&tid);
         self.spinners.remove(&tid);
         self.spent.remove(&tid);
+        self.tgids.borrow_mut().remove(&tid);
         if self.patient.is_some_and(|p| p.tid == tid) {
             self.patient = None;
         }
