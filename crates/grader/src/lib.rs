@@ -42,6 +42,7 @@ mod cli_values;
 mod confidence;
 mod coverage;
 mod diff;
+mod ends;
 mod error;
 mod explore;
 mod failure;
@@ -86,6 +87,7 @@ pub mod value_parsers {
 }
 pub use channels::{Channels, Flow, Piece, SharedWith};
 pub use coverage::Coverage;
+pub use ends::Ends;
 pub use error::{GradeError, GradeErrorKind};
 pub use explore::{ExploreOptions, ExploreReport, FailingOrder, explore};
 pub use fencing::{GradeFence, fence_status};
@@ -93,7 +95,6 @@ pub use grade::{
     GradeOptions, Progress, SEED_ENV, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,
     ensure_subreaper, grade, grade_runs, grade_with_progress,
 };
-pub use joins::Ends;
 pub use judge::judge;
 pub use load::closest;
 pub use outcome::{Exit, LeftBehind, Line, RunOutcome};

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::channels::Channels;
-use crate::joins::Ends;
+use crate::ends::Ends;
 use crate::writer::{RunTask, Tracing, Writer};
 
 /// One line of the port's stdout: as it arrived, or, when the run was traced, as one writer

@@ -1,6 +1,7 @@
 //! What tracing costs: the wall time of each demo (and any extra command) run traced against
 //! untraced, and traced with channel traffic recorded (every read stopped, the bytes through
-//! pipes and sockets kept, as the grader traces), alternating, in one run of this benchmark;
+//! pipes and sockets kept, the waits for children and the signals sent followed, as the grader
+//! traces), alternating, in one run of this benchmark;
 //! medians and their ratios.
 //!
 //!     trace_overhead [--runs N] [--bin-dir DIR] [--scale F] [-- EXTRA COMMAND...]
@@ -66,6 +67,8 @@ fn once(argv: &[OsString], scale: &str, mode: Mode) -> Result<Duration, String> 
     if mode != Mode::Plain {
         let mut opts = TraceOptions::new(start);
         opts.channels = mode == Mode::Channels;
+        // Who waited for whose end and who signalled whom, as the grader traces too.
+        opts.waits = mode == Mode::Channels;
         let mut run = tracer::spawn(cmd, &opts).map_err(|e| e.to_string())?;
         let mut out = Vec::new();
         if let Some(mut o) = run.take_stdout() {

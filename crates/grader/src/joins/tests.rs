@@ -2,8 +2,9 @@ use std::time::Duration;
 
 use tracer::{Channel, ChannelKind, Direction, Eof, PidfdOpen, Reap, Trace, Transfer};
 
-use super::{Ends, Knowledge, Saw, Timeline};
+use super::{Knowledge, Saw, Timeline};
 use crate::channels::Channels;
+use crate::ends::Ends;
 use crate::outcome::RunOutcome;
 use crate::writer::{Role, RunTask};
 

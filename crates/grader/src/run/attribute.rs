@@ -71,7 +71,7 @@ pub(super) struct Attributed {
     /// What went through the run's pipes and sockets.
     pub(super) channels: crate::channels::Channels,
     /// How its processes learned of each other's ends.
-    pub(super) ends: crate::joins::Ends,
+    pub(super) ends: crate::ends::Ends,
     /// The CPU time of the run's tasks at its lines (when asked for).
     pub(super) cpu_samples: Vec<tracer::CpuSample>,
 }
@@ -105,7 +105,7 @@ pub(super) fn attribute(
         cpu_samples: trace.cpu_samples.clone(),
         refused: fenced::refusals(&trace),
         channels: crate::channels::Channels::of(&trace),
-        ends: crate::joins::Ends::of(&trace),
+        ends: crate::ends::Ends::of(&trace),
         ..Attributed::default()
     };
     match stdout_writes(&trace, stdout_bytes) {

@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 use crate::record::{Choice, Decision, HoldPoint};
 use crate::shake::{Dice, Resume};
 
-use super::kernel::{Activity, blocked_count, cpu_ticks, observe, tgid, timed_wait};
+use super::kernel::{Activity, cpu_ticks, observe};
 use super::pct::PctState;
 use super::script::ScriptState;
 
@@ -84,22 +84,9 @@ const SPIN_TICKS: u64 = 30;
 const SPIN_PARK: Duration = Duration::from_secs(10);
 /// How many sleeps in a row of other tasks a parked task may be passed over at.
 const STARVE: u32 = 20;
-/// How long a task PCT lets go on ahead of the parked tasks it outranks may keep a decision
-/// from being taken while it spins or waits with a timeout (once per stop point of its).
-const PATIENCE: Duration = Duration::from_secs(10);
-/// A wait with a timeout at least this long is waited out for a task that outranks the parked
-/// ones (shorter ones are a poll loop's slices, or Python's GIL handing over).
-const LONG_WAIT: Duration = Duration::from_millis(100);
+mod patience;
 
-/// A task that outranks every parked one and goes on, as PCT has it, while it spins or waits
-/// with a timeout: no decision is taken meanwhile.
-#[derive(Debug, Clone, Copy)]
-struct Patience {
-    tid: i32,
-    since: Instant,
-    /// How many times it had blocked when let go on: blocked again, it left the wait it was in.
-    blocked: Option<u64>,
-}
+use patience::Patience;
 
 #[derive(Debug)]
 pub(crate) struct Ordered {
@@ -166,94 +153,6 @@ impl Ordered {
         }
     }
 
-    /// Whether PCT lets free task `f` go on ahead of every parked task: it wrote to stdout or
-    /// stderr (its lines are what a run's order is about; a helper that never prints, a fork
-    /// server or a pool's handler, polls with timeouts and is no one's join), its patience is not
-    /// spent, its priority is above theirs, and every parked task is a thread of its own
-    /// process parked at a line or a sleep. Between processes a join leaves evidence in the
-    /// trace (a reap: the checks' `joined`), and a process's timed wait may be what a correct
-    /// program rests on (the notes' master waits 10 s for each result of a worker it does not
-    /// start); a thread parked at its start or at a creation may be what the wait is for (the
-    /// master's accepting thread, not started yet): there the parked task goes on as for a
-    /// blocked one.
-    fn outranks(&self, f: &Free) -> bool {
-        let Policy::Pct(p) = &self.policy else {
-            return false;
-        };
-        if !f.wrote || self.spent.contains(&f.tid) || self.parked.is_empty() {
-            return false;
-        }
-        let at_lines = |k: &Parked| matches!(k.point, HoldPoint::Write | HoldPoint::Sleep);
-        if !self.parked.values().all(at_lines) {
-            return false;
-        }
-        if !p.outranks(f.tid, self.parked.keys().copied()) {
-            return false;
-        }
-        let Some(mine) = self.process_of(f.tid) else {
-            return false;
-        };
-        self.parked
-            .keys()
-            .all(|&t| self.process_of(t) == Some(mine))
-    }
-
-    /// The process task `tid` belongs to, read once per task.
-    fn process_of(&self, tid: i32) -> Option<i32> {
-        let mut known = self.tgids.borrow_mut();
-        if let Some(&g) = known.get(&tid) {
-            return Some(g);
-        }
-        let g = tgid(tid)?;
-        known.insert(tid, g);
-        Some(g)
-    }
-
-    /// The patient task's state: `Some(true)` while it still keeps the decision waiting,
-    /// `Some(false)` when its patience ran out (it is let be: the decision is forced), `None`
-    /// when it ended otherwise (it blocked for good, reached a stop point or is gone).
-    fn patience(&mut self, now: Instant, free: &[Free]) -> Option<bool> {
-        let p = self.patient?;
-        let me = free.iter().find(|f| f.tid == p.tid);
-        // A task parked since that it does not outrank (or of another process) ends it: PCT
-        // lets that one go on as for a blocked task.
-        if me.is_some_and(|f| !self.outranks(f)) {
-            self.patient = None;
-            return None;
-        }
-        let gone = me.is_none();
-        let (a, _) = observe(p.tid);
-        let busy = match a {
-            Activity::Running | Activity::Sleeping => true,
-            // Still in the wait it was let go on in (it has not blocked since).
-            Activity::Waiting => p.blocked.is_some() && blocked_count(p.tid) == p.blocked,
-            Activity::Zombie => false,
-        };
-        if !gone && busy && now.saturating_duration_since(p.since) < PATIENCE {
-            return Some(true);
-        }
-        self.patient = None;
-        if gone {
-            return None;
-        }
-        self.spent.insert(p.tid);
-        if busy {
-            self.spinners.insert(p.tid);
-            return Some(false);
-        }
-        None
-    }
-
-    /// Lets `tid` go on ahead of the parked tasks: no decision until it blocks, sleeps out its
-    /// timeout, reaches a stop point or runs out of patience.
-    fn be_patient(&mut self, tid: i32, now: Instant) {
-        self.patient = Some(Patience {
-            tid,
-            since: now,
-            blocked: blocked_count(tid),
-        });
-    }
-
     /// Task `tid` reached a stop point: parked there.
     pub(crate) fn arrive(&mut self, tid: i32, parked: Parked, dice: Option<&mut Dice>) {
         self.spinners.remove(&tid);
@@ -284,14 +183,7 @@ impl Ordered {
         for f in free {
             let (a, nr) = observe(f.tid);
             look.push((f.tid, a, nr));
-            // A task PCT puts ahead of the parked ones that waits with a long timeout: what it
-            // waits for may never come (an `Event` nobody sets, a `select` on a silent pipe), and
-            // then it goes on by itself once the timeout is over, as from a sleep.
-            if a == Activity::Waiting
-                && self.outranks(f)
-                && timed_wait(f.tid).is_some_and(|t| t >= LONG_WAIT)
-            {
-                self.be_patient(f.tid, now);
+            if self.waits_ahead(f, a, now) {
                 return None;
             }
             match a {
@@ -330,15 +222,7 @@ impl Ordered {
             if spun.is_empty() && !late {
                 return None;
             }
-            // A spinner PCT puts ahead of the parked tasks goes on: it may spin on a clock, not
-            // on a flag a parked task would set (it is let be once its patience runs out).
-            let ahead = spun
-                .iter()
-                .filter_map(|t| free.iter().find(|f| f.tid == *t))
-                .find(|f| self.outranks(f))
-                .map(|f| f.tid);
-            if let Some(tid) = ahead.filter(|_| !late) {
-                self.be_patient(tid, now);
+            if !late && self.spins_ahead(&spun, free, now) {
                 return None;
             }
             self.spinners.extend(spun);
@@ -474,46 +358,4 @@ impl Ordered {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn labels_sort_as_the_tree() {
-        let mut v = vec!["10", "2", "1.2", "0", "1", "?7", "1.10", "1.9"];
-        v.sort_by(|a, b| label_order(a, b));
-        assert_eq!(v, ["0", "1", "1.2", "1.9", "1.10", "2", "10", "?7"]);
-    }
-
-    fn park(label: &str, point: HoldPoint) -> Parked {
-        Parked {
-            label: label.into(),
-            at: String::new(),
-            how: Resume::Cont(0),
-            since: Instant::now(),
-            point,
-        }
-    }
-
-    #[test]
-    fn a_task_passed_over_at_many_sleeps_goes_next() {
-        let now = Instant::now();
-        let long = Duration::from_secs(60);
-        let mut o = Ordered::new(Policy::Script(ScriptState::new(&[])), long, long, now);
-        // Task "1" (a tid no task has: gone, so never running) is parked at its start; "0"
-        // polls with sleeps and is the default each time, until "1" starved.
-        o.arrive(-7, park("1", HoldPoint::Start), None);
-        let mut order = Vec::new();
-        for _ in 0..=STARVE {
-            o.arrive(-5, park("0", HoldPoint::Sleep), None);
-            let got = o.due(now, &[]);
-            assert!(!got.is_empty(), "{order:?}");
-            order.push(got[0].1.label.clone());
-            if got[0].0 == -7 {
-                break;
-            }
-        }
-        assert_eq!(order.len() as u32, STARVE + 1, "{order:?}");
-        assert_eq!(order.last().map(String::as_str), Some("1"));
-        assert!(o.decisions.iter().all(|d| !d.forced));
-    }
-}
+mod tests;
