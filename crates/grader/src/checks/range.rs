@@ -34,7 +34,8 @@ struct RangeFields {
 }
 
 /// Every value of `capture` among `line` lines is a number in `[min - slack, max + slack]`,
-/// `min` and `max` first multiplied by the time scale when `scaled`.
+/// `min` and `max` first multiplied by the time scale when `scaled` (then, in a shaken run,
+/// only at least `min - slack`).
 #[derive(Debug)]
 struct Range {
     line: usize,
@@ -127,11 +128,14 @@ impl Rule for Range {
             ),
             (false, false) => String::new(),
         };
+        // A time the port measured itself (`scaled`) includes the holds of a shaken run: there
+        // only its lower bound is judged (a hold lengthens a time, never shortens it).
+        let held = scaled && ctx.run.shaken();
         let mut problems = Problems::default();
         for l in ctx.of_kind(self.line) {
             let v = l.cap(capture);
             match v.parse::<f64>() {
-                Ok(x) if x >= lo && x <= hi => {}
+                Ok(x) if x >= lo && (x <= hi || held) => {}
                 Ok(_) => problems.add(|| {
                     say!(
                         "range-outside",
@@ -161,7 +165,7 @@ impl Rule for Range {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{judge, judge_scaled, spec};
+    use super::super::testing::{judge, judge_run, judge_scaled, spec};
 
     fn with(fields: &str) -> String {
         format!(
@@ -175,6 +179,28 @@ mod tests {
         assert_eq!(judge_scaled(&s, &["Took 0.15 s"], 0.1), Ok(()));
         let e = judge_scaled(&s, &["Took 1.5 s"], 0.1).unwrap_err();
         assert_eq!(e, r#"line 1 "Took 1.5 s" has s = 1.5, outside [0.05, 0.25] ([1, 2] x time scale 0.1, +/- slack 0.05)"#);
+    }
+
+    #[test]
+    fn a_shaken_run_judges_a_scaled_time_from_below_only() {
+        use crate::outcome::{Line, RunOutcome};
+        let run = |text: &str, shake_seed| RunOutcome {
+            lines: vec![Line {
+                text: text.into(),
+                utf8: true,
+                at: std::time::Duration::ZERO,
+                writer: None,
+            }],
+            shake_seed,
+            ..RunOutcome::default()
+        };
+        let s = with("min = 1\nmax = 2\nscaled = true\nslack = 0.5");
+        // Held at its sleep while another task slept: longer than the port's own sleep.
+        assert_eq!(judge_run(&s, &run("Took 4.1 s", Some(7))), Ok(()));
+        assert!(judge_run(&s, &run("Took 4.1 s", None)).is_err());
+        assert!(judge_run(&s, &run("Took 0.2 s", Some(7))).is_err());
+        let unscaled = with("min = 1\nmax = 2");
+        assert!(judge_run(&unscaled, &run("Took 4.1 s", Some(7))).is_err());
     }
 
     #[test]
