@@ -183,7 +183,7 @@ impl Ordered {
         for f in free {
             let (a, nr) = observe(f.tid);
             look.push((f.tid, a, nr));
-            if self.waits_ahead(f, a, now) {
+            if self.waits_ahead(f, a, now) || self.spinner_ahead(f, a, now) {
                 return None;
             }
             match a {

@@ -128,6 +128,18 @@ impl Ordered {
         ahead
     }
 
+    /// A task let be as a spinner (`a`: it still runs) when a parked task it did not outrank
+    /// then, or one at its start, was let go first: once it outranks every parked task, it goes
+    /// on ahead of them as any spinner would. Whether it was let go so.
+    pub(super) fn spinner_ahead(&mut self, f: &Free, a: Activity, now: Instant) -> bool {
+        let ahead = a == Activity::Running && self.spinners.contains(&f.tid) && self.outranks(f);
+        if ahead {
+            self.spinners.remove(&f.tid);
+            self.be_patient(f.tid, now);
+        }
+        ahead
+    }
+
     /// A spinner (of `spun`) PCT puts ahead of the parked tasks goes on: it may spin on a clock,
     /// not on a flag a parked task would set (it is let be once its patience runs out). Whether
     /// one was let go so.
