@@ -19,7 +19,7 @@ use crate::per_process::PerProcess;
 use crate::ring::Messages;
 use crate::shm::Shared;
 use crate::{codec, deadline};
-use packet::{Packet, PacketInto};
+use packet::{Items, Packet, PacketInto};
 
 /// How often a blocked `get` looks whether any writer is still alive.
 const LIVENESS_CHECK: Duration = Duration::from_millis(50);
@@ -250,15 +250,25 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
         Ok(out)
     }
 
+    /// The items waiting in this process, and whatever else has arrived, up to `max`. When
+    /// that is all of them, they are moved out in one copy (`append`) into a `Vec` allocated
+    /// after them (see `packet` for why the order matters to malloc), and the list keeps its
+    /// buffer.
     fn take_many(&self, max: usize) -> Result<Vec<T>> {
-        if self.pending.borrow_mut().is_empty() && !self.try_take()? {
-            self.wait_message(None)?;
-        }
-        // And whatever else has arrived, up to `max` items in all.
-        while self.pending.borrow_mut().len() < max && self.try_take()? {}
         let mut pending = self.pending.borrow_mut();
+        if pending.is_empty() && !self.try_take(&mut *pending)? {
+            self.wait_message(None, &mut *pending)?;
+        }
+        while pending.len() < max && self.try_take(&mut *pending)? {}
         let n = pending.len().min(max);
-        Ok(pending.drain(..n).collect())
+        if n < pending.len() {
+            return Ok(pending.drain(..n).collect());
+        }
+        let mut all = Vec::from(std::mem::take(&mut *pending));
+        let mut out = Vec::with_capacity(n);
+        out.append(&mut all);
+        *pending = VecDeque::from(all);
+        Ok(out)
     }
 
     fn get_deadline(&self, deadline: Option<Instant>) -> Result<T> {
@@ -269,19 +279,20 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     }
 
     fn take_one(&self, deadline: Option<Instant>) -> Result<T> {
+        let mut pending = self.pending.borrow_mut();
         loop {
-            if let Some(item) = self.pending.borrow_mut().pop_front() {
+            if let Some(item) = pending.pop_front() {
                 return Ok(item);
             }
-            if !self.try_take()? {
-                self.wait_message(deadline)?;
+            if !self.try_take(&mut *pending)? {
+                self.wait_message(deadline, &mut *pending)?;
             }
         }
     }
 
-    /// Waits until a message has arrived and been taken (its items at the back of `pending`),
+    /// Waits until a message has arrived and been taken (its items at the back of `into`),
     /// until `deadline`.
-    fn wait_message(&self, deadline: Option<Instant>) -> Result<()> {
+    fn wait_message<L: Items<T>>(&self, deadline: Option<Instant>, into: &mut L) -> Result<()> {
         loop {
             let slice = match deadline {
                 None => LIVENESS_CHECK,
@@ -293,12 +304,12 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
                 },
             };
             self.channel.wait_readable(slice);
-            if self.try_take()? {
+            if self.try_take(into)? {
                 return Ok(());
             }
             if self.holders.all_gone() {
                 // A last item may have landed just before its writer exited.
-                return match self.try_take()? {
+                return match self.try_take(into)? {
                     true => Ok(()),
                     false => Err(Error::new(
                         ErrorKind::Disconnected,
@@ -309,18 +320,17 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
         }
     }
 
-    /// Takes one message if one has arrived, its items decoded onto the back of `pending`;
-    /// false when none had. A message that does not decode is consumed and reported, and none
-    /// of its items is kept.
-    fn try_take(&self) -> Result<bool> {
+    /// Takes one message if one has arrived, its items decoded onto the back of `into`; false
+    /// when none had. A message that does not decode is consumed and reported, and none of its
+    /// items is kept.
+    fn try_take<L: Items<T>>(&self, into: &mut L) -> Result<bool> {
         let mut inbox = self.inbox.borrow_mut();
         if !self.channel.try_recv(&mut inbox)? {
             return Ok(false);
         }
-        let mut pending = self.pending.borrow_mut();
-        let before = pending.len();
-        codec::decode_seed(&inbox, PacketInto(&mut pending), type_name::<T>())
-            .inspect_err(|_| pending.truncate(before))?;
+        let before = into.len();
+        codec::decode_seed(&inbox, PacketInto(into, PhantomData), type_name::<T>())
+            .inspect_err(|_| into.truncate(before))?;
         Ok(true)
     }
 }
