@@ -93,6 +93,27 @@ impl<'de> Decoder<'de> {
         }
     }
 
+    /// An integer: the forms of 1 and 5 bytes here (the small ones, and `u32`), the rest
+    /// through `deserialize_any`.
+    #[inline]
+    fn int<V: Visitor<'de>>(&mut self, visitor: V) -> Res<V::Value> {
+        match *self.input {
+            [m @ 0x00..=0x7f, ref rest @ ..] => {
+                self.input = rest;
+                visitor.visit_u8(m)
+            }
+            [m @ 0xe0..=0xff, ref rest @ ..] => {
+                self.input = rest;
+                visitor.visit_i8(m as i8)
+            }
+            [0xce, a, b, c, d, ref rest @ ..] => {
+                self.input = rest;
+                visitor.visit_u32(u32::from_be_bytes([a, b, c, d]))
+            }
+            _ => de::Deserializer::deserialize_any(self, visitor),
+        }
+    }
+
     #[inline]
     fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> Res<T>) -> Res<T> {
         if self.depth >= MAX_DEPTH {
@@ -180,7 +201,6 @@ fn unread(len: usize, left: usize, what: &str, parts: &str) -> CodecError {
 impl<'de> de::Deserializer<'de> for &mut Decoder<'de> {
     type Error = CodecError;
 
-    #[inline]
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
         let marker = self.byte()?;
         match marker {
@@ -321,9 +341,103 @@ impl<'de> de::Deserializer<'de> for &mut Decoder<'de> {
         false
     }
 
+    // What a type asks for, its usual form first (a match on one or two markers, inlined into
+    // the type's own code), anything else through `deserialize_any`.
+
+    #[inline]
+    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        self.int(visitor)
+    }
+
+    #[inline]
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        self.int(visitor)
+    }
+
+    #[inline]
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        self.int(visitor)
+    }
+
+    #[inline]
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        self.int(visitor)
+    }
+
+    #[inline]
+    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        self.int(visitor)
+    }
+
+    #[inline]
+    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        self.int(visitor)
+    }
+
+    #[inline]
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        self.int(visitor)
+    }
+
+    #[inline]
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        self.int(visitor)
+    }
+
+    #[inline]
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        match self.input.first() {
+            Some(&m @ 0xa0..=0xbf) => {
+                self.input = &self.input[1..];
+                self.str((m & 0x1f) as usize, visitor)
+            }
+            _ => self.deserialize_any(visitor),
+        }
+    }
+
+    #[inline]
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        self.deserialize_str(visitor)
+    }
+
+    #[inline]
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        match self.input.first() {
+            Some(&m @ 0x90..=0x9f) => {
+                self.input = &self.input[1..];
+                self.seq((m & 0x0f) as usize, visitor)
+            }
+            _ => self.deserialize_any(visitor),
+        }
+    }
+
+    #[inline]
+    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Res<V::Value> {
+        self.deserialize_seq(visitor)
+    }
+
+    #[inline]
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Res<V::Value> {
+        self.deserialize_seq(visitor)
+    }
+
+    #[inline]
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Res<V::Value> {
+        self.deserialize_seq(visitor)
+    }
+
     serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 char str string bytes byte_buf unit seq
-        tuple tuple_struct map struct identifier
+        bool f32 f64 char bytes byte_buf unit map identifier
     }
 }
 

@@ -1,11 +1,11 @@
 //! What a queue's message carries, and how a reader takes it: one item, or a batch from
-//! `put_many`, decoded straight onto the end of a list: the reader's items waiting to be taken,
-//! or the `Vec` that `get_many` returns. A batch decoded as a `Vec` of its own, to be moved
-//! onto either, would allocate a buffer a batch wide and free it at every batch: with glibc's
-//! malloc, such a large request first merges every small chunk freed since (the items of the
-//! batch before), and then each item's allocation is carved slowly out of the merged space;
-//! decoded onto a buffer that stays, or the one handed out anyway, each item reuses a chunk
-//! just freed.
+//! `put_many` (borrowed: the writer's items are encoded where they are), decoded straight onto
+//! the end of a list that is already there: the reader's items waiting to be taken, or the one
+//! `get_many` gathers into. A batch decoded as a `Vec` of its own would allocate a buffer a
+//! batch wide before its items: with glibc's malloc, such a large request first merges every
+//! small chunk freed since (the items of the batch before), and then each item's allocation is
+//! carved slowly out of the merged space; decoded onto a buffer that is there already, each
+//! item reuses a chunk just freed.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -16,9 +16,9 @@ use serde::{Deserialize, Serialize};
 
 /// A message: one item, or a batch.
 #[derive(Serialize)]
-pub(super) enum Packet<T> {
-    One(T),
-    Many(Vec<T>),
+pub(super) enum Packet<'a, T> {
+    One(&'a T),
+    Many(&'a [T]),
 }
 
 /// A list items are decoded onto the back of.
@@ -139,18 +139,14 @@ mod tests {
     fn one_item_and_a_batch_land_at_the_back_in_order() {
         let mut list = VecDeque::from([0u32]);
         let mut vec = vec![0u32];
-        for packet in [
-            Packet::One(1u32),
-            Packet::Many(vec![2, 3]),
-            Packet::Many(vec![]),
-        ] {
+        for packet in [Packet::One(&1u32), Packet::Many(&[2, 3]), Packet::Many(&[])] {
             let bytes = crate::codec::encode(&packet).unwrap();
             crate::codec::decode_seed(&bytes, PacketInto(&mut list, PhantomData), "u32").unwrap();
             crate::codec::decode_seed(&bytes, PacketInto(&mut vec, PhantomData), "u32").unwrap();
         }
         assert_eq!(list, [0, 1, 2, 3]);
         assert_eq!(vec, [0, 1, 2, 3]);
-        let bytes = crate::codec::encode(&Packet::Many(vec!["a".to_string()])).unwrap();
+        let bytes = crate::codec::encode(&Packet::Many(&["a".to_string()])).unwrap();
         let err = crate::codec::decode_seed(&bytes, PacketInto(&mut list, PhantomData), "u32")
             .unwrap_err();
         assert_eq!(err.kind(), crate::ErrorKind::Deserialize);
