@@ -173,6 +173,7 @@ pub(crate) fn next_child() -> ChildIdentity {
 
 /// Makes this freshly forked child the process `child` says. The child has one thread: the
 /// lock, if another thread of the parent held it at the fork, is nobody's now.
+#[inline]
 pub(crate) fn enter_child(child: ChildIdentity) {
     IDENTITY.unlock();
     IDENTITY.with(|id| {

@@ -176,6 +176,7 @@ pub(crate) fn next_child_ordinal() -> u64 {
 
 /// Called first thing in a forked child: without it every child would draw the parent's numbers
 /// (rand has no fork protection; Python reseeds after fork too).
+#[inline]
 pub(crate) fn reseed_after_fork(ordinal: u64) {
     let base = match seed() {
         Some(seed) if LINEAGE.load(Ordering::Relaxed) == 0 => mix(seed, 0),

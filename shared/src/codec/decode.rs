@@ -93,7 +93,7 @@ impl<'de> Decoder<'de> {
         }
     }
 
-    /// An integer: the forms of 1 and 5 bytes here (the small ones, and `u32`), the rest
+    /// An integer: the one-byte forms and the unsigned ones up to 32 bits here, the rest
     /// through `deserialize_any`.
     #[inline]
     fn int<V: Visitor<'de>>(&mut self, visitor: V) -> Res<V::Value> {
@@ -105,6 +105,14 @@ impl<'de> Decoder<'de> {
             [m @ 0xe0..=0xff, ref rest @ ..] => {
                 self.input = rest;
                 visitor.visit_i8(m as i8)
+            }
+            [0xcc, a, ref rest @ ..] => {
+                self.input = rest;
+                visitor.visit_u8(a)
+            }
+            [0xcd, a, b, ref rest @ ..] => {
+                self.input = rest;
+                visitor.visit_u16(u16::from_be_bytes([a, b]))
             }
             [0xce, a, b, c, d, ref rest @ ..] => {
                 self.input = rest;
