@@ -29,7 +29,9 @@ check() {
   local bad=0 i out
   for ((i = 1; i <= n; i++)); do
     if ((i % 2)); then unset PYTHONUNBUFFERED; else export PYTHONUNBUFFERED=1; fi
-    out=$(PYTHONPATH=$unmodified/scaled "$grade" "$example" --time-scale 0.01 --format json "$@" 2>/dev/null) || {
+    # --env: a port gets no variable of grade's environment but those it names.
+    out=$(PYTHONPATH=$unmodified/scaled "$grade" "$example" --time-scale 0.01 --format json \
+      --env PYTHONPATH --env PYTHONUNBUFFERED "$@" 2>/dev/null) || {
       bad=$((bad + 1))
       echo "  $name grading $i failed: $(printf '%s' "$out" | python3 -c 'import json,sys; r=json.load(sys.stdin); print([c["name"] for c in r["checks"] if c["status"]=="failed"])' 2>/dev/null || echo '(no report)')"
     }

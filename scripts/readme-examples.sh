@@ -5,7 +5,7 @@
 #   scripts/readme-examples.sh [--here] [--with-tests] [--from N]
 # Default: in a fresh clone of this checkout's HEAD under target/readme-clone (its own build
 # from scratch: several minutes). --here: in this checkout. --with-tests: also the README's
-# `cargo test --workspace` (CI runs it on its own, so it is skipped by default). --from N:
+# test command (CI runs it on its own, so it is skipped by default). --from N:
 # start at the README's N-th command (to resume after a failure; the log names it).
 # A command grading a fixture that is wrong by design (tests/fixtures/..., not correct.*) may
 # exit 1 (a check failed); every other command must exit 0. Logs: target/readme-examples/.
@@ -42,7 +42,7 @@ for i in "${!commands[@]}"; do
   if [ $((i + 1)) -lt "$from" ]; then
     continue
   fi
-  if [ "$cmd" = "cargo test --workspace" ] && [ "$with_tests" = 0 ]; then
+  if [ "$cmd" = "cargo nextest run --workspace && cargo test --workspace --doc" ] && [ "$with_tests" = 0 ]; then
     echo "readme-examples: skipped (CI runs it): $cmd"
     skipped=$((skipped + 1))
     continue

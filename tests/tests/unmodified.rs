@@ -18,14 +18,19 @@ fn grade(example: &str, file: &str, extra: &[&str], unbuffered: bool) -> Value {
     let mut cmd = Command::new(bin("grade"));
     cmd.args([example, "--time-scale", "0.01", "--format", "json"])
         .args(extra)
+        .args(PASS_ON)
         .arg("--")
         .arg("python3")
         .arg(dir.join(file));
     report(example, file, cmd, unbuffered)
 }
 
-/// Runs the grading `cmd` with the unmodified programs' sleeps scaled (`PYTHONPATH`) and
-/// `PYTHONUNBUFFERED` as given; the JSON report.
+/// The options that pass the unmodified programs' variables on to the ports: a port gets no
+/// variable of grade's environment but those `--env` names (see [`report`]).
+const PASS_ON: [&str; 4] = ["--env", "PYTHONPATH", "--env", "PYTHONUNBUFFERED"];
+
+/// Runs the grading `cmd` (with [`PASS_ON`] among its options) with the unmodified programs'
+/// sleeps scaled (`PYTHONPATH`) and `PYTHONUNBUFFERED` as given; the JSON report.
 fn report(example: &str, file: &str, mut cmd: Command, unbuffered: bool) -> Value {
     let scaled = repo_path("tests/reference/unmodified/scaled");
     cmd.env("PYTHONPATH", scaled);
@@ -86,6 +91,7 @@ fn the_tutorials_distributed_pair_passes_at_a_terminal() {
             .args(["--runs", "3", "--time-scale", "0.01", "--format", "json"])
             .arg("--allow-read")
             .arg(&scaled)
+            .args(PASS_ON)
             .args(["--", "python3"])
             .arg(dir.join("task_master.py"))
             .args(["--", "python3"])

@@ -9,7 +9,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::cli_values::{
-    CommandWords, ScheduleArg, command_line, fraction, key_value, positive, runs, schedule, size,
+    CommandWords, ScheduleArg, command_line, env_var, fraction, key_value, positive, runs,
+    schedule, size,
 };
 use crate::fencing::GradeFence;
 use crate::grade::GradeOptions;
@@ -43,6 +44,12 @@ pub struct GradingArgs {
     /// A spec file instead of the built-in one
     #[arg(long, value_name = "FILE")]
     pub(crate) spec: Option<PathBuf>,
+
+    /// Pass this variable of grade's environment to the ports, or set it with NAME=VALUE
+    /// (repeatable): a port gets only PATH, HOME, TMPDIR, the locale, TZ, TERM and the
+    /// grader's own MULTITASK_* and GRADE* of it otherwise
+    #[arg(long = "env", value_name = "NAME", value_parser = env_var)]
+    pub(crate) env: Vec<crate::run::PassEnv>,
 
     /// A correct program (a command line, split as a shell would: quote a path with spaces),
     /// run once: the first failing run is shown beside its run
@@ -182,6 +189,7 @@ impl GradingArgs {
                 StdoutArg::Terminal => StdoutKind::Pty,
                 StdoutArg::Pipe => StdoutKind::Pipe,
             },
+            env: self.env.iter().filter_map(|e| e.resolve()).collect(),
             ..GradeOptions::default()
         }
     }
@@ -227,6 +235,9 @@ impl GradingArgs {
         }
         for (k, v) in &self.params {
             args.extend(["--param".into(), format!("{k}={v}")]);
+        }
+        for e in &self.env {
+            args.extend(["--env".into(), e.to_arg().to_string_lossy().into_owned()]);
         }
         if let Some(r) = &self.reference {
             let words = r.0.iter().map(String::as_str);

@@ -71,6 +71,11 @@ pub fn key_value(s: &str) -> Result<(String, String), String> {
     }
 }
 
+/// A clap value parser for `--env`: `NAME` (grade's own value) or `NAME=VALUE`.
+pub fn env_var(s: &str) -> Result<crate::run::PassEnv, String> {
+    crate::run::pass_env(std::ffi::OsStr::new(s)).map_err(|()| say("cli-not-env", s))
+}
+
 /// A value parser's complaint about `value`, in the reader's language.
 fn say(id: &str, value: &str) -> String {
     i18n::tr!(i18n::Lang::current(), id, value = value)

@@ -79,8 +79,8 @@ pub use class::{
 pub mod value_parsers {
     pub use crate::cli_args::{GradingArgs, clap_line};
     pub use crate::cli_values::{
-        CommandWords, ScheduleArg, command_line, fraction, key_value, positive, runs, schedule,
-        size,
+        CommandWords, ScheduleArg, command_line, env_var, fraction, key_value, positive, runs,
+        schedule, size,
     };
 }
 pub use channels::{Channels, Flow, Piece, SharedWith};
@@ -100,7 +100,7 @@ pub use render::fence::fence_short;
 pub use render::html::html_report;
 pub use report::{CheckKind, CheckReport, CheckStatus, Failure, Report};
 pub use run::{
-    RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind, parse_schedule, run_once,
+    PassEnv, RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind, parse_schedule, run_once,
     schedule_string,
 };
 pub use run_checks::{

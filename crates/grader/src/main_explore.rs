@@ -60,6 +60,11 @@ pub(crate) struct ExploreCli {
     #[arg(long = "param", value_name = "K=V", value_parser = key_value)]
     params: Vec<(String, String)>,
 
+    /// Pass this variable of grade's environment to the port, or set it with NAME=VALUE
+    /// (repeatable)
+    #[arg(long = "env", value_name = "NAME", value_parser = grader::value_parsers::env_var)]
+    env: Vec<grader::PassEnv>,
+
     /// Run the port without the fence
     #[arg(long)]
     no_fence: bool,
@@ -155,6 +160,7 @@ fn options(cli: &ExploreCli) -> GradeOptions {
             crate::StdoutArg::Terminal => StdoutKind::Pty,
             crate::StdoutArg::Pipe => StdoutKind::Pipe,
         },
+        env: cli.env.iter().filter_map(|e| e.resolve()).collect(),
         ..GradeOptions::default()
     }
 }

@@ -50,6 +50,12 @@ pub(crate) struct TraceCli {
     #[arg(long, value_parser = crate::positive, allow_negative_numbers = true)]
     time_scale: Option<f64>,
 
+    /// Pass this variable of grade's environment to COMMAND, or set it with NAME=VALUE
+    /// (repeatable): COMMAND gets only PATH, HOME, TMPDIR, the locale, TZ, TERM and the
+    /// grader's own MULTITASK_* and GRADE* of it otherwise
+    #[arg(long = "env", value_name = "NAME", value_parser = grader::value_parsers::env_var)]
+    env: Vec<grader::PassEnv>,
+
     /// What COMMAND's stdout is
     #[arg(long, value_enum, default_value_t = crate::StdoutArg::Terminal)]
     stdout: crate::StdoutArg,
@@ -135,6 +141,7 @@ fn options(cli: &TraceCli, lang: i18n::Lang) -> Result<TraceRunOptions, String> 
             OsString::from(s.to_string()),
         ));
     }
+    env.extend(cli.env.iter().filter_map(|e| e.resolve()));
     Ok(TraceRunOptions {
         env,
         timeout,

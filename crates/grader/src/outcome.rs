@@ -86,6 +86,9 @@ pub struct RunOutcome {
     pub unterminated: bool,
     /// What went through the run's pipes and sockets, and who shares memory (traced runs).
     pub channels: Channels,
+    /// The CPU time of every live task of the run as each stdout line was written (traced
+    /// runs whose spec asks for it: a `cpu_time` check with `since`).
+    pub task_cpu: Vec<tracer::CpuSample>,
 }
 
 impl RunOutcome {

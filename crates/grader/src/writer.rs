@@ -114,8 +114,27 @@ pub struct RunTask {
     /// exec; for a script, its interpreter): what `exec` patterns match, as `argv[0]` is the
     /// caller's to choose.
     pub exec_paths: Vec<String>,
+    /// Those of `exec_paths` that are the system's programs: the file exec'd (its device and
+    /// inode, read at the exec) is the file of that name in a folder of the run's PATH. A copy of
+    /// `/bin/echo` named `uname` in the run's scratch folder is not. What `exec` patterns match.
+    pub system_execs: Vec<String>,
     /// When it last exec'd, if it did.
     pub last_exec_at: Option<Duration>,
+}
+
+impl RunTask {
+    /// Whether it exec'd a program of the system whose path `re` matches.
+    pub fn ran_system(&self, re: &regex::Regex) -> bool {
+        self.system_execs.iter().any(|p| re.is_match(p))
+    }
+
+    /// The programs it exec'd whose path `re` matches but which are not the system's: another
+    /// file under the name (a copy, a program of the port's own).
+    pub fn impostors<'t>(&'t self, re: &'t regex::Regex) -> impl Iterator<Item = &'t String> {
+        self.exec_paths
+            .iter()
+            .filter(move |p| re.is_match(p) && !self.system_execs.contains(p))
+    }
 }
 
 /// Whether a run was traced, and if not, why.

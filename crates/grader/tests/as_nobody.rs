@@ -192,8 +192,8 @@ fn the_correct_fixtures_pass_fenced_as_nobody() {
     all_pass_as_nobody(cases);
 }
 
-/// Two gradings of the pair at once, each run with its own port 5000: the Rust programs and
-/// the Python originals, as root and as nobody.
+/// Two gradings of the pair at once, one as root and one as nobody, each run with its own port
+/// 5000: the Rust programs, then the Python originals.
 #[test]
 fn two_pair_gradings_side_by_side_each_have_port_5000() {
     let _one = one_at_a_time();
@@ -214,37 +214,36 @@ fn two_pair_gradings_side_by_side_each_have_port_5000() {
     // A Python worker's start under the trace, two gradings side by side on a loaded machine,
     // can take more than the master's 1.5 s wait at 0.15 (tests/fixtures/distributed/example.toml).
     let python = (py("ref_task_master.py"), py("ref_task_worker.py"), "0.3");
-    for nobody in [false, true] {
-        for (master, worker, scale) in [&rust, &python] {
-            let mut a: Vec<String> = [
-                "distributed",
-                "--pair",
-                "--pair-after",
-                "Try get results",
-                "--runs",
-                "3",
-                "--time-scale",
-                scale,
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-            a.push("--".into());
-            a.extend_from_slice(master);
-            a.push("--".into());
-            a.extend_from_slice(worker);
-            let both = [start(nobody, &a), start(nobody, &a)];
-            for child in both {
-                let (code, stdout, stderr) = finish(child);
-                assert_eq!(code, Some(0), "nobody={nobody} {a:?}:\n{stdout}\n{stderr}");
-            }
+    for (master, worker, scale) in [&rust, &python] {
+        let mut a: Vec<String> = [
+            "distributed",
+            "--pair",
+            "--pair-after",
+            "Try get results",
+            "--runs",
+            "3",
+            "--time-scale",
+            scale,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        a.push("--".into());
+        a.extend_from_slice(master);
+        a.push("--".into());
+        a.extend_from_slice(worker);
+        // Side by side: one grading as root, one as nobody.
+        let both = [(false, start(false, &a)), (true, start(true, &a))];
+        for (nobody, child) in both {
+            let (code, stdout, stderr) = finish(child);
+            assert_eq!(code, Some(0), "nobody={nobody} {a:?}:\n{stdout}\n{stderr}");
         }
     }
 }
 
 /// The tutorial's own task_master.py and task_worker.py, unmodified (fixed port 5000, no
-/// arguments, real 1 s sleeps), are gradable as a pair, two gradings side by side, as root and
-/// as nobody: both programs run to their end (status 0) in their own run and leave nothing.
+/// arguments, real 1 s sleeps), are gradable as a pair, two gradings side by side, one as root
+/// and one as nobody: both programs run to their end (status 0) in their own run and leave nothing.
 /// (tests/tests/unmodified.rs shows their output passes every check of the spec.)
 #[test]
 fn the_tutorials_unmodified_pair_is_gradable_side_by_side() {
@@ -268,21 +267,20 @@ fn the_tutorials_unmodified_pair_is_gradable_side_by_side() {
     a.extend(py("task_master.py"));
     a.push("--".into());
     a.extend(py("task_worker.py"));
-    for nobody in [false, true] {
-        let both = [start(nobody, &a), start(nobody, &a)];
-        for child in both {
-            let (code, stdout, stderr) = finish(child);
-            assert!(matches!(code, Some(0 | 1)), "{stderr}");
-            let report: serde_json::Value = serde_json::from_str(&stdout).expect("a JSON report");
-            for name in ["exits with status 0", "leaves no process behind"] {
-                let check = report["checks"]
-                    .as_array()
-                    .expect("checks")
-                    .iter()
-                    .find(|c| c["name"] == name)
-                    .expect("the check");
-                assert_eq!(check["status"], "passed", "{name}: {stdout}");
-            }
+    // Side by side: one grading as root, one as nobody.
+    let both = [start(false, &a), start(true, &a)];
+    for child in both {
+        let (code, stdout, stderr) = finish(child);
+        assert!(matches!(code, Some(0 | 1)), "{stderr}");
+        let report: serde_json::Value = serde_json::from_str(&stdout).expect("a JSON report");
+        for name in ["exits with status 0", "leaves no process behind"] {
+            let check = report["checks"]
+                .as_array()
+                .expect("checks")
+                .iter()
+                .find(|c| c["name"] == name)
+                .expect("the check");
+            assert_eq!(check["status"], "passed", "{name}: {stdout}");
         }
     }
 }

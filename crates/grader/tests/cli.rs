@@ -480,3 +480,31 @@ fn the_first_failing_run_is_shown_beside_a_correct_one() {
     );
     assert!(!out.stdout.contains(">>"), "{}", out.stdout);
 }
+
+/// A port graded directly gets none of grade's environment but what a correct port needs: a
+/// token in the caller's shell never reaches it (nor, through what it prints, the report);
+/// `--env NAME` passes one on, `--env NAME=VALUE` sets one, and a bad name is one line, status 2.
+#[test]
+fn the_caller_s_environment_reaches_the_port_only_through_env() {
+    let secret = format!("canary-{}", std::process::id());
+    let print = "import os; print(os.environ.get('TEACHER_CANARY', 'no canary'), \
+                 os.environ.get('SET_HERE', 'unset'), 'PATH' in os.environ)";
+    let graded = |extra: &[&str]| {
+        let mut args = vec!["thread", "--runs", "1", "--time-scale", "0.01"];
+        args.extend_from_slice(extra);
+        args.extend(["--", "python3", "-c", print]);
+        let out = grade_env(&args, &[("TEACHER_CANARY", secret.as_ref())], LIMIT);
+        // The port's line matches no pattern: the report quotes it.
+        assert_eq!(out.code, Some(1), "{out:?}");
+        out.stdout
+    };
+    let scrubbed = graded(&[]);
+    assert!(!scrubbed.contains(&secret), "{scrubbed}");
+    assert!(scrubbed.contains("no canary unset True"), "{scrubbed}");
+    let passed = graded(&["--env", "TEACHER_CANARY", "--env", "SET_HERE=here"]);
+    assert!(passed.contains(&format!("{secret} here True")), "{passed}");
+    assert_cannot_grade(
+        &["thread", "--env", "1BAD", "--", "/bin/true"],
+        "is not NAME or NAME=VALUE",
+    );
+}

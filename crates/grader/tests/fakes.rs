@@ -152,7 +152,31 @@ const FAKES: &[Fake] = &[
         args: &[],
         scale: "0.1",
         rust_pair: false,
-        checks: &["the CPU time printed was used, as the kernel counted it"],
+        checks: &["the CPU time printed is what the kernel counted between the two lines"],
+    },
+    // The red team's: the CPU time it claims, burnt before the run line (the kernel's count for
+    // the whole run covers it; on a loaded machine the cores-busy check is not judged).
+    Fake {
+        example: "multicore",
+        python: "multicore/fake_spins_before_it_starts.py",
+        rust: "fake-multicore-spins-before",
+        args: &[],
+        scale: "0.01",
+        rust_pair: false,
+        checks: &["the CPU time printed is what the kernel counted between the two lines"],
+    },
+    // The red team's: copies of /bin/echo named uname and sh, exec'd from the scratch folder.
+    Fake {
+        example: "subprocess",
+        python: "subprocess/fake_copied_binary.py",
+        rust: "fake-subprocess-copied-binary",
+        args: &[],
+        scale: "0.01",
+        rust_pair: false,
+        checks: &[
+            "uname's output is written by a child process that exec'd uname",
+            "sh runs in a child process that exec'd it",
+        ],
     },
 ];
 

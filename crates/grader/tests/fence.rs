@@ -52,7 +52,7 @@ fn fixture(name: &str) -> String {
 }
 
 /// Grades `tests/fixtures/fenced/NAME` as the `process` example, one run, in `seat`, with
-/// `env` and `extra` options; fails unless grade ended within the timeout + 3 s, is alive to
+/// `env` in grade's environment passed on to the port (`--env`) and `extra` options; fails unless grade ended within the timeout + 3 s, is alive to
 /// report (status 0 or 1, a JSON report), and left no process of its runs behind.
 fn grade_hostile(seat: Seat, name: &str, env: &[(&str, String)], extra: &[&str]) -> Hostile {
     grade_hostile_fd7(seat, name, env, extra, None)
@@ -79,6 +79,10 @@ fn grade_hostile_fd7(
         "json",
     ];
     args.extend_from_slice(extra);
+    // The port gets grade's variables only when they are passed on.
+    for (name, _) in env {
+        args.extend(["--env", name]);
+    }
     args.extend(["--", &script]);
     let grade = env!("CARGO_BIN_EXE_grade");
     let mut program = vec![grade];

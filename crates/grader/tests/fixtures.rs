@@ -32,8 +32,8 @@ fn check_example(example: &str) {
     check_example_with(example, &[], &[]);
 }
 
-/// Grades every fixture of an example with `env` added to grade's environment (the ports
-/// inherit it) and `extra` grade options for every fixture.
+/// Grades every fixture of an example with `env` added to grade's environment (passed on to the
+/// ports with `--env`) and `extra` grade options for every fixture.
 fn check_example_with(example: &str, env: &[(&str, &OsStr)], extra: &[&str]) {
     let scripts = scripts(example);
     let expects: Vec<String> = scripts
@@ -56,6 +56,9 @@ fn check_example_with(example: &str, env: &[(&str, &OsStr)], extra: &[&str]) {
         let grade_args = header(&text, "grade-args").unwrap_or_default();
         let mut args = vec![example, "--format", "json"];
         args.extend_from_slice(extra);
+        for (name, _) in env {
+            args.extend(["--env", name]);
+        }
         for (option, value) in DEFAULTS {
             if !grade_args.split_whitespace().any(|a| a == option) {
                 args.extend([option, value]);

@@ -118,26 +118,49 @@ pub fn tr_args(lang: Lang, id: &str, args: Option<&FluentArgs>) -> String {
 }
 
 /// Every message id of `lang` (attributes as `message.attribute`), each with the names of the
-/// variables it uses, sorted: what the completeness test compares across languages.
+/// variables it uses, sorted: what the completeness test compares across languages. Read once
+/// per language, in one pass over the files.
 pub fn message_ids(lang: Lang) -> BTreeMap<String, Vec<String>> {
-    let mut ids = BTreeMap::new();
+    static EN: OnceLock<BTreeMap<String, Vec<String>>> = OnceLock::new();
+    static ZH: OnceLock<BTreeMap<String, Vec<String>>> = OnceLock::new();
+    let cell = match lang {
+        Lang::En => &EN,
+        Lang::Zh => &ZH,
+    };
+    cell.get_or_init(|| read_ids(lang)).clone()
+}
+
+/// [`message_ids`], read from the files.
+fn read_ids(lang: Lang) -> BTreeMap<String, Vec<String>> {
+    let mut ids: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (_, _, text) in FILES.iter().filter(|(folder, ..)| *folder == lang.tag()) {
-        for entry in text.lines() {
-            let Some((head, _)) = entry.split_once('=') else {
+        // The message the current line belongs to: a comment ends the message before it (it
+        // belongs to the next one).
+        let mut current: Option<String> = None;
+        for line in text.lines() {
+            if line.starts_with('#') {
+                current = None;
                 continue;
-            };
-            let name = head.trim();
-            let starts_message = entry
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic());
-            if starts_message && is_identifier(name) {
-                ids.insert(name.to_string(), Vec::new());
+            }
+            if line.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
+                current = line
+                    .split_once('=')
+                    .map(|(head, _)| head.trim())
+                    .filter(|name| is_identifier(name))
+                    .map(str::to_string);
+                if let Some(id) = &current {
+                    ids.entry(id.clone()).or_default();
+                }
+            }
+            if let Some(id) = &current {
+                let names = ids.entry(id.clone()).or_default();
+                names.extend(variables_in(line));
             }
         }
     }
-    for (id, variables) in ids.iter_mut() {
-        *variables = variables_of(lang, id);
+    for names in ids.values_mut() {
+        names.sort();
+        names.dedup();
     }
     ids
 }
@@ -149,35 +172,17 @@ fn is_identifier(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
-/// The `$variables` a message's text mentions, sorted and unique.
-fn variables_of(lang: Lang, id: &str) -> Vec<String> {
+/// The `$variables` a line of a message mentions.
+fn variables_in(line: &str) -> Vec<String> {
     let mut names = Vec::new();
-    for (_, _, text) in FILES.iter().filter(|(folder, ..)| *folder == lang.tag()) {
-        let mut inside = false;
-        for line in text.lines() {
-            let starts = line.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
-            // A comment ends the message before it (it belongs to the next one).
-            if line.starts_with('#') {
-                inside = false;
-                continue;
-            }
-            if starts {
-                inside = line.split_once('=').is_some_and(|(h, _)| h.trim() == id);
-            }
-            if inside {
-                let mut rest = line;
-                while let Some(at) = rest.find('$') {
-                    rest = &rest[at + 1..];
-                    let name: String = rest
-                        .chars()
-                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-                        .collect();
-                    names.push(name);
-                }
-            }
-        }
+    let mut rest = line;
+    while let Some(at) = rest.find('$') {
+        rest = &rest[at + 1..];
+        names.push(
+            rest.chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect(),
+        );
     }
-    names.sort();
-    names.dedup();
     names
 }

@@ -65,8 +65,8 @@ mod tracer;
 pub use error::{TraceError, TraceErrorKind};
 pub use options::{Explore, FileId, Pct, Shake, TraceOptions};
 pub use record::{
-    Channel, ChannelKind, Choice, Decision, Direction, End, Exec, Hold, HoldPoint, Refusal,
-    ScheduleStats, SharedMemory, Stream, Task, TaskKind, Trace, Transfer, Write,
+    Channel, ChannelKind, Choice, CpuSample, Decision, Direction, End, Exec, Hold, HoldPoint,
+    Refusal, ScheduleStats, SharedMemory, Stream, Task, TaskKind, Trace, Transfer, Write,
 };
 pub use running::{Killer, Running};
 pub use spawn::spawn;

@@ -166,6 +166,12 @@ pub struct TraceOptions {
     /// Reads and writes on channels recorded at most: past it, none is recorded (a flood of
     /// small messages cannot fill the tracer's memory) and the trace counts the rest.
     pub max_transfers: usize,
+    /// At each write to stdout holding a newline, read the CPU time of every live task of the
+    /// run ([`crate::Trace::cpu_samples`]): what the run used between two lines.
+    pub cpu_at_lines: bool,
+    /// Task CPU times read for `cpu_at_lines` at most (one per live task per sample): past it,
+    /// no sample is taken (a flood of lines from many tasks cannot slow the run without end).
+    pub max_cpu_reads: usize,
 }
 
 impl TraceOptions {
@@ -184,6 +190,8 @@ impl TraceOptions {
             max_channel_bytes: 64 * 1024,
             max_channel_total: 8 * 1024 * 1024,
             max_transfers: 100_000,
+            cpu_at_lines: false,
+            max_cpu_reads: 20_000,
         }
     }
 }

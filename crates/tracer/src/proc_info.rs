@@ -145,6 +145,11 @@ pub(crate) fn comm(tid: i32) -> Option<String> {
     )
 }
 
+/// The identity of the executable of `pid` (the file `/proc/PID/exe` names, followed).
+pub(crate) fn exe_file(pid: i32) -> Option<crate::FileId> {
+    crate::FileId::of_path(std::path::Path::new(&format!("/proc/{pid}/exe"))).ok()
+}
+
 /// The program a process runs (`/proc/PID/exe`).
 pub(crate) fn exe(pid: i32) -> Option<String> {
     std::fs::read_link(format!("/proc/{pid}/exe"))
@@ -167,9 +172,20 @@ pub(crate) fn cmdline(pid: i32) -> Vec<String> {
         .collect()
 }
 
-/// The CPU time task `tid` of process `tgid` used so far: `utime + stime` of its own
-/// `/proc/TGID/task/TID/stat` (`/proc/PID/stat` sums a process's threads).
+/// The CPU time task `tid` of process `tgid` used so far: the kernel's run time of the task
+/// (the first field of `/proc/TGID/task/TID/schedstat`, nanoseconds, what
+/// `CLOCK_PROCESS_CPUTIME_ID` and `getrusage` add up; a task running right now may not have had
+/// its last few milliseconds added yet), or where the kernel keeps no schedstat, `utime + stime`
+/// of its own `stat` (clock ticks; `/proc/PID/stat` sums a process's threads).
 pub(crate) fn cpu_time(tgid: i32, tid: i32) -> Option<std::time::Duration> {
+    if let Ok(s) = std::fs::read_to_string(format!("/proc/{tgid}/task/{tid}/schedstat"))
+        && let Some(ns) = s
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse::<u64>().ok())
+    {
+        return Some(std::time::Duration::from_nanos(ns));
+    }
     let stat = std::fs::read_to_string(format!("/proc/{tgid}/task/{tid}/stat")).ok()?;
     // The name may hold spaces and parentheses: the fields start after the last ')'.
     let mut rest = stat[stat.rfind(')')? + 1..].split_whitespace();

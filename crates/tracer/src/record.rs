@@ -26,6 +26,15 @@ mod json {
         }
     }
 
+    pub(super) fn tid_secs<S: Serializer>(v: &[(i32, Duration)], s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(v.len()))?;
+        for (tid, d) in v {
+            seq.serialize_element(&(tid, d.as_secs_f64()))?;
+        }
+        seq.end()
+    }
+
     pub(super) fn text<S: Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&String::from_utf8_lossy(b))
     }
@@ -61,6 +70,10 @@ pub struct Exec {
     pub path: String,
     /// The new command line (`/proc/PID/cmdline`), cut to 16 arguments of 256 bytes.
     pub argv: Vec<String>,
+    /// The executable's identity (`stat` of `/proc/PID/exe` right after the exec: the file
+    /// itself, even when it lives in another mount namespace or was removed since), which tells
+    /// the system's `/usr/bin/uname` from a copy of another program given that name.
+    pub file: Option<crate::FileId>,
     /// When the exec completed.
     #[serde(serialize_with = "json::secs")]
     pub at: Duration,
@@ -87,11 +100,13 @@ pub struct Task {
     pub ended_at: Option<Duration>,
     /// How it ended.
     pub end: Option<End>,
-    /// Its name (`comm`, at most 15 bytes) as last seen: at its exit, else at its creation.
+    /// Its name (`comm`, at most 15 bytes) as last seen: once it ended, else at its creation.
     pub comm: Option<String>,
-    /// The CPU time it used (`utime + stime` of `/proc/PID/task/TID/stat`, in clock ticks of
-    /// 10 ms) as last seen, at its exit; `None` when the tracer never saw it exit (a task killed
-    /// by SIGKILL may end without stopping).
+    /// The CPU time it used, read once it ended, before the tracer reaps it: the kernel's run
+    /// time of the task (`/proc/PID/task/TID/schedstat`, in nanoseconds; where the kernel has
+    /// none, `utime + stime` of its `stat`, in clock ticks of 10 ms); `None` when it could not be
+    /// read (a task that outlived the trace, or one gone from `/proc` before it was reaped):
+    /// unknown, not zero.
     #[serde(serialize_with = "json::opt_secs")]
     pub cpu_time: Option<Duration>,
     /// For a process, when channels are recorded: the writable shared memory it mapped (`rw-s`
@@ -287,6 +302,25 @@ pub struct Trace {
     pub socket_peers: Vec<[u64; 2]>,
     /// The run's stop points and what the schedule did at them.
     pub schedule: ScheduleStats,
+    /// The CPU time of every live task at each write to stdout holding a newline, in order
+    /// (empty unless [`crate::TraceOptions::cpu_at_lines`]), up to the options' `max_cpu_reads`.
+    pub cpu_samples: Vec<CpuSample>,
+}
+
+/// The CPU time of the run's live tasks as a write to stdout returned: what the run used between
+/// two of its lines is the difference of two samples (each task's exit time for one that ended
+/// in between, see [`Task::cpu_time`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CpuSample {
+    /// The writing thread.
+    pub tid: i32,
+    /// When its write returned (the write's `at`).
+    #[serde(serialize_with = "json::secs")]
+    pub at: Duration,
+    /// Every live task's thread id and CPU time so far (as [`Task::cpu_time`] reads it), the
+    /// writer included; a task whose time could not be read is left out.
+    #[serde(serialize_with = "json::tid_secs")]
+    pub tasks: Vec<(i32, Duration)>,
 }
 
 /// What the schedule saw and did in one run.

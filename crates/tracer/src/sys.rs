@@ -8,20 +8,78 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
 use nix::errno::Errno;
 
-/// Waits for any child or tracee of *this thread* (`__WALL | __WNOTHREAD`): never another
-/// thread's children. `Ok(None)`: nothing to report now (only with `nohang`).
-pub(crate) fn wait_any(nohang: bool) -> Result<Option<(i32, i32)>, Errno> {
-    let mut status: libc::c_int = 0;
-    let mut flags = libc::__WALL | libc::__WNOTHREAD;
+/// What a wait found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Waited {
+    /// A stop, served from now on: the task and its status as `waitpid` gives it.
+    Stop(i32, i32),
+    /// A task that ended, not reaped yet: its `/proc` entries can still be read (a task with a
+    /// SIGKILL pending as it ends never stops at `PTRACE_EVENT_EXIT`), then [`wait_one`] reaps it.
+    Ended(i32),
+}
+
+/// `waitid` for task `pid` (0: any) among the children and tracees of *this thread*
+/// (`__WALL | __WNOTHREAD`): the task, the kind of its state (`si_code`) and `si_status`, or
+/// `None` when nothing is to be reported now (only with `WNOHANG`).
+fn wait_id(pid: i32, flags: i32) -> Result<Option<(i32, i32, i32)>, Errno> {
+    let (idtype, id) = if pid == 0 {
+        (libc::P_ALL, 0)
+    } else {
+        (libc::P_PID, pid as libc::id_t)
+    };
+    // SAFETY: siginfo_t is plain data; all zeros is a valid value (and si_pid stays 0 when
+    // WNOHANG finds nothing, which is how that case is told apart).
+    let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+    // SAFETY: `info` is a valid out-pointer for the duration of the call.
+    let rc = unsafe {
+        libc::waitid(
+            idtype,
+            id,
+            &mut info,
+            flags | libc::__WALL | libc::__WNOTHREAD,
+        )
+    };
+    if rc == -1 {
+        return Err(Errno::last());
+    }
+    // SAFETY: the kernel filled `info` as a SIGCHLD siginfo (or left it zero), whose pid and
+    // status these read.
+    let (pid, status) = unsafe { (info.si_pid(), info.si_status()) };
+    Ok((pid != 0).then_some((pid, info.si_code, status)))
+}
+
+/// Takes the stop of task `pid` (0: of any task), if one is to be reported now, with its status
+/// as `waitpid` gives it (a ptrace stop's `si_status` is the stop's whole code: signal and
+/// event). ECHILD says only that no such task can stop (a wait without `WEXITED` does not count
+/// an ended task as one to wait for): `None` too.
+fn take_stop(pid: i32) -> Result<Option<Waited>, Errno> {
+    match wait_id(pid, libc::WSTOPPED | libc::WNOHANG) {
+        Ok(Some((pid, _, code))) => Ok(Some(Waited::Stop(pid, (code << 8) | 0x7f))),
+        Ok(None) | Err(Errno::ECHILD) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Waits for any child or tracee of *this thread*: never another thread's children. A stop is
+/// taken at once; an end only when no stop is to be reported, and only looked at
+/// ([`Waited::Ended`]), not reaped. `Ok(None)`: nothing to report now (only with `nohang`).
+pub(crate) fn wait_any(nohang: bool) -> Result<Option<Waited>, Errno> {
+    let mut flags = libc::WEXITED | libc::WSTOPPED | libc::WNOWAIT;
     if nohang {
         flags |= libc::WNOHANG;
     }
-    // SAFETY: `status` is a valid out-pointer for the duration of the call.
-    let pid = unsafe { libc::waitpid(-1, &mut status, flags) };
-    match pid {
-        -1 => Err(Errno::last()),
-        0 => Ok(None),
-        pid => Ok(Some((pid, status))),
+    loop {
+        let Some((pid, code, _)) = wait_id(0, flags)? else {
+            return Ok(None);
+        };
+        if !matches!(code, libc::CLD_EXITED | libc::CLD_KILLED | libc::CLD_DUMPED) {
+            // The task's one stop (a SIGKILL may have taken it out of it meanwhile: look again).
+            match take_stop(pid)? {
+                Some(stop) => return Ok(Some(stop)),
+                None => continue,
+            }
+        }
+        return Ok(Some(take_stop(0)?.unwrap_or(Waited::Ended(pid))));
     }
 }
 
@@ -152,4 +210,53 @@ pub(crate) fn socket_name(fd: &OwnedFd, peer: bool) -> Option<Vec<u8>> {
         std::slice::from_raw_parts((&addr as *const libc::sockaddr_storage).cast::<u8>(), len)
     };
     Some(bytes.to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(pid: i32) -> Option<String> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        Some(
+            stat.rsplit(')')
+                .next()?
+                .split_whitespace()
+                .next()?
+                .to_string(),
+        )
+    }
+
+    /// A stop comes with its status; an end is only looked at (the task stays a zombie whose
+    /// `/proc` entry is readable) until `wait_one` reaps it, also when it is the last task left
+    /// (a wait for stops alone then says ECHILD); then nothing is left to wait for.
+    #[test]
+    #[allow(
+        clippy::zombie_processes,
+        reason = "the child is reaped by wait_one, the call under test"
+    )]
+    fn stops_are_taken_and_ends_looked_at_before_the_reap() {
+        // Each test runs on a thread of its own: this one's only child is this one.
+        let child = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .expect("sleep runs");
+        let pid = child.id() as i32;
+        // SAFETY: kill takes plain integers; `pid` is our unreaped child.
+        unsafe { libc::kill(pid, libc::SIGSTOP) };
+        let Ok(Some(Waited::Stop(p, status))) = wait_any(false) else {
+            panic!("a stop");
+        };
+        assert_eq!(p, pid);
+        assert!(libc::WIFSTOPPED(status) && libc::WSTOPSIG(status) == libc::SIGSTOP);
+        // SAFETY: as above.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+        assert_eq!(wait_any(false), Ok(Some(Waited::Ended(pid))));
+        assert_eq!(wait_any(true), Ok(Some(Waited::Ended(pid))), "not reaped");
+        assert_eq!(state(pid).as_deref(), Some("Z"));
+        let status = wait_one(pid).expect("reaped");
+        assert!(libc::WIFSIGNALED(status) && libc::WTERMSIG(status) == libc::SIGKILL);
+        assert_eq!(state(pid), None);
+        assert_eq!(wait_any(true), Err(Errno::ECHILD));
+    }
 }

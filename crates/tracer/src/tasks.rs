@@ -19,8 +19,13 @@ pub(crate) struct Live {
     pub(crate) awaiting_start: bool,
     /// Its process, or one it descends from within the run, wrote to stdout or stderr before
     /// it was created, or a task running the same program image did: it is part of the program
-    /// proper, not of a launcher.
+    /// proper, not of a launcher (the rule of ordered schedules).
     pub(crate) in_program: bool,
+    /// It wrote to stdout or stderr, or its creator had when it created it, and so on up the
+    /// tree of creations: part of the program proper by its own line of descent alone (the rule
+    /// of random holds: whatever another task did meanwhile, in an order the kernel chose, changes
+    /// nothing, so a seed replays the same stop points per task).
+    pub(crate) printed: bool,
     /// The program image it runs: the number of the exec it comes from (a fork or clone keeps
     /// its creator's; an exec makes a new one).
     pub(crate) image: u64,
@@ -54,9 +59,12 @@ pub(crate) struct Table {
     /// The main process's pid and the image it runs now.
     main: Option<i32>,
     main_image: Option<u64>,
-    /// Tasks running the main process's image count as the program's from the start (ordered
-    /// schedules: their stop points must not depend on who printed first).
-    pub(crate) main_image_counts: bool,
+    /// An ordered schedule (PCT, explore): tasks running the main process's image count as the
+    /// program's from the start (their stop points must not depend on who printed first), and a
+    /// write makes its process and its image part of the program ([`Live::in_program`]).
+    /// Otherwise (random holds) a task is part of the program by its line of descent
+    /// ([`Live::printed`]).
+    pub(crate) ordered: bool,
 }
 
 impl Table {
@@ -84,6 +92,7 @@ impl Table {
                 dice,
                 awaiting_start: false,
                 in_program: false,
+                printed: false,
                 image: 0,
                 pending: None,
                 label: "0".to_string(),
@@ -101,27 +110,28 @@ impl Table {
         kind: TaskKind,
         at: Duration,
     ) -> bool {
-        let (tgid, dice, comm, in_program, label, image) = match self.live.get_mut(&creator) {
-            Some(c) => {
-                let comm = self.records[c.record].comm.clone();
-                let tgid = if kind == TaskKind::Thread {
-                    c.tgid
-                } else {
-                    tid
-                };
-                let dice = c.dice.child();
-                let label = child_label(&c.label, c.dice.rank());
-                (tgid, dice, comm, c.in_program, label, c.image)
-            }
-            None => (
-                tid,
-                Dice::root(tid as u64),
-                None,
-                false,
-                format!("?{tid}"),
-                u64::MAX,
-            ),
-        };
+        let (tgid, dice, comm, (in_program, printed), label, image) =
+            match self.live.get_mut(&creator) {
+                Some(c) => {
+                    let comm = self.records[c.record].comm.clone();
+                    let tgid = if kind == TaskKind::Thread {
+                        c.tgid
+                    } else {
+                        tid
+                    };
+                    let dice = c.dice.child();
+                    let label = child_label(&c.label, c.dice.rank());
+                    (tgid, dice, comm, (c.in_program, c.printed), label, c.image)
+                }
+                None => (
+                    tid,
+                    Dice::root(tid as u64),
+                    None,
+                    (false, false),
+                    format!("?{tid}"),
+                    u64::MAX,
+                ),
+            };
         self.records.push(Task {
             tid,
             tgid,
@@ -144,6 +154,7 @@ impl Table {
                 dice,
                 awaiting_start: !started,
                 in_program,
+                printed,
                 image,
                 pending: None,
                 label,
@@ -192,6 +203,7 @@ impl Table {
                 dice: Dice::root(tid as u64),
                 awaiting_start: false,
                 in_program: false,
+                printed: false,
                 image: u64::MAX,
                 pending: None,
                 label: format!("?{tid}"),
@@ -204,10 +216,15 @@ impl Table {
         self.live.get_mut(&tid)
     }
 
-    /// Every live task of process `tgid`, and every live task running the same program image
-    /// (forked from the same exec: a multiprocessing sibling that has not printed yet), is part
-    /// of the program from now on.
-    pub(crate) fn mark_in_program(&mut self, tgid: i32) {
+    /// Task `tid` writes to stdout or stderr: it has printed, and every live task of its process,
+    /// and every live task running the same program image (forked from the same exec: a
+    /// multiprocessing sibling that has not printed yet), is part of the program from now on.
+    pub(crate) fn note_write(&mut self, tid: i32) {
+        let Some(l) = self.live.get_mut(&tid) else {
+            return;
+        };
+        l.printed = true;
+        let tgid = l.tgid;
         let images: HashSet<u64> = self
             .live
             .values()
@@ -233,19 +250,22 @@ impl Table {
             .collect()
     }
 
-    /// Whether task `tid` is part of the program proper: it, its process or one it descends
-    /// from printed (see [`Live::in_program`]), or, under an ordered schedule, it runs the main
-    /// process's program image (a fork of the command itself, as multiprocessing's children
-    /// are, before any of them printed: whether it is would otherwise depend on which printed
-    /// first). A launcher's helpers (forked, then exec'd) are not; after the main process
-    /// exec'd the program, the launcher's image is no longer the main one.
+    /// Whether task `tid` is part of the program proper. Under an ordered schedule: it, its
+    /// process, one it descends from or a task of its image printed (see [`Live::in_program`]),
+    /// or it runs the main process's program image (a fork of the command itself, as
+    /// multiprocessing's children are, before any of them printed: whether it is would otherwise
+    /// depend on which printed first); a launcher's helpers (forked, then exec'd) are not, and
+    /// after the main process exec'd the program the launcher's image is no longer the main one.
+    /// Under random holds: it, or its line of descent, printed ([`Live::printed`]).
     pub(crate) fn in_program(&self, tid: i32) -> bool {
         self.live.get(&tid).is_some_and(|l| self.is_program(l))
     }
 
     fn is_program(&self, l: &Live) -> bool {
-        l.in_program
-            || (self.main_image_counts && l.image != u64::MAX && Some(l.image) == self.main_image)
+        if !self.ordered {
+            return l.printed;
+        }
+        l.in_program || (l.image != u64::MAX && Some(l.image) == self.main_image)
     }
 
     /// How many live tasks each process has.
@@ -255,6 +275,11 @@ impl Table {
             *sizes.entry(l.tgid).or_insert(0) += 1;
         }
         sizes
+    }
+
+    /// Every live task: (tid, tgid).
+    pub(crate) fn live_tasks(&self) -> Vec<(i32, i32)> {
+        self.live.iter().map(|(t, l)| (*t, l.tgid)).collect()
     }
 
     pub(crate) fn is_live(&self, tid: i32) -> bool {

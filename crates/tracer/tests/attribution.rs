@@ -154,6 +154,10 @@ fn exit_codes_signals_and_exec_paths() {
     assert_eq!(killed[0].creator, Some(trace.main_pid));
     assert_eq!(killed[0].execs.len(), 1);
     assert_eq!(killed[0].execs[0].argv[..2], ["/bin/sh", "-c"]);
+    // The file exec'd, by device and inode: the system's shell, whatever its path says.
+    let sh = tracer::FileId::of_path(std::path::Path::new("/bin/sh")).expect("/bin/sh");
+    let file = killed[0].execs[0].file.expect("the exec'd file");
+    assert_eq!((file.dev, file.ino), (sh.dev, sh.ino));
     for t in &trace.tasks {
         assert!(t.ended_at.is_some_and(|e| e >= t.created_at), "{t:?}");
     }
@@ -246,4 +250,64 @@ fn cpu_time_is_read_at_each_tasks_exit() {
         "{cpu:?} {elapsed:?}"
     );
     assert!(got.trace.main_task().and_then(|t| t.cpu_time).is_some());
+}
+
+/// With `cpu_at_lines`, every live task's CPU time is read at each line written to stdout: a
+/// thread spinning between two lines shows what it used in between.
+#[test]
+fn cpu_times_are_read_at_each_line() {
+    let mut cmd = std::process::Command::new(support::PYTHON);
+    cmd.args([
+        "-c",
+        "import threading, time\n\
+         stop = False\n\
+         def spin():\n    while not stop: pass\n\
+         th = threading.Thread(target=spin); th.start()\n\
+         clock = time.pthread_getcpuclockid(th.ident)\n\
+         print('a', flush=True)\n\
+         t0 = time.clock_gettime(clock)\n\
+         while time.clock_gettime(clock) < t0 + 0.05: time.sleep(0.002)\n\
+         print('b', flush=True)\n\
+         stop = True; th.join()",
+    ]);
+    support::piped(&mut cmd);
+    let mut opts = support::opts();
+    opts.cpu_at_lines = true;
+    let got = support::run(cmd, &opts);
+    let trace = &got.trace;
+    let samples = &trace.cpu_samples;
+    assert_eq!(samples.len(), 2, "{samples:#?}");
+    let spinner = trace
+        .tasks
+        .iter()
+        .find(|t| t.kind == tracer::TaskKind::Thread)
+        .expect("the spinning thread");
+    let at = |s: &tracer::CpuSample| {
+        s.tasks
+            .iter()
+            .find(|(t, _)| *t == spinner.tid)
+            .map(|(_, d)| *d)
+            .expect("the spinner was read")
+    };
+    let used = at(&samples[1]).saturating_sub(at(&samples[0]));
+    let between = samples[1].at - samples[0].at;
+    // The main thread read the spinner's clock after its 'a' (after the first reading) and
+    // printed 'b' once that clock had moved on 50 ms: however busy the machine, the two
+    // readings are at least 50 ms of the spinner's CPU time apart.
+    assert!(used >= Duration::from_millis(50), "{used:?} of {between:?}");
+    assert!(
+        used <= between + Duration::from_millis(10),
+        "{used:?} of {between:?}"
+    );
+    assert!(samples.iter().all(|s| s.tid == trace.main_pid));
+    // Off by default: no reading.
+    let mut cmd = std::process::Command::new(support::PYTHON);
+    cmd.args(["-c", "print('a')"]);
+    support::piped(&mut cmd);
+    assert!(
+        support::run(cmd, &support::opts())
+            .trace
+            .cpu_samples
+            .is_empty()
+    );
 }

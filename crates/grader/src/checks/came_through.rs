@@ -48,8 +48,8 @@ struct CameThroughFields {
 /// writer's process read bytes holding the value (as text or, for an integer, as a binary
 /// integer) from a pipe or socket, the last of them before the line was written, and a process
 /// other than the writer's wrote the value into that pipe or the socket's other end. With
-/// `or_exec`, a line written by a process that exec'd a matching program holds too (a command
-/// writing its own output). A run whose unmet lines were all written by processes that share
+/// `or_exec`, a line written by a process that exec'd a matching program of the system holds
+/// too (a command writing its own output). A run whose unmet lines were all written by processes that share
 /// writable memory with another process is not judged: the value can have come through it.
 #[derive(Debug)]
 struct CameThroughRule {
@@ -106,7 +106,8 @@ impl CameThroughRule {
         }
     }
 
-    /// The writer's process exec'd a program `or_exec` matches.
+    /// The writer's process exec'd a program of the system `or_exec` matches (a copy of another
+    /// program under that name is not the command).
     fn exec_ok(&self, ctx: &Ctx<'_>, pid: i32) -> bool {
         let Some(re) = &self.or_exec else {
             return false;
@@ -115,7 +116,7 @@ impl CameThroughRule {
             .tasks
             .iter()
             .filter(|t| t.pid == pid)
-            .any(|t| t.exec_paths.iter().any(|p| re.is_match(p)))
+            .any(|t| t.ran_system(re))
     }
 
     /// Every line whose value did not come through a channel.

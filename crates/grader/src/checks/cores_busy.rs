@@ -236,6 +236,7 @@ slack = 0.5
                 exit_code: None,
                 execs: Vec::new(),
                 exec_paths: Vec::new(),
+                system_execs: Vec::new(),
                 last_exec_at: None,
                 cpu_time: Some(Duration::from_secs_f64(*c)),
             })

@@ -86,33 +86,15 @@ impl Rule for Count {
     }
 
     fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
-        let min = self.min.as_ref().map(|n| ctx.num(n));
-        let max = self.max.as_ref().map(|n| ctx.num(n));
-        let ok = |n: usize| {
-            let n = n as i64;
-            min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m)
-        };
-        let want = match (min, max) {
-            (Some(a), Some(b)) if a == b => say!("count-exactly", n = a.to_string()),
-            (Some(a), Some(b)) => say!("count-between", min = a.to_string(), max = b.to_string()),
-            (Some(a), None) => say!("count-at-least", n = a.to_string()),
-            (None, Some(b)) => say!("count-at-most", n = b.to_string()),
-            (None, None) => say!("count-any"),
+        let bounds = Bounds {
+            min: self.min.as_ref().map(|n| ctx.num(n)),
+            max: self.max.as_ref().map(|n| ctx.num(n)),
         };
         let kind = ctx.kind_name(self.line);
-        let found = |ls: &[&Classified]| -> String {
-            if ls.is_empty() {
-                say!("count-found-none")
-            } else {
-                let q: Vec<String> = ls.iter().take(QUOTE_MAX).map(|l| l.quote()).collect();
-                let mut m = list(&q);
-                more(&mut m, ls.len());
-                say!("count-found", count = ls.len(), lines = m)
-            }
-        };
         let Some(per) = self.per.as_deref() else {
             let ls: Vec<&Classified> = ctx.of_kind(self.line).collect();
-            return if ok(ls.len()) {
+            let want = bounds.want();
+            return if bounds.ok(ls.len()) {
                 Ok(())
             } else {
                 Err(say!(
@@ -123,87 +105,141 @@ impl Rule for Count {
                 ))
             };
         };
-        let mut groups: BTreeMap<String, Vec<&Classified>> = BTreeMap::new();
-        let mut order: Vec<String> = Vec::new();
-        for l in ctx.of_kind(self.line) {
-            let v = norm(l.cap(per));
-            if !groups.contains_key(&v) {
-                order.push(v.clone());
-            }
-            groups.entry(v).or_default().push(l);
-        }
+        let groups = Groups::of(ctx, self.line, per);
+        let per_value = PerValue {
+            bounds: &bounds,
+            want: bounds.want(),
+            kind,
+            per,
+        };
         let mut problems = Problems::default();
         match self.values.as_ref().map(|v| Expected::of(ctx, v)) {
-            Some(exp) => {
-                for (v, ls) in &groups {
-                    if exp.index(v).is_none() {
-                        problems.add(|| {
-                            say!(
-                                "value-not-listed",
-                                line = ls[0].quote(),
-                                capture = per,
-                                value = v.as_str(),
-                                listed = exp.describe()
-                            )
-                        });
-                    }
-                }
-                // Without a minimum only the values seen can fail (a huge range is not walked).
-                let walk = min.is_some_and(|m| m > 0);
-                for v in exp.iter().take_while(|_| walk) {
-                    if problems.total() > QUOTE_MAX {
-                        break;
-                    }
-                    let ls: Vec<&Classified> = groups.get(&norm(&v)).cloned().unwrap_or_default();
-                    if !ok(ls.len()) {
-                        problems.add(|| {
-                            say!(
-                                "count-expected-per",
-                                want = want.as_str(),
-                                kind = kind,
-                                capture = per,
-                                value = v.as_str(),
-                                found = found(&ls)
-                            )
-                        });
-                    }
-                }
-                if !walk {
-                    for (v, ls) in &groups {
-                        if exp.index(v).is_some() && !ok(ls.len()) {
-                            problems.add(|| {
-                                say!(
-                                    "count-expected-per",
-                                    want = want.as_str(),
-                                    kind = kind,
-                                    capture = per,
-                                    value = v.as_str(),
-                                    found = found(ls)
-                                )
-                            });
-                        }
-                    }
-                }
-            }
+            Some(exp) => per_value.listed(&groups, &exp, &mut problems),
             None => {
-                for v in &order {
-                    let ls = &groups[v];
-                    if !ok(ls.len()) {
-                        problems.add(|| {
-                            say!(
-                                "count-expected-per",
-                                want = want.as_str(),
-                                kind = kind,
-                                capture = per,
-                                value = v.as_str(),
-                                found = found(ls)
-                            )
-                        });
-                    }
+                for v in &groups.order {
+                    per_value.judge(v, &groups.lines[v], &mut problems);
                 }
             }
         }
         problems.result()
+    }
+}
+
+/// The range a count must fall in.
+struct Bounds {
+    min: Option<i64>,
+    max: Option<i64>,
+}
+
+impl Bounds {
+    fn ok(&self, n: usize) -> bool {
+        let n = n as i64;
+        self.min.is_none_or(|m| n >= m) && self.max.is_none_or(|m| n <= m)
+    }
+
+    /// The range in words: "exactly 1", "between 1 and 3".
+    fn want(&self) -> String {
+        match (self.min, self.max) {
+            (Some(a), Some(b)) if a == b => say!("count-exactly", n = a.to_string()),
+            (Some(a), Some(b)) => say!("count-between", min = a.to_string(), max = b.to_string()),
+            (Some(a), None) => say!("count-at-least", n = a.to_string()),
+            (None, Some(b)) => say!("count-at-most", n = b.to_string()),
+            (None, None) => say!("count-any"),
+        }
+    }
+}
+
+/// The lines found, quoted (the first few), or "none".
+fn found(ls: &[&Classified]) -> String {
+    if ls.is_empty() {
+        say!("count-found-none")
+    } else {
+        let q: Vec<String> = ls.iter().take(QUOTE_MAX).map(|l| l.quote()).collect();
+        let mut m = list(&q);
+        more(&mut m, ls.len());
+        say!("count-found", count = ls.len(), lines = m)
+    }
+}
+
+/// A kind's lines grouped by the (normalised) value of a capture, and the values in the order
+/// they first appear.
+struct Groups<'c> {
+    lines: BTreeMap<String, Vec<&'c Classified<'c>>>,
+    order: Vec<String>,
+}
+
+impl<'c> Groups<'c> {
+    fn of(ctx: &'c Ctx<'_>, line: usize, per: &str) -> Self {
+        let mut lines: BTreeMap<String, Vec<&Classified>> = BTreeMap::new();
+        let mut order: Vec<String> = Vec::new();
+        for l in ctx.of_kind(line) {
+            let v = norm(l.cap(per));
+            if !lines.contains_key(&v) {
+                order.push(v.clone());
+            }
+            lines.entry(v).or_default().push(l);
+        }
+        Groups { lines, order }
+    }
+}
+
+/// Judging the count of each value of the `per` capture.
+struct PerValue<'a> {
+    bounds: &'a Bounds,
+    want: String,
+    kind: &'a str,
+    per: &'a str,
+}
+
+impl PerValue<'_> {
+    /// The lines of value `v` are as many as the bounds say.
+    fn judge(&self, v: &str, ls: &[&Classified], problems: &mut Problems) {
+        if !self.bounds.ok(ls.len()) {
+            problems.add(|| {
+                say!(
+                    "count-expected-per",
+                    want = self.want.as_str(),
+                    kind = self.kind,
+                    capture = self.per,
+                    value = v,
+                    found = found(ls)
+                )
+            });
+        }
+    }
+
+    /// With `values`: no value outside the list, and each listed value's count within bounds
+    /// (every listed value when there is a minimum; only those seen otherwise: a huge range is
+    /// not walked).
+    fn listed(&self, groups: &Groups<'_>, exp: &Expected, problems: &mut Problems) {
+        for (v, ls) in &groups.lines {
+            if exp.index(v).is_none() {
+                problems.add(|| {
+                    say!(
+                        "value-not-listed",
+                        line = ls[0].quote(),
+                        capture = self.per,
+                        value = v.as_str(),
+                        listed = exp.describe()
+                    )
+                });
+            }
+        }
+        if self.bounds.min.is_some_and(|m| m > 0) {
+            for v in exp.iter() {
+                if problems.total() > QUOTE_MAX {
+                    break;
+                }
+                let ls = groups.lines.get(&norm(&v)).cloned().unwrap_or_default();
+                self.judge(&v, &ls, problems);
+            }
+        } else {
+            for (v, ls) in &groups.lines {
+                if exp.index(v).is_some() {
+                    self.judge(v, ls, problems);
+                }
+            }
+        }
     }
 }
 

@@ -186,6 +186,7 @@ made_by = "start"
             exit_code: None,
             cpu_time: None,
             execs: exec_paths.clone(),
+            system_execs: exec_paths.clone(),
             exec_paths,
             last_exec_at: None,
         };

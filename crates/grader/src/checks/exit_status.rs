@@ -36,7 +36,7 @@ struct ExitStatusFields {
 /// Each `line` line's `capture` is the exit code (Python's `returncode`: minus the signal for a
 /// killed child) of the child process its writer waited for: the last of the writer's own
 /// children to end since the writer's previous `line` line. With `exec`, only children that
-/// exec'd a program whose path matches count.
+/// exec'd a program of the system whose path matches count.
 #[derive(Debug)]
 struct ExitStatusRule {
     line: usize,
@@ -82,7 +82,7 @@ impl ExitStatusRule {
             .filter(|t| {
                 self.exec
                     .as_ref()
-                    .is_none_or(|re| t.exec_paths.iter().any(|p| re.is_match(p)))
+                    .is_none_or(|re| t.ran_system(re))
             })
             .collect();
         v.sort_by_key(|t| t.ended_at);
@@ -183,6 +183,7 @@ capture = "code"
             exit_code: Some(code),
             execs: vec!["/bin/sh sh".into()],
             exec_paths: vec!["/bin/sh".into()],
+            system_execs: vec!["/bin/sh".into()],
             last_exec_at: None,
             cpu_time: None,
         }

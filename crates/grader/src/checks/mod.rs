@@ -39,6 +39,7 @@ check_types! {
     parent_pid,
     direct_child,
     cpu_time,
+    quotient,
     cores_busy,
     came_through,
 }

@@ -126,6 +126,7 @@ capture = "Q"
             exit_code: None,
             execs: Vec::new(),
             exec_paths: Vec::new(),
+            system_execs: Vec::new(),
             last_exec_at: None,
             cpu_time: None,
         }

@@ -32,8 +32,9 @@ struct TasksFields {
 
 /// The tasks of `role` (`process`: processes other than the main one; `thread`: threads other
 /// than a process's main thread) the program made number at least `min` and at most `max`;
-/// with `exec`, only processes that exec'd a program whose path (the executable, not argv[0])
-/// matches that pattern count.
+/// with `exec`, only processes that exec'd a program of the system whose path (the executable,
+/// not argv[0]) matches that pattern count (a copy of another program under that name does
+/// not: see `RunTask::system_execs`).
 ///
 /// "The program" is the main process from its last exec on: what a launcher (a shell script, a
 /// version manager's shim) ran before exec'ing the port is not the port's.
@@ -102,7 +103,7 @@ impl Rule for Tasks {
             .filter(|t| {
                 self.exec
                     .as_ref()
-                    .is_none_or(|re| t.exec_paths.iter().any(|e| re.is_match(e)))
+                    .is_none_or(|re| t.ran_system(re))
             })
             .collect();
         let n = tasks.len() as i64;
@@ -139,13 +140,26 @@ impl Rule for Tasks {
         if let Some(m) = self.min.as_ref().map(|m| ctx.num(m))
             && n < m
         {
-            return Err(say!(
+            let mut why = say!(
                 "tasks-too-few",
                 count = n.to_string(),
                 role = what,
                 list = shown(),
                 min = m.to_string()
-            ));
+            );
+            if let Some(re) = &self.exec {
+                let impostors: Vec<String> = made(ctx, self.role)
+                    .into_iter()
+                    .flat_map(|t| t.impostors(re).map(|p| format!("{p:?}")))
+                    .collect();
+                if !impostors.is_empty() {
+                    why.push_str(&say!(
+                        "exec-impostors",
+                        paths = crate::text::list(&impostors)
+                    ));
+                }
+            }
+            return Err(why);
         }
         if let Some(m) = self.max.as_ref().map(|m| ctx.num(m))
             && n > m

@@ -279,7 +279,19 @@ impl WriterRule {
         if let Some(re) = &self.exec {
             let own = || look.tasks.own(w.pid).iter();
             // The executable's path: argv[0] is whatever the caller chose.
-            if !own().flat_map(|t| &t.exec_paths).any(|e| re.is_match(e)) {
+            // And the system's program: a copy of another under the name is not it.
+            if !own().any(|t| t.ran_system(re)) {
+                let impostors: Vec<String> = own()
+                    .flat_map(|t| t.impostors(re).map(|p| format!("{p:?}")))
+                    .collect();
+                if !impostors.is_empty() {
+                    return Some(say!(
+                        "writer-exec-impostor",
+                        who = who(),
+                        pattern = re.to_string(),
+                        paths = crate::text::list(&impostors)
+                    ));
+                }
                 let execs: Vec<&String> = own().flat_map(|t| &t.execs).collect();
                 if execs.is_empty() {
                     return Some(say!(

@@ -32,7 +32,6 @@ mod relay;
 mod reports;
 mod results;
 mod rows;
-mod run_env;
 mod scratch;
 mod step;
 mod submission;

@@ -13,7 +13,6 @@ use super::compile::Built;
 use super::error::ClassError;
 use super::reports::{write_graded, write_not_graded};
 use super::results::{BuildStatus, ReportFiles, SubmissionResult, Verdict};
-use super::run_env::scrubbed;
 use super::submission::Submission;
 
 /// A build from the pool: built or not and its seconds, or a worker panic's message.
@@ -24,7 +23,8 @@ pub(super) type GradeResult = Result<Result<SubmissionResult, ClassError>, Strin
 pub(super) type ToGrade = (usize, Vec<OsString>, f64);
 
 /// The rows of the class, one per submission: those that did not build have theirs; each
-/// that did has its command (`args` added, the teacher's environment scrubbed), its row to
+/// that did has its command (`args` added; each run keeps only what a port needs of the
+/// teacher's environment, see `run/env.rs`), its row to
 /// come from [`fill_graded`].
 pub(super) fn rows_of_builds(
     out: &Path,
@@ -35,7 +35,6 @@ pub(super) fn rows_of_builds(
 ) -> Result<(Vec<Option<SubmissionResult>>, Vec<ToGrade>), ClassError> {
     let mut rows: Vec<Option<SubmissionResult>> = Vec::with_capacity(subs.len());
     let mut to_grade: Vec<ToGrade> = Vec::new();
-    let teacher_vars: Vec<OsString> = std::env::vars_os().map(|(k, _)| k).collect();
     for (i, (sub, b)) in subs.iter().zip(builds).enumerate() {
         let (outcome, secs) = match b {
             Ok((Ok(built), secs)) => (Ok(built), secs),
@@ -45,7 +44,7 @@ pub(super) fn rows_of_builds(
         let (why, status) = match outcome {
             Ok(Built::Command(mut cmd)) => {
                 cmd.extend(args.iter().cloned());
-                to_grade.push((i, scrubbed(cmd, &teacher_vars), secs));
+                to_grade.push((i, cmd, secs));
                 rows.push(None);
                 continue;
             }

@@ -94,7 +94,8 @@ pub fn grade_runs(
     let scale = effective_time_scale(opts)?;
     let params = Params::resolve(spec, &opts.params, scale)?;
     ensure_subreaper()?;
-    let cfg = setup::run_config(opts, given, &command)?;
+    let mut cfg = setup::run_config(opts, given, &command)?;
+    cfg.cpu_at_lines = spec.cpu_at_lines();
     let plan = shaking::Plan::new(opts.shake, opts.seed, scale)
         .with(opts.scheduler, opts.depth, opts.timeout)
         .with_points(opts.points);

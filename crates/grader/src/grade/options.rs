@@ -68,6 +68,9 @@ pub struct GradeOptions {
     /// stops as soon as one guaranteed check has failed in two runs: the verdict is "failed"
     /// whatever the other runs do, and a port that never ends costs two timeouts, not ten.
     pub all_runs: bool,
+    /// Variables every run gets beyond what it keeps of `grade`'s environment (`--env`; see
+    /// `run/env.rs`): a run does not inherit the caller's environment.
+    pub env: Vec<(OsString, OsString)>,
 }
 
 impl Default for GradeOptions {
@@ -91,6 +94,7 @@ impl Default for GradeOptions {
             pair: false,
             pair_after: None,
             all_runs: false,
+            env: Vec::new(),
         }
     }
 }

@@ -59,6 +59,7 @@ pub(super) fn run_config(
         cfg.env
             .push((TIME_SCALE_ENV.into(), OsString::from(s.to_string())));
     }
+    cfg.env.extend(opts.env.iter().cloned());
     Ok(cfg)
 }
 

@@ -70,6 +70,8 @@ pub(super) struct Attributed {
     pub(super) holds: Vec<tracer::Hold>,
     /// What went through the run's pipes and sockets.
     pub(super) channels: crate::channels::Channels,
+    /// The CPU time of the run's tasks at its lines (when asked for).
+    pub(super) cpu_samples: Vec<tracer::CpuSample>,
 }
 
 /// What the tracer left of a run that started `tracing` (`traced`: a trace was due) and whose
@@ -80,6 +82,7 @@ pub(super) fn attribute(
     tracing: Tracing,
     limit_hit: bool,
     stdout_bytes: usize,
+    system_dirs: &[std::path::PathBuf],
 ) -> Attributed {
     let trace = match trace {
         Some(Ok(trace)) => trace,
@@ -96,7 +99,8 @@ pub(super) fn attribute(
         tracing,
         schedule: trace.schedule.clone(),
         holds: trace.holds.clone(),
-        tasks: tasks(&trace),
+        tasks: tasks(&trace, system_dirs),
+        cpu_samples: trace.cpu_samples.clone(),
         refused: fenced::refusals(&trace),
         channels: crate::channels::Channels::of(&trace),
         ..Attributed::default()
@@ -122,8 +126,9 @@ impl Attributed {
     }
 }
 
-/// Every task of the trace, for the checks.
-fn tasks(trace: &Trace) -> Vec<RunTask> {
+/// Every task of the trace, for the checks; an exec is the system's program when its file is
+/// the one of that name in `system_dirs`.
+fn tasks(trace: &Trace, system_dirs: &[std::path::PathBuf]) -> Vec<RunTask> {
     let who = Who::new(trace);
     trace
         .tasks
@@ -154,6 +159,12 @@ fn tasks(trace: &Trace) -> Vec<RunTask> {
                 })
                 .collect(),
             exec_paths: t.execs.iter().map(|e| e.path.clone()).collect(),
+            system_execs: t
+                .execs
+                .iter()
+                .filter(|e| super::system_exec::is_system(e, system_dirs))
+                .map(|e| e.path.clone())
+                .collect(),
             last_exec_at: t.execs.last().map(|e| e.at),
         })
         .collect()

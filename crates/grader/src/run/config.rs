@@ -18,7 +18,8 @@ pub struct RunConfig {
     pub program: OsString,
     /// Its arguments, without the program itself.
     pub args: Vec<OsString>,
-    /// Added to the inherited environment.
+    /// The run's environment beyond what it keeps of `grade`'s (see `run/env.rs`): the time
+    /// scale, the variables `--env` passes.
     pub env: Vec<(OsString, OsString)>,
     /// The whole tree is killed when the run lasts longer than this.
     pub timeout: Duration,
@@ -40,6 +41,9 @@ pub struct RunConfig {
     pub explore: Option<tracer::Explore>,
     /// What the port's stdout is.
     pub stdout: StdoutKind,
+    /// Read the CPU time of the run's tasks at each line (a spec's `cpu_time` check with
+    /// `since` needs it).
+    pub cpu_at_lines: bool,
 }
 
 /// What the port's stdout is.
@@ -70,7 +74,19 @@ impl RunConfig {
             shake: None,
             explore: None,
             stdout: StdoutKind::Pty,
+            cpu_at_lines: false,
         }
+    }
+
+    /// The folders whose programs are the system's for this run (`exec` patterns match only
+    /// those): its `PATH`'s (the fence's when fenced), but any anybody may write into.
+    pub(crate) fn system_dirs(&self) -> Vec<std::path::PathBuf> {
+        let path = match &self.fence {
+            Some(f) => Some(f.path.clone()),
+            None => super::env::unfenced_path(&self.env),
+        };
+        path.map(|p| super::system_exec::system_dirs(&p))
+            .unwrap_or_default()
     }
 }
 

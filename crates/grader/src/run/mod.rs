@@ -24,6 +24,7 @@
 mod attribute;
 mod capture;
 mod config;
+mod env;
 mod fenced;
 mod machine;
 mod main_proc;
@@ -34,6 +35,7 @@ pub(crate) use pty::open_pair;
 mod start;
 mod supervise;
 mod sys;
+mod system_exec;
 mod tree;
 mod unfinished;
 mod watch;
@@ -43,6 +45,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 pub use config::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind};
+pub(crate) use env::set as set_env;
+pub use env::{PassEnv, pass_env};
 pub(crate) use fenced::{command_dirs, preflight};
 pub(crate) use schedule::{choice_points, deviations};
 pub use schedule::{parse_schedule, schedule_string};

@@ -39,8 +39,9 @@ fn command(
         ),
         None => Stdio::piped(),
     };
+    // Not grade's environment: what a correct port needs, and the run's own (see `env`).
+    super::env::set(&mut cmd, &cfg.env);
     cmd.args(&cfg.args)
-        .envs(cfg.env.iter().map(|(k, v)| (k, v)))
         .env(RUN_ID_ENV, marker)
         .stdin(Stdio::null())
         .stdout(stdout)
@@ -79,6 +80,8 @@ pub(super) fn start(
         opts.watch_refusals = fence.is_some();
         // Which task moved which bytes through which pipe or socket (`came_through`).
         opts.channels = true;
+        // What the run's tasks used between two lines (`cpu_time` with `since`).
+        opts.cpu_at_lines = cfg.cpu_at_lines;
         // Enough to account for every byte the output limit lets through, and a little more.
         opts.max_total_bytes = cfg.output_limit.saturating_mul(2).saturating_add(1 << 16);
         match tracer::spawn(command(cfg, marker, tty, fence)?, &opts) {

@@ -83,6 +83,7 @@ impl Supervisor {
             tracing,
             watched.output_limit_hit,
             watched.stdout_bytes,
+            &cfg.system_dirs(),
         );
         Ok(self.outcome(cfg, run, reason, stopped, watched, traced))
     }
@@ -214,6 +215,7 @@ impl Supervisor {
             machine: watched.machine,
             unterminated: watched.unterminated,
             channels: traced.channels,
+            task_cpu: traced.cpu_samples,
         }
     }
 

@@ -76,6 +76,11 @@ impl Spec {
         self.checks.iter().map(|c| c.name.as_str()).collect()
     }
 
+    /// Whether a check needs the CPU time of the run's tasks at each line.
+    pub(crate) fn cpu_at_lines(&self) -> bool {
+        self.checks.iter().any(|c| c.rule.cpu_at_lines())
+    }
+
     /// The parameters the spec takes.
     pub fn param_names(&self) -> Vec<&str> {
         self.params.keys().map(String::as_str).collect()

@@ -37,6 +37,12 @@ pub(crate) trait Rule: fmt::Debug + Send + Sync {
     fn pair(&self) -> Option<Pair> {
         None
     }
+
+    /// It needs the CPU time of the run's tasks at each line (the tracer then reads it at every
+    /// write to stdout that ends a line).
+    fn cpu_at_lines(&self) -> bool {
+        false
+    }
 }
 
 /// Why a run cannot judge a check.

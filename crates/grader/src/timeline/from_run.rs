@@ -183,6 +183,7 @@ fn task_of(t: &RunTask) -> Task {
                 Exec {
                     path: argv.first().cloned().unwrap_or_default(),
                     argv,
+                    file: None,
                     at: t.last_exec_at.unwrap_or(t.created_at),
                 }
             })

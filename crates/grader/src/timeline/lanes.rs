@@ -250,6 +250,7 @@ mod tests {
         t.execs.push(tracer::Exec {
             path: "/work/target/debug/threadlocal-demo".into(),
             argv: vec!["threadlocal-demo".into()],
+            file: None,
             at: Duration::ZERO,
         });
         assert_eq!(full_name(&t, "threadlocal-dem"), "threadlocal-demo");

@@ -60,7 +60,8 @@ impl TraceRunError {
 /// How to trace a command once.
 #[derive(Debug, Clone)]
 pub struct TraceRunOptions {
-    /// Added to the inherited environment.
+    /// The run's environment beyond what it keeps of the caller's (the same as a graded run
+    /// keeps: `PATH`, `HOME`, `TMPDIR`, the locale, `TZ`, `TERM`, `MULTITASK_*`, `GRADE*`).
     pub env: Vec<(OsString, OsString)>,
     /// Every process of the run is killed once it has run this long.
     pub timeout: Duration,
@@ -96,10 +97,8 @@ pub fn trace_command(
     opts: &TraceRunOptions,
 ) -> Result<TracedRun, TraceRunError> {
     let mut cmd = Command::new(program);
-    cmd.args(args)
-        .envs(opts.env.iter().map(|(k, v)| (k, v)))
-        .stdin(Stdio::null())
-        .stderr(Stdio::piped());
+    crate::run::set_env(&mut cmd, &opts.env);
+    cmd.args(args).stdin(Stdio::null()).stderr(Stdio::piped());
     let pty_master = match opts.stdout {
         StdoutKind::Pty => {
             let (master, slave) =

@@ -93,7 +93,7 @@ range-outside = {$line} has {$capture} = {$value}, outside [{$lo}, {$hi}]{$how}
 range-not-number = {$line} has {$capture} = {$value}, not a number
 duration-longer = {$line} prints {$capture} = {$printed} s, but only {$span} s passed since its '{$kind}' line (line {$n}): the printed time is longer than the trace measured
 duration-shorter = {$line} prints {$capture} = {$printed} s, but {$span} s passed since its '{$kind}' line (line {$n}): the printed time is shorter than the trace measured by more than {$slack} s
-exit-code-exec = {" "}that exec'd a program matching /{$pattern}/
+exit-code-exec = {" "}that exec'd the system's program matching /{$pattern}/
 exit-code-since = {" "}since its previous '{$kind}' line
 exit-code-no-child = {$line} prints the exit code {$printed}, but no child process of its writer (pid {$pid}){$which} ended{$since}: it is no child's exit code
 exit-code-child-exec = {", "}{$exec}
@@ -136,11 +136,17 @@ writer-not-same = {$who}: expected the process that wrote the '{$kind}' line{$pe
 writer-not-other = {$who}, which also wrote the '{$kind}' line{$per}: expected another process
 writer-wrong-exec = {$who}: expected a process that exec'd a program whose path matches /{$pattern}/ (it exec'd {$execs})
 writer-wrong-exec-none = {$who}: expected a process that exec'd a program whose path matches /{$pattern}/ (it exec'd nothing)
+writer-exec-impostor = {$who}: expected a process that exec'd the system's program whose path matches /{$pattern}/; it exec'd {$paths}, another file than the system's program of that name (a copy, or another program given the name)
+exec-impostors = {"; "}not counted: {$paths}, another file than the system's program of that name (a copy, or another program given the name)
 direct-child-not = {$line} was written by {$writer}: expected a child of {$whose} ({$pids}) itself, made by its own fork
 direct-child-execd = {$line} was written by pid {$pid}, which exec'd {$program} after it was created: os.fork returns twice, so the child runs the program it was forked from (a program started with Popen or posix_spawn is a child, not a fork)
 parent-pid-ended = {$line} prints {$printed} as its parent, but its writer (pid {$pid}) was made by pid {$creator}, which ended: its parent was pid {$creator} or, adopted, pid {$adopter}
 parent-pid-alive = {$line} prints {$printed} as its parent, but its writer (pid {$pid}) was made by pid {$creator}, alive to the end: its parent was pid {$creator}
 cpu-time-not-used = {$line} prints {$capture} = {$printed} s of CPU time, but the kernel counted {$used} s for all {$tasks} tasks of the run together: the printed CPU time was not used
+cpu-time-range = {$lo} to {$hi}
+quotient-wrong = {$line} prints {$capture} = {$printed}, but {$dividend} / {$divisor} = {$a} / {$b} = {$value}: the figure is not the one over the other (even allowing for their rounding)
+cpu-time-span-more = {$line} prints {$capture} = {$printed} s of CPU time, but the run's tasks used {$used} s between line {$from} and it, as the kernel counted: the printed CPU time was not used then (made up, or used before or after those lines)
+cpu-time-span-less = {$line} prints {$capture} = {$printed} s of CPU time, but the run's tasks used {$used} s between line {$from} and it, as the kernel counted: the printed CPU time leaves out what they used
 cores-unknown = the CPU times or the machine's counts are unknown
 cores-machine-busy = the machine had {$free} free cores over those {$seconds} s, fewer than the {$need} the check needs
 cores-cpu-missed = the trace missed the CPU time of {$count} task(s) (they ended without an exit stop)
@@ -177,7 +183,7 @@ came-through-cut = not checked: the port moved too much through its pipes and so
 
 # came_through (checks/came_through.rs).
 came-through-unmet = {$line} prints {$value}, but its writer (pid {$pid}) read it from no pipe or socket another process wrote it into before the line{$exec}: {$why}
-came-through-exec = , nor did it exec a program matching /{$pattern}/
+came-through-exec = , nor did it exec the system's program matching /{$pattern}/
 came-through-own = it read it from {$end}, but no other process wrote it into that channel
 came-through-nothing = it read nothing from any pipe or socket
 came-through-none-holds = none of the {$bytes} bytes it read from {$ends} pipe or socket end(s) by then holds it

@@ -32,6 +32,7 @@ cli-reference-empty = --reference needs a command
 cli-not-command-line = '{ $value }' is not a command line (an unclosed quote?)
 cli-not-fraction = '{ $value }' is not a fraction from 0 to 1
 cli-not-key-value = '{ $value }' is not K=V
+cli-not-env = '{ $value }' is not NAME or NAME=VALUE (a NAME is letters, digits and _, not starting with a digit)
 cli-unknown-argument = unexpected argument '{ $arg }' found
 cli-invalid-value = invalid value '{ $value }' for '{ $arg }'{ $why }
 # Options a grading cannot use (grade.rs, main_trace.rs).

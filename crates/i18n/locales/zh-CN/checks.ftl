@@ -90,7 +90,7 @@ range-outside = {$line} 的 {$capture} = {$value}，超出了 [{$lo}, {$hi}]{$ho
 range-not-number = {$line} 的 {$capture} = {$value}，不是数
 duration-longer = {$line} 打印 {$capture} = {$printed} 秒，但自它的“{$kind}”行（第 {$n} 行）以来只过了 {$span} 秒：打印的时间比跟踪测得的长
 duration-shorter = {$line} 打印 {$capture} = {$printed} 秒，但自它的“{$kind}”行（第 {$n} 行）以来已过了 {$span} 秒：打印的时间比跟踪测得的短了不止 {$slack} 秒
-exit-code-exec = 执行了路径匹配 /{$pattern}/ 的程序的
+exit-code-exec = 执行了路径匹配 /{$pattern}/ 的系统程序的
 exit-code-since = 自上一行“{$kind}”以来
 exit-code-no-child = {$line} 打印的退出码是 {$printed}，但{$since}它的写入者（进程 {$pid}）没有任何{$which}子进程结束：这不是任何子进程的退出码
 exit-code-child-exec = ，{$exec}
@@ -133,11 +133,17 @@ writer-not-same = {$who}：应由写出“{$kind}”行{$per}的那个进程（{
 writer-not-other = {$who}，而它也写出了“{$kind}”行{$per}：应由另一个进程写出
 writer-wrong-exec = {$who}：应由执行了路径匹配 /{$pattern}/ 的程序的进程写出（它执行的是 {$execs}）
 writer-wrong-exec-none = {$who}：应由执行了路径匹配 /{$pattern}/ 的程序的进程写出（它没有执行任何程序）
+writer-exec-impostor = {$who}：应由执行了路径匹配 /{$pattern}/ 的系统程序的进程写出；它执行的是 {$paths}，与系统中同名的程序不是同一个文件（是复制品，或被改了名字的别的程序）
+exec-impostors = ；未计入：{$paths}，与系统中同名的程序不是同一个文件（是复制品，或被改了名字的别的程序）
 direct-child-not = {$line} 由{$writer}写出：应由{$whose}（{$pids}）自己调用 fork 直接创建的子进程写出
 direct-child-execd = {$line} 由进程 {$pid} 写出，它在创建后又 exec 了 {$program}：os.fork 返回两次，子进程运行的是 fork 出它的那个程序（用 Popen 或 posix_spawn 启动的程序是子进程，但不是 fork 出来的）
 parent-pid-ended = {$line} 打印的父进程是 {$printed}，但它的写入者（进程 {$pid}）由进程 {$creator} 创建，而进程 {$creator} 已经结束：它的父进程应是进程 {$creator}，或收养它的进程 {$adopter}
 parent-pid-alive = {$line} 打印的父进程是 {$printed}，但它的写入者（进程 {$pid}）由进程 {$creator} 创建，且进程 {$creator} 一直存活到最后：它的父进程应是进程 {$creator}
 cpu-time-not-used = {$line} 打印 {$capture} = {$printed} 秒 CPU 时间，但内核为这次运行的全部 {$tasks} 个任务合计只记了 {$used} 秒：打印的 CPU 时间并没有真的用掉
+cpu-time-range = {$lo} 到 {$hi}
+quotient-wrong = {$line} 打印 {$capture} = {$printed}，但 {$dividend} / {$divisor} = {$a} / {$b} = {$value}：即使算上它们的舍入，这个数也不是前者除以后者
+cpu-time-span-more = {$line} 打印 {$capture} = {$printed} 秒 CPU 时间，但按内核的计数，从第 {$from} 行到这一行之间这次运行的任务只用了 {$used} 秒：打印的 CPU 时间不是这段时间里用掉的（是编造的，或是在这两行之前或之后用掉的）
+cpu-time-span-less = {$line} 打印 {$capture} = {$printed} 秒 CPU 时间，但按内核的计数，从第 {$from} 行到这一行之间这次运行的任务用了 {$used} 秒：打印的 CPU 时间漏掉了其中一部分
 cores-unknown = 各任务的 CPU 时间或机器的计数未知
 cores-machine-busy = 在这 {$seconds} 秒里机器只有 {$free} 个空闲核心，少于这项检查需要的 {$need} 个
 cores-cpu-missed = 跟踪漏掉了 {$count} 个任务的 CPU 时间（它们结束时跟踪没能在退出处停下它们）
@@ -174,7 +180,7 @@ came-through-cut = 未检查：程序经由管道和套接字传递的数据太�
 
 # came_through（checks/came_through.rs）。
 came-through-unmet = {$line} 打印了 {$value}，但它的写入者（进程 {$pid}）在这一行之前没有从另一个进程写入过它的管道或套接字中读到它{$exec}：{$why}
-came-through-exec = ，也没有执行路径匹配 /{$pattern}/ 的程序
+came-through-exec = ，也没有执行路径匹配 /{$pattern}/ 的系统程序
 came-through-own = 它从 {$end} 读到了它，但没有别的进程把它写进这个通道
 came-through-nothing = 它没有从任何管道或套接字读过东西
 came-through-none-holds = 到那时它从 {$ends} 个管道或套接字端读到的 {$bytes} 字节中都没有它

@@ -26,6 +26,7 @@ cli-reference-empty = --reference 需要一条命令
 cli-not-command-line = “{ $value }”不是一条命令（引号没有闭合？）
 cli-not-fraction = “{ $value }”不是 0 到 1 之间的比例
 cli-not-key-value = “{ $value }”不是 K=V 的形式
+cli-not-env = “{ $value }”不是 NAME 或 NAME=VALUE 的形式（NAME 由字母、数字和 _ 组成，不以数字开头）
 cli-unknown-argument = 未知的参数“{ $arg }”
 cli-invalid-value = 选项“{ $arg }”的值“{ $value }”无效{ $why }
 # 评分无法使用的选项。

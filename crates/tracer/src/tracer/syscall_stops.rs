@@ -3,7 +3,7 @@
 
 use crate::calls::{self, Outcome, Pending, Watching};
 use crate::proc_info;
-use crate::record::{ChannelKind, HoldPoint};
+use crate::record::{ChannelKind, CpuSample, HoldPoint, Stream};
 use crate::shake::Resume;
 use crate::sys;
 
@@ -36,7 +36,7 @@ impl Tracer {
         let is_write = matches!(pending, Some(Pending::Write { .. }));
         if is_write {
             let tgid = self.table.tgid(pid);
-            self.table.mark_in_program(tgid);
+            self.table.note_write(pid);
             if self.opts.channels && self.maps_read.insert(tgid) {
                 self.note_shared_memory(tgid);
             }
@@ -74,6 +74,12 @@ impl Tracer {
             match calls::on_return(pid, tgid, p, ret, self.now(), room) {
                 Outcome::Write(w) => {
                     self.kept += w.bytes.len();
+                    if self.opts.cpu_at_lines
+                        && w.stream == Stream::Stdout
+                        && w.bytes.contains(&b'\n')
+                    {
+                        self.sample_cpu(w.tid, w.at);
+                    }
                     self.writes.push(w);
                 }
                 Outcome::Transfer(t) if self.transfers.len() >= self.opts.max_transfers => {
@@ -92,6 +98,22 @@ impl Tracer {
             }
         }
         self.resume(pid, Resume::Cont(0));
+    }
+
+    /// Reads the CPU time of every live task, as the write of `tid` that returned at `at` ends
+    /// a line (the writer is stopped: nothing it does after the write is counted). Past
+    /// `max_cpu_reads`, nothing.
+    fn sample_cpu(&mut self, tid: i32, at: std::time::Duration) {
+        let live = self.table.live_tasks();
+        if self.cpu_reads + live.len() > self.opts.max_cpu_reads {
+            return;
+        }
+        self.cpu_reads += live.len();
+        let tasks = live
+            .into_iter()
+            .filter_map(|(t, tgid)| Some((t, proc_info::cpu_time(tgid, t)?)))
+            .collect();
+        self.cpu_samples.push(CpuSample { tid, at, tasks });
     }
 
     /// A socket the run moved bytes through (descriptor `fd` of process `pid`): a connected
