@@ -79,7 +79,7 @@ where
             })
         }
         ForkResult::Child => {
-            crate::current::enter_child(identity);
+            crate::current::enter_child(identity, parent.as_raw());
             die_with_parent(parent, forked_by_main_thread);
             run_child_body(body, report, parent)
         }

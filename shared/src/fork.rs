@@ -64,7 +64,8 @@ pub(crate) fn stdout() -> &'static std::io::Stdout {
 /// The crate's fork, with the safeguards `fork` documents.
 pub(crate) fn raw_fork() -> Result<ForkResult> {
     prepare_for_children();
-    let ordinal = knobs::next_child_ordinal();
+    crate::current::settle_before_fork();
+    let ordinal = children::next_fork_ordinal();
     let forked = if crate::os::never_threaded() {
         // No other thread can hold stdout or stderr: flushed (a pending line would be written
         // twice) and left unlocked, so that the parent writes none of their pages while the
