@@ -174,7 +174,10 @@ impl<T: Serialize + DeserializeOwned> JoinableQueue<T> {
             if seen == 0 {
                 return Ok(());
             }
-            if self.queue.others_gone() {
+            // Re-read once they are gone: the last task_done may land just before its
+            // process exits, after the read above.
+            if self.queue.others_gone() && items.load(Ordering::SeqCst) != 0 {
+                let seen = items.load(Ordering::SeqCst);
                 return Err(Error::new(
                     ErrorKind::Disconnected,
                     format!(

@@ -185,3 +185,33 @@ fn large_items_cross_and_too_large_ones_are_an_error() {
         assert_eq!(got, many);
     });
 }
+
+/// The last `task_done` can land between `join`'s read of the count and its look at who is
+/// still alive; `join` must not then report those tasks unfinished. And a full queue's last
+/// taker can make room just before it exits; the blocked `put` must not then report it full.
+#[test]
+fn a_holder_that_finishes_and_exits_at_once_is_not_taken_for_gone_with_work_left() {
+    within(Duration::from_secs(60), || {
+        for _ in 0..200 {
+            let tasks = multitask::JoinableQueue::new().unwrap();
+            let mut worker = Process::new(|| -> multitask::Result<()> {
+                let n: u32 = tasks.get()?;
+                tasks.task_done()?;
+                assert_eq!(n, 7);
+                Ok(())
+            });
+            worker.start().unwrap();
+            tasks.put(7u32).unwrap();
+            tasks.join().unwrap();
+            worker.join().unwrap();
+
+            let full: Queue<u8> = Queue::with_maxsize(1).unwrap();
+            full.put(1).unwrap();
+            let mut taker = Process::new(|| full.get().map(drop));
+            taker.start().unwrap();
+            full.put(2).unwrap();
+            taker.join().unwrap();
+            assert_eq!(full.get().unwrap(), 2);
+        }
+    });
+}

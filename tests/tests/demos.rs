@@ -1,4 +1,4 @@
-//! Every example's demo (`workspace_tests::examples`: one per built-in spec), run 8 times at
+//! Every example's demo (`workspace_tests::examples`: one per built-in spec), run 4 times at
 //! time scale 0.01 (or as its `example.toml` says) and graded with its built-in spec: every
 //! guarantee of its output on every run, likely properties over all runs together.
 
@@ -10,7 +10,7 @@ use workspace_tests::{assert_example_passes, assert_passes, bin, for_each_exampl
 /// Every guarantee is met on each run, and the likely checks are judged over them all (an
 /// example that needs more sets its own count); `scripts/false-fail-loop.sh` grades the
 /// demos of fork, process, pool and queue 20 times in a row.
-const RUNS: usize = 8;
+const RUNS: usize = 4;
 const SCALE: f64 = 0.01;
 
 fn demo(name: &str, args: &[&str]) -> Vec<OsString> {

@@ -11,7 +11,7 @@ use workspace_tests::{assert_example_passes, assert_passes, for_each_example, re
 /// Each original's runs (an example's own count where its `example.toml` sets one);
 /// `scripts/false-fail-loop.sh` grades the originals of fork, process, pool and queue 20 times
 /// in a row.
-const RUNS: usize = 5;
+const RUNS: usize = 3;
 
 fn python_present() {
     let present = Command::new("python3")

@@ -226,7 +226,9 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
             if deadline::passed(deadline) {
                 return Err(Error::new(ErrorKind::Timeout, "the queue is full"));
             }
-            if self.holders.all_gone() {
+            // Look again once they are gone: the last get may land just before its process
+            // exits, after the look above.
+            if self.holders.all_gone() && sizes.items() >= self.maxsize {
                 return Err(Error::new(
                     ErrorKind::Disconnected,
                     "the queue is full and every other process holding it has exited",
