@@ -53,7 +53,8 @@ fn edges_are_written_as_rmp_serde_writes_them_and_read_back() {
     ));
     // Nested: sequences in maps in sequences, options in options, enums in enums. (Not
     // `Some(None)`: MessagePack has one nil, which both read back as `None`.)
-    let nested: Vec<BTreeMap<String, Vec<Option<Option<Vec<i64>>>>>> = (0..4)
+    type Entries = Vec<Option<Option<Vec<i64>>>>;
+    let nested: Vec<BTreeMap<String, Entries>> = (0..4)
         .map(|i| {
             (0..i)
                 .map(|j| {
