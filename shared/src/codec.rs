@@ -21,12 +21,12 @@
 //! | batched Queue / batched raw pipe | 0.59 (0.55 - 0.70) | 0.88 (0.47 - 1.34) |
 //! | one-item Queue / raw pipe        | 0.76 (0.43 - 1.02) | 0.95 (0.66 - 1.18) |
 //!
-//! `rmp-serde` never reached 0.71 of the batched pipe, at any load; ours passes it in most
-//! runs (0.93 to 1.23 in four runs of `scripts/bench.sh` at load 4 to 9, 1.05 to 1.37 in
-//! earlier ones at load 1.4 to 4.8). So the
-//! codec stays ours, and `rmp-serde` stays as the tests' reference: every shape serde has and
-//! the edge values (`msgpack_tests`, `msgpack_tests/edges.rs`) are checked byte for byte
-//! against it, both ways.
+//! `rmp-serde` never got above 0.70 of the batched pipe in these runs; ours reaches the pipe
+//! in most runs (1.07, 1.13 and 1.23 in three of four runs of `scripts/bench.sh` at load 4 to
+//! 9, 0.93 in the fourth; 1.05 to 1.37 in earlier runs at load 1.4 to 4.8). So the codec stays
+//! ours, and `rmp-serde` stays as the tests' reference: every shape serde has and the edge
+//! values (`msgpack_tests`, `msgpack_tests/edges.rs`) are checked byte for byte against it,
+//! both ways.
 
 mod decode;
 mod encode;
