@@ -3,8 +3,7 @@
 //! `results.json`, its hostile build script contained by the build fence; a class graded as
 //! `nobody`; a hung build stopped at its timeout; a class that cannot be graded.
 
-mod common;
-
+use crate::common;
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::io::ErrorKind;
@@ -12,8 +11,8 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::{fixtures, grade, grade_env};
-use grader::{BuildStatus, CSV_HEADER, ClassResults, Verdict};
+use common::{fixtures, grade, grade_bin, grade_env};
+use grade_class::{BuildStatus, CSV_HEADER, ClassResults, Verdict};
 
 /// Few runs, fast: the fixture class grades in seconds but for the port that never ends
 /// (killed at the timeout in each of its runs).
@@ -394,11 +393,12 @@ fn a_class_is_graded_as_nobody() {
     for dir in [&tmp, &class, &out] {
         std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o777)).expect("chmod");
     }
+    let grade = grade_bin();
     let mut args = vec![
         "--reuid=65534",
         "--regid=65534",
         "--clear-groups",
-        env!("CARGO_BIN_EXE_grade"),
+        grade.to_str().expect("utf-8"),
         "class",
         class.to_str().expect("utf-8"),
         "--out",

@@ -2,14 +2,12 @@
 //! build outputs, hidden files and zips), never what earlier commands left in the checkout nor
 //! an earlier bundle.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use common::grade;
+use crate::common::grade;
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("grade-bundle-src-{}-{name}", std::process::id()));
@@ -71,7 +69,7 @@ fn bundle(root: &Path) -> Vec<String> {
     );
     assert_eq!(graded.code, Some(0), "{graded:?}");
     let archive = zip::ZipArchive::new(fs::File::open(&zip).expect("open")).expect("a zip");
-    let prefix = format!("{}/", grader::SOURCE_DIR);
+    let prefix = format!("{}/", grade_bundle::SOURCE_DIR);
     let mut names: Vec<String> = archive
         .file_names()
         .filter_map(|n| n.strip_prefix(&prefix).map(str::to_string))

@@ -2,8 +2,6 @@
 //! with `AUTOGRADER_ROOT` in a temporary folder and this build's `grade` placed there, grades a
 //! submission of each kind into `results/results.json`.
 
-mod common;
-
 use std::fs;
 use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
@@ -11,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{fixtures, grade};
+use crate::common::{fixtures, grade, grade_bin};
 use serde_json::Value;
 
 /// A fresh folder of this test's own.
@@ -54,7 +52,7 @@ fn install(zip: &Path, root: &Path) {
         root.join("run_autograder"),
     )
     .expect("copy");
-    fs::copy(env!("CARGO_BIN_EXE_grade"), root.join("source/grade")).expect("copy grade");
+    fs::copy(grade_bin(), root.join("source/grade")).expect("copy grade");
 }
 
 /// Runs `run_autograder` on `submission` (copied into `root/submission`), returns results.json.

@@ -6,8 +6,6 @@
 //! outside, no listener of ours reached, no secret in any report, nothing left running, and
 //! each submission graded on what it did.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::io::ErrorKind;
@@ -17,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use common::{fixtures, grade_env};
+use crate::common::{fixtures, grade_bin, grade_env};
 
 const TEACHER_SECRET: &str = "TEACHER-SECRET-789";
 const VICTIM_SECRET: &str = "VICTIM-SECRET-456";
@@ -289,7 +287,7 @@ fn every_attack_of_the_class_stays_in_its_submission() {
     assert!(!log.contains("fetching from crates.io"), "{log}");
     assert!(log.contains("build fence:"), "{log}");
     // A refused dependency is a build failure naming it, not a grader error.
-    let json: grader::ClassResults = serde_json::from_str(
+    let json: grade_class::ClassResults = serde_json::from_str(
         &std::fs::read_to_string(out.join("results.json")).expect("results.json"),
     )
     .expect("parses");
@@ -423,15 +421,11 @@ fn a_python_submission_cannot_read_a_classmate_as_nobody() {
     let out = attack.out();
     std::fs::create_dir_all(&out).expect("mkdir");
     std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o777)).expect("chmod");
-    let mut args: Vec<&OsStr> = [
-        "--reuid=65534",
-        "--regid=65534",
-        "--clear-groups",
-        env!("CARGO_BIN_EXE_grade"),
-        "class",
-    ]
-    .map(OsStr::new)
-    .to_vec();
+    let grade = grade_bin();
+    let mut args: Vec<&OsStr> = ["--reuid=65534", "--regid=65534", "--clear-groups"]
+        .map(OsStr::new)
+        .to_vec();
+    args.extend([grade.as_os_str(), OsStr::new("class")]);
     args.push(attack.class.as_os_str());
     args.extend(GRADING.map(OsStr::new));
     args.extend([OsStr::new("--out"), out.as_os_str()]);

@@ -1,5 +1,6 @@
-//! Helpers shared by the integration tests: run the `grade` binary with a deadline, find the
-//! fixtures.
+//! Helpers shared by the integration tests of the `grade` command and of the crates it is made
+//! of (`grader`, `grade-class`, `grade-bundle` include this file by its path): run the `grade`
+//! binary with a deadline, find the fixtures.
 #![allow(dead_code)]
 
 use std::ffi::OsStr;
@@ -16,6 +17,15 @@ pub struct Graded {
     pub stderr: String,
 }
 
+/// The `grade` binary: cargo's own for this package's tests; for another crate's, the
+/// workspace's binaries built once per test process (`workspace_tests::bin`).
+pub fn grade_bin() -> PathBuf {
+    match option_env!("CARGO_BIN_EXE_grade") {
+        Some(path) => PathBuf::from(path),
+        None => workspace_tests::bin("grade"),
+    }
+}
+
 /// The repo's `tests/fixtures` folder.
 pub fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
@@ -29,7 +39,7 @@ pub fn grade(args: &[&str], limit: Duration) -> Graded {
 /// Runs `grade ARGS` with `env` added to its environment (the port inherits it), killing it past
 /// `limit` (then the test fails).
 pub fn grade_env(args: &[&str], env: &[(&str, &OsStr)], limit: Duration) -> Graded {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_grade"))
+    let mut child = Command::new(grade_bin())
         .args(args)
         .envs(env.iter().copied())
         .stdin(Stdio::null())
