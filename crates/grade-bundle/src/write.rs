@@ -3,9 +3,9 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use grader::{GradeOptions, check_options};
-use grader::Spec;
 use grader::Params;
+use grader::Spec;
+use grader::{GradeOptions, check_options};
 
 use super::error::{BundleError, BundleErrorKind};
 use super::scripts::{run_autograder, setup};

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use clap::Parser;
 
-use grader::{GradingArgs, one_line};
 use grader::positive;
+use grader::{GradingArgs, one_line};
 
 use super::grading::grade_class;
 use super::options::ClassOptions;

@@ -4,11 +4,11 @@
 use std::fs;
 use std::path::Path;
 
-use grader::check_options;
-use grader::check_list;
-use i18n::say;
-use grader::Spec;
 use grader::Params;
+use grader::Spec;
+use grader::check_list;
+use grader::check_options;
+use i18n::say;
 
 use super::cargo_home::teacher_registry;
 use super::compile::{BuildContext, build_env};

@@ -5,12 +5,12 @@
 use std::fs;
 use std::path::Path;
 
-use grader::RunOutcome;
 use grader::Format;
-use grader::html_report;
-use grader::{CheckStatus, Report};
+use grader::RunOutcome;
 use grader::Spec;
+use grader::html_report;
 use grader::run_timeline;
+use grader::{CheckStatus, Report};
 
 use super::error::ClassError;
 use super::results::ReportFiles;
@@ -78,8 +78,7 @@ fn gradescope_body(report: &Report) -> String {
             *output = format!("{}{printed}", output.as_str().unwrap_or_default()).into();
         }
     }
-    let mut text =
-        grader::json_safe(serde_json::to_string_pretty(&value).unwrap_or(body));
+    let mut text = grader::json_safe(serde_json::to_string_pretty(&value).unwrap_or(body));
     text.push('\n');
     text
 }
@@ -151,9 +150,8 @@ pub(crate) fn write_not_graded(
         "output": say!("class-gs-not-graded-head", why = why),
         "tests": tests,
     });
-    let mut text = grader::json_safe(
-        serde_json::to_string_pretty(&body).unwrap_or_else(|_| "{}".into()),
-    );
+    let mut text =
+        grader::json_safe(serde_json::to_string_pretty(&body).unwrap_or_else(|_| "{}".into()));
     text.push('\n');
     write(&dir, GRADESCOPE_FILE, &text)?;
     Ok(ReportFiles {

@@ -137,9 +137,8 @@ impl ClassResults {
 
     /// `results.json`: these results, pretty-printed.
     pub fn json(&self) -> String {
-        let mut s = grader::json_safe(
-            serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into()),
-        );
+        let mut s =
+            grader::json_safe(serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into()));
         s.push('\n');
         s
     }

@@ -4,10 +4,10 @@
 use std::ffi::OsString;
 use std::path::Path;
 
-use grader::{GradeError, GradeErrorKind};
 use grader::RunOutcome;
-use grader::{CheckStatus, Report};
 use grader::Spec;
+use grader::{CheckStatus, Report};
+use grader::{GradeError, GradeErrorKind};
 
 use super::compile::Built;
 use super::error::ClassError;

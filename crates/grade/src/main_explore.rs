@@ -14,8 +14,8 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use grader::{key_value, positive, size};
 use grader::{ExploreOptions, GradeFence, GradeOptions, Spec, StdoutKind};
+use grader::{key_value, positive, size};
 use i18n::{Lang, tr};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

@@ -186,8 +186,10 @@ fn a_failing_port_exits_1_and_a_passing_one_0() {
 /// SPEC.md shows the worked example's spec verbatim, and a correct port of it passes.
 #[test]
 fn worked_example_of_spec_md() {
-    let doc = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../grader/SPEC.md"))
-        .expect("SPEC.md");
+    let doc = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../grader/SPEC.md"),
+    )
+    .expect("SPEC.md");
     let spec = std::fs::read_to_string(data("pipe.toml")).expect("pipe.toml");
     assert!(
         doc.contains(&format!("```toml\n{spec}```")),

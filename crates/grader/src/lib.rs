@@ -66,12 +66,12 @@ mod timeline;
 mod trace_refusals;
 mod writer;
 
+pub use channels::{Channels, Flow, Piece, SharedWith};
 pub use cli_args::{GradingArgs, clap_line, one_line};
 pub use cli_values::{
     CommandWords, ScheduleArg, command_line, env_var, fraction, key_value, positive, runs,
     schedule, size,
 };
-pub use channels::{Channels, Flow, Piece, SharedWith};
 pub use coverage::Coverage;
 pub use error::{GradeError, GradeErrorKind};
 pub use explore::{ExploreOptions, ExploreReport, FailingOrder, explore};

@@ -127,7 +127,7 @@ fn the_bundle_grades_each_kind_of_submission() {
         ("run_autograder", true),
         ("grader-src/Cargo.toml", false),
         ("grader-src/Cargo.lock", false),
-        ("grader-src/crates/grader/src/main.rs", false),
+        ("grader-src/crates/grade/src/main.rs", false),
     ] {
         let entry = archive
             .by_name(name)

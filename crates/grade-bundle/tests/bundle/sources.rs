@@ -27,7 +27,7 @@ fn checkout(root: &Path, git: bool) {
     write(root, "Cargo.toml", "[workspace]\n");
     write(
         root,
-        "crates/grader/Cargo.toml",
+        "crates/grade/Cargo.toml",
         "[package]\nname = \"grader\"\n",
     );
     if git {
@@ -41,7 +41,7 @@ fn checkout(root: &Path, git: bool) {
             assert!(st.success(), "git {args:?}");
         };
         git(&["init", "-q"]);
-        git(&["add", "Cargo.toml", "crates/grader/Cargo.toml"]);
+        git(&["add", "Cargo.toml", "crates/grade/Cargo.toml"]);
     }
     for rel in [
         "pool.svg",
@@ -83,7 +83,7 @@ fn a_git_checkout_gives_its_tracked_files_only_twice_over() {
     let root = temp_dir("git");
     checkout(&root, true);
     let first = bundle(&root);
-    assert_eq!(first, ["Cargo.toml", "crates/grader/Cargo.toml"]);
+    assert_eq!(first, ["Cargo.toml", "crates/grade/Cargo.toml"]);
     // The second bundle does not take in the first.
     assert_eq!(bundle(&root), first);
     let _ = fs::remove_dir_all(&root);
