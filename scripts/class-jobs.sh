@@ -16,7 +16,7 @@ class=$1 rounds=$2 jobs_list=$3
 shift 3
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 if [[ -z ${GRADE:-} ]]; then
-    cargo build --release --quiet -p grader --manifest-path "$repo/Cargo.toml"
+    cargo build --release --quiet -p grade --manifest-path "$repo/Cargo.toml"
     GRADE="$repo/target/release/grade"
 fi
 work=$(mktemp -d)

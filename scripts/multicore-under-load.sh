@@ -10,7 +10,7 @@
 # Exit status 1 when an honest port failed or a fake passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build -p grader -p multicore-demo -p fake-ports --bins --quiet
+cargo build -p grade -p multicore-demo -p fake-ports --bins --quiet
 grade=target/debug/grade
 scales=("$@")
 [ ${#scales[@]} -gt 0 ] || scales=(0.01 1)

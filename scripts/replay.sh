@@ -21,7 +21,7 @@ if [ $# -eq 0 ]; then
   set -- process --time-scale 0.01 -- python3 tests/fixtures/sleep_join/process.py 0.2
 fi
 # GRADE=PATH: another build of grade (e.g. a copy of an older one, to compare).
-if [ -z "${GRADE:-}" ]; then cargo build -p grader -p fake-ports --bins --quiet; fi
+if [ -z "${GRADE:-}" ]; then cargo build -p grade -p fake-ports --bins --quiet; fi
 grade=${GRADE:-target/debug/grade}
 example=$1
 shift

@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 g=${1:-100}
-cargo build -p grader -p fake-ports --bins --quiet
+cargo build -p grade -p fake-ports --bins --quiet
 grade=target/debug/grade
 fx=tests/fixtures
 bin=target/debug

@@ -9,7 +9,7 @@
 # Exit status 1 when a fake passed a grading.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build -p grader -p fake-ports --bins --quiet
+cargo build -p grade -p fake-ports --bins --quiet
 grade=target/debug/grade
 fake=target/debug/fake-sleep-join
 total=0

@@ -31,6 +31,10 @@ pub(crate) struct Child {
     /// Readable once the child has ended (`None` on kernels without pidfd): opened when first
     /// asked for (a timed wait, a pool's poll, `sentinel`), not at every start.
     exit_fd: OnceCell<Option<PidFd>>,
+    /// Who the child was told it is: kept, so that it is freed with this handle, once the child
+    /// has usually ended, rather than right after the fork, while every page the parent writes
+    /// (the allocator's among them) is copied.
+    _identity: crate::current::ChildIdentity,
 }
 
 /// Forks a child that runs `body` and leaves with `_exit`: status 0 when the body returns
@@ -71,24 +75,25 @@ where
                 pid: child,
                 report,
                 exit_fd: OnceCell::new(),
+                _identity: identity,
             })
         }
         ForkResult::Child => {
-            crate::current::enter_child(identity);
+            crate::current::enter_child(identity, parent.as_raw());
             die_with_parent(parent, forked_by_main_thread);
             run_child_body(body, report, parent)
         }
     }
 }
 
+#[inline]
 fn die_with_parent(parent: Pid, forked_by_main_thread: bool) {
     if !forked_by_main_thread && watch_parent(parent) {
         return;
     }
-    // SAFETY: prctl with PR_SET_PDEATHSIG takes a signal number and no pointers.
-    let set = unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) };
+    let set = crate::os::set_parent_death_signal();
     // The parent may have died between fork and prctl: then nobody will send the signal.
-    if set != 0 || getppid() != parent {
+    if !set || getppid() != parent {
         // SAFETY: _exit ends the process without running the parent's atexit handlers.
         unsafe { libc::_exit(1) };
     }
@@ -147,9 +152,9 @@ where
     };
     // As Python's child does on its way out: terminate its daemons, join its other children.
     children::join_at_exit();
-    // Nothing to do about a failed flush of our own stdout but to leave.
-    let _ = std::io::stdout().flush();
-    let _ = std::io::stderr().flush();
+    // Nothing to do about a failed flush of our own stdout but to leave. (Stderr has no
+    // buffer to flush: each write goes straight out.)
+    let _ = crate::fork::stdout().flush();
     // SAFETY: leaving without unwinding into the parent's frames, which this copy must not run.
     unsafe { libc::_exit(code) }
 }

@@ -88,6 +88,10 @@ struct Entry {
 struct Table {
     entries: Vec<Entry>,
     reports: Slots,
+    /// Forks made so far by this process (through the crate), each child's ordinal for its
+    /// random stream: counted here, on a page every fork writes anyway (the parent's first
+    /// write to a page after a fork copies it, while the child lives).
+    forks: u64,
 }
 
 impl Table {
@@ -111,6 +115,7 @@ impl Table {
 static TABLE: SpinLock<Table> = SpinLock::new(Table {
     entries: Vec::new(),
     reports: Slots::new(),
+    forks: 0,
 });
 
 /// How long a daemon has between SIGTERM and SIGKILL at exit.
@@ -143,9 +148,18 @@ extern "C" fn forget_in_child() {
         TABLE.held(|table| {
             table.entries.clear();
             table.reports.forget();
+            table.forks = 0;
         })
     };
     TABLE.unlock();
+}
+
+/// The ordinal of the fork about to be made: 1 for this process's first.
+pub(crate) fn next_fork_ordinal() -> u64 {
+    TABLE.with(|table| {
+        table.forks += 1;
+        table.forks
+    })
 }
 
 /// A slot for the report of a child about to be forked: give it to `register` once forked, or

@@ -64,12 +64,55 @@ struct Identity {
     started: u64,
     /// The name its `Process` was given (`set_name`), instead of the one its path makes.
     name: Option<String>,
+    /// In a child just forked, what its maker told it, until it first looks at who it is: the
+    /// fields above are still its parent's until then (see `settle`). A start so writes nothing
+    /// on the heap, in the parent or the child: a page either writes while the other lives is
+    /// copied.
+    entered: Option<Entered>,
+}
+
+/// What a child is told at the fork.
+struct Entered {
+    number: ChildNumber,
+    parent_pid: i32,
+    name: Option<String>,
 }
 
 impl Identity {
+    /// Makes a child's identity real, from its parent's (still in the fields) and what it was
+    /// told; nothing to do once done, or in the first process.
+    fn settle(&mut self) {
+        let Some(entered) = self.entered.take() else {
+            return;
+        };
+        let depth = entered.number.depth.min(self.path.len());
+        // The parent's name: the forking process's own when it made the `Process`, which is
+        // the rule (Python refuses to start a `Process` elsewhere).
+        let parent_name = match self.name.take() {
+            Some(name) if depth == self.path.len() => name,
+            _ => name_of(&self.path[..depth]),
+        };
+        self.parent = Some(ProcessInfo {
+            name: parent_name,
+            pid: entered.parent_pid,
+        });
+        self.path.truncate(depth);
+        self.path.push(entered.number.ordinal);
+        self.name = entered.name;
+        self.started = 0;
+    }
+
     fn name(&self) -> String {
         self.name.clone().unwrap_or_else(|| name_of(&self.path))
     }
+}
+
+/// This process's identity, made real first (see `Identity::settle`).
+fn with_identity<R>(f: impl FnOnce(&mut Identity) -> R) -> R {
+    IDENTITY.with(|id| {
+        id.settle();
+        f(id)
+    })
 }
 
 static IDENTITY: SpinLock<Identity> = SpinLock::new(Identity {
@@ -77,6 +120,7 @@ static IDENTITY: SpinLock<Identity> = SpinLock::new(Identity {
     parent: None,
     started: 0,
     name: None,
+    entered: None,
 });
 
 fn name_of(path: &[u64]) -> String {
@@ -108,7 +152,7 @@ fn name_of(path: &[u64]) -> String {
 /// ```
 pub fn current_process() -> ProcessInfo {
     ProcessInfo {
-        name: IDENTITY.with(|id| id.name()),
+        name: with_identity(|id| id.name()),
         pid: current_pid(),
     }
 }
@@ -129,22 +173,53 @@ pub fn current_process() -> ProcessInfo {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn parent_process() -> Option<ProcessInfo> {
-    IDENTITY.with(|id| id.parent.clone())
+    with_identity(|id| id.parent.clone())
 }
 
-/// What a child about to be forked will be: made in the parent, before the fork.
+/// A child's number: its ordinal among its maker's children, and how deep its maker sits in
+/// the family tree (the length of its path), so that its name can be told in its maker and in
+/// any later fork of it, whose path begins with its maker's.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ChildNumber {
+    ordinal: u64,
+    depth: usize,
+}
+
+impl ChildNumber {
+    /// Python's default name for it: `Process-N`, `Process-1:N`, ...
+    pub(crate) fn name(self) -> String {
+        with_identity(|id| {
+            let maker = &id.path[..self.depth.min(id.path.len())];
+            let mut path = Vec::with_capacity(maker.len() + 1);
+            path.extend_from_slice(maker);
+            path.push(self.ordinal);
+            name_of(&path)
+        })
+    }
+}
+
+/// What a child about to be forked will be: made in the parent, before the fork. Its path and
+/// its parent's name are made in the child, when it first asks (nothing is allocated for them
+/// at a start).
 #[derive(Debug)]
 pub(crate) struct ChildIdentity {
-    path: Vec<u64>,
-    parent: ProcessInfo,
-    /// A name given instead of the path's (`Process::set_name`).
+    number: ChildNumber,
+    /// A name given instead of the number's (`Process::set_name`).
     name: Option<String>,
 }
 
 impl ChildIdentity {
     /// The name the child will have: Python's `Process-N`, or the one given.
     pub(crate) fn name(&self) -> String {
-        self.name.clone().unwrap_or_else(|| name_of(&self.path))
+        match &self.name {
+            Some(name) => name.clone(),
+            None => self.number.name(),
+        }
+    }
+
+    /// Its number (for its default name).
+    pub(crate) fn number(&self) -> ChildNumber {
+        self.number
     }
 
     /// Names the child `name` (Python's `Process(name=...)`).
@@ -155,36 +230,39 @@ impl ChildIdentity {
 
 /// Counts one more child of this process and says who it will be.
 pub(crate) fn next_child() -> ChildIdentity {
-    let pid = current_pid();
-    IDENTITY.with(|id| {
+    with_identity(|id| {
         id.started += 1;
-        let mut path = id.path.clone();
-        path.push(id.started);
         ChildIdentity {
-            path,
-            parent: ProcessInfo {
-                name: id.name(),
-                pid,
+            number: ChildNumber {
+                ordinal: id.started,
+                depth: id.path.len(),
             },
             name: None,
         }
     })
 }
 
-/// Makes this freshly forked child the process `child` says. The child has one thread: the
-/// lock, if another thread of the parent held it at the fork, is nobody's now.
-pub(crate) fn enter_child(child: ChildIdentity) {
+/// Makes this freshly forked child the process `child` says, its parent `parent_pid`. The child
+/// has one thread: the lock, if another thread of the parent held it at the fork, is nobody's
+/// now. Only what it was told is stored (no allocation: see `Identity::entered`); the rest is
+/// made at its first look, from its parent's identity, which no thread was changing at the
+/// fork: a process settles its own before any fork of the crate (`settle_before_fork`), and
+/// later only its count of children changes, which the child does not read.
+#[inline]
+pub(crate) fn enter_child(child: ChildIdentity, parent_pid: i32) {
     IDENTITY.unlock();
     IDENTITY.with(|id| {
-        // The old value may be mid-change by a thread the fork did not copy: leave it be.
-        std::mem::forget(std::mem::replace(
-            id,
-            Identity {
-                path: child.path,
-                parent: Some(child.parent),
-                started: 0,
-                name: child.name,
-            },
-        ));
+        // What the parent's copy holds is left as it is (the child's copy of its memory):
+        // `settle` reads it.
+        id.entered = Some(Entered {
+            number: child.number,
+            parent_pid,
+            name: child.name,
+        });
     });
+}
+
+/// Makes this process's own identity real before it forks (see `enter_child`).
+pub(crate) fn settle_before_fork() {
+    IDENTITY.with(Identity::settle);
 }

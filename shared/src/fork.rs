@@ -2,7 +2,7 @@
 //! flush, hold the locks a child needs, fork, reseed the child, register it with every queue.
 
 use std::io::Write;
-use std::sync::Once;
+use std::sync::{Once, OnceLock};
 
 use nix::unistd::{ForkResult, getppid};
 
@@ -24,9 +24,10 @@ use crate::{children, holders, knobs};
 /// leave the child is a hang at that lock, never undefined behaviour. This function removes
 /// the hangs it can:
 ///
-/// - stdout and stderr are locked (and flushed) across the fork, so no other thread is inside
-///   them when the child is made, and the child, the same thread as far as those locks know,
-///   releases them;
+/// - stdout and stderr are locked (and stdout flushed) across the fork, so no other thread is
+///   inside them when the child is made, and the child, the same thread as far as those locks
+///   know, releases them (in a process that never started another thread, where none can be
+///   inside them, stdout is only flushed);
 /// - this crate's registry of queues is held across every fork by `pthread_atfork` handlers;
 /// - every one-time initialisation a child may need (the knobs, the pid cache, the fork
 ///   handlers, lazily bound libc functions) is completed before the first fork, since one
@@ -53,21 +54,39 @@ pub fn fork() -> Result<i32> {
     }
 }
 
+/// This process's stdout, looked up once: a child flushes it on its way out through this
+/// handle, without the lookup's code (a forked child maps anew each page of code it runs).
+pub(crate) fn stdout() -> &'static std::io::Stdout {
+    static STDOUT: OnceLock<std::io::Stdout> = OnceLock::new();
+    STDOUT.get_or_init(std::io::stdout)
+}
+
 /// The crate's fork, with the safeguards `fork` documents.
 pub(crate) fn raw_fork() -> Result<ForkResult> {
     prepare_for_children();
-    let ordinal = knobs::next_child_ordinal();
-    // Locked, and flushed (a pending line would be written twice): see `fork`'s docs.
-    let mut out = std::io::stdout().lock();
-    let mut err = std::io::stderr().lock();
-    let _ = out.flush();
-    let _ = err.flush();
-    // SAFETY: see "Why calling it is sound" on `fork`: the child is a single thread whose
-    // shared state is consistent or locked, and the locks this crate relies on are held across.
-    let forked = unsafe { nix::unistd::fork() }.map_err(|e| Error::os("fork", e));
-    drop(err);
-    drop(out);
-    let forked = forked?;
+    crate::current::settle_before_fork();
+    let ordinal = children::next_fork_ordinal();
+    let forked = if crate::os::never_threaded() {
+        // No other thread can hold stdout or stderr: flushed (a pending line would be written
+        // twice) and left unlocked, so that the parent writes none of their pages while the
+        // child runs (each such page is copied).
+        let _ = stdout().flush();
+        // SAFETY: as below; no other thread exists.
+        unsafe { nix::unistd::fork() }
+    } else {
+        // Locked, and flushed: see `fork`'s docs. (Stderr has no buffer: only its lock.)
+        let mut out = stdout().lock();
+        let err = std::io::stderr().lock();
+        let _ = out.flush();
+        // SAFETY: see "Why calling it is sound" on `fork`: the child is a single thread whose
+        // shared state is consistent or locked, and the locks this crate relies on are held
+        // across.
+        let forked = unsafe { nix::unistd::fork() };
+        drop(err);
+        drop(out);
+        forked
+    };
+    let forked = forked.map_err(|e| Error::os("fork", e))?;
     match forked {
         ForkResult::Child => knobs::reseed_after_fork(ordinal),
         ForkResult::Parent { child } => holders::adopt_child(child.as_raw()),
@@ -84,6 +103,8 @@ fn prepare_for_children() {
     DONE.call_once(|| {
         knobs::seed();
         knobs::time_scale();
+        crate::os::bind_single_threaded();
+        let _ = stdout();
         holders::install_fork_handlers();
         children::install_handlers();
         // Also primes what a liveness check reads once (procfs caches the kernel version).

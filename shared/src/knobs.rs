@@ -36,8 +36,8 @@ pub const SEED_VAR: &str = "MULTITASK_SEED";
 /// Where this process sits in the family tree, as a number: the seed for the first process,
 /// then mixed with the child's ordinal at every fork, so each process gets its own stream.
 static LINEAGE: AtomicU64 = AtomicU64::new(0);
-/// Children forked so far by this process, and threads that drew a number so far.
-static FORKS: AtomicU64 = AtomicU64::new(0);
+/// Threads that drew a number so far. (The children forked so far, each fork's ordinal, are
+/// counted in the table of children, which every fork writes anyway.)
 static THREADS: AtomicU64 = AtomicU64::new(0);
 
 /// Bumped in every forked child: a thread's stream made before the fork is then stale. The
@@ -169,20 +169,16 @@ fn new_stream() -> StdRng {
     }
 }
 
-/// Called in the parent just before a fork: the child's ordinal among this process's children.
-pub(crate) fn next_child_ordinal() -> u64 {
-    FORKS.fetch_add(1, Ordering::Relaxed) + 1
-}
-
-/// Called first thing in a forked child: without it every child would draw the parent's numbers
-/// (rand has no fork protection; Python reseeds after fork too).
+/// Called first thing in a forked child, with its ordinal among its parent's forks: without it
+/// every child would draw the parent's numbers (rand has no fork protection; Python reseeds
+/// after fork too).
+#[inline]
 pub(crate) fn reseed_after_fork(ordinal: u64) {
     let base = match seed() {
         Some(seed) if LINEAGE.load(Ordering::Relaxed) == 0 => mix(seed, 0),
         _ => LINEAGE.load(Ordering::Relaxed),
     };
     LINEAGE.store(mix(base, ordinal), Ordering::Relaxed);
-    FORKS.store(0, Ordering::Relaxed);
     THREADS.store(0, Ordering::Relaxed);
     GENERATION.fetch_add(1, Ordering::Relaxed);
 }

@@ -2,7 +2,7 @@
 //! crate: it imports no other module of it.
 
 use std::sync::Once;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicPtr, Ordering};
 
 use nix::unistd::{getpid, getppid};
 
@@ -54,6 +54,68 @@ pub(crate) fn thread_id() -> u32 {
         cell.set((pid, tid));
         tid
     })
+}
+
+/// glibc's `char __libc_single_threaded` (glibc 2.32 and later): nonzero while this process
+/// has never started a second thread. Looked up by name once (`bind_single_threaded`) rather
+/// than linked, so that no glibc version is required; null when there is none.
+static SINGLE_THREADED: AtomicPtr<libc::c_char> = AtomicPtr::new(std::ptr::null_mut());
+
+/// Looks `__libc_single_threaded` up, once, before the first fork.
+pub(crate) fn bind_single_threaded() {
+    // SAFETY: dlsym with RTLD_DEFAULT (a null handle on glibc) and a NUL-terminated name only
+    // looks the symbol up.
+    let flag = unsafe { libc::dlsym(std::ptr::null_mut(), c"__libc_single_threaded".as_ptr()) };
+    SINGLE_THREADED.store(flag.cast(), Ordering::Relaxed);
+}
+
+/// True when this process has never started a second thread; false when it has, or when that
+/// cannot be told (no glibc, or `bind_single_threaded` not called yet).
+pub(crate) fn never_threaded() -> bool {
+    let flag = SINGLE_THREADED.load(Ordering::Relaxed);
+    // SAFETY: a non-null `flag` is glibc's global, which lives as long as the process. glibc
+    // clears it in the thread that creates the first other thread, before creating it: a
+    // thread that reads it nonzero is the only one there is, and nobody writes it meanwhile.
+    !flag.is_null() && unsafe { flag.read_volatile() } != 0
+}
+
+/// `prctl(PR_SET_PDEATHSIG, SIGKILL)`: this process is sent SIGKILL when the thread that forked
+/// it ends. True when the kernel took it.
+///
+/// A child just forked calls it, and on x86_64 it is the bare system call: a forked child maps
+/// anew each page of code it runs (a fork copies no mapping of code), and glibc's `prctl` sits
+/// on a page of libc that nothing else a child runs touches, so its wrapper cost a page fault
+/// (with the pages around it) at every start, more than the system call itself. Elsewhere,
+/// glibc's wrapper.
+#[inline]
+pub(crate) fn set_parent_death_signal() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let ret: i64;
+        // SAFETY: prctl(PR_SET_PDEATHSIG, SIGKILL) reads two integers and no memory (the
+        // other arguments are zero); the `syscall` instruction returns in rax and clobbers rcx
+        // and r11, as declared, and touches no stack.
+        unsafe {
+            std::arch::asm!(
+                "syscall",
+                inlateout("rax") libc::SYS_prctl => ret,
+                in("rdi") libc::PR_SET_PDEATHSIG,
+                in("rsi") libc::SIGKILL,
+                in("rdx") 0,
+                in("r10") 0,
+                in("r8") 0,
+                lateout("rcx") _,
+                lateout("r11") _,
+                options(nostack),
+            );
+        }
+        ret == 0
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        // SAFETY: prctl with PR_SET_PDEATHSIG takes a signal number and no pointers.
+        unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == 0 }
+    }
 }
 
 /// The parent's id: Python's `os.getppid()`.

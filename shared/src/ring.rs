@@ -190,8 +190,18 @@ impl Messages {
         self.copy_out(&locked, head, &mut len);
         let len = u32::from_le_bytes(len) as usize;
         buf.clear();
-        buf.resize(len, 0);
-        self.copy_out(&locked, head + HEADER as u64, buf);
+        buf.reserve(len);
+        let spare = &mut buf.spare_capacity_mut()[..len];
+        // The bytes go straight into the buffer's spare room: no zeroing first.
+        self.copy_out_raw(
+            &locked,
+            head + HEADER as u64,
+            spare.as_mut_ptr().cast(),
+            len,
+        );
+        // SAFETY: `copy_out_raw` initialized the first `len` bytes of the spare capacity,
+        // which `reserve` made at least `len` long.
+        unsafe { buf.set_len(len) };
         let head = head + (HEADER + len) as u64;
         ring.head.store(head, Ordering::Release);
         ring.space_seq.fetch_add(1, Ordering::Release);
@@ -243,14 +253,22 @@ impl Messages {
     }
 
     /// Copies from the ring at byte position `at` (wrapping round) into `out`.
-    fn copy_out(&self, _locked: &Locked<'_>, at: u64, out: &mut [u8]) {
+    fn copy_out(&self, locked: &Locked<'_>, at: u64, out: &mut [u8]) {
+        self.copy_out_raw(locked, at, out.as_mut_ptr(), out.len());
+    }
+
+    /// Copies `len` bytes from the ring at byte position `at` (wrapping round) to `out`, which
+    /// must be valid for `len` bytes of writes (initialized or not) and outside the ring.
+    fn copy_out_raw(&self, _locked: &Locked<'_>, at: u64, out: *mut u8, len: usize) {
         let start = (at % CAPACITY as u64) as usize;
-        let first = out.len().min(CAPACITY - start);
+        let first = len.min(CAPACITY - start);
         let base = self.ring.bytes.get().cast::<u8>();
-        // SAFETY: as in copy_in.
+        // SAFETY: we hold the lock (`_locked`), both ring ranges are inside the ring, and
+        // `out` is valid for `len` bytes and not in it (this function's contract: its callers
+        // pass a slice's pointer or reserved spare capacity).
         unsafe {
-            std::ptr::copy_nonoverlapping(base.add(start), out.as_mut_ptr(), first);
-            std::ptr::copy_nonoverlapping(base, out.as_mut_ptr().add(first), out.len() - first);
+            std::ptr::copy_nonoverlapping(base.add(start), out, first);
+            std::ptr::copy_nonoverlapping(base, out.add(first), len - first);
         }
     }
 }

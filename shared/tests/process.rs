@@ -148,3 +148,40 @@ fn the_sentinel_of_a_child_that_ended_unjoined_is_readable_until_the_join() {
         assert!(is_reaped(pid));
     });
 }
+
+/// A child learns who it is at its first look, from its parent's identity and what it was told
+/// at the fork: its name, its parent's name and pid, as Python's; a child of a bare `fork` keeps
+/// its parent's name.
+#[test]
+fn a_grandchild_names_itself_and_its_parent_as_python_does() {
+    common::isolated(Duration::from_secs(30), || {
+        let seen: Queue<String> = Queue::new().unwrap();
+        let mut child = Process::new(|| -> multitask::Result<()> {
+            let child_pid = multitask::current_pid();
+            let mut grandchild = Process::new(|| -> Result<(), String> {
+                let me = multitask::current_process();
+                let parent = multitask::parent_process().expect("a grandchild has a parent");
+                let same_pid = parent.pid() == child_pid;
+                let said = format!("{} {} {same_pid}", me.name(), parent.name());
+                seen.put(said).map_err(|e| e.to_string())?;
+                match multitask::fork().map_err(|e| e.to_string())? {
+                    0 => {
+                        let _ = seen.put(multitask::current_process().name().to_string());
+                        // SAFETY: the forked copy leaves at once.
+                        unsafe { libc::_exit(0) }
+                    }
+                    pid => nix::sys::wait::waitpid(nix::unistd::Pid::from_raw(pid), None)
+                        .map(|_| ())
+                        .map_err(|e| e.to_string()),
+                }
+            });
+            grandchild.start()?;
+            grandchild.join()
+        });
+        child.start().unwrap();
+        let name = child.name().to_string();
+        assert_eq!(seen.get().unwrap(), format!("{name}:1 {name} true"));
+        assert_eq!(seen.get().unwrap(), format!("{name}:1"));
+        child.join().unwrap();
+    });
+}

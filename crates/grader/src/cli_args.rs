@@ -202,7 +202,7 @@ impl GradingArgs {
 
     /// The same options as `grade` arguments, but `--spec` (for a script that runs `grade`
     /// elsewhere, where the spec file has another path).
-    pub(crate) fn to_args(&self) -> Vec<OsString> {
+    pub fn to_args(&self) -> Vec<OsString> {
         let mut args: Vec<String> = vec![
             "--timeout".into(),
             self.timeout.to_string(),
@@ -277,7 +277,7 @@ impl GradingArgs {
 
 /// clap's error as one line (its own rendering is several lines with usage), or `None` for
 /// `--help` and `--version`, which it prints itself.
-pub(crate) fn one_line(e: clap::Error, command: &str) -> Option<String> {
+pub fn one_line(e: clap::Error, command: &str) -> Option<String> {
     use clap::error::ErrorKind;
     if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
         let _ = e.print();

@@ -37,7 +37,7 @@ pub fn judge(spec: &Spec, params: &Params, runs: &[RunOutcome]) -> Report {
 /// The checks a grading with `spec` reports, in order, none judged yet: the built-in run checks,
 /// then the spec's in file order.
 /// Each has its title in the reader's language when it has one.
-pub(crate) fn check_list(spec: &Spec) -> Vec<CheckReport> {
+pub fn check_list(spec: &Spec) -> Vec<CheckReport> {
     let lang = i18n::Lang::current();
     RUN_CHECKS
         .iter()

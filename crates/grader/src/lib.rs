@@ -26,17 +26,18 @@
 //! and the escapers for terminals and markup); `grade` (all of it: options, setup, the runs,
 //! when to stop).
 //!
-//! Beside them, `class` grades a whole class ([`grade_class`], `grade class`) and `bundle`
-//! writes a Gradescope autograder (`grade gradescope`), sharing `cli_args`.
+//! The applications are crates on top of this one: `grade` (the command), `grade-class` (a
+//! whole class, `grade class`) and `grade-bundle` (a Gradescope autograder, `grade gradescope`).
+//! What they share is exported here too: the grading options' command line ([`GradingArgs`] and
+//! the value parsers), the escapers for terminals ([`visible`]) and markup ([`xml_escape`],
+//! [`json_safe`]), and how a sentence lists items ([`word_list`]).
 
 #![deny(missing_docs)]
 
 mod assembler;
-mod bundle;
 mod causes;
 mod channels;
 mod checks;
-mod class;
 mod cli_args;
 mod cli_values;
 mod confidence;
@@ -66,25 +67,12 @@ mod timeline;
 mod trace_refusals;
 mod writer;
 
-pub use bundle::{
-    BundleError, BundleErrorKind, BundleOptions, SOURCE_DIR, gradescope_cli, gradescope_command,
-    write_bundle,
-};
-pub use class::{
-    BuildStatus, CSV_HEADER, ClassError, ClassErrorKind, ClassOptions, ClassResults, Form,
-    RUST_EDITION, ReportFiles, SubmissionResult, Verdict, class_cli, class_command, default_jobs,
-    grade_class,
-};
-/// The command line's value parsers, shared by `grade` and its `class` and `gradescope`
-/// commands.
-pub mod value_parsers {
-    pub use crate::cli_args::{GradingArgs, clap_line};
-    pub use crate::cli_values::{
-        CommandWords, ScheduleArg, command_line, env_var, fraction, key_value, positive, runs,
-        schedule, size,
-    };
-}
 pub use channels::{Channels, Flow, Piece, SharedWith};
+pub use cli_args::{GradingArgs, clap_line, one_line};
+pub use cli_values::{
+    CommandWords, ScheduleArg, command_line, env_var, fraction, key_value, positive, runs,
+    schedule, size,
+};
 pub use coverage::Coverage;
 pub use error::{GradeError, GradeErrorKind};
 pub use explore::{ExploreOptions, ExploreReport, FailingOrder, explore};
@@ -94,12 +82,14 @@ pub use grade::{
     ensure_subreaper, grade, grade_runs, grade_with_progress,
 };
 pub use joins::Ends;
-pub use judge::judge;
+pub use judge::{check_list, judge};
 pub use load::closest;
 pub use outcome::{Exit, LeftBehind, Line, RunOutcome};
 pub use render::Format;
 pub use render::fence::fence_short;
 pub use render::html::html_report;
+pub use render::markup::{json_safe, xml_escape};
+pub use render::terminal::{visible, visible_lines};
 pub use report::{CheckKind, CheckReport, CheckStatus, Failure, Report};
 pub use run::{
     PassEnv, RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind, parse_schedule, run_once,
@@ -116,6 +106,7 @@ pub use shaking::Scheduler;
 pub use spec::Spec;
 pub use spec::error::{SpecError, SpecErrorKind};
 pub use spec::params::{ParamError, Params};
+pub use text::{columns, list as word_list};
 pub use timeline::{
     Link, OpenSpan, Timeline, TimelineLine, TraceRunError, TraceRunOptions, TracedRun, WriterLine,
     run_timeline, trace_command, writer_lines,

@@ -19,7 +19,7 @@ pub(crate) fn cut(s: &str) -> String {
 }
 
 /// Items listed in a sentence: `a, b, c` (in Chinese `a、b、c`).
-pub(crate) fn list<S: AsRef<str>>(items: &[S]) -> String {
+pub fn list<S: AsRef<str>>(items: &[S]) -> String {
     let sep = crate::say::say!("list-sep");
     items
         .iter()
@@ -93,6 +93,6 @@ pub(crate) fn width(c: char) -> usize {
 }
 
 /// Columns `s` takes in a monospace font or a terminal.
-pub(crate) fn columns(s: &str) -> usize {
+pub fn columns(s: &str) -> usize {
     s.chars().map(width).sum()
 }

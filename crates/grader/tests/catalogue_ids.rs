@@ -1,6 +1,6 @@
-//! Every message the grader's sources ask the catalogue for by a literal id (`say!("id", ..)`,
-//! `tr!(lang, "id", ..)`, `tr(lang, "id")`) exists: a missing one would show its id to the
-//! reader in place of a sentence.
+//! Every message the grader's sources (the library's, the `grade` command's, the class's and
+//! the bundle's) ask the catalogue for by a literal id (`say!("id", ..)`, `tr!(lang, "id", ..)`,
+//! `tr(lang, "id")`) exists: a missing one would show its id to the reader in place of a sentence.
 
 use std::path::Path;
 
@@ -28,10 +28,14 @@ fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
 #[test]
 fn every_message_the_grader_asks_for_exists() {
     let mut files = Vec::new();
-    sources(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-        &mut files,
-    );
+    // The library and the applications on top of it.
+    for krate in ["grader", "grade", "grade-class", "grade-bundle"] {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join(krate)
+            .join("src");
+        sources(&src, &mut files);
+    }
     let asked = Regex::new(
         r#"(?:say!\(|\btr!\([^,()]+,|\btr\([^,()]+,|RunError::os\()\s*"([a-z][a-z0-9.-]*)""#,
     )

@@ -1,6 +1,7 @@
 //! Spec parsing: the built-ins are valid, and every malformed spec is an error naming the file,
 //! the line and what is wrong.
 
+#[path = "../../grade/tests/common/mod.rs"]
 mod common;
 
 use std::time::Duration;

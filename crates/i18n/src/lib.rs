@@ -40,3 +40,23 @@ macro_rules! tr {
         $crate::tr_args($lang, $id, Some(&args))
     }};
 }
+
+/// `say!("id", name = value, ...)`: the message `id` in the process's language
+/// ([`Lang::current`], set once by a command from its `--lang` or the locale), for sentences
+/// written long before anything is rendered (a check's verdict, a build's failure). In the
+/// calling crate's unit tests it is always English, whatever the locale of the machine.
+#[macro_export]
+macro_rules! say {
+    ($id:expr) => {
+        $crate::tr($crate::said_in(cfg!(test)), $id)
+    };
+    ($id:expr, $($name:ident = $value:expr),+ $(,)?) => {
+        $crate::tr!($crate::said_in(cfg!(test)), $id, $($name = $value),+)
+    };
+}
+
+/// The language [`say!`] writes in: English in unit tests, else [`Lang::current`].
+#[doc(hidden)]
+pub fn said_in(unit_test: bool) -> Lang {
+    if unit_test { Lang::En } else { Lang::current() }
+}

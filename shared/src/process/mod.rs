@@ -3,7 +3,7 @@
 
 mod python;
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::fmt;
 use std::time::Duration;
 
@@ -11,7 +11,7 @@ use nix::sys::signal::Signal;
 
 use crate::child::{Child, Report, spawn_child};
 use crate::children::{self, Ended};
-use crate::current::ChildIdentity;
+use crate::current::{ChildIdentity, ChildNumber};
 use crate::error::{Error, ErrorKind, Result};
 
 /// What a process target may return: nothing, or a `Result` whose error fails the child.
@@ -73,13 +73,16 @@ pub struct Process<'a> {
     /// Who the child will be (its number, its name), taken when it was made, as Python's;
     /// handed to the child at `start`.
     identity: Option<ChildIdentity>,
-    name: String,
+    /// Its number, kept for its name after `start`.
+    number: ChildNumber,
+    /// Its name, made when first asked for (or given by `set_name`).
+    name: OnceCell<String>,
 }
 
 impl fmt::Debug for Process<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Process")
-            .field("name", &self.name)
+            .field("name", &self.name())
             .field("pid", &self.pid())
             .field("exitcode", &self.exitcode())
             .finish()
@@ -107,7 +110,8 @@ impl<'a> Process<'a> {
             state: RefCell::new(State::New),
             terminated: false,
             daemon: false,
-            name: identity.name(),
+            number: identity.number(),
+            name: OnceCell::new(),
             identity: Some(identity),
         }
     }

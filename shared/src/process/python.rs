@@ -2,6 +2,7 @@
 //! "Process-N", "Process-1:N" in a child; what the child's `current_process()` says), `kill`,
 //! `sentinel`.
 
+use std::cell::OnceCell;
 use std::os::fd::{AsRawFd, RawFd};
 
 use nix::sys::signal::Signal;
@@ -20,7 +21,7 @@ impl Process<'_> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn name(&self) -> &str {
-        &self.name
+        self.name.get_or_init(|| self.number.name())
     }
 
     /// Python's `p.name = "..."` (or `Process(name=...)`); set before `start`, it is also
@@ -37,10 +38,11 @@ impl Process<'_> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn set_name(&mut self, name: impl Into<String>) {
-        self.name = name.into();
+        let name = name.into();
         if let Some(identity) = &mut self.identity {
-            identity.set_name(self.name.clone());
+            identity.set_name(name.clone());
         }
+        self.name = OnceCell::from(name);
     }
 
     /// Python's `kill()`: SIGKILL, which no child can ignore; then the child is reaped (its

@@ -19,7 +19,10 @@ use crate::per_process::PerProcess;
 use crate::ring::Messages;
 use crate::shm::Shared;
 use crate::{codec, deadline};
-use packet::{Packet, PacketInto};
+use packet::{Items, Packet, PacketInto};
+
+/// The largest emptied batch buffer kept until the next `put_many` (see `Queue::spare`).
+const SPARE_MAX: usize = 1 << 20;
 
 /// How often a blocked `get` looks whether any writer is still alive.
 const LIVENESS_CHECK: Duration = Duration::from_millis(50);
@@ -51,6 +54,19 @@ pub struct Queue<T> {
     /// Items of a batch received by this process but not yet taken (a child forked meanwhile
     /// starts with none: they are its parent's to hand out).
     pending: PerProcess<VecDeque<T>>,
+    /// Where `get_many` decodes messages, its buffer replaced at each call by one allocated
+    /// after the `Vec` handed out: with glibc's malloc, that `Vec`, freed by the caller after
+    /// its items, would otherwise border the heap's free top, and freeing it then merges every
+    /// small chunk just freed (the items' own allocations: `malloc_consolidate`), so that the
+    /// next items are carved slowly out of the merged space instead of reusing those chunks.
+    batch: PerProcess<Vec<T>>,
+    /// The buffer of the last batch put, emptied, freed at the next `put_many` rather than
+    /// right after its items: with glibc's malloc, a large block freed just after many small
+    /// ones (the items' own allocations) can merge them all back into one free region
+    /// (`malloc_consolidate`), and the caller's next items are then carved slowly out of it;
+    /// at the next `put_many` the caller has just allocated its new items, and there is
+    /// nothing small to merge.
+    spare: PerProcess<Option<Vec<T>>>,
     /// Items in the queue, shared by every fork (Python's `qsize`).
     sizes: Shared<python::Sizes>,
     /// The most items the queue holds before a put waits (0: no bound).
@@ -96,6 +112,8 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
             out: PerProcess::default(),
             inbox: PerProcess::default(),
             pending: PerProcess::default(),
+            batch: PerProcess::default(),
+            spare: PerProcess::default(),
             sizes: Shared::new()?,
             maxsize,
             closed: PerProcess::default(),
@@ -117,7 +135,7 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn put(&self, item: T) -> Result<()> {
-        self.put_deadline(Packet::One(item), 1, None)
+        self.put_deadline(Packet::One(&item), 1, None)
     }
 
     /// Puts many items as one message: far fewer system calls than one `put` each. All of them
@@ -129,18 +147,25 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     /// assert_eq!(q.get_many(10)?, vec![1, 2, 3]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn put_many(&self, items: Vec<T>) -> Result<()> {
+    pub fn put_many(&self, mut items: Vec<T>) -> Result<()> {
         if items.is_empty() {
             return Ok(());
         }
+        // The buffer of the batch before goes now: see `spare`.
+        drop(self.spare.borrow_mut().take());
         let count = items.len();
-        self.put_deadline(Packet::Many(items), count, None)
+        let sent = self.put_deadline(Packet::Many(&items), count, None);
+        items.clear();
+        if items.capacity().saturating_mul(size_of::<T>()) <= SPARE_MAX {
+            *self.spare.borrow_mut() = Some(items);
+        }
+        sent
     }
 
     /// Puts `count` items, waiting until `deadline` for room (`maxsize`, then the ring's).
     fn put_deadline(
         &self,
-        packet: Packet<T>,
+        packet: Packet<'_, T>,
         count: usize,
         deadline: Option<Instant>,
     ) -> Result<()> {
@@ -151,7 +176,7 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
         Ok(())
     }
 
-    fn send(&self, packet: Packet<T>, deadline: Option<Instant>) -> Result<()> {
+    fn send(&self, packet: Packet<'_, T>, deadline: Option<Instant>) -> Result<()> {
         self.holders.register_me();
         let mut out = self.out.borrow_mut();
         out.clear();
@@ -160,9 +185,9 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
             drop(out);
             return match packet {
                 // Too big for one message: two halves, each split again if need be.
-                Packet::Many(mut items) if items.len() > 1 => {
-                    let tail = items.split_off(items.len() / 2);
-                    self.send(Packet::Many(items), deadline)?;
+                Packet::Many(items) if items.len() > 1 => {
+                    let (head, tail) = items.split_at(items.len() / 2);
+                    self.send(Packet::Many(head), deadline)?;
                     self.send(Packet::Many(tail), deadline)
                 }
                 _ => Err(Error::new(
@@ -254,15 +279,40 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
         Ok(out)
     }
 
+    /// The items waiting in this process, then whatever else has arrived, up to `max` in all.
+    /// Messages are decoded onto `batch`, moved out in one copy (`append`) into a `Vec`
+    /// allocated after their items were; `batch` then gets a new buffer, allocated after that
+    /// one (see `Queue::batch` for why the order matters to malloc).
     fn take_many(&self, max: usize) -> Result<Vec<T>> {
-        if self.pending.borrow_mut().is_empty() && !self.try_take()? {
-            self.wait_message(None)?;
-        }
-        // And whatever else has arrived, up to `max` items in all.
-        while self.pending.borrow_mut().len() < max && self.try_take()? {}
         let mut pending = self.pending.borrow_mut();
-        let n = pending.len().min(max);
-        Ok(pending.drain(..n).collect())
+        if pending.len() >= max {
+            return Ok(pending.drain(..max).collect());
+        }
+        let mut batch = self.batch.borrow_mut();
+        let gathered = (|| {
+            if pending.is_empty() && !self.try_take(&mut *batch)? {
+                self.wait_message(None, &mut *batch)?;
+            }
+            while pending.len() + batch.len() < max && self.try_take(&mut *batch)? {}
+            Ok(())
+        })();
+        if let Err(e) = gathered {
+            // What arrived before the failure waits for the next take, in order.
+            pending.extend(batch.drain(..));
+            return Err(e);
+        }
+        let n = (pending.len() + batch.len()).min(max);
+        let mut out = Vec::with_capacity(n);
+        out.extend(pending.drain(..));
+        let rest = n - out.len();
+        if rest < batch.len() {
+            out.extend(batch.drain(..rest));
+            pending.extend(batch.drain(..));
+        } else {
+            out.append(&mut batch);
+        }
+        *batch = Vec::with_capacity(n);
+        Ok(out)
     }
 
     fn get_deadline(&self, deadline: Option<Instant>) -> Result<T> {
@@ -273,19 +323,20 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     }
 
     fn take_one(&self, deadline: Option<Instant>) -> Result<T> {
+        let mut pending = self.pending.borrow_mut();
         loop {
-            if let Some(item) = self.pending.borrow_mut().pop_front() {
+            if let Some(item) = pending.pop_front() {
                 return Ok(item);
             }
-            if !self.try_take()? {
-                self.wait_message(deadline)?;
+            if !self.try_take(&mut *pending)? {
+                self.wait_message(deadline, &mut *pending)?;
             }
         }
     }
 
-    /// Waits until a message has arrived and been taken (its items at the back of `pending`),
+    /// Waits until a message has arrived and been taken (its items at the back of `into`),
     /// until `deadline`.
-    fn wait_message(&self, deadline: Option<Instant>) -> Result<()> {
+    fn wait_message<L: Items<T>>(&self, deadline: Option<Instant>, into: &mut L) -> Result<()> {
         loop {
             let slice = match deadline {
                 None => LIVENESS_CHECK,
@@ -297,12 +348,12 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
                 },
             };
             self.channel.wait_readable(slice);
-            if self.try_take()? {
+            if self.try_take(into)? {
                 return Ok(());
             }
             if self.holders.all_gone() {
                 // A last item may have landed just before its writer exited.
-                return match self.try_take()? {
+                return match self.try_take(into)? {
                     true => Ok(()),
                     false => Err(Error::new(
                         ErrorKind::Disconnected,
@@ -313,18 +364,17 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
         }
     }
 
-    /// Takes one message if one has arrived, its items decoded onto the back of `pending`;
-    /// false when none had. A message that does not decode is consumed and reported, and none
-    /// of its items is kept.
-    fn try_take(&self) -> Result<bool> {
+    /// Takes one message if one has arrived, its items decoded onto the back of `into`; false
+    /// when none had. A message that does not decode is consumed and reported, and none of its
+    /// items is kept.
+    fn try_take<L: Items<T>>(&self, into: &mut L) -> Result<bool> {
         let mut inbox = self.inbox.borrow_mut();
         if !self.channel.try_recv(&mut inbox)? {
             return Ok(false);
         }
-        let mut pending = self.pending.borrow_mut();
-        let before = pending.len();
-        codec::decode_seed(&inbox, PacketInto(&mut pending), type_name::<T>())
-            .inspect_err(|_| pending.truncate(before))?;
+        let before = into.len();
+        codec::decode_seed(&inbox, PacketInto(into, PhantomData), type_name::<T>())
+            .inspect_err(|_| into.truncate(before))?;
         Ok(true)
     }
 }

@@ -129,7 +129,7 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn put_timeout(&self, item: T, timeout: Duration) -> Result<()> {
-        self.put_deadline(Packet::One(item), 1, deadline::after(timeout))
+        self.put_deadline(Packet::One(&item), 1, deadline::after(timeout))
     }
 
     /// Python's `put_nowait(item)`: a put that fails with `Timeout` at once when the queue is
@@ -142,7 +142,7 @@ impl<T: Serialize + DeserializeOwned> Queue<T> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn put_nowait(&self, item: T) -> Result<()> {
-        self.put_deadline(Packet::One(item), 1, Some(Instant::now()))
+        self.put_deadline(Packet::One(&item), 1, Some(Instant::now()))
     }
 
     /// Python's `get_nowait()`: an item if one is there, else a `Timeout` error at once

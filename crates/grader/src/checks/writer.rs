@@ -2,7 +2,6 @@
 //! process, a thread), whether its process is the main one, the pid or tid a capture prints, the
 //! process that created it, and how it stands to the writers of another kind of line.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use regex::Regex;
@@ -10,14 +9,13 @@ use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::values::{WriterPids, same};
 use crate::say::say;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::raw::RawRight;
-use crate::spec::rule::{CheckType, Classified, Ctx, Rule, TaskIndex};
+use crate::spec::rule::{CheckType, Ctx, Rule};
 use crate::text::Problems;
-use crate::writer::{Role, Writer};
+use crate::writer::Role;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "writer",
@@ -160,208 +158,7 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
     }))
 }
 
-impl WriterRule {
-    /// The lookups of one run, built once.
-    fn lookups<'a>(&self, ctx: &'a Ctx<'_>) -> Lookups<'a> {
-        let pids = |k: Option<usize>| k.map(|k| WriterPids::of(ctx, k, self.per.as_deref()));
-        let made_by = match self.made_by {
-            Some(MadeBy::Kind(k)) => Some(k),
-            _ => None,
-        };
-        Lookups {
-            made_by: pids(made_by),
-            same_process: pids(self.same_process),
-            other_process: pids(self.other_process),
-            tasks: TaskIndex::of(&ctx.run.tasks),
-        }
-    }
-
-    /// What is wrong with one line's writer, if anything.
-    fn fault(
-        &self,
-        ctx: &Ctx<'_>,
-        look: &Lookups<'_>,
-        l: &Classified<'_>,
-        w: &Writer,
-    ) -> Option<String> {
-        let main = ctx.run.main_pid;
-        let who = || say!("writer-who", line = l.quote(), writer = w.describe(main));
-        // In a flushed buffer the process is known, not the thread: main and thread are alike.
-        // Only block-buffered stdio (stdout a pipe) flushes such buffers; at a terminal stdio
-        // flushes each line, so a burst there is one thread's write. The process must still be
-        // right: a thread's line needs a process that made a thread before the line came out.
-        let thread_unknown = |want: &[Role]| {
-            let had_thread = || look.tasks.had_thread(w.pid, l.at);
-            w.burst
-                && !ctx.run.stdout_tty
-                && w.role != Role::Process
-                && want.iter().any(|r| *r != Role::Process)
-                && (!want.contains(&Role::Thread) || want.contains(&w.role) || had_thread())
-        };
-        if !self.roles.is_empty() && !self.roles.contains(&w.role) && !thread_unknown(&self.roles)
-        {
-            let want = self
-                .roles
-                .iter()
-                .map(|r| role_words(*r))
-                .reduce(|first, second| say!("either", first = first, second = second))
-                .unwrap_or_default();
-            return Some(say!("writer-expected", who = who(), want = want));
-        }
-        if let Some(m) = self.main_process
-            && (w.pid == main) != m
-        {
-            let want = role_words(if m { Role::Main } else { Role::Process });
-            return Some(say!("writer-expected", who = who(), want = want));
-        }
-        if let Some(c) = &self.pid
-            && !same(l.cap(c), &w.pid.to_string())
-        {
-            return Some(say!(
-                "writer-wrong-pid",
-                who = who(),
-                printed = l.cap(c),
-                capture = c.as_str()
-            ));
-        }
-        if let Some(c) = &self.tid
-            && (!w.burst || ctx.run.stdout_tty)
-            && !same(l.cap(c), &w.tid.to_string())
-        {
-            return Some(say!(
-                "writer-wrong-tid",
-                who = who(),
-                printed = l.cap(c),
-                capture = c.as_str()
-            ));
-        }
-        let kname = |k: usize| ctx.kind_name(k).to_string();
-        if let Some(by) = self.made_by {
-            let main_only = HashSet::from([main]);
-            let (pids, whose) = match (by, &look.made_by) {
-                (MadeBy::Kind(k), Some(of_kind)) => (
-                    of_kind.for_line(l),
-                    say!("writer-of-kind", kind = kname(k), per = self.per_words(l)),
-                ),
-                _ => (&main_only, say!("role-main")),
-            };
-            if !pids.is_empty() && !ancestors(&look.tasks, w.pid).iter().any(|p| pids.contains(p)) {
-                return Some(say!(
-                    "writer-not-made-by",
-                    who = who(),
-                    whose = whose,
-                    pids = list(pids)
-                ));
-            }
-        }
-        if let (Some(k), Some(same)) = (self.same_process, &look.same_process) {
-            let pids = same.for_line(l);
-            if !pids.is_empty() && !pids.contains(&w.pid) {
-                return Some(say!(
-                    "writer-not-same",
-                    who = who(),
-                    kind = kname(k),
-                    per = self.per_words(l),
-                    pids = list(pids)
-                ));
-            }
-        }
-        if let (Some(k), Some(other)) = (self.other_process, &look.other_process)
-            && other.for_line(l).contains(&w.pid)
-        {
-            return Some(say!(
-                "writer-not-other",
-                who = who(),
-                kind = kname(k),
-                per = self.per_words(l)
-            ));
-        }
-        if let Some(re) = &self.exec {
-            let own = || look.tasks.own(w.pid).iter();
-            // The executable's path: argv[0] is whatever the caller chose.
-            // And the system's program: a copy of another under the name is not it.
-            if !own().any(|t| t.ran_system(re)) {
-                let impostors: Vec<String> = own()
-                    .flat_map(|t| t.impostors(re).map(|p| format!("{p:?}")))
-                    .collect();
-                if !impostors.is_empty() {
-                    return Some(say!(
-                        "writer-exec-impostor",
-                        who = who(),
-                        pattern = re.to_string(),
-                        paths = crate::text::list(&impostors)
-                    ));
-                }
-                let execs: Vec<&String> = own().flat_map(|t| &t.execs).collect();
-                if execs.is_empty() {
-                    return Some(say!(
-                        "writer-wrong-exec-none",
-                        who = who(),
-                        pattern = re.to_string()
-                    ));
-                }
-                return Some(say!(
-                    "writer-wrong-exec",
-                    who = who(),
-                    pattern = re.to_string(),
-                    execs = crate::text::list(
-                        &execs.iter().map(|e| format!("{e:?}")).collect::<Vec<_>>()
-                    )
-                ));
-            }
-        }
-        None
-    }
-
-    fn per_words(&self, l: &Classified<'_>) -> String {
-        match &self.per {
-            Some(p) => say!("writer-per", capture = p.as_str(), value = l.cap(p)),
-            None => String::new(),
-        }
-    }
-}
-
-/// The processes above `pid`: its parent, its parent's parent, ... as far as the trace knows.
-fn ancestors(tasks: &TaskIndex<'_>, pid: i32) -> Vec<i32> {
-    let mut out = Vec::new();
-    let mut at = pid;
-    while let Some(p) = tasks.process(at).and_then(|t| t.ppid) {
-        if out.contains(&p) || out.len() > 64 {
-            break;
-        }
-        out.push(p);
-        at = p;
-    }
-    out
-}
-
-fn role_words(r: Role) -> String {
-    match r {
-        Role::Main => say!("role-main"),
-        Role::Process => say!("role-process"),
-        Role::Thread => say!("role-thread"),
-    }
-}
-
-/// What judging one run looks up for each line, built once per run.
-#[derive(Debug)]
-struct Lookups<'a> {
-    made_by: Option<WriterPids>,
-    same_process: Option<WriterPids>,
-    other_process: Option<WriterPids>,
-    tasks: TaskIndex<'a>,
-}
-
-fn list(pids: &HashSet<i32>) -> String {
-    let mut v: Vec<i32> = pids.iter().copied().collect();
-    v.sort_unstable();
-    let shown: Vec<String> = v
-        .iter()
-        .take(5)
-        .map(|p| say!("pid-n", pid = p.to_string()))
-        .collect();
-    crate::text::list(&shown)
-}
+mod fault;
 
 impl Rule for WriterRule {
     fn reached(&self, ctx: &Ctx<'_>) -> bool {

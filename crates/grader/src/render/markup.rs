@@ -14,7 +14,7 @@ fn is_hidden(c: char) -> bool {
 
 /// Text safe inside XML content and attribute values; characters XML 1.0 cannot carry at all
 /// (most control characters) become U+FFFD.
-pub(crate) fn xml_escape(s: &str) -> String {
+pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
         match ch {
@@ -41,7 +41,7 @@ pub(crate) fn xml_escape(s: &str) -> String {
 /// Serialized JSON with every DEL, C1 control and bidirectional control written as a `\uXXXX`
 /// escape (they can only stand inside strings there): the same value, nothing a terminal that
 /// shows the file obeys.
-pub(crate) fn json_safe(json: String) -> String {
+pub fn json_safe(json: String) -> String {
     if !json.chars().any(is_hidden) {
         return json;
     }

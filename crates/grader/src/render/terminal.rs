@@ -9,13 +9,13 @@ use std::fmt::Write as _;
 /// `text` with every control character (C0, DEL, C1) and bidirectional override shown as an
 /// escape: `\n`, `\t`, `\r` by name, others as `\xHH` or `\u{HHHH}`, and `\` doubled (a
 /// name holding a literal `\x1b` is told apart). One line, for a terminal.
-pub(crate) fn visible(text: &str) -> String {
+pub fn visible(text: &str) -> String {
     escape(text, false)
 }
 
 /// As [`visible`], but newlines, tabs and backslashes are kept: for a text file or a log read
 /// in a terminal.
-pub(crate) fn visible_lines(text: &str) -> String {
+pub fn visible_lines(text: &str) -> String {
     escape(text, true)
 }
 
