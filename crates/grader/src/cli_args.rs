@@ -109,6 +109,11 @@ pub struct GradingArgs {
     #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..))]
     pub(crate) points: Option<u64>,
 
+    /// PCT's lead (the task, numbered from 0 in the order tasks first stop, that starts above
+    /// the others) instead of moving it from run to run (a replay's)
+    #[arg(long, value_name = "N")]
+    pub(crate) lead: Option<u32>,
+
     /// Run until PCT's bound says a bug of depth <= d would have shown with this probability
     /// (e.g. 0.99); --runs is then the ceiling (default 500)
     #[arg(long, value_name = "P", value_parser = fraction)]
@@ -183,6 +188,7 @@ impl GradingArgs {
             },
             depth: self.depth,
             points: self.points,
+            lead: self.lead,
             schedule: self.schedule.as_ref().map(|s| s.0.clone()),
             confidence: self.confidence,
             stdout: match self.stdout {
@@ -226,6 +232,9 @@ impl GradingArgs {
         }
         if let Some(points) = self.points {
             args.extend(["--points".into(), points.to_string()]);
+        }
+        if let Some(lead) = self.lead {
+            args.extend(["--lead".into(), lead.to_string()]);
         }
         if let Some(confidence) = self.confidence {
             args.extend(["--confidence".into(), confidence.to_string()]);

@@ -327,14 +327,17 @@ fn stderr_note(spec: &Spec, run: &RunOutcome) -> Option<String> {
 }
 
 /// How to replay a shaken run: its seed, and for PCT the `k` it was given (its priority changes
-/// are drawn among 1..=k).
+/// are drawn among 1..=k) and its lead.
 fn replay_hint(seed: u64, schedule: &tracer::ScheduleStats) -> String {
     if schedule.depth > 0 {
         let hint = say!(
             "replay-pct",
             seed = seed.to_string(),
             points = schedule.planned_points.to_string(),
-            depth = schedule.depth.to_string()
+            depth = schedule.depth.to_string(),
+            lead = schedule
+                .lead
+                .map_or(String::new(), |l| format!(" --lead {l}"))
         );
         format!("\n{hint}")
     } else {

@@ -111,6 +111,9 @@ pub struct ShakenRun {
     /// See `points`.
     #[serde(default)]
     pub depth: u32,
+    /// PCT's lead in this run (`--lead N` replays it), when it had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead: Option<u32>,
 }
 
 /// The decisions of a run in one line (see [`ShakenRun::order`]).
@@ -163,6 +166,7 @@ impl RunFacts {
                     order: order_of(&r.schedule.decisions),
                     points: r.schedule.planned_points,
                     depth: r.schedule.depth,
+                    lead: r.schedule.lead,
                 })
                 .collect(),
             advice: runs

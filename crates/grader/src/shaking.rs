@@ -1,5 +1,6 @@
 //! Which runs of a grading are shaken, how (PCT or random holds), with which seed, and what PCT
-//! is told of the program: the number of stop points `k`, estimated from the runs so far.
+//! is told of the program: the number of stop points `k`, estimated from the runs so far, and the
+//! run's lead, moved from run to run over the `n` tasks seen so far (stratified PCT).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -45,6 +46,10 @@ pub(crate) struct Plan {
     points: Option<u64>,
     /// `--points`: fixed, not learned (a replay gives the `k` of the run it replays).
     points_fixed: bool,
+    /// The most tasks seen in one run so far: PCT's `n`, over which the lead moves.
+    tasks: Option<u32>,
+    /// `--lead`: every run's lead, fixed (a replay gives the lead of the run it replays).
+    lead_fixed: Option<u32>,
 }
 
 impl Plan {
@@ -72,7 +77,15 @@ impl Plan {
             budget: Duration::from_secs(15),
             points: None,
             points_fixed: false,
+            tasks: None,
+            lead_fixed: None,
         }
+    }
+
+    /// PCT's lead fixed to `lead` in every run instead of moved from run to run.
+    pub(crate) fn with_lead(mut self, lead: Option<u32>) -> Plan {
+        self.lead_fixed = lead;
+        self
     }
 
     /// PCT's `k` fixed to `points` instead of learned from the runs.
@@ -92,11 +105,29 @@ impl Plan {
         self
     }
 
-    /// Learns `k` from a finished run.
-    pub(crate) fn observe(&mut self, stats: &tracer::ScheduleStats) {
+    /// Learns `k` and `n` from a finished run (`tasks`: its processes and threads, 0 untraced).
+    pub(crate) fn observe(&mut self, stats: &tracer::ScheduleStats, tasks: usize) {
         if stats.points > 0 && !self.points_fixed {
             self.points = Some(self.points.unwrap_or(0).max(stats.points));
         }
+        let tasks = u32::try_from(tasks).unwrap_or(u32::MAX);
+        if tasks > 0 {
+            self.tasks = Some(self.tasks.unwrap_or(0).max(tasks));
+        }
+    }
+
+    /// The lead of the `nth` shaken run (from 0): the runs of each depth (see [`depth_of`]) take
+    /// the tasks in turn from a place drawn with the grading's seeds, so a program of `n` tasks
+    /// has each of them lead within `n` runs of either depth, and each run alone leads with a
+    /// task drawn uniformly (PCT's random order). None until a run has shown the tasks.
+    fn lead(&self, nth: u64) -> Option<u32> {
+        if self.lead_fixed.is_some() || self.every_run {
+            return self.lead_fixed;
+        }
+        let n = u64::from(self.tasks?.max(1));
+        let turn = (nth / 4) * 2 + nth % 2;
+        let start = self.base.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32;
+        u32::try_from((start + turn) % n).ok()
     }
 
     /// The shaking of run `k` (from 1), if it is shaken.
@@ -121,6 +152,7 @@ impl Plan {
                     points: self.points.unwrap_or(POINTS_GUESS),
                     max_park: MAX_PARK,
                     budget: self.budget,
+                    lead: self.lead(nth),
                 },
             ),
         })
@@ -179,14 +211,56 @@ mod tests {
         };
         assert_eq!(p.shake(3).and_then(|s| s.pct).map(|c| c.depth), Some(1));
         assert_eq!(k(&p), Some((POINTS_GUESS, 3, Duration::from_secs(10))));
-        p.observe(&tracer::ScheduleStats {
-            points: 9,
-            ..Default::default()
-        });
-        p.observe(&tracer::ScheduleStats {
-            points: 7,
-            ..Default::default()
-        });
+        p.observe(
+            &tracer::ScheduleStats {
+                points: 9,
+                ..Default::default()
+            },
+            3,
+        );
+        p.observe(
+            &tracer::ScheduleStats {
+                points: 7,
+                ..Default::default()
+            },
+            2,
+        );
         assert_eq!(k(&p).map(|c| c.0), Some(9));
+        assert_eq!(p.shake(1).and_then(|s| s.pct).map(|c| c.lead), Some(None));
+    }
+
+    #[test]
+    fn each_task_leads_a_run_of_each_depth_within_n_runs() {
+        for share in [0.5, 1.0] {
+            let mut p = Plan::new(share, None, 1.0);
+            let before: Vec<Option<u32>> = (1..=10)
+                .filter_map(|k| p.shake(k).and_then(|s| s.pct).map(|c| c.lead))
+                .collect();
+            assert!(
+                before.iter().all(Option::is_none),
+                "no lead before n is known"
+            );
+            p.observe(&tracer::ScheduleStats::default(), 3);
+            let runs: Vec<(u32, Option<u32>)> = (1..=24)
+                .filter_map(|k| p.shake(k).and_then(|s| s.pct))
+                .map(|c| (c.depth, c.lead))
+                .collect();
+            for depth in [1, 2] {
+                let leads: Vec<u32> = runs
+                    .iter()
+                    .filter(|r| r.0 == depth)
+                    .filter_map(|r| r.1)
+                    .take(3)
+                    .collect();
+                let mut sorted = leads.clone();
+                sorted.sort_unstable();
+                assert_eq!(sorted, [0, 1, 2], "share {share}, depth {depth}: {runs:?}");
+            }
+        }
+        let fixed = Plan::new(0.5, Some(8), 1.0).with_lead(Some(4));
+        assert_eq!(
+            fixed.shake(1).and_then(|s| s.pct).map(|c| c.lead),
+            Some(Some(4))
+        );
     }
 }

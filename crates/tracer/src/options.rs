@@ -93,6 +93,12 @@ pub struct Pct {
     pub max_park: Duration,
     /// Past this much of the run nothing is parked any more (so a run finishes within its limit).
     pub budget: Duration,
+    /// The task (numbered from 0 in the order tasks first reach a stop point) whose first
+    /// priority is above every other's; `None`: every first priority drawn. A grading moves the
+    /// lead from run to run, so that each task of a small program leads in one of its runs
+    /// (stratified PCT: with the lead uniform over the `n` tasks, each run is still PCT's random
+    /// order, and the runs together miss no task at the top).
+    pub lead: Option<u32>,
 }
 
 /// An explored schedule (`grade explore`): the run is ordered as PCT orders it (a task parked at

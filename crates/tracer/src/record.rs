@@ -302,6 +302,8 @@ pub struct ScheduleStats {
     pub depth: u32,
     /// The `k` PCT was given (its change points are drawn among 1..=k); 0 without PCT.
     pub planned_points: u64,
+    /// PCT's lead ([`crate::Pct::lead`]) in this run.
+    pub lead: Option<u32>,
     /// Every decision of the schedule (PCT's or an explored one), in order: the order of the
     /// stop points. The same seed, or the same schedule, should give the same list.
     pub decisions: Vec<Decision>,

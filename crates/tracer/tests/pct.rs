@@ -22,6 +22,7 @@ fn pct_of(program: &str, args: &[&str], seed: u64) -> (String, tracer::Trace, Du
             points: 10,
             max_park: Duration::from_secs(5),
             budget: Duration::from_secs(20),
+            lead: None,
         },
     ));
     let t0 = Instant::now();

@@ -98,7 +98,8 @@ pub fn grade_runs(
     cfg.cpu_at_lines = spec.cpu_at_lines();
     let plan = shaking::Plan::new(opts.shake, opts.seed, scale)
         .with(opts.scheduler, opts.depth, opts.timeout)
-        .with_points(opts.points);
+        .with_points(opts.points)
+        .with_lead(opts.lead);
     let reference = setup::reference_run(opts, &cfg)?;
     let job = Job {
         spec,
@@ -163,7 +164,7 @@ impl Job<'_> {
                 passed,
                 elapsed,
             });
-            plan.observe(&outcome.schedule);
+            plan.observe(&outcome.schedule, outcome.tasks.len());
             outcomes.push(outcome);
             if (settled.twice && !self.opts.all_runs && run < runs)
                 || settle::confident(self.opts, self.spec, self.params, &outcomes)

@@ -47,6 +47,10 @@ pub struct GradeOptions {
     /// PCT's `k`, fixed (`--points`: a replay gives the failing run's); learned from the runs
     /// when `None`.
     pub points: Option<u64>,
+    /// PCT's lead (the task, by the order tasks first reach a stop point, whose first priority
+    /// is the highest), fixed (`--lead`: a replay gives the failing run's); moved from run to
+    /// run over the tasks when `None`.
+    pub lead: Option<u32>,
     /// Order every run's stop points by this explored schedule (`--schedule`, from `grade
     /// explore`): the choices that differ from the default, by decision number. It outranks
     /// `shake` and `seed`.
@@ -87,6 +91,7 @@ impl Default for GradeOptions {
             scheduler: crate::shaking::Scheduler::Pct,
             depth: 2,
             points: None,
+            lead: None,
             schedule: None,
             confidence: None,
             stdout: StdoutKind::Pty,

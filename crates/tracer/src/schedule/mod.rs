@@ -266,6 +266,7 @@ impl Scheduler {
                     self.stats.change_points = p.change_points().to_vec();
                     self.stats.depth = p.depth();
                     self.stats.planned_points = p.planned_points();
+                    self.stats.lead = p.lead();
                 }
                 Policy::Script(s) => self.stats.missed = s.missed,
             }

@@ -1,7 +1,8 @@
 //! PCT, the probabilistic concurrency testing scheduler of Burckhardt, Kothari, Musuvathi and
 //! Nagarakatte (ASPLOS 2010), as the policy of an ordered schedule ([`super::ordered`]).
 //!
-//! Every task gets a random priority above `d`; at `d - 1` decisions drawn among the `k`
+//! Every task gets a random priority above `d` (the run's lead, if it has one, the highest of
+//! them: [`Pct::lead`]); at `d - 1` decisions drawn among the `k`
 //! expected, the task about to go on drops to priority 1, 2, ... (below every first priority).
 //! At each decision the parked task of highest priority goes on (a task about to sleep is
 //! parked too: a sleep orders nothing; a wait for an exit, a read or a lock still does). Each
@@ -26,6 +27,8 @@ pub(crate) struct PctState {
     /// Releases so far.
     step: u64,
     prio: HashMap<i32, f64>,
+    /// Tasks given a first priority so far (the next one's number in [`Pct::lead`]'s order).
+    born: u32,
 }
 
 impl PctState {
@@ -49,6 +52,7 @@ impl PctState {
             changes,
             step: 0,
             prio: HashMap::new(),
+            born: 0,
         }
     }
 
@@ -56,8 +60,15 @@ impl PctState {
     /// stream is the task's place in the tree: the same program replays the same priorities).
     pub(crate) fn priority(&mut self, tid: i32, dice: Option<&mut Dice>) -> f64 {
         let (depth, reversed) = (f64::from(self.opts.depth.max(1)), self.reversed);
+        let (lead, born) = (self.opts.lead, &mut self.born);
         *self.prio.entry(tid).or_insert_with(|| {
+            let number = *born;
+            *born += 1;
             let u = dice.map_or(0.5, |d| d.unit());
+            if lead == Some(number) {
+                // Above every drawn priority (which lie in [depth, depth + 1)).
+                return depth + 1.0;
+            }
             depth + if reversed { 1.0 - u } else { u }
         })
     }
@@ -119,6 +130,11 @@ impl PctState {
         self.opts.points.max(1)
     }
 
+    /// The lead asked for.
+    pub(crate) fn lead(&self) -> Option<u32> {
+        self.opts.lead
+    }
+
     /// The priority-change points drawn.
     pub(crate) fn change_points(&self) -> &[u64] {
         &self.changes
@@ -139,6 +155,7 @@ mod tests {
             points,
             max_park: Duration::from_secs(1),
             budget: Duration::from_secs(10),
+            lead: None,
         }
     }
 
@@ -186,6 +203,28 @@ mod tests {
             (orders[1].1.clone(), orders[1].0.clone()),
             "seed 9 reverses seed 8"
         );
+    }
+
+    #[test]
+    fn the_lead_goes_first_whatever_was_drawn_and_whichever_way() {
+        let (a, b, c) = (park("0"), park("0.1"), park("0.2"));
+        for lead in 0..3u32 {
+            for seed in 0..8 {
+                let mut s = PctState::new(
+                    seed,
+                    Pct {
+                        lead: Some(lead),
+                        ..opts(1, 10)
+                    },
+                );
+                for tid in 1..=3 {
+                    s.priority(tid, Some(&mut Dice::root(seed * 10 + tid as u64)));
+                }
+                let first = s.choose(&[(1, &a), (2, &b), (3, &c)]);
+                let want = ["0", "0.1", "0.2"][lead as usize];
+                assert_eq!(first, want, "lead {lead}, seed {seed}");
+            }
+        }
     }
 
     #[test]
