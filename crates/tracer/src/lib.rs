@@ -64,9 +64,9 @@ mod tasks;
 mod tracer;
 
 pub use error::{TraceError, TraceErrorKind};
-pub use options::{Explore, FileId, Pct, Shake, TraceOptions};
+pub use options::{Choice, Explore, FileId, Pct, Shake, TraceOptions};
 pub use record::{
-    Channel, ChannelKind, Choice, CpuSample, Decision, Direction, End, Eof, Exec, Hold, HoldPoint,
+    Channel, ChannelKind, CpuSample, Decision, Direction, End, Eof, Exec, Hold, HoldPoint,
     PidfdOpen, Reap, Refusal, ScheduleStats, SharedMemory, SignalSent, Stream, Task, TaskKind,
     Trace, Transfer, Write,
 };

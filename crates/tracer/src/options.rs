@@ -101,6 +101,10 @@ pub struct Pct {
     pub lead: Option<u32>,
 }
 
+/// The task that may go on at a [`crate::Decision`]: a task's label, its place in the tree of
+/// creations (`0` the main process, `2` its second child, `2.1` that one's first).
+pub type Choice = String;
+
 /// An explored schedule (`grade explore`): the run is ordered as PCT orders it (a task parked at
 /// each stop point, one going on per decision, decisions taken once the run settled), but each
 /// decision is the script's where it has one, else the default (see
@@ -108,7 +112,7 @@ pub struct Pct {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Explore {
     /// The choices that differ from the default: (decision number from 0, task label).
-    pub choices: Vec<(usize, crate::Choice)>,
+    pub choices: Vec<(usize, Choice)>,
     /// The longest a task stays parked (a safety valve).
     pub max_park: Duration,
     /// Past this much of the run nothing is parked any more.

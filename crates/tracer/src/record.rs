@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::options::Shake;
+use crate::options::{Choice, Shake};
 
 /// JSON shapes: times as seconds (a float), bytes as text (lossy UTF-8).
 mod json {
@@ -311,10 +311,6 @@ pub struct ScheduleStats {
     /// (the run went another way than the one the script was taken from).
     pub missed: Option<usize>,
 }
-
-/// The task that may go on at a [`Decision`]: a task's label, its place in the tree of
-/// creations (`0` the main process, `2` its second child, `2.1` that one's first).
-pub type Choice = String;
 
 /// One decision of the schedule: with every task of the run parked at a stop point, waiting
 /// for another, or gone, which one goes on.

@@ -6,6 +6,7 @@
 
 mod kernel;
 mod ordered;
+mod parked;
 mod pct;
 mod script;
 
@@ -16,7 +17,8 @@ use crate::record::{Hold, HoldPoint, ScheduleStats};
 use crate::shake::{Holds, Resume};
 use crate::tasks::Table;
 
-use ordered::{Free, Ordered, Parked, Policy, Release};
+use ordered::{Free, Ordered, Policy, Release};
+use parked::Parked;
 use pct::PctState;
 use script::ScriptState;
 

@@ -25,24 +25,14 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
-use crate::record::{Choice, Decision, HoldPoint};
-use crate::shake::{Dice, Resume};
+use crate::options::Choice;
+use crate::record::{Decision, HoldPoint};
+use crate::shake::Dice;
 
 use super::kernel::{Activity, cpu_ticks, observe};
+use super::parked::{Parked, label_order};
 use super::pct::PctState;
 use super::script::ScriptState;
-
-/// A task parked at a stop point.
-#[derive(Debug, Clone)]
-pub(crate) struct Parked {
-    /// Its label (its place in the tree of creations).
-    pub(crate) label: String,
-    /// Where: the stop point's letter and number (`w3`).
-    pub(crate) at: String,
-    pub(crate) how: Resume,
-    pub(crate) since: Instant,
-    pub(crate) point: HoldPoint,
-}
 
 /// Why a park ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,16 +105,6 @@ pub(crate) struct Ordered {
     /// The process of each task looked at (`Tgid`).
     tgids: RefCell<HashMap<i32, i32>>,
     pub(crate) decisions: Vec<Decision>,
-}
-
-/// Labels in the order of the tree: `0`, `1`, `1.1`, `1.2`, `2`, `10`, then the unknown.
-pub(crate) fn label_order(a: &str, b: &str) -> std::cmp::Ordering {
-    let key = |s: &str| -> Vec<u64> {
-        s.split('.')
-            .map(|p| p.parse::<u64>().unwrap_or(u64::MAX))
-            .collect()
-    };
-    key(a).cmp(&key(b)).then_with(|| a.cmp(b))
 }
 
 impl Ordered {
@@ -244,6 +224,19 @@ impl Ordered {
             self.gave_up = true;
             return self.take_all(Release::Budget);
         }
+        let mut out = self.valve_ends(now);
+        if self.parked.is_empty() {
+            return out;
+        }
+        let Some(forced) = self.settled(now, free) else {
+            return out;
+        };
+        out.extend(self.decide(forced));
+        out
+    }
+
+    /// The parks that lasted `max_park`: each ends by itself, a forced decision.
+    fn valve_ends(&mut self, now: Instant) -> Vec<(i32, Parked, Release)> {
         let late: Vec<i32> = self
             .parked
             .iter()
@@ -267,12 +260,12 @@ impl Ordered {
                 out.push((tid, p, Release::Valve));
             }
         }
-        if self.parked.is_empty() {
-            return out;
-        }
-        let Some(forced) = self.settled(now, free) else {
-            return out;
-        };
+        out
+    }
+
+    /// One decision over the parked tasks (the run has settled): the policy's choice, or a
+    /// starving task's; the chosen task's park ends.
+    fn decide(&mut self, forced: bool) -> Option<(i32, Parked, Release)> {
         let mut parked: Vec<(i32, &Parked)> = self.parked.iter().map(|(t, p)| (*t, p)).collect();
         parked.sort_by(|a, b| label_order(&a.1.label, &b.1.label));
         let options: Vec<Choice> = parked.iter().map(|(_, p)| p.label.clone()).collect();
@@ -293,16 +286,11 @@ impl Ordered {
             (Policy::Pct(p), None) => p.choose(&parked),
             (Policy::Script(s), _) => s.choose(&options, &default),
         };
-        let Some(tid) = parked
+        let tid = parked
             .iter()
             .find(|(_, p)| p.label == chosen)
-            .map(|(t, _)| *t)
-        else {
-            return out;
-        };
-        let Some(p) = self.parked.remove(&tid) else {
-            return out;
-        };
+            .map(|(t, _)| *t)?;
+        let p = self.parked.remove(&tid)?;
         // Passed over at another's sleep: one more in a row.
         self.passed.remove(&tid);
         if p.point == HoldPoint::Sleep {
@@ -321,8 +309,7 @@ impl Ordered {
             forced,
         });
         self.current = Some(chosen);
-        out.push((tid, p, Release::Turn));
-        out
+        Some((tid, p, Release::Turn))
     }
 
     /// Every park ends now, in the order they began.

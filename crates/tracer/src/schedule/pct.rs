@@ -11,11 +11,11 @@
 
 use std::collections::HashMap;
 
+use crate::options::Choice;
 use crate::options::Pct;
-use crate::record::Choice;
 use crate::shake::Dice;
 
-use super::ordered::{Parked, label_order};
+use super::parked::{Parked, label_order};
 
 #[derive(Debug)]
 pub(crate) struct PctState {

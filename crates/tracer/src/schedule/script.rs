@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::record::Choice;
+use crate::options::Choice;
 
 #[derive(Debug)]
 pub(crate) struct ScriptState {

@@ -1,4 +1,5 @@
 use super::*;
+use crate::shake::Resume;
 
 #[test]
 fn labels_sort_as_the_tree() {
