@@ -1,6 +1,6 @@
 //! A spreadsheet cell from a submission's text: it cannot start a formula (OWASP's CSV
 //! injection advice: a cell starting with `=`, `+`, `-`, `@`, tab or carriage return gets a
-//! leading `'`). Text for the terminal is `render::terminal`'s.
+//! leading `'`). Text for the terminal is `grader::visible`'s.
 
 /// A CSV cell as OWASP recommends: a leading `'` when it starts with `=`, `+`, `-`, `@`, tab
 /// or carriage return, so that a spreadsheet takes it as text. (Quoting is the CSV writer's.)

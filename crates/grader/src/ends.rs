@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use tracer::{Eof, PidfdOpen, Reap, SignalSent, Trace};
+use tracer::{Eof, PidfdOpen, Ready, Reap, SignalSent, Trace};
 
 /// What the trace saw of processes learning of each other's ends and ending each other.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -16,6 +16,8 @@ pub struct Ends {
     pub reaps: Vec<Reap>,
     /// Every `pidfd_open`, in order.
     pub pidfd_opens: Vec<PidfdOpen>,
+    /// Every wait for several descriptors that returned one ready, in order.
+    pub readies: Vec<Ready>,
     /// Every signal sent to one process, in order.
     pub signals: Vec<SignalSent>,
     /// Every read that found a pipe or socket closed, in order.
@@ -46,6 +48,7 @@ impl Ends {
             recorded: true,
             reaps: trace.reaps.clone(),
             pidfd_opens: trace.pidfd_opens.clone(),
+            readies: trace.readies.clone(),
             signals: trace.signals.clone(),
             eofs: trace.eofs.clone(),
             exits: exits

@@ -12,7 +12,10 @@
 //!
 //! What the trace cannot see (a poll of a pidfd, a flag in shared memory, a thread's futex) is
 //! no evidence: the checks that read this say "not judged" where a correct port could have
-//! learned that way, and fail only where it could not.
+//! learned that way, and fail only where it could not. So is a descriptor found ready, or a pipe
+//! found closed, after W's end (the trace does not know which pipes W held: Python's
+//! `Process.sentinel` is a pipe whose write end only the child holds, and
+//! `multiprocessing.connection.wait` polls it).
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
@@ -218,17 +221,8 @@ impl Knowledge {
                 ),
             });
         }
-        if run
-            .ends
-            .pidfd_opens
-            .iter()
-            .any(|o| o.tgid == p && o.pid == w && o.at < by)
-        {
-            return Saw::Unknown(say!(
-                "joined-pidfd",
-                pid = w.to_string(),
-                parent = p.to_string()
-            ));
+        if let Some(unknown) = news_unseen(run, p, w, task, by) {
+            return unknown;
         }
         let how = match (task.ended_at, knew) {
             (_, Some(k)) => say!("joined-late", parent = p.to_string(), at = secs(k)),
@@ -242,6 +236,55 @@ impl Knowledge {
         };
         Saw::No(how)
     }
+}
+
+/// Whether process `p`, the parent of `w`, may have learned of `w`'s end before `by` in a way
+/// the trace records but cannot read (a descriptor found ready, a `SIGCHLD` taken, a pipe read
+/// closed, after `w`'s exit): then the line is not judged.
+fn news_unseen(run: &RunOutcome, p: i32, w: i32, task: &RunTask, by: Duration) -> Option<Saw> {
+    // Its exit, not its reaping: a sentinel closes at the exit. The first exit stop of its
+    // tasks seen (a missed one leaves no time for the whole process): this only spares a
+    // line from failing, so the earliest sign of the exit is enough.
+    let first_exit_stop = run
+        .ends
+        .exit_stops
+        .get(&w)
+        .and_then(|s| s.iter().flatten().min().copied());
+    let exited = first_exit_stop
+        .or_else(|| run.ends.exits.get(&w).copied())
+        .or(task.ended_at);
+    if let Some(end) = exited.filter(|end| *end < by) {
+        let woke = |at: Duration| end <= at && at < by;
+        if let Some(r) = run.ends.readies.iter().find(|r| r.tgid == p && woke(r.at)) {
+            // A pidfd polled: its end the likelier news (a pidfd never polled is none).
+            let pidfd = run
+                .ends
+                .pidfd_opens
+                .iter()
+                .any(|o| o.tgid == p && o.pid == w);
+            if pidfd {
+                return Some(Saw::Unknown(say!(
+                    "joined-pidfd",
+                    pid = w.to_string(),
+                    parent = p.to_string()
+                )));
+            }
+            return Some(Saw::Unknown(say!(
+                "joined-ready",
+                pid = w.to_string(),
+                parent = p.to_string(),
+                syscall = r.syscall
+            )));
+        }
+        if run.ends.eofs.iter().any(|e| e.tgid == p && woke(e.at)) {
+            return Some(Saw::Unknown(say!(
+                "joined-eof",
+                pid = w.to_string(),
+                parent = p.to_string()
+            )));
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -18,13 +18,13 @@
 //! tid, main process / another process / thread) and the run its tasks, which the spec's writer
 //! facts and the `writer` and `tasks` checks judge; a share of the runs is shaken.
 //!
-//! Inside, from the bottom up: `outcome` and `writer` (what a run produced, who wrote it) and
-//! `text` (how messages quote it); `spec` (the format, knowing no check type by name); `checks`
-//! (one file per check type); `load` (specs from text, files and the built-in table); `run` (one
-//! supervised, traced run); `shaking` (which runs are shaken); `run_checks`, `causes` and `judge`
-//! (the verdict); `run_facts` and `report` (what the verdict holds); `render` (its renderings,
-//! and the escapers for terminals and markup); `grade` (all of it: options, setup, the runs,
-//! when to stop).
+//! Inside, from the bottom up: `outcome` and `writer` (what a run produced, who wrote it),
+//! `text` and `terminal` (how messages quote it, and the one escaper for terminals); `spec` (the
+//! format, knowing no check type by name); `checks` (one file per check type); `load` (specs
+//! from text, files and the built-in table); `run` (one supervised, traced run); `shaking` (which
+//! runs are shaken); `verdict` (the runs judged: the checks every run gets, the spec's checks,
+//! confidence and coverage, the report's data); `render` (its renderings, and the escaper for
+//! markup); `grade` (all of it: options, setup, the runs, when to stop).
 //!
 //! The applications are crates on top of this one: `grade` (the command), `grade-class` (a
 //! whole class, `grade class`) and `grade-bundle` (a Gradescope autograder, `grade gradescope`).
@@ -35,37 +35,29 @@
 #![deny(missing_docs)]
 
 mod assembler;
-mod causes;
 mod channels;
 mod checks;
 mod cli_args;
 mod cli_values;
-mod confidence;
-mod coverage;
-mod diff;
 mod ends;
 mod error;
 mod explore;
-mod failure;
 mod fencing;
 mod grade;
 mod joins;
-mod judge;
 mod load;
 mod outcome;
 mod pair;
 mod render;
-mod report;
 mod run;
-mod run_checks;
-mod run_diff;
-mod run_facts;
 mod say;
 mod shaking;
 mod spec;
+mod terminal;
 mod text;
 mod timeline;
 mod trace_refusals;
+mod verdict;
 mod writer;
 
 pub use channels::{Channels, Flow, Piece, SharedWith};
@@ -74,7 +66,6 @@ pub use cli_values::{
     CommandWords, ScheduleArg, command_line, env_var, fraction, key_value, positive, runs,
     schedule, size,
 };
-pub use coverage::Coverage;
 pub use ends::Ends;
 pub use error::{GradeError, GradeErrorKind};
 pub use explore::{ExploreOptions, ExploreReport, FailingOrder, explore};
@@ -83,33 +74,34 @@ pub use grade::{
     GradeOptions, Progress, SEED_ENV, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,
     ensure_subreaper, grade, grade_runs, grade_with_progress,
 };
-pub use judge::{check_list, judge};
 pub use load::closest;
 pub use outcome::{Exit, LeftBehind, Line, RunOutcome};
 pub use render::Format;
 pub use render::fence::fence_short;
 pub use render::html::html_report;
 pub use render::markup::{json_safe, xml_escape};
-pub use render::terminal::{visible, visible_lines};
-pub use report::{CheckKind, CheckReport, CheckStatus, Failure, Report};
 pub use run::{
     PassEnv, RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind, parse_schedule, run_once,
     schedule_string,
 };
-pub use run_checks::{
-    EXIT_CHECK, FORMAT_CHECK, LEFT_BEHIND_CHECK, LINES_CHECK, OUTPUT_LIMIT_CHECK, TIMEOUT_CHECK,
-    TRACE_CHECK,
-};
-pub use run_diff::RunDiff;
-pub use run_facts::stopped_line;
-pub use run_facts::{LINES_KEPT, LineFact, RunFacts, RunLines, ShakenRun};
 pub use shaking::Scheduler;
 pub use spec::Spec;
 pub use spec::error::{SpecError, SpecErrorKind};
 pub use spec::params::{ParamError, Params};
+pub use terminal::{visible, visible_lines};
 pub use text::{columns, list as word_list};
 pub use timeline::{
     Link, OpenSpan, Timeline, TimelineLine, TraceRunError, TraceRunOptions, TracedRun, WriterLine,
     run_timeline, trace_command, writer_lines,
 };
+pub use verdict::beside::RunDiff;
+pub use verdict::coverage::Coverage;
+pub use verdict::every_run::{
+    EXIT_CHECK, FORMAT_CHECK, LEFT_BEHIND_CHECK, LINES_CHECK, OUTPUT_LIMIT_CHECK, TIMEOUT_CHECK,
+    TRACE_CHECK,
+};
+pub use verdict::facts::stopped_line;
+pub use verdict::facts::{LINES_KEPT, LineFact, RunFacts, RunLines, ShakenRun};
+pub use verdict::judge::{check_list, judge};
+pub use verdict::report::{CheckKind, CheckReport, CheckStatus, Failure, Report};
 pub use writer::{Role, RunTask, Tracing, Writer};

@@ -13,7 +13,7 @@ use crate::memory::{read_bytes, read_iov_bytes, read_iovecs};
 use crate::options::FileId;
 use crate::proc_info::{channel, controlling_tty, fd_stat, identity};
 use crate::record::{
-    Channel, Direction, Eof, PidfdOpen, Reap, Refusal, SignalSent, Stream, Transfer, Write,
+    Channel, Direction, Eof, PidfdOpen, Ready, Reap, Refusal, SignalSent, Stream, Transfer, Write,
 };
 
 mod buffers;
@@ -245,6 +245,7 @@ pub(crate) enum Outcome {
     Eof(Eof),
     Reap(Reap),
     PidfdOpen(PidfdOpen),
+    Ready(Ready),
     Signal(SignalSent),
     Nothing,
 }
@@ -371,6 +372,7 @@ pub(crate) fn on_return(
         Pending::Wait(w) => match w.settle(tid, tgid, ret, at) {
             WaitOutcome::Reap(r) => Outcome::Reap(r),
             WaitOutcome::PidfdOpen(p) => Outcome::PidfdOpen(p),
+            WaitOutcome::Ready(r) => Outcome::Ready(r),
             WaitOutcome::Nothing => Outcome::Nothing,
         },
         Pending::Signal {

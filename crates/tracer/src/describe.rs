@@ -33,6 +33,17 @@ pub(crate) fn syscall_name(nr: i64) -> &'static str {
         libc::SYS_wait4 => "wait4",
         libc::SYS_waitid => "waitid",
         libc::SYS_pidfd_open => "pidfd_open",
+        libc::SYS_ppoll => "ppoll",
+        libc::SYS_rt_sigtimedwait => "rt_sigtimedwait",
+        libc::SYS_pselect6 => "pselect6",
+        libc::SYS_epoll_pwait => "epoll_pwait",
+        libc::SYS_epoll_pwait2 => "epoll_pwait2",
+        #[cfg(target_arch = "x86_64")]
+        libc::SYS_poll => "poll",
+        #[cfg(target_arch = "x86_64")]
+        libc::SYS_select => "select",
+        #[cfg(target_arch = "x86_64")]
+        libc::SYS_epoll_wait => "epoll_wait",
         libc::SYS_openat => "openat",
         libc::SYS_openat2 => "openat2",
         libc::SYS_mkdirat => "mkdirat",

@@ -7,10 +7,40 @@ use std::time::Duration;
 
 use crate::describe::syscall_name;
 use crate::memory::read_bytes;
-use crate::record::{PidfdOpen, Reap, SignalSent};
+use crate::record::{PidfdOpen, Ready, Reap, SignalSent};
 
-/// The waits for a child, and `pidfd_open` (a descriptor that becomes readable at a process's end).
-pub(crate) const WAIT_CALLS: &[i64] = &[libc::SYS_wait4, libc::SYS_waitid, libc::SYS_pidfd_open];
+/// The waits for a child, `pidfd_open` (a descriptor that becomes readable at a process's end),
+/// and the waits for several descriptors (one may be a pipe only an ended process held).
+pub(crate) const WAIT_CALLS: &[i64] = &[
+    libc::SYS_wait4,
+    libc::SYS_waitid,
+    libc::SYS_pidfd_open,
+    #[cfg(target_arch = "x86_64")]
+    libc::SYS_poll,
+    libc::SYS_ppoll,
+    #[cfg(target_arch = "x86_64")]
+    libc::SYS_select,
+    libc::SYS_pselect6,
+    #[cfg(target_arch = "x86_64")]
+    libc::SYS_epoll_wait,
+    libc::SYS_epoll_pwait,
+    libc::SYS_epoll_pwait2,
+    libc::SYS_rt_sigtimedwait,
+];
+
+/// The waits of [`WAIT_CALLS`] for several descriptors.
+const READY_CALLS: &[i64] = &[
+    #[cfg(target_arch = "x86_64")]
+    libc::SYS_poll,
+    libc::SYS_ppoll,
+    #[cfg(target_arch = "x86_64")]
+    libc::SYS_select,
+    libc::SYS_pselect6,
+    #[cfg(target_arch = "x86_64")]
+    libc::SYS_epoll_wait,
+    libc::SYS_epoll_pwait,
+    libc::SYS_epoll_pwait2,
+];
 
 /// The calls that send a signal to a process or thread.
 pub(crate) const SIGNAL_CALLS: &[i64] = &[
@@ -41,6 +71,26 @@ fn pidfd_target(tid: i32, fd: u64) -> Option<i32> {
         .find_map(|l| l.strip_prefix("Pid:"))
         .and_then(|v| v.trim().parse().ok())
         .filter(|&p: &i32| p > 0)
+}
+
+/// Whether a wait for several descriptors (or for a signal) was given a timeout: a time in
+/// milliseconds of 0 or more (`poll`, `epoll_wait`, `epoll_pwait`), or a pointer to one
+/// (`ppoll`, `select`, `pselect6`, `epoll_pwait2`, `rt_sigtimedwait`).
+fn timed(nr: i64, args: &[u64; 6]) -> bool {
+    let millis = |a: u64| a as u32 as i32 >= 0;
+    match nr {
+        libc::SYS_epoll_pwait => millis(args[3]),
+        #[cfg(target_arch = "x86_64")]
+        libc::SYS_poll => millis(args[2]),
+        #[cfg(target_arch = "x86_64")]
+        libc::SYS_epoll_wait => millis(args[3]),
+        libc::SYS_ppoll | libc::SYS_rt_sigtimedwait => args[2] != 0,
+        libc::SYS_epoll_pwait2 => args[3] != 0,
+        #[cfg(target_arch = "x86_64")]
+        libc::SYS_select => args[4] != 0,
+        libc::SYS_pselect6 => args[4] != 0,
+        _ => false,
+    }
 }
 
 /// A wait or a `pidfd_open` entering now: what to read at its return.
@@ -114,6 +164,7 @@ fn i32_at(raw: &[u8], at: usize) -> Option<i32> {
 pub(crate) enum WaitOutcome {
     Reap(Reap),
     PidfdOpen(PidfdOpen),
+    Ready(Ready),
     Nothing,
 }
 
@@ -130,6 +181,21 @@ impl WaitCall {
                 at,
             })
         };
+        // `sigwaitinfo`/`sigtimedwait` that took a SIGCHLD: a child changed state, which one
+        // is not read (as a descriptor found ready).
+        let sigchld = self.nr == libc::SYS_rt_sigtimedwait && ret == i64::from(libc::SIGCHLD);
+        if sigchld || READY_CALLS.contains(&self.nr) {
+            // A wait with a timeout is a timed wait, whatever woke it: no sign of an end.
+            return match ret > 0 && !timed(self.nr, &self.args) {
+                true => WaitOutcome::Ready(Ready {
+                    tid,
+                    tgid,
+                    syscall: syscall_name(self.nr),
+                    at,
+                }),
+                false => WaitOutcome::Nothing,
+            };
+        }
         if ret == -i64::from(libc::ECHILD) && self.nr != libc::SYS_pidfd_open {
             return reap(None, false);
         }
@@ -222,6 +288,45 @@ mod tests {
         assert!(matches!(
             call(0).settle(1, 1, -i64::from(libc::ECHILD), at),
             WaitOutcome::Reap(Reap { pid: None, .. })
+        ));
+    }
+
+    #[test]
+    fn only_an_untimed_wait_that_found_one_ready_or_a_sigchld_is_a_readiness() {
+        let call = |nr: i64, args: [u64; 6]| WaitCall {
+            nr,
+            args,
+            target: None,
+        };
+        let at = Duration::from_millis(5);
+        let ready = |c: WaitCall, ret| matches!(c.settle(1, 1, ret, at), WaitOutcome::Ready(_));
+        // ppoll(fds, 1, NULL, ...): no timeout; one ready.
+        assert!(ready(call(libc::SYS_ppoll, [8, 1, 0, 0, 8, 0]), 1));
+        // With a timeout, or none ready: nothing.
+        assert!(!ready(call(libc::SYS_ppoll, [8, 1, 16, 0, 8, 0]), 1));
+        assert!(!ready(call(libc::SYS_ppoll, [8, 1, 0, 0, 8, 0]), 0));
+        // epoll_pwait(fd, events, 4, -1, ...) against a timeout of 1000 ms.
+        assert!(ready(
+            call(libc::SYS_epoll_pwait, [3, 8, 4, u64::MAX, 0, 8]),
+            1
+        ));
+        assert!(!ready(
+            call(libc::SYS_epoll_pwait, [3, 8, 4, 1000, 0, 8]),
+            1
+        ));
+        // sigwaitinfo that took a SIGCHLD; another signal, or sigtimedwait, is none.
+        let chld = i64::from(libc::SIGCHLD);
+        assert!(ready(
+            call(libc::SYS_rt_sigtimedwait, [8, 0, 0, 8, 0, 0]),
+            chld
+        ));
+        assert!(!ready(
+            call(libc::SYS_rt_sigtimedwait, [8, 0, 0, 8, 0, 0]),
+            15
+        ));
+        assert!(!ready(
+            call(libc::SYS_rt_sigtimedwait, [8, 0, 16, 8, 0, 0]),
+            chld
         ));
     }
 

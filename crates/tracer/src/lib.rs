@@ -67,8 +67,8 @@ pub use error::{TraceError, TraceErrorKind};
 pub use options::{Choice, Explore, FileId, Pct, Shake, TraceOptions};
 pub use record::{
     Channel, ChannelKind, CpuSample, Decision, Direction, End, Eof, Exec, Hold, HoldPoint,
-    PidfdOpen, Reap, Refusal, ScheduleStats, SharedMemory, SignalSent, Stream, Task, TaskKind,
-    Trace, Transfer, Write,
+    PidfdOpen, Ready, Reap, Refusal, ScheduleStats, SharedMemory, SignalSent, Stream, Task,
+    TaskKind, Trace, Transfer, Write,
 };
 pub use running::{Killer, Running};
 pub use spawn::spawn;

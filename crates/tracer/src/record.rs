@@ -42,7 +42,9 @@ mod json {
 
 mod between;
 
-pub use between::{Channel, ChannelKind, Direction, Eof, PidfdOpen, Reap, SignalSent, Transfer};
+pub use between::{
+    Channel, ChannelKind, Direction, Eof, PidfdOpen, Ready, Reap, SignalSent, Transfer,
+};
 
 /// Whether a task is a process of its own or a thread of its creator's process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -255,6 +257,8 @@ pub struct Trace {
     pub reaps: Vec<Reap>,
     /// Every `pidfd_open` that succeeded, in order (as `reaps`).
     pub pidfd_opens: Vec<PidfdOpen>,
+    /// Every wait for several descriptors that returned one ready, in order (as `reaps`).
+    pub readies: Vec<Ready>,
     /// Every signal sent to one process, in order (as `reaps`).
     pub signals: Vec<SignalSent>,
     /// Every read from a pipe or socket that found it closed, in order (with `channels`), up to

@@ -13,26 +13,17 @@ use crate::calls::{self, Streams};
 use crate::error::TraceError;
 use crate::options::TraceOptions;
 use crate::proc_info;
-use crate::record::{
-    End, Eof, Exec, HoldPoint, PidfdOpen, Reap, Refusal, SignalSent, TaskKind, Trace, Transfer,
-    Write,
-};
+use crate::record::{End, Exec, HoldPoint, Refusal, TaskKind, Trace, Transfer, Write};
 use crate::running::Shared;
 use crate::schedule::Scheduler;
 use crate::shake::{Dice, Resume};
 use crate::sys::{self, Waited};
 use crate::tasks::Table;
 
+mod ends_seen;
 mod syscall_stops;
 
-/// What the trace saw of processes learning of each other's ends, and ending each other.
-#[derive(Debug, Default)]
-struct Ends {
-    reaps: Vec<Reap>,
-    pidfd_opens: Vec<PidfdOpen>,
-    signals: Vec<SignalSent>,
-    eofs: Vec<Eof>,
-}
+use ends_seen::Ends;
 
 pub(crate) struct Tracer {
     opts: TraceOptions,
@@ -161,6 +152,7 @@ impl Tracer {
             schedule,
             reaps: self.ends.reaps,
             pidfd_opens: self.ends.pidfd_opens,
+            readies: self.ends.readies,
             signals: self.ends.signals,
             eofs: self.ends.eofs,
             cpu_samples: self.cpu_samples,

@@ -114,7 +114,7 @@ impl DirectChildRule {
             "direct-child-execd",
             line = l.quote(),
             pid = w.pid.to_string(),
-            program = crate::render::terminal::visible(program)
+            program = crate::terminal::visible(program)
         ))
     }
 }

@@ -25,9 +25,9 @@ use tracer::Choice;
 use crate::error::GradeError;
 use crate::grade::{GradeOptions, grade_runs};
 use crate::outcome::RunOutcome;
-use crate::report::{CheckKind, CheckReport, CheckStatus, Report};
 use crate::run::{choice_points, deviations, schedule_string};
 use crate::spec::Spec;
+use crate::verdict::report::{CheckKind, CheckReport, CheckStatus, Report};
 use crate::writer::Tracing;
 use space::{Seen, children};
 
@@ -184,7 +184,7 @@ fn failing_order(graded: &Report, run: &RunOutcome, number: usize) -> Option<Fai
     Some(FailingOrder {
         run: number,
         schedule: schedule_string(&deviations(&run.schedule.decisions)),
-        order: crate::run_facts::order_of(&run.schedule.decisions),
+        order: crate::verdict::facts::order_of(&run.schedule.decisions),
         checks: failed.iter().map(|c| c.shown().to_string()).collect(),
         message: failed
             .first()

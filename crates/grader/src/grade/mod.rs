@@ -13,13 +13,13 @@ use std::time::Duration;
 
 use crate::error::GradeError;
 use crate::fencing::{fence_status, notes};
-use crate::judge::{DiffWith, Grading, Judging};
 use crate::outcome::RunOutcome;
-use crate::report::Report;
 use crate::run::{RunConfig, become_subreaper, run_once};
 use crate::shaking;
 use crate::spec::Spec;
 use crate::spec::params::Params;
+use crate::verdict::judge::{DiffWith, Grading, Judging};
+use crate::verdict::report::Report;
 use crate::writer::Tracing;
 use options::effective_time_scale;
 pub use options::{

@@ -3,12 +3,12 @@
 //! reached it and no likely check is undecided any more.
 
 use super::options::GradeOptions;
-use crate::judge::judge;
 use crate::outcome::RunOutcome;
-use crate::report::CheckStatus;
 use crate::shaking::Scheduler;
 use crate::spec::Spec;
 use crate::spec::params::Params;
+use crate::verdict::judge::judge;
+use crate::verdict::report::CheckStatus;
 
 /// Whether the verdict is settled: which guaranteed checks have failed so far, and whether one
 /// of them has failed twice (then no later run can make the grading pass, and two runs agree
@@ -45,7 +45,8 @@ pub(crate) fn confident(
     };
     let pct_asked = opts.trace && opts.shake > 0.0 && opts.scheduler == Scheduler::Pct;
     let covered = !pct_asked
-        || crate::coverage::Coverage::of(outcomes).is_some_and(|cov| cov.at_least_once >= c);
+        || crate::verdict::coverage::Coverage::of(outcomes)
+            .is_some_and(|cov| cov.at_least_once >= c);
     outcomes.len() >= 2
         && covered
         && judge(spec, params, outcomes)

@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use tracer::{Channel, ChannelKind, Direction, Eof, PidfdOpen, Reap, Trace, Transfer};
+use tracer::{Channel, ChannelKind, Direction, Eof, PidfdOpen, Ready, Reap, Trace, Transfer};
 
 use super::{Knowledge, Saw, Timeline};
 use crate::channels::Channels;
@@ -179,13 +179,24 @@ fn an_eof_counts_on_a_pipe_the_child_wrote_into_after_its_exit() {
 }
 
 #[test]
-fn a_pidfd_or_one_process_is_not_judged() {
+fn a_pidfd_polled_or_one_process_is_not_judged() {
     let mut r = run(Vec::new());
     r.ends.pidfd_opens.push(PidfdOpen {
         tid: MAIN,
         tgid: MAIN,
         pid: CHILD,
         at: ms(1),
+    });
+    // Opened and never polled: no news of the end.
+    assert!(matches!(
+        Knowledge::default().saw(&r, MAIN, CHILD, ms(50)),
+        Saw::No(_)
+    ));
+    r.ends.readies.push(Ready {
+        tid: MAIN,
+        tgid: MAIN,
+        syscall: "poll",
+        at: ms(20),
     });
     let mut k = Knowledge::default();
     assert!(matches!(k.saw(&r, MAIN, CHILD, ms(50)), Saw::Unknown(w) if w.contains("pidfd")));
@@ -196,6 +207,37 @@ fn a_pidfd_or_one_process_is_not_judged() {
     assert!(matches!(
         Knowledge::default().saw(&r, MAIN, CHILD, ms(50)),
         Saw::Unknown(_)
+    ));
+}
+
+#[test]
+fn a_descriptor_ready_after_the_childs_end_is_not_judged_and_before_it_is_no_excuse() {
+    let mut r = run(Vec::new());
+    let ready = |at| Ready {
+        tid: MAIN,
+        tgid: MAIN,
+        syscall: "poll",
+        at: ms(at),
+    };
+    // Ready before the child's end (10 ms): no sign of it; the line fails.
+    r.ends.readies.push(ready(5));
+    assert!(matches!(
+        Knowledge::default().saw(&r, MAIN, CHILD, ms(50)),
+        Saw::No(_)
+    ));
+    // Ready after it (a sentinel may close then): not judged.
+    r.ends.readies.push(ready(20));
+    assert!(
+        matches!(Knowledge::default().saw(&r, MAIN, CHILD, ms(50)), Saw::Unknown(w) if w.contains("poll"))
+    );
+    // Another process's readiness says nothing of the parent's.
+    r.ends.readies = vec![Ready {
+        tgid: CHILD + 1,
+        ..ready(20)
+    }];
+    assert!(matches!(
+        Knowledge::default().saw(&r, MAIN, CHILD, ms(50)),
+        Saw::No(_)
     ));
 }
 

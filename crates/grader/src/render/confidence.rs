@@ -3,7 +3,7 @@
 
 use i18n::{Lang, tr};
 
-use crate::report::{CheckReport, CheckStatus};
+use crate::verdict::report::{CheckReport, CheckStatus};
 
 /// `  [likely: held in H of R unshaken runs (95%: L%-U%), needs T%]`, or the undecided form,
 /// in `lang`.

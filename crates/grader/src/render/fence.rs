@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::markup::xml_escape;
-use crate::report::Report;
+use crate::verdict::report::Report;
 
 /// JUnit: `<properties>` with `fence` and one `note` per note.
 pub(crate) fn junit_properties(report: &Report, out: &mut String) {

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::markup::xml_escape;
-use crate::report::{CheckKind, CheckReport, CheckStatus, Report};
+use crate::verdict::report::{CheckKind, CheckReport, CheckStatus, Report};
 
 impl Report {
     /// For tools: the report as JSON, with `score` (checks passed) and `max_score` (checks

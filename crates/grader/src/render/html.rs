@@ -8,7 +8,7 @@ use i18n::{Lang, tr};
 
 use super::diff::diff_text;
 use super::markup::xml_escape;
-use crate::report::{CheckKind, CheckReport, CheckStatus, Report};
+use crate::verdict::report::{CheckKind, CheckReport, CheckStatus, Report};
 
 const STYLE: &str = "
   body { font-family: sans-serif; margin: 1.5em; color: #2e3436 }
@@ -122,7 +122,7 @@ fn diff(out: &mut String, report: &Report, lang: Lang) {
     };
     let mut text = String::new();
     diff_text(d, &mut text);
-    let beside = match d.beside == crate::run_diff::REFERENCE_RUN {
+    let beside = match d.beside == crate::verdict::beside::REFERENCE_RUN {
         true => "html-beside",
         false => "html-beside-spec",
     };

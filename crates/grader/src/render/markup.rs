@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::terminal::is_bidi_control;
+use crate::terminal::is_bidi_control;
 
 /// A control character that is not C0 (DEL, C1) or a bidirectional control: what HTML, XML and
 /// JSON would otherwise carry raw.
@@ -58,8 +58,8 @@ pub fn json_safe(json: String) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::terminal::visible;
     use super::*;
+    use crate::terminal::visible;
 
     #[test]
     fn c1_and_bidi_controls_are_shown_in_every_escaper() {

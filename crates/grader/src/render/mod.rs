@@ -12,10 +12,9 @@ pub(crate) mod fence;
 mod formats;
 pub(crate) mod html;
 pub(crate) mod markup;
-pub(crate) mod terminal;
 mod text;
 
-use crate::report::Report;
+use crate::verdict::report::Report;
 
 /// A report format (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use i18n::{Lang, tr};
 use super::confidence::likely_tag;
 use super::diff::diff_text;
 use super::fence::fence_said;
-use crate::report::{CheckReport, CheckStatus, Report};
+use crate::verdict::report::{CheckReport, CheckStatus, Report};
 
 /// ANSI colors for a terminal, or none.
 #[derive(Debug, Clone, Copy)]

@@ -16,8 +16,8 @@ use tracer::{End, Exec, Stream, Task, TaskKind, Trace};
 use super::pairing::pair_up;
 use super::{Timeline, TimelineLine};
 use crate::outcome::{Exit, RunOutcome};
-use crate::report::{CheckStatus, Report};
 use crate::spec::Spec;
+use crate::verdict::report::{CheckStatus, Report};
 use crate::writer::{Role, RunTask};
 
 /// The SVG timeline of `run`, one of the runs `report` judged against `spec`; `standalone`: a
@@ -201,7 +201,7 @@ fn task_of(t: &RunTask) -> Task {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{CheckKind, CheckReport, Failure};
+    use crate::verdict::report::{CheckKind, CheckReport, Failure};
 
     #[test]
     fn every_line_a_failing_check_quotes_in_that_run_is_found() {

@@ -108,6 +108,25 @@ pub struct PidfdOpen {
     pub at: Duration,
 }
 
+/// A wait with no timeout for any of several descriptors (`poll`, `ppoll`, `select`,
+/// `pselect6`, `epoll_wait`, `epoll_pwait`, `epoll_pwait2`) that returned with one ready, or a
+/// `sigwaitinfo` that took a `SIGCHLD` (recorded when
+/// [`crate::TraceOptions::waits`] is on). Which descriptor is not read: a process can learn of
+/// another's end this way (Python's `multiprocessing.connection.wait` on a `Process.sentinel`,
+/// a pipe whose write end only the child held), which the trace cannot tell from other readiness.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ready {
+    /// The calling thread.
+    pub tid: i32,
+    /// Its process.
+    pub tgid: i32,
+    /// The call's name.
+    pub syscall: &'static str,
+    /// When the call returned.
+    #[serde(serialize_with = "json::secs")]
+    pub at: Duration,
+}
+
 /// A signal one process of the run sent another (`kill`, `tkill`, `tgkill`,
 /// `pidfd_send_signal`, `rt_sigqueueinfo` that returned 0; recorded when
 /// [`crate::TraceOptions::waits`] is on). A signal to a group, or of number 0, is not recorded.

@@ -105,12 +105,16 @@ impl Tracer {
                 Outcome::PidfdOpen(p) if self.ends.pidfd_opens.len() < self.opts.max_transfers => {
                     self.ends.pidfd_opens.push(p)
                 }
+                Outcome::Ready(r) if self.ends.readies.len() < self.opts.max_transfers => {
+                    self.ends.readies.push(r)
+                }
                 Outcome::Signal(s) if self.ends.signals.len() < self.opts.max_transfers => {
                     self.ends.signals.push(s)
                 }
                 Outcome::Eof(_)
                 | Outcome::Reap(_)
                 | Outcome::PidfdOpen(_)
+                | Outcome::Ready(_)
                 | Outcome::Signal(_)
                 | Outcome::Nothing => {}
             }

@@ -171,9 +171,9 @@ fn a_check_no_run_judged_is_not_checked_and_says_why() {
     for r in [&mut shared, &mut quiet] {
         r.tracing = crate::writer::Tracing::On;
     }
-    let report = crate::judge::judge(&s, &params, &[shared, quiet]);
+    let report = crate::verdict::judge::judge(&s, &params, &[shared, quiet]);
     let c = report.checks.last().expect("the check");
-    assert_eq!(c.status, crate::report::CheckStatus::NotChecked);
+    assert_eq!(c.status, crate::verdict::report::CheckStatus::NotChecked);
     assert_eq!(c.not_judged.as_deref(), Some(super::SHARED_MEMORY));
     assert!(
         report.text(false).contains("not checked: the channel is shared memory"),

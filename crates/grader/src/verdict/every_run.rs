@@ -4,11 +4,11 @@
 use std::fmt::Write as _;
 
 use crate::outcome::{Exit, Line, RunOutcome};
-use crate::render::terminal::visible;
 use crate::say::say;
 use crate::spec::Spec;
 use crate::spec::near::Difference;
 use crate::spec::rule::Classified;
+use crate::terminal::visible;
 use crate::text::{Problems, QUOTE_MAX, cut, list, more};
 use crate::writer::Tracing;
 

@@ -2,10 +2,10 @@
 //! when one was given, else the spec's line kinds in order, with the first line where they part.
 
 use crate::outcome::RunOutcome;
-use crate::report::{CheckReport, CheckStatus};
-use crate::run_diff::{REFERENCE_RUN, RunDiff};
 use crate::spec::Spec;
 use crate::spec::rule::classify;
+use crate::verdict::beside::{REFERENCE_RUN, RunDiff};
+use crate::verdict::report::{CheckReport, CheckStatus};
 
 /// The diff of the first failing run, if any run failed one of `checks` (settled: each with its
 /// status over all the runs).

@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::failure::Failure;
-use crate::run_diff::RunDiff;
-use crate::run_facts::RunFacts;
+use crate::verdict::beside::RunDiff;
+use crate::verdict::facts::RunFacts;
+pub use crate::verdict::failure::Failure;
 
 /// Whether a check must hold on every run or only on enough of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,16 +5,16 @@
 
 use std::time::Duration;
 
-use crate::confidence::{self, decide, wilson};
-use crate::diff::first_failing;
 use crate::outcome::{Line, RunOutcome};
-use crate::report::{CheckKind, CheckReport, CheckStatus, Failure, Report};
-use crate::run_checks::RUN_CHECKS;
-use crate::run_facts::RunFacts;
 use crate::say::say;
 use crate::spec::Spec;
 use crate::spec::params::Params;
 use crate::spec::rule::{Ctx, classify};
+use crate::verdict::confidence::{self, decide, wilson};
+use crate::verdict::every_run::RUN_CHECKS;
+use crate::verdict::facts::RunFacts;
+use crate::verdict::first_difference::first_failing;
+use crate::verdict::report::{CheckKind, CheckReport, CheckStatus, Failure, Report};
 
 /// Judges the outcomes of a port's runs against a spec, with the grading's parameters.
 ///
@@ -43,7 +43,7 @@ pub fn check_list(spec: &Spec) -> Vec<CheckReport> {
         .iter()
         .map(|c| {
             let mut report = CheckReport::new(c.name, CheckKind::Guaranteed, None);
-            report.title = crate::run_checks::title(c.name, lang);
+            report.title = crate::verdict::every_run::title(c.name, lang);
             report
         })
         .chain(spec.checks.iter().map(|c| {
@@ -135,7 +135,7 @@ impl<'s> Judging<'s> {
         let (spec, shaken) = (self.spec, run.shaken());
         // The first check to fail in this run says so when the expected lines went to stderr.
         let mut stderr_note = stderr_note(spec, run);
-        let mut cause = crate::causes::cause_note(run);
+        let mut cause = crate::verdict::causes::cause_note(run);
         let mut failed = Vec::new();
         for (i, (report, verdict)) in self.checks.iter_mut().zip(verdicts).enumerate() {
             let likely =

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use crate::failure::Failure;
 use crate::outcome::RunOutcome;
+use crate::verdict::failure::Failure;
 use crate::writer::Tracing;
 
 /// Facts of the runs of a grading.
@@ -31,7 +31,7 @@ pub struct RunFacts {
     pub stopped_after: Option<usize>,
     /// What the runs scheduled by PCT covered, by its bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coverage: Option<crate::coverage::Coverage>,
+    pub coverage: Option<crate::verdict::coverage::Coverage>,
 }
 
 /// The lines the checks judged in one run.
@@ -180,7 +180,7 @@ impl RunFacts {
                 .collect(),
             lines: runs.iter().map(lines_of).collect(),
             stopped_after: None,
-            coverage: crate::coverage::Coverage::of(runs),
+            coverage: crate::verdict::coverage::Coverage::of(runs),
         }
     }
 
