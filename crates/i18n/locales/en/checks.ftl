@@ -207,7 +207,7 @@ joined-not-recorded = the trace did not record waits for children
 joined-unknown-process = the trace has no process {$pid}
 joined-not-child = pid {$pid} was made by pid {$maker}, not by pid {$parent}, which cannot wait for it, and the trace saw no process tell pid {$parent} of its end through a pipe or socket (a fork server's child is told through one)
 joined-not-child-unknown = the trace does not know which process made pid {$pid}: pid {$parent} may not be able to wait for it
-joined-pidfd = pid {$parent} opened a pidfd of pid {$pid}: it can learn of its end by polling it, which the trace does not follow
+joined-pidfd = pid {$parent} opened a pidfd of pid {$pid} and polled after pid {$pid} ended: the trace does not read what the poll found
 joined-ready = pid {$parent} returned from {$syscall} after pid {$pid} ended: a descriptor found ready (a pipe only pid {$pid} held, as a Process.sentinel is) or a SIGCHLD taken may have told it, which the trace cannot tell
 joined-eof = pid {$parent} read a pipe closed after pid {$pid} ended: it may have been a pipe only pid {$pid} held (a Process.sentinel), which the trace cannot tell
 # A `terminated_after` check no run could judge.

@@ -204,7 +204,7 @@ joined-not-recorded = 跟踪没有记录对子进程的等待
 joined-unknown-process = 跟踪中没有进程 {$pid}
 joined-not-child = 进程 {$pid} 是由进程 {$maker} 创建的，不是由进程 {$parent} 创建的，后者无法等待它；跟踪也没有看到有进程经由管道或套接字告诉进程 {$parent} 它已结束（fork 服务器的子进程就是这样被告知的）
 joined-not-child-unknown = 跟踪不知道进程 {$pid} 是由哪个进程创建的：进程 {$parent} 可能无法等待它
-joined-pidfd = 进程 {$parent} 打开了进程 {$pid} 的 pidfd：它可以通过轮询得知其结束，而跟踪不追踪这种轮询
+joined-pidfd = 进程 {$parent} 打开了进程 {$pid} 的 pidfd，并在进程 {$pid} 结束后轮询：跟踪不读取轮询的结果
 joined-ready = 进程 {$pid} 结束后，进程 {$parent} 从 {$syscall} 返回：就绪的描述符（只有进程 {$pid} 持有的管道，如 Process.sentinel）或收到的 SIGCHLD 可能告诉了它，跟踪无法分辨
 joined-eof = 进程 {$pid} 结束后，进程 {$parent} 读到一个已关闭的管道：它可能是只有进程 {$pid} 持有的管道（Process.sentinel），跟踪无法分辨
 # 没有一次运行能评判的 `terminated_after` 检查。
