@@ -174,10 +174,13 @@ impl<T: Serialize + DeserializeOwned> JoinableQueue<T> {
             if seen == 0 {
                 return Ok(());
             }
-            // Re-read once they are gone: the last task_done may land just before its
-            // process exits, after the read above.
-            if self.queue.others_gone() && items.load(Ordering::SeqCst) != 0 {
+            if self.queue.others_gone() {
+                // Read again once they are gone: the last task_done may land just before its
+                // process exits, after the read above.
                 let seen = items.load(Ordering::SeqCst);
+                if seen == 0 {
+                    return Ok(());
+                }
                 return Err(Error::new(
                     ErrorKind::Disconnected,
                     format!(

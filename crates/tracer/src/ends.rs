@@ -10,26 +10,17 @@ use crate::memory::read_bytes;
 use crate::record::{PidfdOpen, Ready, Reap, SignalSent};
 
 /// The waits for a child, `pidfd_open` (a descriptor that becomes readable at a process's end),
-/// and the waits for several descriptors (one may be a pipe only an ended process held).
+/// and `rt_sigtimedwait` (a `SIGCHLD` taken); with [`READY_CALLS`], the calls followed to their
+/// return for what they say of an end.
 pub(crate) const WAIT_CALLS: &[i64] = &[
     libc::SYS_wait4,
     libc::SYS_waitid,
     libc::SYS_pidfd_open,
-    #[cfg(target_arch = "x86_64")]
-    libc::SYS_poll,
-    libc::SYS_ppoll,
-    #[cfg(target_arch = "x86_64")]
-    libc::SYS_select,
-    libc::SYS_pselect6,
-    #[cfg(target_arch = "x86_64")]
-    libc::SYS_epoll_wait,
-    libc::SYS_epoll_pwait,
-    libc::SYS_epoll_pwait2,
     libc::SYS_rt_sigtimedwait,
 ];
 
-/// The waits of [`WAIT_CALLS`] for several descriptors.
-const READY_CALLS: &[i64] = &[
+/// The waits for several descriptors (one may be a pipe only an ended process held).
+pub(crate) const READY_CALLS: &[i64] = &[
     #[cfg(target_arch = "x86_64")]
     libc::SYS_poll,
     libc::SYS_ppoll,
@@ -114,7 +105,7 @@ pub(crate) struct SignalCall {
 
 /// The wait entering now, if `nr` is one.
 pub(crate) fn wait_call(tid: i32, nr: i64, args: &[u64; 6]) -> Option<WaitCall> {
-    if !WAIT_CALLS.contains(&nr) {
+    if !WAIT_CALLS.contains(&nr) && !READY_CALLS.contains(&nr) {
         return None;
     }
     let target = match (nr, args[0]) {

@@ -157,6 +157,7 @@ fn trace_filter(
     if waits {
         for &nr in crate::ends::WAIT_CALLS
             .iter()
+            .chain(crate::ends::READY_CALLS)
             .chain(crate::ends::SIGNAL_CALLS)
         {
             rules.insert(nr, Vec::new());
