@@ -84,9 +84,61 @@ struct Entry {
     report: SlotId,
 }
 
+/// Children whose entries live in the table itself: a start and a join then write no page of
+/// the heap, only the table's (each page the parent writes after a fork is copied while the
+/// child lives, or at least faulted again). More children at once go on the heap.
+const INLINE_ENTRIES: usize = 16;
+
+/// The entries of the table: the first ones in place, any more in a vector.
+struct Entries {
+    inline: [Option<Entry>; INLINE_ENTRIES],
+    more: Vec<Entry>,
+}
+
+impl Entries {
+    const fn new() -> Self {
+        Entries {
+            inline: [None; INLINE_ENTRIES],
+            more: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, entry: Entry) {
+        match self.inline.iter_mut().find(|e| e.is_none()) {
+            Some(free) => *free = Some(entry),
+            None => self.more.push(entry),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Entry> {
+        self.inline.iter().flatten().chain(&self.more)
+    }
+
+    fn iter_mut(&mut self) -> impl Iterator<Item = &mut Entry> {
+        self.inline.iter_mut().flatten().chain(&mut self.more)
+    }
+
+    /// Keeps the entries `keep` accepts, in no particular order.
+    fn retain(&mut self, mut keep: impl FnMut(&Entry) -> bool) {
+        for slot in &mut self.inline {
+            if slot.as_ref().is_some_and(|e| !keep(e)) {
+                *slot = None;
+            }
+        }
+        self.more.retain(keep);
+    }
+
+    /// In a forked child: empty, the parent's vector left allocated (a child that frees what
+    /// its parent allocated writes the allocator's pages, each one copied).
+    fn forget(&mut self) {
+        self.inline = [None; INLINE_ENTRIES];
+        std::mem::forget(std::mem::take(&mut self.more));
+    }
+}
+
 /// The children, and the report slots set aside for them.
 struct Table {
-    entries: Vec<Entry>,
+    entries: Entries,
     reports: Slots,
     /// Forks made so far by this process (through the crate), each child's ordinal for its
     /// random stream: counted here, on a page every fork writes anyway (the parent's first
@@ -113,7 +165,7 @@ impl Table {
 }
 
 static TABLE: SpinLock<Table> = SpinLock::new(Table {
-    entries: Vec::new(),
+    entries: Entries::new(),
     reports: Slots::new(),
     forks: 0,
 });
@@ -146,7 +198,7 @@ extern "C" fn forget_in_child() {
     // SAFETY: the prepare handler took the lock in the parent, and the child has it still.
     unsafe {
         TABLE.held(|table| {
-            table.entries.clear();
+            table.entries.forget();
             table.reports.forget();
             table.forks = 0;
         })
@@ -166,11 +218,7 @@ pub(crate) fn next_fork_ordinal() -> u64 {
 /// back with `unreserve` when the fork failed.
 pub(crate) fn reserve_report() -> Result<(SlotId, ReportSlot)> {
     install_handlers();
-    TABLE.with(|table| {
-        // Room for the entry too, so `register` after the fork writes no new heap page.
-        table.entries.reserve(1);
-        table.reports.take()
-    })
+    TABLE.with(|table| table.reports.take())
 }
 
 /// A reserved slot that no child got.

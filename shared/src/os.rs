@@ -8,7 +8,12 @@ use nix::unistd::{getpid, getppid};
 
 /// This process's pid, once asked (a `Queue` asks at every put): getpid is a system call. A
 /// fork handler clears it in every child, whoever forks.
-static PID: AtomicI32 = AtomicI32::new(0);
+///
+/// Not known is -1, not 0: a static that starts nonzero lands in `.data`, beside the crate's
+/// other state a forked child writes (the table of children), rather than in `.bss` on a page
+/// of its own: each page a child writes is one more page copied at every start.
+static PID: AtomicI32 = AtomicI32::new(PID_UNKNOWN);
+const PID_UNKNOWN: i32 = -1;
 
 /// This process's id: Python's `os.getpid()`.
 ///
@@ -17,7 +22,7 @@ static PID: AtomicI32 = AtomicI32::new(0);
 /// ```
 pub fn current_pid() -> i32 {
     let cached = PID.load(Ordering::Relaxed);
-    if cached != 0 {
+    if cached > 0 {
         return cached;
     }
     static FORGET_ON_FORK: Once = Once::new();
@@ -32,7 +37,7 @@ pub fn current_pid() -> i32 {
 }
 
 extern "C" fn forget_pid() {
-    PID.store(0, Ordering::Relaxed);
+    PID.store(PID_UNKNOWN, Ordering::Relaxed);
 }
 
 /// The calling thread's kernel id: unique among the tasks alive on the machine, so it names a
