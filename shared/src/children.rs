@@ -87,7 +87,7 @@ struct Entry {
 /// Children whose entries live in the table itself: a start and a join then write no page of
 /// the heap, only the table's (each page the parent writes after a fork is copied while the
 /// child lives, or at least faulted again). More children at once go on the heap.
-const INLINE_ENTRIES: usize = 16;
+const INLINE_ENTRIES: usize = 8;
 
 /// The entries of the table: the first ones in place, any more in a vector.
 struct Entries {
@@ -173,28 +173,34 @@ static TABLE: SpinLock<Table> = SpinLock::new(Table {
 /// How long a daemon has between SIGTERM and SIGKILL at exit.
 const EXIT_GRACE: Duration = Duration::from_secs(1);
 
-/// Registers the fork handlers and the exit handler, once.
+/// Registers the fork handlers (which hold the table across a fork, see `lock_for_fork`) and
+/// the exit handler, once.
 pub(crate) fn install_handlers() {
     static HANDLERS: Once = Once::new();
     HANDLERS.call_once(|| {
-        // SAFETY: the fork handlers spin on and store to an atomic, and the child's sets a
-        // vector's length to 0; the exit handler runs in a normal exit, where any code may.
-        unsafe {
-            libc::pthread_atfork(Some(lock_table), Some(unlock_table), Some(forget_in_child));
-            libc::atexit(join_at_exit);
-        }
+        crate::fork::install_handlers();
+        // SAFETY: the exit handler runs in a normal exit, where any code may.
+        unsafe { libc::atexit(join_at_exit) };
     });
 }
 
-extern "C" fn lock_table() {
+/// Before a fork (the crate's fork handlers, `fork::install_handlers`): the table is held
+/// across it, and released after it by `unlock_after_fork` in the parent, `forget_in_child` in
+/// the child.
+#[inline]
+pub(crate) fn lock_for_fork() {
     TABLE.lock();
 }
 
-extern "C" fn unlock_table() {
+#[inline]
+pub(crate) fn unlock_after_fork() {
     TABLE.unlock();
 }
 
-extern "C" fn forget_in_child() {
+/// In a forked child: the parent's children are not its own. Stores only (no allocator: the
+/// parent's vectors are left allocated), and releases the lock the parent took for the fork.
+#[inline]
+pub(crate) fn forget_in_child() {
     // SAFETY: the prepare handler took the lock in the parent, and the child has it still.
     unsafe {
         TABLE.held(|table| {
@@ -349,6 +355,14 @@ pub fn active_children() -> Vec<i32> {
             .map(|e| e.pid)
             .collect()
     })
+}
+
+/// True while a child of this process has not been reaped: the exit handler has work. Inline,
+/// so that a child started by the crate asks on its way out from the page of its own code
+/// (a forked child maps anew each page of code it runs).
+#[inline]
+pub(crate) fn any_unreaped() -> bool {
+    TABLE.with(|table| table.entries.iter().any(|e| e.ended.is_none()))
 }
 
 /// At a normal exit (`main` returned, `std::process::exit`, or a child's target returned):
