@@ -76,6 +76,7 @@ EXAMPLE="process, 0.01" bench "fake-sleep-join process 0.2" "$join" process --ti
 EXAMPLE="thread, 0.01" bench "sleep_join/thread.py 0.2" "$tjoin" thread --time-scale 0.01 -- python3 $fx/sleep_join/thread.py 0.2
 EXAMPLE="process, 0.01" bench "two_wrong/both_children_late.py" "$join" process --time-scale 0.01 -- python3 $fx/two_wrong/both_children_late.py
 EXAMPLE="queue, 0.01" bench "two_wrong/put_then_print.py" "$getput" queue --time-scale 0.01 -- python3 $fx/two_wrong/put_then_print.py
+EXAMPLE="process, 0.01" bench "process/fake_double_fork_grandchild_tells.py" "$join" process --time-scale 0.01 -- python3 $fx/process/fake_double_fork_grandchild_tells.py
 EXAMPLE="thread, 0.01" bench "fake-sleep-join thread 0.2" "$tjoin" thread --time-scale 0.01 -- $bin/fake-sleep-join thread 0.2
 EXAMPLE="pool, 0.01" bench "sleep_join/pool.py 0.2" "$pjoin" pool --time-scale 0.01 --param processes=2 -- python3 $fx/sleep_join/pool.py 0.2
 EXAMPLE="pool, 0.01" bench "fake-sleep-join pool 0.2" "$pjoin" pool --time-scale 0.01 --param processes=2 -- $bin/fake-sleep-join pool 0.2
