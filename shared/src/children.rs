@@ -19,57 +19,8 @@ use crate::pidfd::wait_for_end;
 use crate::reports::{ReportSlot, SlotId, Slots};
 use crate::spin::SpinLock;
 
-/// How a child ended: its exit status, or the signal that killed it, or `Unknown` when the
-/// kernel reaped it for us (`SIGCHLD` ignored, or `SA_NOCLDWAIT`: waitpid says ECHILD).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Ended {
-    Exited(i32),
-    Signaled(i32),
-    Unknown,
-}
-
-impl Ended {
-    /// Python's `exitcode`: the status, or minus the signal number; `None` when the status is
-    /// lost (CPython's `exitcode` stays `None` then too).
-    pub(crate) fn exitcode(self) -> Option<i32> {
-        match self {
-            Ended::Exited(code) => Some(code),
-            Ended::Signaled(signal) => Some(-signal),
-            Ended::Unknown => None,
-        }
-    }
-
-    /// What a waitpid on a child of ours answered: ECHILD means the kernel already reaped it.
-    fn from_wait(answer: nix::Result<WaitStatus>) -> nix::Result<Option<Ended>> {
-        match answer {
-            Ok(status) => Ok(Ended::from_status(status)),
-            Err(Errno::ECHILD) => Ok(Some(Ended::Unknown)),
-            Err(e) => Err(e),
-        }
-    }
-
-    fn from_status(status: WaitStatus) -> Option<Ended> {
-        match status {
-            WaitStatus::Exited(_, code) => Some(Ended::Exited(code)),
-            WaitStatus::Signaled(_, signal, _) => Some(Ended::Signaled(signal as i32)),
-            _ => None,
-        }
-    }
-}
-
-/// "exited with status 3", "killed by SIGKILL": the words every error about a child's end uses.
-impl std::fmt::Display for Ended {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {
-            Ended::Exited(code) => write!(f, "exited with status {code}"),
-            Ended::Signaled(signal) => match Signal::try_from(signal) {
-                Ok(name) => write!(f, "killed by {}", name.as_str()),
-                Err(_) => write!(f, "killed by signal {signal}"),
-            },
-            Ended::Unknown => write!(f, "ended, its status lost (SIGCHLD is ignored)"),
-        }
-    }
-}
+mod ended;
+pub(crate) use ended::Ended;
 
 #[derive(Debug, Clone, Copy)]
 struct Entry {
@@ -173,34 +124,38 @@ static TABLE: SpinLock<Table> = SpinLock::new(Table {
 /// How long a daemon has between SIGTERM and SIGKILL at exit.
 const EXIT_GRACE: Duration = Duration::from_secs(1);
 
-/// Registers the fork handlers (which hold the table across a fork, see `lock_for_fork`) and
-/// the exit handler, once.
+/// Registers the fork handlers (the table is held across every fork, whoever forks: see
+/// `lock_for_fork`) and the exit handler, once.
 pub(crate) fn install_handlers() {
     static HANDLERS: Once = Once::new();
     HANDLERS.call_once(|| {
-        crate::fork::install_handlers();
-        // SAFETY: the exit handler runs in a normal exit, where any code may.
-        unsafe { libc::atexit(join_at_exit) };
+        // SAFETY: the fork handlers spin on and store to atomics, and the child's also stores
+        // to the table (lengths and bitmaps, no allocator): all a forked child of a threaded
+        // process may do. The exit handler runs in a normal exit, where any code may.
+        unsafe {
+            libc::pthread_atfork(
+                Some(lock_for_fork),
+                Some(unlock_after_fork),
+                Some(forget_in_child),
+            );
+            libc::atexit(join_at_exit);
+        }
     });
 }
 
-/// Before a fork (the crate's fork handlers, `fork::install_handlers`): the table is held
-/// across it, and released after it by `unlock_after_fork` in the parent, `forget_in_child` in
-/// the child.
-#[inline]
-pub(crate) fn lock_for_fork() {
+/// Before a fork: the table is held across it, and released after it by `unlock_after_fork` in
+/// the parent, `forget_in_child` in the child.
+extern "C" fn lock_for_fork() {
     TABLE.lock();
 }
 
-#[inline]
-pub(crate) fn unlock_after_fork() {
+extern "C" fn unlock_after_fork() {
     TABLE.unlock();
 }
 
 /// In a forked child: the parent's children are not its own. Stores only (no allocator: the
 /// parent's vectors are left allocated), and releases the lock the parent took for the fork.
-#[inline]
-pub(crate) fn forget_in_child() {
+extern "C" fn forget_in_child() {
     // SAFETY: the prepare handler took the lock in the parent, and the child has it still.
     unsafe {
         TABLE.held(|table| {

@@ -1,7 +1,7 @@
 //! Python's `os.getpid()`, `os.getppid()` and `multiprocessing.cpu_count()`. The bottom of the
-//! crate: it imports no other module of it but `fork`, for the one set of fork handlers, which
-//! clear the pid cache in every child.
+//! crate: it imports no other module of it.
 
+use std::sync::Once;
 use std::sync::atomic::{AtomicI32, AtomicPtr, Ordering};
 
 use nix::unistd::{getpid, getppid};
@@ -26,7 +26,12 @@ pub fn current_pid() -> i32 {
         return cached;
     }
     // Before the first pid is cached: a fork's child must forget it, whoever forks.
-    crate::fork::install_handlers();
+    static FORGET_ON_FORK: Once = Once::new();
+    FORGET_ON_FORK.call_once(|| {
+        // SAFETY: registers a handler that only stores to an atomic, which is async-signal-safe
+        // as a forked child's first code must be.
+        unsafe { libc::pthread_atfork(None, None, Some(forget_pid)) };
+    });
     let pid = getpid().as_raw();
     PID.store(pid, Ordering::Relaxed);
     pid
@@ -34,8 +39,7 @@ pub fn current_pid() -> i32 {
 
 /// In a forked child (the fork handler's work): the cached pid is the parent's. Only stores to
 /// an atomic, which is async-signal-safe as a forked child's first code must be.
-#[inline]
-pub(crate) fn forget_pid() {
+extern "C" fn forget_pid() {
     PID.store(PID_UNKNOWN, Ordering::Relaxed);
 }
 
