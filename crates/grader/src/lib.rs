@@ -87,6 +87,7 @@ pub use run::{
 pub use shaking::Scheduler;
 pub use spec::Spec;
 pub use spec::error::{SpecError, SpecErrorKind};
+pub use spec::fault::{Arg, Fault, Said};
 pub use spec::params::{ParamError, Params};
 pub use terminal::{visible, visible_lines};
 pub use text::{columns, list as word_list};
@@ -102,6 +103,7 @@ pub use verdict::every_run::{
 };
 pub use verdict::facts::stopped_line;
 pub use verdict::facts::{LINES_KEPT, LineFact, RunFacts, RunLines, ShakenRun};
+pub use verdict::failure::{Cause, OnStderr, Pct, Replay, RunNotes};
 pub use verdict::judge::{check_list, judge};
 pub use verdict::report::{CheckKind, CheckReport, CheckStatus, Failure, Report};
 pub use writer::{Role, RunTask, Tracing, Writer};

@@ -82,7 +82,10 @@ mod testing {
             run,
             lines: &classified,
         };
-        spec.checks[0].rule.judge(&ctx)
+        spec.checks[0]
+            .rule
+            .judge(&ctx)
+            .map_err(|f| f.words(i18n::Lang::En))
     }
 
     /// The first check of spec `text` on one run whose stdout is `stdout`, at time scale 1.
@@ -122,6 +125,9 @@ mod testing {
             run: &run,
             lines: &classified,
         };
-        spec.checks[0].rule.judge(&ctx)
+        spec.checks[0]
+            .rule
+            .judge(&ctx)
+            .map_err(|f| f.words(i18n::Lang::En))
     }
 }

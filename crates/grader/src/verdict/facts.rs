@@ -175,6 +175,7 @@ impl RunFacts {
                     r.advice.iter().map(|a| Failure {
                         run: r.run,
                         message: a.clone(),
+                        ..Failure::default()
                     })
                 })
                 .collect(),

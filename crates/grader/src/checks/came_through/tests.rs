@@ -87,7 +87,7 @@ fn not_judged(r: &RunOutcome) -> Option<String> {
         run: r,
         lines: &lines,
     };
-    s.checks[0].rule.not_judged(&ctx).map(|n| n.why)
+    s.checks[0].rule.not_judged(&ctx).map(|n| n.why.to_string())
 }
 
 #[test]
