@@ -9,13 +9,13 @@ use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::channels::{Channels, Needle, needles};
-use crate::say::say;
+use crate::outcome::channels::{Channels, Needle, needles};
+use crate::words::say::say;
 use crate::spec::fault::{Fault, Problems, Said, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Classified, Ctx, NotJudged, Rule};
-use crate::text::{cut};
+use crate::words::text::{cut};
 use tracer::{ChannelKind, Direction};
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
@@ -247,7 +247,7 @@ fn came(
 /// trace did not keep); `None` when the search budget ran out.
 fn from_another(
     ch: &Channels,
-    f: &crate::channels::Flow,
+    f: &crate::outcome::channels::Flow,
     pid: i32,
     needle: &Needle,
     budget: &mut usize,

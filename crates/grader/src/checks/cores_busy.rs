@@ -8,7 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::outcome::CpuSample;
-use crate::say::say;
+use crate::words::say::say;
 use crate::spec::fault::{Arg, Fault, Said, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
@@ -201,7 +201,7 @@ mod tests {
     use crate::outcome::{CpuSample, RunOutcome};
     use crate::spec::params::Params;
     use crate::spec::rule::{Ctx, classify};
-    use crate::writer::{Role, RunTask};
+    use crate::outcome::writer::{Role, RunTask};
 
     const SPEC: &str = r#"
 name = "t"

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::values::{Expected, norm};
-use crate::say::say;
+use crate::words::say::say;
 use crate::spec::fault::{Arg, Fault, Problems, QUOTE_MAX, Said, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;

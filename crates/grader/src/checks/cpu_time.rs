@@ -11,7 +11,7 @@ use crate::spec::fault::{Arg, Fault, Problems, Said, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
-use crate::writer::RunTask;
+use crate::outcome::writer::RunTask;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "cpu_time",
@@ -210,7 +210,7 @@ mod tests {
 
     use super::super::duration::traced_run;
     use super::super::testing::{MAIN_PID, judge_run};
-    use crate::writer::{Role, RunTask};
+    use crate::outcome::writer::{Role, RunTask};
 
     const SPEC: &str = r#"
 name = "t"

@@ -108,7 +108,7 @@ impl DirectChildRule {
             "direct-child-execd",
             line = l.quote(),
             pid = w.pid.to_string(),
-            program = crate::terminal::visible(program)
+            program = crate::words::terminal::visible(program)
         ))
     }
 }
@@ -157,7 +157,7 @@ made_by = "start"
         let run = traced_run(&[("start", 0.1, MAIN_PID), ("child", 0.2, 7)]);
         assert_eq!(judge_run(SPEC, &run), Ok(()));
         let mut grandchild = run;
-        grandchild.lines[1].writer = grandchild.lines[1].writer.map(|w| crate::writer::Writer {
+        grandchild.lines[1].writer = grandchild.lines[1].writer.map(|w| crate::outcome::writer::Writer {
             ppid: Some(6),
             ..w
         });
@@ -167,7 +167,7 @@ made_by = "start"
 
     #[test]
     fn with_same_program_a_child_that_execd_fails() {
-        use crate::writer::{Role, RunTask};
+        use crate::outcome::writer::{Role, RunTask};
         let spec = format!("{SPEC}same_program = true\n");
         let mut run = traced_run(&[("start", 0.1, MAIN_PID), ("child", 0.2, 7)]);
         let child = |exec_paths: Vec<String>| RunTask {

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::values::norm;
-use crate::say::say;
+use crate::words::say::say;
 use crate::spec::fault::{Fault, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
@@ -78,9 +78,9 @@ impl Rule for Distinct {
                 }
             }
         }
-        let mut list = crate::text::list(&first);
+        let mut list = crate::words::text::list(&first);
         if seen.len() > first.len() {
-            list = crate::text::list(&[list, "...".to_string()]);
+            list = crate::words::text::list(&[list, "...".to_string()]);
         }
         if let Some(l) = over {
             return Err(said!(

@@ -8,7 +8,7 @@ use super::values::norm;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::say::say;
+use crate::words::say::say;
 use crate::spec::fault::{Arg, Fault, Problems, Said, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
@@ -169,7 +169,7 @@ impl Rule for DurationRule {
 #[cfg(test)]
 pub(super) fn traced_run(lines: &[(&str, f64, i32)]) -> crate::outcome::RunOutcome {
     use crate::outcome::{Line, RunOutcome};
-    use crate::writer::{Role, Writer};
+    use crate::outcome::writer::{Role, Writer};
     RunOutcome {
         main_pid: super::testing::MAIN_PID,
         lines: lines
@@ -263,7 +263,7 @@ mod one_write_and_scale {
             ("Task 0 runs 1.73 seconds.", 0.10, 7),
         ]);
         for l in &mut run.lines {
-            l.writer = l.writer.map(|w| crate::writer::Writer { burst: true, ..w });
+            l.writer = l.writer.map(|w| crate::outcome::writer::Writer { burst: true, ..w });
         }
         run.stdout_tty = tty;
         run.main_pid = MAIN_PID;

@@ -10,12 +10,12 @@ use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::say::say;
+use crate::words::say::say;
 use crate::spec::fault::{Fault, Problems, Said, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
-use crate::writer::RunTask;
+use crate::outcome::writer::RunTask;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "exit_status",
@@ -151,7 +151,7 @@ mod tests {
 
     use super::super::duration::traced_run;
     use super::super::testing::{MAIN_PID, judge_run};
-    use crate::writer::{Role, RunTask};
+    use crate::outcome::writer::{Role, RunTask};
 
     const SPEC: &str = r#"
 name = "t"

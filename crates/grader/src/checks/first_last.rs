@@ -9,7 +9,7 @@ use crate::spec::fault::{Arg, Fault, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Ctx, Rule};
-use crate::text::cut;
+use crate::words::text::cut;
 
 pub(super) const TYPES: &[CheckType] = &[
     CheckType {

@@ -6,6 +6,8 @@
 //! implementing [`Rule`](crate::spec::rule::Rule), plus one line in the `check_types!` list
 //! below (the order there is the order messages list types in) and a row in SPEC.md's table.
 
+pub(crate) mod joins;
+pub(crate) mod load;
 mod values;
 
 use crate::spec::rule::CheckType;

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::values::norm;
-use crate::say::say;
+use crate::words::say::say;
 use crate::spec::fault::{Arg, Fault, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
@@ -16,7 +16,7 @@ use crate::spec::pairs::{Pair, PairKind};
 use crate::spec::raw::{RawNum};
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
 use crate::spec::values::Num;
-use crate::writer::Role;
+use crate::outcome::writer::Role;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "open",

@@ -12,7 +12,7 @@ use crate::spec::fault::{Fault, Problems, Said, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::pairs::{Pair, PairKind};
-use crate::joins::{Knowledge, Saw};
+use crate::checks::joins::{Knowledge, Saw};
 use crate::spec::rule::{CheckType, Classified, Ctx, NotJudged, Rule};
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
@@ -270,7 +270,7 @@ joined = true
     /// The main process 100 prints "end" at 50 ms; its child 7 printed "child" at 10 ms and
     /// ended at 20 ms; the main process reaped it at `reaped` ms, if at all.
     fn joined_run(reaped: Option<u64>) -> crate::outcome::RunOutcome {
-        use crate::writer::{Role, RunTask};
+        use crate::outcome::writer::{Role, RunTask};
         use std::time::Duration;
         let mut r = super::super::duration::traced_run(&[("child", 0.01, 7), ("end", 0.05, MAIN_PID)]);
         let task = |pid: i32, ppid: Option<i32>| RunTask {

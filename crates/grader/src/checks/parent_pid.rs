@@ -100,7 +100,7 @@ mod tests {
 
     use super::super::duration::traced_run;
     use super::super::testing::{MAIN_PID, judge_run};
-    use crate::writer::{Role, RunTask};
+    use crate::outcome::writer::{Role, RunTask};
 
     const SPEC: &str = r#"
 name = "t"
@@ -148,7 +148,7 @@ capture = "Q"
         // A grandchild (made by pid 7, gone) naming the main process as its parent.
         let mut grandchild = traced_run(&[("my parent is 100.", 1.0, 8)]);
         grandchild.adopter_pid = 1;
-        grandchild.lines[0].writer = grandchild.lines[0].writer.map(|w| crate::writer::Writer {
+        grandchild.lines[0].writer = grandchild.lines[0].writer.map(|w| crate::outcome::writer::Writer {
             ppid: Some(7),
             ..w
         });

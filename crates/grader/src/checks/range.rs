@@ -6,7 +6,7 @@ use toml::Spanned;
 
 use serde::Deserialize;
 
-use crate::say::say;
+use crate::words::say::say;
 use crate::spec::fault::{Fault, Problems, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;

@@ -5,14 +5,14 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::say::say;
+use crate::words::say::say;
 use crate::spec::fault::{Arg, Fault, Said, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::raw::{RawNum, RawRight};
 use crate::spec::rule::{CheckType, Ctx, Rule};
 use crate::spec::values::Num;
-use crate::writer::{Role, RunTask};
+use crate::outcome::writer::{Role, RunTask};
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "tasks",

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::joins::{Knowledge, Saw};
+use crate::checks::joins::{Knowledge, Saw};
 use crate::spec::fault::{Fault, Problems, Said, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
@@ -165,7 +165,7 @@ mod tests {
     use super::super::duration::traced_run;
     use super::super::testing::{MAIN_PID, judge_run};
     use crate::outcome::RunOutcome;
-    use crate::writer::{Role, RunTask};
+    use crate::outcome::writer::{Role, RunTask};
 
     const SPEC: &str = r#"
 name = "t"

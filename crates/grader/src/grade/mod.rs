@@ -4,23 +4,27 @@
 //! every run shares set up (`setup`), the runs made one by one until the last or until the
 //! verdict is settled (`settle`), and the verdict finished.
 
+pub(crate) mod error;
+pub(crate) mod fencing;
 mod options;
+pub(crate) mod pair;
 mod settle;
 mod setup;
+pub(crate) mod trace_refusals;
 
 use std::ffi::OsString;
 use std::time::Duration;
 
-use crate::error::GradeError;
-use crate::fencing::{fence_status, notes};
+use crate::grade::error::GradeError;
+use crate::grade::fencing::{fence_status, notes};
 use crate::outcome::RunOutcome;
+use crate::outcome::writer::Tracing;
+use crate::run::shaking;
 use crate::run::{RunConfig, become_subreaper, run_once};
-use crate::shaking;
 use crate::spec::Spec;
 use crate::spec::params::Params;
 use crate::verdict::judge::{DiffWith, Grading, Judging};
 use crate::verdict::report::Report;
-use crate::writer::Tracing;
 use options::effective_time_scale;
 pub use options::{
     GradeOptions, SEED_ENV, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,
@@ -192,7 +196,7 @@ fn fence_said(opts: &GradeOptions) -> Result<String, GradeError> {
     let mut fence = fence_status(opts.fence.as_ref())?;
     if opts.fence.is_some() && opts.trace {
         fence.push_str("; ");
-        fence.push_str(crate::trace_refusals::REFUSED_BY_THE_TRACE);
+        fence.push_str(crate::grade::trace_refusals::REFUSED_BY_THE_TRACE);
     }
     Ok(fence)
 }
@@ -201,6 +205,10 @@ fn fence_said(opts: &GradeOptions) -> Result<String, GradeError> {
 /// one).
 fn run_notes(opts: &GradeOptions, outcomes: &[RunOutcome]) -> Vec<String> {
     let mut run_notes = notes(outcomes, opts.fence.as_ref());
-    run_notes.extend(outcomes.iter().find_map(crate::trace_refusals::run_note));
+    run_notes.extend(
+        outcomes
+            .iter()
+            .find_map(crate::grade::trace_refusals::run_note),
+    );
     run_notes
 }

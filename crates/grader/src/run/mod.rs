@@ -31,6 +31,7 @@ mod main_proc;
 mod pair_start;
 mod pty;
 mod schedule;
+pub(crate) mod shaking;
 pub(crate) use pty::open_pair;
 mod start;
 mod supervise;

@@ -13,8 +13,8 @@ use super::near::{Difference, near_match};
 use super::pairs::Pair;
 use super::params::Params;
 use super::values::{Num, Real};
+use crate::outcome::writer::{Role, RunTask, Writer};
 use crate::outcome::{Line, RunOutcome};
-use crate::writer::{Role, RunTask, Writer};
 
 /// A check's demand on one run, as its type reads it from the spec.
 pub(crate) trait Rule: fmt::Debug + Send + Sync {

@@ -14,10 +14,10 @@ use tracer::{End, Exec, Stream, Task, TaskKind, Trace};
 
 use super::pairing::pair_up;
 use super::{Timeline, TimelineLine};
+use crate::outcome::writer::{Role, RunTask};
 use crate::outcome::{Exit, RunOutcome};
 use crate::spec::Spec;
 use crate::verdict::report::{CheckStatus, Report};
-use crate::writer::{Role, RunTask};
 
 /// The SVG timeline of `run`, one of the runs `report` judged against `spec`; `standalone`: a
 /// document of its own (else an element for an HTML page).

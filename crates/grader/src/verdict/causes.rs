@@ -6,9 +6,9 @@ use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use crate::outcome::RunOutcome;
+use crate::outcome::writer::Role;
 use crate::spec::fault::cut_raw;
 use crate::verdict::failure::Cause;
-use crate::writer::Role;
 
 /// A process's last write this close to its end is its exit's flush (the end is when the tracer
 /// reaped it, later than the write on a loaded machine).

@@ -1,14 +1,14 @@
 //! The checks every run gets, whatever the spec: how the main process ended, the timeout, the
 //! output limit, processes left behind, and every stdout line matching a pattern.
 
+use crate::outcome::writer::Tracing;
 use crate::outcome::{Exit, Line, RunOutcome};
 use crate::spec::Spec;
 use crate::spec::fault::{Arg, Fault, Problems, Said, said};
 use crate::spec::near::Difference;
 use crate::spec::rule::Classified;
-use crate::terminal::visible;
-use crate::text::cut;
-use crate::writer::Tracing;
+use crate::words::terminal::visible;
+use crate::words::text::cut;
 
 /// The built-in check that the main process exits with status 0.
 pub const EXIT_CHECK: &str = "exits with status 0";

@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use crate::outcome::RunOutcome;
+use crate::outcome::writer::Tracing;
 use crate::verdict::failure::Failure;
-use crate::writer::Tracing;
 
 /// Facts of the runs of a grading.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

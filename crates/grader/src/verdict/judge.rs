@@ -6,7 +6,6 @@
 use std::time::Duration;
 
 use crate::outcome::{Line, RunOutcome};
-use crate::say::say;
 use crate::spec::Spec;
 use crate::spec::fault::Fault;
 use crate::spec::params::Params;
@@ -17,6 +16,7 @@ use crate::verdict::facts::RunFacts;
 use crate::verdict::failure::{OnStderr, Replay, RunNotes};
 use crate::verdict::first_difference::first_failing;
 use crate::verdict::report::{CheckKind, CheckReport, CheckStatus, Failure, Report};
+use crate::words::say::say;
 
 /// Judges the outcomes of a port's runs against a spec, with the grading's parameters.
 ///

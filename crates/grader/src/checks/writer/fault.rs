@@ -8,7 +8,7 @@ use super::super::values::{WriterPids, same};
 use super::{MadeBy, WriterRule};
 use crate::spec::fault::{Arg, Said, said};
 use crate::spec::rule::{Classified, Ctx, TaskIndex};
-use crate::writer::{Role, Writer};
+use crate::outcome::writer::{Role, Writer};
 
 /// What judging one run looks up for each line, built once per run.
 #[derive(Debug)]

@@ -10,12 +10,12 @@ pub(crate) fn cut(s: &str) -> String {
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    crate::say::say!("quote-cut", text = &s[..end], bytes = s.len())
+    crate::words::say::say!("quote-cut", text = &s[..end], bytes = s.len())
 }
 
 /// Items listed in a sentence: `a, b, c` (in Chinese `a、b、c`).
 pub fn list<S: AsRef<str>>(items: &[S]) -> String {
-    let sep = crate::say::say!("list-sep");
+    let sep = crate::words::say::say!("list-sep");
     items
         .iter()
         .map(|s| s.as_ref())

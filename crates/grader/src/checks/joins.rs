@@ -23,8 +23,8 @@ use std::time::Duration;
 use tracer::{Channel, Direction};
 
 use crate::outcome::RunOutcome;
+use crate::outcome::writer::RunTask;
 use crate::spec::fault::{Said, said};
-use crate::writer::RunTask;
 
 /// One event that can carry the news of an end from one process to another.
 #[derive(Debug, Clone, Copy)]

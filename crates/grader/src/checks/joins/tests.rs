@@ -3,10 +3,10 @@ use std::time::Duration;
 use tracer::{Channel, ChannelKind, Direction, Eof, PidfdOpen, Ready, Reap, Trace, Transfer};
 
 use super::{Knowledge, Saw, Timeline};
-use crate::channels::Channels;
-use crate::ends::Ends;
 use crate::outcome::RunOutcome;
-use crate::writer::{Role, RunTask};
+use crate::outcome::channels::Channels;
+use crate::outcome::ends::Ends;
+use crate::outcome::writer::{Role, RunTask};
 
 const MAIN: i32 = 100;
 const CHILD: i32 = 7;
