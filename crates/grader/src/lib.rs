@@ -31,9 +31,12 @@
 //!
 //! The applications are crates on top of this one: `grade` (the command), `grade-class` (a
 //! whole class, `grade class`) and `grade-bundle` (a Gradescope autograder, `grade gradescope`).
-//! What they share is exported here too: the grading options' command line ([`GradingArgs`] and
-//! the value parsers), the escapers for terminals ([`visible`]) and markup ([`xml_escape`],
-//! [`json_safe`]), and how a sentence lists items ([`word_list`]).
+//! What they share is exported here too: the grading options' command line ([`GradingArgs`], and
+//! the parsers of the values the commands take besides: [`positive`], [`size`], [`key_value`],
+//! [`env_var`]), the escapers for terminals ([`visible`]) and markup ([`xml_escape`],
+//! [`json_safe`]), and how a sentence lists items ([`word_list`]). Everything else exported is
+//! what those functions take and give: the report's data down to each failing run's typed
+//! [`Fault`] and [`RunNotes`], a run's outcome, a spec, a timeline.
 
 #![deny(missing_docs)]
 
@@ -51,16 +54,13 @@ mod words;
 
 pub use checks::load::closest;
 pub use cli::args::{GradingArgs, clap_line, one_line};
-pub use cli::values::{
-    CommandWords, ScheduleArg, command_line, env_var, fraction, key_value, positive, runs,
-    schedule, size,
-};
+pub use cli::values::{env_var, key_value, positive, size};
 pub use explore::{ExploreOptions, ExploreReport, FailingOrder, explore};
 pub use grade::error::{GradeError, GradeErrorKind};
 pub use grade::fencing::{GradeFence, fence_status};
 pub use grade::{
-    GradeOptions, Progress, SEED_ENV, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,
-    ensure_subreaper, grade, grade_runs, grade_with_progress,
+    GradeOptions, Progress, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,
+    ensure_subreaper, grade, grade_runs,
 };
 pub use outcome::channels::{Channels, Flow, Piece, SharedWith};
 pub use outcome::ends::Ends;
@@ -71,10 +71,7 @@ pub use render::fence::fence_short;
 pub use render::html::html_report;
 pub use render::markup::{json_safe, xml_escape};
 pub use run::shaking::Scheduler;
-pub use run::{
-    PassEnv, RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind, parse_schedule, run_once,
-    schedule_string,
-};
+pub use run::{PassEnv, RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind, run_once};
 pub use spec::Spec;
 pub use spec::error::{SpecError, SpecErrorKind};
 pub use spec::fault::{Arg, Fault, Said};
@@ -90,7 +87,7 @@ pub use verdict::every_run::{
     TRACE_CHECK,
 };
 pub use verdict::facts::stopped_line;
-pub use verdict::facts::{LINES_KEPT, LineFact, RunFacts, RunLines, ShakenRun};
+pub use verdict::facts::{LineFact, RunFacts, RunLines, ShakenRun};
 pub use verdict::failure::{Cause, OnStderr, Pct, Replay, RunNotes};
 pub use verdict::judge::{check_list, judge};
 pub use verdict::report::{CheckKind, CheckReport, CheckStatus, Failure, Report};

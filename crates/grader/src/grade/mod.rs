@@ -26,9 +26,7 @@ use crate::spec::params::Params;
 use crate::verdict::judge::{DiffWith, Grading, Judging};
 use crate::verdict::report::Report;
 use options::effective_time_scale;
-pub use options::{
-    GradeOptions, SEED_ENV, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,
-};
+pub use options::{GradeOptions, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options};
 use settle::Settled;
 
 /// Makes this process the child subreaper of everything it runs (`PR_SET_CHILD_SUBREAPER`): a
@@ -72,21 +70,12 @@ pub enum Progress {
 /// Errors: an option out of range or not fitting the spec, a command that cannot be started, or
 /// the operating system failing the runner; whatever the command does is in the report instead.
 pub fn grade(spec: &Spec, opts: &GradeOptions, command: &[OsString]) -> Result<Report, GradeError> {
-    grade_with_progress(spec, opts, command, &mut |_| {})
+    grade_runs(spec, opts, command, &mut |_| {}).map(|(report, _)| report)
 }
 
-/// As [`grade`], telling `progress` before and after each run (for a progress line).
-pub fn grade_with_progress(
-    spec: &Spec,
-    opts: &GradeOptions,
-    command: &[OsString],
-    progress: &mut dyn FnMut(Progress),
-) -> Result<Report, GradeError> {
-    grade_runs(spec, opts, command, progress).map(|(report, _)| report)
-}
-
-/// As [`grade_with_progress`], also giving every run's outcome, in order (for pictures of the
-/// runs: [`run_timeline`](crate::run_timeline)).
+/// As [`grade`], telling `progress` before and after each run (for a progress line), and also
+/// giving every run's outcome, in order (for pictures of the runs:
+/// [`run_timeline`](crate::run_timeline)).
 pub fn grade_runs(
     spec: &Spec,
     opts: &GradeOptions,

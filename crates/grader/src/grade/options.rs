@@ -12,7 +12,7 @@ use crate::words::say::say;
 pub const TIME_SCALE_ENV: &str = "MULTITASK_TIME_SCALE";
 /// The environment variable that fixes every random draw of a demo: an integer (as the demos
 /// and `multitask::check_knobs` read it).
-pub const SEED_ENV: &str = "MULTITASK_SEED";
+pub(crate) const SEED_ENV: &str = "MULTITASK_SEED";
 /// The longest `--timeout` taken: a day per run.
 pub const TIMEOUT_MAX: Duration = Duration::from_secs(24 * 60 * 60);
 /// The largest time scale taken: past it a port's sleeps outlast any timeout.

@@ -50,7 +50,7 @@ pub(crate) use env::set as set_env;
 pub use env::{PassEnv, pass_env};
 pub(crate) use fenced::{command_dirs, preflight};
 pub(crate) use schedule::{choice_points, deviations};
-pub use schedule::{parse_schedule, schedule_string};
+pub(crate) use schedule::{parse_schedule, schedule_string};
 pub(crate) use sys::become_subreaper;
 
 use crate::outcome::RunOutcome;

@@ -41,7 +41,7 @@ pub struct RunLines {
     pub run: usize,
     /// Its lines, in order (traced: each writer's own lines, by the time of their newline).
     pub lines: Vec<LineFact>,
-    /// Lines left out past [`LINES_KEPT`].
+    /// Lines left out past the first 300 kept.
     pub more: usize,
 }
 
@@ -68,7 +68,7 @@ const INCOMPLETE: &str = "incomplete in ";
 const INCOMPLETE_RUNS: &str = " run(s): ";
 
 /// Lines listed per run at most.
-pub const LINES_KEPT: usize = 300;
+pub(crate) const LINES_KEPT: usize = 300;
 
 fn lines_of(r: &RunOutcome) -> RunLines {
     RunLines {

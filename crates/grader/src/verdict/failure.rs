@@ -178,7 +178,7 @@ impl Replay {
     pub(crate) fn of(seed: u64, schedule: &tracer::ScheduleStats) -> Self {
         Replay {
             seed,
-            pct: (schedule.depth > 0).then(|| Pct {
+            pct: (schedule.depth > 0).then_some(Pct {
                 points: schedule.planned_points,
                 depth: schedule.depth,
                 lead: schedule.lead,
