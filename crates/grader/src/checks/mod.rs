@@ -48,6 +48,8 @@ check_types! {
 }
 
 #[cfg(test)]
+mod fault_tests;
+#[cfg(test)]
 mod fields_tests;
 
 #[cfg(test)]
@@ -97,6 +99,15 @@ mod testing {
 
     /// As [`judge`], at `time_scale`.
     pub(crate) fn judge_scaled(text: &str, stdout: &[&str], time_scale: f64) -> Result<(), String> {
+        fault_scaled(text, stdout, time_scale).map_err(|f| f.words(i18n::Lang::En))
+    }
+
+    /// As [`judge_scaled`], the fault typed.
+    pub(crate) fn fault_scaled(
+        text: &str,
+        stdout: &[&str],
+        time_scale: f64,
+    ) -> Result<(), crate::spec::fault::Fault> {
         let spec = spec(text).unwrap_or_else(|e| panic!("spec: {e}"));
         let params = Params::resolve(&spec, &[], time_scale).expect("params");
         let run = RunOutcome {
@@ -127,9 +138,6 @@ mod testing {
             run: &run,
             lines: &classified,
         };
-        spec.checks[0]
-            .rule
-            .judge(&ctx)
-            .map_err(|f| f.words(i18n::Lang::En))
+        spec.checks[0].rule.judge(&ctx)
     }
 }
