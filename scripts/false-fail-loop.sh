@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# No false fail under load: grades each demo and each Python original (flushed `ref_*.py` and
-# unmodified `orig_*.py`) of fork, process, pool, queue, pipe, subprocess, thread, lock and
-# threadlocal N times in a row
+# No false fail under load: grades each demo, each Python original (flushed `ref_*.py` and
+# unmodified `orig_*.py`), each correct fixture (`tests/fixtures/*/`, `# expect: pass`) and each C
+# port (`tests/c-ports/`) of every example (but multicore and distributed) N times in a row
 # (default 20; default grade options: 10 runs, half shaken, a terminal for stdout) at time scale
 # 0.01, with two busy processes loading the machine, PYTHONUNBUFFERED unset in odd gradings and
 # set in even ones. Prints each program's failing gradings (the failed checks of each) and a
@@ -53,30 +53,34 @@ check() {
   printf '%-28s %d of %d gradings failed\n' "$name" "$bad" "$n"
 }
 
-check fork-demo fork -- target/debug/fork-demo
-check process-demo process -- target/debug/process-demo
-check pool-demo pool -- target/debug/pool-demo
-check queue-demo queue -- target/debug/queue-demo
-check pipe-demo pipe -- target/debug/pipe-demo
-check subprocess-demo subprocess -- target/debug/subprocess-demo
-check thread-demo thread -- target/debug/thread-demo
-check lock-demo lock -- target/debug/lock-demo
-check threadlocal-demo threadlocal -- target/debug/threadlocal-demo
-check ref_fork.py fork -- python3 tests/reference/ref_fork.py
-check ref_process.py process -- python3 tests/reference/ref_process.py
-check ref_pool.py pool -- python3 tests/reference/ref_pool.py
-check ref_queue.py queue -- python3 tests/reference/ref_queue.py
-check ref_pipe.py pipe -- python3 tests/reference/ref_pipe.py
-check ref_subprocess.py subprocess -- python3 tests/reference/ref_subprocess.py
-check ref_thread.py thread -- python3 tests/reference/ref_thread.py
-check ref_lock.py lock -- python3 tests/reference/ref_lock.py
-check ref_threadlocal.py threadlocal -- python3 tests/reference/ref_threadlocal.py
-check orig_fork.py fork -- python3 $unmodified/orig_fork.py
-check orig_process.py process -- python3 $unmodified/orig_process.py
-check "orig_pool.py (Pool(4))" pool --param processes=4 -- python3 $unmodified/orig_pool.py
-check orig_queue.py queue -- python3 $unmodified/orig_queue.py
-check orig_thread.py thread -- python3 $unmodified/orig_thread.py
-check orig_lock.py lock -- python3 $unmodified/orig_lock.py
-check orig_threadlocal.py threadlocal -- python3 $unmodified/orig_threadlocal.py
+# Every example but those whose example.toml sets their own time scale (multicore keeps every
+# core busy: multicore-under-load.sh judges it; the distributed pair: demos.rs grades it).
+source scripts/examples.sh
+mkdir -p target/c-ports
+for example in $(examples); do
+  [[ -z $(example_setting "$example" time_scale) ]] || continue
+  check "$example-demo" "$example" -- "target/debug/$example-demo"
+  check "ref_$example.py" "$example" -- python3 "tests/reference/ref_$example.py"
+  if [[ -f $unmodified/orig_$example.py ]]; then
+    if [[ $example == pool ]]; then
+      check "orig_pool.py (Pool(4))" pool --param processes=4 -- python3 "$unmodified/orig_pool.py"
+    else
+      check "orig_$example.py" "$example" -- python3 "$unmodified/orig_$example.py"
+    fi
+  fi
+  # The correct fixtures (`# expect: pass`), with their spec parameters and arguments.
+  for fixture in tests/fixtures/"$example"/*.py; do
+    grep -qx '# expect: pass' "$fixture" || continue
+    params=$(sed -n 's/^# grade-args: //p' "$fixture" | grep -o -- '--param [^ ]*' || true)
+    args=$(sed -n 's/^# args: //p' "$fixture")
+    # shellcheck disable=SC2086 # options and arguments are words
+    check "$fixture" "$example" $params -- python3 "$fixture" $args
+  done
+  # The C port of the example, if there is one (tests/c-ports/).
+  if [[ -f tests/c-ports/$example.c ]]; then
+    cc -O2 -Wall -pthread -o "target/c-ports/$example" "tests/c-ports/$example.c"
+    check "c-ports/$example.c" "$example" -- "target/c-ports/$example"
+  fi
+done
 echo "total: $failed of $total gradings failed (${scale[*]:-default options}; load average $(cut -d' ' -f1-3 /proc/loadavg))"
 [ "$failed" -eq 0 ]

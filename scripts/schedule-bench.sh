@@ -7,6 +7,7 @@
 #
 #   scripts/schedule-bench.sh [G]
 #   SCHEDULERS=pct scripts/schedule-bench.sh 20     (one scheduler only: the other's cells are -)
+#   ONLY='thread' scripts/schedule-bench.sh 30       (only the fakes whose row name matches)
 #
 # The floor of issue 19: under PCT each fake caught in at least 99 of 100 gradings. A benchmark
 # reports; it never fails a build (exit status 0).
@@ -35,6 +36,7 @@ print(first, by_shaken)' "$check" 2>/dev/null || echo 0 0
 join="'Process end.' comes after the child line (join)"
 tjoin="MainThread ends after LoopThread (join)"
 getput="each Get comes after its Put"
+pjoin="the done line comes after every Task line, once the parent joined their workers"
 
 printf '| fake | example, time scale | random: caught | random: caught by a shaken run | random: median first failing shaken run | PCT: caught | PCT: caught by a shaken run | PCT: median first failing shaken run |\n'
 printf '|---|---|---|---|---|---|---|---|\n'
@@ -44,6 +46,7 @@ bench() {
   row=$((row + 1))
   # SKIP=N: leave out the first N fakes (to finish a table another run began).
   if [ "$row" -le "${SKIP:-0}" ]; then return; fi
+  if [ -n "${ONLY:-}" ] && ! [[ "$name" =~ $ONLY ]]; then return; fi
   local cells=() sched i r first by caught shook firsts med
   for sched in random pct; do
     if [[ " ${SCHEDULERS:-random pct} " != *" $sched "* ]]; then
@@ -73,5 +76,14 @@ EXAMPLE="process, 0.01" bench "fake-sleep-join process 0.2" "$join" process --ti
 EXAMPLE="thread, 0.01" bench "sleep_join/thread.py 0.2" "$tjoin" thread --time-scale 0.01 -- python3 $fx/sleep_join/thread.py 0.2
 EXAMPLE="process, 0.01" bench "two_wrong/both_children_late.py" "$join" process --time-scale 0.01 -- python3 $fx/two_wrong/both_children_late.py
 EXAMPLE="queue, 0.01" bench "two_wrong/put_then_print.py" "$getput" queue --time-scale 0.01 -- python3 $fx/two_wrong/put_then_print.py
+EXAMPLE="process, 0.01" bench "process/fake_double_fork_grandchild_tells.py" "$join" process --time-scale 0.01 -- python3 $fx/process/fake_double_fork_grandchild_tells.py
+EXAMPLE="thread, 0.01" bench "fake-sleep-join thread 0.2" "$tjoin" thread --time-scale 0.01 -- $bin/fake-sleep-join thread 0.2
+EXAMPLE="pool, 0.01" bench "sleep_join/pool.py 0.2" "$pjoin" pool --time-scale 0.01 --param processes=2 -- python3 $fx/sleep_join/pool.py 0.2
+EXAMPLE="pool, 0.01" bench "fake-sleep-join pool 0.2" "$pjoin" pool --time-scale 0.01 --param processes=2 -- $bin/fake-sleep-join pool 0.2
+# A spin or a timed wait where a thread join belongs (join-fakes.sh): 1.5 s a run, never scaled.
+for how in spin event select; do
+  EXAMPLE="thread, 0.01" bench "thread/fake_spins_instead_of_join.py $how" "$tjoin" thread --time-scale 0.01 -- python3 $fx/thread/fake_spins_instead_of_join.py $how
+  EXAMPLE="thread, 0.01" bench "fake-busy-join thread $how" "$tjoin" thread --time-scale 0.01 -- $bin/fake-busy-join thread $how
+done
 echo
 echo "$g gradings per cell; load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"

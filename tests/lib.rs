@@ -59,6 +59,42 @@ pub fn bin(name: &str) -> PathBuf {
     dir.join(name)
 }
 
+/// The C ports of `tests/c-ports/` (the example each ports, its source's stem): `fork.c` ports the
+/// fork example, and so on.
+pub const C_PORTS: [&str; 4] = ["fork", "process", "thread", "pipe"];
+
+/// The C port `name` (`tests/c-ports/NAME.c`) compiled with the system's `cc` beside the
+/// workspace's binaries (once per test process and port; recompiled when the source is newer).
+pub fn c_port(name: &str) -> PathBuf {
+    static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = BUILD.lock().unwrap_or_else(|e| e.into_inner());
+    let source = repo_path("tests/c-ports").join(format!("{name}.c"));
+    let out = bin("grade")
+        .parent()
+        .expect("the binaries' folder")
+        .join(format!("c-port-{name}"));
+    let stale = match (std::fs::metadata(&source), std::fs::metadata(&out)) {
+        (Ok(s), Ok(o)) => s.modified().ok() > o.modified().ok(),
+        _ => true,
+    };
+    if stale {
+        let output = run_with_deadline(
+            Command::new("cc")
+                .args(["-O2", "-Wall", "-Werror", "-pthread", "-o"])
+                .arg(&out)
+                .arg(&source),
+            Duration::from_secs(120),
+        );
+        assert!(
+            output.status.success(),
+            "cc {}: {}",
+            source.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    out
+}
+
 /// A file of the repository, from this package's folder.
 pub fn repo_path(relative: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -86,6 +86,15 @@ where
     }
 }
 
+/// The crate's fork handler in every child (see `fork::install_handlers`): the pid cache and the
+/// parent's children are forgotten, the registry of queues released. Here, beside the rest of a
+/// child's code, so that its page is mapped once for all of it.
+pub(crate) extern "C" fn after_fork_in_child() {
+    crate::os::forget_pid();
+    children::forget_in_child();
+    crate::holders::unlock_after_fork();
+}
+
 #[inline]
 fn die_with_parent(parent: Pid, forked_by_main_thread: bool) {
     if !forked_by_main_thread && watch_parent(parent) {
@@ -151,7 +160,9 @@ where
         }
     };
     // As Python's child does on its way out: terminate its daemons, join its other children.
-    children::join_at_exit();
+    if children::any_unreaped() {
+        children::join_at_exit();
+    }
     // Nothing to do about a failed flush of our own stdout but to leave. (Stderr has no
     // buffer to flush: each write goes straight out.)
     let _ = crate::fork::stdout().flush();

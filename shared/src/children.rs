@@ -84,9 +84,61 @@ struct Entry {
     report: SlotId,
 }
 
+/// Children whose entries live in the table itself: a start and a join then write no page of
+/// the heap, only the table's (each page the parent writes after a fork is copied while the
+/// child lives, or at least faulted again). More children at once go on the heap.
+const INLINE_ENTRIES: usize = 8;
+
+/// The entries of the table: the first ones in place, any more in a vector.
+struct Entries {
+    inline: [Option<Entry>; INLINE_ENTRIES],
+    more: Vec<Entry>,
+}
+
+impl Entries {
+    const fn new() -> Self {
+        Entries {
+            inline: [None; INLINE_ENTRIES],
+            more: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, entry: Entry) {
+        match self.inline.iter_mut().find(|e| e.is_none()) {
+            Some(free) => *free = Some(entry),
+            None => self.more.push(entry),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Entry> {
+        self.inline.iter().flatten().chain(&self.more)
+    }
+
+    fn iter_mut(&mut self) -> impl Iterator<Item = &mut Entry> {
+        self.inline.iter_mut().flatten().chain(&mut self.more)
+    }
+
+    /// Keeps the entries `keep` accepts, in no particular order.
+    fn retain(&mut self, mut keep: impl FnMut(&Entry) -> bool) {
+        for slot in &mut self.inline {
+            if slot.as_ref().is_some_and(|e| !keep(e)) {
+                *slot = None;
+            }
+        }
+        self.more.retain(keep);
+    }
+
+    /// In a forked child: empty, the parent's vector left allocated (a child that frees what
+    /// its parent allocated writes the allocator's pages, each one copied).
+    fn forget(&mut self) {
+        self.inline = [None; INLINE_ENTRIES];
+        std::mem::forget(std::mem::take(&mut self.more));
+    }
+}
+
 /// The children, and the report slots set aside for them.
 struct Table {
-    entries: Vec<Entry>,
+    entries: Entries,
     reports: Slots,
     /// Forks made so far by this process (through the crate), each child's ordinal for its
     /// random stream: counted here, on a page every fork writes anyway (the parent's first
@@ -113,7 +165,7 @@ impl Table {
 }
 
 static TABLE: SpinLock<Table> = SpinLock::new(Table {
-    entries: Vec::new(),
+    entries: Entries::new(),
     reports: Slots::new(),
     forks: 0,
 });
@@ -121,32 +173,38 @@ static TABLE: SpinLock<Table> = SpinLock::new(Table {
 /// How long a daemon has between SIGTERM and SIGKILL at exit.
 const EXIT_GRACE: Duration = Duration::from_secs(1);
 
-/// Registers the fork handlers and the exit handler, once.
+/// Registers the fork handlers (which hold the table across a fork, see `lock_for_fork`) and
+/// the exit handler, once.
 pub(crate) fn install_handlers() {
     static HANDLERS: Once = Once::new();
     HANDLERS.call_once(|| {
-        // SAFETY: the fork handlers spin on and store to an atomic, and the child's sets a
-        // vector's length to 0; the exit handler runs in a normal exit, where any code may.
-        unsafe {
-            libc::pthread_atfork(Some(lock_table), Some(unlock_table), Some(forget_in_child));
-            libc::atexit(join_at_exit);
-        }
+        crate::fork::install_handlers();
+        // SAFETY: the exit handler runs in a normal exit, where any code may.
+        unsafe { libc::atexit(join_at_exit) };
     });
 }
 
-extern "C" fn lock_table() {
+/// Before a fork (the crate's fork handlers, `fork::install_handlers`): the table is held
+/// across it, and released after it by `unlock_after_fork` in the parent, `forget_in_child` in
+/// the child.
+#[inline]
+pub(crate) fn lock_for_fork() {
     TABLE.lock();
 }
 
-extern "C" fn unlock_table() {
+#[inline]
+pub(crate) fn unlock_after_fork() {
     TABLE.unlock();
 }
 
-extern "C" fn forget_in_child() {
+/// In a forked child: the parent's children are not its own. Stores only (no allocator: the
+/// parent's vectors are left allocated), and releases the lock the parent took for the fork.
+#[inline]
+pub(crate) fn forget_in_child() {
     // SAFETY: the prepare handler took the lock in the parent, and the child has it still.
     unsafe {
         TABLE.held(|table| {
-            table.entries.clear();
+            table.entries.forget();
             table.reports.forget();
             table.forks = 0;
         })
@@ -166,11 +224,7 @@ pub(crate) fn next_fork_ordinal() -> u64 {
 /// back with `unreserve` when the fork failed.
 pub(crate) fn reserve_report() -> Result<(SlotId, ReportSlot)> {
     install_handlers();
-    TABLE.with(|table| {
-        // Room for the entry too, so `register` after the fork writes no new heap page.
-        table.entries.reserve(1);
-        table.reports.take()
-    })
+    TABLE.with(|table| table.reports.take())
 }
 
 /// A reserved slot that no child got.
@@ -301,6 +355,14 @@ pub fn active_children() -> Vec<i32> {
             .map(|e| e.pid)
             .collect()
     })
+}
+
+/// True while a child of this process has not been reaped: the exit handler has work. Inline,
+/// so that a child started by the crate asks on its way out from the page of its own code
+/// (a forked child maps anew each page of code it runs).
+#[inline]
+pub(crate) fn any_unreaped() -> bool {
+    TABLE.with(|table| table.entries.iter().any(|e| e.ended.is_none()))
 }
 
 /// At a normal exit (`main` returned, `std::process::exit`, or a child's target returned):

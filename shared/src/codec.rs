@@ -76,6 +76,43 @@ impl serde::de::Error for CodecError {
     }
 }
 
+/// Copies `src` to `dst` with a few moves of fixed size (two overlapping ones of 16, 8, 4 or
+/// 2 bytes, or one byte) when it is 32 bytes or fewer: a call to `memcpy` costs more than that
+/// on the one-to-few-byte strings most items carry.
+///
+/// # Safety
+/// `dst` is valid for `src.len()` bytes of writes, and they do not overlap `src`.
+#[inline]
+pub(crate) unsafe fn copy_short(src: &[u8], dst: *mut u8) {
+    use std::ptr::copy_nonoverlapping as copy;
+    let (s, len) = (src.as_ptr(), src.len());
+    // SAFETY: every move reads inside `src` (each pair covers it, overlapping in the middle)
+    // and writes the same offsets of `dst`, valid for `len` bytes (the caller's contract).
+    unsafe {
+        match len {
+            0 => {}
+            1 => *dst = *s,
+            2..4 => {
+                copy(s, dst, 2);
+                copy(s.add(len - 2), dst.add(len - 2), 2);
+            }
+            4..8 => {
+                copy(s, dst, 4);
+                copy(s.add(len - 4), dst.add(len - 4), 4);
+            }
+            8..16 => {
+                copy(s, dst, 8);
+                copy(s.add(len - 8), dst.add(len - 8), 8);
+            }
+            16..=32 => {
+                copy(s, dst, 16);
+                copy(s.add(len - 16), dst.add(len - 16), 16);
+            }
+            _ => copy(s, dst, len),
+        }
+    }
+}
+
 /// The most bytes one encoded value may take: what a frame's 4-byte length prefix carries.
 pub(crate) const MAX_VALUE: usize = u32::MAX as usize;
 
@@ -285,6 +322,26 @@ mod tests {
             asked: std::cell::Cell::new(0),
         };
         assert!(encode_within(&small, &mut Vec::new(), "Endless", 100_000).unwrap());
+    }
+
+    #[test]
+    fn short_copies_and_strings_of_every_length_up_to_40_cross_whole() {
+        let text: String = ('a'..='z').chain('A'..='Z').collect();
+        for len in 0..=40 {
+            let src = &text.as_bytes()[..len];
+            let mut dst = vec![0u8; len + 1];
+            // SAFETY: `dst` has room for `len` bytes and is not `src`.
+            unsafe { copy_short(src, dst.as_mut_ptr()) };
+            assert_eq!(&dst[..len], src);
+            assert_eq!(dst[len], 0, "wrote past {len} bytes");
+            let s = text[..len].to_string();
+            assert_eq!(decode::<String>(&encode(&s).unwrap()).unwrap(), s);
+            let pair = (len as u64, s.clone(), "é".repeat(len));
+            assert_eq!(
+                decode::<(u64, String, String)>(&encode(&pair).unwrap()).unwrap(),
+                pair
+            );
+        }
     }
 
     #[test]

@@ -94,6 +94,37 @@ pub(crate) fn raw_fork() -> Result<ForkResult> {
     Ok(forked)
 }
 
+/// Registers the crate's fork handlers, once: the table of children and the registry of queues
+/// are held across every fork (whoever forks, through this crate or not), and in the child the
+/// pid cache and the parent's children are forgotten. One set for all, so that a child runs
+/// one handler, next to the rest of a child's code (`child::after_fork_in_child`): a forked
+/// child maps anew each page of code it runs.
+pub(crate) fn install_handlers() {
+    static HANDLERS: Once = Once::new();
+    HANDLERS.call_once(|| {
+        // SAFETY: the handlers spin on and store to atomics, and the child's also stores to the
+        // table of children (lengths and bitmaps, no allocator): all a forked child of a
+        // threaded process may do.
+        unsafe {
+            libc::pthread_atfork(
+                Some(before_fork),
+                Some(after_fork_in_parent),
+                Some(crate::child::after_fork_in_child),
+            )
+        };
+    });
+}
+
+extern "C" fn before_fork() {
+    holders::lock_for_fork();
+    children::lock_for_fork();
+}
+
+extern "C" fn after_fork_in_parent() {
+    children::unlock_after_fork();
+    holders::unlock_after_fork();
+}
+
 /// Work every child would otherwise repeat: read the knobs, and bind the libc functions a
 /// child calls (lazy binding would resolve them again in each child, page fault by page fault).
 /// It also completes every `Once` a child may need: one that another thread is still running
@@ -105,7 +136,6 @@ fn prepare_for_children() {
         knobs::time_scale();
         crate::os::bind_single_threaded();
         let _ = stdout();
-        holders::install_fork_handlers();
         children::install_handlers();
         // Also primes what a liveness check reads once (procfs caches the kernel version).
         holders::is_alive(current_pid());

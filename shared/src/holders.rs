@@ -7,7 +7,7 @@
 //! its first put. A `get` gives up only when every holder but itself has exited.
 
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
-use std::sync::{Arc, Once, Weak};
+use std::sync::{Arc, Weak};
 
 use procfs::process::ProcState;
 
@@ -63,22 +63,15 @@ impl Table {
 /// across every fork (see `SpinLock`).
 static LIVE: SpinLock<Vec<Weak<Shared<Table>>>> = SpinLock::new(Vec::new());
 
-/// Registers the handlers that hold LIVE across a fork. Also called before every fork of this
-/// crate (a `Once` still running in another thread when a child is forked never completes in
-/// the child).
-pub(crate) fn install_fork_handlers() {
-    static HANDLERS: Once = Once::new();
-    HANDLERS.call_once(|| {
-        // SAFETY: the handlers only spin on and store to an atomic.
-        unsafe { libc::pthread_atfork(Some(lock_live), Some(unlock_live), Some(unlock_live)) };
-    });
-}
-
-extern "C" fn lock_live() {
+/// Before a fork (the crate's fork handlers, `fork::install_handlers`): LIVE is held across it,
+/// and released after it in both processes by `unlock_after_fork`.
+#[inline]
+pub(crate) fn lock_for_fork() {
     LIVE.lock();
 }
 
-extern "C" fn unlock_live() {
+#[inline]
+pub(crate) fn unlock_after_fork() {
     LIVE.unlock();
 }
 
@@ -94,7 +87,7 @@ impl Holders {
         let table = Arc::new(Shared::<Table>::new()?);
         let me = current_pid();
         table.register(me);
-        install_fork_handlers();
+        crate::fork::install_handlers();
         LIVE.with(|live| {
             live.retain(|t| t.strong_count() > 0);
             live.push(Arc::downgrade(&table));
@@ -145,7 +138,7 @@ impl Holders {
 /// Called in the parent right after a fork, before it goes on: the child holds every queue the
 /// parent can see.
 pub(crate) fn adopt_child(pid: i32) {
-    install_fork_handlers();
+    crate::fork::install_handlers();
     let tables: Vec<_> = LIVE.with(|live| live.iter().filter_map(Weak::upgrade).collect());
     for table in tables {
         table.register(pid);

@@ -33,16 +33,28 @@ pub const MAX_TIME_SCALE: f64 = 1000.0;
 /// ```
 pub const SEED_VAR: &str = "MULTITASK_SEED";
 
-/// Where this process sits in the family tree, as a number: the seed for the first process,
-/// then mixed with the child's ordinal at every fork, so each process gets its own stream.
-static LINEAGE: AtomicU64 = AtomicU64::new(0);
-/// Threads that drew a number so far. (The children forked so far, each fork's ordinal, are
-/// counted in the table of children, which every fork writes anyway.)
-static THREADS: AtomicU64 = AtomicU64::new(0);
+/// The random streams' process-wide state, in one static that starts nonzero (its generation
+/// is 1), so that it lands in `.data` beside the crate's other state a forked child writes
+/// (the table of children, the pid cache), rather than in `.bss` on a page of its own: each
+/// page a child writes is one more page copied at every start.
+struct Streams {
+    /// Where this process sits in the family tree, as a number: the seed for the first
+    /// process, then mixed with the child's ordinal at every fork, so each process gets its own
+    /// stream.
+    lineage: AtomicU64,
+    /// Threads that drew a number so far. (The children forked so far, each fork's ordinal,
+    /// are counted in the table of children, which every fork writes anyway.)
+    threads: AtomicU64,
+    /// Bumped in every forked child: a thread's stream made before the fork is then stale. The
+    /// child only stores to this atomic, and reseeds at its first draw, if it ever draws.
+    generation: AtomicU64,
+}
 
-/// Bumped in every forked child: a thread's stream made before the fork is then stale. The
-/// child only stores to this atomic, and reseeds at its first draw, if it ever draws.
-static GENERATION: AtomicU64 = AtomicU64::new(0);
+static STREAMS: Streams = Streams {
+    lineage: AtomicU64::new(0),
+    threads: AtomicU64::new(0),
+    generation: AtomicU64::new(1),
+};
 
 thread_local! {
     static RNG: RefCell<Option<(u64, StdRng)>> = const { RefCell::new(None) };
@@ -142,7 +154,7 @@ pub fn sleep(seconds: f64) {
 pub fn random() -> f64 {
     RNG.with(|cell| {
         let mut slot = cell.borrow_mut();
-        let generation = GENERATION.load(Ordering::Relaxed);
+        let generation = STREAMS.generation.load(Ordering::Relaxed);
         if slot
             .as_ref()
             .is_none_or(|(made_in, _)| *made_in != generation)
@@ -159,11 +171,11 @@ pub fn random() -> f64 {
 fn new_stream() -> StdRng {
     match seed() {
         Some(seed) => {
-            if LINEAGE.load(Ordering::Relaxed) == 0 {
-                LINEAGE.store(mix(seed, 0), Ordering::Relaxed);
+            if STREAMS.lineage.load(Ordering::Relaxed) == 0 {
+                STREAMS.lineage.store(mix(seed, 0), Ordering::Relaxed);
             }
-            let thread = THREADS.fetch_add(1, Ordering::Relaxed);
-            StdRng::seed_from_u64(mix(LINEAGE.load(Ordering::Relaxed), thread))
+            let thread = STREAMS.threads.fetch_add(1, Ordering::Relaxed);
+            StdRng::seed_from_u64(mix(STREAMS.lineage.load(Ordering::Relaxed), thread))
         }
         None => rand::make_rng::<StdRng>(),
     }
@@ -175,12 +187,12 @@ fn new_stream() -> StdRng {
 #[inline]
 pub(crate) fn reseed_after_fork(ordinal: u64) {
     let base = match seed() {
-        Some(seed) if LINEAGE.load(Ordering::Relaxed) == 0 => mix(seed, 0),
-        _ => LINEAGE.load(Ordering::Relaxed),
+        Some(seed) if STREAMS.lineage.load(Ordering::Relaxed) == 0 => mix(seed, 0),
+        _ => STREAMS.lineage.load(Ordering::Relaxed),
     };
-    LINEAGE.store(mix(base, ordinal), Ordering::Relaxed);
-    THREADS.store(0, Ordering::Relaxed);
-    GENERATION.fetch_add(1, Ordering::Relaxed);
+    STREAMS.lineage.store(mix(base, ordinal), Ordering::Relaxed);
+    STREAMS.threads.store(0, Ordering::Relaxed);
+    STREAMS.generation.fetch_add(1, Ordering::Relaxed);
 }
 
 /// splitmix64 of `a` combined with `b`: cheap, and distinct inputs give unrelated outputs.

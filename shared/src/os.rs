@@ -1,14 +1,19 @@
 //! Python's `os.getpid()`, `os.getppid()` and `multiprocessing.cpu_count()`. The bottom of the
-//! crate: it imports no other module of it.
+//! crate: it imports no other module of it but `fork`, for the one set of fork handlers, which
+//! clear the pid cache in every child.
 
-use std::sync::Once;
 use std::sync::atomic::{AtomicI32, AtomicPtr, Ordering};
 
 use nix::unistd::{getpid, getppid};
 
 /// This process's pid, once asked (a `Queue` asks at every put): getpid is a system call. A
 /// fork handler clears it in every child, whoever forks.
-static PID: AtomicI32 = AtomicI32::new(0);
+///
+/// Not known is -1, not 0: a static that starts nonzero lands in `.data`, beside the crate's
+/// other state a forked child writes (the table of children), rather than in `.bss` on a page
+/// of its own: each page a child writes is one more page copied at every start.
+static PID: AtomicI32 = AtomicI32::new(PID_UNKNOWN);
+const PID_UNKNOWN: i32 = -1;
 
 /// This process's id: Python's `os.getpid()`.
 ///
@@ -17,22 +22,21 @@ static PID: AtomicI32 = AtomicI32::new(0);
 /// ```
 pub fn current_pid() -> i32 {
     let cached = PID.load(Ordering::Relaxed);
-    if cached != 0 {
+    if cached > 0 {
         return cached;
     }
-    static FORGET_ON_FORK: Once = Once::new();
-    FORGET_ON_FORK.call_once(|| {
-        // SAFETY: registers a handler that only stores to an atomic, which is async-signal-safe
-        // as a forked child's first code must be.
-        unsafe { libc::pthread_atfork(None, None, Some(forget_pid)) };
-    });
+    // Before the first pid is cached: a fork's child must forget it, whoever forks.
+    crate::fork::install_handlers();
     let pid = getpid().as_raw();
     PID.store(pid, Ordering::Relaxed);
     pid
 }
 
-extern "C" fn forget_pid() {
-    PID.store(0, Ordering::Relaxed);
+/// In a forked child (the fork handler's work): the cached pid is the parent's. Only stores to
+/// an atomic, which is async-signal-safe as a forked child's first code must be.
+#[inline]
+pub(crate) fn forget_pid() {
+    PID.store(PID_UNKNOWN, Ordering::Relaxed);
 }
 
 /// The calling thread's kernel id: unique among the tasks alive on the machine, so it names a

@@ -15,7 +15,8 @@ use crate::shm::{SharedSlice, ZeroedAtomics};
 
 /// Bytes of message a slot holds; a longer one is cut there (at a character boundary).
 const MESSAGE_BYTES: usize = (16 << 10) - 12;
-/// Slots mapped at a time: a region of 1 MiB, whose pages are only made when written.
+/// Slots mapped at a time: a region of 1 MiB, whose pages are only made when written. 64: a
+/// region's free slots are the bits of one `u64`.
 const SLOTS_PER_REGION: usize = 64;
 
 /// One child's slot: written by the child (its bytes, then `len`, then `written`), read by the
@@ -40,34 +41,58 @@ pub(crate) struct SlotId {
     index: u32,
 }
 
-/// This process's slots: the regions it mapped and the slots free in them.
+/// Regions whose free slots are counted in the table itself: a start and a reap then write no
+/// page of the heap, only the table's (each page the parent writes after a fork is copied
+/// while the child lives, or at least faulted again).
+const INLINE_REGIONS: usize = 4;
+
+/// This process's slots: the regions it mapped and the slots free in them, one bit a slot
+/// (`SLOTS_PER_REGION` is 64: a region's free slots are one `u64`).
 pub(crate) struct Slots {
     regions: Vec<SharedSlice<Slot>>,
-    free: Vec<SlotId>,
+    /// The free slots of the first regions, then (`more_free`) of any after them.
+    free: [u64; INLINE_REGIONS],
+    more_free: Vec<u64>,
 }
 
 impl Slots {
     pub(crate) const fn new() -> Self {
         Slots {
             regions: Vec::new(),
-            free: Vec::new(),
+            free: [0; INLINE_REGIONS],
+            more_free: Vec::new(),
+        }
+    }
+
+    /// The free slots of `region`, one bit each.
+    fn free_bits(&mut self, region: usize) -> &mut u64 {
+        match region.checked_sub(INLINE_REGIONS) {
+            None => &mut self.free[region],
+            Some(later) => &mut self.more_free[later],
         }
     }
 
     /// A cleared slot for a child about to be forked (a new region when every slot is taken).
     pub(crate) fn take(&mut self) -> Result<(SlotId, ReportSlot)> {
-        let id = match self.free.pop() {
-            Some(id) => id,
+        let found = (0..self.regions.len()).find(|&region| *self.free_bits(region) != 0);
+        let region = match found {
+            Some(region) => region,
             None => {
-                let region = self.regions.len() as u32;
+                let region = self.regions.len();
                 self.regions.push(SharedSlice::new(SLOTS_PER_REGION)?);
-                self.free.extend(
-                    (1..SLOTS_PER_REGION as u32)
-                        .rev()
-                        .map(|index| SlotId { region, index }),
-                );
-                SlotId { region, index: 0 }
+                if region >= INLINE_REGIONS {
+                    self.more_free.push(0);
+                }
+                *self.free_bits(region) = u64::MAX;
+                region
             }
+        };
+        let bits = self.free_bits(region);
+        let index = bits.trailing_zeros();
+        *bits &= !(1 << index);
+        let id = SlotId {
+            region: region as u32,
+            index,
         };
         let slot = self.slot(id);
         // SAFETY: the slot is in a live mapping of this process (regions are never unmapped).
@@ -77,15 +102,17 @@ impl Slots {
 
     /// The slot of a child that was reaped: free for the next one.
     pub(crate) fn give_back(&mut self, id: SlotId) {
-        self.free.push(id);
+        *self.free_bits(id.region as usize) |= 1 << id.index;
     }
 
     /// In a forked child: the parent's slots are not this process's to hand out. Their mapping
     /// stays (this child writes its own report in one of them), only the bookkeeping is dropped
-    /// without unmapping anything.
+    /// without unmapping anything, or freeing anything (a child that frees what its parent
+    /// allocated writes the allocator's pages, each one copied).
     pub(crate) fn forget(&mut self) {
         std::mem::forget(std::mem::take(&mut self.regions));
-        self.free.clear();
+        std::mem::forget(std::mem::take(&mut self.more_free));
+        self.free = [0; INLINE_REGIONS];
     }
 
     fn slot(&self, id: SlotId) -> *mut Slot {
@@ -182,5 +209,22 @@ mod tests {
             .map(|_| slots.take().unwrap().0)
             .collect();
         assert!(more.iter().any(|id| id.region == 1));
+        // Past the regions counted in the table: still one slot per child, each given back.
+        let many: Vec<_> = (0..SLOTS_PER_REGION * (INLINE_REGIONS + 1))
+            .map(|_| slots.take().unwrap().0)
+            .collect();
+        assert!(
+            many.iter()
+                .any(|id| id.region as usize == INLINE_REGIONS + 1)
+        );
+        let mut distinct = many.clone();
+        distinct.sort_by_key(|id| (id.region, id.index));
+        distinct.dedup();
+        assert_eq!(distinct.len(), many.len());
+        for id in many {
+            slots.give_back(id);
+        }
+        let again = slots.take().unwrap().0;
+        assert!(again.region == 0 || again.region == 1);
     }
 }

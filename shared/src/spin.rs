@@ -2,7 +2,8 @@
 //! `pthread_atfork` handler takes it before every fork and releases it after, in parent and
 //! child, so a child forked while another thread held it does not inherit it locked forever
 //! (a `Mutex` taken by a thread that the fork did not copy never unlocks). Held only for a few
-//! instructions or one non-blocking system call.
+//! instructions or one non-blocking system call. Inline: a forked child that takes one runs it
+//! from the page of its caller's code rather than one more page to map.
 
 use std::cell::UnsafeCell;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -24,6 +25,7 @@ impl<T> SpinLock<T> {
     }
 
     /// Runs `f` on the value, the lock held.
+    #[inline]
     pub(crate) fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
         self.lock();
         // SAFETY: we hold the lock, so this is the only reference.
@@ -33,6 +35,7 @@ impl<T> SpinLock<T> {
     }
 
     /// Takes the lock (for a fork handler: pair it with `unlock`).
+    #[inline]
     pub(crate) fn lock(&self) {
         while self
             .locked
@@ -44,6 +47,7 @@ impl<T> SpinLock<T> {
     }
 
     /// Releases the lock taken by `lock`.
+    #[inline]
     pub(crate) fn unlock(&self) {
         self.locked.store(false, Ordering::Release);
     }
@@ -53,6 +57,7 @@ impl<T> SpinLock<T> {
     ///
     /// # Safety
     /// The caller holds the lock and no other reference to the value exists.
+    #[inline]
     pub(crate) unsafe fn held<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
         // SAFETY: the caller holds the lock (this function's contract).
         f(unsafe { &mut *self.value.get() })

@@ -183,6 +183,10 @@ pub enum HoldPoint {
     /// Before a sleep of a fixed time (`nanosleep`, `clock_nanosleep`; ordered schedules only):
     /// the sleep starts once the task is released.
     Sleep,
+    /// At its exit (`PTRACE_EVENT_EXIT`, before its descriptors close and its parent can reap
+    /// it; ordered schedules only): whoever learns of its end, by a wait, a pipe's end or a
+    /// message sent just before, learns it only once the task is released.
+    Exit,
 }
 
 /// One hold of a shaken run.
@@ -327,7 +331,7 @@ pub struct Decision {
     /// What went on.
     pub chosen: Choice,
     /// Where the chosen task was parked: `w` a write to stdout, `e` to stderr, `c` a creation,
-    /// `s` its start, `z` a sleep, then the number of its stop point (from 1).
+    /// `s` its start, `z` a sleep, `x` its exit, then the number of its stop point (from 1).
     pub at: String,
     /// The task that went on last, when it was parked here (then choosing another preempts it).
     pub current: Option<Choice>,

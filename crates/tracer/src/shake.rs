@@ -175,8 +175,8 @@ pub(crate) fn chance_at(
         crate::record::HoldPoint::Write => (shake.chance, 0.0),
         crate::record::HoldPoint::Start => (shake.start_chance, 0.5),
         crate::record::HoldPoint::Create => (shake.create_chance, 0.0),
-        // Random holds never stop at sleeps.
-        crate::record::HoldPoint::Sleep => (0.0, 0.0),
+        // Random holds never stop at sleeps or exits.
+        crate::record::HoldPoint::Sleep | crate::record::HoldPoint::Exit => (0.0, 0.0),
     }
 }
 

@@ -52,6 +52,8 @@ pub(crate) struct Tracer {
     /// Processes whose shared memory was read (at their first write to stdout or stderr, else at
     /// their exit: a read of a Python process's maps costs a millisecond on a busy machine).
     maps_read: HashSet<i32>,
+    /// Tasks at their `PTRACE_EVENT_EXIT` stop, not resumed yet (held there, or about to go on).
+    exiting: HashSet<i32>,
     cpu_samples: Vec<crate::record::CpuSample>,
     /// Task CPU times read for `cpu_samples` so far.
     cpu_reads: usize,
@@ -90,6 +92,7 @@ impl Tracer {
             inet: HashMap::new(),
             socket_peers: Vec::new(),
             maps_read: HashSet::new(),
+            exiting: HashSet::new(),
             ends: Ends::default(),
             cpu_samples: Vec::new(),
             cpu_reads: 0,
@@ -161,6 +164,12 @@ impl Tracer {
 
     /// Resumes a stopped tracee; a tracee killed meanwhile (ESRCH) reports its end later.
     fn resume(&mut self, tid: i32, how: Resume) {
+        if !self.exiting.is_empty() && self.exiting.remove(&tid) {
+            let at = self.now();
+            if let Some(rec) = self.table.record_mut(tid) {
+                rec.exiting_at = Some(at);
+            }
+        }
         let _ = match how {
             Resume::Cont(sig) => sys::cont(tid, sig),
             Resume::Syscall => sys::syscall(tid, 0),
@@ -338,13 +347,11 @@ impl Tracer {
                 if self.opts.channels && self.table.tgid(pid) == pid && self.maps_read.insert(pid) {
                     self.note_shared_memory(pid);
                 }
-                // Ending: from now on its end can be seen by others (its descriptors close, its
-                // parent's wait returns once it is reaped).
-                let at = self.now();
-                if let Some(rec) = self.table.record_mut(pid) {
-                    rec.exiting_at = Some(at);
-                }
-                self.resume(pid, Resume::Cont(0));
+                // Ending: from the moment it goes on, its end can be seen by others (its
+                // descriptors close, its parent's wait returns once it is reaped); an ordered
+                // schedule may hold it here first (`resume` notes the moment).
+                self.exiting.insert(pid);
+                self.resume_or_hold(pid, Resume::Cont(0), HoldPoint::Exit);
             }
             libc::PTRACE_EVENT_SECCOMP => self.on_seccomp(pid),
             _ => self.resume(pid, Resume::Cont(0)),

@@ -95,6 +95,19 @@ impl<'de> Decoder<'de> {
         }
     }
 
+    /// A string the type will own (`deserialize_string`): made here, a short one copied
+    /// without a call to `memcpy`, and handed over (`visit_string`; a visitor that does not
+    /// take it sees it as `visit_str`, serde's default). Bytes that are not UTF-8 are lent as
+    /// in `str`.
+    #[inline]
+    fn string<V: Visitor<'de>>(&mut self, len: usize, visitor: V) -> Res<V::Value> {
+        let bytes = self.take(len)?;
+        match utf8(bytes) {
+            Some(s) => visitor.visit_string(owned(s)),
+            None => visitor.visit_borrowed_bytes(bytes),
+        }
+    }
+
     /// An integer: the one-byte forms and the unsigned ones up to 32 bits here, the rest
     /// through `deserialize_any`.
     #[inline]
@@ -189,6 +202,19 @@ fn utf8(bytes: &[u8]) -> Option<&str> {
         return Some(unsafe { std::str::from_utf8_unchecked(bytes) });
     }
     std::str::from_utf8(bytes).ok()
+}
+
+/// `s` in a `String` of its own.
+#[inline]
+fn owned(s: &str) -> String {
+    let mut v = Vec::with_capacity(s.len());
+    // SAFETY: the new buffer has room for `s.len()` bytes and is not `s`; `copy_short`
+    // initializes all of them, and they are `s`'s, so UTF-8.
+    unsafe {
+        super::copy_short(s.as_bytes(), v.as_mut_ptr());
+        v.set_len(s.len());
+        String::from_utf8_unchecked(v)
+    }
 }
 
 #[cold]

@@ -14,8 +14,21 @@ use serde::Serialize;
 use super::CodecError;
 
 /// Writes values into `buf`, refusing any byte past `limit` in all.
+///
+/// It writes through a pointer into `buf`'s capacity and counts the bytes in a field of its own,
+/// setting `buf`'s length when it grows the buffer and when it is dropped: a write is then one
+/// comparison and its stores, and the count stays in a register across a value's writes (a
+/// `Vec`'s own length, reached through a second reference, is stored and loaded again around
+/// every byte written, since the byte might be that length).
 pub(super) struct Encoder<'a> {
     buf: &'a mut Vec<u8>,
+    /// `buf`'s data pointer.
+    ptr: *mut u8,
+    /// Bytes written in all, `buf`'s length once dropped.
+    len: usize,
+    /// Where writing may go without a look at the limit or the capacity: the smaller of the
+    /// two (never below `len`).
+    end: usize,
     limit: usize,
     /// The limit was reached: the error the value returned (its own `Serialize` may have
     /// replaced ours) means "too big".
@@ -24,10 +37,23 @@ pub(super) struct Encoder<'a> {
 
 type Res = Result<(), CodecError>;
 
+impl Drop for Encoder<'_> {
+    fn drop(&mut self) {
+        // SAFETY: the first `len` bytes of the buffer are initialized (what it held, then
+        // what was written) and `len` is at most its capacity (`end`'s invariant).
+        unsafe { self.buf.set_len(self.len) };
+    }
+}
+
 impl<'a> Encoder<'a> {
     pub(super) fn new(buf: &'a mut Vec<u8>, limit: usize) -> Self {
+        let len = buf.len();
+        let end = limit.min(buf.capacity()).max(len);
         Encoder {
+            ptr: buf.as_mut_ptr(),
             buf,
+            len,
+            end,
             limit,
             over: false,
         }
@@ -38,35 +64,68 @@ impl<'a> Encoder<'a> {
         self.over
     }
 
+    /// Room for `n` more bytes: a pointer to the first of them, in `buf`'s capacity; the
+    /// caller writes all `n` and then calls `wrote(n)`. An error (and `over`) past the limit.
     #[inline]
-    fn room(&mut self, n: usize) -> Res {
-        if n > self.limit.saturating_sub(self.buf.len()) {
+    fn room(&mut self, n: usize) -> Result<*mut u8, CodecError> {
+        if n > self.end - self.len {
+            self.grow(n)?;
+        }
+        // SAFETY: `len` is at most the capacity of the buffer `ptr` points to.
+        Ok(unsafe { self.ptr.add(self.len) })
+    }
+
+    /// Past `end`: refused if over the limit, else more capacity (and a new `ptr` and `end`).
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, n: usize) -> Res {
+        if n > self.limit.saturating_sub(self.len) {
             self.over = true;
             return Err(CodecError::new("over the size limit"));
         }
+        // SAFETY: as in `drop`: `len` bytes are initialized, within the capacity.
+        unsafe { self.buf.set_len(self.len) };
+        self.buf.reserve(n);
+        self.ptr = self.buf.as_mut_ptr();
+        self.end = self.limit.min(self.buf.capacity()).max(self.len);
         Ok(())
+    }
+
+    /// The `n` bytes asked of `room` are written.
+    #[inline]
+    fn wrote(&mut self, n: usize) {
+        self.len += n;
     }
 
     #[inline]
     fn byte(&mut self, b: u8) -> Res {
-        self.room(1)?;
-        self.buf.push(b);
+        let at = self.room(1)?;
+        // SAFETY: `room(1)` gave one byte of capacity.
+        unsafe { at.write(b) };
+        self.wrote(1);
         Ok(())
     }
 
     #[inline]
     fn bytes(&mut self, bytes: &[u8]) -> Res {
-        self.room(bytes.len())?;
-        self.buf.extend_from_slice(bytes);
+        let at = self.room(bytes.len())?;
+        // SAFETY: `room` gave `bytes.len()` bytes of capacity, which `bytes` (borrowed from
+        // elsewhere: the encoder holds the only reference to `buf`) does not overlap.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), at, bytes.len()) };
+        self.wrote(bytes.len());
         Ok(())
     }
 
     /// A marker, then `N` bytes.
     #[inline]
     fn marked<const N: usize>(&mut self, marker: u8, bytes: [u8; N]) -> Res {
-        self.room(1 + N)?;
-        self.buf.push(marker);
-        self.buf.extend_from_slice(&bytes);
+        let at = self.room(1 + N)?;
+        // SAFETY: `room` gave `1 + N` bytes of capacity.
+        unsafe {
+            at.write(marker);
+            at.add(1).cast::<[u8; N]>().write_unaligned(bytes);
+        }
+        self.wrote(1 + N);
         Ok(())
     }
 
@@ -129,14 +188,17 @@ impl<'a> Encoder<'a> {
     #[inline]
     fn str(&mut self, v: &str) -> Res {
         let len = v.len();
-        if len < 32 {
-            self.room(1 + len)?;
-            self.buf.push(0xa0 | len as u8);
-        } else {
+        if len >= 32 {
             self.long_header(len, [0xd9, 0xda, 0xdb])?;
-            self.room(len)?;
+            return self.bytes(v.as_bytes());
         }
-        self.buf.extend_from_slice(v.as_bytes());
+        let at = self.room(1 + len)?;
+        // SAFETY: `room` gave `1 + len` bytes of capacity, which `v` does not overlap.
+        unsafe {
+            at.write(0xa0 | len as u8);
+            crate::codec::copy_short(v.as_bytes(), at.add(1));
+        }
+        self.wrote(1 + len);
         Ok(())
     }
 
@@ -176,7 +238,7 @@ impl<'a> Encoder<'a> {
     /// at the end.
     fn compound_unknown(&mut self, map: bool) -> Result<Compound<'_, 'a>, CodecError> {
         self.marked(if map { 0xdf } else { 0xdd }, [0; 4])?;
-        let patch = self.buf.len() - 4;
+        let patch = self.len - 4;
         Ok(Compound {
             enc: self,
             said: 0,
@@ -211,7 +273,15 @@ impl Compound<'_, '_> {
         if self.patch != 0 {
             let len = self.enc.len32(self.count)?;
             let at = self.patch;
-            self.enc.buf[at..at + 4].copy_from_slice(&len.to_be_bytes());
+            // SAFETY: the four bytes at `patch` were written (by `compound_unknown`), so they
+            // are inside the buffer, before `len`.
+            unsafe {
+                self.enc
+                    .ptr
+                    .add(at)
+                    .cast::<[u8; 4]>()
+                    .write_unaligned(len.to_be_bytes());
+            }
             return Ok(());
         }
         if self.said != self.count {

@@ -12,7 +12,7 @@ use nix::unistd::Pid;
 use super::attribute::{Attributed, attribute};
 use super::config::{RunConfig, RunError};
 use super::main_proc::Main;
-use super::tree::{Tree, cmdline, kill_verified};
+use super::tree::{Tree, cmdline, kill_verified, state_and_ticks};
 use super::watch::{Event, Events, KillReason, RESCAN_MAX, Watch, Watched, only};
 use crate::outcome::writer::Tracing;
 use crate::outcome::{Exit, LeftBehind, RunOutcome};
@@ -27,6 +27,9 @@ pub(super) struct Supervisor {
     status: Option<Exit>,
     /// Set once the run completed: then dropping the supervisor kills nothing.
     pub(super) finished: bool,
+    /// The CPU clock ticks the processes that outlived the main process had used at the last
+    /// look.
+    outliver_ticks: Option<u64>,
 }
 
 impl Supervisor {
@@ -37,6 +40,7 @@ impl Supervisor {
             tree,
             status: None,
             finished: false,
+            outliver_ticks: None,
         }
     }
 }
@@ -126,7 +130,10 @@ impl Supervisor {
         }
         let now = Instant::now();
         if let Some(reason) = watch.overdue(now) {
-            return Ok(only(Event::Kill(reason)));
+            let ending = reason == KillReason::Grace && self.outlivers_run();
+            if !(ending && watch.stretch_grace(now)) {
+                return Ok(only(Event::Kill(reason)));
+            }
         }
         watch.wait(now, self.status.is_none())
     }
@@ -148,8 +155,25 @@ impl Supervisor {
         }
     }
 
-    /// The run's processes alive after its main process ended.
-    fn left_behind(&mut self) -> Vec<LeftBehind> {
+    /// Whether a process that outlived the main process still runs: it is running or waiting
+    /// for a CPU or the disk, or it used CPU time since the last look. One that sleeps (waits
+    /// for something that will not come) does not.
+    fn outlivers_run(&mut self) -> bool {
+        let mut running = false;
+        let mut ticks = 0u64;
+        for pid in self.outlivers() {
+            if let Some((state, t)) = state_and_ticks(pid) {
+                running |= matches!(state, 'R' | 'D');
+                ticks += t;
+            }
+        }
+        let used = self.outliver_ticks.is_some_and(|before| ticks > before);
+        self.outliver_ticks = Some(ticks);
+        running || used
+    }
+
+    /// The pids of the run's processes alive after its main process ended.
+    fn outlivers(&mut self) -> Vec<i32> {
         let alive: Vec<i32> = if self.main.is_traced() {
             self.main.traced_live()
         } else {
@@ -163,6 +187,13 @@ impl Supervisor {
         alive
             .into_iter()
             .filter(|&pid| pid != self.tree.main_pid)
+            .collect()
+    }
+
+    /// The run's processes alive after its main process ended.
+    fn left_behind(&mut self) -> Vec<LeftBehind> {
+        self.outlivers()
+            .into_iter()
             .map(|pid| LeftBehind {
                 pid,
                 cmdline: cmdline(pid),

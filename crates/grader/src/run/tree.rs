@@ -53,6 +53,13 @@ fn read_stat(pid: i32) -> Option<Proc> {
     Some(Process::new(pid).ok()?.stat().ok()?.into())
 }
 
+/// A process's state (`R` running, `S` sleeping, ...) and the CPU clock ticks it used (user and
+/// system, all its threads), from /proc/PID/stat; None once it is gone.
+pub(super) fn state_and_ticks(pid: i32) -> Option<(char, u64)> {
+    let stat = Process::new(pid).ok()?.stat().ok()?;
+    Some((stat.state, stat.utime + stat.stime))
+}
+
 fn all_procs() -> Vec<Proc> {
     let Ok(all) = procfs::process::all_processes() else {
         return Vec::new();

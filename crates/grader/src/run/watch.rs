@@ -18,6 +18,13 @@ const READ_CHUNK: usize = 64 * 1024;
 pub(super) const RESCAN_MAX: Duration = Duration::from_millis(50);
 /// Reads from the pipes after a kill at most (64 KiB each).
 const DRAIN_READS: usize = 64;
+/// The grace after the main process's exit stretches, while what outlived it still runs, to at
+/// most this many graces: on a loaded machine Python's helpers (its resource tracker, its fork
+/// server) need longer than a grace to see their pipes close and exit, and a process that ends
+/// by itself was not left behind.
+const GRACE_STRETCH: u32 = 6;
+/// While the grace is stretched, what outlived the main process is looked at this often.
+const STRETCH_STEP: Duration = Duration::from_millis(50);
 /// Without a pidfd (old kernel) the main process's exit is asked for this often.
 const NO_PIDFD_POLL: Duration = Duration::from_millis(2);
 
@@ -64,6 +71,8 @@ pub(super) struct Watch<'c> {
     start: Instant,
     timeout_at: Instant,
     grace: Duration,
+    /// The grace as configured, before any stretch.
+    first_grace: Duration,
     main_exit_at: Option<Instant>,
     /// How soon to look at the tree again while something lingers.
     rescan: Option<Duration>,
@@ -115,6 +124,7 @@ impl<'c> Watch<'c> {
             start,
             timeout_at,
             grace: cfg.grace,
+            first_grace: cfg.grace,
             main_exit_at: None,
             rescan: None,
             buf: vec![0u8; READ_CHUNK],
@@ -151,6 +161,25 @@ impl<'c> Watch<'c> {
         } else {
             Some(KillReason::Grace)
         }
+    }
+
+    /// The grace ran out while what outlived the main process still runs: let it go on a step
+    /// more, unless that passes `GRACE_STRETCH` graces or the timeout. False: the grace is over.
+    pub(super) fn stretch_grace(&mut self, now: Instant) -> bool {
+        let Some(exit) = self.main_exit_at else {
+            return false;
+        };
+        let Some(cap) = exit.checked_add(self.first_grace * GRACE_STRETCH) else {
+            return false;
+        };
+        let cap = cap.min(self.timeout_at);
+        if now >= cap {
+            return false;
+        }
+        self.grace = (now + STRETCH_STEP)
+            .min(cap)
+            .saturating_duration_since(exit);
+        true
     }
 
     /// Something lingers without our pipes: look again soon, backing off.

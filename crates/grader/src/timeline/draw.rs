@@ -183,6 +183,7 @@ impl<'t, 'a> Canvas<'t, 'a> {
                 HoldPoint::Create => "picture-hold-create",
                 HoldPoint::Start => "picture-hold-start",
                 HoldPoint::Sleep => "picture-hold-sleep",
+                HoldPoint::Exit => "picture-hold-exit",
             };
             let title = i18n::tr!(
                 lang,

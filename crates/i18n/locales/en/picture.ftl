@@ -51,6 +51,7 @@ picture-hold-write = before a write
 picture-hold-create = after creating a task
 picture-hold-start = at its start
 picture-hold-sleep = before a sleep
+picture-hold-exit = at its exit
 picture-hold-title = held { $duration } { $at } (shaken), from { $from }
 picture-exec-title = exec { $path } ({ $argv }) at { $time }
 picture-not-drawn = { $count } line(s) not drawn (past { $max } marks, or of tasks not drawn)

@@ -39,6 +39,7 @@ picture-hold-write = 在一次写入之前
 picture-hold-create = 在创建一个任务之后
 picture-hold-start = 在它开始时
 picture-hold-sleep = 在一次 sleep 之前
+picture-hold-exit = 在它退出时
 picture-hold-title = { $at }停顿了 { $duration }（扰动），从 { $from } 开始
 picture-exec-title = 在 { $time } 执行 { $path }（{ $argv }）
 picture-not-drawn = 有 { $count } 行没有画出（超过 { $max } 个标记，或属于没有画出的任务）

@@ -43,6 +43,7 @@ fn point_letter(point: HoldPoint) -> char {
         HoldPoint::Create => 'c',
         HoldPoint::Start => 's',
         HoldPoint::Sleep => 'z',
+        HoldPoint::Exit => 'x',
     }
 }
 

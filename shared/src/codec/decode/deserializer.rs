@@ -202,9 +202,16 @@ impl<'de> de::Deserializer<'de> for &mut Decoder<'de> {
         }
     }
 
+    /// A type that owns its string (`String`) gets one made here: see `Decoder::string`.
     #[inline]
     fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
-        self.deserialize_str(visitor)
+        match self.input.first() {
+            Some(&m @ 0xa0..=0xbf) => {
+                self.input = &self.input[1..];
+                self.string((m & 0x1f) as usize, visitor)
+            }
+            _ => self.deserialize_any(visitor),
+        }
     }
 
     #[inline]
