@@ -11,11 +11,10 @@ use toml::Spanned;
 
 use crate::outcome::channels::{Channels, Needle, needles};
 use crate::words::say::say;
-use crate::spec::fault::{Fault, Problems, Said, said};
+use crate::spec::fault::{Arg, Fault, Problems, Said, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Classified, Ctx, NotJudged, Rule};
-use crate::words::text::{cut};
 use tracer::{ChannelKind, Direction};
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
@@ -165,7 +164,7 @@ impl CameThroughRule {
                 message: said!(
                     "came-through-unmet",
                     line = l.quote(),
-                    value = format!("{:?}", cut(value)),
+                    value = Arg::quote(value),
                     pid = w.pid.to_string(),
                     exec = by_exec,
                     why = why

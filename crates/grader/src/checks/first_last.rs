@@ -9,7 +9,6 @@ use crate::spec::fault::{Arg, Fault, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Ctx, Rule};
-use crate::words::text::cut;
 
 pub(super) const TYPES: &[CheckType] = &[
     CheckType {
@@ -78,7 +77,7 @@ impl Rule for EndLine {
                 "end-wrong",
                 which = which,
                 n = Arg::LineNo(n),
-                text = format!("{:?}", cut(&l.text)),
+                text = Arg::quote(&l.text),
                 kind = ctx.kind_name(self.line)
             ).into())
         }

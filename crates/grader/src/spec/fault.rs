@@ -198,6 +198,13 @@ pub enum Arg {
         /// The whole line's length in bytes.
         bytes: usize,
     },
+    /// A text of the run quoted: `"TEXT"`, cut when long.
+    Quote {
+        /// The text, cut to a couple of hundred bytes.
+        text: String,
+        /// The whole text's length in bytes.
+        bytes: usize,
+    },
     /// Another sentence.
     Said(Box<Said>),
     /// Items listed (`a, b, c`), and how many more were not.
@@ -214,6 +221,14 @@ impl Arg {
     pub(crate) fn line(number: usize, text: &str) -> Self {
         Arg::Line {
             number,
+            text: cut_raw(text).to_string(),
+            bytes: text.len(),
+        }
+    }
+
+    /// `text` quoted.
+    pub(crate) fn quote(text: &str) -> Self {
+        Arg::Quote {
             text: cut_raw(text).to_string(),
             bytes: text.len(),
         }
@@ -252,6 +267,7 @@ impl Arg {
                 n = *number,
                 text = quoted(lang, text, *bytes)
             )),
+            Arg::Quote { text, bytes } => FluentValue::from(quoted(lang, text, *bytes)),
             Arg::Said(s) => FluentValue::from(s.words(lang)),
             Arg::List { items, more } => {
                 let sep = i18n::tr(lang, "list-sep");
@@ -283,7 +299,7 @@ impl Arg {
             Arg::LineNo(n) | Arg::Line { number: n, .. } => out.push(*n),
             Arg::Said(s) => s.lines_into(out),
             Arg::List { items, .. } => items.iter().for_each(|a| a.lines_into(out)),
-            Arg::Text(_) | Arg::Num(_) => {}
+            Arg::Text(_) | Arg::Num(_) | Arg::Quote { .. } => {}
         }
     }
 }

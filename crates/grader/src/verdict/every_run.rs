@@ -154,16 +154,12 @@ fn check_lines(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Resu
         // Only the lines quoted are searched for the cause: a flood of bad lines stays cheap.
         problems.add(|| {
             if !line.utf8 {
-                said!(
-                    "line-not-utf8",
-                    n = Arg::LineNo(n),
-                    text = format!("{:?}", cut(text))
-                )
+                said!("line-not-utf8", n = Arg::LineNo(n), text = Arg::quote(text))
             } else if let Some((a, b)) = run_together(text, &matches) {
                 said!(
                     "line-run-together",
                     n = Arg::LineNo(n),
-                    text = format!("{:?}", cut(text)),
+                    text = Arg::quote(text),
                     first = format!("{a:?}"),
                     second = format!("{b:?}")
                 )
@@ -171,7 +167,7 @@ fn check_lines(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Resu
                 said!(
                     "line-cut-in-two",
                     n = Arg::LineNo(n),
-                    text = format!("{:?}", cut(text)),
+                    text = Arg::quote(text),
                     prefix = format!("{prefix:?}"),
                     next = Arg::LineNo(n + 1)
                 )
@@ -179,7 +175,7 @@ fn check_lines(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Resu
                 said!(
                     "line-no-pattern",
                     n = Arg::LineNo(n),
-                    text = format!("{:?}", cut(text))
+                    text = Arg::quote(text)
                 )
             }
         });
@@ -206,7 +202,7 @@ fn check_format(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Res
             Some(said!(
                 "format-no-newline",
                 n = Arg::LineNo(n + 1),
-                text = format!("{:?}", cut(&last.text))
+                text = Arg::quote(&last.text)
             ))
         })
         .flatten();
@@ -249,7 +245,7 @@ fn check_format(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Res
 fn quote_near(spec: &Spec, c: &Classified) -> Said {
     said!(
         "format-otherwise",
-        text = format!("{:?}", cut(c.text)),
+        text = Arg::quote(c.text),
         kind = spec.lines[c.kind].name.as_str()
     )
 }
