@@ -267,6 +267,7 @@ fn junit_escapes_hostile_text() {
             failures: vec![Failure {
                 run: 1,
                 message: nasty.into(),
+                ..Failure::default()
             }],
             interval: None,
             more_runs: None,

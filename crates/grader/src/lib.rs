@@ -18,78 +18,64 @@
 //! tid, main process / another process / thread) and the run its tasks, which the spec's writer
 //! facts and the `writer` and `tasks` checks judge; a share of the runs is shaken.
 //!
-//! Inside, from the bottom up: `outcome` and `writer` (what a run produced, who wrote it),
-//! `text` and `terminal` (how messages quote it, and the one escaper for terminals); `spec` (the
-//! format, knowing no check type by name); `checks` (one file per check type); `load` (specs
-//! from text, files and the built-in table); `run` (one supervised, traced run); `shaking` (which
-//! runs are shaken); `verdict` (the runs judged: the checks every run gets, the spec's checks,
-//! confidence and coverage, the report's data); `render` (its renderings, and the escaper for
-//! markup); `grade` (all of it: options, setup, the runs, when to stop).
+//! Inside, stage by stage, from the bottom up: `words` (the checks' sentences from the
+//! catalogue, how messages quote a run, the one escaper for terminals); `outcome` (what a run
+//! produced: its lines, assembled per writer, who wrote them, its channels and ends); `spec` (the
+//! format, knowing no check type by name, and the typed fault a check finds); `checks` (one file
+//! per check type, what the trace says of joins, and specs loaded from text, files and the
+//! built-in table); `run` (one supervised, traced run, and which runs are shaken); `verdict` (the
+//! runs judged: the checks every run gets, the spec's checks, confidence and coverage, the
+//! report's data); `render` (its renderings, and the escaper for markup); `timeline` (a run's
+//! picture); `grade` (all of it: options, fences, setup, the runs, when to stop, its errors);
+//! `explore` (every schedule of a small program); `cli` (the grading options' command line).
 //!
 //! The applications are crates on top of this one: `grade` (the command), `grade-class` (a
 //! whole class, `grade class`) and `grade-bundle` (a Gradescope autograder, `grade gradescope`).
-//! What they share is exported here too: the grading options' command line ([`GradingArgs`] and
-//! the value parsers), the escapers for terminals ([`visible`]) and markup ([`xml_escape`],
-//! [`json_safe`]), and how a sentence lists items ([`word_list`]).
+//! What they share is exported here too: the grading options' command line ([`GradingArgs`], and
+//! the parsers of the values the commands take besides: [`positive`], [`size`], [`key_value`],
+//! [`env_var`]), the escapers for terminals ([`visible`]) and markup ([`xml_escape`],
+//! [`json_safe`]), and how a sentence lists items ([`word_list`]). Everything else exported is
+//! what those functions take and give: the report's data down to each failing run's typed
+//! [`Fault`] and [`RunNotes`], a run's outcome, a spec, a timeline.
 
 #![deny(missing_docs)]
 
-mod assembler;
-mod channels;
 mod checks;
-mod cli_args;
-mod cli_values;
-mod ends;
-mod error;
+mod cli;
 mod explore;
-mod fencing;
 mod grade;
-mod joins;
-mod load;
 mod outcome;
-mod pair;
 mod render;
 mod run;
-mod say;
-mod shaking;
 mod spec;
-mod terminal;
-mod text;
 mod timeline;
-mod trace_refusals;
 mod verdict;
-mod writer;
+mod words;
 
-pub use channels::{Channels, Flow, Piece, SharedWith};
-pub use cli_args::{GradingArgs, clap_line, one_line};
-pub use cli_values::{
-    CommandWords, ScheduleArg, command_line, env_var, fraction, key_value, positive, runs,
-    schedule, size,
-};
-pub use ends::Ends;
-pub use error::{GradeError, GradeErrorKind};
+pub use checks::load::closest;
+pub use cli::args::{GradingArgs, clap_line, one_line};
+pub use cli::values::{env_var, key_value, positive, size};
 pub use explore::{ExploreOptions, ExploreReport, FailingOrder, explore};
-pub use fencing::{GradeFence, fence_status};
+pub use grade::error::{GradeError, GradeErrorKind};
+pub use grade::fencing::{GradeFence, fence_status};
 pub use grade::{
-    GradeOptions, Progress, SEED_ENV, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,
-    ensure_subreaper, grade, grade_runs, grade_with_progress,
+    GradeOptions, Progress, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,
+    ensure_subreaper, grade, grade_runs,
 };
-pub use load::closest;
+pub use outcome::channels::{Channels, Flow, Piece, SharedWith};
+pub use outcome::ends::Ends;
+pub use outcome::writer::{Role, RunTask, Tracing, Writer};
 pub use outcome::{Exit, LeftBehind, Line, RunOutcome};
 pub use render::Format;
 pub use render::fence::fence_short;
 pub use render::html::html_report;
 pub use render::markup::{json_safe, xml_escape};
-pub use run::{
-    PassEnv, RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind, parse_schedule, run_once,
-    schedule_string,
-};
-pub use shaking::Scheduler;
+pub use run::shaking::Scheduler;
+pub use run::{PassEnv, RUN_ID_ENV, RunConfig, RunError, RunErrorKind, StdoutKind, run_once};
 pub use spec::Spec;
 pub use spec::error::{SpecError, SpecErrorKind};
+pub use spec::fault::{Arg, Fault, Said};
 pub use spec::params::{ParamError, Params};
-pub use terminal::{visible, visible_lines};
-pub use text::{columns, list as word_list};
 pub use timeline::{
     Link, OpenSpan, Timeline, TimelineLine, TraceRunError, TraceRunOptions, TracedRun, WriterLine,
     run_timeline, trace_command, writer_lines,
@@ -101,7 +87,9 @@ pub use verdict::every_run::{
     TRACE_CHECK,
 };
 pub use verdict::facts::stopped_line;
-pub use verdict::facts::{LINES_KEPT, LineFact, RunFacts, RunLines, ShakenRun};
+pub use verdict::facts::{LineFact, RunFacts, RunLines, ShakenRun};
+pub use verdict::failure::{Cause, OnStderr, Pct, Replay, RunNotes};
 pub use verdict::judge::{check_list, judge};
 pub use verdict::report::{CheckKind, CheckReport, CheckStatus, Failure, Report};
-pub use writer::{Role, RunTask, Tracing, Writer};
+pub use words::terminal::{visible, visible_lines};
+pub use words::text::{columns, list as word_list};

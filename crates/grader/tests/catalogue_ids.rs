@@ -1,6 +1,6 @@
 //! Every message the grader's sources (the library's, the `grade` command's, the class's and
-//! the bundle's) ask the catalogue for by a literal id (`say!("id", ..)`, `tr!(lang, "id", ..)`,
-//! `tr(lang, "id")`) exists: a missing one would show its id to the reader in place of a sentence.
+//! the bundle's) ask the catalogue for by a literal id (`say!("id", ..)`, `said!("id", ..)`,
+//! `tr!(lang, "id", ..)`, `tr(lang, "id")`) exists: a missing one would show its id to the reader in place of a sentence.
 
 use std::path::Path;
 
@@ -37,7 +37,7 @@ fn every_message_the_grader_asks_for_exists() {
         sources(&src, &mut files);
     }
     let asked = Regex::new(
-        r#"(?:say!\(|\btr!\([^,()]+,|\btr\([^,()]+,|RunError::os\()\s*"([a-z][a-z0-9.-]*)""#,
+        r#"(?:sa(?:y|id)!\(|\btr!\([^,()]+,|\btr\([^,()]+,|RunError::os\()\s*"([a-z][a-z0-9.-]*)""#,
     )
     .expect("regex");
     let known = message_ids(Lang::En);

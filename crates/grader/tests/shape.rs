@@ -1,7 +1,7 @@
 //! The workspace's source keeps its shape (issue 17): no source file under a `src/` over 400
 //! lines, no function there over 80 lines (tests aside), and no two modules of a crate that use
 //! each other's items, directly or round a loop: every arrow between sibling modules points one
-//! way.
+//! way; and the grader library's stages are folders, its root holding `lib.rs` alone.
 
 mod shape {
     pub mod functions;
@@ -97,6 +97,24 @@ fn no_source_file_is_over_400_lines() {
         long.is_empty(),
         "over {FILE_MAX} lines:\n{}",
         long.join("\n")
+    );
+}
+
+#[test]
+fn the_grader_root_holds_only_stage_folders() {
+    let src = workspace().join("crates/grader/src");
+    let mut flat: Vec<String> = std::fs::read_dir(&src)
+        .expect("crates/grader/src")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.file_name().is_some_and(|n| n != "lib.rs"))
+        .map(|p| shown(&p))
+        .collect();
+    flat.sort();
+    assert!(
+        flat.is_empty(),
+        "flat at the grader's root (put each in its stage's folder):\n{}",
+        flat.join("\n")
     );
 }
 

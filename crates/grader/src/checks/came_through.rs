@@ -9,12 +9,12 @@ use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::channels::{Channels, Needle, needles};
-use crate::say::say;
+use crate::outcome::channels::{Channels, Needle, needles};
+use crate::words::say::say;
+use crate::spec::fault::{Arg, Fault, Problems, Said, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Classified, Ctx, NotJudged, Rule};
-use crate::text::{Problems, cut};
 use tracer::{ChannelKind, Direction};
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
@@ -82,12 +82,12 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
 struct Unmet {
     /// Its writer's process.
     pid: i32,
-    message: String,
+    message: Said,
     /// Its writer's process shares memory: (with whom, the object's name).
     shared: Option<(Vec<i32>, String)>,
     /// Why the trace cannot tell: it had stopped recording channel traffic by the line, or the
     /// traffic was too much to search.
-    cut: Option<String>,
+    cut: Option<Said>,
 }
 
 impl Unmet {
@@ -136,7 +136,7 @@ impl CameThroughRule {
                 Came::Yes => continue,
                 Came::No(why) => {
                     let cut = ch.cut_at.filter(|c| *c <= l.at).map(|c| {
-                        say!(
+                        said!(
                             "came-through-stopped",
                             seconds = format!("{:.2}", c.as_secs_f64())
                         )
@@ -144,7 +144,7 @@ impl CameThroughRule {
                     (why, cut)
                 }
                 Came::TooMuch => {
-                    let why = say!(
+                    let why = said!(
                         "came-through-too-much",
                         mib = (SEARCH_BUDGET >> 20).to_string()
                     );
@@ -154,17 +154,17 @@ impl CameThroughRule {
             let shared = ch
                 .shared_by(w.pid)
                 .map(|s| (s.with.clone(), s.name.clone()));
-            let by_exec = match &self.or_exec {
-                Some(re) => say!("came-through-exec", pattern = re.to_string()),
-                None => String::new(),
-            };
+            let by_exec = self
+                .or_exec
+                .as_ref()
+                .map(|re| said!("came-through-exec", pattern = re.to_string()));
             out.push(Unmet {
                 cut: unknown,
                 pid: w.pid,
-                message: say!(
+                message: said!(
                     "came-through-unmet",
                     line = l.quote(),
-                    value = format!("{:?}", cut(value)),
+                    value = Arg::quote(value),
                     pid = w.pid.to_string(),
                     exec = by_exec,
                     why = why
@@ -180,7 +180,7 @@ impl CameThroughRule {
 enum Came {
     Yes,
     /// No: what the process did read, in words.
-    No(String),
+    No(Said),
     /// The search budget ran out first.
     TooMuch,
 }
@@ -229,12 +229,12 @@ fn came(
         }
     }
     if let Some(end) = only_own {
-        return Came::No(say!("came-through-own", end = end));
+        return Came::No(said!("came-through-own", end = end));
     }
     let bytes: usize = reads.iter().map(|f| f.len()).sum();
     Came::No(match reads.len() {
-        0 => say!("came-through-nothing"),
-        n => say!(
+        0 => said!("came-through-nothing"),
+        n => said!(
             "came-through-none-holds",
             bytes = bytes.to_string(),
             ends = n.to_string()
@@ -246,7 +246,7 @@ fn came(
 /// trace did not keep); `None` when the search budget ran out.
 fn from_another(
     ch: &Channels,
-    f: &crate::channels::Flow,
+    f: &crate::outcome::channels::Flow,
     pid: i32,
     needle: &Needle,
     budget: &mut usize,
@@ -285,7 +285,7 @@ impl Rule for CameThroughRule {
         if let Some((u, why)) = unmet.iter().find_map(|u| Some((u, u.cut.as_ref()?))) {
             return Some(NotJudged {
                 tag: CUT,
-                why: say!(
+                why: said!(
                     "came-through-cut-why",
                     why = why.clone(),
                     pid = u.pid.to_string()
@@ -296,7 +296,7 @@ impl Rule for CameThroughRule {
         let (with, name) = first.shared.clone()?;
         Some(NotJudged {
             tag: SHARED_MEMORY,
-            why: say!(
+            why: said!(
                 "came-through-shared-why",
                 pid = first.pid.to_string(),
                 count = unmet.len().to_string(),
@@ -310,7 +310,7 @@ impl Rule for CameThroughRule {
         })
     }
 
-    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), Fault> {
         let mut problems = Problems::default();
         for u in self.unmet(ctx).into_iter().filter(|u| !u.unknown()) {
             problems.add(|| u.message);

@@ -8,7 +8,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::outcome::CpuSample;
-use crate::say::say;
+use crate::words::say::say;
+use crate::spec::fault::{Arg, Fault, Said, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::raw::RawNum;
@@ -134,16 +135,16 @@ impl CoresBusyRule {
 
 impl CoresBusyRule {
     /// Why the run cannot judge the check: too few free cores, or CPU times unknown.
-    fn why_not_judged(&self, ctx: &Ctx<'_>) -> Option<String> {
+    fn why_not_judged(&self, ctx: &Ctx<'_>) -> Option<Said> {
         let need = ctx.num(&self.min) as f64 - self.slack;
         let Some(span) = self.span(ctx) else {
             // No span (a line missing: other checks say so) or no counts: nothing to judge.
             return self
                 .ends(ctx)
-                .map(|_| say!("cores-unknown"));
+                .map(|_| said!("cores-unknown"));
         };
         if span.free < need {
-            return Some(say!(
+            return Some(said!(
                 "cores-machine-busy",
                 free = format!("{:.1}", span.free),
                 seconds = format!("{:.2}", span.seconds),
@@ -152,7 +153,7 @@ impl CoresBusyRule {
         }
         // What is known falls short, and the rest is unknown: no verdict either way.
         (span.port < need && span.unknown > 0).then(|| {
-            say!("cores-cpu-missed", count = span.unknown.to_string())
+            said!("cores-cpu-missed", count = span.unknown.to_string())
         })
     }
 }
@@ -169,7 +170,7 @@ impl Rule for CoresBusyRule {
         })
     }
 
-    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), Fault> {
         let need = ctx.num(&self.min) as f64 - self.slack;
         let Some(span) = self.span(ctx) else {
             return Ok(());
@@ -178,15 +179,15 @@ impl Rule for CoresBusyRule {
             return Ok(());
         }
         let (a, b) = self.ends(ctx).map_or((0, 0), |(a, b)| (a.number, b.number));
-        Err(say!(
+        Err(said!(
             "cores-too-few",
-            from = a.to_string(),
-            to = b.to_string(),
+            from = Arg::LineNo(a),
+            to = Arg::LineNo(b),
             seconds = format!("{:.2}", span.seconds),
             busy = format!("{:.2}", span.port),
             free = format!("{:.1}", span.free),
             need = need.to_string()
-        ))
+        ).into())
     }
 }
 
@@ -200,7 +201,7 @@ mod tests {
     use crate::outcome::{CpuSample, RunOutcome};
     use crate::spec::params::Params;
     use crate::spec::rule::{Ctx, classify};
-    use crate::writer::{Role, RunTask};
+    use crate::outcome::writer::{Role, RunTask};
 
     const SPEC: &str = r#"
 name = "t"
@@ -253,7 +254,7 @@ slack = 0.5
         let params = Params::resolve(&s, &[], 1.0).expect("params");
         let lines = classify(&s.lines, &r.lines);
         let ctx = Ctx { kinds: &s.lines, params: &params, run: r, lines: &lines };
-        s.checks[0].rule.not_judged(&ctx).map(|n| n.why)
+        s.checks[0].rule.not_judged(&ctx).map(|n| n.why.to_string())
     }
 
     #[test]

@@ -7,13 +7,14 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::values::{Expected, norm};
-use crate::say::say;
+use crate::words::say::say;
+use crate::spec::fault::{Arg, Fault, Problems, QUOTE_MAX, Said, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::raw::{RawNum, RawValues};
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
 use crate::spec::values::{Num, Values};
-use crate::text::{Problems, QUOTE_MAX, list, more};
+
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "count",
@@ -85,7 +86,7 @@ impl Rule for Count {
         !ctx.lines.is_empty()
     }
 
-    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), Fault> {
         let bounds = Bounds {
             min: self.min.as_ref().map(|n| ctx.num(n)),
             max: self.max.as_ref().map(|n| ctx.num(n)),
@@ -97,12 +98,12 @@ impl Rule for Count {
             return if bounds.ok(ls.len()) {
                 Ok(())
             } else {
-                Err(say!(
+                Err(Fault::from(said!(
                     "count-expected",
-                    want = want.as_str(),
+                    want = want,
                     kind = kind,
                     found = found(&ls)
-                ))
+                )))
             };
         };
         let groups = Groups::of(ctx, self.line, per);
@@ -138,26 +139,24 @@ impl Bounds {
     }
 
     /// The range in words: "exactly 1", "between 1 and 3".
-    fn want(&self) -> String {
+    fn want(&self) -> Said {
         match (self.min, self.max) {
-            (Some(a), Some(b)) if a == b => say!("count-exactly", n = a.to_string()),
-            (Some(a), Some(b)) => say!("count-between", min = a.to_string(), max = b.to_string()),
-            (Some(a), None) => say!("count-at-least", n = a.to_string()),
-            (None, Some(b)) => say!("count-at-most", n = b.to_string()),
-            (None, None) => say!("count-any"),
+            (Some(a), Some(b)) if a == b => said!("count-exactly", n = a.to_string()),
+            (Some(a), Some(b)) => said!("count-between", min = a.to_string(), max = b.to_string()),
+            (Some(a), None) => said!("count-at-least", n = a.to_string()),
+            (None, Some(b)) => said!("count-at-most", n = b.to_string()),
+            (None, None) => said!("count-any"),
         }
     }
 }
 
 /// The lines found, quoted (the first few), or "none".
-fn found(ls: &[&Classified]) -> String {
+fn found(ls: &[&Classified]) -> Said {
     if ls.is_empty() {
-        say!("count-found-none")
+        said!("count-found-none")
     } else {
-        let q: Vec<String> = ls.iter().take(QUOTE_MAX).map(|l| l.quote()).collect();
-        let mut m = list(&q);
-        more(&mut m, ls.len());
-        say!("count-found", count = ls.len(), lines = m)
+        let lines = Arg::few(ls.iter().map(|l| l.quote()), ls.len());
+        said!("count-found", count = ls.len(), lines = lines)
     }
 }
 
@@ -186,7 +185,7 @@ impl<'c> Groups<'c> {
 /// Judging the count of each value of the `per` capture.
 struct PerValue<'a> {
     bounds: &'a Bounds,
-    want: String,
+    want: Said,
     kind: &'a str,
     per: &'a str,
 }
@@ -196,9 +195,9 @@ impl PerValue<'_> {
     fn judge(&self, v: &str, ls: &[&Classified], problems: &mut Problems) {
         if !self.bounds.ok(ls.len()) {
             problems.add(|| {
-                say!(
+                said!(
                     "count-expected-per",
-                    want = self.want.as_str(),
+                    want = self.want.clone(),
                     kind = self.kind,
                     capture = self.per,
                     value = v,
@@ -215,7 +214,7 @@ impl PerValue<'_> {
         for (v, ls) in &groups.lines {
             if exp.index(v).is_none() {
                 problems.add(|| {
-                    say!(
+                    said!(
                         "value-not-listed",
                         line = ls[0].quote(),
                         capture = self.per,

@@ -7,12 +7,11 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::say::say;
+use crate::spec::fault::{Arg, Fault, Problems, Said, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
-use crate::text::Problems;
-use crate::writer::RunTask;
+use crate::outcome::writer::RunTask;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "cpu_time",
@@ -118,12 +117,12 @@ fn sample<'r>(ctx: &'r Ctx<'_>, l: &Classified<'_>) -> Option<&'r tracer::CpuSam
 }
 
 impl CpuTimeRule {
-    fn fault(&self, l: &Classified<'_>, used: Duration, tasks: usize) -> Option<String> {
+    fn fault(&self, l: &Classified<'_>, used: Duration, tasks: usize) -> Option<Said> {
         let printed: f64 = l.cap(&self.capture).parse().ok()?;
         let used = used.as_secs_f64();
         let most = used * (1.0 + SHARE) + ROUNDING + TICK * tasks as f64;
         (printed > most).then(|| {
-            say!(
+            said!(
                 "cpu-time-not-used",
                 line = l.quote(),
                 capture = self.capture.as_str(),
@@ -140,7 +139,7 @@ impl CpuTimeRule {
         ctx: &Ctx<'_>,
         start: &Classified<'_>,
         l: &Classified<'_>,
-    ) -> Option<Option<String>> {
+    ) -> Option<Option<Said>> {
         let (a, b) = (sample(ctx, start)?, sample(ctx, l)?);
         let printed: f64 = l.cap(&self.capture).parse().ok()?;
         let (lo, hi) = used_between(&ctx.run.tasks, a, b);
@@ -150,11 +149,11 @@ impl CpuTimeRule {
             return Some(None);
         }
         let used = if hi - lo < 0.005 {
-            format!("{lo:.2}")
+            Arg::from(format!("{lo:.2}"))
         } else {
-            say!("cpu-time-range", lo = format!("{lo:.2}"), hi = format!("{hi:.2}"))
+            Arg::from(said!("cpu-time-range", lo = format!("{lo:.2}"), hi = format!("{hi:.2}")))
         };
-        Some(Some(say!(
+        Some(Some(said!(
             if printed > most {
                 "cpu-time-span-more"
             } else {
@@ -164,7 +163,7 @@ impl CpuTimeRule {
             capture = self.capture.as_str(),
             printed = printed.to_string(),
             used = used,
-            from = start.number
+            from = Arg::LineNo(start.number)
         )))
     }
 }
@@ -178,7 +177,7 @@ impl Rule for CpuTimeRule {
         self.since.is_some()
     }
 
-    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), Fault> {
         let tasks = &ctx.run.tasks;
         let total = tasks.iter().map(|t| t.cpu_time).sum::<Option<Duration>>();
         let mut problems = Problems::default();
@@ -211,7 +210,7 @@ mod tests {
 
     use super::super::duration::traced_run;
     use super::super::testing::{MAIN_PID, judge_run};
-    use crate::writer::{Role, RunTask};
+    use crate::outcome::writer::{Role, RunTask};
 
     const SPEC: &str = r#"
 name = "t"

@@ -8,11 +8,10 @@ use super::values::WriterPids;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::say::say;
+use crate::spec::fault::{Arg, Fault, Problems, Said, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
-use crate::text::Problems;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "direct_child",
@@ -71,50 +70,45 @@ impl DirectChildRule {
         ctx: &Ctx<'_>,
         made_by: Option<&WriterPids>,
         l: &Classified<'_>,
-    ) -> Option<String> {
+    ) -> Option<Said> {
         let w = l.writer?;
         let main = HashSet::from([ctx.run.main_pid]);
-        let (parents, whose): (&HashSet<i32>, String) = match (self.made_by, made_by) {
+        let (parents, whose): (&HashSet<i32>, Said) = match (self.made_by, made_by) {
             (Some(k), Some(pids)) => (
                 pids.for_line(l),
-                say!("writer-of-kind", kind = ctx.kind_name(k), per = ""),
+                said!("writer-of-kind", kind = ctx.kind_name(k), per = ""),
             ),
-            _ => (&main, say!("role-main")),
+            _ => (&main, said!("role-main")),
         };
         if parents.is_empty() || w.ppid.is_some_and(|p| parents.contains(&p)) {
             return self.program_fault(ctx, l);
         }
         let mut pids: Vec<i32> = parents.iter().copied().collect();
         pids.sort_unstable();
-        Some(say!(
+        Some(said!(
             "direct-child-not",
             line = l.quote(),
             writer = w.describe(ctx.run.main_pid),
             whose = whose,
-            pids = crate::text::list(
-                &pids
-                    .iter()
-                    .map(|p| say!("pid-n", pid = p.to_string()))
-                    .collect::<Vec<_>>()
-            )
+            pids = Arg::list(pids.iter().map(|p| said!("pid-n", pid = p.to_string())))
         ))
     }
 }
 
 impl DirectChildRule {
     /// With `same_program`: the writer's process exec'd a program after it was created.
-    fn program_fault(&self, ctx: &Ctx<'_>, l: &Classified<'_>) -> Option<String> {
+    fn program_fault(&self, ctx: &Ctx<'_>, l: &Classified<'_>) -> Option<Said> {
         let w = l.writer?;
         if !self.same_program {
             return None;
         }
         let task = ctx.run.tasks.iter().find(|t| t.pid == w.pid && t.tid == w.pid)?;
         let program = task.exec_paths.last()?;
-        Some(say!(
+        Some(said!(
             "direct-child-execd",
             line = l.quote(),
             pid = w.pid.to_string(),
-            program = crate::terminal::visible(program)
+            program = crate::words::terminal::visible(program)
         ))
     }
 }
@@ -124,7 +118,7 @@ impl Rule for DirectChildRule {
         ctx.has_any(&[self.line])
     }
 
-    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), Fault> {
         let mut problems = Problems::default();
         let made_by = self
             .made_by
@@ -163,7 +157,7 @@ made_by = "start"
         let run = traced_run(&[("start", 0.1, MAIN_PID), ("child", 0.2, 7)]);
         assert_eq!(judge_run(SPEC, &run), Ok(()));
         let mut grandchild = run;
-        grandchild.lines[1].writer = grandchild.lines[1].writer.map(|w| crate::writer::Writer {
+        grandchild.lines[1].writer = grandchild.lines[1].writer.map(|w| crate::outcome::writer::Writer {
             ppid: Some(6),
             ..w
         });
@@ -173,7 +167,7 @@ made_by = "start"
 
     #[test]
     fn with_same_program_a_child_that_execd_fails() {
-        use crate::writer::{Role, RunTask};
+        use crate::outcome::writer::{Role, RunTask};
         let spec = format!("{SPEC}same_program = true\n");
         let mut run = traced_run(&[("start", 0.1, MAIN_PID), ("child", 0.2, 7)]);
         let child = |exec_paths: Vec<String>| RunTask {

@@ -7,7 +7,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::values::norm;
-use crate::say::say;
+use crate::words::say::say;
+use crate::spec::fault::{Fault, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::raw::{RawNum};
@@ -58,7 +59,7 @@ impl Rule for Distinct {
         ctx.has_any(&[self.line])
     }
 
-    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), Fault> {
         let capture = self.capture.as_str();
         let kind = ctx.kind_name(self.line);
         let max = self.max.as_ref().map(|n| ctx.num(n));
@@ -77,12 +78,12 @@ impl Rule for Distinct {
                 }
             }
         }
-        let mut list = crate::text::list(&first);
+        let mut list = crate::words::text::list(&first);
         if seen.len() > first.len() {
-            list = crate::text::list(&[list, "...".to_string()]);
+            list = crate::words::text::list(&[list, "...".to_string()]);
         }
         if let Some(l) = over {
-            return Err(say!(
+            return Err(said!(
                 "distinct-too-many",
                 count = seen.len(),
                 capture = capture,
@@ -90,19 +91,19 @@ impl Rule for Distinct {
                 list = list,
                 max = max.unwrap_or_default().to_string(),
                 line = l.quote()
-            ));
+            ).into());
         }
         if let Some(m) = min
             && (seen.len() as i64) < m
         {
-            return Err(say!(
+            return Err(said!(
                 "distinct-too-few",
                 count = seen.len(),
                 capture = capture,
                 kind = kind,
                 list = list,
                 min = m.to_string()
-            ));
+            ).into());
         }
         Ok(())
     }

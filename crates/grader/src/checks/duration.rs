@@ -8,11 +8,11 @@ use super::values::norm;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::say::say;
+use crate::words::say::say;
+use crate::spec::fault::{Arg, Fault, Problems, Said, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule, TaskIndex};
-use crate::text::Problems;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "duration",
@@ -100,19 +100,19 @@ impl DurationRule {
         Some(l.at.saturating_sub(made).as_secs_f64())
     }
 
-    fn fault(&self, ctx: &Ctx<'_>, tasks: &TaskIndex<'_>, start: &Classified<'_>, l: &Classified<'_>) -> Option<String> {
+    fn fault(&self, ctx: &Ctx<'_>, tasks: &TaskIndex<'_>, start: &Classified<'_>, l: &Classified<'_>) -> Option<Said> {
         let printed: f64 = l.cap(&self.capture).parse().ok()?;
         let span = self.span(ctx, tasks, start, l)?;
         let kind = ctx.kind_name(self.since);
         if printed > span + ROUNDING + CLOCKS {
-            return Some(say!(
+            return Some(said!(
                 "duration-longer",
                 line = l.quote(),
                 capture = self.capture.as_str(),
                 printed = printed.to_string(),
                 span = format!("{span:.3}"),
                 kind = kind,
-                n = start.number
+                n = Arg::LineNo(start.number)
             ));
         }
         // Only a span the trace measured line by line bounds the time from below.
@@ -121,14 +121,14 @@ impl DurationRule {
         // to the trace's own noise (a stop's latency on a loaded machine), which does not scale.
         let slack = (self.slack? * ctx.params.time_scale()).max(TRACE_NOISE);
         if measured && !ctx.run.shaken() && printed < span - ROUNDING - slack {
-            return Some(say!(
+            return Some(said!(
                 "duration-shorter",
                 line = l.quote(),
                 capture = self.capture.as_str(),
                 printed = printed.to_string(),
                 span = format!("{span:.3}"),
                 kind = kind,
-                n = start.number,
+                n = Arg::LineNo(start.number),
                 slack = format!("{slack:.3}")
             ));
         }
@@ -141,7 +141,7 @@ impl Rule for DurationRule {
         ctx.has_any(&[self.line])
     }
 
-    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), Fault> {
         let mut problems = Problems::default();
         let tasks = TaskIndex::of(&ctx.run.tasks);
         // The `since` lines so far, by their `per` value: each line's start is found among its
@@ -169,7 +169,7 @@ impl Rule for DurationRule {
 #[cfg(test)]
 pub(super) fn traced_run(lines: &[(&str, f64, i32)]) -> crate::outcome::RunOutcome {
     use crate::outcome::{Line, RunOutcome};
-    use crate::writer::{Role, Writer};
+    use crate::outcome::writer::{Role, Writer};
     RunOutcome {
         main_pid: super::testing::MAIN_PID,
         lines: lines
@@ -238,7 +238,7 @@ slack = 0.1
             ("Task 0 runs 0.20 seconds.", 1.10, 7),
         ]);
         let e = judge_run(SPEC, &too_short).unwrap_err();
-        assert!(e.contains("shorter than the trace measured"), "{e}");
+        assert!(e.to_string().contains("shorter than the trace measured"), "{e}");
         let shaken = crate::outcome::RunOutcome {
             shake_seed: Some(1),
             ..too_short
@@ -263,7 +263,7 @@ mod one_write_and_scale {
             ("Task 0 runs 1.73 seconds.", 0.10, 7),
         ]);
         for l in &mut run.lines {
-            l.writer = l.writer.map(|w| crate::writer::Writer { burst: true, ..w });
+            l.writer = l.writer.map(|w| crate::outcome::writer::Writer { burst: true, ..w });
         }
         run.stdout_tty = tty;
         run.main_pid = MAIN_PID;
@@ -299,6 +299,6 @@ mod one_write_and_scale {
         };
         assert_eq!(judge(1.0), Ok(()), "0.06 s short is within 0.1 s at scale 1");
         let e = judge(0.1).unwrap_err();
-        assert!(e.contains("shorter than the trace measured"), "{e}");
+        assert!(e.to_string().contains("shorter than the trace measured"), "{e}");
     }
 }

@@ -10,12 +10,12 @@ use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::say::say;
+use crate::words::say::say;
+use crate::spec::fault::{Fault, Problems, Said, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
-use crate::text::Problems;
-use crate::writer::RunTask;
+use crate::outcome::writer::RunTask;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "exit_status",
@@ -89,19 +89,13 @@ impl ExitStatusRule {
         v
     }
 
-    fn fault(&self, ctx: &Ctx<'_>, l: &Classified<'_>, after: Option<Duration>) -> Option<String> {
+    fn fault(&self, ctx: &Ctx<'_>, l: &Classified<'_>, after: Option<Duration>) -> Option<Said> {
         let w = l.writer?;
         let printed: i64 = l.cap(&self.capture).parse().ok()?;
-        let which = match &self.exec {
-            Some(re) => say!("exit-code-exec", pattern = re.to_string()),
-            None => String::new(),
-        };
-        let since = match after {
-            Some(_) => say!("exit-code-since", kind = ctx.kind_name(self.line)),
-            None => String::new(),
-        };
+        let which = (self.exec.as_ref()).map(|re| said!("exit-code-exec", pattern = re.to_string()));
+        let since = after.map(|_| said!("exit-code-since", kind = ctx.kind_name(self.line)));
         let Some(child) = self.ended(ctx, w.pid, after, l.at).pop() else {
-            return Some(say!(
+            return Some(said!(
                 "exit-code-no-child",
                 line = l.quote(),
                 printed = printed.to_string(),
@@ -112,7 +106,7 @@ impl ExitStatusRule {
         };
         let code = child.exit_code?;
         (i64::from(code) != printed).then(|| {
-            say!(
+            said!(
                 "exit-code-wrong",
                 line = l.quote(),
                 printed = printed.to_string(),
@@ -120,8 +114,7 @@ impl ExitStatusRule {
                 exec = child
                     .execs
                     .last()
-                    .map(|e| say!("exit-code-child-exec", exec = format!("{e:?}")))
-                    .unwrap_or_default(),
+                    .map(|e| said!("exit-code-child-exec", exec = format!("{e:?}"))),
                 code = code.to_string()
             )
         })
@@ -133,7 +126,7 @@ impl Rule for ExitStatusRule {
         ctx.has_any(&[self.line])
     }
 
-    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), Fault> {
         let mut problems = Problems::default();
         // Each writer's previous line of this kind: the child it waited for ended after it.
         let mut previous: HashMap<i32, Duration> = HashMap::new();
@@ -158,7 +151,7 @@ mod tests {
 
     use super::super::duration::traced_run;
     use super::super::testing::{MAIN_PID, judge_run};
-    use crate::writer::{Role, RunTask};
+    use crate::outcome::writer::{Role, RunTask};
 
     const SPEC: &str = r#"
 name = "t"

@@ -5,11 +5,10 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::say::say;
+use crate::spec::fault::{Arg, Fault, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Ctx, Rule};
-use crate::text::cut;
 
 pub(super) const TYPES: &[CheckType] = &[
     CheckType {
@@ -55,7 +54,7 @@ impl Rule for EndLine {
         ctx.has_any(&[self.line])
     }
 
-    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), Fault> {
         let which = if self.first { "first" } else { "last" };
         let lines = &ctx.run.lines;
         let raw = if self.first {
@@ -64,23 +63,23 @@ impl Rule for EndLine {
             lines.last().map(|l| (lines.len(), l))
         };
         let Some((n, l)) = raw else {
-            return Err(say!(
+            return Err(said!(
                 "end-no-output",
                 which = which,
                 kind = ctx.kind_name(self.line)
-            ));
+            ).into());
         };
         let is_kind = ctx.lines.iter().any(|c| c.number == n && c.kind == self.line);
         if is_kind {
             Ok(())
         } else {
-            Err(say!(
+            Err(said!(
                 "end-wrong",
                 which = which,
-                n = n,
-                text = format!("{:?}", cut(&l.text)),
+                n = Arg::LineNo(n),
+                text = Arg::quote(&l.text),
                 kind = ctx.kind_name(self.line)
-            ))
+            ).into())
         }
     }
 }

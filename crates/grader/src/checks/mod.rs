@@ -6,6 +6,8 @@
 //! implementing [`Rule`](crate::spec::rule::Rule), plus one line in the `check_types!` list
 //! below (the order there is the order messages list types in) and a row in SPEC.md's table.
 
+pub(crate) mod joins;
+pub(crate) mod load;
 mod values;
 
 use crate::spec::rule::CheckType;
@@ -46,6 +48,8 @@ check_types! {
 }
 
 #[cfg(test)]
+mod fault_tests;
+#[cfg(test)]
 mod fields_tests;
 
 #[cfg(test)]
@@ -82,7 +86,10 @@ mod testing {
             run,
             lines: &classified,
         };
-        spec.checks[0].rule.judge(&ctx)
+        spec.checks[0]
+            .rule
+            .judge(&ctx)
+            .map_err(|f| f.words(i18n::Lang::En))
     }
 
     /// The first check of spec `text` on one run whose stdout is `stdout`, at time scale 1.
@@ -92,6 +99,15 @@ mod testing {
 
     /// As [`judge`], at `time_scale`.
     pub(crate) fn judge_scaled(text: &str, stdout: &[&str], time_scale: f64) -> Result<(), String> {
+        fault_scaled(text, stdout, time_scale).map_err(|f| f.words(i18n::Lang::En))
+    }
+
+    /// As [`judge_scaled`], the fault typed.
+    pub(crate) fn fault_scaled(
+        text: &str,
+        stdout: &[&str],
+        time_scale: f64,
+    ) -> Result<(), crate::spec::fault::Fault> {
         let spec = spec(text).unwrap_or_else(|e| panic!("spec: {e}"));
         let params = Params::resolve(&spec, &[], time_scale).expect("params");
         let run = RunOutcome {

@@ -8,14 +8,15 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::values::norm;
-use crate::say::say;
+use crate::words::say::say;
+use crate::spec::fault::{Arg, Fault, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::pairs::{Pair, PairKind};
 use crate::spec::raw::{RawNum};
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
 use crate::spec::values::Num;
-use crate::writer::Role;
+use crate::outcome::writer::Role;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "open",
@@ -95,7 +96,7 @@ impl Rule for Open {
         ctx.has_any(&[self.open])
     }
 
-    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), Fault> {
         let (open, close, key) = (self.open, self.close, self.key.as_str());
         let (ok, ck) = (ctx.kind_name(open), ctx.kind_name(close));
         let max = self.max.as_ref().map(|n| ctx.num(n));
@@ -121,40 +122,40 @@ impl Rule for Open {
                 if problem.is_none() && max.is_some_and(|m| count as i64 > m) {
                     let mut list: Vec<&Classified> = now.values().flatten().copied().collect();
                     list.sort_by_key(|o| o.number);
-                    let shown: Vec<String> = list
+                    let shown: Vec<Arg> = list
                         .iter()
                         .take(8)
-                        .map(|o| say!("open-at", capture = key, value = o.cap(key), n = o.number))
+                        .map(|o| said!("open-at", capture = key, value = o.cap(key), n = Arg::LineNo(o.number)).into())
                         .collect();
                     let mut shown = shown;
                     if list.len() > 8 {
-                        shown.push("...".to_string());
+                        shown.push(Arg::from("..."));
                     }
-                    problem = Some(say!(
+                    problem = Some(said!(
                         "open-too-many",
                         line = l.quote(),
                         count = count,
                         open = ok,
                         close = ck,
-                        list = crate::text::list(&shown),
+                        list = Arg::list(shown),
                         max = max.unwrap_or_default().to_string()
                     ));
                 }
             }
         }
         if let Some(p) = problem {
-            return Err(p);
+            return Err(p.into());
         }
         if let Some(m) = min {
             let need = m.min(opens as i64);
             if (peak as i64) < need && !(self.capacity && workers_alive(ctx, open, close) >= need) {
-                return Err(say!(
+                return Err(said!(
                     "open-too-few",
                     peak = peak,
                     open = ok,
                     close = ck,
                     need = need.to_string()
-                ));
+                ).into());
             }
         }
         Ok(())

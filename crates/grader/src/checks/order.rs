@@ -8,13 +8,12 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::values::norm;
-use crate::say::say;
+use crate::spec::fault::{Fault, Problems, Said, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::pairs::{Pair, PairKind};
-use crate::joins::{Knowledge, Saw};
+use crate::checks::joins::{Knowledge, Saw};
 use crate::spec::rule::{CheckType, Classified, Ctx, NotJudged, Rule};
-use crate::text::Problems;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "order",
@@ -52,7 +51,7 @@ struct Order {
 /// (for the first line it could not be judged for), if it could not.
 struct Found {
     problems: Problems,
-    unknown: Option<String>,
+    unknown: Option<Said>,
 }
 
 fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
@@ -99,23 +98,23 @@ impl Order {
         for l in ctx.lines {
             if l.kind == self.after {
                 let Some(w) = l.writer else {
-                    unknown.get_or_insert_with(|| say!("joined-untraced"));
+                    unknown.get_or_insert_with(|| said!("joined-untraced"));
                     continue;
                 };
                 let before = writers.get(&self.key(l));
                 for (&pid, b) in before.into_iter().flatten() {
                     // Lines flushed together at an exit carry the exit's time, not their own.
                     if w.burst {
-                        unknown.get_or_insert_with(|| say!("joined-burst", line = l.quote()));
+                        unknown.get_or_insert_with(|| said!("joined-burst", line = l.quote()));
                         break;
                     }
                     match know.saw(ctx.run, w.pid, pid, l.at) {
                         Saw::Yes => {}
                         Saw::Unknown(why) => {
-                            unknown.get_or_insert_with(|| say!("joined-why", line = l.quote(), why = why));
+                            unknown.get_or_insert_with(|| said!("joined-why", line = l.quote(), why = why));
                         }
                         Saw::No(how) => problems.add(|| {
-                            say!(
+                            said!(
                                 "joined-before-end",
                                 line = l.quote(),
                                 parent = w.pid.to_string(),
@@ -133,7 +132,7 @@ impl Order {
                         writers.entry(self.key(l)).or_default().entry(w.pid).or_insert(l);
                     }
                     None => {
-                        unknown.get_or_insert_with(|| say!("joined-untraced"));
+                        unknown.get_or_insert_with(|| said!("joined-untraced"));
                     }
                 }
             }
@@ -156,7 +155,7 @@ impl Rule for Order {
         ctx.has_any(&[self.before, self.after])
     }
 
-    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), Fault> {
         self.find(ctx).problems.result()
     }
 
@@ -182,8 +181,7 @@ impl Order {
         let (bk, ak) = (ctx.kind_name(before), ctx.kind_name(after));
         let key = |l: &Classified| per.map(|p| norm(l.cap(p))).unwrap_or_default();
         let with = |l: &Classified| {
-            per.map(|p| say!("order-with", capture = p, value = l.cap(p)))
-                .unwrap_or_default()
+            per.map(|p| said!("order-with", capture = p, value = l.cap(p)))
         };
         let mut seen_before: BTreeSet<String> = BTreeSet::new();
         let mut first_after: BTreeMap<String, &Classified> = BTreeMap::new();
@@ -194,7 +192,7 @@ impl Order {
                 let k = key(l);
                 if !seen_before.contains(&k) {
                     problems
-                        .add(|| say!("order-before-any", line = l.quote(), before = bk, with = with(l)));
+                        .add(|| said!("order-before-any", line = l.quote(), before = bk, with = with(l)));
                 }
                 first_after.entry(k).or_insert(l);
             }
@@ -204,7 +202,7 @@ impl Order {
                     && a.number != l.number
                 {
                     problems.add(|| {
-                        say!(
+                        said!(
                             "order-after",
                             line = l.quote(),
                             before = bk,
@@ -272,7 +270,7 @@ joined = true
     /// The main process 100 prints "end" at 50 ms; its child 7 printed "child" at 10 ms and
     /// ended at 20 ms; the main process reaped it at `reaped` ms, if at all.
     fn joined_run(reaped: Option<u64>) -> crate::outcome::RunOutcome {
-        use crate::writer::{Role, RunTask};
+        use crate::outcome::writer::{Role, RunTask};
         use std::time::Duration;
         let mut r = super::super::duration::traced_run(&[("child", 0.01, 7), ("end", 0.05, MAIN_PID)]);
         let task = |pid: i32, ppid: Option<i32>| RunTask {
@@ -317,7 +315,7 @@ joined = true
             run: r,
             lines: &classified,
         };
-        s.checks[0].rule.not_judged(&ctx).map(|n| n.why)
+        s.checks[0].rule.not_judged(&ctx).map(|n| n.why.to_string())
     }
 
     #[test]

@@ -7,11 +7,10 @@ use super::values::same;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::say::say;
+use crate::spec::fault::{Fault, Problems, Said, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule, TaskIndex};
-use crate::text::Problems;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "parent_pid",
@@ -47,7 +46,7 @@ fn build(f: &Fields<'_>) -> Res<Arc<dyn Rule>> {
 }
 
 impl ParentPidRule {
-    fn fault(&self, ctx: &Ctx<'_>, tasks: &TaskIndex<'_>, l: &Classified<'_>) -> Option<String> {
+    fn fault(&self, ctx: &Ctx<'_>, tasks: &TaskIndex<'_>, l: &Classified<'_>) -> Option<Said> {
         let w = l.writer?;
         let creator = w.ppid?;
         let printed = l.cap(&self.capture);
@@ -58,7 +57,7 @@ impl ParentPidRule {
         let adopter = ctx.run.adopter_pid;
         match ended {
             Some(_) => (!same(printed, &adopter.to_string())).then(|| {
-                say!(
+                said!(
                     "parent-pid-ended",
                     line = l.quote(),
                     printed = printed,
@@ -67,7 +66,7 @@ impl ParentPidRule {
                     adopter = adopter.to_string()
                 )
             }),
-            _ => Some(say!(
+            _ => Some(said!(
                 "parent-pid-alive",
                 line = l.quote(),
                 printed = printed,
@@ -83,7 +82,7 @@ impl Rule for ParentPidRule {
         ctx.has_any(&[self.line])
     }
 
-    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), Fault> {
         let mut problems = Problems::default();
         let tasks = TaskIndex::of(&ctx.run.tasks);
         for l in ctx.of_kind(self.line) {
@@ -101,7 +100,7 @@ mod tests {
 
     use super::super::duration::traced_run;
     use super::super::testing::{MAIN_PID, judge_run};
-    use crate::writer::{Role, RunTask};
+    use crate::outcome::writer::{Role, RunTask};
 
     const SPEC: &str = r#"
 name = "t"
@@ -149,7 +148,7 @@ capture = "Q"
         // A grandchild (made by pid 7, gone) naming the main process as its parent.
         let mut grandchild = traced_run(&[("my parent is 100.", 1.0, 8)]);
         grandchild.adopter_pid = 1;
-        grandchild.lines[0].writer = grandchild.lines[0].writer.map(|w| crate::writer::Writer {
+        grandchild.lines[0].writer = grandchild.lines[0].writer.map(|w| crate::outcome::writer::Writer {
             ppid: Some(7),
             ..w
         });

@@ -6,11 +6,10 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::say::say;
+use crate::spec::fault::{Fault, Problems, Said, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
-use crate::text::Problems;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "quotient",
@@ -63,7 +62,7 @@ fn printed(text: &str) -> Option<(f64, f64)> {
 }
 
 impl QuotientRule {
-    fn fault(&self, l: &Classified<'_>) -> Option<String> {
+    fn fault(&self, l: &Classified<'_>) -> Option<Said> {
         let (q, dq) = printed(l.cap(&self.capture))?;
         let (a, da) = printed(l.cap(&self.dividend))?;
         let (b, db) = printed(l.cap(&self.divisor))?;
@@ -76,7 +75,7 @@ impl QuotientRule {
         let high = ends.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let fits = q + dq >= low && q - dq <= high;
         (!fits).then(|| {
-            say!(
+            said!(
                 "quotient-wrong",
                 line = l.quote(),
                 capture = self.capture.as_str(),
@@ -96,7 +95,7 @@ impl Rule for QuotientRule {
         ctx.has_any(&[self.line])
     }
 
-    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), Fault> {
         let mut problems = Problems::default();
         for l in ctx.of_kind(self.line) {
             if let Some(fault) = self.fault(l) {

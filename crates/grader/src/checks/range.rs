@@ -6,13 +6,13 @@ use toml::Spanned;
 
 use serde::Deserialize;
 
-use crate::say::say;
+use crate::words::say::say;
+use crate::spec::fault::{Fault, Problems, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::raw::RawNum;
 use crate::spec::rule::{CheckType, Ctx, Rule};
 use crate::spec::values::{Num, Real};
-use crate::text::Problems;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "range",
@@ -96,7 +96,7 @@ impl Rule for Range {
         ctx.has_any(&[self.line])
     }
 
-    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), Fault> {
         let (min, max, scaled, slack) =
             (ctx.real(&self.min), ctx.real(&self.max), self.scaled, self.slack);
         let capture = self.capture.as_str();
@@ -107,26 +107,26 @@ impl Rule for Range {
         };
         let (lo, hi) = (min * scale - slack, max * scale + slack);
         let how = match (scaled, slack > 0.0) {
-            (true, true) => say!(
+            (true, true) => Some(said!(
                 "range-scaled-slack",
                 min = min.to_string(),
                 max = max.to_string(),
                 scale = scale.to_string(),
                 slack = slack.to_string()
-            ),
-            (true, false) => say!(
+            )),
+            (true, false) => Some(said!(
                 "range-scaled",
                 min = min.to_string(),
                 max = max.to_string(),
                 scale = scale.to_string()
-            ),
-            (false, true) => say!(
+            )),
+            (false, true) => Some(said!(
                 "range-slack",
                 min = min.to_string(),
                 max = max.to_string(),
                 slack = slack.to_string()
-            ),
-            (false, false) => String::new(),
+            )),
+            (false, false) => None,
         };
         // A time the port measured itself (`scaled`) includes the holds of a shaken run: there
         // only its lower bound is judged (a hold lengthens a time, never shortens it).
@@ -137,19 +137,19 @@ impl Rule for Range {
             match v.parse::<f64>() {
                 Ok(x) if x >= lo && (x <= hi || held) => {}
                 Ok(_) => problems.add(|| {
-                    say!(
+                    said!(
                         "range-outside",
                         line = l.quote(),
                         capture = capture,
                         value = v,
                         lo = round(lo).to_string(),
                         hi = round(hi).to_string(),
-                        how = how.as_str()
+                        how = how.clone()
                     )
                 }),
                 Err(_) => {
                     problems.add(|| {
-                        say!(
+                        said!(
                             "range-not-number",
                             line = l.quote(),
                             capture = capture,

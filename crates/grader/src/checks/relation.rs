@@ -8,13 +8,13 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::values::norm;
-use crate::say::say;
+use crate::words::say::say;
+use crate::spec::fault::{Arg, Fault, Problems, Said, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::raw::RawRight;
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
 use crate::spec::values::{Op, Operand};
-use crate::text::Problems;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "relation",
@@ -77,14 +77,14 @@ enum Source<'a> {
 }
 
 impl Source<'_> {
-    fn describe(&self) -> String {
+    fn describe(&self) -> Arg {
         match self {
-            Source::Builtin(name) => (*name).to_string(),
-            Source::Line(l, kind, capture) => say!(
+            Source::Builtin(name) => Arg::from(*name),
+            Source::Line(l, kind, capture) => Arg::from(said!(
                 "relation-source",
                 line = l.quote(),
                 operand = format!("{kind}.{capture}")
-            ),
+            )),
         }
     }
 }
@@ -126,7 +126,7 @@ impl Rule for Relation {
         }
     }
 
-    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), Fault> {
         let op = self.op;
         let lefts = values(ctx, &self.left);
         let rights: Vec<(String, Source)> =
@@ -158,11 +158,11 @@ impl Rule for Relation {
                 Op::In | Op::NotIn => {
                     if hit.is_some() != (op == Op::In) {
                         problems.add(|| {
-                            let set: Vec<String> = rights
+                            let set: Vec<Said> = rights
                                 .iter()
                                 .take(8)
                                 .map(|(rv, src)| {
-                                    say!(
+                                    said!(
                                         "relation-value-from",
                                         value = rv.as_str(),
                                         source = src.describe()
@@ -170,11 +170,11 @@ impl Rule for Relation {
                                 })
                                 .collect();
                             let here = if set.is_empty() {
-                                say!("relation-set-empty")
+                                said!("relation-set-empty")
                             } else {
-                                say!("relation-set-are", values = crate::text::list(&set))
+                                said!("relation-set-are", values = Arg::list(set))
                             };
-                            say!(
+                            said!(
                                 "relation-set",
                                 left = lsrc.describe(),
                                 value = lv.as_str(),
@@ -191,7 +191,7 @@ impl Rule for Relation {
             if let Some(i) = bad {
                 let (rv, rsrc) = &rights[i];
                 problems.add(|| {
-                    say!(
+                    said!(
                         "relation-pair",
                         left = lsrc.describe(),
                         lvalue = lv.as_str(),

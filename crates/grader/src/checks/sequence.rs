@@ -6,13 +6,13 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::values::Expected;
-use crate::say::say;
+use crate::words::say::say;
+use crate::spec::fault::{Fault, Problems, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::raw::{RawValues};
 use crate::spec::rule::{CheckType, Classified, Ctx, Rule};
 use crate::spec::values::Values;
-use crate::text::Problems;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "sequence",
@@ -59,7 +59,7 @@ impl Rule for Sequence {
         ctx.has_any(&[self.line])
     }
 
-    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), Fault> {
         let capture = self.capture.as_str();
         let exp = Expected::of(ctx, &self.values);
         let mut best: Option<(usize, &Classified)> = None;
@@ -68,7 +68,7 @@ impl Rule for Sequence {
             let v = l.cap(capture);
             match exp.index(v) {
                 None => problems.add(|| {
-                    say!(
+                    said!(
                         "value-not-listed",
                         line = l.quote(),
                         capture = capture,
@@ -78,7 +78,7 @@ impl Rule for Sequence {
                 }),
                 Some(i) => match best {
                     Some((b, bl)) if i < b => problems.add(|| {
-                        say!(
+                        said!(
                             "sequence-out-of-order",
                             line = l.quote(),
                             capture = capture,

@@ -5,13 +5,14 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::say::say;
+use crate::words::say::say;
+use crate::spec::fault::{Arg, Fault, Said, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::raw::{RawNum, RawRight};
 use crate::spec::rule::{CheckType, Ctx, Rule};
 use crate::spec::values::Num;
-use crate::writer::{Role, RunTask};
+use crate::outcome::writer::{Role, RunTask};
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "tasks",
@@ -97,7 +98,7 @@ impl Rule for Tasks {
         !ctx.run.tasks.is_empty() && !ctx.lines.is_empty()
     }
 
-    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), Fault> {
         let tasks: Vec<&RunTask> = made(ctx, self.role)
             .into_iter()
             .filter(|t| {
@@ -112,35 +113,31 @@ impl Rule for Tasks {
             _ => "process",
         };
         let shown = || {
-            let v: Vec<String> = tasks
+            let v: Vec<Said> = tasks
                 .iter()
                 .take(5)
                 .map(|t| match self.role {
-                    Role::Thread => say!(
+                    Role::Thread => said!(
                         "tasks-thread",
                         tid = t.tid.to_string(),
                         pid = t.pid.to_string()
                     ),
                     _ => match t.execs.last() {
-                        Some(e) => say!(
+                        Some(e) => said!(
                             "tasks-process-exec",
                             pid = t.pid.to_string(),
                             exec = e.as_str()
                         ),
-                        None => say!("tasks-process", pid = t.pid.to_string()),
+                        None => said!("tasks-process", pid = t.pid.to_string()),
                     },
                 })
                 .collect();
-            if v.is_empty() {
-                String::new()
-            } else {
-                say!("tasks-list", list = crate::text::list(&v))
-            }
+            (!v.is_empty()).then(|| said!("tasks-list", list = Arg::list(v)))
         };
         if let Some(m) = self.min.as_ref().map(|m| ctx.num(m))
             && n < m
         {
-            let mut why = say!(
+            let mut why = said!(
                 "tasks-too-few",
                 count = n.to_string(),
                 role = what,
@@ -153,24 +150,21 @@ impl Rule for Tasks {
                     .flat_map(|t| t.impostors(re).map(|p| format!("{p:?}")))
                     .collect();
                 if !impostors.is_empty() {
-                    why.push_str(&say!(
-                        "exec-impostors",
-                        paths = crate::text::list(&impostors)
-                    ));
+                    why = why.then(said!("exec-impostors", paths = Arg::list(impostors)));
                 }
             }
-            return Err(why);
+            return Err(why.into());
         }
         if let Some(m) = self.max.as_ref().map(|m| ctx.num(m))
             && n > m
         {
-            return Err(say!(
+            return Err(said!(
                 "tasks-too-many",
                 count = n.to_string(),
                 role = what,
                 list = shown(),
                 max = m.to_string()
-            ));
+            ).into());
         }
         Ok(())
     }

@@ -7,12 +7,11 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::joins::{Knowledge, Saw};
-use crate::say::say;
+use crate::checks::joins::{Knowledge, Saw};
+use crate::spec::fault::{Fault, Problems, Said, said};
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::rule::{CheckType, Classified, Ctx, NotJudged, Rule};
-use crate::text::Problems;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "terminated_after",
@@ -62,7 +61,7 @@ fn writers<'c>(ctx: &'c Ctx<'_>, k: usize) -> BTreeMap<i32, &'c Classified<'c>> 
 /// What one run shows.
 struct Found {
     problems: Problems,
-    unknown: Option<String>,
+    unknown: Option<Said>,
     /// A `line` process was ended by a signal: something to judge.
     reached: bool,
 }
@@ -95,7 +94,7 @@ impl TerminatedAfterRule {
                 .collect();
             if sent.is_empty() {
                 found.unknown.get_or_insert_with(|| {
-                    say!(
+                    said!(
                         "terminated-unsent",
                         pid = pid.to_string(),
                         signal = signal_name(signal)
@@ -111,7 +110,7 @@ impl TerminatedAfterRule {
                             found.unknown.get_or_insert(why);
                         }
                         Saw::No(how) => found.problems.add(|| {
-                            say!(
+                            said!(
                                 "terminated-before-end",
                                 sender = s.tgid.to_string(),
                                 signal = signal_name(signal),
@@ -143,7 +142,7 @@ impl Rule for TerminatedAfterRule {
         self.find(ctx).reached
     }
 
-    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), Fault> {
         self.find(ctx).problems.result()
     }
 
@@ -166,7 +165,7 @@ mod tests {
     use super::super::duration::traced_run;
     use super::super::testing::{MAIN_PID, judge_run};
     use crate::outcome::RunOutcome;
-    use crate::writer::{Role, RunTask};
+    use crate::outcome::writer::{Role, RunTask};
 
     const SPEC: &str = r#"
 name = "t"

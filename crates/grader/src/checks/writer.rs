@@ -9,13 +9,14 @@ use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::say::say;
+use crate::words::say::say;
+use crate::spec::fault::Fault;
+use crate::spec::fault::Problems;
 use crate::spec::fields::{Fields, Res};
 use crate::spec::introspect::field_names;
 use crate::spec::raw::RawRight;
 use crate::spec::rule::{CheckType, Ctx, Rule};
-use crate::text::Problems;
-use crate::writer::Role;
+use crate::outcome::writer::Role;
 
 pub(super) const TYPES: &[CheckType] = &[CheckType {
     name: "writer",
@@ -165,7 +166,7 @@ impl Rule for WriterRule {
         ctx.has_any(&[self.line])
     }
 
-    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+    fn judge(&self, ctx: &Ctx<'_>) -> Result<(), Fault> {
         let mut problems = Problems::default();
         let look = self.lookups(ctx);
         for l in ctx.of_kind(self.line) {

@@ -22,13 +22,13 @@ use std::ffi::OsString;
 use serde::Serialize;
 use tracer::Choice;
 
-use crate::error::GradeError;
+use crate::grade::error::GradeError;
 use crate::grade::{GradeOptions, grade_runs};
 use crate::outcome::RunOutcome;
+use crate::outcome::writer::Tracing;
 use crate::run::{choice_points, deviations, schedule_string};
 use crate::spec::Spec;
 use crate::verdict::report::{CheckKind, CheckReport, CheckStatus, Report};
-use crate::writer::Tracing;
 use space::{Seen, children};
 
 /// How far to explore.

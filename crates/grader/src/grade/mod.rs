@@ -4,27 +4,29 @@
 //! every run shares set up (`setup`), the runs made one by one until the last or until the
 //! verdict is settled (`settle`), and the verdict finished.
 
+pub(crate) mod error;
+pub(crate) mod fencing;
 mod options;
+pub(crate) mod pair;
 mod settle;
 mod setup;
+pub(crate) mod trace_refusals;
 
 use std::ffi::OsString;
 use std::time::Duration;
 
-use crate::error::GradeError;
-use crate::fencing::{fence_status, notes};
+use crate::grade::error::GradeError;
+use crate::grade::fencing::{fence_status, notes};
 use crate::outcome::RunOutcome;
+use crate::outcome::writer::Tracing;
+use crate::run::shaking;
 use crate::run::{RunConfig, become_subreaper, run_once};
-use crate::shaking;
 use crate::spec::Spec;
 use crate::spec::params::Params;
 use crate::verdict::judge::{DiffWith, Grading, Judging};
 use crate::verdict::report::Report;
-use crate::writer::Tracing;
 use options::effective_time_scale;
-pub use options::{
-    GradeOptions, SEED_ENV, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options,
-};
+pub use options::{GradeOptions, TIME_SCALE_ENV, TIME_SCALE_MAX, TIMEOUT_MAX, check_options};
 use settle::Settled;
 
 /// Makes this process the child subreaper of everything it runs (`PR_SET_CHILD_SUBREAPER`): a
@@ -68,21 +70,12 @@ pub enum Progress {
 /// Errors: an option out of range or not fitting the spec, a command that cannot be started, or
 /// the operating system failing the runner; whatever the command does is in the report instead.
 pub fn grade(spec: &Spec, opts: &GradeOptions, command: &[OsString]) -> Result<Report, GradeError> {
-    grade_with_progress(spec, opts, command, &mut |_| {})
+    grade_runs(spec, opts, command, &mut |_| {}).map(|(report, _)| report)
 }
 
-/// As [`grade`], telling `progress` before and after each run (for a progress line).
-pub fn grade_with_progress(
-    spec: &Spec,
-    opts: &GradeOptions,
-    command: &[OsString],
-    progress: &mut dyn FnMut(Progress),
-) -> Result<Report, GradeError> {
-    grade_runs(spec, opts, command, progress).map(|(report, _)| report)
-}
-
-/// As [`grade_with_progress`], also giving every run's outcome, in order (for pictures of the
-/// runs: [`run_timeline`](crate::run_timeline)).
+/// As [`grade`], telling `progress` before and after each run (for a progress line), and also
+/// giving every run's outcome, in order (for pictures of the runs:
+/// [`run_timeline`](crate::run_timeline)).
 pub fn grade_runs(
     spec: &Spec,
     opts: &GradeOptions,
@@ -192,7 +185,7 @@ fn fence_said(opts: &GradeOptions) -> Result<String, GradeError> {
     let mut fence = fence_status(opts.fence.as_ref())?;
     if opts.fence.is_some() && opts.trace {
         fence.push_str("; ");
-        fence.push_str(crate::trace_refusals::REFUSED_BY_THE_TRACE);
+        fence.push_str(crate::grade::trace_refusals::REFUSED_BY_THE_TRACE);
     }
     Ok(fence)
 }
@@ -201,6 +194,10 @@ fn fence_said(opts: &GradeOptions) -> Result<String, GradeError> {
 /// one).
 fn run_notes(opts: &GradeOptions, outcomes: &[RunOutcome]) -> Vec<String> {
     let mut run_notes = notes(outcomes, opts.fence.as_ref());
-    run_notes.extend(outcomes.iter().find_map(crate::trace_refusals::run_note));
+    run_notes.extend(
+        outcomes
+            .iter()
+            .find_map(crate::grade::trace_refusals::run_note),
+    );
     run_notes
 }

@@ -3,16 +3,16 @@
 use std::ffi::OsString;
 use std::time::Duration;
 
-use crate::error::GradeError;
-use crate::fencing::GradeFence;
+use crate::grade::error::GradeError;
+use crate::grade::fencing::GradeFence;
 use crate::run::StdoutKind;
-use crate::say::say;
+use crate::words::say::say;
 
 /// The environment variable every demo multiplies its sleeps by.
 pub const TIME_SCALE_ENV: &str = "MULTITASK_TIME_SCALE";
 /// The environment variable that fixes every random draw of a demo: an integer (as the demos
 /// and `multitask::check_knobs` read it).
-pub const SEED_ENV: &str = "MULTITASK_SEED";
+pub(crate) const SEED_ENV: &str = "MULTITASK_SEED";
 /// The longest `--timeout` taken: a day per run.
 pub const TIMEOUT_MAX: Duration = Duration::from_secs(24 * 60 * 60);
 /// The largest time scale taken: past it a port's sleeps outlast any timeout.
@@ -41,7 +41,7 @@ pub struct GradeOptions {
     /// Shake every run, run k with seed `seed + k - 1` (`--seed`): replays a shaken run.
     pub seed: Option<u64>,
     /// How shaken runs are scheduled (`--scheduler`, default PCT).
-    pub scheduler: crate::shaking::Scheduler,
+    pub scheduler: crate::run::shaking::Scheduler,
     /// PCT's depth `d` (`--depth`, default 2).
     pub depth: u32,
     /// PCT's `k`, fixed (`--points`: a replay gives the failing run's); learned from the runs
@@ -88,7 +88,7 @@ impl Default for GradeOptions {
             trace: true,
             shake: 0.5,
             seed: None,
-            scheduler: crate::shaking::Scheduler::Pct,
+            scheduler: crate::run::shaking::Scheduler::Pct,
             depth: 2,
             points: None,
             lead: None,

@@ -4,7 +4,7 @@
 
 use super::options::GradeOptions;
 use crate::outcome::RunOutcome;
-use crate::shaking::Scheduler;
+use crate::run::shaking::Scheduler;
 use crate::spec::Spec;
 use crate::spec::params::Params;
 use crate::verdict::judge::judge;

@@ -4,11 +4,11 @@
 use std::ffi::OsString;
 
 use super::options::{GradeOptions, TIME_SCALE_ENV};
-use crate::error::GradeError;
+use crate::grade::error::GradeError;
+use crate::grade::pair::pair_command;
 use crate::outcome::RunOutcome;
-use crate::pair::pair_command;
 use crate::run::{RunConfig, command_dirs, preflight, run_once};
-use crate::say::say;
+use crate::words::say::say;
 
 /// The command as run: the one given, or a pair's launcher with the pair's two programs.
 pub(super) fn command(

@@ -2,8 +2,8 @@
 
 use std::fmt::Write as _;
 
-use crate::terminal::visible;
 use crate::verdict::beside::{REFERENCE_RUN, RunDiff};
+use crate::words::terminal::visible;
 
 /// The diff as two columns, `>>` at the first line where they part.
 pub(crate) fn diff_text(d: &RunDiff, out: &mut String) {

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use crate::terminal::is_bidi_control;
+use crate::words::terminal::is_bidi_control;
 
 /// A control character that is not C0 (DEL, C1) or a bidirectional control: what HTML, XML and
 /// JSON would otherwise carry raw.
@@ -59,7 +59,7 @@ pub fn json_safe(json: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::terminal::visible;
+    use crate::words::terminal::visible;
 
     #[test]
     fn c1_and_bidi_controls_are_shown_in_every_escaper() {

@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use tracer::{ScheduleStats, Stream, TaskKind, Trace, TraceError, Write};
 
 use super::fenced;
-use crate::assembler;
 use crate::outcome::Line;
-use crate::say::say;
-use crate::text::cut;
-use crate::writer::{Role, RunTask, Tracing, Writer};
+use crate::outcome::assembler;
+use crate::outcome::writer::{Role, RunTask, Tracing, Writer};
+use crate::words::say::say;
+use crate::words::text::cut;
 
 /// Mixed lines quoted in advice per run at most.
 const MIXED_QUOTED: usize = 3;
@@ -69,9 +69,9 @@ pub(super) struct Attributed {
     /// Where the shaking held tasks.
     pub(super) holds: Vec<tracer::Hold>,
     /// What went through the run's pipes and sockets.
-    pub(super) channels: crate::channels::Channels,
+    pub(super) channels: crate::outcome::channels::Channels,
     /// How its processes learned of each other's ends.
-    pub(super) ends: crate::ends::Ends,
+    pub(super) ends: crate::outcome::ends::Ends,
     /// The CPU time of the run's tasks at its lines (when asked for).
     pub(super) cpu_samples: Vec<tracer::CpuSample>,
 }
@@ -104,8 +104,8 @@ pub(super) fn attribute(
         tasks: tasks(&trace, system_dirs),
         cpu_samples: trace.cpu_samples.clone(),
         refused: fenced::refusals(&trace),
-        channels: crate::channels::Channels::of(&trace),
-        ends: crate::ends::Ends::of(&trace),
+        channels: crate::outcome::channels::Channels::of(&trace),
+        ends: crate::outcome::ends::Ends::of(&trace),
         ..Attributed::default()
     };
     match stdout_writes(&trace, stdout_bytes) {
@@ -280,7 +280,7 @@ fn mixed_lines(writes: &[Write]) -> Vec<String> {
                             n = number,
                             text = format!("{:?}", cut(&String::from_utf8_lossy(&line))),
                             count = writers.len(),
-                            writers = crate::text::list(&who)
+                            writers = crate::words::text::list(&who)
                         ));
                     }
                 }

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use nix::fcntl::{FcntlArg, OFlag, fcntl};
 
-use crate::assembler::{Assembled, Assembler};
 use crate::outcome::Line;
+use crate::outcome::assembler::{Assembled, Assembler};
 
 /// How much of stderr's end is kept for messages.
 const STDERR_TAIL: usize = 4096;

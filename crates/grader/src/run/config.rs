@@ -6,7 +6,7 @@ use std::io;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::say::say;
+use crate::words::say::say;
 
 /// The environment variable that carries a run's unique marker to every process of its tree.
 pub const RUN_ID_ENV: &str = "GRADER_RUN_ID";

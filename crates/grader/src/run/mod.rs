@@ -31,6 +31,7 @@ mod main_proc;
 mod pair_start;
 mod pty;
 mod schedule;
+pub(crate) mod shaking;
 pub(crate) use pty::open_pair;
 mod start;
 mod supervise;
@@ -49,7 +50,7 @@ pub(crate) use env::set as set_env;
 pub use env::{PassEnv, pass_env};
 pub(crate) use fenced::{command_dirs, preflight};
 pub(crate) use schedule::{choice_points, deviations};
-pub use schedule::{parse_schedule, schedule_string};
+pub(crate) use schedule::{parse_schedule, schedule_string};
 pub(crate) use sys::become_subreaper;
 
 use crate::outcome::RunOutcome;

@@ -6,7 +6,7 @@
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
-use crate::assembler::Assembled;
+use crate::outcome::assembler::Assembled;
 
 /// Watches stdout for the line that starts the worker.
 pub(super) struct PairStart<'a> {

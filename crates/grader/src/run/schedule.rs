@@ -4,7 +4,7 @@
 use tracer::{Choice, Decision};
 
 /// The string of a schedule: `DECISION:TASK` pairs joined by commas (`3:1,7:2.1`), or `none`.
-pub fn schedule_string(choices: &[(usize, Choice)]) -> String {
+pub(crate) fn schedule_string(choices: &[(usize, Choice)]) -> String {
     if choices.is_empty() {
         return "none".to_string();
     }
@@ -16,7 +16,7 @@ pub fn schedule_string(choices: &[(usize, Choice)]) -> String {
 }
 
 /// Reads a schedule string (see [`schedule_string`]); the message says what is wrong.
-pub fn parse_schedule(text: &str) -> Result<Vec<(usize, Choice)>, String> {
+pub(crate) fn parse_schedule(text: &str) -> Result<Vec<(usize, Choice)>, String> {
     let text = text.trim();
     if text.is_empty() || text == "none" {
         return Ok(Vec::new());

@@ -13,8 +13,8 @@ use tracer::{TraceErrorKind, TraceOptions};
 
 use super::config::{RUN_ID_ENV, RunConfig, RunError, RunErrorKind};
 use super::main_proc::Main;
-use crate::say::say;
-use crate::writer::Tracing;
+use crate::outcome::writer::Tracing;
+use crate::words::say::say;
 
 /// A started port.
 pub(super) struct Started {

@@ -14,8 +14,8 @@ use super::config::{RunConfig, RunError};
 use super::main_proc::Main;
 use super::tree::{Tree, cmdline, kill_verified, state_and_ticks};
 use super::watch::{Event, Events, KillReason, RESCAN_MAX, Watch, Watched, only};
+use crate::outcome::writer::Tracing;
 use crate::outcome::{Exit, LeftBehind, RunOutcome};
-use crate::writer::Tracing;
 
 /// Killing a tree gives up after this long (a process stuck in the kernel cannot be killed).
 const KILL_GIVE_UP: Duration = Duration::from_secs(5);

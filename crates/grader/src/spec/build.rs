@@ -11,7 +11,7 @@ use super::params::{ParamDefault, defaults};
 use super::raw::{RawCheck, parse};
 use super::rule::CheckType;
 use super::{Check, Spec};
-use crate::say::say;
+use crate::words::say::say;
 
 /// Parses and validates spec `text`, its checks being of the given `types`; `origin` (a file
 /// name) is used in error messages.

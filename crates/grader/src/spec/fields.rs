@@ -15,7 +15,7 @@ use super::lines::{LineKind, WRITER_FIELDS};
 use super::params::ParamDefault;
 use super::raw::{RawNum, RawScalar, RawValues, syntax};
 use super::values::{Num, Operand, Values};
-use crate::say::say;
+use crate::words::say::say;
 
 /// A result whose error is a spec problem.
 pub(crate) type Res<T> = Result<T, SpecError>;

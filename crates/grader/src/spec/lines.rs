@@ -5,7 +5,7 @@ use toml::Spanned;
 
 use super::error::{SpecError, invalid};
 use super::raw::{RawLine, is_ident};
-use crate::say::say;
+use crate::words::say::say;
 
 /// What the trace knows of a line's writer, usable wherever a check takes a capture
 /// (`KIND.writer.pid` in a relation, `capture = "writer.pid"` in distinct, ...).

@@ -7,6 +7,7 @@
 
 pub(crate) mod build;
 pub(crate) mod error;
+pub(crate) mod fault;
 pub(crate) mod fields;
 pub(crate) mod introspect;
 pub(crate) mod lines;

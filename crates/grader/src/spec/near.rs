@@ -4,10 +4,10 @@
 //! but one: the built-in line format check names the difference, so one small defect fails one
 //! check instead of every check that reads that kind.
 
-use crate::say::say;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use super::fault::{Said, said};
 use super::lines::LineKind;
 
 /// The final punctuation a line may have dropped.
@@ -36,16 +36,16 @@ pub(crate) enum Difference {
 
 impl Difference {
     /// The difference in words, after "line N".
-    pub(crate) fn describe(self) -> String {
+    pub(crate) fn describe(self) -> Said {
         match self {
-            Difference::Leading => say!("near-leading"),
-            Difference::Trailing => say!("near-trailing"),
-            Difference::CarriageReturn => say!("near-crlf"),
-            Difference::Case => say!("near-case"),
-            Difference::Punctuation(p) => say!("near-punctuation", mark = p.to_string()),
-            Difference::Bom => say!("near-bom"),
-            Difference::Tab => say!("near-tab"),
-            Difference::FullWidth(c) => say!("near-full-width", mark = c.to_string()),
+            Difference::Leading => said!("near-leading"),
+            Difference::Trailing => said!("near-trailing"),
+            Difference::CarriageReturn => said!("near-crlf"),
+            Difference::Case => said!("near-case"),
+            Difference::Punctuation(p) => said!("near-punctuation", mark = p.to_string()),
+            Difference::Bom => said!("near-bom"),
+            Difference::Tab => said!("near-tab"),
+            Difference::FullWidth(c) => said!("near-full-width", mark = c.to_string()),
         }
     }
 }

@@ -7,7 +7,7 @@ use toml::Spanned;
 
 use super::error::{SpecError, invalid};
 use super::raw::{RawParam, is_ident};
-use crate::say::say;
+use crate::words::say::say;
 
 /// The largest value `--param` takes: a count of processes, cores or messages, never more.
 pub(crate) const PARAM_MAX: u32 = 4096;

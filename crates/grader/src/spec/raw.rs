@@ -133,7 +133,7 @@ pub(crate) fn parse<'i>(
             text,
             origin,
             span.clone(),
-            crate::say::say!("spec-check-not-tables"),
+            crate::words::say::say!("spec-check-not-tables"),
         )
     };
     let DeValue::Array(items) = checks.into_inner() else {

@@ -6,21 +6,21 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::fault::{Arg, Fault, Said};
 use super::fields::{Fields, Res};
 use super::lines::{LineKind, WRITER_FIELDS};
 use super::near::{Difference, near_match};
 use super::pairs::Pair;
 use super::params::Params;
 use super::values::{Num, Real};
+use crate::outcome::writer::{Role, RunTask, Writer};
 use crate::outcome::{Line, RunOutcome};
-use crate::text::cut;
-use crate::writer::{Role, RunTask, Writer};
 
 /// A check's demand on one run, as its type reads it from the spec.
 pub(crate) trait Rule: fmt::Debug + Send + Sync {
-    /// Ok when the run satisfies the check, else what is wrong, quoting the lines at fault
-    /// (several problems one per line).
-    fn judge(&self, run: &Ctx<'_>) -> Result<(), String>;
+    /// Ok when the run satisfies the check, else what is wrong: the lines at fault and what is
+    /// wrong with them, typed (the report renders the words).
+    fn judge(&self, run: &Ctx<'_>) -> Result<(), Fault>;
 
     /// The run has something for this check to judge (a line of a kind it reads). A check that
     /// holds on a run it did not reach is reported "not reached", not "passed".
@@ -46,13 +46,13 @@ pub(crate) trait Rule: fmt::Debug + Send + Sync {
 }
 
 /// Why a run cannot judge a check.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct NotJudged {
     /// The catalogue's id of the report's words for a check no run could judge for this reason
     /// (`report-not-judged`: "the machine could not judge it in any run").
     pub(crate) tag: &'static str,
     /// This run's reason, in the report's note.
-    pub(crate) why: String,
+    pub(crate) why: Said,
 }
 
 /// A check type: its name in the spec's `type` field, the fields it takes besides `name`,
@@ -90,13 +90,9 @@ impl Classified<'_> {
         self.caps.get(name).map(String::as_str).unwrap_or("")
     }
 
-    /// `line N "TEXT"`, for messages.
-    pub(crate) fn quote(&self) -> String {
-        crate::say::say!(
-            "line-quote",
-            n = self.number,
-            text = format!("{:?}", cut(self.text))
-        )
+    /// The line quoted, for a fault: `line N "TEXT"` in words.
+    pub(crate) fn quote(&self) -> Arg {
+        Arg::line(self.number, self.text)
     }
 }
 

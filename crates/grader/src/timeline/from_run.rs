@@ -10,15 +10,14 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use regex::Regex;
 use tracer::{End, Exec, Stream, Task, TaskKind, Trace};
 
 use super::pairing::pair_up;
 use super::{Timeline, TimelineLine};
+use crate::outcome::writer::{Role, RunTask};
 use crate::outcome::{Exit, RunOutcome};
 use crate::spec::Spec;
 use crate::verdict::report::{CheckStatus, Report};
-use crate::writer::{Role, RunTask};
 
 /// The SVG timeline of `run`, one of the runs `report` judged against `spec`; `standalone`: a
 /// document of its own (else an element for an HTML page).
@@ -97,21 +96,14 @@ pub fn run_timeline(spec: &Spec, report: &Report, run: &RunOutcome, standalone: 
     if standalone { t.svg() } else { t.svg_element() }
 }
 
-/// The line numbers (from 1) that the failing checks' messages quote for run `run`.
+/// The line numbers (from 1) that the failing checks' faults quote or name for run `run`.
 pub(super) fn quoted_lines(report: &Report, run: usize) -> BTreeSet<usize> {
-    let Ok(re) = Regex::new(r"\bline (\d+)\b") else {
-        return BTreeSet::new();
-    };
     report
         .checks
         .iter()
         .filter(|c| c.status == CheckStatus::Failed)
         .flat_map(|c| c.failures.iter().filter(|f| f.run == run))
-        .flat_map(|f| {
-            re.captures_iter(&f.message)
-                .filter_map(|m| m[1].parse().ok())
-                .collect::<Vec<usize>>()
-        })
+        .flat_map(|f| f.fault.lines.iter().copied())
         .collect()
 }
 
@@ -201,6 +193,7 @@ fn task_of(t: &RunTask) -> Task {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::fault::{Arg, Fault, said};
     use crate::verdict::report::{CheckKind, CheckReport, Failure};
 
     #[test]
@@ -209,13 +202,32 @@ mod tests {
         failed.failures = vec![
             Failure {
                 run: 2,
-                message:
-                    r#"at line 5 "Run 3", 3 'run' lines are open (i=1 at line 1, i=2 at line 4)"#
-                        .into(),
+                fault: Fault::new(
+                    vec![said!(
+                        "either",
+                        first = Arg::line(5, "Run 3"),
+                        second = Arg::LineNo(1)
+                    )],
+                    0,
+                ),
+                ..Failure::default()
+            },
+            Failure {
+                run: 2,
+                fault: Fault::new(
+                    vec![said!(
+                        "count-found",
+                        count = 2,
+                        lines = Arg::list([Arg::LineNo(4), Arg::LineNo(1)])
+                    )],
+                    0,
+                ),
+                ..Failure::default()
             },
             Failure {
                 run: 3,
-                message: "line 9 \"x\"".into(),
+                fault: Fault::new(vec![said!("role-main", line = Arg::line(9, "x"))], 0),
+                ..Failure::default()
             },
         ];
         let report = Report {

@@ -20,7 +20,7 @@ pub(super) fn visible(s: &str) -> String {
         .collect()
 }
 
-pub(super) use crate::text::{columns, width};
+pub(super) use crate::words::text::{columns, width};
 
 /// The first `cols` columns of `s`, with … when cut.
 pub(super) fn cut_columns(s: &str, cols: usize) -> String {

@@ -143,7 +143,7 @@ fn label<'a>(trace: &Trace, t: &'a Task, workers: &[i32]) -> Lane<'a> {
         && (is_main || creator_comm.as_deref().is_none_or(|c| !name.starts_with(c)))
     {
         // The port chose it (prctl, argv[0]): shown, never obeyed.
-        parts.push(crate::terminal::visible(&name));
+        parts.push(crate::words::terminal::visible(&name));
     }
     let id = match t.kind {
         TaskKind::Process => format!("pid {}", t.tid),

@@ -6,7 +6,7 @@
 //! knows nothing of how a grading stores its runs: [`Timeline::of_trace`] builds one from a
 //! trace alone (lines assembled per writer, [`writer_lines`]), `from_run` from a graded run.
 //!
-//! Inside (lines per writer come from [`crate::assembler`]): `pairing` (kinds, spans and hand-offs from a spec),
+//! Inside (lines per writer come from [`crate::outcome::assembler`]): `pairing` (kinds, spans and hand-offs from a spec),
 //! `lanes` (lane order and labels), `scale` (where time runs), `layout` (measures, where text
 //! fits), `place` (every lane's and text's place), `glyphs` (text as
 //! drawn), `draw`, `arrows`, `strip` and `svg` (the picture), `from_run` (a graded
@@ -31,7 +31,7 @@ use tracer::{Stream, Trace};
 
 use crate::spec::Spec;
 
-pub use crate::assembler::{WriterLine, writer_lines};
+pub use crate::outcome::assembler::{WriterLine, writer_lines};
 pub use from_run::run_timeline;
 pub use trace_run::{TraceRunError, TraceRunOptions, TracedRun, trace_command};
 

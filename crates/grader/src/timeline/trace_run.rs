@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use tracer::{Trace, TraceError, TraceErrorKind, TraceOptions};
 
 use crate::run::StdoutKind;
-use crate::shaking::Plan;
+use crate::run::shaking::Plan;
 
 /// Bytes of each stream kept at most; the rest is read and dropped, so the program never blocks.
 const KEEP_MAX: usize = 4 * 1024 * 1024;
@@ -43,7 +43,7 @@ pub enum TraceRunError {
     #[error("{0}")]
     Trace(#[from] TraceError),
     /// No pseudo-terminal could be opened or set up; the cause is `source()`.
-    #[error("{}", crate::say::say!("os-open-pty", error = .0.to_string()))]
+    #[error("{}", crate::words::say::say!("os-open-pty", error = .0.to_string()))]
     Pty(#[source] io::Error),
 }
 

@@ -6,16 +6,16 @@ use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use crate::outcome::RunOutcome;
-use crate::say::say;
-use crate::text::cut;
-use crate::writer::Role;
+use crate::outcome::writer::Role;
+use crate::spec::fault::cut_raw;
+use crate::verdict::failure::Cause;
 
 /// A process's last write this close to its end is its exit's flush (the end is when the tracer
 /// reaped it, later than the write on a loaded machine).
 const AT_EXIT: Duration = Duration::from_secs(1);
 
 /// A note for the first failing check of a traced run whose output shows buffering, if it does.
-pub(crate) fn cause_note(run: &RunOutcome) -> Option<String> {
+pub(crate) fn cause_note(run: &RunOutcome) -> Option<Cause> {
     if !run.tracing.is_on() {
         return None;
     }
@@ -57,13 +57,13 @@ pub(crate) fn cause_note(run: &RunOutcome) -> Option<String> {
         // (The parent's line is another line: a process is not its own parent.)
         let copied = parent != w.pid && written.contains(&(parent, line.text.as_str()));
         if copied {
-            return Some(say!(
-                "cause-written-again",
-                n = n + 1,
-                text = format!("{:?}", cut(&line.text)),
-                pid = w.pid.to_string(),
-                parent = parent.to_string()
-            ));
+            return Some(Cause::WrittenAgain {
+                line: n + 1,
+                text: cut_raw(&line.text).to_string(),
+                bytes: line.text.len(),
+                pid: w.pid,
+                parent,
+            });
         }
     }
     // Never flushed: several lines of one process written in one call as it exited.
@@ -80,5 +80,8 @@ pub(crate) fn cause_note(run: &RunOutcome) -> Option<String> {
         .collect();
     bursts.sort_unstable();
     let (pid, _, count) = bursts.first()?;
-    Some(say!("cause-burst", pid = pid.to_string(), count = *count))
+    Some(Cause::Burst {
+        pid: *pid,
+        count: *count,
+    })
 }

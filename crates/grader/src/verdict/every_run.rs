@@ -1,16 +1,14 @@
 //! The checks every run gets, whatever the spec: how the main process ended, the timeout, the
 //! output limit, processes left behind, and every stdout line matching a pattern.
 
-use std::fmt::Write as _;
-
+use crate::outcome::writer::Tracing;
 use crate::outcome::{Exit, Line, RunOutcome};
-use crate::say::say;
 use crate::spec::Spec;
+use crate::spec::fault::{Arg, Fault, Problems, Said, said};
 use crate::spec::near::Difference;
 use crate::spec::rule::Classified;
-use crate::terminal::visible;
-use crate::text::{Problems, QUOTE_MAX, cut, list, more};
-use crate::writer::Tracing;
+use crate::words::terminal::visible;
+use crate::words::text::cut;
 
 /// The built-in check that the main process exits with status 0.
 pub const EXIT_CHECK: &str = "exits with status 0";
@@ -35,7 +33,7 @@ const SPLIT_MAX: usize = 512;
 /// A built-in check of one run.
 pub(crate) struct RunCheck {
     pub(crate) name: &'static str,
-    pub(crate) judge: fn(&Spec, &RunOutcome, &[Classified]) -> Result<(), String>,
+    pub(crate) judge: fn(&Spec, &RunOutcome, &[Classified]) -> Result<(), Fault>,
     /// It judges stdout's lines: a run without any does not reach it.
     pub(crate) needs_lines: bool,
 }
@@ -79,78 +77,70 @@ pub(crate) const RUN_CHECKS: [RunCheck; 7] = [
     },
 ];
 
-fn check_exit(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(), String> {
+fn check_exit(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(), Fault> {
     let what = match run.exit {
         Some(Exit::Code(0)) => return Ok(()),
-        Some(Exit::Code(c)) => say!("exit-status", code = c.to_string()),
-        Some(Exit::Signal(s)) => say!("exit-signal", signal = s.to_string()),
-        None => say!("exit-killed"),
+        Some(Exit::Code(c)) => said!("exit-status", code = c.to_string()),
+        Some(Exit::Signal(s)) => said!("exit-signal", signal = s.to_string()),
+        None => said!("exit-killed"),
     };
     let tail: Vec<&str> = run.stderr_tail.lines().collect();
     let tail = &tail[tail.len().saturating_sub(5)..];
     if tail.is_empty() {
-        Err(say!("exit-stderr-empty", what = what))
+        Err(said!("exit-stderr-empty", what = what).into())
     } else {
-        let mut m = say!("exit-stderr-tail", what = what);
-        for l in tail {
-            let _ = write!(m, "\n  | {}", visible(&cut(l)));
-        }
-        Err(m)
+        let mut fault = Fault::from(said!("exit-stderr-tail", what = what));
+        fault.stderr = tail.iter().map(|l| visible(&cut(l))).collect();
+        Err(fault)
     }
 }
 
-fn check_timeout(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(), String> {
+fn check_timeout(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(), Fault> {
     if run.timed_out {
-        Err(say!(
+        Err(said!(
             "timeout",
             seconds = format!("{:.1}", run.elapsed.as_secs_f64())
-        ))
+        )
+        .into())
     } else {
         Ok(())
     }
 }
 
-fn check_output_limit(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(), String> {
+fn check_output_limit(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(), Fault> {
     if run.output_limit_hit {
-        Err(say!("output-limit", lines = run.lines.len()))
+        Err(said!("output-limit", lines = run.lines.len()).into())
     } else {
         Ok(())
     }
 }
 
-fn check_trace(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(), String> {
+fn check_trace(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(), Fault> {
     match &run.tracing {
         // Past the limit the tracer stops keeping bytes: the output limit check fails for it.
         Tracing::Incomplete(_) if run.output_limit_hit => Ok(()),
-        Tracing::Incomplete(why) => Err(say!("trace-incomplete", why = why.as_str())),
+        Tracing::Incomplete(why) => Err(said!("trace-incomplete", why = why.as_str()).into()),
         // Off (--no-trace) or refused by the system: those checks are "not checked".
         Tracing::On | Tracing::Off | Tracing::Refused(_) => Ok(()),
     }
 }
 
-fn check_left_behind(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(), String> {
+fn check_left_behind(_: &Spec, run: &RunOutcome, _: &[Classified]) -> Result<(), Fault> {
     if run.left_behind.is_empty() {
         return Ok(());
     }
     let n = run.left_behind.len();
-    let shown: Vec<String> = run
-        .left_behind
-        .iter()
-        .take(QUOTE_MAX)
-        .map(|p| {
-            say!(
-                "left-behind-pid",
-                pid = p.pid.to_string(),
-                cmdline = visible(&cut(&p.cmdline))
-            )
-        })
-        .collect();
-    let mut m = say!("left-behind", count = n, list = list(&shown));
-    more(&mut m, n);
-    Err(m)
+    let shown = run.left_behind.iter().map(|p| {
+        said!(
+            "left-behind-pid",
+            pid = p.pid.to_string(),
+            cmdline = visible(&cut(&p.cmdline))
+        )
+    });
+    Err(said!("left-behind", count = n, list = Arg::few(shown, n)).into())
 }
 
-fn check_lines(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Result<(), String> {
+fn check_lines(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Result<(), Fault> {
     let matches = |s: &str| spec.lines.iter().any(|k| k.regex.is_match(s));
     let mut problems = Problems::default();
     let mut known = classified.iter().map(|c| c.number).peekable();
@@ -164,32 +154,36 @@ fn check_lines(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Resu
         // Only the lines quoted are searched for the cause: a flood of bad lines stays cheap.
         problems.add(|| {
             if !line.utf8 {
-                say!("line-not-utf8", n = n, text = format!("{:?}", cut(text)))
+                said!("line-not-utf8", n = Arg::LineNo(n), text = Arg::quote(text))
             } else if let Some((a, b)) = run_together(text, &matches) {
-                say!(
+                said!(
                     "line-run-together",
-                    n = n,
-                    text = format!("{:?}", cut(text)),
+                    n = Arg::LineNo(n),
+                    text = Arg::quote(text),
                     first = format!("{a:?}"),
                     second = format!("{b:?}")
                 )
             } else if let Some(prefix) = cut_in_two(text, run.lines.get(i + 1), &matches) {
-                say!(
+                said!(
                     "line-cut-in-two",
-                    n = n,
-                    text = format!("{:?}", cut(text)),
+                    n = Arg::LineNo(n),
+                    text = Arg::quote(text),
                     prefix = format!("{prefix:?}"),
-                    next = n + 1
+                    next = Arg::LineNo(n + 1)
                 )
             } else {
-                say!("line-no-pattern", n = n, text = format!("{:?}", cut(text)))
+                said!(
+                    "line-no-pattern",
+                    n = Arg::LineNo(n),
+                    text = Arg::quote(text)
+                )
             }
         });
     }
     problems.result()
 }
 
-fn check_format(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Result<(), String> {
+fn check_format(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Result<(), Fault> {
     let near: Vec<&Classified> = classified.iter().filter(|c| !c.near.is_empty()).collect();
     // The last line's missing newline is named once, the line judged as if it had one.
     let unterminated = run
@@ -205,15 +199,15 @@ fn check_format(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Res
             if killed {
                 return None;
             }
-            Some(say!(
+            Some(said!(
                 "format-no-newline",
-                n = n + 1,
-                text = format!("{:?}", cut(&last.text))
+                n = Arg::LineNo(n + 1),
+                text = Arg::quote(&last.text)
             ))
         })
         .flatten();
     let Some(first) = near.first() else {
-        return unterminated.map_or(Ok(()), Err);
+        return unterminated.map_or(Ok(()), |u| Err(u.into()));
     };
     // One defect on every line is said once: "every line ends with \r\n".
     if near.len() == run.lines.len()
@@ -221,12 +215,13 @@ fn check_format(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Res
         && let [d] = first.near.as_slice()
         && near.iter().all(|c| c.near == first.near)
     {
-        return Err(say!(
+        return Err(said!(
             "format-every-line",
             what = d.describe(),
             quote = quote_near(spec, first),
             advice = advice(*d)
-        ));
+        )
+        .into());
     }
     let mut problems = Problems::default();
     if let Some(u) = unterminated {
@@ -234,11 +229,11 @@ fn check_format(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Res
     }
     for c in &near {
         problems.add(|| {
-            let said: Vec<String> = c.near.iter().map(|d| d.describe()).collect();
-            say!(
+            let said = Arg::list(c.near.iter().map(|d| d.describe()));
+            said!(
                 "format-line",
-                n = c.number,
-                what = list(&said),
+                n = Arg::LineNo(c.number),
+                what = said,
                 quote = quote_near(spec, c)
             )
         });
@@ -247,18 +242,18 @@ fn check_format(spec: &Spec, run: &RunOutcome, classified: &[Classified]) -> Res
 }
 
 /// A near miss quoted with the kind it otherwise is.
-fn quote_near(spec: &Spec, c: &Classified) -> String {
-    say!(
+fn quote_near(spec: &Spec, c: &Classified) -> Said {
+    said!(
         "format-otherwise",
-        text = format!("{:?}", cut(c.text)),
+        text = Arg::quote(c.text),
         kind = spec.lines[c.kind].name.as_str()
     )
 }
 
-fn advice(d: Difference) -> String {
+fn advice(d: Difference) -> Option<Said> {
     match d {
-        Difference::CarriageReturn => say!("format-advice-crlf"),
-        _ => String::new(),
+        Difference::CarriageReturn => Some(said!("format-advice-crlf")),
+        _ => None,
     }
 }
 

@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use crate::outcome::RunOutcome;
+use crate::outcome::writer::Tracing;
 use crate::verdict::failure::Failure;
-use crate::writer::Tracing;
 
 /// Facts of the runs of a grading.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -41,7 +41,7 @@ pub struct RunLines {
     pub run: usize,
     /// Its lines, in order (traced: each writer's own lines, by the time of their newline).
     pub lines: Vec<LineFact>,
-    /// Lines left out past [`LINES_KEPT`].
+    /// Lines left out past the first 300 kept.
     pub more: usize,
 }
 
@@ -68,7 +68,7 @@ const INCOMPLETE: &str = "incomplete in ";
 const INCOMPLETE_RUNS: &str = " run(s): ";
 
 /// Lines listed per run at most.
-pub const LINES_KEPT: usize = 300;
+pub(crate) const LINES_KEPT: usize = 300;
 
 fn lines_of(r: &RunOutcome) -> RunLines {
     RunLines {
@@ -175,6 +175,7 @@ impl RunFacts {
                     r.advice.iter().map(|a| Failure {
                         run: r.run,
                         message: a.clone(),
+                        ..Failure::default()
                     })
                 })
                 .collect(),

@@ -6,15 +6,17 @@
 use std::time::Duration;
 
 use crate::outcome::{Line, RunOutcome};
-use crate::say::say;
 use crate::spec::Spec;
+use crate::spec::fault::Fault;
 use crate::spec::params::Params;
 use crate::spec::rule::{Ctx, classify};
 use crate::verdict::confidence::{self, decide, wilson};
 use crate::verdict::every_run::RUN_CHECKS;
 use crate::verdict::facts::RunFacts;
+use crate::verdict::failure::{OnStderr, Replay, RunNotes};
 use crate::verdict::first_difference::first_failing;
 use crate::verdict::report::{CheckKind, CheckReport, CheckStatus, Failure, Report};
+use crate::words::say::say;
 
 /// Judges the outcomes of a port's runs against a spec, with the grading's parameters.
 ///
@@ -112,7 +114,7 @@ pub(crate) struct Judging<'s> {
 }
 
 /// One check's verdict on one run: held (and reached or not), failed, or not judged.
-type Verdict = Result<Option<bool>, String>;
+type Verdict = Result<Option<bool>, Fault>;
 
 impl<'s> Judging<'s> {
     /// Nothing judged yet, with the grading's parameters.
@@ -133,9 +135,11 @@ impl<'s> Judging<'s> {
         self.runs += 1;
         let verdicts = self.verdicts(run);
         let (spec, shaken) = (self.spec, run.shaken());
-        // The first check to fail in this run says so when the expected lines went to stderr.
-        let mut stderr_note = stderr_note(spec, run);
+        // The first check to fail in this run says so when the expected lines went to stderr,
+        // and names the cause when buffered output shows; every failure says how to replay.
+        let mut on_stderr = on_stderr(spec, run);
         let mut cause = crate::verdict::causes::cause_note(run);
+        let replay = run.shake_seed.map(|seed| Replay::of(seed, &run.schedule));
         let mut failed = Vec::new();
         for (i, (report, verdict)) in self.checks.iter_mut().zip(verdicts).enumerate() {
             let likely =
@@ -145,29 +149,17 @@ impl<'s> Judging<'s> {
                 Ok(Some(false)) => report.runs_not_reached += 1,
                 Ok(None) if likely && shaken => report.runs_shaken += 1,
                 Ok(None) => report.runs_not_checked += 1,
-                Err(mut message) => {
+                Err(fault) => {
                     if !likely {
                         failed.push(report.name.clone());
                     }
-                    for note in [stderr_note.take(), cause.take()].into_iter().flatten() {
-                        message.push('\n');
-                        message.push_str(&note);
-                    }
-                    if let Some(seed) = run.shake_seed {
-                        message.push_str(&replay_hint(seed, &run.schedule));
-                    }
-                    if let Some(s) = &run.explored {
-                        message.push('\n');
-                        message.push_str(&i18n::tr!(
-                            i18n::Lang::current(),
-                            "explore-replay-hint",
-                            schedule = s.as_str()
-                        ));
-                    }
-                    report.failures.push(Failure {
-                        run: run.run,
-                        message,
-                    })
+                    let notes = RunNotes {
+                        on_stderr: on_stderr.take(),
+                        cause: cause.take(),
+                        shaken: replay.clone(),
+                        explored: run.explored.clone(),
+                    };
+                    report.failures.push(Failure::new(run.run, fault, notes));
                 }
             }
         }
@@ -206,7 +198,8 @@ impl<'s> Judging<'s> {
                         if let Some(n) = c.rule.not_judged(&ctx) {
                             u.0 += 1;
                             u.1.get_or_insert_with(|| {
-                                say!("note-run", run = run.run, note = n.why)
+                                let lang = i18n::said_in(cfg!(test));
+                                say!("note-run", run = run.run, note = n.why.words(lang))
                             });
                             u.2.get_or_insert(n.tag);
                             return Ok(None);
@@ -304,8 +297,9 @@ fn settle(c: &mut CheckReport, runs: usize) {
     }
 }
 
-/// When lines of the spec's kinds appear on the run's stderr (its kept tail): a note saying so.
-fn stderr_note(spec: &Spec, run: &RunOutcome) -> Option<String> {
+/// When lines of the spec's kinds appear on the run's stderr (its kept tail): how many, and the
+/// first.
+fn on_stderr(spec: &Spec, run: &RunOutcome) -> Option<OnStderr> {
     let lines: Vec<Line> = run
         .stderr_tail
         .lines()
@@ -318,29 +312,9 @@ fn stderr_note(spec: &Spec, run: &RunOutcome) -> Option<String> {
         .collect();
     let found = classify(&spec.lines, &lines);
     let first = found.first()?;
-    Some(say!(
-        "note-on-stderr",
-        count = found.len(),
-        text = format!("{:?}", first.text),
-        kind = spec.lines[first.kind].name.as_str()
-    ))
-}
-
-/// How to replay a shaken run: its seed, and for PCT the `k` it was given (its priority changes
-/// are drawn among 1..=k) and its lead.
-fn replay_hint(seed: u64, schedule: &tracer::ScheduleStats) -> String {
-    if schedule.depth > 0 {
-        let hint = say!(
-            "replay-pct",
-            seed = seed.to_string(),
-            points = schedule.planned_points.to_string(),
-            depth = schedule.depth.to_string(),
-            lead = schedule
-                .lead
-                .map_or(String::new(), |l| format!(" --lead {l}"))
-        );
-        format!("\n{hint}")
-    } else {
-        format!("\n{}", say!("replay-shaken", seed = seed.to_string()))
-    }
+    Some(OnStderr {
+        count: found.len(),
+        text: first.text.to_string(),
+        kind: spec.lines[first.kind].name.clone(),
+    })
 }

@@ -6,7 +6,7 @@ use tracer::{Channel, ChannelKind, Direction, SharedMemory, TaskKind, Trace, Tra
 
 use super::super::duration::traced_run;
 use super::super::testing::{MAIN_PID, judge_run, spec};
-use crate::channels::Channels;
+use crate::outcome::channels::Channels;
 use crate::outcome::RunOutcome;
 use crate::spec::params::Params;
 use crate::spec::rule::{Ctx, classify};
@@ -87,7 +87,7 @@ fn not_judged(r: &RunOutcome) -> Option<String> {
         run: r,
         lines: &lines,
     };
-    s.checks[0].rule.not_judged(&ctx).map(|n| n.why)
+    s.checks[0].rule.not_judged(&ctx).map(|n| n.why.to_string())
 }
 
 #[test]
@@ -169,7 +169,7 @@ fn a_check_no_run_judged_is_not_checked_and_says_why() {
     let mut shared = run(Vec::new(), true);
     let mut quiet = traced_run(&[]);
     for r in [&mut shared, &mut quiet] {
-        r.tracing = crate::writer::Tracing::On;
+        r.tracing = crate::outcome::writer::Tracing::On;
     }
     let report = crate::verdict::judge::judge(&s, &params, &[shared, quiet]);
     let c = report.checks.last().expect("the check");

@@ -6,9 +6,9 @@ use std::collections::HashSet;
 
 use super::super::values::{WriterPids, same};
 use super::{MadeBy, WriterRule};
-use crate::say::say;
+use crate::spec::fault::{Arg, Said, said};
 use crate::spec::rule::{Classified, Ctx, TaskIndex};
-use crate::writer::{Role, Writer};
+use crate::outcome::writer::{Role, Writer};
 
 /// What judging one run looks up for each line, built once per run.
 #[derive(Debug)]
@@ -30,9 +30,9 @@ struct Seen<'s, 'c> {
 
 impl Seen<'_, '_> {
     /// "LINE was written by WRITER", the start of each fault's sentence.
-    fn who(&self) -> String {
+    fn who(&self) -> Said {
         let writer = self.w.describe(self.ctx.run.main_pid);
-        say!("writer-who", line = self.l.quote(), writer = writer)
+        said!("writer-who", line = self.l.quote(), writer = writer)
     }
 
     /// Whether the writer's thread cannot be known, so that a main-thread or thread role
@@ -80,7 +80,7 @@ impl WriterRule {
         look: &Lookups<'_>,
         l: &Classified<'_>,
         w: &Writer,
-    ) -> Option<String> {
+    ) -> Option<Said> {
         let seen = Seen { ctx, look, l, w };
         self.role_fault(seen)
             .or_else(|| self.process_fault(seen))
@@ -93,7 +93,7 @@ impl WriterRule {
     }
 
     /// `role`: the writer has none of the roles listed.
-    fn role_fault(&self, seen: Seen<'_, '_>) -> Option<String> {
+    fn role_fault(&self, seen: Seen<'_, '_>) -> Option<Said> {
         let role = seen.w.role;
         if self.roles.is_empty() || self.roles.contains(&role) || seen.thread_unknown(&self.roles) {
             return None;
@@ -102,66 +102,65 @@ impl WriterRule {
             .roles
             .iter()
             .map(|r| role_words(*r))
-            .reduce(|first, second| say!("either", first = first, second = second))
-            .unwrap_or_default();
-        Some(say!("writer-expected", who = seen.who(), want = want))
+            .reduce(|first, second| said!("either", first = first, second = second));
+        Some(said!("writer-expected", who = seen.who(), want = want))
     }
 
     /// `process`: the writer's process is the main one, or not, against what is wanted.
-    fn process_fault(&self, seen: Seen<'_, '_>) -> Option<String> {
+    fn process_fault(&self, seen: Seen<'_, '_>) -> Option<Said> {
         let m = self.main_process?;
         if (seen.w.pid == seen.ctx.run.main_pid) == m {
             return None;
         }
         let want = role_words(if m { Role::Main } else { Role::Process });
-        Some(say!("writer-expected", who = seen.who(), want = want))
+        Some(said!("writer-expected", who = seen.who(), want = want))
     }
 
     /// `pid`: the line prints another pid than its writer's.
-    fn pid_fault(&self, seen: Seen<'_, '_>) -> Option<String> {
+    fn pid_fault(&self, seen: Seen<'_, '_>) -> Option<Said> {
         let c = self.pid.as_ref()?;
         let printed = seen.l.cap(c);
         if same(printed, &seen.w.pid.to_string()) {
             return None;
         }
         let who = seen.who();
-        Some(say!("writer-wrong-pid", who = who, printed = printed, capture = c.as_str()))
+        Some(said!("writer-wrong-pid", who = who, printed = printed, capture = c.as_str()))
     }
 
     /// `tid`: the line prints another thread id than its writer's (unknown in a flushed
     /// buffer).
-    fn tid_fault(&self, seen: Seen<'_, '_>) -> Option<String> {
+    fn tid_fault(&self, seen: Seen<'_, '_>) -> Option<Said> {
         let c = self.tid.as_ref()?;
         let printed = seen.l.cap(c);
         if (seen.w.burst && !seen.ctx.run.stdout_tty) || same(printed, &seen.w.tid.to_string()) {
             return None;
         }
         let who = seen.who();
-        Some(say!("writer-wrong-tid", who = who, printed = printed, capture = c.as_str()))
+        Some(said!("writer-wrong-tid", who = who, printed = printed, capture = c.as_str()))
     }
 
     /// `made_by`: no process above the writer's is the main one, or a writer of the other kind
     /// of line.
-    fn made_by_fault(&self, seen: Seen<'_, '_>) -> Option<String> {
+    fn made_by_fault(&self, seen: Seen<'_, '_>) -> Option<Said> {
         let by = self.made_by?;
         let main_only = HashSet::from([seen.ctx.run.main_pid]);
         let (pids, whose) = match (by, &seen.look.made_by) {
             (MadeBy::Kind(k), Some(of_kind)) => (
                 of_kind.for_line(seen.l),
-                say!("writer-of-kind", kind = seen.kind_name(k), per = self.per_words(seen.l)),
+                said!("writer-of-kind", kind = seen.kind_name(k), per = self.per_words(seen.l)),
             ),
-            _ => (&main_only, say!("role-main")),
+            _ => (&main_only, said!("role-main")),
         };
         let above = ancestors(&seen.look.tasks, seen.w.pid);
         if pids.is_empty() || above.iter().any(|p| pids.contains(p)) {
             return None;
         }
         let who = seen.who();
-        Some(say!("writer-not-made-by", who = who, whose = whose, pids = list(pids)))
+        Some(said!("writer-not-made-by", who = who, whose = whose, pids = list(pids)))
     }
 
     /// `same_process`: the writer is not the process that wrote the other kind of line.
-    fn same_process_fault(&self, seen: Seen<'_, '_>) -> Option<String> {
+    fn same_process_fault(&self, seen: Seen<'_, '_>) -> Option<Said> {
         let (Some(k), Some(same)) = (self.same_process, &seen.look.same_process) else {
             return None;
         };
@@ -169,7 +168,7 @@ impl WriterRule {
         if pids.is_empty() || pids.contains(&seen.w.pid) {
             return None;
         }
-        Some(say!(
+        Some(said!(
             "writer-not-same",
             who = seen.who(),
             kind = seen.kind_name(k),
@@ -179,14 +178,14 @@ impl WriterRule {
     }
 
     /// `other_process`: the writer also wrote the other kind of line.
-    fn other_process_fault(&self, seen: Seen<'_, '_>) -> Option<String> {
+    fn other_process_fault(&self, seen: Seen<'_, '_>) -> Option<Said> {
         let (Some(k), Some(other)) = (self.other_process, &seen.look.other_process) else {
             return None;
         };
         if !other.for_line(seen.l).contains(&seen.w.pid) {
             return None;
         }
-        Some(say!(
+        Some(said!(
             "writer-not-other",
             who = seen.who(),
             kind = seen.kind_name(k),
@@ -197,7 +196,7 @@ impl WriterRule {
     /// `exec`: the writer's process ran no system program whose path matches (by the
     /// executable's path: argv[0] is whatever the caller chose; and the system's program: a
     /// copy of another under the name is not it).
-    fn exec_fault(&self, seen: Seen<'_, '_>) -> Option<String> {
+    fn exec_fault(&self, seen: Seen<'_, '_>) -> Option<Said> {
         let re = self.exec.as_ref()?;
         let own = || seen.look.tasks.own(seen.w.pid).iter();
         if own().any(|t| t.ran_system(re)) {
@@ -212,22 +211,20 @@ impl WriterRule {
             .collect();
         let (who, pattern) = (seen.who(), re.to_string());
         Some(if !impostors.is_empty() {
-            let paths = crate::text::list(&impostors);
-            say!("writer-exec-impostor", who = who, pattern = pattern, paths = paths)
+            let paths = Arg::list(impostors);
+            said!("writer-exec-impostor", who = who, pattern = pattern, paths = paths)
         } else if execs.is_empty() {
-            say!("writer-wrong-exec-none", who = who, pattern = pattern)
+            said!("writer-wrong-exec-none", who = who, pattern = pattern)
         } else {
-            let execs = crate::text::list(&execs);
-            say!("writer-wrong-exec", who = who, pattern = pattern, execs = execs)
+            let execs = Arg::list(execs);
+            said!("writer-wrong-exec", who = who, pattern = pattern, execs = execs)
         })
     }
 
     /// " with CAPTURE=VALUE" when the check is `per` a capture, else nothing.
-    fn per_words(&self, l: &Classified<'_>) -> String {
-        match &self.per {
-            Some(p) => say!("writer-per", capture = p.as_str(), value = l.cap(p)),
-            None => String::new(),
-        }
+    fn per_words(&self, l: &Classified<'_>) -> Option<Said> {
+        let p = self.per.as_ref()?;
+        Some(said!("writer-per", capture = p.as_str(), value = l.cap(p)))
     }
 }
 
@@ -246,22 +243,17 @@ fn ancestors(tasks: &TaskIndex<'_>, pid: i32) -> Vec<i32> {
 }
 
 /// How a fault names a role.
-fn role_words(r: Role) -> String {
+fn role_words(r: Role) -> Said {
     match r {
-        Role::Main => say!("role-main"),
-        Role::Process => say!("role-process"),
-        Role::Thread => say!("role-thread"),
+        Role::Main => said!("role-main"),
+        Role::Process => said!("role-process"),
+        Role::Thread => said!("role-thread"),
     }
 }
 
 /// Up to five pids, as a list in words.
-fn list(pids: &HashSet<i32>) -> String {
+fn list(pids: &HashSet<i32>) -> Arg {
     let mut v: Vec<i32> = pids.iter().copied().collect();
     v.sort_unstable();
-    let shown: Vec<String> = v
-        .iter()
-        .take(5)
-        .map(|p| say!("pid-n", pid = p.to_string()))
-        .collect();
-    crate::text::list(&shown)
+    Arg::list(v.iter().take(5).map(|p| said!("pid-n", pid = p.to_string())))
 }

@@ -1,10 +1,15 @@
 //! What one run of a port produced: the only input the checks see.
 
+pub(crate) mod assembler;
+pub(crate) mod channels;
+pub(crate) mod ends;
+pub(crate) mod writer;
+
 use std::time::Duration;
 
-use crate::channels::Channels;
-use crate::ends::Ends;
-use crate::writer::{RunTask, Tracing, Writer};
+use crate::outcome::channels::Channels;
+use crate::outcome::ends::Ends;
+use crate::outcome::writer::{RunTask, Tracing, Writer};
 
 /// One line of the port's stdout: as it arrived, or, when the run was traced, as one writer
 /// wrote it (its bytes up to its newline).

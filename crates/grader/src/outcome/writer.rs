@@ -59,7 +59,7 @@ impl Writer {
     /// In words, for messages: "pid 12 (the main process)", "pid 15 (a process made by pid 12)",
     /// "tid 17 (a thread of pid 12, the main process)".
     pub fn describe(&self, main_pid: i32) -> String {
-        use crate::say::say;
+        use crate::words::say::say;
         let whose = |pid: i32| {
             if pid == main_pid {
                 say!("writer-whose-main", pid = pid.to_string())

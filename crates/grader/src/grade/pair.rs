@@ -15,7 +15,7 @@
 use std::ffi::OsString;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
-use crate::error::GradeError;
+use crate::grade::error::GradeError;
 
 /// The shell's program.
 const SH: &str = "/bin/sh";

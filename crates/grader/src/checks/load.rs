@@ -3,10 +3,10 @@
 use std::path::Path;
 
 use crate::checks;
-use crate::say::say;
 use crate::spec::Spec;
 use crate::spec::build::build;
 use crate::spec::error::{SpecError, SpecErrorKind};
+use crate::words::say::say;
 
 /// A built-in example: its spec file `specs/NAME.toml`, found there by the build script.
 struct Builtin {

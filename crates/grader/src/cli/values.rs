@@ -3,10 +3,10 @@
 
 /// `--schedule`: the choices that differ from the defaults, by decision number.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScheduleArg(pub Vec<(usize, tracer::Choice)>);
+pub(crate) struct ScheduleArg(pub(crate) Vec<(usize, tracer::Choice)>);
 
 /// A clap value parser for `--schedule`: a schedule string of `grade explore`.
-pub fn schedule(s: &str) -> Result<ScheduleArg, String> {
+pub(crate) fn schedule(s: &str) -> Result<ScheduleArg, String> {
     crate::run::parse_schedule(s)
         .map(ScheduleArg)
         .map_err(|_| say("cli-not-schedule", s))
@@ -33,7 +33,7 @@ pub fn size(s: &str) -> Result<u64, String> {
 }
 
 /// A clap value parser for `--runs`: a whole number from 1.
-pub fn runs(s: &str) -> Result<u32, String> {
+pub(crate) fn runs(s: &str) -> Result<u32, String> {
     match s.trim().parse::<i64>() {
         Ok(n) if n >= 1 => u32::try_from(n).map_err(|_| say("cli-runs-too-many", s)),
         Ok(_) => Err(say("cli-runs-at-least-1", s)),
@@ -43,11 +43,11 @@ pub fn runs(s: &str) -> Result<u32, String> {
 
 /// A command line given as one argument, split into its words (program first).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CommandWords(pub Vec<String>);
+pub(crate) struct CommandWords(pub(crate) Vec<String>);
 
 /// A clap value parser for a command line given as one argument (`--reference`): split as a
 /// POSIX shell would (`shlex`), so a path with spaces can be quoted; not empty.
-pub fn command_line(s: &str) -> Result<CommandWords, String> {
+pub(crate) fn command_line(s: &str) -> Result<CommandWords, String> {
     match shlex::split(s) {
         Some(words) if !words.is_empty() => Ok(CommandWords(words)),
         Some(_) => Err(say("cli-reference-empty", s)),
@@ -56,7 +56,7 @@ pub fn command_line(s: &str) -> Result<CommandWords, String> {
 }
 
 /// A clap value parser for `--shake`: a fraction from 0 to 1.
-pub fn fraction(s: &str) -> Result<f64, String> {
+pub(crate) fn fraction(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
         _ => Err(say("cli-not-fraction", s)),

@@ -19,14 +19,14 @@ const ENOSYS_WORDS: [&str; 4] = [
 /// A note for a traced run that failed and whose stderr speaks of an unimplemented call: most
 /// likely one the trace refused.
 pub(crate) fn run_note(o: &RunOutcome) -> Option<String> {
-    let traced = o.tracing != crate::writer::Tracing::Off;
+    let traced = o.tracing != crate::outcome::writer::Tracing::Off;
     let failed = o.exit != Some(Exit::Code(0));
     let said = ENOSYS_WORDS.iter().any(|w| o.stderr_tail.contains(w));
     (traced && failed && said).then(|| {
-        crate::say::say!(
+        crate::words::say::say!(
             "note-run",
             run = o.run,
-            note = crate::say::say!("trace-enosys")
+            note = crate::words::say::say!("trace-enosys")
         )
     })
 }
@@ -34,7 +34,7 @@ pub(crate) fn run_note(o: &RunOutcome) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::writer::Tracing;
+    use crate::outcome::writer::Tracing;
 
     #[test]
     fn a_traced_run_that_failed_on_enosys_is_named() {

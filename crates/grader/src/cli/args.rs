@@ -8,12 +8,12 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::cli_values::{
+use crate::cli::values::{
     CommandWords, ScheduleArg, command_line, env_var, fraction, key_value, positive, runs,
     schedule, size,
 };
-use crate::fencing::GradeFence;
 use crate::grade::GradeOptions;
+use crate::grade::fencing::GradeFence;
 use crate::run::StdoutKind;
 
 /// The grading options of one port, as on `grade`'s command line.

@@ -23,8 +23,8 @@ use std::time::Duration;
 use tracer::{Channel, Direction};
 
 use crate::outcome::RunOutcome;
-use crate::say::say;
-use crate::writer::RunTask;
+use crate::outcome::writer::RunTask;
+use crate::spec::fault::{Said, said};
 
 /// One event that can carry the news of an end from one process to another.
 #[derive(Debug, Clone, Copy)]
@@ -152,14 +152,14 @@ impl Timeline {
 const FOLLOWED_MAX: usize = 64;
 
 /// Whether process `p` saw process `w` end before `by`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Saw {
     /// It did (the trace shows how).
     Yes,
-    /// It did not, and could not have without the trace seeing it: why, in words.
-    No(String),
-    /// The trace cannot tell (the reason, in words).
-    Unknown(String),
+    /// It did not, and could not have without the trace seeing it: why, typed.
+    No(Said),
+    /// The trace cannot tell (the reason, typed).
+    Unknown(Said),
 }
 
 /// The learning times of the processes the checks asked about, computed once per process.
@@ -178,14 +178,14 @@ impl Knowledge {
     /// Whether process `p` saw process `w` end before `by` (a line's time).
     pub(crate) fn saw(&mut self, run: &RunOutcome, p: i32, w: i32, by: Duration) -> Saw {
         if p == w {
-            return Saw::Unknown(say!("joined-same-process", pid = p.to_string()));
+            return Saw::Unknown(said!("joined-same-process", pid = p.to_string()));
         }
         if !run.ends.recorded {
-            return Saw::Unknown(say!("joined-not-recorded"));
+            return Saw::Unknown(said!("joined-not-recorded"));
         }
         if !self.by_ended.contains_key(&w) {
             if self.by_ended.len() >= FOLLOWED_MAX {
-                return Saw::Unknown(say!("joined-too-many", count = FOLLOWED_MAX));
+                return Saw::Unknown(said!("joined-too-many", count = FOLLOWED_MAX));
             }
             let timeline = self.timeline.get_or_insert_with(|| Timeline::of(run));
             let knew = timeline.learned(run, w);
@@ -197,24 +197,24 @@ impl Knowledge {
         }
         let task: Option<&RunTask> = run.tasks.iter().find(|t| t.tid == w);
         let Some(task) = task else {
-            return Saw::Unknown(say!("joined-unknown-process", pid = w.to_string()));
+            return Saw::Unknown(said!("joined-unknown-process", pid = w.to_string()));
         };
         // Still running at the line: nobody can have seen it end, whoever made it and however
         // one would look (a pidfd included).
         if run.ends.running_at(w, by) == Some(true) {
-            return Saw::No(say!("joined-running", pid = w.to_string()));
+            return Saw::No(said!("joined-running", pid = w.to_string()));
         }
         // Only a parent can wait for a process: one made by another (a fork server, a process
         // in between that has ended) ends unseen unless some process tells.
         if task.ppid != Some(p) {
             return Saw::Unknown(match task.ppid {
-                Some(maker) => say!(
+                Some(maker) => said!(
                     "joined-not-child",
                     pid = w.to_string(),
                     maker = maker.to_string(),
                     parent = p.to_string()
                 ),
-                None => say!(
+                None => said!(
                     "joined-not-child-unknown",
                     pid = w.to_string(),
                     parent = p.to_string()
@@ -225,14 +225,14 @@ impl Knowledge {
             return unknown;
         }
         let how = match (task.ended_at, knew) {
-            (_, Some(k)) => say!("joined-late", parent = p.to_string(), at = secs(k)),
-            (Some(end), None) if end < by => say!(
+            (_, Some(k)) => said!("joined-late", parent = p.to_string(), at = secs(k)),
+            (Some(end), None) if end < by => said!(
                 "joined-never",
                 pid = w.to_string(),
                 parent = p.to_string(),
                 at = secs(end)
             ),
-            _ => say!("joined-running", pid = w.to_string()),
+            _ => said!("joined-running", pid = w.to_string()),
         };
         Saw::No(how)
     }
@@ -263,13 +263,13 @@ fn news_unseen(run: &RunOutcome, p: i32, w: i32, task: &RunTask, by: Duration) -
                 .iter()
                 .any(|o| o.tgid == p && o.pid == w);
             if pidfd {
-                return Some(Saw::Unknown(say!(
+                return Some(Saw::Unknown(said!(
                     "joined-pidfd",
                     pid = w.to_string(),
                     parent = p.to_string()
                 )));
             }
-            return Some(Saw::Unknown(say!(
+            return Some(Saw::Unknown(said!(
                 "joined-ready",
                 pid = w.to_string(),
                 parent = p.to_string(),
@@ -277,7 +277,7 @@ fn news_unseen(run: &RunOutcome, p: i32, w: i32, task: &RunTask, by: Duration) -
             )));
         }
         if run.ends.eofs.iter().any(|e| e.tgid == p && woke(e.at)) {
-            return Some(Saw::Unknown(say!(
+            return Some(Saw::Unknown(said!(
                 "joined-eof",
                 pid = w.to_string(),
                 parent = p.to_string()

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use fence::{Fence, FenceOptions};
 
-use crate::error::GradeError;
+use crate::grade::error::GradeError;
 use crate::outcome::{Exit, RunOutcome};
 use crate::run::RunError;
-use crate::say::say;
+use crate::words::say::say;
 
 /// The fence of every run of a grading (`--max-procs`, `--max-memory`, `--max-disk`,
 /// `--allow-read`); `GradeOptions::fence` is `None` for `--no-fence`.
