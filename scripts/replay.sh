@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Replay that replays (issue 19): finds a failing run of a fake scheduled by PCT, replays its seed
-# N times (default 100) with `--seed S --points K --depth D --lead L --runs 1`, and counts how often the
+# N times (default 100) with `--seed S --points K --depth D --lead L --last M --runs 1`, and counts how often the
 # replay's order of stop points (the scheduler's decisions, `facts.shaken[].order` of the JSON
 # report) is the failing run's, and how often the replay failed again. With `--schedule`, a
 # schedule string of `grade explore` instead: each replay runs `--schedule STRING --runs 1`.
@@ -49,7 +49,7 @@ failed = sorted({f["run"] for c in r["checks"] if c["status"] == "failed" and c[
 if not failed:
     sys.exit(1)
 s = shaken[failed[0]]
-print(s["seed"], s["points"], s["depth"], s.get("lead", ""))
+print(s["seed"], s["points"], s["depth"], s.get("lead", "-"), s.get("last", "-"))
 EOF
     ); then break; fi
     found=
@@ -58,9 +58,10 @@ EOF
     echo "no run scheduled by PCT failed in 10 gradings: nothing to replay" >&2
     exit 2
   fi
-  read -r seed points depth lead <<<"$found"
+  read -r seed points depth lead last <<<"$found"
   replay=(--seed "$seed" --points "$points" --depth "$depth")
-  if [ -n "$lead" ]; then replay+=(--lead "$lead"); fi
+  if [ "$lead" != - ]; then replay+=(--lead "$lead"); fi
+  if [ "$last" != - ]; then replay+=(--last "$last"); fi
   # The failing run's own order, from the grading that found it.
   python3 - "$tmp/first.json" "$seed" >"$tmp/order" <<'EOF'
 import json, sys

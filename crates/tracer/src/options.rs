@@ -99,6 +99,12 @@ pub struct Pct {
     /// (stratified PCT: with the lead uniform over the `n` tasks, each run is still PCT's random
     /// order, and the runs together miss no task at the top).
     pub lead: Option<u32>,
+    /// The task (numbered as for `lead`) whose first priority is below every other's; `None`:
+    /// drawn. A grading moves it from run to run with the lead, a fixed distance behind it, so
+    /// that each task of a small program comes last in one of its runs: a bug that shows only
+    /// when one task goes after all the others (a grandchild's exit after both its parent's and
+    /// its grandparent's steps) is then found within `n` runs, not left to chance.
+    pub last: Option<u32>,
 }
 
 /// The task that may go on at a [`crate::Decision`]: a task's label, its place in the tree of

@@ -312,6 +312,8 @@ pub struct ScheduleStats {
     pub planned_points: u64,
     /// PCT's lead ([`crate::Pct::lead`]) in this run.
     pub lead: Option<u32>,
+    /// PCT's last ([`crate::Pct::last`]) in this run.
+    pub last: Option<u32>,
     /// Every decision of the schedule (PCT's or an explored one), in order: the order of the
     /// stop points. The same seed, or the same schedule, should give the same list.
     pub decisions: Vec<Decision>,

@@ -23,6 +23,7 @@ fn pct_of(program: &str, args: &[&str], seed: u64) -> (String, tracer::Trace, Du
             max_park: Duration::from_secs(5),
             budget: Duration::from_secs(20),
             lead: None,
+            last: None,
         },
     ));
     let t0 = Instant::now();

@@ -114,6 +114,11 @@ pub struct GradingArgs {
     #[arg(long, value_name = "N")]
     pub(crate) lead: Option<u32>,
 
+    /// PCT's last (the task, numbered as for --lead, that starts below the others) instead of
+    /// moving it with the lead (a replay's)
+    #[arg(long, value_name = "N")]
+    pub(crate) last: Option<u32>,
+
     /// Run until PCT's bound says a bug of depth <= d would have shown with this probability
     /// (e.g. 0.99); --runs is then the ceiling (default 500)
     #[arg(long, value_name = "P", value_parser = fraction)]
@@ -189,6 +194,7 @@ impl GradingArgs {
             depth: self.depth,
             points: self.points,
             lead: self.lead,
+            last: self.last,
             schedule: self.schedule.as_ref().map(|s| s.0.clone()),
             confidence: self.confidence,
             stdout: match self.stdout {
@@ -235,6 +241,9 @@ impl GradingArgs {
         }
         if let Some(lead) = self.lead {
             args.extend(["--lead".into(), lead.to_string()]);
+        }
+        if let Some(last) = self.last {
+            args.extend(["--last".into(), last.to_string()]);
         }
         if let Some(confidence) = self.confidence {
             args.extend(["--confidence".into(), confidence.to_string()]);

@@ -92,7 +92,8 @@ pub fn grade_runs(
     let plan = shaking::Plan::new(opts.shake, opts.seed, scale)
         .with(opts.scheduler, opts.depth, opts.timeout)
         .with_points(opts.points)
-        .with_lead(opts.lead);
+        .with_lead(opts.lead)
+        .with_last(opts.last);
     let reference = setup::reference_run(opts, &cfg)?;
     let job = Job {
         spec,

@@ -51,6 +51,9 @@ pub struct GradeOptions {
     /// is the highest), fixed (`--lead`: a replay gives the failing run's); moved from run to
     /// run over the tasks when `None`.
     pub lead: Option<u32>,
+    /// PCT's last (the task, numbered as for `lead`, whose first priority is the lowest), fixed
+    /// (`--last`: a replay gives the failing run's); moved with the lead when `None`.
+    pub last: Option<u32>,
     /// Order every run's stop points by this explored schedule (`--schedule`, from `grade
     /// explore`): the choices that differ from the default, by decision number. It outranks
     /// `shake` and `seed`.
@@ -92,6 +95,7 @@ impl Default for GradeOptions {
             depth: 2,
             points: None,
             lead: None,
+            last: None,
             schedule: None,
             confidence: None,
             stdout: StdoutKind::Pty,

@@ -50,6 +50,8 @@ pub(crate) struct Plan {
     tasks: Option<u32>,
     /// `--lead`: every run's lead, fixed (a replay gives the lead of the run it replays).
     lead_fixed: Option<u32>,
+    /// `--last`: every run's last, fixed (a replay gives the last of the run it replays).
+    last_fixed: Option<u32>,
 }
 
 impl Plan {
@@ -79,12 +81,19 @@ impl Plan {
             points_fixed: false,
             tasks: None,
             lead_fixed: None,
+            last_fixed: None,
         }
     }
 
     /// PCT's lead fixed to `lead` in every run instead of moved from run to run.
     pub(crate) fn with_lead(mut self, lead: Option<u32>) -> Plan {
         self.lead_fixed = lead;
+        self
+    }
+
+    /// PCT's last fixed to `last` in every run instead of moved from run to run.
+    pub(crate) fn with_last(mut self, last: Option<u32>) -> Plan {
+        self.last_fixed = last;
         self
     }
 
@@ -130,6 +139,23 @@ impl Plan {
         u32::try_from((start + turn) % n).ok()
     }
 
+    /// The last of the `nth` shaken run: a fixed distance (drawn with the grading's seeds, from 1
+    /// to `n - 1`) behind its lead, so it moves with the lead over the `n` tasks, each run's last
+    /// is drawn uniformly among the tasks but its lead, and each task comes last within `n`
+    /// runs of either depth. None until a run has shown two tasks or more.
+    fn last(&self, nth: u64) -> Option<u32> {
+        if self.last_fixed.is_some() || self.every_run {
+            return self.last_fixed;
+        }
+        let n = u64::from(self.tasks?);
+        if n < 2 {
+            return None;
+        }
+        let lead = u64::from(self.lead(nth)?);
+        let behind = 1 + (self.base.wrapping_mul(0xc2b2_ae3d_27d4_eb4f) >> 32) % (n - 1);
+        u32::try_from((lead + behind) % n).ok()
+    }
+
     /// The shaking of run `k` (from 1), if it is shaken.
     pub(crate) fn shake(&self, k: usize) -> Option<Shake> {
         let shaken = self.every_run || {
@@ -153,6 +179,7 @@ impl Plan {
                     max_park: MAX_PARK,
                     budget: self.budget,
                     lead: self.lead(nth),
+                    last: self.last(nth),
                 },
             ),
         })
@@ -230,6 +257,32 @@ mod tests {
     }
 
     #[test]
+    fn each_task_comes_last_in_a_run_of_each_depth_within_n_runs_and_never_leads_it() {
+        for n in [2u32, 3, 5] {
+            for share in [0.5, 1.0] {
+                let mut p = Plan::new(share, None, 1.0);
+                p.observe(&tracer::ScheduleStats::default(), n as usize);
+                let runs: Vec<(u32, Option<u32>, Option<u32>)> = (1..=8 * n as usize)
+                    .filter_map(|k| p.shake(k).and_then(|s| s.pct))
+                    .map(|c| (c.depth, c.lead, c.last))
+                    .collect();
+                assert!(runs.iter().all(|r| r.1 != r.2), "n {n}: {runs:?}");
+                for depth in [1, 2] {
+                    let mut lasts: Vec<u32> = runs
+                        .iter()
+                        .filter(|r| r.0 == depth)
+                        .filter_map(|r| r.2)
+                        .take(n as usize)
+                        .collect();
+                    lasts.sort_unstable();
+                    let all: Vec<u32> = (0..n).collect();
+                    assert_eq!(lasts, all, "n {n}, share {share}, depth {depth}: {runs:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn each_task_leads_a_run_of_each_depth_within_n_runs() {
         for share in [0.5, 1.0] {
             let mut p = Plan::new(share, None, 1.0);
@@ -258,6 +311,11 @@ mod tests {
             }
         }
         let fixed = Plan::new(0.5, Some(8), 1.0).with_lead(Some(4));
+        assert_eq!(
+            fixed.shake(1).and_then(|s| s.pct).map(|c| c.last),
+            Some(None),
+            "a replay's last is its own"
+        );
         assert_eq!(
             fixed.shake(1).and_then(|s| s.pct).map(|c| c.lead),
             Some(Some(4))

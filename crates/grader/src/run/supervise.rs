@@ -12,7 +12,7 @@ use nix::unistd::Pid;
 use super::attribute::{Attributed, attribute};
 use super::config::{RunConfig, RunError};
 use super::main_proc::Main;
-use super::tree::{Tree, cmdline, kill_verified, state_and_ticks};
+use super::tree::{Tree, cmdline, kill_verified, state_and_runs};
 use super::watch::{Event, Events, KillReason, RESCAN_MAX, Watch, Watched, only};
 use crate::outcome::writer::Tracing;
 use crate::outcome::{Exit, LeftBehind, RunOutcome};
@@ -27,9 +27,9 @@ pub(super) struct Supervisor {
     status: Option<Exit>,
     /// Set once the run completed: then dropping the supervisor kills nothing.
     pub(super) finished: bool,
-    /// The CPU clock ticks the processes that outlived the main process had used at the last
-    /// look.
-    outliver_ticks: Option<u64>,
+    /// How much the processes that outlived the main process had run at the last look (see
+    /// `state_and_runs`).
+    outliver_runs: Option<u64>,
 }
 
 impl Supervisor {
@@ -40,7 +40,7 @@ impl Supervisor {
             tree,
             status: None,
             finished: false,
-            outliver_ticks: None,
+            outliver_runs: None,
         }
     }
 }
@@ -156,19 +156,21 @@ impl Supervisor {
     }
 
     /// Whether a process that outlived the main process still runs: it is running or waiting
-    /// for a CPU or the disk, or it used CPU time since the last look. One that sleeps (waits
-    /// for something that will not come) does not.
+    /// for a CPU or the disk, or it ran since the last look (or this is the first look). One
+    /// that sleeps (waits for something that will not come) does not.
     fn outlivers_run(&mut self) -> bool {
         let mut running = false;
-        let mut ticks = 0u64;
+        let mut ran = 0u64;
         for pid in self.outlivers() {
-            if let Some((state, t)) = state_and_ticks(pid) {
+            if let Some((state, r)) = state_and_runs(pid) {
                 running |= matches!(state, 'R' | 'D');
-                ticks += t;
+                ran = ran.wrapping_add(r);
             }
         }
-        let used = self.outliver_ticks.is_some_and(|before| ticks > before);
-        self.outliver_ticks = Some(ticks);
+        // The first look has nothing to compare with: one step more, to look again (a helper
+        // caught asleep between two short steps of its way out is still on its way out).
+        let used = self.outliver_runs.is_none_or(|before| ran != before);
+        self.outliver_runs = Some(ran);
         running || used
     }
 

@@ -53,11 +53,20 @@ fn read_stat(pid: i32) -> Option<Proc> {
     Some(Process::new(pid).ok()?.stat().ok()?.into())
 }
 
-/// A process's state (`R` running, `S` sleeping, ...) and the CPU clock ticks it used (user and
-/// system, all its threads), from /proc/PID/stat; None once it is gone.
-pub(super) fn state_and_ticks(pid: i32) -> Option<(char, u64)> {
-    let stat = Process::new(pid).ok()?.stat().ok()?;
-    Some((stat.state, stat.utime + stat.stime))
+/// A process's state (`R` running, `S` sleeping, ...) and how much it has run: the sum over its
+/// threads of their time on a CPU (ns) and their times scheduled in (`/proc/PID/task/*/schedstat`;
+/// a thread that woke for a moment counts, unlike in the 10 ms ticks of `stat`). None once it is
+/// gone.
+pub(super) fn state_and_runs(pid: i32) -> Option<(char, u64)> {
+    let process = Process::new(pid).ok()?;
+    let state = process.stat().ok()?.state;
+    let mut ran = 0u64;
+    for task in process.tasks().ok()?.flatten() {
+        if let Ok(s) = task.schedstat() {
+            ran = ran.wrapping_add(s.sum_exec_runtime).wrapping_add(s.pcount);
+        }
+    }
+    Some((state, ran))
 }
 
 fn all_procs() -> Vec<Proc> {

@@ -114,6 +114,9 @@ pub struct ShakenRun {
     /// PCT's lead in this run (`--lead N` replays it), when it had one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead: Option<u32>,
+    /// PCT's last in this run (`--last N` replays it), when it had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last: Option<u32>,
 }
 
 /// The decisions of a run in one line (see [`ShakenRun::order`]).
@@ -167,6 +170,7 @@ impl RunFacts {
                     points: r.schedule.planned_points,
                     depth: r.schedule.depth,
                     lead: r.schedule.lead,
+                    last: r.schedule.last,
                 })
                 .collect(),
             advice: runs

@@ -171,6 +171,9 @@ pub struct Pct {
     /// Its lead (`--lead`), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead: Option<u32>,
+    /// Its last (`--last`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last: Option<u32>,
 }
 
 impl Replay {
@@ -182,6 +185,7 @@ impl Replay {
                 points: schedule.planned_points,
                 depth: schedule.depth,
                 lead: schedule.lead,
+                last: schedule.last,
             }),
         }
     }
@@ -196,6 +200,7 @@ impl Replay {
                 points = p.points.to_string(),
                 depth = p.depth.to_string(),
                 lead = p.lead.map_or(String::new(), |l| format!(" --lead {l}"))
+                    + &p.last.map_or(String::new(), |l| format!(" --last {l}"))
             ),
             None => tr!(lang, "replay-shaken", seed = self.seed.to_string()),
         }

@@ -270,6 +270,7 @@ impl Scheduler {
                     self.stats.depth = p.depth();
                     self.stats.planned_points = p.planned_points();
                     self.stats.lead = p.lead();
+                    self.stats.last = p.last();
                 }
                 Policy::Script(s) => self.stats.missed = s.missed,
             }

@@ -60,7 +60,7 @@ impl PctState {
     /// stream is the task's place in the tree: the same program replays the same priorities).
     pub(crate) fn priority(&mut self, tid: i32, dice: Option<&mut Dice>) -> f64 {
         let (depth, reversed) = (f64::from(self.opts.depth.max(1)), self.reversed);
-        let (lead, born) = (self.opts.lead, &mut self.born);
+        let (lead, last, born) = (self.opts.lead, self.opts.last, &mut self.born);
         *self.prio.entry(tid).or_insert_with(|| {
             let number = *born;
             *born += 1;
@@ -68,6 +68,10 @@ impl PctState {
             if lead == Some(number) {
                 // Above every drawn priority (which lie in [depth, depth + 1)).
                 return depth + 1.0;
+            }
+            if last == Some(number) {
+                // Below every drawn priority, above every dropped one (1 to depth - 1).
+                return depth - 0.5;
             }
             depth + if reversed { 1.0 - u } else { u }
         })
@@ -135,6 +139,11 @@ impl PctState {
         self.opts.lead
     }
 
+    /// The last asked for.
+    pub(crate) fn last(&self) -> Option<u32> {
+        self.opts.last
+    }
+
     /// The priority-change points drawn.
     pub(crate) fn change_points(&self) -> &[u64] {
         &self.changes
@@ -156,6 +165,7 @@ mod tests {
             max_park: Duration::from_secs(1),
             budget: Duration::from_secs(10),
             lead: None,
+            last: None,
         }
     }
 
@@ -223,6 +233,34 @@ mod tests {
                 let first = s.choose(&[(1, &a), (2, &b), (3, &c)]);
                 let want = ["0", "0.1", "0.2"][lead as usize];
                 assert_eq!(first, want, "lead {lead}, seed {seed}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_last_goes_after_every_other_task_whatever_was_drawn() {
+        let parked = [park("0"), park("0.1"), park("0.2")];
+        for last in 0..3u32 {
+            for seed in 0..8 {
+                let mut s = PctState::new(
+                    seed,
+                    Pct {
+                        last: Some(last),
+                        ..opts(1, 10)
+                    },
+                );
+                for tid in 1..=3 {
+                    s.priority(tid, Some(&mut Dice::root(seed * 10 + tid as u64)));
+                }
+                let mut left: Vec<(i32, &Parked)> = (1..=3).zip(parked.iter()).collect();
+                let mut order = Vec::new();
+                while !left.is_empty() {
+                    let chosen = s.choose(&left);
+                    left.retain(|(_, p)| p.label != chosen);
+                    order.push(chosen);
+                }
+                let want = ["0", "0.1", "0.2"][last as usize];
+                assert_eq!(order[2], want, "last {last}, seed {seed}: {order:?}");
             }
         }
     }
